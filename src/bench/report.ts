@@ -1,0 +1,53 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { MachineInfo } from './machine';
+
+/** One line of the benchmark table: a figure beside its target and anchor. */
+export interface BenchRow {
+  readonly scenario: string;
+  readonly measure: string;
+  readonly value: string;
+  readonly target?: string;
+  readonly anchor?: string;
+  /** Whether the target was met; undefined where there is no target. */
+  readonly met?: boolean;
+}
+
+/** Everything one `npm run bench` produced. */
+export interface BenchResults {
+  readonly machine: MachineInfo;
+  readonly scenarios: Record<string, unknown>;
+  readonly rows: readonly BenchRow[];
+}
+
+const cell = (text: string | undefined): string => (text ?? '').replaceAll('|', '\\|');
+
+/** Renders the results as the Markdown page docs/BENCHMARKS.md. */
+export function renderMarkdown(results: BenchResults): string {
+  const { machine } = results;
+  const lines = [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench` (src/bench/run.ts); the raw figures are in',
+    '`docs/benchmarks/results.json`. Targets are goals for the code, not test assertions.',
+    '',
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os};`,
+    `Node ${machine.node}; ${machine.chromium}; run ${machine.date}.`,
+    '',
+    '| scenario | measure | value | target | anchor | met |',
+    '|---|---|---|---|---|---|',
+    ...results.rows.map(
+      (row) =>
+        `| ${cell(row.scenario)} | ${cell(row.measure)} | ${cell(row.value)} | ${cell(row.target)} | ${cell(row.anchor)} | ${row.met === undefined ? '' : row.met ? 'yes' : '**no**'} |`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** Writes results.json and BENCHMARKS.md. */
+export function writeResults(results: BenchResults, jsonPath: string, markdownPath: string): void {
+  mkdirSync(dirname(jsonPath), { recursive: true });
+  writeFileSync(jsonPath, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(markdownPath, renderMarkdown(results));
+}

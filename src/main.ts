@@ -1,0 +1,2 @@
+// The app's entry point: the only place that wires concrete adapters to the hub.
+import './ui/ChatApp';

@@ -1,0 +1,27 @@
+// Where Chromium is and how to start it on these machines (root, no GPU, closed network).
+import { existsSync } from 'node:fs';
+
+/** Path of the Chromium to use: $CHROME_PATH, else a usual install location. */
+export function chromePath() {
+  const candidates = [
+    process.env.CHROME_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+  ];
+  const found = candidates.find((path) => path && existsSync(path));
+  if (!found) throw new Error('No Chromium found: install one or set CHROME_PATH');
+  return found;
+}
+
+/** Flags for headless Chromium here: root needs --no-sandbox; no calls home. */
+export const chromeArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
