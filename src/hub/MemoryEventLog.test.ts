@@ -10,6 +10,7 @@ eventLogContract('MemoryEventLog', () => {
       made.push(...replicas);
       return Promise.resolve(replicas);
     },
+    authorOf: (replica) => `user-${made.findIndex((log) => log === replica)}`,
     cleanup() {
       for (const log of made.splice(0)) log.destroy();
       return Promise.resolve();

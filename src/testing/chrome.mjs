@@ -24,4 +24,6 @@ export const chromeArgs = [
   '--disable-sync',
   '--disable-quic',
   '--no-first-run',
+  // Host ICE candidates as plain addresses: mDNS names do not resolve inside the test namespace.
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
 ];

@@ -9,4 +9,7 @@ ip addr add 10.213.0.1/24 dev mc0
 ip addr add 10.213.0.2/24 dev mc1
 ip link set mc0 up
 ip link set mc1 up
+# Chromium only gathers ICE candidates when the host has a default route; this one leads
+# nowhere but the other end of the pair.
+ip route add default dev mc0
 exec "$@"

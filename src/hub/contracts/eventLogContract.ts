@@ -6,6 +6,8 @@ import { until } from './waiting';
 export interface EventLogHarness {
   /** Makes `count` replicas of one fresh room's log, connected to each other. */
   replicas(count: number): Promise<EventLogPort[]>;
+  /** The userId a replica may append as (a signing log writes only as its own user). */
+  authorOf(replica: EventLogPort): string;
   /** Destroys everything the harness made. */
   cleanup(): Promise<void>;
 }
@@ -45,18 +47,19 @@ export function eventLogContract(name: string, makeHarness: () => EventLogHarnes
     it('reports a local append once, with the id append returned', async () => {
       const [log] = (await harness.replicas(1)) as [EventLogPort];
       const { seen } = record(log);
-      const id = log.append('user-a', 'hello');
+      const author = harness.authorOf(log);
+      const id = log.append(author, 'hello');
       expect(id).to.be.a('string').and.not.equal('');
       await entriesReach(log, 1);
       expect(seen.map((e) => e.id)).to.deep.equal([id]);
-      expect(seen[0]).to.include({ id, userId: 'user-a', message: 'hello' });
+      expect(seen[0]).to.include({ id, userId: author, message: 'hello' });
       expect(seen[0]?.unixTime).to.be.a('number').above(1_600_000_000_000);
     });
 
     it('keeps message text exactly, markup and all', async () => {
       const [a, b] = (await harness.replicas(2)) as [EventLogPort, EventLogPort];
       const text = '<b>bold?</b> & "quotes"\nsecond line 🎉 ünïcödé';
-      a.append('user-a', text);
+      a.append(harness.authorOf(a), text);
       await entriesReach(b, 1);
       expect(b.entries()[0]?.message).to.equal(text);
     });
@@ -66,9 +69,9 @@ export function eventLogContract(name: string, makeHarness: () => EventLogHarnes
       const recorders = replicas.map(record);
       const [a, b] = replicas as [EventLogPort, EventLogPort, EventLogPort];
       const ids = [
-        a.append('user-a', 'one'),
-        b.append('user-b', 'two'),
-        a.append('user-a', 'three'),
+        a.append(harness.authorOf(a), 'one'),
+        b.append(harness.authorOf(b), 'two'),
+        a.append(harness.authorOf(a), 'three'),
       ];
       await Promise.all(replicas.map((r) => entriesReach(r, 3)));
       for (const { seen } of recorders) {
@@ -79,7 +82,8 @@ export function eventLogContract(name: string, makeHarness: () => EventLogHarnes
     it('converges: every replica holds the same entries in the same order', async () => {
       const replicas = await harness.replicas(3);
       replicas.forEach((replica, i) => {
-        for (let n = 0; n < 20; n += 1) replica.append(`user-${i}`, `message ${n} from ${i}`);
+        const author = harness.authorOf(replica);
+        for (let n = 0; n < 20; n += 1) replica.append(author, `message ${n} from ${i}`);
       });
       await Promise.all(replicas.map((r) => entriesReach(r, 60)));
       const orders = replicas.map((r) => r.entries().map((e) => e.id));
@@ -91,7 +95,7 @@ export function eventLogContract(name: string, makeHarness: () => EventLogHarnes
     it('reports each batch in converged order', async () => {
       const [a, b] = (await harness.replicas(2)) as [EventLogPort, EventLogPort];
       const { batches } = record(b);
-      for (let n = 0; n < 10; n += 1) a.append('user-a', `m${n}`);
+      for (let n = 0; n < 10; n += 1) a.append(harness.authorOf(a), `m${n}`);
       await entriesReach(b, 10);
       const order = new Map(b.entries().map((e, i) => [e.id, i]));
       for (const batch of batches) {
@@ -103,20 +107,20 @@ export function eventLogContract(name: string, makeHarness: () => EventLogHarnes
     it('stops reporting after unsubscribe', async () => {
       const [a, b] = (await harness.replicas(2)) as [EventLogPort, EventLogPort];
       const { seen, stop } = record(b);
-      a.append('user-a', 'before');
+      a.append(harness.authorOf(a), 'before');
       await entriesReach(b, 1);
       stop();
-      a.append('user-a', 'after');
+      a.append(harness.authorOf(a), 'after');
       await entriesReach(b, 2);
       expect(seen.map((e) => e.message)).to.deep.equal(['before']);
     });
 
     it('reports only entries that arrive after observe; entries() has the older ones', async () => {
       const [a] = (await harness.replicas(1)) as [EventLogPort];
-      a.append('user-a', 'old');
+      a.append(harness.authorOf(a), 'old');
       await entriesReach(a, 1);
       const { seen } = record(a);
-      a.append('user-a', 'new');
+      a.append(harness.authorOf(a), 'new');
       await entriesReach(a, 2);
       expect(seen.map((e) => e.message)).to.deep.equal(['new']);
       expect(

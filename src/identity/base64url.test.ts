@@ -1,0 +1,69 @@
+import { expect } from '@esm-bundle/chai';
+import { decodeBase64url, encodeBase64url } from './base64url';
+
+const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** The browser's standard base64, turned into unpadded base64url: an independent reference. */
+function reference(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');
+}
+
+describe('base64url', () => {
+  it('encodes the RFC 4648 test vectors without padding', () => {
+    const vectors: [string, string][] = [
+      ['', ''],
+      ['f', 'Zg'],
+      ['fo', 'Zm8'],
+      ['foo', 'Zm9v'],
+      ['foob', 'Zm9vYg'],
+      ['fooba', 'Zm9vYmE'],
+      ['foobar', 'Zm9vYmFy'],
+    ];
+    for (const [plain, encoded] of vectors) {
+      expect(encodeBase64url(text(plain))).to.equal(encoded);
+      expect(decodeBase64url(encoded)).to.deep.equal(text(plain));
+    }
+  });
+
+  it('uses - and _ where standard base64 uses + and /', () => {
+    const bytes = new Uint8Array([0xfb, 0xff]);
+    expect(encodeBase64url(bytes)).to.equal('-_8');
+    expect(decodeBase64url('-_8')).to.deep.equal(bytes);
+  });
+
+  it('round-trips every length from 0 to 99 bytes, agreeing with btoa', () => {
+    for (let length = 0; length < 100; length += 1) {
+      const bytes = crypto.getRandomValues(new Uint8Array(length));
+      const encoded = encodeBase64url(bytes);
+      expect(encoded).to.equal(reference(bytes));
+      expect(decodeBase64url(encoded)).to.deep.equal(bytes);
+    }
+  });
+
+  it('rejects padding, other alphabets, whitespace and non-ASCII', () => {
+    for (const bad of [
+      'Zg==',
+      'Zm8=',
+      'ab+c',
+      'ab/c',
+      'Zm9v Yg',
+      ' Zm9v',
+      'Zm9v\n',
+      'Zm9é',
+      'Zm.v',
+    ]) {
+      expect(decodeBase64url(bad), bad).to.equal(undefined);
+    }
+  });
+
+  it('rejects a dangling single character and non-zero unused bits', () => {
+    expect(decodeBase64url('Z')).to.equal(undefined);
+    expect(decodeBase64url('Zm9vY')).to.equal(undefined);
+    // 'Zh' and 'Zm9' would decode to the same bytes as 'Zg' and 'Zm8' if unused bits were ignored.
+    expect(decodeBase64url('Zh')).to.equal(undefined);
+    expect(decodeBase64url('Zm9')).to.equal(undefined);
+  });
+});

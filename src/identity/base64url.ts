@@ -1,0 +1,69 @@
+// Base64url (RFC 4648 section 5) without padding, the encoding of user ids and signatures on the
+// wire. Decoding is strict and canonical: every byte string has exactly one accepted text, so two
+// different strings can never name the same key.
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Character code -> 6-bit value, or -1 for characters outside the alphabet. */
+const DECODE = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i += 1) DECODE[ALPHABET.charCodeAt(i)] = i;
+
+/** Encodes bytes as base64url without `=` padding. */
+export function encodeBase64url(bytes: Uint8Array): string {
+  const chars: string[] = [];
+  const whole = bytes.length - (bytes.length % 3);
+  for (let i = 0; i < whole; i += 3) {
+    const v = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    chars.push(
+      ALPHABET.charAt(v >> 18),
+      ALPHABET.charAt((v >> 12) & 63),
+      ALPHABET.charAt((v >> 6) & 63),
+      ALPHABET.charAt(v & 63),
+    );
+  }
+  const rest = bytes.length - whole;
+  if (rest === 1) {
+    const v = bytes[whole] ?? 0;
+    chars.push(ALPHABET.charAt(v >> 2), ALPHABET.charAt((v & 3) << 4));
+  } else if (rest === 2) {
+    const v = ((bytes[whole] ?? 0) << 8) | (bytes[whole + 1] ?? 0);
+    chars.push(
+      ALPHABET.charAt(v >> 10),
+      ALPHABET.charAt((v >> 4) & 63),
+      ALPHABET.charAt((v & 15) << 2),
+    );
+  }
+  return chars.join('');
+}
+
+/**
+ * Decodes unpadded base64url, strictly.
+ *
+ * Returns `undefined` (never throws) for anything that {@link encodeBase64url} would not have
+ * produced: characters outside `A-Z a-z 0-9 - _` (including `=`, `+`, `/` and whitespace), a
+ * length that leaves a single dangling character, or non-zero unused bits in the last character
+ * (which would let several texts decode to the same bytes).
+ */
+export function decodeBase64url(text: string): Uint8Array<ArrayBuffer> | undefined {
+  if (text.length % 4 === 1) return undefined;
+  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    const value = code < 128 ? (DECODE[code] ?? -1) : -1;
+    if (value < 0) return undefined;
+    acc = (acc << 6) | value;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o] = acc >> bits;
+      o += 1;
+      acc &= (1 << bits) - 1;
+    }
+  }
+  // The 2 or 4 bits left over after the last whole byte must be zero to be canonical.
+  if (acc !== 0) return undefined;
+  return out;
+}

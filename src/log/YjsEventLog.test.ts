@@ -1,0 +1,261 @@
+import { expect } from '@esm-bundle/chai';
+import * as Y from 'yjs';
+import { entriesReach, eventLogContract } from '../hub/contracts/eventLogContract';
+import type { EventLogPort } from '../hub/ports';
+import { encodeBase64url } from '../identity/base64url';
+import { Identity } from '../identity/Identity';
+import { MemoryKeyStore } from '../identity/MemoryKeyStore';
+import { Verifier } from '../identity/Verifier';
+import { MESSAGES_ROOT, canonicalBytes, type EncodedEntry } from './schema';
+import { YjsEventLog } from './YjsEventLog';
+
+const REMOTE = Symbol('remote');
+
+/** Y.Docs that forward their updates to each other in a later microtask, like a network. */
+function connect(docs: Y.Doc[]): void {
+  for (const doc of docs) {
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === REMOTE) return;
+      queueMicrotask(() => {
+        for (const other of docs) if (other !== doc) Y.applyUpdate(other, update, REMOTE);
+      });
+    });
+  }
+}
+
+interface Replica {
+  doc: Y.Doc;
+  log: YjsEventLog;
+  identity: Identity;
+}
+
+async function replicas(count: number, roomId = 'room-1'): Promise<Replica[]> {
+  const verifier = new Verifier();
+  const docs = Array.from({ length: count }, () => new Y.Doc());
+  connect(docs);
+  return Promise.all(
+    docs.map(async (doc) => {
+      const identity = await Identity.loadOrCreate(new MemoryKeyStore());
+      const log = new YjsEventLog({ doc, roomId, signer: identity, verifier });
+      return { doc, log, identity };
+    }),
+  );
+}
+
+eventLogContract('YjsEventLog', () => {
+  const made: Replica[] = [];
+  return {
+    async replicas(count) {
+      const fresh = await replicas(count);
+      made.push(...fresh);
+      return fresh.map((r) => r.log);
+    },
+    authorOf: (port: EventLogPort) => made.find((r) => r.log === port)?.identity.userId ?? '',
+    cleanup() {
+      for (const { log, doc } of made.splice(0)) {
+        log.destroy();
+        doc.destroy();
+      }
+      return Promise.resolve();
+    },
+  };
+});
+
+/** Writes straight into the document, as a hostile peer with its own Yjs client would. */
+function forge(doc: Y.Doc, id: string, value: unknown): void {
+  doc.getMap(MESSAGES_ROOT).set(id, value);
+}
+
+async function signedBy(
+  identity: Identity,
+  roomId: string,
+  fields: Omit<EncodedEntry, 'v' | 'g'> & { id: string },
+): Promise<EncodedEntry> {
+  const signature = await identity.sign(
+    canonicalBytes(roomId, {
+      id: fields.id,
+      userId: fields.u,
+      unixTime: fields.t,
+      clock: fields.c,
+      message: fields.m,
+    }),
+  );
+  return {
+    v: 1,
+    u: fields.u,
+    t: fields.t,
+    c: fields.c,
+    m: fields.m,
+    g: encodeBase64url(signature),
+  };
+}
+
+describe('YjsEventLog: hostile peers', () => {
+  let all: Replica[] = [];
+  afterEach(() => {
+    for (const { log, doc } of all.splice(0)) {
+      log.destroy();
+      doc.destroy();
+    }
+  });
+
+  it('never delivers an entry that claims another user, is altered, replayed or malformed', async () => {
+    all = await replicas(3);
+    const [alice, bob, mallory] = all as [Replica, Replica, Replica];
+    const seenByBob: string[] = [];
+    bob.log.observe((entries) => seenByBob.push(...entries.map((e) => e.message)));
+    alice.log.append(alice.identity.userId, 'genuine');
+    await entriesReach(bob.log, 1);
+
+    const now = Date.now();
+    // 1. Mallory signs with her key but claims to be Alice.
+    const claim = await signedBy(mallory.identity, 'room-1', {
+      id: 'forged-claim-1',
+      u: mallory.identity.userId,
+      t: now,
+      c: now,
+      m: 'I am Alice',
+    });
+    forge(mallory.doc, 'forged-claim-1', { ...claim, u: alice.identity.userId });
+    // 2. A real signature of Alice's over different text.
+    const genuine = alice.log.entries()[0];
+    forge(mallory.doc, 'forged-alter-1', {
+      v: 1,
+      u: alice.identity.userId,
+      t: genuine?.unixTime,
+      c: genuine?.clock,
+      m: 'altered',
+      g: genuine?.signature,
+    });
+    // 3. Alice's message signed for another room, replayed here.
+    const elsewhere = await signedBy(alice.identity, 'room-2', {
+      id: 'replayed-001',
+      u: alice.identity.userId,
+      t: now,
+      c: now,
+      m: 'said in room 2',
+    });
+    forge(mallory.doc, 'replayed-001', elsewhere);
+    // 4. Junk of every shape.
+    forge(mallory.doc, 'junk-number', 42);
+    forge(mallory.doc, 'junk-shape1', { v: 1, u: 'short', t: 1, c: 1, m: 'x', g: 'y' });
+    forge(mallory.doc, 'junk-version', { ...claim, v: 99 });
+    forge(mallory.doc, 'too long id '.repeat(10), claim);
+    forge(
+      mallory.doc,
+      'junk-long-1',
+      await signedBy(mallory.identity, 'room-1', {
+        id: 'junk-long-1',
+        u: mallory.identity.userId,
+        t: now,
+        c: now,
+        m: 'x'.repeat(20_000),
+      }),
+    );
+    // 5. Mallory's own honest message gets through: it is hers, signed by her.
+    mallory.log.append(mallory.identity.userId, 'hello from mallory');
+
+    await entriesReach(bob.log, 2);
+    await bob.log.whenProcessed();
+    expect(seenByBob.sort()).to.deep.equal(['genuine', 'hello from mallory']);
+    expect(
+      bob.log
+        .entries()
+        .map((e) => e.message)
+        .sort(),
+    ).to.deep.equal(['genuine', 'hello from mallory']);
+    expect(bob.log.rejected()).to.deep.equal({
+      'bad-signature': 3,
+      'bad-shape': 1 + 1,
+      'unknown-version': 1,
+      'bad-id': 1,
+      'too-long': 1,
+    });
+  });
+
+  it('keeps a verified message that a peer later overwrites or deletes', async () => {
+    all = await replicas(2);
+    const [alice, mallory] = all as [Replica, Replica];
+    const id = alice.log.append(alice.identity.userId, 'keep me');
+    await entriesReach(mallory.log, 1);
+    forge(mallory.doc, id, {
+      v: 1,
+      u: alice.identity.userId,
+      t: 1,
+      c: 1,
+      m: 'replaced',
+      g: 'x'.repeat(86),
+    });
+    await alice.log.whenProcessed();
+    mallory.doc.getMap(MESSAGES_ROOT).delete(id);
+    await alice.log.whenProcessed();
+    expect(alice.log.entries().map((e) => e.message)).to.deep.equal(['keep me']);
+  });
+
+  it('refuses to append as another user, or a message over the limit', async () => {
+    all = await replicas(1);
+    const [alice] = all as [Replica];
+    expect(() => alice.log.append('somebody-else', 'hi')).to.throw(/signs as/);
+    expect(() => alice.log.append(alice.identity.userId, 'x'.repeat(16 * 1024 + 1))).to.throw(
+      RangeError,
+    );
+  });
+});
+
+describe('YjsEventLog: order and volume', () => {
+  it('orders a reply after what it answers, even when its author’s clock is behind', async () => {
+    const verifier = new Verifier();
+    const docs = [new Y.Doc(), new Y.Doc()];
+    connect(docs);
+    const [ahead, behind] = (await Promise.all(
+      docs.map(async (doc, i) => {
+        const identity = await Identity.loadOrCreate(new MemoryKeyStore());
+        const skew = i === 0 ? 0 : -60_000;
+        const log = new YjsEventLog({
+          doc,
+          roomId: 'r',
+          signer: identity,
+          verifier,
+          now: () => Date.now() + skew,
+        });
+        return { log, identity };
+      }),
+    )) as [{ log: YjsEventLog; identity: Identity }, { log: YjsEventLog; identity: Identity }];
+    ahead.log.append(ahead.identity.userId, 'question');
+    await entriesReach(behind.log, 1);
+    behind.log.append(behind.identity.userId, 'answer');
+    await entriesReach(ahead.log, 2);
+    for (const { log } of [ahead, behind]) {
+      expect(log.entries().map((e) => e.message)).to.deep.equal(['question', 'answer']);
+    }
+  });
+
+  it('replicates 2,000 messages written in one burst, each reported once', async () => {
+    const [a, b] = (await replicas(2)) as [Replica, Replica];
+    let reported = 0;
+    b.log.observe((entries) => (reported += entries.length));
+    for (let i = 0; i < 2000; i += 1) a.log.append(a.identity.userId, `burst ${i}`);
+    await entriesReach(b.log, 2000, 30_000);
+    await b.log.whenProcessed();
+    expect(reported).to.equal(2000);
+    expect(b.log.entries().map((e) => e.message)).to.deep.equal(
+      Array.from({ length: 2000 }, (_, i) => `burst ${i}`),
+    );
+  });
+
+  it('verifies and lists what a document already held when the log was made (a reload)', async () => {
+    const [a] = (await replicas(1)) as [Replica];
+    for (let i = 0; i < 50; i += 1) a.log.append(a.identity.userId, `m${i}`);
+    await entriesReach(a.log, 50);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(a.doc));
+    const reloaded = new YjsEventLog({
+      doc: copy,
+      roomId: 'room-1',
+      signer: a.identity,
+      verifier: new Verifier(),
+    });
+    await reloaded.whenProcessed();
+    expect(reloaded.entries().map((e) => e.id)).to.deep.equal(a.log.entries().map((e) => e.id));
+  });
+});

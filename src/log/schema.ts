@@ -1,0 +1,115 @@
+/**
+ * The room document's schema (version 1), documented for other clients in docs/LOG_SCHEMA.md.
+ *
+ * A room is one Y.Doc. Its Y.Map `messages` maps an entry id to an immutable plain object
+ * (EncodedEntry). Entries are never edited in place; the converged order is (clock, id).
+ */
+
+export const SCHEMA_VERSION = 1;
+/** Name of the root Y.Map that holds the messages, keyed by entry id. */
+export const MESSAGES_ROOT = 'messages';
+/** Default cap on a message's length, in UTF-16 code units (16 KiB of text). */
+export const DEFAULT_MAX_MESSAGE_LENGTH = 16 * 1024;
+
+/** One message as stored in the Y.Map (short keys: every byte is replicated to every peer). */
+export interface EncodedEntry {
+  /** Schema version. */
+  readonly v: number;
+  /** Author's userId: base64url of the raw 32-byte Ed25519 public key. */
+  readonly u: string;
+  /** Author's wall clock when written, ms since the Unix epoch. */
+  readonly t: number;
+  /** Order key: a hybrid logical clock in ms, greater than every clock the author had seen. */
+  readonly c: number;
+  /** The message text. */
+  readonly m: string;
+  /** base64url Ed25519 signature (64 bytes) over canonicalBytes(). */
+  readonly g: string;
+}
+
+/** A verified message of the log, with the order key the log sorts by. */
+export interface SignedEntry {
+  readonly id: string;
+  readonly userId: string;
+  readonly message: string;
+  readonly unixTime: number;
+  readonly clock: number;
+  readonly signature: string;
+}
+
+/** Why an entry was turned away. */
+export type RejectReason =
+  'bad-id' | 'bad-shape' | 'unknown-version' | 'too-long' | 'bad-signature' | 'id-reused';
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+const USER_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const SIGNATURE_PATTERN = /^[A-Za-z0-9_-]{86}$/;
+
+/** Whether `id` is an acceptable entry id (8-64 base64url characters). */
+export function isEntryId(id: string): boolean {
+  return ID_PATTERN.test(id);
+}
+
+/**
+ * Checks an untrusted value read from the document. Returns the entry (signature not yet
+ * checked) or the reason it is unacceptable.
+ */
+export function decodeEntry(
+  id: string,
+  value: unknown,
+  maxMessageLength: number,
+): SignedEntry | RejectReason {
+  if (!isEntryId(id)) return 'bad-id';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'bad-shape';
+  const record = value as Record<string, unknown>;
+  if (record.v !== SCHEMA_VERSION)
+    return typeof record.v === 'number' ? 'unknown-version' : 'bad-shape';
+  const { u, t, c, m, g } = record;
+  if (typeof u !== 'string' || !USER_ID_PATTERN.test(u)) return 'bad-shape';
+  if (!Number.isSafeInteger(t) || !Number.isSafeInteger(c)) return 'bad-shape';
+  if ((t as number) < 0 || (c as number) < 0) return 'bad-shape';
+  if (typeof m !== 'string') return 'bad-shape';
+  if (m.length > maxMessageLength) return 'too-long';
+  if (typeof g !== 'string' || !SIGNATURE_PATTERN.test(g)) return 'bad-shape';
+  return { id, userId: u, message: m, unixTime: t as number, clock: c as number, signature: g };
+}
+
+/** The stored form of a signed entry. */
+export function encodeEntry(entry: SignedEntry): EncodedEntry {
+  return {
+    v: SCHEMA_VERSION,
+    u: entry.userId,
+    t: entry.unixTime,
+    c: entry.clock,
+    m: entry.message,
+    g: entry.signature,
+  };
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The bytes an author signs: the room id binds a message to its room, so it cannot be replayed
+ * into another; every field that is shown is covered.
+ */
+export function canonicalBytes(
+  roomId: string,
+  entry: Pick<SignedEntry, 'id' | 'userId' | 'unixTime' | 'clock' | 'message'>,
+): Uint8Array {
+  return encoder.encode(
+    JSON.stringify([
+      `meshchat/${SCHEMA_VERSION}`,
+      roomId,
+      entry.id,
+      entry.userId,
+      entry.unixTime,
+      entry.clock,
+      entry.message,
+    ]),
+  );
+}
+
+/** The converged order: by clock, then id. The same on every peer. */
+export function compareSigned(a: SignedEntry, b: SignedEntry): number {
+  return a.clock - b.clock || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}

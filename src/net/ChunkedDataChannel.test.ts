@@ -1,0 +1,132 @@
+import { expect } from '@esm-bundle/chai';
+import { CHUNK_BYTES } from './ChunkedDataChannel';
+import { chunkingPeerConnection } from './chunkingPeerConnection';
+
+/** Two connections in this page, wired to each other directly (no signaling server). */
+async function connectedPair(
+  makeA: () => RTCPeerConnection,
+  makeB: () => RTCPeerConnection,
+): Promise<{
+  a: RTCPeerConnection;
+  b: RTCPeerConnection;
+  sender: RTCDataChannel;
+  receiver: RTCDataChannel;
+}> {
+  const a = makeA();
+  const b = makeB();
+  const received = new Promise<RTCDataChannel>((resolve) => {
+    b.ondatachannel = (event: RTCDataChannelEvent) => resolve(event.channel);
+  });
+  const sender = a.createDataChannel('test');
+  // Complete descriptions (candidates included) rather than trickling candidates.
+  await a.setLocalDescription(await a.createOffer());
+  await gathered(a);
+  await b.setRemoteDescription(a.localDescription as RTCSessionDescription);
+  await b.setLocalDescription(await b.createAnswer());
+  await gathered(b);
+  await a.setRemoteDescription(b.localDescription as RTCSessionDescription);
+  const receiver = await received;
+  await Promise.all(
+    [sender, receiver].map(
+      (channel) =>
+        new Promise<void>((resolve) => {
+          if (channel.readyState === 'open') resolve();
+          else channel.onopen = () => resolve();
+        }),
+    ),
+  );
+  return { a, b, sender, receiver };
+}
+
+function gathered(pc: RTCPeerConnection): Promise<void> {
+  return new Promise((resolve) => {
+    if (pc.iceGatheringState === 'complete') resolve();
+    else
+      pc.addEventListener('icegatheringstatechange', () => {
+        if (pc.iceGatheringState === 'complete') resolve();
+      });
+  });
+}
+
+function pattern(size: number, seed: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i += 1) bytes[i] = (i * 31 + seed) & 0xff;
+  return bytes;
+}
+
+function collect(channel: RTCDataChannel, count: number): Promise<Uint8Array[]> {
+  const got: Uint8Array[] = [];
+  return new Promise((resolve) => {
+    channel.onmessage = (event: MessageEvent) => {
+      got.push(new Uint8Array(event.data as ArrayBuffer));
+      if (got.length === count) resolve(got);
+    };
+  });
+}
+
+describe('ChunkedDataChannel over real WebRTC', () => {
+  const Chunking = chunkingPeerConnection(RTCPeerConnection);
+  const opened: RTCPeerConnection[] = [];
+  afterEach(() => {
+    for (const pc of opened.splice(0)) pc.close();
+  });
+  const make = (): RTCPeerConnection => {
+    const pc = new Chunking({ iceServers: [] });
+    opened.push(pc);
+    return pc;
+  };
+
+  it('the plain channel refuses a message over the SCTP limit (why this exists)', async () => {
+    const plain = (): RTCPeerConnection => {
+      const pc = new RTCPeerConnection({ iceServers: [] });
+      opened.push(pc);
+      return pc;
+    };
+    const { sender } = await connectedPair(plain, plain);
+    expect(() => sender.send(new Uint8Array(300 * 1024))).to.throw();
+  });
+
+  it('delivers messages of 20 MB, 300 KiB, exact chunk size and 1 byte, whole and in order', async () => {
+    const { sender, receiver } = await connectedPair(make, make);
+    const sizes = [20 * 1024 * 1024, 300 * 1024, CHUNK_BYTES, CHUNK_BYTES + 1, 1, 0];
+    const messages = sizes.map((size, i) => pattern(size, i));
+    const arriving = collect(receiver, messages.length);
+    for (const message of messages) sender.send(message);
+    const got = await arriving;
+    expect(got.map((m) => m.byteLength)).to.deep.equal(sizes);
+    got.forEach((message, i) => {
+      expect(
+        message.every((byte, j) => byte === messages[i]?.[j]),
+        `message ${i}`,
+      ).to.equal(true);
+    });
+  });
+
+  it('keeps 5,000 small messages in order', async () => {
+    const { sender, receiver } = await connectedPair(make, make);
+    const arriving = collect(receiver, 5000);
+    for (let i = 0; i < 5000; i += 1) sender.send(new Uint32Array([i]));
+    const got = await arriving;
+    expect(got.map((m) => new Uint32Array(m.buffer)[0])).to.deep.equal(
+      Array.from({ length: 5000 }, (_, i) => i),
+    );
+  });
+
+  it('drops malformed frames from a peer without the wrapper, and keeps working', async () => {
+    const plain = (): RTCPeerConnection => {
+      const pc = new RTCPeerConnection({ iceServers: [] });
+      opened.push(pc);
+      return pc;
+    };
+    const { sender, receiver } = await connectedPair(plain, make);
+    const arriving = collect(receiver, 2);
+    sender.send(new Uint8Array([9, 1, 2])); // unknown flag
+    sender.send('text frame'); // not bytes
+    sender.send(new Uint8Array([2, 7])); // a LAST with no PART: an empty-prefix message [7]
+    sender.send(new Uint8Array([0, 42])); // a WHOLE message [42]
+    const got = await arriving;
+    expect(got.map((m) => [...m])).to.deep.equal([[7], [42]]);
+    const stats = (receiver as unknown as { stats: { malformedFrames: number } }).stats;
+    expect(stats.malformedFrames).to.equal(2);
+  });
+});

@@ -1,0 +1,119 @@
+import { expect } from '@esm-bundle/chai';
+import * as Y from 'yjs';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import { presenceContract, sessionsAre } from '../hub/contracts/presenceContract';
+import type { PresencePort } from '../hub/ports';
+import { AwarenessPresence } from './AwarenessPresence';
+import { intervalTicker } from './Ticker';
+
+const REMOTE = Symbol('remote');
+
+/** Awareness instances that forward their updates to each other, like a network. */
+class AwarenessMesh {
+  readonly members: { awareness: Awareness; presence: AwarenessPresence; cut: boolean }[] = [];
+
+  add(options: { timeoutMs?: number; heartbeatMs?: number } = {}): AwarenessPresence {
+    const awareness = new Awareness(new Y.Doc());
+    const presence = new AwarenessPresence(awareness, {
+      timeoutMs: options.timeoutMs ?? 1500,
+      heartbeatMs: options.heartbeatMs ?? 300,
+      ticker: intervalTicker,
+    });
+    const member = { awareness, presence, cut: false };
+    awareness.on(
+      'update',
+      ({ added, updated, removed }: Record<string, number[]>, origin: unknown) => {
+        if (origin === REMOTE || member.cut) return;
+        const changed = [...(added ?? []), ...(updated ?? []), ...(removed ?? [])];
+        const update = encodeAwarenessUpdate(awareness, changed);
+        queueMicrotask(() => {
+          for (const other of this.members) {
+            if (other !== member && !other.cut)
+              applyAwarenessUpdate(other.awareness, update, REMOTE);
+          }
+        });
+      },
+    );
+    this.members.push(member);
+    return presence;
+  }
+
+  /** Stops a member's traffic without a goodbye (a crashed tab). */
+  cut(presence: PresencePort): void {
+    const member = this.members.find((m) => m.presence === presence);
+    if (member) member.cut = true;
+  }
+
+  destroy(): void {
+    for (const { presence, awareness } of this.members.splice(0)) {
+      presence.destroy();
+      awareness.destroy();
+    }
+  }
+}
+
+presenceContract('AwarenessPresence', () => {
+  const mesh = new AwarenessMesh();
+  return {
+    replicas: (count) => Promise.resolve(Array.from({ length: count }, () => mesh.add())),
+    vanish: (replica) => {
+      mesh.cut(replica);
+      return Promise.resolve();
+    },
+    cleanup: () => {
+      mesh.destroy();
+      return Promise.resolve();
+    },
+  };
+});
+
+describe('AwarenessPresence', () => {
+  let mesh: AwarenessMesh;
+  beforeEach(() => {
+    mesh = new AwarenessMesh();
+  });
+  afterEach(() => mesh.destroy());
+
+  it('keeps a quiet but alive peer present past the timeout (heartbeat)', async () => {
+    const a = mesh.add({ timeoutMs: 600, heartbeatMs: 150 });
+    const b = mesh.add({ timeoutMs: 600, heartbeatMs: 150 });
+    a.enter({ userId: 'alice', sessionId: 't1' });
+    await sessionsAre(b, [{ userId: 'alice', sessionId: 't1' }]);
+    let removals = 0;
+    b.observe((change) => (removals += change.removed.length));
+    // Three timeouts long: without the heartbeat alice would expire.
+    await new Promise((resolve) => setTimeout(resolve, 1800));
+    expect(removals).to.equal(0);
+    expect(b.sessions()).to.have.length(1);
+  });
+
+  it('ignores a peer whose state is malformed, and counts it', async () => {
+    const good = mesh.add();
+    const hostileAwareness = mesh.members.length;
+    const hostile = mesh.add();
+    const member = mesh.members[hostileAwareness];
+    good.enter({ userId: 'alice', sessionId: 't1' });
+    member?.awareness.setLocalState({ v: 1, sessions: 'everyone' });
+    await sessionsAre(hostile, [{ userId: 'alice', sessionId: 't1' }]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(good.sessions()).to.deep.equal([{ userId: 'alice', sessionId: 't1' }]);
+    expect(good.invalid).to.equal(1);
+    member?.awareness.setLocalState({
+      v: 1,
+      sessions: Array.from({ length: 17 }, (_, i) => ['mallory', `s${i}`]),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(good.sessions()).to.have.length(1);
+  });
+
+  it('shares other fields (a display name) without touching the sessions', async () => {
+    const a = mesh.add();
+    const b = mesh.add();
+    a.enter({ userId: 'alice', sessionId: 't1' });
+    a.setField('name', 'Alice');
+    a.setField('sessions', 'overwrite attempt');
+    await sessionsAre(b, [{ userId: 'alice', sessionId: 't1' }]);
+    const names = [...b.states().values()].map((s) => s.name);
+    expect(names).to.deep.equal(['Alice']);
+  });
+});
