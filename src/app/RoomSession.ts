@@ -1,0 +1,108 @@
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { EventStream } from '../hub/EventStream';
+import { Hub } from '../hub/Hub';
+import type { SignatureVerifier, Signer } from '../log/signing';
+import type { RejectReason } from '../log/schema';
+import { YjsEventLog } from '../log/YjsEventLog';
+import type { NetworkConfig } from '../net/NetworkConfig';
+import { RoomNetwork } from '../net/RoomNetwork';
+import { AwarenessPresence } from '../presence/AwarenessPresence';
+
+export interface RoomSessionOptions {
+  readonly roomId: string;
+  readonly signer: Signer;
+  readonly verifier: SignatureVerifier;
+  readonly network: NetworkConfig;
+  /** The name shown to others; a claim, not an identity. */
+  readonly displayName: string;
+  readonly password?: string;
+  /** Presence timeout for vanished peers (default 30 s). */
+  readonly presenceTimeoutMs?: number;
+  readonly historySize?: number;
+  /** How often state vectors are exchanged with peers to repair lost updates (default 15 s). */
+  readonly antiEntropyMs?: number;
+  readonly onReject?: (id: string, reason: RejectReason) => void;
+}
+
+/**
+ * Everything one tab runs for one room, wired together: the Yjs document, the signed log,
+ * awareness presence, the WebRTC network, and the hub with this tab's session in it.
+ * This is the composition root: the only place that picks concrete adapters.
+ */
+export class RoomSession {
+  readonly roomId: string;
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly doc: Y.Doc;
+  readonly awareness: Awareness;
+  readonly log: YjsEventLog;
+  readonly presence: AwarenessPresence;
+  readonly network: RoomNetwork;
+  readonly hub: Hub;
+  /** This tab's own session stream. */
+  readonly stream: EventStream;
+  private destroyed = false;
+  private readonly onPageHide = (): void => this.presence.goodbye();
+
+  constructor(options: RoomSessionOptions) {
+    this.roomId = options.roomId;
+    this.userId = options.signer.userId;
+    this.sessionId = crypto.randomUUID();
+    this.doc = new Y.Doc();
+    this.awareness = new Awareness(this.doc);
+    this.log = new YjsEventLog({
+      doc: this.doc,
+      roomId: options.roomId,
+      signer: options.signer,
+      verifier: options.verifier,
+      ...(options.onReject ? { onReject: options.onReject } : {}),
+    });
+    this.presence = new AwarenessPresence(this.awareness, {
+      ...(options.presenceTimeoutMs ? { timeoutMs: options.presenceTimeoutMs } : {}),
+    });
+    this.presence.setField('name', options.displayName);
+    this.network = new RoomNetwork(options.roomId, this.doc, this.awareness, {
+      config: options.network,
+      ...(options.password ? { password: options.password } : {}),
+      ...(options.antiEntropyMs ? { antiEntropyMs: options.antiEntropyMs } : {}),
+    });
+    this.hub = new Hub({
+      chatroomId: options.roomId,
+      log: this.log,
+      presence: this.presence,
+      ...(options.historySize ? { historySize: options.historySize } : {}),
+    });
+    this.stream = this.hub.add(this.userId, this.sessionId);
+    // Leave at once when the page goes away, where the browser lets the message out.
+    window.addEventListener('pagehide', this.onPageHide);
+  }
+
+  /** Sends a message as this tab's user; returns its id. */
+  send(text: string): string | undefined {
+    return this.hub.message(this.userId, text);
+  }
+
+  /** Display names claimed by present users, by userId. */
+  names(): Map<string, string> {
+    const names = new Map<string, string>();
+    for (const state of this.presence.states().values()) {
+      const sessions = state.sessions as [string, string][];
+      const name = typeof state.name === 'string' ? state.name.slice(0, 64) : '';
+      for (const [userId] of sessions) if (name) names.set(userId, name);
+    }
+    return names;
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    window.removeEventListener('pagehide', this.onPageHide);
+    if (!this.hub.closed) this.hub.close();
+    this.presence.destroy();
+    this.network.destroy();
+    this.log.destroy();
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

@@ -1,0 +1,21 @@
+import { build } from 'esbuild';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const here = import.meta.dirname;
+
+/** Bundles the end-to-end harness page into a fresh folder; returns it and a cleanup. */
+export async function buildHarness(): Promise<{ dir: string; remove: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'meshchat-harness-'));
+  await build({
+    entryPoints: [join(here, '..', '..', 'testkit', 'harness', 'harness.ts')],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    outfile: join(dir, 'harness.js'),
+    logLevel: 'warning',
+  });
+  copyFileSync(join(here, '..', '..', 'testkit', 'harness', 'index.html'), join(dir, 'index.html'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}

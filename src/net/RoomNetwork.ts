@@ -1,0 +1,130 @@
+import { WebrtcProvider } from 'y-webrtc';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import { workerTicker, type Ticker } from '../presence/Ticker';
+import { sendStateVector, type SyncablePeer } from './AntiEntropy';
+import { chunkingPeerConnection } from './chunkingPeerConnection';
+import type { NetworkConfig } from './NetworkConfig';
+
+/** What the UI shows about the connection. */
+export interface NetworkStatus {
+  /** Whether at least one signaling server is connected. */
+  readonly signaling: boolean;
+  /** Peers connected over WebRTC. */
+  readonly peers: number;
+  /** Tabs of this browser reached over BroadcastChannel. */
+  readonly localTabs: number;
+}
+
+export interface RoomNetworkOptions {
+  readonly config: NetworkConfig;
+  /** Encrypts signaling and BroadcastChannel traffic; never sent to a server. */
+  readonly password?: string;
+  /** How often to exchange state vectors with every peer (default 15 s). */
+  readonly antiEntropyMs?: number;
+  readonly ticker?: Ticker;
+  /** The RTCPeerConnection to build on (a Node implementation for Node peers). */
+  readonly peerConnection?: typeof RTCPeerConnection;
+}
+
+/** Prefix of signaling topics, so rooms of other y-webrtc apps on a shared server never mix. */
+export const TOPIC_PREFIX = 'meshchat/';
+
+interface ProviderRoom {
+  readonly webrtcConns: Map<string, SyncablePeer>;
+  readonly bcConns: Set<string>;
+}
+
+/**
+ * One room's replication over WebRTC: a y-webrtc provider whose peer connections chunk large
+ * messages, plus periodic state-vector exchange so lost updates are repaired.
+ */
+export class RoomNetwork {
+  readonly provider: WebrtcProvider;
+  private readonly doc: Y.Doc;
+  private readonly stopTicker: () => void;
+  private readonly listeners = new Set<(status: NetworkStatus) => void>();
+  private last: NetworkStatus = { signaling: false, peers: 0, localTabs: 0 };
+  private destroyed = false;
+
+  constructor(roomId: string, doc: Y.Doc, awareness: Awareness, options: RoomNetworkOptions) {
+    this.doc = doc;
+    const Base = options.peerConnection ?? RTCPeerConnection;
+    const provider = new WebrtcProvider(TOPIC_PREFIX + roomId, doc, {
+      signaling: [...options.config.signalingUrls],
+      awareness,
+      ...(options.password ? { password: options.password } : {}),
+      peerOpts: {
+        config: { iceServers: [...options.config.iceServers] },
+        wrtc: {
+          RTCPeerConnection: chunkingPeerConnection(Base),
+          RTCSessionDescription: globalThis.RTCSessionDescription,
+          RTCIceCandidate: globalThis.RTCIceCandidate,
+        },
+      },
+    });
+    this.provider = provider;
+    provider.on('peers', () => this.update());
+    const ticker = options.ticker ?? workerTicker;
+    const antiEntropyMs = options.antiEntropyMs ?? 15_000;
+    let lastRound = Date.now();
+    this.stopTicker = ticker(
+      () => {
+        this.update();
+        if (Date.now() - lastRound >= antiEntropyMs) {
+          lastRound = Date.now();
+          this.resync();
+        }
+      },
+      Math.min(1000, antiEntropyMs),
+    );
+  }
+
+  /** Exchanges state vectors with every connected peer now; returns how many were asked. */
+  resync(): number {
+    const room = this.room();
+    return room ? sendStateVector(this.doc, room.webrtcConns.values()) : 0;
+  }
+
+  status(): NetworkStatus {
+    const room = this.room();
+    const signalingConns = this.provider.signalingConns as { connected?: boolean }[];
+    return {
+      signaling: signalingConns.some((conn) => conn.connected === true),
+      peers: room ? [...room.webrtcConns.values()].filter((c) => c.connected).length : 0,
+      localTabs: room ? room.bcConns.size : 0,
+    };
+  }
+
+  /** Calls `listener` whenever the status changes; returns an unsubscribe function. */
+  onStatus(listener: (status: NetworkStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.stopTicker();
+    this.listeners.clear();
+    this.provider.destroy();
+  }
+
+  private room(): ProviderRoom | undefined {
+    return (this.provider.room as unknown as ProviderRoom | null) ?? undefined;
+  }
+
+  private update(): void {
+    const next = this.status();
+    const prev = this.last;
+    if (
+      next.signaling === prev.signaling &&
+      next.peers === prev.peers &&
+      next.localTabs === prev.localTabs
+    ) {
+      return;
+    }
+    this.last = next;
+    for (const listener of [...this.listeners]) listener(next);
+  }
+}

@@ -1,0 +1,131 @@
+// A test page for the end-to-end suites: drives real RoomSessions (real Yjs, y-webrtc,
+// awareness, WebCrypto) in this browser context and exposes them to Playwright as
+// `window.harness`. Bundled by src/e2e/support/harnessBuild.ts; never part of the app.
+import { RoomSession } from '../../app/RoomSession';
+import type { ChatEvent } from '../../hub/events';
+import { Identity } from '../../identity/Identity';
+import { MemoryKeyStore } from '../../identity/MemoryKeyStore';
+import { Verifier } from '../../identity/Verifier';
+import { MESSAGES_ROOT } from '../../log/schema';
+import { loadNetworkConfig } from '../../net/NetworkConfig';
+
+export interface OpenOptions {
+  roomId: string;
+  name: string;
+  /** PKCS#8 and raw public key (base64) of a key pair to act as; random if absent. */
+  key?: { pkcs8: string; publicRaw: string };
+  presenceTimeoutMs?: number;
+  antiEntropyMs?: number;
+  password?: string;
+}
+
+const bytes = (base64: string): Uint8Array<ArrayBuffer> =>
+  Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+
+let session: RoomSession | undefined;
+const events: ChatEvent[] = [];
+
+async function identityFor(key: OpenOptions['key']): Promise<Identity> {
+  const store = new MemoryKeyStore();
+  if (key) {
+    const privateKey = await crypto.subtle.importKey('pkcs8', bytes(key.pkcs8), 'Ed25519', false, [
+      'sign',
+    ]);
+    const publicKey = await crypto.subtle.importKey('raw', bytes(key.publicRaw), 'Ed25519', true, [
+      'verify',
+    ]);
+    await store.save({ keyPair: { privateKey, publicKey }, createdAt: Date.now() });
+  }
+  return Identity.loadOrCreate(store);
+}
+
+async function pump(stream: RoomSession['stream']): Promise<void> {
+  for (;;) {
+    const batch = await stream.nextBatch();
+    if (!batch) return;
+    events.push(...batch);
+  }
+}
+
+const harness = {
+  async open(options: OpenOptions): Promise<string> {
+    const identity = await identityFor(options.key);
+    session = new RoomSession({
+      roomId: options.roomId,
+      signer: identity,
+      verifier: new Verifier(),
+      network: await loadNetworkConfig(),
+      displayName: options.name,
+      ...(options.password ? { password: options.password } : {}),
+      ...(options.presenceTimeoutMs ? { presenceTimeoutMs: options.presenceTimeoutMs } : {}),
+      ...(options.antiEntropyMs ? { antiEntropyMs: options.antiEntropyMs } : {}),
+    });
+    void pump(session.stream);
+    return identity.userId;
+  },
+  send(text: string): string | undefined {
+    return session?.send(text);
+  },
+  /** Sends `count` messages as fast as the API allows. */
+  burst(count: number, prefix: string): void {
+    for (let i = 0; i < count; i += 1) session?.send(`${prefix} ${i}`);
+  },
+  events(): ChatEvent[] {
+    return events;
+  },
+  messages(): string[] {
+    return (session?.log.entries() ?? []).map((e) => e.message);
+  },
+  messageCount(): number {
+    return session?.log.entries().length ?? 0;
+  },
+  rejected(): Record<string, number> {
+    return session?.log.rejected() ?? {};
+  },
+  status(): unknown {
+    return session?.network.status();
+  },
+  resync(): number {
+    return session?.network.resync() ?? 0;
+  },
+  /** Stops and restarts replication (like losing and regaining the network). */
+  disconnect(): void {
+    session?.network.provider.disconnect();
+  },
+  reconnect(): void {
+    session?.network.provider.connect();
+  },
+  /** Writes straight into the document, as a hostile client would. */
+  forge(id: string, value: unknown): void {
+    session?.doc.getMap(MESSAGES_ROOT).set(id, value);
+  },
+  /** Makes every data-channel send fail silently for a while (a lost update). */
+  dropSends(drop: boolean): void {
+    const room = session?.network.provider.room as unknown as {
+      webrtcConns: Map<string, { peer: { send: (d: Uint8Array) => void; __send?: unknown } }>;
+    } | null;
+    for (const conn of room?.webrtcConns.values() ?? []) {
+      const peer = conn.peer as {
+        send: (d: Uint8Array) => void;
+        realSend?: (d: Uint8Array) => void;
+      };
+      if (drop && !peer.realSend) {
+        peer.realSend = peer.send.bind(peer);
+        peer.send = () => undefined;
+      } else if (!drop && peer.realSend) {
+        peer.send = peer.realSend;
+        delete peer.realSend;
+      }
+    }
+  },
+  close(): void {
+    session?.destroy();
+  },
+};
+
+declare global {
+  interface Window {
+    harness: typeof harness;
+  }
+}
+window.harness = harness;
