@@ -59,6 +59,9 @@ export class RoomSession {
       ...(options.onReject ? { onReject: options.onReject } : {}),
     });
     this.presence = new AwarenessPresence(this.awareness, {
+      context: options.roomId,
+      signer: options.signer,
+      verifier: options.verifier,
       ...(options.presenceTimeoutMs ? { timeoutMs: options.presenceTimeoutMs } : {}),
     });
     this.presence.setField('name', options.displayName);

@@ -2,8 +2,14 @@ import { expect } from '@esm-bundle/chai';
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { presenceContract, sessionsAre } from '../hub/contracts/presenceContract';
+import { until } from '../hub/contracts/waiting';
+import { encodeBase64url } from '../identity/base64url';
 import type { PresencePort } from '../hub/ports';
 import { AwarenessPresence } from './AwarenessPresence';
+import { Identity } from '../identity/Identity';
+import { MemoryKeyStore } from '../identity/MemoryKeyStore';
+import { Verifier } from '../identity/Verifier';
+import type { SignatureVerifier, Signer } from '../log/signing';
 import { intervalTicker } from './Ticker';
 
 const REMOTE = Symbol('remote');
@@ -12,12 +18,22 @@ const REMOTE = Symbol('remote');
 class AwarenessMesh {
   readonly members: { awareness: Awareness; presence: AwarenessPresence; cut: boolean }[] = [];
 
-  add(options: { timeoutMs?: number; heartbeatMs?: number } = {}): AwarenessPresence {
+  add(
+    options: {
+      timeoutMs?: number;
+      heartbeatMs?: number;
+      signer?: Signer;
+      verifier?: SignatureVerifier;
+    } = {},
+  ): AwarenessPresence {
     const awareness = new Awareness(new Y.Doc());
     const presence = new AwarenessPresence(awareness, {
       timeoutMs: options.timeoutMs ?? 1500,
       heartbeatMs: options.heartbeatMs ?? 300,
       ticker: intervalTicker,
+      context: 'room-1',
+      ...(options.signer ? { signer: options.signer } : {}),
+      ...(options.verifier ? { verifier: options.verifier } : {}),
     });
     const member = { awareness, presence, cut: false };
     awareness.on(
@@ -115,5 +131,85 @@ describe('AwarenessPresence', () => {
     await sessionsAre(b, [{ userId: 'alice', sessionId: 't1' }]);
     const names = [...b.states().values()].map((s) => s.name);
     expect(names).to.deep.equal(['Alice']);
+  });
+});
+
+let alice: Identity;
+let bob: Identity;
+const verifier = new Verifier();
+before(async () => {
+  alice = await Identity.loadOrCreate(new MemoryKeyStore());
+  bob = await Identity.loadOrCreate(new MemoryKeyStore());
+});
+
+presenceContract('AwarenessPresence with signed cards', () => {
+  const mesh = new AwarenessMesh();
+  return {
+    users: [alice.userId, bob.userId],
+    replicas: (count) =>
+      Promise.resolve(
+        Array.from({ length: count }, (_, i) =>
+          mesh.add({ signer: i === 0 ? alice : bob, verifier }),
+        ),
+      ),
+    vanish: (replica) => {
+      mesh.cut(replica);
+      return Promise.resolve();
+    },
+    cleanup: () => {
+      mesh.destroy();
+      return Promise.resolve();
+    },
+  };
+});
+
+describe('AwarenessPresence: signed cards against hostile peers', () => {
+  let mesh: AwarenessMesh;
+  beforeEach(() => {
+    mesh = new AwarenessMesh();
+  });
+  afterEach(() => mesh.destroy());
+
+  it('shows nobody who claims a user without that user’s signature', async () => {
+    const watcher = mesh.add({ signer: bob, verifier });
+    const mallory = mesh.add({ verifier });
+    const malloryIndex = mesh.members.length - 1;
+    // Unsigned claim to be Alice: never trusted.
+    mallory.enter({ userId: alice.userId, sessionId: 'fake' });
+    // Then a "signature" made with the wrong key.
+    const forger = await Identity.loadOrCreate(new MemoryKeyStore());
+    const awareness = mesh.members[malloryIndex]?.awareness;
+    const wrong = await forger.sign(new TextEncoder().encode('anything'));
+    awareness?.setLocalStateField('sig', encodeBase64url(wrong));
+    // An honest peer as the sync point: once Bob's own view has settled, Alice is absent.
+    const honest = mesh.add({ signer: alice, verifier });
+    honest.enter({ userId: alice.userId, sessionId: 'real' });
+    await sessionsAre(watcher, [{ userId: alice.userId, sessionId: 'real' }]);
+    await until(
+      (onChange) => watcher.observe(onChange),
+      () => watcher.invalid >= 1,
+      'the forged card to be judged invalid',
+    );
+    expect(watcher.sessions()).to.deep.equal([{ userId: alice.userId, sessionId: 'real' }]);
+    expect(watcher.invalid).to.equal(1);
+  });
+
+  it('drops a card whose signed fields were changed after signing', async () => {
+    const watcher = mesh.add({ signer: bob, verifier });
+    const aliceTab = mesh.add({ signer: alice, verifier });
+    const aliceAwareness = mesh.members.at(-1)?.awareness;
+    aliceTab.enter({ userId: alice.userId, sessionId: 't1' });
+    aliceTab.setField('name', 'Alice');
+    await sessionsAre(watcher, [{ userId: alice.userId, sessionId: 't1' }]);
+    await until(
+      (onChange) => watcher.observe(onChange),
+      () => [...watcher.states().values()].some((s) => s.name === 'Alice'),
+      'Alice’s signed name',
+    );
+    // Someone rewrites the name in the state without re-signing.
+    const state = aliceAwareness?.getLocalState() ?? {};
+    aliceAwareness?.setLocalState({ ...state, name: 'Not Alice' });
+    await sessionsAre(watcher, []);
+    expect(watcher.invalid).to.equal(1);
   });
 });

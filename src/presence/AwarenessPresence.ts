@@ -1,5 +1,7 @@
 import { removeAwarenessStates, type Awareness } from 'y-protocols/awareness';
+import type { SignatureVerifier, Signer } from '../log/signing';
 import { sessionKey, type PresenceChange, type PresencePort, type SessionKey } from '../hub/ports';
+import { PresenceCards, SIGNED_FIELDS } from './PresenceCards';
 import { workerTicker, type Ticker } from './Ticker';
 
 /** Version of the awareness state layout (see docs/LOG_SCHEMA.md). */
@@ -16,6 +18,12 @@ export interface AwarenessPresenceOptions {
   /** What drives the heartbeat and the expiry check (default: a worker-driven interval). */
   readonly ticker?: Ticker;
   readonly now?: () => number;
+  /** Signs this tab's presence card, so peers can tell it really is this user. */
+  readonly signer?: Signer;
+  /** When set, a peer's sessions count only once its card's signature verifies. */
+  readonly verifier?: SignatureVerifier;
+  /** Bound into every card signature (the room id), so a card cannot be replayed elsewhere. */
+  readonly context?: string;
 }
 
 /**
@@ -37,11 +45,20 @@ export class AwarenessPresence implements PresencePort {
   private readonly stopTicker: () => void;
   private invalidStates = 0;
   private destroyed = false;
+  private readonly cards: PresenceCards;
+  /** Each peer's last sessions whose card verified: they stand while a newer card is checked. */
+  private readonly trusted = new Map<number, SessionKey[]>();
 
   constructor(awareness: Awareness, options: AwarenessPresenceOptions = {}) {
     this.awareness = awareness;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.now = options.now ?? Date.now;
+    this.cards = new PresenceCards({
+      context: options.context ?? '',
+      signer: options.signer,
+      verifier: options.verifier,
+      onSettled: () => this.recompute(),
+    });
     const heartbeatMs = options.heartbeatMs ?? this.timeoutMs / 3;
     this.awareness.on('change', this.onChange);
     this.awareness.on('update', this.onUpdate);
@@ -78,15 +95,28 @@ export class AwarenessPresence implements PresencePort {
 
   /** Shares another field of the local state (display name, typing) with the peers. */
   setField(field: string, value: unknown): void {
-    if (this.destroyed || field === 'sessions' || field === 'v') return;
-    this.awareness.setLocalStateField(field, value);
+    if (this.destroyed || field === 'sessions' || field === 'v' || field === 'sig') return;
+    if (!(SIGNED_FIELDS as readonly string[]).includes(field)) {
+      this.awareness.setLocalStateField(field, value);
+      return;
+    }
+    const state = this.awareness.getLocalState() ?? {};
+    this.awareness.setLocalState({ ...state, [field]: value, sig: null });
+    this.signLocal();
   }
 
-  /** The raw awareness states of every peer that has sessions here, by client id. */
+  /** The awareness states of every tab with sessions here (peers' only once trusted). */
   states(): Map<number, Record<string, unknown>> {
     const out = new Map<number, Record<string, unknown>>();
     for (const [client, state] of this.awareness.getStates()) {
-      if (readSessions(state)) out.set(client, state);
+      const sessions = readSessions(state);
+      if (!sessions) continue;
+      if (
+        client === this.awareness.clientID ||
+        this.cards.check(client, state, sessions) === 'trusted'
+      ) {
+        out.set(client, state);
+      }
     }
     return out;
   }
@@ -100,6 +130,7 @@ export class AwarenessPresence implements PresencePort {
     if (this.destroyed) return;
     this.local.clear();
     this.publishLocal();
+    this.cards.cancel();
     this.destroyed = true;
     this.stopTicker();
     this.awareness.off('change', this.onChange);
@@ -118,9 +149,20 @@ export class AwarenessPresence implements PresencePort {
       ...state,
       v: PRESENCE_VERSION,
       sessions: [...this.local.values()].map((s) => [s.userId, s.sessionId]),
+      sig: null,
     });
+    this.signLocal();
     // setLocalState emits 'change' synchronously; recompute in case nothing else changed.
     this.recompute();
+  }
+
+  /** Signs the current local card; the signature follows the state a moment later. */
+  private signLocal(): void {
+    const state = this.awareness.getLocalState();
+    if (!state || this.local.size === 0) return;
+    this.cards.sign(this.awareness.clientID, state, (sig) => {
+      if (!this.destroyed) this.awareness.setLocalStateField('sig', sig);
+    });
   }
 
   private readonly onUpdate = (
@@ -164,10 +206,19 @@ export class AwarenessPresence implements PresencePort {
       const sessions = readSessions(state);
       if (!sessions) {
         if (Object.keys(state).length > 0) invalid += 1;
+        this.trusted.delete(client);
         continue;
       }
-      for (const session of sessions) next.set(sessionKey(session), session);
+      const verdict = this.cards.check(client, state, sessions);
+      if (verdict === 'trusted') this.trusted.set(client, sessions);
+      else if (verdict === 'invalid') {
+        invalid += 1;
+        this.trusted.delete(client);
+      }
+      for (const session of this.trusted.get(client) ?? []) next.set(sessionKey(session), session);
     }
+    const states = this.awareness.getStates();
+    for (const client of this.trusted.keys()) if (!states.has(client)) this.trusted.delete(client);
     this.invalidStates = invalid;
     return next;
   }

@@ -10,6 +10,11 @@ export interface PresenceHarness {
   vanish(replica: PresencePort): Promise<void>;
   /** Destroys everything the harness made. */
   cleanup(): Promise<void>;
+  /**
+   * The users replicas 0 and 1 may announce sessions for (a presence that signs its cards
+   * speaks only for its own user); default 'alice' and 'bob'.
+   */
+  readonly users?: readonly [string, string];
 }
 
 const keys = (sessions: readonly SessionKey[]): string[] => sessions.map(sessionKey).sort();
@@ -42,12 +47,16 @@ const removed = (changes: PresenceChange[]): string[] => keys(changes.flatMap((c
 export function presenceContract(name: string, makeHarness: () => PresenceHarness): void {
   describe(`PresencePort contract: ${name}`, () => {
     let harness: PresenceHarness;
-    const alice1 = { userId: 'alice', sessionId: 'tab-1' };
-    const alice2 = { userId: 'alice', sessionId: 'tab-2' };
-    const bob1 = { userId: 'bob', sessionId: 'tab-1' };
+    let alice1: SessionKey;
+    let alice2: SessionKey;
+    let bob1: SessionKey;
 
     beforeEach(() => {
       harness = makeHarness();
+      const [alice, bob] = harness.users ?? ['alice', 'bob'];
+      alice1 = { userId: alice, sessionId: 'tab-1' };
+      alice2 = { userId: alice, sessionId: 'tab-2' };
+      bob1 = { userId: bob, sessionId: 'tab-1' };
     });
     afterEach(async () => {
       await harness.cleanup();
