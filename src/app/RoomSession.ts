@@ -5,6 +5,8 @@ import { Hub } from '../hub/Hub';
 import type { SignatureVerifier, Signer } from '../log/signing';
 import type { RejectReason } from '../log/schema';
 import { YjsEventLog } from '../log/YjsEventLog';
+import { MESSAGES_ROOT } from '../log/schema';
+import { DeliveryTracker } from '../net/DeliveryTracker';
 import type { NetworkConfig } from '../net/NetworkConfig';
 import { RoomNetwork } from '../net/RoomNetwork';
 import { AwarenessPresence } from '../presence/AwarenessPresence';
@@ -23,6 +25,8 @@ export interface RoomSessionOptions {
   /** How often state vectors are exchanged with peers to repair lost updates (default 15 s). */
   readonly antiEntropyMs?: number;
   readonly onReject?: (id: string, reason: RejectReason) => void;
+  /** Own messages of earlier sessions that no peer had yet (kept by storage). */
+  readonly pending?: readonly string[];
 }
 
 /**
@@ -39,11 +43,16 @@ export class RoomSession {
   readonly log: YjsEventLog;
   readonly presence: AwarenessPresence;
   readonly network: RoomNetwork;
+  /** Which of this tab's messages some peer holds. */
+  readonly delivery: DeliveryTracker;
   readonly hub: Hub;
   /** This tab's own session stream. */
   readonly stream: EventStream;
   private destroyed = false;
   private readonly onPageHide = (): void => this.presence.goodbye();
+  private readonly onPageShow = (event: PageTransitionEvent): void => {
+    if (event.persisted) this.presence.back();
+  };
 
   constructor(options: RoomSessionOptions) {
     this.roomId = options.roomId;
@@ -70,6 +79,12 @@ export class RoomSession {
       ...(options.password ? { password: options.password } : {}),
       ...(options.antiEntropyMs ? { antiEntropyMs: options.antiEntropyMs } : {}),
     });
+    this.delivery = new DeliveryTracker({
+      entries: this.doc.getMap(MESSAGES_ROOT),
+      awareness: this.awareness,
+      publish: (field, value) => this.presence.setField(field, value),
+      ...(options.pending ? { pending: options.pending } : {}),
+    });
     this.hub = new Hub({
       chatroomId: options.roomId,
       log: this.log,
@@ -79,11 +94,15 @@ export class RoomSession {
     this.stream = this.hub.add(this.userId, this.sessionId);
     // Leave at once when the page goes away, where the browser lets the message out.
     window.addEventListener('pagehide', this.onPageHide);
+    window.addEventListener('beforeunload', this.onPageHide);
+    window.addEventListener('pageshow', this.onPageShow);
   }
 
   /** Sends a message as this tab's user; returns its id. */
   send(text: string): string | undefined {
-    return this.hub.message(this.userId, text);
+    const id = this.hub.message(this.userId, text);
+    if (id) this.delivery.track(id);
+    return id;
   }
 
   /** Display names claimed by present users, by userId. */
@@ -101,7 +120,10 @@ export class RoomSession {
     if (this.destroyed) return;
     this.destroyed = true;
     window.removeEventListener('pagehide', this.onPageHide);
+    window.removeEventListener('beforeunload', this.onPageHide);
+    window.removeEventListener('pageshow', this.onPageShow);
     if (!this.hub.closed) this.hub.close();
+    this.delivery.destroy();
     this.presence.destroy();
     this.network.destroy();
     this.log.destroy();

@@ -190,6 +190,9 @@ describe('replication over WebRTC', () => {
     );
     await a.page.evaluate(() => window.harness.burst(20, 'online'));
     await b.page.evaluate(() => window.harness.burst(20, 'offline'));
+    await messagesReach(b.page, 20);
+    // Written while nobody could receive them: marked as not yet delivered.
+    assert.equal((await b.page.evaluate(() => window.harness.pending())).length, 20);
     await b.page.evaluate(() => window.harness.reconnect());
     await Promise.all([a, b].map((p) => messagesReach(p.page, 40)));
     const [ma, mb] = await Promise.all(
@@ -197,6 +200,9 @@ describe('replication over WebRTC', () => {
     );
     assert.equal(ma?.length, 40);
     assert.deepEqual(mb, ma);
+    await b.page.waitForFunction(() => window.harness.pending().length === 0, null, {
+      timeout: 30_000,
+    });
     await closeAll();
   });
 

@@ -8,20 +8,7 @@ import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { Verifier } from '../identity/Verifier';
 import { MESSAGES_ROOT, canonicalBytes, type EncodedEntry } from './schema';
 import { YjsEventLog } from './YjsEventLog';
-
-const REMOTE = Symbol('remote');
-
-/** Y.Docs that forward their updates to each other in a later microtask, like a network. */
-function connect(docs: Y.Doc[]): void {
-  for (const doc of docs) {
-    doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin === REMOTE) return;
-      queueMicrotask(() => {
-        for (const other of docs) if (other !== doc) Y.applyUpdate(other, update, REMOTE);
-      });
-    });
-  }
-}
+import { linkDocs } from '../testkit/links';
 
 interface Replica {
   doc: Y.Doc;
@@ -32,7 +19,7 @@ interface Replica {
 async function replicas(count: number, roomId = 'room-1'): Promise<Replica[]> {
   const verifier = new Verifier();
   const docs = Array.from({ length: count }, () => new Y.Doc());
-  connect(docs);
+  linkDocs(docs);
   return Promise.all(
     docs.map(async (doc) => {
       const identity = await Identity.loadOrCreate(new MemoryKeyStore());
@@ -206,7 +193,7 @@ describe('YjsEventLog: order and volume', () => {
   it('orders a reply after what it answers, even when its author’s clock is behind', async () => {
     const verifier = new Verifier();
     const docs = [new Y.Doc(), new Y.Doc()];
-    connect(docs);
+    linkDocs(docs);
     const [ahead, behind] = (await Promise.all(
       docs.map(async (doc, i) => {
         const identity = await Identity.loadOrCreate(new MemoryKeyStore());

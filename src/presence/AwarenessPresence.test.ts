@@ -1,6 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import * as Y from 'yjs';
-import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
+import { linkAwareness, type Link } from '../testkit/links';
 import { presenceContract, sessionsAre } from '../hub/contracts/presenceContract';
 import { until } from '../hub/contracts/waiting';
 import { encodeBase64url } from '../identity/base64url';
@@ -12,11 +13,15 @@ import { Verifier } from '../identity/Verifier';
 import type { SignatureVerifier, Signer } from '../log/signing';
 import { intervalTicker } from './Ticker';
 
-const REMOTE = Symbol('remote');
+interface Member {
+  awareness: Awareness;
+  presence: AwarenessPresence;
+  links: Link[];
+}
 
 /** Awareness instances that forward their updates to each other, like a network. */
 class AwarenessMesh {
-  readonly members: { awareness: Awareness; presence: AwarenessPresence; cut: boolean }[] = [];
+  readonly members: Member[] = [];
 
   add(
     options: {
@@ -35,21 +40,13 @@ class AwarenessMesh {
       ...(options.signer ? { signer: options.signer } : {}),
       ...(options.verifier ? { verifier: options.verifier } : {}),
     });
-    const member = { awareness, presence, cut: false };
-    awareness.on(
-      'update',
-      ({ added, updated, removed }: Record<string, number[]>, origin: unknown) => {
-        if (origin === REMOTE || member.cut) return;
-        const changed = [...(added ?? []), ...(updated ?? []), ...(removed ?? [])];
-        const update = encodeAwarenessUpdate(awareness, changed);
-        queueMicrotask(() => {
-          for (const other of this.members) {
-            if (other !== member && !other.cut)
-              applyAwarenessUpdate(other.awareness, update, REMOTE);
-          }
-        });
-      },
-    );
+    const member: Member = { awareness, presence, links: [] };
+    // A link of its own to each existing member, so cutting one member cuts only its links.
+    for (const other of this.members) {
+      const link = linkAwareness([awareness, other.awareness]);
+      member.links.push(link);
+      other.links.push(link);
+    }
     this.members.push(member);
     return presence;
   }
@@ -57,7 +54,7 @@ class AwarenessMesh {
   /** Stops a member's traffic without a goodbye (a crashed tab). */
   cut(presence: PresencePort): void {
     const member = this.members.find((m) => m.presence === presence);
-    if (member) member.cut = true;
+    for (const link of member?.links ?? []) link.up = false;
   }
 
   destroy(): void {
@@ -120,6 +117,26 @@ describe('AwarenessPresence', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(good.sessions()).to.have.length(1);
+  });
+
+  it('puts back a local state that something else removed, but not after goodbye', async () => {
+    const a = mesh.add();
+    const b = mesh.add();
+    const awarenessA = mesh.members[0]?.awareness as Awareness;
+    a.enter({ userId: 'alice', sessionId: 't1' });
+    a.setField('name', 'Alice');
+    await sessionsAre(b, [{ userId: 'alice', sessionId: 't1' }]);
+    // What y-webrtc does on disconnect.
+    removeAwarenessStates(awarenessA, [awarenessA.clientID], 'disconnect');
+    await Promise.resolve();
+    expect(awarenessA.getLocalState()).to.include({ name: 'Alice' });
+    await sessionsAre(b, [{ userId: 'alice', sessionId: 't1' }]);
+    a.goodbye();
+    await sessionsAre(b, []);
+    await Promise.resolve();
+    expect(awarenessA.getLocalState()).to.equal(null);
+    a.back();
+    await sessionsAre(b, [{ userId: 'alice', sessionId: 't1' }]);
   });
 
   it('shares other fields (a display name) without touching the sessions', async () => {

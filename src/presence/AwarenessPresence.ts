@@ -46,6 +46,12 @@ export class AwarenessPresence implements PresencePort {
   private invalidStates = 0;
   private destroyed = false;
   private readonly cards: PresenceCards;
+  /** Fields shared beside the sessions (name, typing, ...), kept to rebuild the state. */
+  private readonly fields = new Map<string, unknown>();
+  /** The signature of the current card, null while it is being signed. */
+  private signature: string | null = null;
+  private away = false;
+  private restoring = false;
   /** Each peer's last sessions whose card verified: they stand while a newer card is checked. */
   private readonly trusted = new Map<number, SessionKey[]>();
 
@@ -96,13 +102,11 @@ export class AwarenessPresence implements PresencePort {
   /** Shares another field of the local state (display name, typing) with the peers. */
   setField(field: string, value: unknown): void {
     if (this.destroyed || field === 'sessions' || field === 'v' || field === 'sig') return;
-    if (!(SIGNED_FIELDS as readonly string[]).includes(field)) {
-      this.awareness.setLocalStateField(field, value);
-      return;
-    }
-    const state = this.awareness.getLocalState() ?? {};
-    this.awareness.setLocalState({ ...state, [field]: value, sig: null });
-    this.signLocal();
+    this.fields.set(field, value);
+    // A change to a signed field voids the signature until the new card is signed.
+    if ((SIGNED_FIELDS as readonly string[]).includes(field)) this.signature = null;
+    this.awareness.setLocalState(this.compose());
+    if (this.signature === null) this.signLocal();
   }
 
   /** The awareness states of every tab with sessions here (peers' only once trusted). */
@@ -140,17 +144,30 @@ export class AwarenessPresence implements PresencePort {
 
   /** Withdraws the local sessions at once, as when the page is being hidden for good. */
   goodbye(): void {
+    this.away = true;
     this.awareness.setLocalState(null);
   }
 
-  private publishLocal(): void {
-    const state = this.awareness.getLocalState() ?? {};
-    this.awareness.setLocalState({
-      ...state,
+  /** Announces the local sessions again after goodbye() (a page restored from the cache). */
+  back(): void {
+    if (!this.away || this.destroyed) return;
+    this.away = false;
+    this.publishLocal();
+  }
+
+  /** The whole local state: this class owns it, so nothing else can lose a field of it. */
+  private compose(): Record<string, unknown> {
+    return {
+      ...Object.fromEntries(this.fields),
       v: PRESENCE_VERSION,
       sessions: [...this.local.values()].map((s) => [s.userId, s.sessionId]),
-      sig: null,
-    });
+      sig: this.signature,
+    };
+  }
+
+  private publishLocal(): void {
+    this.signature = null;
+    this.awareness.setLocalState(this.compose());
     this.signLocal();
     // setLocalState emits 'change' synchronously; recompute in case nothing else changed.
     this.recompute();
@@ -158,10 +175,11 @@ export class AwarenessPresence implements PresencePort {
 
   /** Signs the current local card; the signature follows the state a moment later. */
   private signLocal(): void {
-    const state = this.awareness.getLocalState();
-    if (!state || this.local.size === 0) return;
-    this.cards.sign(this.awareness.clientID, state, (sig) => {
-      if (!this.destroyed) this.awareness.setLocalStateField('sig', sig);
+    if (this.local.size === 0) return;
+    this.cards.sign(this.awareness.clientID, this.compose(), (sig) => {
+      if (this.destroyed) return;
+      this.signature = sig;
+      if (!this.away) this.awareness.setLocalState(this.compose());
     });
   }
 
@@ -176,6 +194,19 @@ export class AwarenessPresence implements PresencePort {
   };
 
   private readonly onChange = (): void => {
+    // Something else removed our state (y-webrtc does on disconnect): put it back, unless
+    // this tab said goodbye on purpose.
+    if (this.awareness.getLocalState() === null && !this.away && this.local.size > 0) {
+      if (!this.restoring) {
+        this.restoring = true;
+        queueMicrotask(() => {
+          this.restoring = false;
+          if (!this.destroyed && !this.away && this.awareness.getLocalState() === null) {
+            this.awareness.setLocalState(this.compose());
+          }
+        });
+      }
+    }
     this.recompute();
   };
 

@@ -79,6 +79,10 @@ const harness = {
   messageCount(): number {
     return session?.log.entries().length ?? 0;
   },
+  /** Own messages no peer holds yet. */
+  pending(): string[] {
+    return session?.delivery.pending() ?? [];
+  },
   rejected(): Record<string, number> {
     return session?.log.rejected() ?? {};
   },

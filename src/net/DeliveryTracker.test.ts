@@ -1,0 +1,107 @@
+import { expect } from '@esm-bundle/chai';
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { until } from '../hub/contracts/waiting';
+import { linkAwareness, linkDocs, resyncDocs } from '../testkit/links';
+import { DeliveryTracker } from './DeliveryTracker';
+
+interface Tab {
+  doc: Y.Doc;
+  awareness: Awareness;
+  tracker: DeliveryTracker;
+}
+
+function tab(pending: string[] = []): Tab {
+  const doc = new Y.Doc();
+  const awareness = new Awareness(doc);
+  awareness.setLocalState({ v: 1 });
+  const tracker = new DeliveryTracker({
+    entries: doc.getMap('messages'),
+    awareness,
+    publish: (field, value) => awareness.setLocalStateField(field, value),
+    pending,
+  });
+  return { doc, awareness, tracker };
+}
+
+function write(t: Tab, id: string): void {
+  t.doc.getMap('messages').set(id, { m: id });
+  t.tracker.track(id);
+}
+
+const delivered = (t: Tab, id: string): Promise<void> =>
+  until(
+    (onChange) => t.tracker.onDelivered(onChange),
+    () => t.tracker.isDelivered(id),
+    `${id} to be delivered`,
+  );
+
+describe('DeliveryTracker', () => {
+  const tabs: Tab[] = [];
+  const open = (pending?: string[]): Tab => {
+    const t = tab(pending);
+    tabs.push(t);
+    return t;
+  };
+  afterEach(() => {
+    for (const t of tabs.splice(0)) {
+      t.tracker.destroy();
+      t.awareness.destroy();
+      t.doc.destroy();
+    }
+  });
+
+  it('keeps a message pending while nobody has it, and marks it once a peer does', async () => {
+    const alone = open();
+    write(alone, 'm1');
+    await Promise.resolve();
+    expect(alone.tracker.isDelivered('m1')).to.equal(false);
+    expect(alone.tracker.pending()).to.deep.equal(['m1']);
+    const peer = open();
+    linkAwareness([alone.awareness, peer.awareness]);
+    linkDocs([alone.doc, peer.doc]);
+    resyncDocs([alone.doc, peer.doc]);
+    // Re-announce so the peer learns what is wanted (a heartbeat would do this).
+    alone.awareness.setLocalState(alone.awareness.getLocalState());
+    peer.awareness.setLocalState(peer.awareness.getLocalState());
+    await delivered(alone, 'm1');
+    expect(alone.tracker.pending()).to.deep.equal([]);
+  });
+
+  it('does not count a peer that lacks the message, even one that has later ones of others', async () => {
+    const a = open();
+    const b = open();
+    const link = { up: true };
+    linkAwareness([a.awareness, b.awareness]);
+    linkDocs([a.doc, b.doc], link);
+    write(b, 'from-b');
+    link.up = false; // a's next update is lost on the way
+    write(a, 'lost');
+    link.up = true;
+    write(b, 'from-b-2');
+    await until(
+      (onChange) => b.tracker.onDelivered(onChange),
+      () => b.tracker.isDelivered('from-b-2'),
+      'b’s messages to reach a',
+    );
+    expect(a.tracker.isDelivered('lost')).to.equal(false);
+    resyncDocs([a.doc, b.doc]);
+    await delivered(a, 'lost');
+  });
+
+  it('carries pending messages of an earlier session across a reload', async () => {
+    const before = new Y.Doc();
+    before.getMap('messages').set('written-offline', { m: 'x' });
+    const reloaded = open(['written-offline']);
+    Y.applyUpdate(reloaded.doc, Y.encodeStateAsUpdate(before));
+    await Promise.resolve();
+    expect(reloaded.tracker.isDelivered('written-offline')).to.equal(false);
+    const peer = open();
+    linkAwareness([reloaded.awareness, peer.awareness]);
+    linkDocs([reloaded.doc, peer.doc]);
+    resyncDocs([reloaded.doc, peer.doc]);
+    peer.awareness.setLocalState(peer.awareness.getLocalState());
+    reloaded.awareness.setLocalState(reloaded.awareness.getLocalState());
+    await delivered(reloaded, 'written-offline');
+  });
+});

@@ -1,0 +1,150 @@
+import type { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+
+/** At most this many Yjs clients are asked about, or answered for, per peer. */
+const MAX_WANTED = 64;
+
+/** Where an entry sits in the document: the Yjs item that carries it. */
+interface ItemRef {
+  readonly client: number;
+  readonly clock: number;
+}
+
+export interface DeliveryTrackerOptions {
+  /** The map of entries (the log's `messages`). */
+  readonly entries: Y.Map<unknown>;
+  readonly awareness: Awareness;
+  /** Publishes a field of the local awareness state (the presence's setField). */
+  readonly publish: (field: 'want' | 'acks', value: unknown) => void;
+  /** Entries of earlier sessions still waiting for a peer (kept by storage across reloads). */
+  readonly pending?: readonly string[];
+}
+
+/**
+ * Tells which of this tab's messages at least one peer holds. y-webrtc sends no
+ * acknowledgements, so peers publish them in awareness: each tab lists, as `want`, the Yjs
+ * clients of its undelivered entries; every peer answers, as `acks`, how far it holds each
+ * wanted client (its Yjs state for that client). An entry is delivered once some peer's ack
+ * for its item's client is past the item's clock. The cost is a few numbers per peer, and
+ * only while something is waiting.
+ */
+export class DeliveryTracker {
+  private readonly entries: Y.Map<unknown>;
+  private readonly awareness: Awareness;
+  private readonly publish: DeliveryTrackerOptions['publish'];
+  private readonly waiting = new Set<string>();
+  private readonly listeners = new Set<(delivered: readonly string[]) => void>();
+  private lastWant = '';
+  private lastAcks = '';
+  private scheduled = false;
+  private destroyed = false;
+
+  constructor(options: DeliveryTrackerOptions) {
+    this.entries = options.entries;
+    this.awareness = options.awareness;
+    this.publish = options.publish;
+    for (const id of options.pending ?? []) this.waiting.add(id);
+    this.awareness.on('change', this.schedule);
+    this.entries.doc?.on('update', this.schedule);
+    this.schedule();
+  }
+
+  /** Marks an entry of this tab's as waiting for a peer. */
+  track(id: string): void {
+    if (this.destroyed) return;
+    this.waiting.add(id);
+    this.schedule();
+  }
+
+  isDelivered(id: string): boolean {
+    return !this.waiting.has(id);
+  }
+
+  /** Entries still waiting for a peer (to keep across reloads). */
+  pending(): string[] {
+    return [...this.waiting];
+  }
+
+  /** Calls `listener` with the ids that just reached a peer; returns an unsubscribe function. */
+  onDelivered(listener: (delivered: readonly string[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.awareness.off('change', this.schedule);
+    this.entries.doc?.off('update', this.schedule);
+    this.listeners.clear();
+  }
+
+  private readonly schedule = (): void => {
+    if (this.scheduled || this.destroyed) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      if (!this.destroyed) this.update();
+    });
+  };
+
+  private update(): void {
+    const delivered: string[] = [];
+    const want = new Set<number>();
+    const peers = [...this.awareness.getStates()].filter(([c]) => c !== this.awareness.clientID);
+    for (const id of this.waiting) {
+      const item = this.itemOf(id);
+      if (!item) continue; // not written yet (still being signed)
+      const held = peers.some(([, state]) => ackFor(state, item.client) > item.clock);
+      if (held) delivered.push(id);
+      else want.add(item.client);
+    }
+    for (const id of delivered) this.waiting.delete(id);
+    this.publishIfChanged(
+      'want',
+      [...want].slice(0, MAX_WANTED).sort((a, b) => a - b),
+    );
+    this.publishIfChanged('acks', this.acksFor(peers));
+    if (delivered.length > 0) for (const listener of [...this.listeners]) listener(delivered);
+  }
+
+  /** Our holdings for every client some peer is waiting on. */
+  private acksFor(peers: [number, Record<string, unknown>][]): Record<string, number> {
+    const acks: Record<string, number> = {};
+    const doc = this.entries.doc;
+    if (!doc) return acks;
+    let count = 0;
+    for (const [, state] of peers) {
+      const wanted = Array.isArray(state.want) ? (state.want as unknown[]) : [];
+      for (const client of wanted.slice(0, MAX_WANTED)) {
+        if (!Number.isSafeInteger(client) || count >= MAX_WANTED) continue;
+        const key = String(client);
+        if (key in acks) continue;
+        acks[key] = Y.getState(doc.store, client as number);
+        count += 1;
+      }
+    }
+    return acks;
+  }
+
+  private publishIfChanged(field: 'want' | 'acks', value: unknown): void {
+    const text = JSON.stringify(value);
+    if (field === 'want' ? text === this.lastWant : text === this.lastAcks) return;
+    if (field === 'want') this.lastWant = text;
+    else this.lastAcks = text;
+    this.publish(field, value);
+  }
+
+  private itemOf(id: string): ItemRef | undefined {
+    // Yjs keeps each map key's current item in `_map`; its id says who wrote it and when.
+    const item = (this.entries as unknown as { _map: Map<string, { id: ItemRef }> })._map.get(id);
+    return item ? { client: item.id.client, clock: item.id.clock } : undefined;
+  }
+}
+
+function ackFor(state: Record<string, unknown>, client: number): number {
+  const acks = state.acks;
+  if (typeof acks !== 'object' || acks === null) return -1;
+  const value = (acks as Record<string, unknown>)[String(client)];
+  return Number.isSafeInteger(value) ? (value as number) : -1;
+}
