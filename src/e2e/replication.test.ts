@@ -135,18 +135,11 @@ describe('replication over WebRTC', () => {
     await Promise.all([honest, other, mallory].map((p) => peersReach(p.page, 2)));
     await honest.page.evaluate(() => window.harness.send('genuine'));
     await messagesReach(mallory.page, 1);
-    await mallory.page.evaluate((victim) => {
-      const now = Date.now();
-      window.harness.forge('forged-entry-1', {
-        v: 1,
-        u: victim,
-        t: now,
-        c: now,
-        m: 'I did not write this',
-        g: 'A'.repeat(86),
-      });
+    await mallory.page.evaluate(() => {
+      // Honest's entry copied with new text: it still points at Honest's signed batch.
+      window.harness.forgeAltered('forged-entry-1', 'I did not write this');
       window.harness.send('mallory marker');
-    }, honest.userId);
+    });
     for (const peer of [honest, other]) {
       await messagesReach(peer.page, 2);
       const messages = await peer.page.evaluate(() => window.harness.messages());

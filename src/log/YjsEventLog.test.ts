@@ -6,7 +6,8 @@ import { encodeBase64url } from '../identity/base64url';
 import { Identity } from '../identity/Identity';
 import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { Verifier } from '../identity/Verifier';
-import { MESSAGES_ROOT, canonicalBytes, type EncodedEntry } from './schema';
+import { BATCHES_ROOT, MESSAGES_ROOT, type EncodedEntry, type SignedEntry } from './schema';
+import { batchBytes, joinHashes, leafHash, type EncodedBatch } from './batches';
 import { YjsEventLog } from './YjsEventLog';
 import { linkDocs } from '../testkit/links';
 
@@ -49,32 +50,50 @@ eventLogContract('YjsEventLog', () => {
 });
 
 /** Writes straight into the document, as a hostile peer with its own Yjs client would. */
-function forge(doc: Y.Doc, id: string, value: unknown): void {
-  doc.getMap(MESSAGES_ROOT).set(id, value);
+function forge(doc: Y.Doc, id: string, value: unknown, root = MESSAGES_ROOT): void {
+  doc.getMap(root).set(id, value);
 }
 
-async function signedBy(
+interface Draft {
+  id: string;
+  u: string;
+  t: number;
+  c: number;
+  m: string;
+}
+
+/**
+ * A batch signed by `identity` for `roomId`, claiming author `u` (which a forger may set to
+ * someone else), covering `drafts`; returns the batch record and the encoded entries.
+ */
+async function signedBatch(
   identity: Identity,
   roomId: string,
-  fields: Omit<EncodedEntry, 'v' | 'g'> & { id: string },
-): Promise<EncodedEntry> {
-  const signature = await identity.sign(
-    canonicalBytes(roomId, {
-      id: fields.id,
-      userId: fields.u,
-      unixTime: fields.t,
-      clock: fields.c,
-      message: fields.m,
-    }),
+  batchId: string,
+  u: string,
+  drafts: Draft[],
+): Promise<{ batch: EncodedBatch; entries: [string, EncodedEntry][] }> {
+  const h = joinHashes(
+    drafts.map((d) =>
+      leafHash(roomId, { id: d.id, userId: d.u, unixTime: d.t, clock: d.c, message: d.m }),
+    ),
   );
+  const g = encodeBase64url(await identity.sign(batchBytes(roomId, batchId, u, h)));
   return {
-    v: 1,
-    u: fields.u,
-    t: fields.t,
-    c: fields.c,
-    m: fields.m,
-    g: encodeBase64url(signature),
+    batch: { v: 1, u, h, g },
+    entries: drafts.map((d, i) => [d.id, { v: 1, u: d.u, t: d.t, c: d.c, m: d.m, b: batchId, i }]),
   };
+}
+
+function forgeBatch(
+  doc: Y.Doc,
+  batchId: string,
+  forged: Awaited<ReturnType<typeof signedBatch>>,
+): void {
+  doc.transact(() => {
+    forge(doc, batchId, forged.batch, BATCHES_ROOT);
+    for (const [id, entry] of forged.entries) forge(doc, id, entry);
+  });
 }
 
 describe('YjsEventLog: hostile peers', () => {
@@ -93,54 +112,79 @@ describe('YjsEventLog: hostile peers', () => {
     bob.log.observe((entries) => seenByBob.push(...entries.map((e) => e.message)));
     alice.log.append(alice.identity.userId, 'genuine');
     await entriesReach(bob.log, 1);
-
+    const aliceId = alice.identity.userId;
+    const malloryId = mallory.identity.userId;
     const now = Date.now();
-    // 1. Mallory signs with her key but claims to be Alice.
-    const claim = await signedBy(mallory.identity, 'room-1', {
-      id: 'forged-claim-1',
-      u: mallory.identity.userId,
-      t: now,
-      c: now,
-      m: 'I am Alice',
-    });
-    forge(mallory.doc, 'forged-claim-1', { ...claim, u: alice.identity.userId });
-    // 2. A real signature of Alice's over different text.
-    const genuine = alice.log.entries()[0];
+    const draft = (id: string, u: string, m: string): Draft => ({ id, u, t: now, c: now, m });
+
+    // 1. Mallory signs a batch with her key but names Alice as its author.
+    forgeBatch(
+      mallory.doc,
+      'batch-claim-1',
+      await signedBatch(mallory.identity, 'room-1', 'batch-claim-1', aliceId, [
+        draft('forged-claim-1', aliceId, 'I am Alice'),
+      ]),
+    );
+    // 2. Mallory's own valid batch vouching for an entry that names Alice.
+    forgeBatch(
+      mallory.doc,
+      'batch-claim-2',
+      await signedBatch(mallory.identity, 'room-1', 'batch-claim-2', malloryId, [
+        draft('forged-claim-2', aliceId, 'Also me, Alice'),
+      ]),
+    );
+    // 3. Alice's genuine entry with its text altered, still pointing at her real batch.
+    const genuine = alice.log.entries()[0] as SignedEntry;
     forge(mallory.doc, 'forged-alter-1', {
       v: 1,
-      u: alice.identity.userId,
-      t: genuine?.unixTime,
-      c: genuine?.clock,
+      u: aliceId,
+      t: genuine.unixTime,
+      c: genuine.clock,
       m: 'altered',
-      g: genuine?.signature,
+      b: genuine.batch,
+      i: genuine.index,
     });
-    // 3. Alice's message signed for another room, replayed here.
-    const elsewhere = await signedBy(alice.identity, 'room-2', {
-      id: 'replayed-001',
-      u: alice.identity.userId,
-      t: now,
-      c: now,
-      m: 'said in room 2',
-    });
-    forge(mallory.doc, 'replayed-001', elsewhere);
-    // 4. Junk of every shape.
-    forge(mallory.doc, 'junk-number', 42);
-    forge(mallory.doc, 'junk-shape1', { v: 1, u: 'short', t: 1, c: 1, m: 'x', g: 'y' });
-    forge(mallory.doc, 'junk-version', { ...claim, v: 99 });
-    forge(mallory.doc, 'too long id '.repeat(10), claim);
-    forge(
+    // 4. A batch Alice really signed, but for room 2, replayed here.
+    forgeBatch(
       mallory.doc,
-      'junk-long-1',
-      await signedBy(mallory.identity, 'room-1', {
-        id: 'junk-long-1',
-        u: mallory.identity.userId,
-        t: now,
-        c: now,
-        m: 'x'.repeat(20_000),
-      }),
+      'batch-replay',
+      await signedBatch(alice.identity, 'room-2', 'batch-replay', aliceId, [
+        draft('replayed-001', aliceId, 'said in room 2'),
+      ]),
     );
-    // 5. Mallory's own honest message gets through: it is hers, signed by her.
-    mallory.log.append(mallory.identity.userId, 'hello from mallory');
+    // 5. Junk of every shape, and an entry whose batch never comes.
+    forge(mallory.doc, 'junk-number', 42);
+    forge(mallory.doc, 'junk-shape1', { v: 1, u: 'short', t: 1, c: 1, m: 'x', b: 'y', i: 0 });
+    forge(mallory.doc, 'junk-version', {
+      v: 99,
+      u: aliceId,
+      t: 1,
+      c: 1,
+      m: 'x',
+      b: 'batch-x1',
+      i: 0,
+    });
+    forge(mallory.doc, 'too long id '.repeat(10), { v: 1 });
+    forge(mallory.doc, 'junk-long-1', {
+      v: 1,
+      u: malloryId,
+      t: 1,
+      c: 1,
+      m: 'x'.repeat(20_000),
+      b: 'batch-x1',
+      i: 0,
+    });
+    forge(mallory.doc, 'orphan-0001', {
+      v: 1,
+      u: malloryId,
+      t: 1,
+      c: 1,
+      m: 'no batch',
+      b: 'batch-none',
+      i: 0,
+    });
+    // 6. Mallory's own honest message gets through: it is hers, signed by her.
+    mallory.log.append(malloryId, 'hello from mallory');
 
     await entriesReach(bob.log, 2);
     await bob.log.whenProcessed();
@@ -152,8 +196,8 @@ describe('YjsEventLog: hostile peers', () => {
         .sort(),
     ).to.deep.equal(['genuine', 'hello from mallory']);
     expect(bob.log.rejected()).to.deep.equal({
-      'bad-signature': 3,
-      'bad-shape': 1 + 1,
+      'bad-signature': 4,
+      'bad-shape': 2,
       'unknown-version': 1,
       'bad-id': 1,
       'too-long': 1,
@@ -171,7 +215,8 @@ describe('YjsEventLog: hostile peers', () => {
       t: 1,
       c: 1,
       m: 'replaced',
-      g: 'x'.repeat(86),
+      b: 'batch-x1',
+      i: 0,
     });
     await alice.log.whenProcessed();
     mallory.doc.getMap(MESSAGES_ROOT).delete(id);

@@ -1,11 +1,22 @@
 import * as Y from 'yjs';
-import { decodeBase64url, encodeBase64url } from '../identity/base64url';
+import { encodeBase64url } from '../identity/base64url';
 import type { EventLogPort, LogEntry } from '../hub/ports';
+import {
+  BatchVerifier,
+  MAX_BATCH,
+  batchBytes,
+  joinHashes,
+  leafHash,
+  vouches,
+  type EncodedBatch,
+  type VerifiedBatch,
+} from './batches';
 import { HybridClock } from './HybridClock';
 import {
+  BATCHES_ROOT,
   DEFAULT_MAX_MESSAGE_LENGTH,
   MESSAGES_ROOT,
-  canonicalBytes,
+  SCHEMA_VERSION,
   compareSigned,
   decodeEntry,
   encodeEntry,
@@ -16,7 +27,7 @@ import type { SignatureVerifier, Signer } from './signing';
 import { SortedEntries } from './SortedEntries';
 
 export interface YjsEventLogOptions {
-  /** The room's document; the log reads and writes its `messages` map. */
+  /** The room's document; the log reads and writes its `messages` and `batches` maps. */
   readonly doc: Y.Doc;
   /** Bound into every signature, so a message cannot be replayed into another room. */
   readonly roomId: string;
@@ -29,21 +40,25 @@ export interface YjsEventLogOptions {
   readonly onReject?: (id: string, reason: RejectReason) => void;
 }
 
-/** How many entries are verified and reported together while catching up. */
-const VERIFY_CHUNK = 2000;
+/** How many entries are checked and reported together while catching up. */
+const REPORT_CHUNK = 5000;
+/** Entries whose batch has not arrived (yet) are kept up to this many, oldest dropped. */
+const MAX_ORPHANS = 100_000;
 
 /**
- * The EventLogPort over a Yjs document. Local messages are signed, then written; every entry
- * from the document, local or remote, is validated and its signature verified before it is
- * reported or listed. An invalid or forged entry is dropped and counted, never delivered.
- * A verified entry stays, whatever a peer later writes over or deletes in the document.
+ * The EventLogPort over a Yjs document. Local messages are written in signed batches (see
+ * batches.ts); every entry in the document, local or remote, is validated and must be vouched
+ * for by a verified batch of its author before it is reported or listed. An invalid or forged
+ * entry is dropped and counted, never delivered. A verified entry stays, whatever a peer later
+ * writes over or deletes in the document.
  */
 export class YjsEventLog implements EventLogPort {
   readonly roomId: string;
   private readonly doc: Y.Doc;
   private readonly messages: Y.Map<unknown>;
+  private readonly batches: Y.Map<unknown>;
   private readonly signer: Signer;
-  private readonly verifier: SignatureVerifier;
+  private readonly batchVerifier: BatchVerifier;
   private readonly maxMessageLength: number;
   private readonly now: () => number;
   private readonly onReject: (id: string, reason: RejectReason) => void;
@@ -51,9 +66,13 @@ export class YjsEventLog implements EventLogPort {
   private readonly verified = new Map<string, SignedEntry>();
   private readonly sorted = new SortedEntries();
   private readonly observers = new Set<(entries: readonly LogEntry[]) => void>();
-  /** Local entries signed or being signed, by id: written in append order. */
-  private readonly own = new Map<string, { entry: SignedEntry; signing: Promise<string> }>();
-  private readonly unwritten: string[] = [];
+  /** Local entries not yet written, in append order. */
+  private readonly unwritten: Omit<SignedEntry, 'batch' | 'index'>[] = [];
+  /** Ids of entries this tab has just written: their hashes were made here, no need to redo. */
+  private readonly ownWritten = new Map<string, SignedEntry>();
+  /** Entries waiting for their batch record, by batch id. */
+  private readonly orphans = new Map<string, Set<string>>();
+  private orphanCount = 0;
   private writing: Promise<void> | undefined;
   private processing: Promise<void> = Promise.resolve();
   private readonly rejections = new Map<RejectReason, number>();
@@ -63,13 +82,15 @@ export class YjsEventLog implements EventLogPort {
     this.doc = options.doc;
     this.roomId = options.roomId;
     this.signer = options.signer;
-    this.verifier = options.verifier;
+    this.batchVerifier = new BatchVerifier(options.roomId, options.verifier);
     this.maxMessageLength = options.maxMessageLength ?? DEFAULT_MAX_MESSAGE_LENGTH;
     this.now = options.now ?? Date.now;
     this.onReject = options.onReject ?? (() => undefined);
     this.clock = new HybridClock(this.now);
     this.messages = this.doc.getMap(MESSAGES_ROOT);
-    this.messages.observe(this.onChange);
+    this.batches = this.doc.getMap(BATCHES_ROOT);
+    this.messages.observe(this.onMessages);
+    this.batches.observe(this.onBatches);
     this.enqueue([...this.messages.keys()]);
   }
 
@@ -78,15 +99,15 @@ export class YjsEventLog implements EventLogPort {
     return Object.fromEntries(this.rejections);
   }
 
-  /** Settles once every entry seen so far has been verified and reported. */
+  /** Settles once every entry written or seen so far has been checked and reported. */
   async whenProcessed(): Promise<void> {
-    await this.writing;
+    while (this.writing) await this.writing;
     await this.processing;
   }
 
-  /** Ids of local messages not yet written to the document (still being signed). */
-  unwrittenIds(): readonly string[] {
-    return [...this.unwritten];
+  /** Local messages appended but not yet in the document (waiting for their signature). */
+  unwrittenCount(): number {
+    return this.unwritten.length;
   }
 
   append(userId: string, message: string): string {
@@ -99,21 +120,16 @@ export class YjsEventLog implements EventLogPort {
         `append: message is ${message.length} characters; the limit is ${this.maxMessageLength}`,
       );
     }
-    const entry: SignedEntry = {
-      id: newEntryId(),
+    const id = newId();
+    this.unwritten.push({
+      id,
       userId,
       message,
       unixTime: this.now(),
       clock: this.clock.tick(),
-      signature: '',
-    };
-    const signing = this.signer
-      .sign(canonicalBytes(this.roomId, entry))
-      .then((signature) => encodeBase64url(signature));
-    this.own.set(entry.id, { entry, signing });
-    this.unwritten.push(entry.id);
+    });
     this.writing ??= this.writeOwn();
-    return entry.id;
+    return id;
   }
 
   observe(observer: (entries: readonly LogEntry[]) => void): () => void {
@@ -130,46 +146,83 @@ export class YjsEventLog implements EventLogPort {
     return this.sorted.page(count, end);
   }
 
+  /** A verified entry by id. */
+  get(id: string): SignedEntry | undefined {
+    return this.verified.get(id);
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.messages.unobserve(this.onChange);
+    this.messages.unobserve(this.onMessages);
+    this.batches.unobserve(this.onBatches);
     this.observers.clear();
   }
 
-  /** A method, not the field: the field may change while a write awaits its signatures. */
+  /** A method, not the field: the field may change while a write awaits its signature. */
   private isDestroyed(): boolean {
     return this.destroyed;
   }
 
-  /** Writes signed local entries in append order, batching whatever is ready together. */
+  /**
+   * Writes local entries in batches of at most MAX_BATCH, one signature each, in append order.
+   * Appends made while a batch is being signed go into the next one.
+   */
   private async writeOwn(): Promise<void> {
     try {
-      while (this.unwritten.length > 0 && !this.destroyed) {
-        const ids = this.unwritten.slice();
-        const signatures = await Promise.all(
-          ids.map((id) => this.own.get(id)?.signing ?? Promise.resolve('')),
+      while (this.unwritten.length > 0 && !this.isDestroyed()) {
+        const drafts = this.unwritten.slice(0, MAX_BATCH);
+        const batchId = newId();
+        const entries: SignedEntry[] = drafts.map((draft, index) => ({
+          ...draft,
+          batch: batchId,
+          index,
+        }));
+        const hashes = entries.map((entry) => leafHash(this.roomId, entry));
+        const h = joinHashes(hashes);
+        const signature = await this.signer.sign(
+          batchBytes(this.roomId, batchId, this.signer.userId, h),
         );
         if (this.isDestroyed()) return;
+        const record: EncodedBatch = {
+          v: SCHEMA_VERSION,
+          u: this.signer.userId,
+          h,
+          g: encodeBase64url(signature),
+        };
+        const all = new Uint8Array(hashes.length * 32);
+        hashes.forEach((hash, k) => all.set(hash, k * 32));
+        this.batchVerifier.trust(batchId, { userId: this.signer.userId, hashes: all });
         this.doc.transact(() => {
-          ids.forEach((id, i) => {
-            const own = this.own.get(id);
-            if (!own) return;
-            const entry = { ...own.entry, signature: signatures[i] ?? '' };
-            this.own.set(id, { entry, signing: own.signing });
-            this.messages.set(id, encodeEntry(entry));
-          });
+          this.batches.set(batchId, record);
+          for (const entry of entries) {
+            this.ownWritten.set(entry.id, entry);
+            this.messages.set(entry.id, encodeEntry(entry));
+          }
         }, this);
-        this.unwritten.splice(0, ids.length);
+        this.unwritten.splice(0, drafts.length);
       }
     } finally {
       this.writing = undefined;
     }
   }
 
-  private readonly onChange = (event: Y.YMapEvent<unknown>): void => {
+  private readonly onMessages = (event: Y.YMapEvent<unknown>): void => {
     const ids: string[] = [];
     for (const [id, change] of event.changes.keys) if (change.action !== 'delete') ids.push(id);
+    this.enqueue(ids);
+  };
+
+  private readonly onBatches = (event: Y.YMapEvent<unknown>): void => {
+    const ids: string[] = [];
+    for (const [batchId, change] of event.changes.keys) {
+      if (change.action === 'delete') continue;
+      const waiting = this.orphans.get(batchId);
+      if (!waiting) continue;
+      this.orphans.delete(batchId);
+      this.orphanCount -= waiting.size;
+      ids.push(...waiting);
+    }
     this.enqueue(ids);
   };
 
@@ -193,11 +246,23 @@ export class YjsEventLog implements EventLogPort {
     }
     // Newest first, so a peer catching up on a long history shows the latest messages soonest.
     candidates.sort((a, b) => compareSigned(b, a));
-    for (let start = 0; start < candidates.length; start += VERIFY_CHUNK) {
-      const chunk = candidates.slice(start, start + VERIFY_CHUNK);
-      const valid = await Promise.all(chunk.map((entry) => this.check(entry)));
+    for (let start = 0; start < candidates.length; start += REPORT_CHUNK) {
+      const chunk = candidates.slice(start, start + REPORT_CHUNK);
+      const batches = await this.batchesFor(chunk);
       if (this.destroyed) return;
-      const accepted = chunk.filter((_, i) => valid[i]).reverse();
+      const accepted: SignedEntry[] = [];
+      for (const entry of chunk) {
+        const batch = batches.get(entry.batch);
+        const mine = this.ownWritten.get(entry.id);
+        this.ownWritten.delete(entry.id);
+        // Our own entry, unless a peer wrote over it before we got to it.
+        const own = mine !== undefined && sameEncoded(mine, encodeEntry(entry));
+        if (batch === undefined) this.orphan(entry);
+        else if (batch !== null && (own || vouches(batch, this.roomId, entry)))
+          accepted.push(entry);
+        else this.reject(entry.id, 'bad-signature');
+      }
+      accepted.reverse();
       for (const entry of accepted) {
         this.verified.set(entry.id, entry);
         this.clock.observe(entry.clock);
@@ -207,24 +272,43 @@ export class YjsEventLog implements EventLogPort {
     }
   }
 
-  private async check(entry: SignedEntry): Promise<boolean> {
-    const own = this.own.get(entry.id)?.entry;
-    if (own && own.signature === entry.signature && sameEncoded(own, encodeEntry(entry))) {
-      this.own.delete(entry.id);
-      return true;
-    }
-    const signature = decodeBase64url(entry.signature);
-    if (!signature) {
-      this.reject(entry.id, 'bad-shape');
-      return false;
-    }
-    const ok = await this.verifier.verify(
-      entry.userId,
-      canonicalBytes(this.roomId, entry),
-      signature,
+  /** The verified batch for each entry's batch id: null if invalid, absent if not arrived. */
+  private async batchesFor(
+    entries: readonly SignedEntry[],
+  ): Promise<Map<string, VerifiedBatch | null>> {
+    const out = new Map<string, VerifiedBatch | null>();
+    const ids = [...new Set(entries.map((e) => e.batch))];
+    await Promise.all(
+      ids.map(async (batchId) => {
+        const known = this.batchVerifier.known(batchId);
+        if (known) {
+          out.set(batchId, known);
+          return;
+        }
+        const value = this.batches.get(batchId);
+        if (value === undefined) return;
+        out.set(batchId, (await this.batchVerifier.check(batchId, value)) ?? null);
+      }),
     );
-    if (!ok) this.reject(entry.id, 'bad-signature');
-    return ok;
+    return out;
+  }
+
+  /** Keeps an entry until its batch arrives; a flood of them drops the oldest. */
+  private orphan(entry: SignedEntry): void {
+    let waiting = this.orphans.get(entry.batch);
+    if (!waiting) {
+      waiting = new Set<string>();
+      this.orphans.set(entry.batch, waiting);
+    }
+    if (waiting.has(entry.id)) return;
+    waiting.add(entry.id);
+    this.orphanCount += 1;
+    while (this.orphanCount > MAX_ORPHANS) {
+      const [oldestBatch, oldest] = this.orphans.entries().next().value as [string, Set<string>];
+      this.orphans.delete(oldestBatch);
+      this.orphanCount -= oldest.size;
+      for (const id of oldest) this.reject(id, 'orphaned');
+    }
   }
 
   private reject(id: string, reason: RejectReason): void {
@@ -241,6 +325,6 @@ function sameEncoded(entry: SignedEntry, value: unknown): boolean {
 }
 
 /** 16 random bytes, base64url: unique without coordination. */
-function newEntryId(): string {
+function newId(): string {
   return encodeBase64url(crypto.getRandomValues(new Uint8Array(16)));
 }

@@ -2,12 +2,16 @@
  * The room document's schema (version 1), documented for other clients in docs/LOG_SCHEMA.md.
  *
  * A room is one Y.Doc. Its Y.Map `messages` maps an entry id to an immutable plain object
- * (EncodedEntry). Entries are never edited in place; the converged order is (clock, id).
+ * (EncodedEntry); its Y.Map `batches` maps a batch id to the signed list of the SHA-256
+ * hashes of the entries written together (EncodedBatch). Entries are never edited in place;
+ * the converged order is (clock, id).
  */
 
 export const SCHEMA_VERSION = 1;
 /** Name of the root Y.Map that holds the messages, keyed by entry id. */
 export const MESSAGES_ROOT = 'messages';
+/** Name of the root Y.Map that holds the signed batches, keyed by batch id. */
+export const BATCHES_ROOT = 'batches';
 /** Default cap on a message's length, in UTF-16 code units (16 KiB of text). */
 export const DEFAULT_MAX_MESSAGE_LENGTH = 16 * 1024;
 
@@ -23,8 +27,10 @@ export interface EncodedEntry {
   readonly c: number;
   /** The message text. */
   readonly m: string;
-  /** base64url Ed25519 signature (64 bytes) over canonicalBytes(). */
-  readonly g: string;
+  /** Id of the batch whose signed hash list covers this entry. */
+  readonly b: string;
+  /** Position of this entry's hash in that list. */
+  readonly i: number;
 }
 
 /** A verified message of the log, with the order key the log sorts by. */
@@ -34,16 +40,28 @@ export interface SignedEntry {
   readonly message: string;
   readonly unixTime: number;
   readonly clock: number;
-  readonly signature: string;
+  /** The batch that vouches for it, and its place there. */
+  readonly batch: string;
+  readonly index: number;
 }
 
 /** Why an entry was turned away. */
 export type RejectReason =
-  'bad-id' | 'bad-shape' | 'unknown-version' | 'too-long' | 'bad-signature' | 'id-reused';
+  | 'bad-id'
+  | 'bad-shape'
+  | 'unknown-version'
+  | 'too-long'
+  | 'bad-signature'
+  | 'id-reused'
+  | 'orphaned';
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 const USER_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-const SIGNATURE_PATTERN = /^[A-Za-z0-9_-]{86}$/;
+
+/** Whether `userId` has the shape of a userId (43 base64url characters). */
+export function isUserIdShape(userId: unknown): userId is string {
+  return typeof userId === 'string' && USER_ID_PATTERN.test(userId);
+}
 
 /** Whether `id` is an acceptable entry id (8-64 base64url characters). */
 export function isEntryId(id: string): boolean {
@@ -64,14 +82,23 @@ export function decodeEntry(
   const record = value as Record<string, unknown>;
   if (record.v !== SCHEMA_VERSION)
     return typeof record.v === 'number' ? 'unknown-version' : 'bad-shape';
-  const { u, t, c, m, g } = record;
-  if (typeof u !== 'string' || !USER_ID_PATTERN.test(u)) return 'bad-shape';
+  const { u, t, c, m, b, i } = record;
+  if (!isUserIdShape(u)) return 'bad-shape';
   if (!Number.isSafeInteger(t) || !Number.isSafeInteger(c)) return 'bad-shape';
   if ((t as number) < 0 || (c as number) < 0) return 'bad-shape';
   if (typeof m !== 'string') return 'bad-shape';
   if (m.length > maxMessageLength) return 'too-long';
-  if (typeof g !== 'string' || !SIGNATURE_PATTERN.test(g)) return 'bad-shape';
-  return { id, userId: u, message: m, unixTime: t as number, clock: c as number, signature: g };
+  if (typeof b !== 'string' || !isEntryId(b)) return 'bad-shape';
+  if (!Number.isSafeInteger(i) || (i as number) < 0) return 'bad-shape';
+  return {
+    id,
+    userId: u,
+    message: m,
+    unixTime: t as number,
+    clock: c as number,
+    batch: b,
+    index: i as number,
+  };
 }
 
 /** The stored form of a signed entry. */
@@ -82,15 +109,16 @@ export function encodeEntry(entry: SignedEntry): EncodedEntry {
     t: entry.unixTime,
     c: entry.clock,
     m: entry.message,
-    g: entry.signature,
+    b: entry.batch,
+    i: entry.index,
   };
 }
 
 const encoder = new TextEncoder();
 
 /**
- * The bytes an author signs: the room id binds a message to its room, so it cannot be replayed
- * into another; every field that is shown is covered.
+ * The bytes an entry's hash is taken over: the room id binds a message to its room, so it
+ * cannot be replayed into another; every field that is shown is covered.
  */
 export function canonicalBytes(
   roomId: string,

@@ -8,6 +8,7 @@ import { MemoryKeyStore } from '../../identity/MemoryKeyStore';
 import { Verifier } from '../../identity/Verifier';
 import { MESSAGES_ROOT } from '../../log/schema';
 import { loadNetworkConfig } from '../../net/NetworkConfig';
+import './benchPage';
 
 export interface OpenOptions {
   roomId: string;
@@ -102,6 +103,20 @@ const harness = {
   /** Writes straight into the document, as a hostile client would. */
   forge(id: string, value: unknown): void {
     session?.doc.getMap(MESSAGES_ROOT).set(id, value);
+  },
+  /** Writes a copy of a genuine entry with other text under a new id (a forgery). */
+  forgeAltered(newId: string, text: string): void {
+    const genuine = session?.log.entries()[0];
+    if (!genuine) throw new Error('forgeAltered: nothing to copy');
+    session?.doc.getMap(MESSAGES_ROOT).set(newId, {
+      v: 1,
+      u: genuine.userId,
+      t: genuine.unixTime,
+      c: genuine.clock,
+      m: text,
+      b: genuine.batch,
+      i: genuine.index,
+    });
   },
   /** Makes every data-channel send fail silently for a while (a lost update). */
   dropSends(drop: boolean): void {

@@ -1,0 +1,74 @@
+// Benchmark scenarios that run inside a Chromium page (bundled with the e2e harness).
+import * as Y from 'yjs';
+import { Identity } from '../../identity/Identity';
+import { MemoryKeyStore } from '../../identity/MemoryKeyStore';
+import { Verifier } from '../../identity/Verifier';
+import { YjsEventLog } from '../../log/YjsEventLog';
+
+/** Milliseconds for each consecutive slice of `total` operations, `slice` at a time. */
+interface AppendFigure {
+  readonly totalMs: number;
+  readonly firstSliceMs: number;
+  readonly lastSliceMs: number;
+}
+
+/** The anchor: a plain single Y.Array, one push (and transaction) per call. */
+function plainArrayAppend(total: number, slice: number): AppendFigure {
+  const doc = new Y.Doc();
+  const array = doc.getArray<unknown>('messages');
+  const marks: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < total; i += 1) {
+    if (i % slice === 0) marks.push(performance.now());
+    array.push([{ u: 'user', t: Date.now(), m: `message number ${i}` }]);
+  }
+  const ended = performance.now();
+  marks.push(ended);
+  doc.destroy();
+  return {
+    totalMs: ended - started,
+    firstSliceMs: (marks[1] ?? ended) - (marks[0] ?? started),
+    lastSliceMs: ended - (marks.at(-2) ?? started),
+  };
+}
+
+/** The product: YjsEventLog.append, one call per message, until every entry is reported. */
+async function logAppend(total: number, slice: number): Promise<AppendFigure> {
+  const identity = await Identity.loadOrCreate(new MemoryKeyStore());
+  const doc = new Y.Doc();
+  const log = new YjsEventLog({ doc, roomId: 'bench', signer: identity, verifier: new Verifier() });
+  const marks: number[] = [];
+  let reported = 0;
+  const done = new Promise<void>((resolve) => {
+    log.observe((entries) => {
+      for (let k = 0; k < entries.length; k += 1) {
+        reported += 1;
+        if (reported % slice === 0 || reported === total) marks.push(performance.now());
+      }
+      if (reported >= total) resolve();
+    });
+  });
+  const started = performance.now();
+  for (let i = 0; i < total; i += 1) log.append(identity.userId, `message number ${i}`);
+  await done;
+  const ended = performance.now();
+  log.destroy();
+  doc.destroy();
+  return {
+    totalMs: ended - started,
+    firstSliceMs: (marks[0] ?? ended) - started,
+    lastSliceMs: ended - (marks.at(-2) ?? started),
+  };
+}
+
+const bench = {
+  plainArrayAppend,
+  logAppend,
+};
+
+declare global {
+  interface Window {
+    bench: typeof bench;
+  }
+}
+window.bench = bench;
