@@ -74,9 +74,7 @@ async function signedBatch(
   drafts: Draft[],
 ): Promise<{ batch: EncodedBatch; entries: [string, EncodedEntry][] }> {
   const h = joinHashes(
-    drafts.map((d) =>
-      leafHash(roomId, { id: d.id, userId: d.u, unixTime: d.t, clock: d.c, message: d.m }),
-    ),
+    drafts.map((d) => leafHash({ id: d.id, unixTime: d.t, clock: d.c, message: d.m })),
   );
   const g = encodeBase64url(await identity.sign(batchBytes(roomId, batchId, u, h)));
   return {

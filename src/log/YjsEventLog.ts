@@ -24,6 +24,7 @@ import {
   type SignedEntry,
 } from './schema';
 import type { SignatureVerifier, Signer } from './signing';
+import { newId } from './ids';
 import { SortedEntries } from './SortedEntries';
 
 export interface YjsEventLogOptions {
@@ -178,7 +179,7 @@ export class YjsEventLog implements EventLogPort {
           batch: batchId,
           index,
         }));
-        const hashes = entries.map((entry) => leafHash(this.roomId, entry));
+        const hashes = entries.map((entry) => leafHash(entry));
         const h = joinHashes(hashes);
         const signature = await this.signer.sign(
           batchBytes(this.roomId, batchId, this.signer.userId, h),
@@ -258,8 +259,7 @@ export class YjsEventLog implements EventLogPort {
         // Our own entry, unless a peer wrote over it before we got to it.
         const own = mine !== undefined && sameEncoded(mine, encodeEntry(entry));
         if (batch === undefined) this.orphan(entry);
-        else if (batch !== null && (own || vouches(batch, this.roomId, entry)))
-          accepted.push(entry);
+        else if (batch !== null && (own || vouches(batch, entry))) accepted.push(entry);
         else this.reject(entry.id, 'bad-signature');
       }
       accepted.reverse();
@@ -322,9 +322,4 @@ function sameEncoded(entry: SignedEntry, value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const other = value as Record<string, unknown>;
   return Object.keys(encoded).every((key) => encoded[key] === other[key]);
-}
-
-/** 16 random bytes, base64url: unique without coordination. */
-function newId(): string {
-  return encodeBase64url(crypto.getRandomValues(new Uint8Array(16)));
 }

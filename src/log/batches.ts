@@ -35,10 +35,9 @@ export interface VerifiedBatch {
 
 /** The hash an entry is vouched for by. */
 export function leafHash(
-  roomId: string,
-  entry: Pick<SignedEntry, 'id' | 'userId' | 'unixTime' | 'clock' | 'message'>,
+  entry: Pick<SignedEntry, 'id' | 'unixTime' | 'clock' | 'message'>,
 ): Uint8Array {
-  return sha256(canonicalBytes(roomId, entry));
+  return sha256(canonicalBytes(entry));
 }
 
 /** The bytes a batch signature covers. */
@@ -56,11 +55,11 @@ export function joinHashes(hashes: readonly Uint8Array[]): string {
 }
 
 /** Whether `entry`'s hash is the one at its place in a verified batch by the same author. */
-export function vouches(batch: VerifiedBatch, roomId: string, entry: SignedEntry): boolean {
+export function vouches(batch: VerifiedBatch, entry: SignedEntry): boolean {
   if (entry.userId !== batch.userId) return false;
   const start = entry.index * HASH_BYTES;
   if (start + HASH_BYTES > batch.hashes.length) return false;
-  const hash = leafHash(roomId, entry);
+  const hash = leafHash(entry);
   for (let k = 0; k < HASH_BYTES; k += 1) if (hash[k] !== batch.hashes[start + k]) return false;
   return true;
 }

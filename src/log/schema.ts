@@ -117,24 +117,14 @@ export function encodeEntry(entry: SignedEntry): EncodedEntry {
 const encoder = new TextEncoder();
 
 /**
- * The bytes an entry's hash is taken over: the room id binds a message to its room, so it
- * cannot be replayed into another; every field that is shown is covered.
+ * The bytes an entry's hash is taken over: every field that is shown. The room and the author
+ * are bound by the batch signature (an entry's author must be its batch's), so they are not
+ * repeated here.
  */
 export function canonicalBytes(
-  roomId: string,
-  entry: Pick<SignedEntry, 'id' | 'userId' | 'unixTime' | 'clock' | 'message'>,
+  entry: Pick<SignedEntry, 'id' | 'unixTime' | 'clock' | 'message'>,
 ): Uint8Array {
-  return encoder.encode(
-    JSON.stringify([
-      `meshchat/${SCHEMA_VERSION}`,
-      roomId,
-      entry.id,
-      entry.userId,
-      entry.unixTime,
-      entry.clock,
-      entry.message,
-    ]),
-  );
+  return encoder.encode(JSON.stringify([entry.id, entry.unixTime, entry.clock, entry.message]));
 }
 
 /** The converged order: by clock, then id. The same on every peer. */
