@@ -17,7 +17,7 @@ export function newId(): string {
     offset = 0;
   }
   let id = '';
-  for (let k = 0; k < ID_LENGTH; k += 1) id += ALPHABET[(pool[offset + k] as number) & 63];
+  for (let k = 0; k < ID_LENGTH; k += 1) id += ALPHABET.charAt((pool[offset + k] as number) & 63);
   offset += ID_LENGTH;
   return id;
 }
