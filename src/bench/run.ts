@@ -1,13 +1,38 @@
 // `npm run bench [scenario...]`: runs the benchmark scenarios, each bounded in time, and writes
 // docs/benchmarks/results.json and docs/BENCHMARKS.md with the machine they ran on.
+// WebRTC scenarios need a non-loopback interface: as root, the run re-executes itself inside
+// a private network namespace (src/testing/netns.sh), like the test suite.
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { bundleSize } from './bundleBench';
 import { hubScenario } from './hubBench';
 import { machineInfo } from './machine';
 import { writeResults, type BenchRow } from './report';
+import { append, burst, catchUp, latency, startRig, type BenchRig } from './webrtcBench';
 
 const root = join(import.meta.dirname, '..', '..');
 
-type Scenario = () => Promise<{ raw: unknown; rows: BenchRow[] }>;
+if (process.env.MESHCHAT_NETNS !== '1' && process.env.MESHCHAT_NO_NETNS !== '1') {
+  const probe = spawnSync('unshare', ['-n', 'true'], { stdio: 'ignore' });
+  if (probe.status === 0) {
+    const result = spawnSync(
+      'unshare',
+      [
+        '-n',
+        'sh',
+        'src/testing/netns.sh',
+        process.execPath,
+        ...process.execArgv,
+        ...process.argv.slice(1),
+      ],
+      { cwd: root, stdio: 'inherit' },
+    );
+    process.exit(result.status ?? 1);
+  }
+}
+
+type Scenario = (rig: () => Promise<BenchRig>) => Promise<{ raw: unknown; rows: BenchRow[] }>;
+const fmt = (n: number): string => n.toLocaleString('en-US');
 
 const scenarios: Record<string, Scenario> = {
   hub: () => {
@@ -15,10 +40,108 @@ const scenarios: Record<string, Scenario> = {
     const rows = figures.map((f) => ({
       scenario: 'hub',
       measure: `deliveries/s, ${f.subscribers} subscriber${f.subscribers === 1 ? '' : 's'}`,
-      value: f.deliveriesPerSec.toLocaleString('en-US'),
+      value: fmt(f.deliveriesPerSec),
       target: 'report',
     }));
     return Promise.resolve({ raw: figures, rows });
+  },
+  latency: async (rig) => {
+    const f = await latency(await rig(), 1000);
+    return {
+      raw: f,
+      rows: [
+        {
+          scenario: 'delivery latency',
+          measure: `p50 / p99, ${fmt(f.messages)} messages 5 ms apart, A -> B over WebRTC`,
+          value: `${f.p50Ms} / ${f.p99Ms} ms`,
+          target: 'p50 <= 2 ms, p99 <= 8 ms',
+          anchor: `raw RTCDataChannel ${f.rawP50Ms} / ${f.rawP99Ms} ms`,
+          met: f.p50Ms <= 2 && f.p99Ms <= 8,
+        },
+        {
+          scenario: 'delivery latency',
+          measure: 'ratio of p50 to the raw channel p50',
+          value: `${f.ratioP50}`,
+          target: '<= 2',
+          met: f.ratioP50 <= 2,
+        },
+      ],
+    };
+  },
+  burst: async (rig) => {
+    const f = await burst(await rig(), 10_000);
+    return {
+      raw: f,
+      rows: [
+        {
+          scenario: 'burst',
+          measure: `${fmt(f.messages)} messages from A to ${f.receivers} receivers: lost, last delivered`,
+          value: `${f.lost} lost, ${fmt(f.lastDeliveredMs)} ms`,
+          target: '0 lost, <= 3,000 ms',
+          met: f.lost === 0 && f.lastDeliveredMs <= 3000,
+        },
+      ],
+    };
+  },
+  append: async (rig) => {
+    const f = await append(await rig(), 100_000);
+    const growth = f.lastSliceMs / Math.max(1, f.firstSliceMs);
+    return {
+      raw: f,
+      rows: [
+        {
+          scenario: 'append',
+          measure: `${fmt(f.appends)} appends, one per call, until all are in the log`,
+          value: `${fmt(f.totalMs)} ms`,
+          target: '<= 1,000 ms',
+          anchor: `single Y.Array push loop ${fmt(f.anchorTotalMs)} ms (${(f.anchorTotalMs / f.totalMs).toFixed(1)}x ours)`,
+          met: f.totalMs <= 1000,
+        },
+        {
+          scenario: 'append',
+          measure: 'last 10% vs first 10% of the appends (ms)',
+          value: `${f.lastSliceMs} vs ${f.firstSliceMs}`,
+          target: 'last no slower than 1.5x first',
+          anchor: `Y.Array ${f.anchorLastSliceMs} vs ${f.anchorFirstSliceMs}`,
+          met: growth <= 1.5,
+        },
+      ],
+    };
+  },
+  catchup: async (rig) => {
+    const f = await catchUp(await rig(), 100_000);
+    return {
+      raw: f,
+      rows: [
+        {
+          scenario: 'catch-up',
+          measure: `new peer joins a room of ${fmt(f.messages)}: newest 100 / all, from connection open`,
+          value: `${fmt(f.newest100Ms)} / ${fmt(f.allMs)} ms`,
+          target: '<= 1,000 / <= 5,000 ms',
+          met: f.newest100Ms <= 1000 && f.allMs <= 5000,
+        },
+      ],
+    };
+  },
+  bundle: () => {
+    const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    if (build.status !== 0) throw new Error('bundle: vite build failed');
+    const f = bundleSize(join(root, 'dist'));
+    return Promise.resolve({
+      raw: f,
+      rows: [
+        {
+          scenario: 'bundle',
+          measure: `gzip size of the JS of the first page load (${f.files.length} file${f.files.length === 1 ? '' : 's'})`,
+          value: `${(f.gzipBytes / 1024).toFixed(1)} KB`,
+          target: '<= 80 KB',
+          met: f.gzipBytes <= 80 * 1024,
+        },
+      ],
+    });
   },
 };
 
@@ -27,15 +150,22 @@ async function main(): Promise<void> {
   const names = wanted.length > 0 ? wanted : Object.keys(scenarios);
   const raw: Record<string, unknown> = {};
   const rows: BenchRow[] = [];
-  for (const name of names) {
-    const scenario = scenarios[name];
-    if (!scenario)
-      throw new Error(`unknown scenario "${name}"; known: ${Object.keys(scenarios).join(', ')}`);
-    console.log(`bench: ${name}`);
-    const result = await scenario();
-    raw[name] = result.raw;
-    rows.push(...result.rows);
-    for (const row of result.rows) console.log(`  ${row.measure}: ${row.value}`);
+  let rig: BenchRig | undefined;
+  const getRig = async (): Promise<BenchRig> => (rig ??= await startRig());
+  try {
+    for (const name of names) {
+      const scenario = scenarios[name];
+      if (!scenario) {
+        throw new Error(`unknown scenario "${name}"; known: ${Object.keys(scenarios).join(', ')}`);
+      }
+      console.log(`bench: ${name}`);
+      const result = await scenario(getRig);
+      raw[name] = result.raw;
+      rows.push(...result.rows);
+      for (const row of result.rows) console.log(`  ${row.measure}: ${row.value}`);
+    }
+  } finally {
+    await rig?.close();
   }
   const results = { machine: machineInfo(), scenarios: raw, rows };
   writeResults(

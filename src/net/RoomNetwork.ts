@@ -45,6 +45,8 @@ export class RoomNetwork {
   private readonly stopTicker: () => void;
   private readonly listeners = new Set<(status: NetworkStatus) => void>();
   private last: NetworkStatus = { signaling: false, peers: 0, localTabs: 0 };
+  /** Data channels open now: one per connected peer. */
+  private readonly openChannels = new Set<RTCDataChannel>();
   private destroyed = false;
 
   constructor(roomId: string, doc: Y.Doc, awareness: Awareness, options: RoomNetworkOptions) {
@@ -57,7 +59,12 @@ export class RoomNetwork {
       peerOpts: {
         config: { iceServers: [...options.config.iceServers] },
         wrtc: {
-          RTCPeerConnection: chunkingPeerConnection(Base),
+          // Count open channels ourselves: y-webrtc marks a peer connected only later.
+          RTCPeerConnection: chunkingPeerConnection(Base, (channel, open) => {
+            if (open) this.openChannels.add(channel);
+            else this.openChannels.delete(channel);
+            this.update();
+          }),
           RTCSessionDescription: globalThis.RTCSessionDescription,
           RTCIceCandidate: globalThis.RTCIceCandidate,
         },
@@ -91,7 +98,7 @@ export class RoomNetwork {
     const signalingConns = this.provider.signalingConns as { connected?: boolean }[];
     return {
       signaling: signalingConns.some((conn) => conn.connected === true),
-      peers: room ? [...room.webrtcConns.values()].filter((c) => c.connected).length : 0,
+      peers: this.openChannels.size,
       localTabs: room ? room.bcConns.size : 0,
     };
   }

@@ -5,11 +5,21 @@ import { ChunkedDataChannel } from './ChunkedDataChannel';
  * simple-peer's `wrtc` option (y-webrtc passes `peerOpts` through to simple-peer). Works with
  * the browser's RTCPeerConnection and with a Node implementation of the same interface.
  */
-export function chunkingPeerConnection(Base: typeof RTCPeerConnection): typeof RTCPeerConnection {
+export function chunkingPeerConnection(
+  Base: typeof RTCPeerConnection,
+  onChannelState: (channel: RTCDataChannel, open: boolean) => void = () => undefined,
+): typeof RTCPeerConnection {
+  const wrap = (channel: RTCDataChannel): ChunkedDataChannel => {
+    // Told when a channel opens or closes, so connection status is current at once.
+    channel.addEventListener('open', () => onChannelState(channel, true));
+    channel.addEventListener('close', () => onChannelState(channel, false));
+    // The answering side may receive a channel that is open already: no 'open' follows.
+    if (channel.readyState === 'open') queueMicrotask(() => onChannelState(channel, true));
+    return new ChunkedDataChannel(channel);
+  };
   class ChunkingPeerConnection extends Base {
     override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
-      const channel = super.createDataChannel(label, init);
-      return new ChunkedDataChannel(channel) as unknown as RTCDataChannel;
+      return wrap(super.createDataChannel(label, init)) as unknown as RTCDataChannel;
     }
   }
   // simple-peer assigns `pc.ondatachannel = handler`: hand it wrapped channels. Defined on the
@@ -24,7 +34,7 @@ export function chunkingPeerConnection(Base: typeof RTCPeerConnection): typeof R
     set(this: RTCPeerConnection, handler: Handler) {
       if (!handlers.has(this)) {
         this.addEventListener('datachannel', (event: RTCDataChannelEvent) => {
-          handlers.get(this)?.({ channel: new ChunkedDataChannel(event.channel) });
+          handlers.get(this)?.({ channel: wrap(event.channel) });
         });
       }
       handlers.set(this, handler);

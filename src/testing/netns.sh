@@ -3,6 +3,7 @@
 # veth pair with private addresses that exist only in this namespace, so Chromium has a
 # non-loopback interface to gather WebRTC candidates on, and no test traffic can leave it.
 set -eu
+export MESHCHAT_NETNS=1
 ip link set lo up
 ip link add mc0 type veth peer name mc1
 ip addr add 10.213.0.1/24 dev mc0

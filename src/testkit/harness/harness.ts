@@ -9,6 +9,7 @@ import { Verifier } from '../../identity/Verifier';
 import { MESSAGES_ROOT } from '../../log/schema';
 import { loadNetworkConfig } from '../../net/NetworkConfig';
 import './benchPage';
+import './rawChannel';
 
 export interface OpenOptions {
   roomId: string;
@@ -40,10 +41,20 @@ async function identityFor(key: OpenOptions['key']): Promise<Identity> {
   return Identity.loadOrCreate(store);
 }
 
+/** A clock both contexts of one browser share: high resolution, same origin of time. */
+const wallClock = (): number => performance.timeOrigin + performance.now();
+
+let firstPeerAt: number | undefined;
+
+/** Arrival time of each message event, by message text (for the latency benchmark). */
+const arrivals = new Map<string, number>();
+
 async function pump(stream: RoomSession['stream']): Promise<void> {
   for (;;) {
     const batch = await stream.nextBatch();
     if (!batch) return;
+    const at = wallClock();
+    for (const event of batch) if (event.type === 'message') arrivals.set(event.message ?? '', at);
     events.push(...batch);
   }
 }
@@ -62,6 +73,9 @@ const harness = {
       ...(options.antiEntropyMs ? { antiEntropyMs: options.antiEntropyMs } : {}),
     });
     void pump(session.stream);
+    session.network.onStatus((status) => {
+      if (status.peers > 0 && firstPeerAt === undefined) firstPeerAt = wallClock();
+    });
     return identity.userId;
   },
   send(text: string): string | undefined {
@@ -70,6 +84,52 @@ const harness = {
   /** Sends `count` messages as fast as the API allows. */
   burst(count: number, prefix: string): void {
     for (let i = 0; i < count; i += 1) session?.send(`${prefix} ${i}`);
+  },
+  /** Sends `count` messages `gapMs` apart, each carrying its send time; resolves when sent. */
+  async paced(count: number, gapMs: number, prefix: string): Promise<void> {
+    for (let i = 0; i < count; i += 1) {
+      session?.send(`${prefix}|${i}|${wallClock()}`);
+      await new Promise((resolve) => setTimeout(resolve, gapMs));
+    }
+  },
+  /** One-way delays (ms) of the messages with this prefix that have arrived here. */
+  delays(prefix: string): number[] {
+    const out: number[] = [];
+    for (const [text, at] of arrivals) {
+      const [p, , sent] = text.split('|');
+      if (p === prefix) out.push(at - Number(sent));
+    }
+    return out;
+  },
+  /** The latest arrival among messages whose text starts with `prefix`, and how many came. */
+  lastArrival(prefix: string): { count: number; at: number } {
+    let count = 0;
+    let at = 0;
+    for (const [text, time] of arrivals) {
+      if (!text.startsWith(prefix)) continue;
+      count += 1;
+      at = Math.max(at, time);
+    }
+    return { count, at };
+  },
+  /** When this tab first had a WebRTC peer (wall clock), if it has. */
+  connectedAt(): number | undefined {
+    return firstPeerAt;
+  },
+  /** When the message with this exact text arrived (wall clock), if it has. */
+  arrivedAt(text: string): number | undefined {
+    return arrivals.get(text);
+  },
+  now(): number {
+    return wallClock();
+  },
+  /** Whether every one of these message ids is held (verified) here. */
+  hasAll(ids: string[]): boolean {
+    return ids.every((id) => session?.log.get(id) !== undefined);
+  },
+  /** Ids of the newest `count` messages held here, in order. */
+  newestIds(count: number): string[] {
+    return (session?.log.page(count) ?? []).map((e) => e.id);
   },
   events(): ChatEvent[] {
     return events;

@@ -1,0 +1,69 @@
+// The latency benchmark's anchor: a plain RTCDataChannel between two contexts, set up by
+// hand (descriptions passed through the test driver), measuring one-way delays.
+
+const wallClock = (): number => performance.timeOrigin + performance.now();
+
+let connection: RTCPeerConnection | undefined;
+let channel: RTCDataChannel | undefined;
+const delays: number[] = [];
+
+function gathered(pc: RTCPeerConnection): Promise<void> {
+  return new Promise((resolve) => {
+    if (pc.iceGatheringState === 'complete') resolve();
+    else
+      pc.addEventListener('icegatheringstatechange', () => {
+        if (pc.iceGatheringState === 'complete') resolve();
+      });
+  });
+}
+
+function listen(dc: RTCDataChannel): void {
+  channel = dc;
+  dc.onmessage = (event: MessageEvent) => delays.push(wallClock() - Number(event.data));
+}
+
+const raw = {
+  /** Caller side: returns the offer, candidates included. */
+  async offer(): Promise<RTCSessionDescriptionInit> {
+    connection = new RTCPeerConnection({ iceServers: [] });
+    listen(connection.createDataChannel('raw'));
+    await connection.setLocalDescription(await connection.createOffer());
+    await gathered(connection);
+    return connection.localDescription?.toJSON() as RTCSessionDescriptionInit;
+  },
+  /** Callee side: takes the offer, returns the answer. */
+  async answer(offer: RTCSessionDescriptionInit): Promise<RTCSessionDescriptionInit> {
+    connection = new RTCPeerConnection({ iceServers: [] });
+    connection.ondatachannel = (event) => listen(event.channel);
+    await connection.setRemoteDescription(offer);
+    await connection.setLocalDescription(await connection.createAnswer());
+    await gathered(connection);
+    return connection.localDescription?.toJSON() as RTCSessionDescriptionInit;
+  },
+  async accept(answer: RTCSessionDescriptionInit): Promise<void> {
+    await connection?.setRemoteDescription(answer);
+  },
+  isOpen(): boolean {
+    return channel?.readyState === 'open';
+  },
+  async paced(count: number, gapMs: number): Promise<void> {
+    for (let i = 0; i < count; i += 1) {
+      channel?.send(String(wallClock()));
+      await new Promise((resolve) => setTimeout(resolve, gapMs));
+    }
+  },
+  delays(): number[] {
+    return delays;
+  },
+  close(): void {
+    connection?.close();
+  },
+};
+
+declare global {
+  interface Window {
+    raw: typeof raw;
+  }
+}
+window.raw = raw;
+export {};
