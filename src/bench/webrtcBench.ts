@@ -158,8 +158,31 @@ export async function append(rig: BenchRig, appends: number): Promise<AppendFigu
 
 export interface CatchUpFigure {
   readonly messages: number;
+  readonly stateBytes: number;
   readonly newest100Ms: number;
   readonly allMs: number;
+  /** The anchor: the same number of bytes over a raw data channel between two contexts. */
+  readonly rawTransferMs: number;
+}
+
+/** Milliseconds to move `bytes` over a plain data channel between two fresh contexts. */
+async function rawTransfer(rig: BenchRig, bytes: number): Promise<number> {
+  const contexts = [await rig.browser.newContext(), await rig.browser.newContext()];
+  const [a, b] = await Promise.all(contexts.map((c) => c.newPage()));
+  if (!a || !b) throw new Error('rawTransfer: no pages');
+  await Promise.all([a.goto(rig.url), b.goto(rig.url)]);
+  const offer = await a.evaluate(() => window.raw.offer());
+  const answer = await b.evaluate((o) => window.raw.answer(o), offer);
+  await a.evaluate((ans) => window.raw.accept(ans), answer);
+  await a.waitForFunction(() => window.raw.isOpen(), null, { timeout: 30_000 });
+  await b.waitForFunction(() => window.raw.isOpen(), null, { timeout: 30_000 });
+  const started = await a.evaluate(([t]) => window.raw.blast(t, 64 * 1024, 4 * 1024 * 1024), [
+    bytes,
+  ] as const);
+  await b.waitForFunction((t) => window.raw.received().bytes >= t, bytes, { timeout: 120_000 });
+  const { at } = await b.evaluate(() => window.raw.received());
+  for (const context of contexts) await context.close();
+  return at - started;
 }
 
 /** A new peer joins a room of `messages` messages over WebRTC. */
@@ -169,6 +192,7 @@ export async function catchUp(rig: BenchRig, messages: number): Promise<CatchUpF
   await writer.page.evaluate((n) => window.harness.burst(n, 'history'), messages);
   await messagesReach(writer.page, messages, 120_000);
   const newest = await writer.page.evaluate(() => window.harness.newestIds(100));
+  const stateBytes = await writer.page.evaluate(() => window.harness.docBytes());
   const late = await rig.join(id, 'Late');
   await late.page.waitForFunction((ids) => window.harness.hasAll(ids), newest, {
     timeout: 120_000,
@@ -180,9 +204,12 @@ export async function catchUp(rig: BenchRig, messages: number): Promise<CatchUpF
   const openedAt = await late.page.evaluate(() => window.harness.connectedAt());
   await leave([writer, late]);
   if (openedAt === undefined) throw new Error('catch-up: the late peer never had a connection');
+  const rawTransferMs = await rawTransfer(rig, stateBytes);
   return {
     messages,
+    stateBytes,
     newest100Ms: round(newestAt - openedAt, 0),
     allMs: round(allAt - openedAt, 0),
+    rawTransferMs: round(rawTransferMs, 0),
   };
 }

@@ -1,6 +1,7 @@
 // A test page for the end-to-end suites: drives real RoomSessions (real Yjs, y-webrtc,
 // awareness, WebCrypto) in this browser context and exposes them to Playwright as
 // `window.harness`. Bundled by src/e2e/support/harnessBuild.ts; never part of the app.
+import * as Y from 'yjs';
 import { RoomSession } from '../../app/RoomSession';
 import type { ChatEvent } from '../../hub/events';
 import { Identity } from '../../identity/Identity';
@@ -126,6 +127,10 @@ const harness = {
   /** Whether every one of these message ids is held (verified) here. */
   hasAll(ids: string[]): boolean {
     return ids.every((id) => session?.log.get(id) !== undefined);
+  },
+  /** Size of the room document's full state, as a new peer receives it. */
+  docBytes(): number {
+    return session ? Y.encodeStateAsUpdate(session.doc).length : 0;
   },
   /** Ids of the newest `count` messages held here, in order. */
   newestIds(count: number): string[] {

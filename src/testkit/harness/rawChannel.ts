@@ -4,6 +4,8 @@
 const wallClock = (): number => performance.timeOrigin + performance.now();
 
 let connection: RTCPeerConnection | undefined;
+let receivedBytes = 0;
+let lastReceiveAt = 0;
 let channel: RTCDataChannel | undefined;
 const delays: number[] = [];
 
@@ -19,7 +21,14 @@ function gathered(pc: RTCPeerConnection): Promise<void> {
 
 function listen(dc: RTCDataChannel): void {
   channel = dc;
-  dc.onmessage = (event: MessageEvent) => delays.push(wallClock() - Number(event.data));
+  dc.binaryType = 'arraybuffer';
+  dc.onmessage = (event: MessageEvent) => {
+    if (typeof event.data === 'string') delays.push(wallClock() - Number(event.data));
+    else {
+      receivedBytes += (event.data as ArrayBuffer).byteLength;
+      lastReceiveAt = wallClock();
+    }
+  };
 }
 
 const raw = {
@@ -54,6 +63,24 @@ const raw = {
   },
   delays(): number[] {
     return delays;
+  },
+  /** Sends `total` bytes in messages of `size`, keeping the send buffer under `highWater`. */
+  async blast(total: number, size: number, highWater: number): Promise<number> {
+    const dc = channel;
+    if (!dc) throw new Error('blast: no channel');
+    const started = wallClock();
+    dc.bufferedAmountLowThreshold = highWater / 4;
+    const message = new Uint8Array(size);
+    for (let sent = 0; sent < total; sent += size) {
+      if (dc.bufferedAmount > highWater) {
+        await new Promise<void>((resolve) => (dc.onbufferedamountlow = () => resolve()));
+      }
+      dc.send(message);
+    }
+    return started;
+  },
+  received(): { bytes: number; at: number } {
+    return { bytes: receivedBytes, at: lastReceiveAt };
   },
   close(): void {
     connection?.close();
