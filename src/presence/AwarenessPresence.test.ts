@@ -2,7 +2,11 @@ import { expect } from '@esm-bundle/chai';
 import * as Y from 'yjs';
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import { linkAwareness, type Link } from '../testkit/links';
-import { presenceContract, sessionsAre } from '../hub/contracts/presenceContract';
+import {
+  presenceContract,
+  sessionsAre,
+  type PresenceHarness,
+} from '../hub/contracts/presenceContract';
 import { until } from '../hub/contracts/waiting';
 import { encodeBase64url } from '../identity/base64url';
 import type { PresencePort } from '../hub/ports';
@@ -65,10 +69,16 @@ class AwarenessMesh {
   }
 }
 
-presenceContract('AwarenessPresence', () => {
+/** A contract harness over an AwarenessMesh; `options(i)` configures replica i. */
+function meshHarness(
+  options: (index: number) => Parameters<AwarenessMesh['add']>[0] = () => ({}),
+  users?: readonly [string, string],
+): PresenceHarness {
   const mesh = new AwarenessMesh();
   return {
-    replicas: (count) => Promise.resolve(Array.from({ length: count }, () => mesh.add())),
+    ...(users ? { users } : {}),
+    replicas: (count) =>
+      Promise.resolve(Array.from({ length: count }, (_, i) => mesh.add(options(i)))),
     vanish: (replica) => {
       mesh.cut(replica);
       return Promise.resolve();
@@ -78,7 +88,9 @@ presenceContract('AwarenessPresence', () => {
       return Promise.resolve();
     },
   };
-});
+}
+
+presenceContract('AwarenessPresence', () => meshHarness());
 
 describe('AwarenessPresence', () => {
   let mesh: AwarenessMesh;
@@ -159,26 +171,9 @@ before(async () => {
   bob = await Identity.loadOrCreate(new MemoryKeyStore());
 });
 
-presenceContract('AwarenessPresence with signed cards', () => {
-  const mesh = new AwarenessMesh();
-  return {
-    users: [alice.userId, bob.userId],
-    replicas: (count) =>
-      Promise.resolve(
-        Array.from({ length: count }, (_, i) =>
-          mesh.add({ signer: i === 0 ? alice : bob, verifier }),
-        ),
-      ),
-    vanish: (replica) => {
-      mesh.cut(replica);
-      return Promise.resolve();
-    },
-    cleanup: () => {
-      mesh.destroy();
-      return Promise.resolve();
-    },
-  };
-});
+presenceContract('AwarenessPresence with signed cards', () =>
+  meshHarness((i) => ({ signer: i === 0 ? alice : bob, verifier }), [alice.userId, bob.userId]),
+);
 
 describe('AwarenessPresence: signed cards against hostile peers', () => {
   let mesh: AwarenessMesh;
