@@ -5,6 +5,7 @@ import { Hub } from '../hub/Hub';
 import type { SignatureVerifier, Signer } from '../log/signing';
 import type { RejectReason } from '../log/schema';
 import { YjsEventLog } from '../log/YjsEventLog';
+import { makePreview, readPreview } from '../log/Preview';
 import { MESSAGES_ROOT } from '../log/schema';
 import { DeliveryTracker } from '../net/DeliveryTracker';
 import type { NetworkConfig } from '../net/NetworkConfig';
@@ -78,6 +79,10 @@ export class RoomSession {
       config: options.network,
       ...(options.password ? { password: options.password } : {}),
       ...(options.antiEntropyMs ? { antiEntropyMs: options.antiEntropyMs } : {}),
+      preview: {
+        make: () => makePreview(this.log, this.doc),
+        receive: (data) => readPreview(this.log, data),
+      },
     });
     this.delivery = new DeliveryTracker({
       entries: this.doc.getMap(MESSAGES_ROOT),

@@ -9,6 +9,7 @@ import { Verifier } from '../identity/Verifier';
 import { BATCHES_ROOT, MESSAGES_ROOT, type EncodedEntry, type SignedEntry } from './schema';
 import { batchBytes, joinHashes, leafHash, type EncodedBatch } from './batches';
 import { YjsEventLog } from './YjsEventLog';
+import { makePreview, readPreview } from './Preview';
 import { linkDocs } from '../testkit/links';
 
 interface Replica {
@@ -287,5 +288,56 @@ describe('YjsEventLog: order and volume', () => {
     });
     await reloaded.whenProcessed();
     expect(reloaded.entries().map((e) => e.id)).to.deep.equal(a.log.entries().map((e) => e.id));
+  });
+});
+
+describe('YjsEventLog: previews', () => {
+  it('shows a peer’s newest entries from a preview, then nothing twice when the sync follows', async () => {
+    const verifier = new Verifier();
+    const writerDoc = new Y.Doc();
+    const writer = await Identity.loadOrCreate(new MemoryKeyStore());
+    const source = new YjsEventLog({ doc: writerDoc, roomId: 'room-1', signer: writer, verifier });
+    for (let i = 0; i < 300; i += 1) source.append(writer.userId, `m${i}`);
+    await entriesReach(source, 300);
+    const readerDoc = new Y.Doc();
+    const reader = new YjsEventLog({
+      doc: readerDoc,
+      roomId: 'room-1',
+      signer: await Identity.loadOrCreate(new MemoryKeyStore()),
+      verifier,
+    });
+    let reported = 0;
+    reader.observe((entries) => (reported += entries.length));
+    const preview = makePreview(source, writerDoc);
+    expect(preview).to.not.equal(undefined);
+    readPreview(reader, preview as Uint8Array);
+    await entriesReach(reader, 100);
+    expect(reader.entries().map((e) => e.message)).to.deep.equal(
+      Array.from({ length: 100 }, (_, i) => `m${200 + i}`),
+    );
+    Y.applyUpdate(readerDoc, Y.encodeStateAsUpdate(writerDoc));
+    await entriesReach(reader, 300);
+    await reader.whenProcessed();
+    expect(reported).to.equal(300);
+    expect(reader.rejected()).to.deep.equal({});
+  });
+
+  it('rejects a forged preview and ignores garbage', async () => {
+    const verifier = new Verifier();
+    const doc = new Y.Doc();
+    const mallory = await Identity.loadOrCreate(new MemoryKeyStore());
+    const victim = await Identity.loadOrCreate(new MemoryKeyStore());
+    const reader = new YjsEventLog({ doc, roomId: 'room-1', signer: mallory, verifier });
+    const forged = await signedBatch(mallory, 'room-1', 'batch-forged', victim.userId, [
+      { id: 'forged-pv-1', u: victim.userId, t: Date.now(), c: Date.now(), m: 'not me' },
+    ]);
+    const encode = (body: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(body));
+    readPreview(reader, encode({ v: 1, e: forged.entries, b: [['batch-forged', forged.batch]] }));
+    readPreview(reader, new TextEncoder().encode('not json'));
+    readPreview(reader, encode({ v: 2, e: [], b: [] }));
+    readPreview(reader, encode({ v: 1, e: 'x', b: [] }));
+    await reader.whenProcessed();
+    expect(reader.entries()).to.deep.equal([]);
+    expect(reader.rejected()).to.deep.equal({ 'bad-signature': 1 });
   });
 });

@@ -233,9 +233,36 @@ export class YjsEventLog implements EventLogPort {
   }
 
   private async process(ids: readonly string[]): Promise<void> {
+    await this.admit(
+      ids.map((id) => [id, this.messages.get(id)] as const),
+      (batchId) => this.batches.get(batchId),
+      true,
+    );
+  }
+
+  /**
+   * Takes entries that came from outside the document (a peer's preview, see Preview.ts)
+   * with the batch records that vouch for them; each is checked like any other. An entry
+   * whose batch is missing is dropped here: it will come again with the full sync.
+   */
+  ingest(
+    entries: readonly (readonly [string, unknown])[],
+    batches: readonly (readonly [string, unknown])[],
+  ): void {
+    if (this.destroyed || entries.length === 0) return;
+    const given = new Map(batches);
+    this.processing = this.processing.then(() =>
+      this.admit(entries, (batchId) => given.get(batchId) ?? this.batches.get(batchId), false),
+    );
+  }
+
+  private async admit(
+    pairs: readonly (readonly [string, unknown])[],
+    batchValue: (batchId: string) => unknown,
+    fromDocument: boolean,
+  ): Promise<void> {
     const candidates: SignedEntry[] = [];
-    for (const id of ids) {
-      const value = this.messages.get(id);
+    for (const [id, value] of pairs) {
       const known = this.verified.get(id);
       if (known) {
         if (value !== undefined && !sameEncoded(known, value)) this.reject(id, 'id-reused');
@@ -249,17 +276,19 @@ export class YjsEventLog implements EventLogPort {
     candidates.sort((a, b) => compareSigned(b, a));
     for (let start = 0; start < candidates.length; start += REPORT_CHUNK) {
       const chunk = candidates.slice(start, start + REPORT_CHUNK);
-      const batches = await this.batchesFor(chunk);
+      const batches = await this.batchesFor(chunk, batchValue);
       if (this.destroyed) return;
       const accepted: SignedEntry[] = [];
       for (const entry of chunk) {
+        if (this.verified.has(entry.id)) continue; // admitted meanwhile (preview, then sync)
         const batch = batches.get(entry.batch);
         const mine = this.ownWritten.get(entry.id);
         this.ownWritten.delete(entry.id);
         // Our own entry, unless a peer wrote over it before we got to it.
         const own = mine !== undefined && sameEncoded(mine, encodeEntry(entry));
-        if (batch === undefined) this.orphan(entry);
-        else if (batch !== null && (own || vouches(batch, entry))) accepted.push(entry);
+        if (batch === undefined) {
+          if (fromDocument) this.orphan(entry);
+        } else if (batch !== null && (own || vouches(batch, entry))) accepted.push(entry);
         else this.reject(entry.id, 'bad-signature');
       }
       accepted.reverse();
@@ -275,6 +304,7 @@ export class YjsEventLog implements EventLogPort {
   /** The verified batch for each entry's batch id: null if invalid, absent if not arrived. */
   private async batchesFor(
     entries: readonly SignedEntry[],
+    batchValue: (batchId: string) => unknown,
   ): Promise<Map<string, VerifiedBatch | null>> {
     const out = new Map<string, VerifiedBatch | null>();
     const ids = [...new Set(entries.map((e) => e.batch))];
@@ -285,7 +315,7 @@ export class YjsEventLog implements EventLogPort {
           out.set(batchId, known);
           return;
         }
-        const value = this.batches.get(batchId);
+        const value = batchValue(batchId);
         if (value === undefined) return;
         out.set(batchId, (await this.batchVerifier.check(batchId, value)) ?? null);
       }),

@@ -112,6 +112,29 @@ describe('ChunkedDataChannel over real WebRTC', () => {
     );
   });
 
+  it('keeps side messages apart from ordinary ones, large or small', async () => {
+    const { sender, receiver } = await connectedPair(make, make);
+    const side: Uint8Array[] = [];
+    const sideDone = new Promise<void>((resolve) => {
+      (receiver as unknown as { onside: (data: Uint8Array) => void }).onside = (data) => {
+        side.push(data);
+        if (side.length === 2) resolve();
+      };
+    });
+    const ordinary = collect(receiver, 2);
+    const send = sender as unknown as { sendSide(data: Uint8Array): void };
+    sender.send(pattern(10, 1));
+    send.sendSide(pattern(200 * 1024, 2));
+    sender.send(pattern(100 * 1024, 3));
+    send.sendSide(pattern(5, 4));
+    await sideDone;
+    const got = await ordinary;
+    expect(got.map((m) => m.byteLength)).to.deep.equal([10, 100 * 1024]);
+    expect(side.map((m) => m.byteLength)).to.deep.equal([200 * 1024, 5]);
+    const expected = pattern(200 * 1024, 2);
+    expect(side[0]?.every((byte, j) => byte === expected[j])).to.equal(true);
+  });
+
   it('drops malformed frames from a peer without the wrapper, and keeps working', async () => {
     const plain = (): RTCPeerConnection => {
       const pc = new RTCPeerConnection({ iceServers: [] });

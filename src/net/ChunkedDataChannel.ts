@@ -6,12 +6,17 @@
  * and reassembles them on the other side. Both peers must use it (this app's peers do).
  *
  * Frame: one flag byte, then payload. WHOLE: a message in one frame. PART: a piece, more
- * follow. LAST: the final piece. Channels are reliable and ordered, so pieces arrive in order.
+ * follow. LAST: the final piece. Channels are reliable and ordered, and a message's frames are
+ * queued together, so pieces arrive in order and never interleave with another message's.
+ * SIDE_WHOLE / SIDE_FIRST start a side message instead (this app's own traffic beside
+ * y-webrtc's: it goes to `onside`, never to y-webrtc); a SIDE_FIRST continues with PART/LAST.
  */
 
 const WHOLE = 0;
 const PART = 1;
 const LAST = 2;
+const SIDE_WHOLE = 3;
+const SIDE_FIRST = 4;
 /** Payload bytes per frame: far below every browser's limit. */
 export const CHUNK_BYTES = 64 * 1024;
 /** Frames are handed to the browser while its buffer holds less than this. */
@@ -33,6 +38,8 @@ export class ChunkedDataChannel {
   onclose: Handler = null;
   onerror: Handler = null;
   onbufferedamountlow: Handler = null;
+  /** Receives side messages (see sendSide). */
+  onside: ((data: Uint8Array) => void) | null = null;
   readonly stats: ChunkStats = { malformedFrames: 0, oversizedMessages: 0 };
   private readonly outbox: Uint8Array<ArrayBuffer>[] = [];
   private outboxHead = 0;
@@ -40,6 +47,7 @@ export class ChunkedDataChannel {
   private parts: Uint8Array[] = [];
   private partBytes = 0;
   private discarding = false;
+  private partsAreSide = false;
   private lowThreshold = 0;
 
   constructor(
@@ -93,16 +101,25 @@ export class ChunkedDataChannel {
   }
 
   send(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.sendFramed(toBytes(data), WHOLE, PART);
+  }
+
+  /** Sends a side message: the other end's `onside` receives it; y-webrtc never sees it. */
+  sendSide(data: Uint8Array): void {
+    this.sendFramed(data, SIDE_WHOLE, SIDE_FIRST);
+  }
+
+  private sendFramed(bytes: Uint8Array, whole: number, first: number): void {
     if (this.channel.readyState !== 'open') {
       throw new DOMException(`data channel is ${this.channel.readyState}`, 'InvalidStateError');
     }
-    const bytes = toBytes(data);
     if (bytes.byteLength <= CHUNK_BYTES) {
-      this.queue(frame(WHOLE, bytes, 0, bytes.byteLength));
+      this.queue(frame(whole, bytes, 0, bytes.byteLength));
     } else {
       for (let start = 0; start < bytes.byteLength; start += CHUNK_BYTES) {
         const end = Math.min(start + CHUNK_BYTES, bytes.byteLength);
-        this.queue(frame(end === bytes.byteLength ? LAST : PART, bytes, start, end));
+        const flag = end === bytes.byteLength ? LAST : start === 0 ? first : PART;
+        this.queue(frame(flag, bytes, start, end));
       }
     }
     this.pump();
@@ -143,11 +160,16 @@ export class ChunkedDataChannel {
     const bytes = new Uint8Array(data);
     const flag = bytes[0];
     const payload = bytes.subarray(1);
-    if (flag === WHOLE) {
+    if (flag === WHOLE || flag === SIDE_WHOLE) {
       if (this.parts.length > 0 || this.discarding) this.stats.malformedFrames += 1;
       this.resetParts();
-      this.deliver(payload);
-    } else if (flag === PART || flag === LAST) {
+      this.deliver(payload, flag === SIDE_WHOLE);
+    } else if (flag === PART || flag === LAST || flag === SIDE_FIRST) {
+      if (flag === SIDE_FIRST) {
+        if (this.parts.length > 0 || this.discarding) this.stats.malformedFrames += 1;
+        this.resetParts();
+        this.partsAreSide = true;
+      }
       if (!this.discarding) {
         this.partBytes += payload.byteLength;
         if (this.partBytes > this.maxMessageBytes) {
@@ -161,8 +183,9 @@ export class ChunkedDataChannel {
       if (flag === LAST) {
         const parts = this.parts;
         const wasDiscarding = this.discarding;
+        const side = this.partsAreSide;
         this.resetParts();
-        if (!wasDiscarding) this.deliver(concat(parts));
+        if (!wasDiscarding) this.deliver(concat(parts), side);
       }
     } else {
       this.stats.malformedFrames += 1;
@@ -173,9 +196,14 @@ export class ChunkedDataChannel {
     this.parts = [];
     this.partBytes = 0;
     this.discarding = false;
+    this.partsAreSide = false;
   }
 
-  private deliver(payload: Uint8Array): void {
+  private deliver(payload: Uint8Array, side = false): void {
+    if (side) {
+      this.onside?.(payload.slice());
+      return;
+    }
     const buffer = payload.slice().buffer;
     this.onmessage?.({ data: buffer });
   }

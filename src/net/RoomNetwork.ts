@@ -3,6 +3,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { workerTicker, type Ticker } from '../presence/Ticker';
 import { sendStateVector, type SyncablePeer } from './AntiEntropy';
+import type { ChunkedDataChannel } from './ChunkedDataChannel';
 import { chunkingPeerConnection } from './chunkingPeerConnection';
 import type { NetworkConfig } from './NetworkConfig';
 
@@ -25,6 +26,15 @@ export interface RoomNetworkOptions {
   readonly ticker?: Ticker;
   /** The RTCPeerConnection to build on (a Node implementation for Node peers). */
   readonly peerConnection?: typeof RTCPeerConnection;
+  /**
+   * A preview exchanged as each connection opens, beside y-webrtc's sync: `make` gives what
+   * to send (or nothing), `receive` gets what the peer sent. Used to show a newcomer the
+   * newest messages before a large room's full state has crossed the wire.
+   */
+  readonly preview?: {
+    make(): Uint8Array | undefined;
+    receive(data: Uint8Array): void;
+  };
 }
 
 /** Prefix of signaling topics, so rooms of other y-webrtc apps on a shared server never mix. */
@@ -46,7 +56,7 @@ export class RoomNetwork {
   private readonly listeners = new Set<(status: NetworkStatus) => void>();
   private last: NetworkStatus = { signaling: false, peers: 0, localTabs: 0 };
   /** Data channels open now: one per connected peer. */
-  private readonly openChannels = new Set<RTCDataChannel>();
+  private readonly openChannels = new Set<ChunkedDataChannel>();
   private destroyed = false;
 
   constructor(roomId: string, doc: Y.Doc, awareness: Awareness, options: RoomNetworkOptions) {
@@ -61,8 +71,10 @@ export class RoomNetwork {
         wrtc: {
           // Count open channels ourselves: y-webrtc marks a peer connected only later.
           RTCPeerConnection: chunkingPeerConnection(Base, (channel, open) => {
-            if (open) this.openChannels.add(channel);
-            else this.openChannels.delete(channel);
+            if (open) {
+              this.openChannels.add(channel);
+              this.sendPreview(channel, options.preview);
+            } else this.openChannels.delete(channel);
             this.update();
           }),
           RTCSessionDescription: globalThis.RTCSessionDescription,
@@ -85,6 +97,18 @@ export class RoomNetwork {
       },
       Math.min(1000, antiEntropyMs),
     );
+  }
+
+  private sendPreview(channel: ChunkedDataChannel, preview: RoomNetworkOptions['preview']): void {
+    if (!preview) return;
+    channel.onside = (data) => preview.receive(data);
+    const data = preview.make();
+    if (!data) return;
+    try {
+      channel.sendSide(data);
+    } catch {
+      // The channel closed already; the full sync covers everything anyway.
+    }
   }
 
   /** Exchanges state vectors with every connected peer now; returns how many were asked. */

@@ -7,15 +7,16 @@ import { ChunkedDataChannel } from './ChunkedDataChannel';
  */
 export function chunkingPeerConnection(
   Base: typeof RTCPeerConnection,
-  onChannelState: (channel: RTCDataChannel, open: boolean) => void = () => undefined,
+  onChannelState: (channel: ChunkedDataChannel, open: boolean) => void = () => undefined,
 ): typeof RTCPeerConnection {
-  const wrap = (channel: RTCDataChannel): ChunkedDataChannel => {
+  const wrap = (raw: RTCDataChannel): ChunkedDataChannel => {
+    const channel = new ChunkedDataChannel(raw);
     // Told when a channel opens or closes, so connection status is current at once.
-    channel.addEventListener('open', () => onChannelState(channel, true));
-    channel.addEventListener('close', () => onChannelState(channel, false));
+    raw.addEventListener('open', () => onChannelState(channel, true));
+    raw.addEventListener('close', () => onChannelState(channel, false));
     // The answering side may receive a channel that is open already: no 'open' follows.
-    if (channel.readyState === 'open') queueMicrotask(() => onChannelState(channel, true));
-    return new ChunkedDataChannel(channel);
+    if (raw.readyState === 'open') queueMicrotask(() => onChannelState(channel, true));
+    return channel;
   };
   class ChunkingPeerConnection extends Base {
     override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
