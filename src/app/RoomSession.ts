@@ -11,6 +11,9 @@ import { DeliveryTracker } from '../net/DeliveryTracker';
 import type { NetworkConfig } from '../net/NetworkConfig';
 import { RoomNetwork } from '../net/RoomNetwork';
 import { AwarenessPresence } from '../presence/AwarenessPresence';
+import { SaveTracker } from './SaveTracker';
+import type { ChatStorage } from '../storage/ChatStorage';
+import type { YjsPersistence } from '../storage/YjsPersistence';
 
 export interface RoomSessionOptions {
   readonly roomId: string;
@@ -28,6 +31,15 @@ export interface RoomSessionOptions {
   readonly onReject?: (id: string, reason: RejectReason) => void;
   /** Own messages of earlier sessions that no peer had yet (kept by storage). */
   readonly pending?: readonly string[];
+  /** Where the room's history and CRDT state persist; without it, memory only. */
+  readonly storage?: ChatStorage;
+}
+
+/** What RoomSession.open prepares before the session starts. */
+interface Prepared {
+  readonly doc: Y.Doc;
+  readonly log: YjsEventLog;
+  readonly persistence: YjsPersistence | undefined;
 }
 
 /**
@@ -49,25 +61,49 @@ export class RoomSession {
   readonly hub: Hub;
   /** This tab's own session stream. */
   readonly stream: EventStream;
+  /** The room's CRDT state in IndexedDB, when there is storage. */
+  readonly persistence: YjsPersistence | undefined;
+  /** Writes every event to IndexedDB and tells when own messages are saved (with storage). */
+  readonly saves: SaveTracker | undefined;
   private destroyed = false;
   private readonly onPageHide = (): void => this.presence.goodbye();
   private readonly onPageShow = (event: PageTransitionEvent): void => {
     if (event.persisted) this.presence.back();
   };
 
-  constructor(options: RoomSessionOptions) {
-    this.roomId = options.roomId;
-    this.userId = options.signer.userId;
-    this.sessionId = crypto.randomUUID();
-    this.doc = new Y.Doc();
-    this.awareness = new Awareness(this.doc);
-    this.log = new YjsEventLog({
-      doc: this.doc,
+  /**
+   * Opens a room: loads its stored CRDT state first (so peers then send only the difference),
+   * lets the log verify what was stored before the hub exists (stored messages are history,
+   * not news: they are not replayed as events), then starts presence, network and the hub.
+   */
+  static async open(options: RoomSessionOptions): Promise<RoomSession> {
+    const doc = new Y.Doc();
+    const persistence = options.storage?.yjs(options.roomId, doc);
+    if (persistence) await persistence.whenSynced;
+    const log = RoomSession.makeLog(options, doc);
+    await log.whenProcessed();
+    return new RoomSession(options, { doc, log, persistence });
+  }
+
+  private static makeLog(options: RoomSessionOptions, doc: Y.Doc): YjsEventLog {
+    return new YjsEventLog({
+      doc,
       roomId: options.roomId,
       signer: options.signer,
       verifier: options.verifier,
       ...(options.onReject ? { onReject: options.onReject } : {}),
     });
+  }
+
+  /** Starts a room in memory at once (no stored state is loaded: use open() for that). */
+  constructor(options: RoomSessionOptions, prepared?: Prepared) {
+    this.roomId = options.roomId;
+    this.userId = options.signer.userId;
+    this.sessionId = crypto.randomUUID();
+    this.doc = prepared?.doc ?? new Y.Doc();
+    this.persistence = prepared?.persistence;
+    this.awareness = new Awareness(this.doc);
+    this.log = prepared?.log ?? RoomSession.makeLog(options, this.doc);
     this.presence = new AwarenessPresence(this.awareness, {
       context: options.roomId,
       signer: options.signer,
@@ -96,6 +132,13 @@ export class RoomSession {
       presence: this.presence,
       ...(options.historySize ? { historySize: options.historySize } : {}),
     });
+    // Stored in the order the room shows them: by the log's clock for messages.
+    const history = options.storage?.listener({
+      orderOf: (event) =>
+        (event.type === 'message' ? this.log.get(event.id)?.clock : undefined) ?? event.unixTime,
+    });
+    this.saves = history && new SaveTracker(history, (event) => event.userId === this.userId);
+    if (this.saves) this.hub.attachListener(this.saves);
     this.stream = this.hub.add(this.userId, this.sessionId);
     // Leave at once when the page goes away, where the browser lets the message out.
     window.addEventListener('pagehide', this.onPageHide);
@@ -133,6 +176,8 @@ export class RoomSession {
     this.network.destroy();
     this.log.destroy();
     this.awareness.destroy();
+    // Persistence writes what is pending before it lets go; nothing waits on it here.
+    void this.persistence?.destroy();
     this.doc.destroy();
   }
 }

@@ -3,6 +3,7 @@
 // `window.harness`. Bundled by src/e2e/support/harnessBuild.ts; never part of the app.
 import * as Y from 'yjs';
 import { RoomSession } from '../../app/RoomSession';
+import { ChatStorage } from '../../storage/ChatStorage';
 import type { ChatEvent } from '../../hub/events';
 import { Identity } from '../../identity/Identity';
 import { MemoryKeyStore } from '../../identity/MemoryKeyStore';
@@ -20,12 +21,15 @@ export interface OpenOptions {
   presenceTimeoutMs?: number;
   antiEntropyMs?: number;
   password?: string;
+  /** Persist in this context's IndexedDB (as the app does). */
+  storage?: boolean;
 }
 
 const bytes = (base64: string): Uint8Array<ArrayBuffer> =>
   Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 
 let session: RoomSession | undefined;
+let storage: ChatStorage | undefined;
 const events: ChatEvent[] = [];
 
 async function identityFor(key: OpenOptions['key']): Promise<Identity> {
@@ -63,7 +67,9 @@ async function pump(stream: RoomSession['stream']): Promise<void> {
 const harness = {
   async open(options: OpenOptions): Promise<string> {
     const identity = await identityFor(options.key);
-    session = new RoomSession({
+    storage = options.storage ? await ChatStorage.open() : undefined;
+    session = await RoomSession.open({
+      ...(storage ? { storage } : {}),
       roomId: options.roomId,
       signer: identity,
       verifier: new Verifier(),
@@ -148,6 +154,14 @@ const harness = {
   /** Own messages no peer holds yet. */
   pending(): string[] {
     return session?.delivery.pending() ?? [];
+  },
+  /** Own messages reported saved (durable in IndexedDB). */
+  saved(): string[] {
+    return session?.saves?.savedIds() ?? [];
+  },
+  /** Events of this room held in IndexedDB. */
+  async stored(): Promise<number> {
+    return storage && session ? storage.events.count(session.roomId) : 0;
   },
   rejected(): Record<string, number> {
     return session?.log.rejected() ?? {};

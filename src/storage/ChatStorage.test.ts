@@ -1,0 +1,167 @@
+import { expect } from '@esm-bundle/chai';
+import { deleteDB } from 'idb';
+import * as Y from 'yjs';
+import { Hub } from '../hub/Hub';
+import { MemoryEventLog } from '../hub/MemoryEventLog';
+import { MemoryPresence } from '../hub/MemoryPresence';
+import { ChatStorage } from './ChatStorage';
+import { JsonLinesFormatError, RoomNotFoundError } from './errors';
+import { join, message } from './eventStoreContract';
+import { yjsDatabaseName } from './IdbUpdateStore';
+import { groupRoom } from './roomStoreContract';
+
+const NAME = 'meshchat-test-chat';
+const ROOM = 'chat-storage-room';
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('ChatStorage', () => {
+  const opened: ChatStorage[] = [];
+  const open = async (selfUserId = 'me'): Promise<ChatStorage> => {
+    const storage = await ChatStorage.open({
+      databaseName: NAME,
+      selfUserId,
+      settingsStorage: null,
+    });
+    opened.push(storage);
+    return storage;
+  };
+  beforeEach(() => deleteDB(NAME));
+  afterEach(async () => {
+    for (const storage of opened.splice(0)) storage.destroy();
+    await deleteDB(NAME);
+    await deleteDB(yjsDatabaseName(ROOM));
+  });
+
+  it('counts unread messages from others after the read mark, and keeps it all over a reload', async () => {
+    const storage = await open();
+    expect(storage.persistent).to.equal(true);
+    expect(storage.health.ok).to.equal(true);
+    await storage.rooms.add(groupRoom(ROOM));
+    await storage.events.put([
+      message(ROOM, 1, 'you'),
+      message(ROOM, 2, 'me'),
+      join(ROOM, 3),
+      message(ROOM, 4, 'you'),
+      message(ROOM, 5, 'me'),
+    ]);
+    expect(await storage.unreadCount(ROOM)).to.equal(2);
+    await storage.markRead(ROOM, 2);
+    expect(await storage.unreadCount(ROOM)).to.equal(1);
+    await storage.markRead(ROOM, 1); // never backwards
+    expect(await storage.unreadCount(ROOM)).to.equal(1);
+    expect(await rejection(storage.unreadCount('not-joined'))).to.be.instanceOf(RoomNotFoundError);
+    storage.destroy();
+    storage.destroy();
+    const reloaded = await open();
+    expect((await reloaded.rooms.get(ROOM))?.lastReadOrder).to.equal(2);
+    expect(await reloaded.unreadCount(ROOM)).to.equal(1);
+  });
+
+  it('exports a room and imports it back without duplicates, bad lines reported', async () => {
+    const storage = await open();
+    const hub = new Hub({
+      chatroomId: ROOM,
+      log: new MemoryEventLog(),
+      presence: new MemoryPresence(),
+    });
+    let sequence = 0;
+    const listener = storage.listener({ orderOf: () => sequence++ });
+    const handle = hub.attachListener(listener);
+    hub.add('u1', 's1');
+    for (let i = 0; i < 30; i += 1) hub.message('u1', `line ${i}`);
+    hub.close();
+    await handle.done;
+    const exported = await storage.exportRoom(ROOM);
+    const lines = exported.trimEnd().split('\n');
+    expect(lines).to.have.length(32);
+    expect(lines.map((line) => JSON.parse(line) as unknown)).to.deep.equal(
+      hub.history().slice(-32),
+    );
+
+    // A fresh device imports the file, with a duplicated line and two bad ones added.
+    storage.destroy();
+    await deleteDB(NAME);
+    const fresh = await open();
+    const edited = [
+      ...lines,
+      lines[5],
+      'garbage',
+      '{"id":"x","chatroomId":"elsewhere","type":"close","unixTime":1}',
+    ].join('\n');
+    const report = await fresh.importRoom(ROOM, edited);
+    expect(report.imported).to.equal(32);
+    expect(report.duplicates).to.equal(1);
+    expect(report.badLines).to.equal(2);
+    expect(report.errors.map((e) => e.line)).to.deep.equal([34, 35]);
+    const again = await fresh.importRoom(ROOM, exported);
+    expect([again.imported, again.duplicates, again.badLines]).to.deep.equal([0, 32, 0]);
+    expect(await fresh.events.count(ROOM)).to.equal(32);
+    // unixTime was the order on import; the hub's events are in time order, so the file is too.
+    const reExported = await fresh.exportRoom(ROOM);
+    expect(
+      reExported
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { id: string }).id)
+        .sort(),
+    ).to.deep.equal(lines.map((l) => (JSON.parse(l) as { id: string }).id).sort());
+    expect(await rejection(fresh.importRoom(ROOM, JSON.stringify([1, 2, 3])))).to.be.instanceOf(
+      JsonLinesFormatError,
+    );
+  });
+
+  it('persists a room Y.Doc with the shared health, and forgetRoom removes everything', async () => {
+    const storage = await open();
+    await storage.rooms.add(groupRoom(ROOM));
+    await storage.events.put([message(ROOM, 1)]);
+    const doc = new Y.Doc();
+    const persistence = storage.yjs(ROOM, doc);
+    await persistence.whenSynced;
+    doc.getMap('messages').set('k', 1);
+    await persistence.destroy();
+    const again = storage.yjs(ROOM, new Y.Doc());
+    await again.whenSynced;
+    expect(again.doc.getMap('messages').get('k')).to.equal(1);
+    await again.destroy();
+    await storage.forgetRoom(ROOM);
+    expect(await storage.rooms.get(ROOM)).to.equal(undefined);
+    expect(await storage.events.count(ROOM)).to.equal(0);
+    const gone = storage.yjs(ROOM, new Y.Doc());
+    await gone.whenSynced;
+    expect(gone.doc.getMap('messages').get('k')).to.equal(undefined);
+    await gone.destroy();
+    expect(storage.health.ok).to.equal(true);
+  });
+
+  it('without IndexedDB works in memory and says so', async () => {
+    const descriptor = Object.getOwnPropertyDescriptor(window, 'indexedDB');
+    Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true });
+    let storage: ChatStorage;
+    try {
+      storage = await open();
+    } finally {
+      if (descriptor) Object.defineProperty(window, 'indexedDB', descriptor);
+    }
+    expect(storage.persistent).to.equal(false);
+    const status = storage.health.status;
+    expect(status.state === 'degraded' && status.kind).to.equal('unavailable');
+    await storage.rooms.add(groupRoom(ROOM));
+    await storage.events.put([message(ROOM, 1, 'you'), message(ROOM, 2, 'you')]);
+    expect(await storage.unreadCount(ROOM)).to.equal(2);
+    expect((await storage.events.page(ROOM, 10)).events).to.have.length(2);
+    const persistence = storage.yjs(ROOM, new Y.Doc());
+    await persistence.whenSynced;
+    persistence.doc.getMap('messages').set('k', 1);
+    await persistence.flush();
+    expect(persistence.isWriter).to.equal(true);
+    await persistence.destroy();
+  });
+});

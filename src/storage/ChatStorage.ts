@@ -1,0 +1,197 @@
+import type * as Y from 'yjs';
+import type { ChatEvent } from '../hub/events';
+import { openChatDatabase, type ChatDatabase } from './ChatDatabase';
+import { RoomNotFoundError } from './errors';
+import type { EventStore, HistoryCursor, StoredEvent } from './EventStore';
+import { isOrder } from './EventValidation';
+import { IdbEventStore } from './IdbEventStore';
+import { IdbRoomStore } from './IdbRoomStore';
+import { IdbUpdateStore } from './IdbUpdateStore';
+import { exportJsonLines, parseJsonLines, type LineError } from './JsonLines';
+import { LocalSettings } from './LocalSettings';
+import { MemoryUpdateStore } from './MemoryUpdateStore';
+import { PersistentListener, type PersistentListenerOptions } from './PersistentListener';
+import { ResilientEventStore } from './ResilientEventStore';
+import { ResilientRoomStore } from './ResilientRoomStore';
+import type { JoinedRoom, RoomStore } from './RoomStore';
+import { StorageHealth } from './StorageHealth';
+import { YjsPersistence, type YjsPersistenceOptions } from './YjsPersistence';
+
+/** Options of {@link ChatStorage.open}. */
+export interface ChatStorageOptions {
+  /** The chat database's name; `meshchat-chat` unless given. */
+  readonly databaseName?: string;
+  /** This device's user: unread counts leave out their own messages. */
+  readonly selfUserId?: string;
+  /** Shared health; a new one unless given. */
+  readonly health?: StorageHealth;
+  /** How long opening IndexedDB may take before it counts as unavailable (default 5 s). */
+  readonly timeoutMs?: number;
+  /** Where settings live; window.localStorage unless given, null for memory only. */
+  readonly settingsStorage?: Storage | null;
+}
+
+/** What importRoom did. */
+export interface ImportReport {
+  /** Events newly stored. */
+  readonly imported: number;
+  /** Events the room held already (or that the file held twice). */
+  readonly duplicates: number;
+  /** Lines not imported: invalid, or events of another room. */
+  readonly badLines: number;
+  /** The first of them, with line numbers and reasons. */
+  readonly errors: readonly LineError[];
+}
+
+/** Events read per page while exporting. */
+const EXPORT_PAGE = 2000;
+
+/**
+ * Everything this device stores, behind one object: the events of every room (for history
+ * pages and unread counts), joined rooms, settings, each room's Yjs state, and the health of
+ * it all. open() never fails: if IndexedDB is unavailable, everything works in memory and
+ * `health` says so.
+ */
+export class ChatStorage {
+  readonly health: StorageHealth;
+  readonly events: EventStore;
+  readonly rooms: RoomStore;
+  readonly settings: LocalSettings;
+  /** Whether IndexedDB opened (false: memory only, from the start). */
+  readonly persistent: boolean;
+  private readonly db: ChatDatabase | undefined;
+  private readonly selfUserId: string | undefined;
+  private destroyed = false;
+
+  private constructor(
+    db: ChatDatabase | undefined,
+    rooms: ResilientRoomStore,
+    health: StorageHealth,
+    options: ChatStorageOptions,
+  ) {
+    this.db = db;
+    this.persistent = db !== undefined;
+    this.health = health;
+    this.selfUserId = options.selfUserId;
+    this.events = new ResilientEventStore(db && new IdbEventStore(db), health);
+    this.rooms = rooms;
+    this.settings = new LocalSettings({
+      health,
+      ...(options.settingsStorage !== undefined ? { storage: options.settingsStorage } : {}),
+    });
+  }
+
+  /** Opens the chat database; on failure, reports to health and goes on in memory. */
+  static async open(options: ChatStorageOptions = {}): Promise<ChatStorage> {
+    const health = options.health ?? new StorageHealth();
+    let db: ChatDatabase | undefined;
+    try {
+      db = await openChatDatabase({
+        ...(options.databaseName !== undefined ? { name: options.databaseName } : {}),
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        onClosed: (error) => health.report(error),
+      });
+    } catch (error) {
+      health.report(error);
+    }
+    const rooms = new ResilientRoomStore(db && new IdbRoomStore(db), health);
+    await rooms.prime();
+    return new ChatStorage(db, rooms, health, options);
+  }
+
+  /** A persistent listener for a room's hub, writing to `events` (attach it with hub.attachListener). */
+  listener(options: PersistentListenerOptions = {}): PersistentListener {
+    return new PersistentListener(this.events, options);
+  }
+
+  /** Persists a room's Y.Doc (in memory only when IndexedDB is unavailable). */
+  yjs(roomId: string, doc: Y.Doc, options: YjsPersistenceOptions = {}): YjsPersistence {
+    return new YjsPersistence(roomId, doc, {
+      health: this.health,
+      ...(this.persistent ? {} : { store: new MemoryUpdateStore() }),
+      ...options,
+    });
+  }
+
+  /** Messages of a joined room after its lastReadOrder, not by this user; capped at `limit` (999). */
+  async unreadCount(roomId: string, limit?: number): Promise<number> {
+    const room = await this.joined(roomId);
+    return this.events.countMessagesAfter(
+      roomId,
+      room.lastReadOrder ?? -Infinity,
+      this.selfUserId,
+      limit,
+    );
+  }
+
+  /** Marks a joined room read up to `order`; never moves the mark back. */
+  async markRead(roomId: string, order: number): Promise<JoinedRoom> {
+    const room = await this.joined(roomId);
+    if (room.lastReadOrder !== undefined && room.lastReadOrder >= order) return room;
+    return this.rooms.update(roomId, { lastReadOrder: order });
+  }
+
+  /** A room's whole stored history as JSON Lines, oldest first (see exportJsonLines). */
+  async exportRoom(roomId: string): Promise<string> {
+    const pages: (readonly StoredEvent[])[] = [];
+    let before: HistoryCursor | undefined;
+    do {
+      const page = await this.events.page(roomId, EXPORT_PAGE, before);
+      pages.unshift(page.events);
+      before = page.older;
+    } while (before);
+    return exportJsonLines(pages.flat().map((stored) => stored.event));
+  }
+
+  /**
+   * Imports an exported history into a room. Events already stored are left alone (counted as
+   * duplicates); invalid lines and events of another room are counted and reported, not
+   * imported. Throws JsonLinesFormatError for a file that is not JSON Lines at all.
+   */
+  async importRoom(
+    roomId: string,
+    text: string,
+    orderOf: (event: ChatEvent) => number = (event) => event.unixTime,
+  ): Promise<ImportReport> {
+    const { events, badLines, errors } = parseJsonLines(text, { chatroomId: roomId });
+    const mine = events.map((event): StoredEvent => {
+      const order = orderOf(event);
+      return { order: isOrder(order) ? order : event.unixTime, event };
+    });
+    let imported = 0;
+    let duplicates = 0;
+    for (let start = 0; start < mine.length; start += EXPORT_PAGE) {
+      const result = await this.events.put(mine.slice(start, start + EXPORT_PAGE));
+      imported += result.stored;
+      duplicates += result.duplicates;
+    }
+    return { imported, duplicates, badLines, errors };
+  }
+
+  /** Leaves a room on this device: its record, its events and its Yjs state. */
+  async forgetRoom(roomId: string): Promise<void> {
+    await this.rooms.remove(roomId);
+    await this.events.deleteRoom(roomId);
+    if (!this.persistent) return;
+    try {
+      await IdbUpdateStore.clear(roomId);
+    } catch (error) {
+      this.health.report(error);
+    }
+  }
+
+  /** Closes the database. Listeners and persistences made here are the caller's to destroy. Idempotent. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.events.destroy();
+    this.rooms.destroy();
+    this.db?.close();
+  }
+
+  private async joined(roomId: string): Promise<JoinedRoom> {
+    const room = await this.rooms.get(roomId);
+    if (!room) throw new RoomNotFoundError(roomId);
+    return room;
+  }
+}

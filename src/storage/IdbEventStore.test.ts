@@ -1,0 +1,144 @@
+import { expect } from '@esm-bundle/chai';
+import { deleteDB } from 'idb';
+import { openChatDatabase, type ChatDatabase } from './ChatDatabase';
+import { countTransactions } from './countTransactions';
+import { eventStoreContract, message, readAll } from './eventStoreContract';
+import type { StoredEvent } from './EventStore';
+import { IdbEventStore } from './IdbEventStore';
+
+const NAME = 'meshchat-test-events';
+
+eventStoreContract('IdbEventStore', () => {
+  const connections: ChatDatabase[] = [];
+  const connect = async (): Promise<IdbEventStore> => {
+    const db = await openChatDatabase({ name: NAME });
+    connections.push(db);
+    return new IdbEventStore(db);
+  };
+  return {
+    open: async () => {
+      await deleteDB(NAME);
+      return connect();
+    },
+    // A reload: the old connection closes, a new one opens.
+    reopen: async () => {
+      for (const db of connections.splice(0)) db.close();
+      return connect();
+    },
+    cleanup: async () => {
+      for (const db of connections.splice(0)) db.close();
+      await deleteDB(NAME);
+    },
+  };
+});
+
+describe('IdbEventStore', () => {
+  let db: ChatDatabase;
+  beforeEach(async () => {
+    await deleteDB(NAME);
+    db = await openChatDatabase({ name: NAME });
+  });
+  afterEach(async () => {
+    db.close();
+    await deleteDB(NAME);
+  });
+
+  it('skips and counts corrupted records instead of failing the page', async () => {
+    const store = new IdbEventStore(db);
+    await store.put([message('r', 1), message('r', 2), message('r', 5)]);
+    // Records another version (or a damaged disk) left: they fit the key path, nothing else.
+    await db.put('events', {
+      order: 3,
+      event: { id: 'x3', chatroomId: 'r', type: 'bogus' },
+    } as never);
+    await db.put('events', {
+      order: 4,
+      event: { id: 'x4', chatroomId: 'r', type: 'message', unixTime: 'soon' },
+    } as never);
+    const page = await store.page('r', 10);
+    expect(page.events.map((s) => s.event.id)).to.deep.equal(['m1', 'm2', 'm5']);
+    expect(page.skipped).to.equal(2);
+    expect(store.corrupted).to.equal(2);
+    // A page made only of corrupted records still moves the cursor on.
+    const onlyBad = await store.page('r', 2, { order: 5, id: 'm5' });
+    expect(onlyBad.events).to.deep.equal([]);
+    expect(onlyBad.older).to.deep.equal({ order: 3, id: 'x3' });
+    expect((await store.page('r', 2, onlyBad.older)).events.map((s) => s.event.id)).to.deep.equal([
+      'm1',
+      'm2',
+    ]);
+  });
+
+  it('puts a batch in one transaction', async () => {
+    const store = new IdbEventStore(db);
+    const transactions = countTransactions(db);
+    await store.put(Array.from({ length: 500 }, (_, i) => message('r', i)));
+    expect(transactions.count).to.equal(1);
+    expect(await store.count('r')).to.equal(500);
+  });
+
+  it('pages over 100,000 stored events (reports timings, asserts only results)', async function () {
+    this.timeout(120_000);
+    const store = new IdbEventStore(db);
+    const total = 100_000;
+    const batch = 5_000;
+    const writeStart = performance.now();
+    for (let start = 0; start < total; start += batch) {
+      const events: StoredEvent[] = [];
+      for (let i = start; i < start + batch; i += 1)
+        events.push(message('big', i, i % 3 ? 'alice' : 'bob'));
+      await store.put(events);
+    }
+    const writeMs = performance.now() - writeStart;
+    // A reload: the query runs on a fresh connection, nothing cached in this page.
+    db.close();
+    const openStart = performance.now();
+    db = await openChatDatabase({ name: NAME });
+    const fresh = new IdbEventStore(db);
+    const queryStart = performance.now();
+    const newest = await fresh.page('big', 50);
+    const newestMs = performance.now() - queryStart;
+    const openAndQueryMs = performance.now() - openStart;
+    const olderStart = performance.now();
+    const older = await fresh.page('big', 50, newest.older);
+    const olderMs = performance.now() - olderStart;
+    const deepStart = performance.now();
+    const deep = await fresh.page('big', 50, { order: 500, id: 'm500' });
+    const deepMs = performance.now() - deepStart;
+    const unreadStart = performance.now();
+    const unread = await fresh.countMessagesAfter('big', total - 1_500 - 1, 'bob', 5_000);
+    const unreadMs = performance.now() - unreadStart;
+    const cappedStart = performance.now();
+    const capped = await fresh.countMessagesAfter('big', 0, 'bob');
+    const cappedMs = performance.now() - cappedStart;
+    console.log(
+      `[storage timing] 100k events: write ${writeMs.toFixed(0)} ms ` +
+        `(${Math.round(total / (writeMs / 1000))} events/s, batches of ${batch}); ` +
+        `open database + newest 50 ${openAndQueryMs.toFixed(1)} ms (query alone ${newestMs.toFixed(1)} ms); ` +
+        `next older 50 ${olderMs.toFixed(1)} ms; ` +
+        `50 deep in history ${deepMs.toFixed(1)} ms; unread count of 1,000 ${unreadMs.toFixed(1)} ms; unread count capped at 999 of 66k ${cappedMs.toFixed(1)} ms`,
+    );
+    expect(newest.events.map((s) => s.order)).to.deep.equal(
+      Array.from({ length: 50 }, (_, i) => total - 50 + i),
+    );
+    expect(older.events.map((s) => s.order)).to.deep.equal(
+      Array.from({ length: 50 }, (_, i) => total - 100 + i),
+    );
+    expect(deep.events.map((s) => s.order)).to.deep.equal(
+      Array.from({ length: 50 }, (_, i) => 450 + i),
+    );
+    let expected = 0;
+    for (let i = total - 1_500; i < total; i += 1) if (i % 3 !== 0) expected += 1;
+    expect(unread).to.equal(expected);
+    expect(capped).to.equal(999);
+    expect(await fresh.count('big')).to.equal(total);
+  });
+
+  it('reads the whole history back in order across pages', async () => {
+    const store = new IdbEventStore(db);
+    const events = Array.from({ length: 23 }, (_, i) => message('r', 100 - i * 3));
+    await store.put(events);
+    const all = await readAll(store, 'r', 5);
+    expect(all.map((s) => s.order)).to.deep.equal(events.map((s) => s.order).reverse());
+  });
+});

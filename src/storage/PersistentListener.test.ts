@@ -1,0 +1,298 @@
+import { expect } from '@esm-bundle/chai';
+import { deleteDB } from 'idb';
+import type { ChatEvent } from '../hub/events';
+import { Hub } from '../hub/Hub';
+import { MemoryEventLog } from '../hub/MemoryEventLog';
+import { MemoryPresence } from '../hub/MemoryPresence';
+import { openChatDatabase, type ChatDatabase } from './ChatDatabase';
+import { countTransactions } from './countTransactions';
+import { readAll } from './eventStoreContract';
+import type { HistoryPage, PutResult } from './EventStore';
+import { FaultyEventStore } from './FaultyEventStore';
+import { IdbEventStore } from './IdbEventStore';
+import { MemoryEventStore } from './MemoryEventStore';
+import { PersistentListener } from './PersistentListener';
+import { ResilientEventStore } from './ResilientEventStore';
+import { StorageHealth } from './StorageHealth';
+
+const NAME = 'meshchat-test-listener';
+
+/**
+ * Waits until the hub has handed `count` events to `listener` (its pump runs on promise
+ * turns), checking after each macrotask; fails after a bound instead of sleeping.
+ */
+async function received(listener: PersistentListener, count: number): Promise<void> {
+  for (let turn = 0; turn < 2000; turn += 1) {
+    if (listener.stats().received >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  throw new Error(`listener received ${listener.stats().received} of ${count} events`);
+}
+
+function newHub(chatroomId = 'room'): Hub {
+  return new Hub({ chatroomId, log: new MemoryEventLog(), presence: new MemoryPresence() });
+}
+
+/** A store whose writes never finish: the slowest disk there is. */
+class HangingStore extends MemoryEventStore {
+  puts = 0;
+  override put(): Promise<PutResult> {
+    this.puts += 1;
+    return new Promise<PutResult>(() => undefined);
+  }
+}
+
+describe('PersistentListener', () => {
+  let db: ChatDatabase;
+  beforeEach(async () => {
+    await deleteDB(NAME);
+    db = await openChatDatabase({ name: NAME });
+  });
+  afterEach(async () => {
+    db.close();
+    await deleteDB(NAME);
+  });
+
+  it('stores exactly what a session receives, in order, and it survives a reload', async () => {
+    const hub = newHub();
+    // Delivery order as the order key: unixTime alone ties within a millisecond.
+    let sequence = 0;
+    const listener = new PersistentListener(new IdbEventStore(db), { orderOf: () => sequence++ });
+    const handle = hub.attachListener(listener);
+    const stream = hub.add('u1', 's1');
+    hub.message('u1', 'hello');
+    hub.add('u2', 's1');
+    hub.message('u2', 'hi');
+    hub.remove('u2', 's1');
+    hub.close();
+    await handle.done;
+    const seen: ChatEvent[] = [];
+    for await (const event of stream) seen.push(event);
+    db.close();
+    db = await openChatDatabase({ name: NAME });
+    const stored = await readAll(new IdbEventStore(db), 'room');
+    expect(stored.map((s) => s.event)).to.deep.equal(hub.history());
+    expect(seen.map((e) => e.type)).to.deep.equal([
+      'join',
+      'message',
+      'join',
+      'message',
+      'leave',
+      'close',
+    ]);
+    expect(stored.map((s) => s.event.type)).to.deep.equal([
+      'join',
+      'message',
+      'join',
+      'message',
+      'leave',
+      'close',
+    ]);
+  });
+
+  it('writes a burst of 1,000 events in a handful of transactions', async () => {
+    const transactions = countTransactions(db);
+    const hub = newHub();
+    const listener = new PersistentListener(new IdbEventStore(db));
+    hub.attachListener(listener);
+    for (let i = 0; i < 1000; i += 1) hub.message('u1', `m${i}`);
+    await received(listener, 1000);
+    await listener.flush();
+    expect(listener.stats().stored).to.equal(1000);
+    console.log(`[storage batching] 1,000-event burst: ${transactions.count} transaction(s)`);
+    expect(transactions.count).to.be.at.most(5);
+  });
+
+  it('batches events that trickle in while a write is in flight (group commit)', async () => {
+    const transactions = countTransactions(db);
+    const hub = newHub();
+    const listener = new PersistentListener(new IdbEventStore(db));
+    hub.attachListener(listener);
+    // 1,000 messages in 200 tasks of 5: the hub delivers them in 200 separate batches.
+    for (let task = 0; task < 200; task += 1) {
+      for (let i = 0; i < 5; i += 1) hub.message('u1', `m${task}-${i}`);
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    }
+    await received(listener, 1000);
+    await listener.flush();
+    expect(listener.stats().stored).to.equal(1000);
+    console.log(
+      `[storage batching] 1,000 events over 200 tasks: ${transactions.count} transactions`,
+    );
+    expect(transactions.count).to.be.below(100);
+  });
+
+  it('flush() settles once everything received is stored', async () => {
+    const store = new IdbEventStore(db);
+    const hub = newHub();
+    const listener = new PersistentListener(store);
+    hub.attachListener(listener);
+    hub.add('u1', 's1');
+    for (let i = 0; i < 250; i += 1) hub.message('u1', `m${i}`);
+    await received(listener, 251);
+    await listener.flush();
+    expect(await store.count('room')).to.equal(251);
+    expect(listener.backlog).to.equal(0);
+  });
+
+  it('orders by orderOf, and falls back to unixTime for an unusable order', async () => {
+    const store = new IdbEventStore(db);
+    const clocks = new Map<string, number>();
+    const hub = newHub();
+    const listener = new PersistentListener(store, {
+      orderOf: (event) => clocks.get(event.message ?? '') ?? NaN,
+    });
+    hub.attachListener(listener);
+    clocks.set('second', 2).set('first', 1);
+    hub.message('u1', 'second');
+    hub.message('u1', 'first');
+    hub.message('u1', 'unordered');
+    await received(listener, 3);
+    await listener.flush();
+    const page = await store.page('room', 10);
+    expect(page.events.map((s) => s.event.message)).to.deep.equal(['first', 'second', 'unordered']);
+    expect(listener.stats().badOrders).to.equal(1);
+  });
+
+  it('never stalls the hub: a write that never finishes leaves the hub and sessions running', async () => {
+    const hanging = new HangingStore();
+    const hub = newHub();
+    const listener = new PersistentListener(hanging, { highWater: 10, maxBatch: 5 });
+    hub.attachListener(listener);
+    const stream = hub.add('u1', 's1');
+    for (let i = 0; i < 500; i += 1) hub.message('u1', `m${i}`);
+    await received(listener, 10);
+    expect(stream.take()).to.have.length(501);
+    expect(hub.stats().listenerErrors).to.equal(0);
+    expect(hanging.puts).to.equal(1);
+    expect(listener.backlog).to.be.at.least(10);
+  });
+
+  it('on QuotaExceededError reports degraded health, throws nothing to the hub, still answers', async () => {
+    const faulty = new FaultyEventStore(new IdbEventStore(db));
+    const health = new StorageHealth();
+    const store = new ResilientEventStore(faulty, health);
+    const errors: unknown[] = [];
+    const hub = new Hub({
+      chatroomId: 'room',
+      log: new MemoryEventLog(),
+      presence: new MemoryPresence(),
+      onListenerError: (error) => errors.push(error),
+    });
+    const listener = new PersistentListener(store, { onError: (error) => errors.push(error) });
+    hub.attachListener(listener);
+    hub.message('u1', 'saved');
+    await received(listener, 1);
+    await listener.flush();
+    faulty.failWrites = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    hub.message('u1', 'kept in memory');
+    hub.message('u1', 'also in memory');
+    await received(listener, 3);
+    await listener.flush();
+    expect(errors).to.deep.equal([]);
+    expect(hub.stats().listenerErrors).to.equal(0);
+    expect(listener.stats().lost).to.equal(0);
+    expect(health.status.state).to.equal('degraded');
+    const page: HistoryPage = await store.page('room', 50);
+    expect(page.events.map((s) => s.event.message)).to.deep.equal([
+      'saved',
+      'kept in memory',
+      'also in memory',
+    ]);
+  });
+
+  it('a failing store is reported to onError and counted, never thrown into the hub', async () => {
+    const failing = new FaultyEventStore(new MemoryEventStore());
+    failing.failWrites = new DOMException('gone', 'InvalidStateError');
+    const errors: unknown[] = [];
+    const hub = newHub();
+    const listener = new PersistentListener(failing, { onError: (error) => errors.push(error) });
+    hub.attachListener(listener);
+    hub.message('u1', 'lost');
+    await received(listener, 1);
+    await listener.flush();
+    expect(listener.stats().lost).to.equal(1);
+    expect(errors).to.have.length(1);
+    expect(hub.stats().listenerErrors).to.equal(0);
+  });
+
+  it('two tabs writing the same room store each event once', async () => {
+    const logs = MemoryEventLog.connected(2);
+    const presences = MemoryPresence.connected(2);
+    const otherDb = await openChatDatabase({ name: NAME });
+    const tabs = [0, 1].map((i) => {
+      const hub = new Hub({
+        chatroomId: 'room',
+        log: logs[i] as MemoryEventLog,
+        presence: presences[i] as MemoryPresence,
+      });
+      const listener = new PersistentListener(new IdbEventStore(i === 0 ? db : otherDb));
+      hub.attachListener(listener);
+      return { hub, listener };
+    });
+    const [a, b] = tabs as [(typeof tabs)[0], (typeof tabs)[0]];
+    a.hub.add('alice', 'tab-a');
+    b.hub.add('bob', 'tab-b');
+    for (let i = 0; i < 20; i += 1) (i % 2 ? a : b).hub.message(i % 2 ? 'alice' : 'bob', `m${i}`);
+    // Each tab derives the same 22 events (2 joins, 20 messages) once replication settles.
+    await received(a.listener, 22);
+    await received(b.listener, 22);
+    await a.listener.flush();
+    await b.listener.flush();
+    expect(a.listener.stats().received).to.equal(22);
+    expect(b.listener.stats().received).to.equal(22);
+    const store = new IdbEventStore(db);
+    expect(await store.count('room')).to.equal(22);
+    const total = a.listener.stats().stored + b.listener.stats().stored;
+    const duplicates = a.listener.stats().duplicates + b.listener.stats().duplicates;
+    expect([total, duplicates]).to.deep.equal([22, 22]);
+    otherDb.close();
+  });
+
+  it('waits maxDelayMs for company, but pagehide and flush() write at once', async () => {
+    const store = new MemoryEventStore();
+    const hub = newHub();
+    const listener = new PersistentListener(store, { maxDelayMs: 60_000 });
+    hub.attachListener(listener);
+    hub.message('u1', 'one');
+    await received(listener, 1);
+    expect(await store.count('room')).to.equal(0);
+    expect(listener.backlog).to.equal(1);
+    window.dispatchEvent(new PageTransitionEvent('pagehide'));
+    // No flush() here: only the pagehide handler can have started this write.
+    for (let turn = 0; turn < 100 && (await store.count('room')) === 0; turn += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    expect(await store.count('room')).to.equal(1);
+    hub.message('u1', 'two');
+    await received(listener, 2);
+    expect(await store.count('room')).to.equal(1);
+    await listener.flush();
+    expect(await store.count('room')).to.equal(2);
+    await listener.destroy();
+  });
+
+  it('destroy writes what is left, stops listening to the page, and is idempotent', async () => {
+    const listener = new PersistentListener(new MemoryEventStore(), { maxDelayMs: 60_000 });
+    let flushes = 0;
+    const flush = listener.flush.bind(listener);
+    listener.flush = () => {
+      flushes += 1;
+      return flush();
+    };
+    window.dispatchEvent(new PageTransitionEvent('pagehide'));
+    expect(flushes).to.equal(1);
+    const hub = newHub();
+    hub.attachListener(listener);
+    hub.message('u1', 'last words');
+    await received(listener, 1);
+    await listener.destroy();
+    await listener.destroy();
+    expect(listener.stats().stored).to.equal(1);
+    const afterDestroy = flushes;
+    window.dispatchEvent(new PageTransitionEvent('pagehide'));
+    expect(flushes).to.equal(afterDestroy);
+    hub.message('u1', 'ignored');
+    expect(listener.receive([])).to.equal(undefined);
+  });
+});

@@ -1,0 +1,128 @@
+import { expect } from '@esm-bundle/chai';
+import { deleteDB } from 'idb';
+import { openChatDatabase, type ChatDatabase } from './ChatDatabase';
+import { InvalidArgumentError } from './errors';
+import { eventStoreContract, message, readAll } from './eventStoreContract';
+import type { StoredEvent } from './EventStore';
+import { FaultyEventStore } from './FaultyEventStore';
+import { IdbEventStore } from './IdbEventStore';
+import { ResilientEventStore } from './ResilientEventStore';
+import { StorageHealth, type StorageStatus } from './StorageHealth';
+
+const NAME = 'meshchat-test-resilient';
+
+eventStoreContract('ResilientEventStore over IndexedDB', () => {
+  const connections: ChatDatabase[] = [];
+  const connect = async (): Promise<ResilientEventStore> => {
+    const db = await openChatDatabase({ name: NAME });
+    connections.push(db);
+    return new ResilientEventStore(new IdbEventStore(db), new StorageHealth());
+  };
+  return {
+    open: async () => {
+      await deleteDB(NAME);
+      return connect();
+    },
+    reopen: async () => {
+      for (const db of connections.splice(0)) db.close();
+      return connect();
+    },
+    cleanup: async () => {
+      for (const db of connections.splice(0)) db.close();
+      await deleteDB(NAME);
+    },
+  };
+});
+
+eventStoreContract('ResilientEventStore without IndexedDB (memory only)', () => {
+  let store = new ResilientEventStore(undefined, new StorageHealth());
+  return {
+    open: () => {
+      store = new ResilientEventStore(undefined, new StorageHealth());
+      return Promise.resolve(store);
+    },
+    reopen: () => Promise.resolve(store),
+    cleanup: () => Promise.resolve(store.destroy()),
+  };
+});
+
+describe('ResilientEventStore failures', () => {
+  let db: ChatDatabase;
+  let faulty: FaultyEventStore;
+  let health: StorageHealth;
+  let store: ResilientEventStore;
+  let changes: StorageStatus[];
+
+  beforeEach(async () => {
+    await deleteDB(NAME);
+    db = await openChatDatabase({ name: NAME });
+    faulty = new FaultyEventStore(new IdbEventStore(db));
+    health = new StorageHealth();
+    changes = [];
+    health.subscribe((status) => changes.push(status));
+    store = new ResilientEventStore(faulty, health);
+  });
+  afterEach(async () => {
+    store.destroy();
+    db.close();
+    await deleteDB(NAME);
+  });
+
+  it('on QuotaExceededError keeps new events in memory and merges them with those on disk', async () => {
+    await store.put([message('r', 1), message('r', 4), message('r', 6)]);
+    expect(health.ok).to.equal(true);
+    faulty.failWrites = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    const result = await store.put([message('r', 2), message('r', 5), message('r', 7, 'bob')]);
+    expect(result).to.deep.equal({ stored: 3, duplicates: 0 });
+    expect(store.inMemory).to.equal(true);
+    const status = health.status;
+    if (status.state !== 'degraded') throw new Error('health should be degraded');
+    expect(status.kind).to.equal('quota');
+    expect(status.message).to.match(/storage is full/i);
+    expect((status.error as DOMException).name).to.equal('QuotaExceededError');
+    expect(changes).to.have.length(1);
+    // Later writes go straight to memory: the disk is not tried again.
+    const putsBefore = faulty.puts;
+    await store.put([message('r', 3), message('r', 1)]);
+    expect(faulty.puts).to.equal(putsBefore);
+    const all = await readAll(store, 'r', 2);
+    expect(all.map((s) => s.order)).to.deep.equal([1, 2, 3, 4, 5, 6, 7]);
+    expect(await store.count('r')).to.equal(8); // m1 is on disk and, put again, in memory
+    expect(await store.countMessagesAfter('r', 3, 'bob')).to.equal(3);
+    expect(health.failures).to.equal(1);
+  });
+
+  it('on InvalidStateError (connection closed) answers from memory alone', async () => {
+    await store.put([message('r', 1)]);
+    db.close();
+    await store.put([message('r', 2)]);
+    const status = health.status;
+    if (status.state !== 'degraded') throw new Error('health should be degraded');
+    expect(status.kind).to.equal('closed');
+    const page = await store.page('r', 10);
+    expect(page.events.map((s) => s.order)).to.deep.equal([2]);
+    expect(await store.count('r')).to.equal(1);
+  });
+
+  it('still refuses misuse with a typed error, without degrading', async () => {
+    const bad = { order: 1, event: { id: '' } } as unknown as StoredEvent;
+    let error: unknown;
+    try {
+      await store.put([bad]);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).to.be.instanceOf(InvalidArgumentError);
+    expect(health.ok).to.equal(true);
+  });
+
+  it('a throwing status subscriber does not break reporting', async () => {
+    health.subscribe(() => {
+      throw new Error('broken UI');
+    });
+    faulty.failWrites = new DOMException('full', 'QuotaExceededError');
+    await store.put([message('r', 1)]);
+    expect(health.ok).to.equal(false);
+    expect(changes).to.have.length(1);
+  });
+});

@@ -1,0 +1,159 @@
+import { DestroyedError, StorageError } from './errors';
+import {
+  DEFAULT_COUNT_LIMIT,
+  compareKeys,
+  compareStored,
+  type EventStore,
+  type HistoryCursor,
+  type HistoryPage,
+  type PutResult,
+  type StoredEvent,
+} from './EventStore';
+import { MemoryEventStore } from './MemoryEventStore';
+import type { StorageHealth } from './StorageHealth';
+
+const EMPTY: HistoryPage = { events: [], older: undefined, skipped: 0 };
+
+/**
+ * An EventStore that never fails for storage reasons: it writes to `primary` (IndexedDB) until
+ * a write fails (quota, closed connection, ...), reports that to `health`, and from then on
+ * keeps new events in an in-memory store. Reads merge both, so history stays whole: what was
+ * saved before the failure and what arrived since. Without a primary (IndexedDB unavailable)
+ * it is the memory store alone.
+ *
+ * Misuse (an invalid event, a bad page size) still rejects with StorageError: that is a bug to
+ * fix, not a disk to work around. In degraded mode counts may include an event twice if it was
+ * stored before the failure and put again after it.
+ */
+export class ResilientEventStore implements EventStore {
+  private readonly primary: EventStore | undefined;
+  private readonly fallback: MemoryEventStore;
+  private readonly health: StorageHealth;
+  /** Writes go to memory. */
+  private degraded: boolean;
+  /** The primary still answers reads (after a quota error it does; after a close it does not). */
+  private primaryReadable: boolean;
+  private destroyed = false;
+
+  constructor(primary: EventStore | undefined, health: StorageHealth) {
+    this.primary = primary;
+    this.health = health;
+    this.fallback = new MemoryEventStore();
+    this.degraded = primary === undefined;
+    this.primaryReadable = primary !== undefined;
+  }
+
+  /** True once writes go to memory only. */
+  get inMemory(): boolean {
+    return this.degraded;
+  }
+
+  get corrupted(): number {
+    return this.primary?.corrupted ?? 0;
+  }
+
+  async put(events: readonly StoredEvent[]): Promise<PutResult> {
+    this.check('put');
+    if (!this.degraded && this.primary) {
+      try {
+        return await this.primary.put(events);
+      } catch (error) {
+        this.fail(error);
+      }
+    }
+    return this.fallback.put(events);
+  }
+
+  async page(roomId: string, count: number, before?: HistoryCursor): Promise<HistoryPage> {
+    this.check('page');
+    const disk = await this.read((primary) => primary.page(roomId, count, before), EMPTY);
+    if (!this.degraded) return disk;
+    const memory = await this.fallback.page(roomId, count, before);
+    return mergePages(disk, memory, count);
+  }
+
+  async count(roomId: string): Promise<number> {
+    this.check('count');
+    const disk = await this.read((primary) => primary.count(roomId), 0);
+    return this.degraded ? disk + (await this.fallback.count(roomId)) : disk;
+  }
+
+  async countMessagesAfter(
+    roomId: string,
+    after: number,
+    exceptUserId?: string,
+    limit = DEFAULT_COUNT_LIMIT,
+  ): Promise<number> {
+    this.check('countMessagesAfter');
+    const count = (store: EventStore): Promise<number> =>
+      store.countMessagesAfter(roomId, after, exceptUserId, limit);
+    const disk = await this.read(count, 0);
+    if (!this.degraded) return disk;
+    return Math.min(limit, disk + (await count(this.fallback)));
+  }
+
+  async deleteRoom(roomId: string): Promise<void> {
+    this.check('deleteRoom');
+    await this.fallback.deleteRoom(roomId);
+    if (this.degraded || !this.primary) return;
+    try {
+      await this.primary.deleteRoom(roomId);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.primary?.destroy();
+    this.fallback.destroy();
+  }
+
+  private check(operation: string): void {
+    if (this.destroyed) throw new DestroyedError(`ResilientEventStore.${operation}`);
+  }
+
+  /** Reads from the primary while it answers; a read failure degrades, yielding `otherwise`. */
+  private async read<T>(work: (primary: EventStore) => Promise<T>, otherwise: T): Promise<T> {
+    if (!this.primary || !this.primaryReadable) return otherwise;
+    try {
+      return await work(this.primary);
+    } catch (error) {
+      if (error instanceof StorageError) throw error;
+      this.primaryReadable = false;
+      this.fail(error);
+      return otherwise;
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (error instanceof StorageError) throw error;
+    this.degraded = true;
+    this.health.report(error);
+  }
+}
+
+/**
+ * The newest `count` events of two pages over the same range, deduplicated by id. The cursor
+ * points at the oldest event kept, so whatever either page held beyond it comes again next time.
+ */
+function mergePages(a: HistoryPage, b: HistoryPage, count: number): HistoryPage {
+  const byId = new Map<string, StoredEvent>();
+  for (const stored of [...b.events, ...a.events]) byId.set(stored.event.id, stored);
+  const all = [...byId.values()].sort(compareStored);
+  const kept = all.slice(Math.max(0, all.length - count));
+  const first = kept[0];
+  let older: HistoryCursor | undefined;
+  if (first && (all.length > kept.length || a.older || b.older)) {
+    older = { order: first.order, id: first.event.id };
+  } else if (!first) {
+    // Nothing valid in either page: move on past whichever page went further.
+    older = [a.older, b.older].reduce<HistoryCursor | undefined>((best, cursor) => {
+      if (!cursor) return best;
+      if (!best) return cursor;
+      return compareKeys(cursor.order, cursor.id, best.order, best.id) > 0 ? cursor : best;
+    }, undefined);
+  }
+  return { events: kept, older, skipped: a.skipped + b.skipped };
+}

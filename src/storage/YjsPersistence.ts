@@ -1,0 +1,264 @@
+import * as Y from 'yjs';
+import { IdbUpdateStore } from './IdbUpdateStore';
+import { StorageHealth } from './StorageHealth';
+import { hasContent, type UpdateStore } from './UpdateStore';
+import { WriterLock } from './WriterLock';
+
+/** Options of {@link YjsPersistence}. */
+export interface YjsPersistenceOptions {
+  /** Where the updates go; an IdbUpdateStore for the room unless given. */
+  readonly store?: UpdateStore;
+  /** Compact once this many updates are stored (default 500, as y-indexeddb). */
+  readonly compactAfter?: number;
+  /** Told about storage failures; the doc goes on in memory. A private one unless given. */
+  readonly health?: StorageHealth;
+  /** Lock manager for the one-writer rule; navigator.locks unless given, null for none. */
+  readonly locks?: LockManager | null;
+  /** Name of the writer lock; `meshchat-yjs-writer:<roomId>` unless given. */
+  readonly lockName?: string;
+}
+
+/** What a persistence has done so far. */
+export interface YjsPersistenceStats {
+  /** Updates read at load (and again at a takeover). */
+  readonly loaded: number;
+  /** Stored records skipped as damaged. */
+  readonly skipped: number;
+  /** Updates written. */
+  readonly written: number;
+  /** Write transactions made (group commits of the updates). */
+  readonly writes: number;
+  readonly compactions: number;
+}
+
+type Mode = 'loading' | 'reader' | 'writer' | 'failed' | 'destroyed';
+
+/** Pending updates up to this many bytes in all are merged into one record before writing. */
+const MERGE_BYTES = 64 * 1024;
+
+/**
+ * Keeps a room's Y.Doc in IndexedDB, as y-indexeddb does (an `updates` store, all applied at
+ * load, compacted past `compactAfter` records), with the same lifecycle:
+ * `new YjsPersistence(roomId, doc)`, `whenSynced`, `destroy()`. Every update of the doc is
+ * written whatever its origin (local edits, peers, other tabs), except those it loads itself.
+ * Writes are group commits: an update starts a write at once, and those that arrive during it
+ * go into the next transaction (small ones merged into one record).
+ *
+ * Compaction merges the stored updates with Y.mergeUpdates rather than writing
+ * Y.encodeStateAsUpdate(doc): the same state, but computed from what is stored, so it can never
+ * drop an update this doc lacks; and it is tiered (see compactRecords), because for a room of
+ * 100,000 messages either call blocks the main thread for seconds and must not run every 500
+ * writes. compact() leaves exactly one update.
+ *
+ * Two tabs of one room: one writer at a time, by a Web Lock per room. Both load and read; only
+ * the lock holder writes, so the tabs, which receive each other's updates (y-webrtc links the
+ * tabs of a browser over BroadcastChannel), do not store everything twice. The others wait in
+ * line; when the writer's tab closes or crashes the lock passes on, and the new writer re-reads
+ * the store and writes whatever its doc holds that the store lacks (a diff against the stored
+ * state vector), so nothing it saw while waiting is lost. Writes are not made idempotent
+ * instead: Yjs updates carry no id to deduplicate on, and diffing every write against the
+ * stored state costs a read per write; a lock costs nothing per write. (What is left, and
+ * accepted: a deletion may be written once more at a takeover; compaction merges it away.)
+ *
+ * Storage failures (quota, IndexedDB unavailable, a closed connection) are reported to
+ * `health`; `whenSynced` still resolves and the doc goes on in memory. Nothing throws into Yjs.
+ */
+export class YjsPersistence {
+  readonly roomId: string;
+  readonly doc: Y.Doc;
+  /** Resolves once the stored state is in the doc (or loading failed, see health). */
+  readonly whenSynced: Promise<this>;
+  readonly health: StorageHealth;
+  private readonly store: UpdateStore;
+  private readonly compactAfter: number;
+  private readonly lock: WriterLock;
+  private mode: Mode = 'loading';
+  private pending: Uint8Array[] = [];
+  private writing: Promise<void> | undefined;
+  private destroying: Promise<void> | undefined;
+  private counts = { loaded: 0, skipped: 0, written: 0, writes: 0, compactions: 0 };
+
+  constructor(roomId: string, doc: Y.Doc, options: YjsPersistenceOptions = {}) {
+    this.roomId = roomId;
+    this.doc = doc;
+    this.store = options.store ?? new IdbUpdateStore(roomId);
+    this.compactAfter = options.compactAfter ?? 500;
+    this.health = options.health ?? new StorageHealth();
+    this.lock = new WriterLock(options.lockName ?? `meshchat-yjs-writer:${roomId}`, options.locks);
+    doc.on('update', this.onUpdate);
+    doc.on('destroy', this.onDocDestroy);
+    this.whenSynced = this.start();
+  }
+
+  /** True once the stored state has been applied. */
+  get synced(): boolean {
+    return this.mode !== 'loading';
+  }
+
+  /** True while this instance is the one that writes the room's updates. */
+  get isWriter(): boolean {
+    return this.mode === 'writer';
+  }
+
+  stats(): YjsPersistenceStats {
+    return { ...this.counts };
+  }
+
+  /** Settles once every update seen so far is written (or failed). Never rejects. */
+  async flush(): Promise<void> {
+    this.kick();
+    while (this.writing) await this.writing;
+  }
+
+  /** Compacts now, whatever the count: the store then holds one update. Writer only. */
+  async compact(): Promise<void> {
+    await this.flush();
+    if (this.mode !== 'writer') return;
+    await this.guard(async () => {
+      await this.store.compact('full');
+      this.counts.compactions += 1;
+    });
+  }
+
+  /** Writes what is pending, stops observing the doc, lets the lock go, closes. Idempotent. */
+  destroy(): Promise<void> {
+    this.destroying ??= this.shutdown();
+    return this.destroying;
+  }
+
+  private async shutdown(): Promise<void> {
+    // Loading first, so that updates made while it ran are written, not dropped.
+    await this.whenSynced;
+    this.doc.off('update', this.onUpdate);
+    this.doc.off('destroy', this.onDocDestroy);
+    await this.flush();
+    this.mode = 'destroyed';
+    this.lock.release();
+    this.store.close();
+  }
+
+  private readonly onDocDestroy = (): void => {
+    void this.destroy();
+  };
+
+  private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this) return;
+    // A reader keeps nothing: when it becomes the writer, it writes its doc's diff instead.
+    if (this.mode === 'writer' || (this.mode === 'loading' && this.lock.held)) {
+      this.pending.push(update);
+      this.kick();
+    }
+  };
+
+  private async start(): Promise<this> {
+    await this.lock.start();
+    const writer = this.lock.held;
+    // Anything stored is in the doc after this; the writer's own updates made meanwhile wait in
+    // `pending` and are written after.
+    await this.guard(async () => {
+      this.apply(await this.store.load());
+    });
+    if (this.mode !== 'loading') return this; // failed
+    if (writer) {
+      this.mode = 'writer';
+      this.kick();
+    } else {
+      this.mode = 'reader';
+      this.lock.acquired.then(
+        () => this.takeOver(),
+        () => undefined,
+      );
+    }
+    return this;
+  }
+
+  /** The previous writer is gone: catch up with the store, then write what it lacks. */
+  private async takeOver(): Promise<void> {
+    if (this.mode !== 'reader') return;
+    await this.guard(async () => {
+      const stored = await this.store.load();
+      if (this.mode !== 'reader') return;
+      // The state vector of what is stored, from a scratch doc: rare (a takeover), and cheaper
+      // than merging the stored updates.
+      const scratch = new Y.Doc();
+      applyEach(scratch, stored.updates, null);
+      const storedVector = Y.encodeStateVector(scratch);
+      scratch.destroy();
+      this.apply(stored);
+      const diff = Y.encodeStateAsUpdate(this.doc, storedVector);
+      this.mode = 'writer';
+      this.pending = [];
+      if (hasContent(diff)) this.pending.push(diff);
+      this.kick();
+    });
+  }
+
+  /** Applies stored updates to the doc as this persistence's own. */
+  private apply(stored: { updates: readonly Uint8Array[]; skipped: number }): void {
+    this.counts.loaded += stored.updates.length;
+    this.counts.skipped += stored.skipped;
+    if (this.doc.isDestroyed) return;
+    this.counts.skipped += applyEach(this.doc, stored.updates, this);
+  }
+
+  private kick(): void {
+    if (this.writing || this.pending.length === 0 || this.mode !== 'writer') return;
+    this.writing = this.drain().finally(() => {
+      this.writing = undefined;
+      this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0 && this.mode === 'writer') {
+      const batch = this.pending.splice(0);
+      // Merging small updates is cheap and saves records; big ones (a sync) go in as they are.
+      const bytes = batch.reduce((sum, update) => sum + update.length, 0);
+      const records = batch.length > 1 && bytes <= MERGE_BYTES ? [Y.mergeUpdates(batch)] : batch;
+      await this.guard(async () => {
+        const count = await this.store.append(records);
+        this.counts.written += batch.length;
+        this.counts.writes += 1;
+        if (count >= this.compactAfter) {
+          await this.store.compact('tiered');
+          this.counts.compactions += 1;
+        }
+      });
+    }
+  }
+
+  /** Runs storage work; a failure is reported to health and ends writing, never thrown. */
+  private async guard(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.health.report(error);
+      if (this.mode !== 'destroyed') this.mode = 'failed';
+      this.pending = [];
+      // Let another tab try: the failure may be this tab's alone (a closed connection).
+      this.lock.release();
+    }
+  }
+}
+
+/**
+ * Applies updates one by one in one transaction (applying a big state directly is cheaper than
+ * merging it with the rest first). An update Yjs cannot read is skipped; returns how many were.
+ */
+function applyEach(doc: Y.Doc, updates: readonly Uint8Array[], origin: unknown): number {
+  let skipped = 0;
+  Y.transact(
+    doc,
+    () => {
+      for (const update of updates) {
+        try {
+          Y.applyUpdate(doc, update, origin);
+        } catch {
+          skipped += 1;
+        }
+      }
+    },
+    origin,
+  );
+  return skipped;
+}
