@@ -141,9 +141,12 @@ export class RoomSession {
     if (this.saves) this.hub.attachListener(this.saves);
     this.stream = this.hub.add(this.userId, this.sessionId);
     // Leave at once when the page goes away, where the browser lets the message out.
-    window.addEventListener('pagehide', this.onPageHide);
-    window.addEventListener('beforeunload', this.onPageHide);
-    window.addEventListener('pageshow', this.onPageShow);
+    // Node peers (benchmarks) have no window.
+    if (typeof window !== 'undefined') {
+      window.addEventListener('pagehide', this.onPageHide);
+      window.addEventListener('beforeunload', this.onPageHide);
+      window.addEventListener('pageshow', this.onPageShow);
+    }
   }
 
   /** Sends a message as this tab's user; returns its id. */
@@ -167,9 +170,11 @@ export class RoomSession {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    window.removeEventListener('pagehide', this.onPageHide);
-    window.removeEventListener('beforeunload', this.onPageHide);
-    window.removeEventListener('pageshow', this.onPageShow);
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('pagehide', this.onPageHide);
+      window.removeEventListener('beforeunload', this.onPageHide);
+      window.removeEventListener('pageshow', this.onPageShow);
+    }
     if (!this.hub.closed) this.hub.close();
     this.delivery.destroy();
     this.presence.destroy();

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { bundleSize } from './bundleBench';
 import { hubScenario } from './hubBench';
 import { machineInfo } from './machine';
+import { roomScale } from './roomScaleBench';
 import { writeResults, type BenchRow } from './report';
 import { append, burst, catchUp, latency, startRig, type BenchRig } from './webrtcBench';
 
@@ -122,6 +123,20 @@ const scenarios: Record<string, Scenario> = {
           met: f.newest100Ms <= 1000 && f.allMs <= 5000,
         },
       ],
+    };
+  },
+  scale: async (rig) => {
+    const figures = [];
+    for (const peers of [10, 25, 50]) figures.push(await roomScale(await rig(), peers, 1000));
+    return {
+      raw: figures,
+      rows: figures.map((f) => ({
+        scenario: 'room scale',
+        measure: `${f.nodePeers} Node + ${f.browserPeers} browser peers, ${fmt(f.messages)} messages from random peers: all at every peer after the last send`,
+        value: `${fmt(f.allDeliveredMs)} ms${f.incomplete > 0 ? `, ${f.incomplete} peers incomplete` : ''}; ${f.connectionsPerPeer} connections/peer; ${fmt(f.bytesPerMessagePerPeer)} B received per message per peer`,
+        target: '<= 5,000 ms',
+        met: f.incomplete === 0 && f.allDeliveredMs <= 5000,
+      })),
     };
   },
   bundle: () => {

@@ -112,6 +112,26 @@ describe('ChunkedDataChannel over real WebRTC', () => {
     );
   });
 
+  it('survives a handler that throws on a message, and counts it', async () => {
+    const { sender, receiver } = await connectedPair(make, make);
+    const got: number[] = [];
+    const done = new Promise<void>((resolve) => {
+      receiver.onmessage = (event: MessageEvent) => {
+        const first = new Uint8Array(event.data as ArrayBuffer)[0] ?? 0;
+        if (first === 13) throw new Error('cannot decode');
+        got.push(first);
+        if (got.length === 2) resolve();
+      };
+    });
+    sender.send(new Uint8Array([1]));
+    sender.send(new Uint8Array([13]));
+    sender.send(new Uint8Array([2]));
+    await done;
+    expect(got).to.deep.equal([1, 2]);
+    const stats = (receiver as unknown as { stats: { rejectedMessages: number } }).stats;
+    expect(stats.rejectedMessages).to.equal(1);
+  });
+
   it('keeps side messages apart from ordinary ones, large or small', async () => {
     const { sender, receiver } = await connectedPair(make, make);
     const side: Uint8Array[] = [];

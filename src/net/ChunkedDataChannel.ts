@@ -30,6 +30,10 @@ type Handler = ((event: unknown) => void) | null;
 export interface ChunkStats {
   malformedFrames: number;
   oversizedMessages: number;
+  /** Bytes received on the wire, frames included. */
+  bytesReceived: number;
+  /** Messages whose handler threw (y-webrtc throws on a message it cannot decode). */
+  rejectedMessages: number;
 }
 
 export class ChunkedDataChannel {
@@ -40,7 +44,12 @@ export class ChunkedDataChannel {
   onbufferedamountlow: Handler = null;
   /** Receives side messages (see sendSide). */
   onside: ((data: Uint8Array) => void) | null = null;
-  readonly stats: ChunkStats = { malformedFrames: 0, oversizedMessages: 0 };
+  readonly stats: ChunkStats = {
+    malformedFrames: 0,
+    oversizedMessages: 0,
+    bytesReceived: 0,
+    rejectedMessages: 0,
+  };
   private readonly outbox: Uint8Array<ArrayBuffer>[] = [];
   private outboxHead = 0;
   private outboxBytes = 0;
@@ -157,6 +166,7 @@ export class ChunkedDataChannel {
       this.stats.malformedFrames += 1;
       return;
     }
+    this.stats.bytesReceived += data.byteLength;
     const bytes = new Uint8Array(data);
     const flag = bytes[0];
     const payload = bytes.subarray(1);
@@ -200,12 +210,13 @@ export class ChunkedDataChannel {
   }
 
   private deliver(payload: Uint8Array, side = false): void {
-    if (side) {
-      this.onside?.(payload.slice());
-      return;
+    // One peer's undecodable message must not take down the tab (or a Node process).
+    try {
+      if (side) this.onside?.(payload.slice());
+      else this.onmessage?.({ data: payload.slice().buffer });
+    } catch {
+      this.stats.rejectedMessages += 1;
     }
-    const buffer = payload.slice().buffer;
-    this.onmessage?.({ data: buffer });
   }
 }
 

@@ -57,6 +57,7 @@ export class RoomNetwork {
   private last: NetworkStatus = { signaling: false, peers: 0, localTabs: 0 };
   /** Data channels open now: one per connected peer. */
   private readonly openChannels = new Set<ChunkedDataChannel>();
+  private receivedFromClosed = 0;
   private destroyed = false;
 
   constructor(roomId: string, doc: Y.Doc, awareness: Awareness, options: RoomNetworkOptions) {
@@ -74,7 +75,9 @@ export class RoomNetwork {
             if (open) {
               this.openChannels.add(channel);
               this.sendPreview(channel, options.preview);
-            } else this.openChannels.delete(channel);
+            } else if (this.openChannels.delete(channel)) {
+              this.receivedFromClosed += channel.stats.bytesReceived;
+            }
             this.update();
           }),
           RTCSessionDescription: globalThis.RTCSessionDescription,
@@ -125,6 +128,14 @@ export class RoomNetwork {
       peers: this.openChannels.size,
       localTabs: room ? room.bcConns.size : 0,
     };
+  }
+
+  /** Bytes received over every data channel this room has had (for the benchmarks). */
+  bytesReceived(): number {
+    return (
+      this.receivedFromClosed +
+      [...this.openChannels].reduce((sum, c) => sum + c.stats.bytesReceived, 0)
+    );
   }
 
   /** Calls `listener` whenever the status changes; returns an unsubscribe function. */

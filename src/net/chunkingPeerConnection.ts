@@ -1,9 +1,13 @@
 import { ChunkedDataChannel } from './ChunkedDataChannel';
 
+type DataChannelHandler = ((event: { channel: unknown }) => void) | null;
+
 /**
- * Makes an RTCPeerConnection class whose data channels are ChunkedDataChannels, for
- * simple-peer's `wrtc` option (y-webrtc passes `peerOpts` through to simple-peer). Works with
- * the browser's RTCPeerConnection and with a Node implementation of the same interface.
+ * Makes an RTCPeerConnection constructor whose data channels are ChunkedDataChannels, for
+ * simple-peer's `wrtc` option (y-webrtc passes `peerOpts` through to simple-peer). It returns
+ * a Proxy of a real connection that wraps `createDataChannel` and every `ondatachannel`
+ * handler assigned to it: a subclass could not do that everywhere, because Chromium dispatches
+ * through the handler attribute while Node's wrtc calls the `ondatachannel` property itself.
  */
 export function chunkingPeerConnection(
   Base: typeof RTCPeerConnection,
@@ -18,28 +22,30 @@ export function chunkingPeerConnection(
     if (raw.readyState === 'open') queueMicrotask(() => onChannelState(channel, true));
     return channel;
   };
-  class ChunkingPeerConnection extends Base {
-    override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
-      return wrap(super.createDataChannel(label, init)) as unknown as RTCDataChannel;
-    }
+  function ChunkingPeerConnection(config?: RTCConfiguration): RTCPeerConnection {
+    const connection = new Base(config);
+    let handler: DataChannelHandler = null;
+    return new Proxy(connection, {
+      get(target, property) {
+        if (property === 'createDataChannel') {
+          return (label: string, init?: RTCDataChannelInit) =>
+            wrap(target.createDataChannel(label, init));
+        }
+        if (property === 'ondatachannel') return handler;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function'
+          ? (value as (...args: unknown[]) => unknown).bind(target)
+          : value;
+      },
+      set(target, property, value: unknown) {
+        if (property !== 'ondatachannel') return Reflect.set(target, property, value, target);
+        handler = (value as DataChannelHandler) ?? null;
+        target.ondatachannel = handler
+          ? (event: RTCDataChannelEvent) => handler?.({ channel: wrap(event.channel) })
+          : null;
+        return true;
+      },
+    });
   }
-  // simple-peer assigns `pc.ondatachannel = handler`: hand it wrapped channels. Defined on the
-  // prototype because TypeScript will not let a subclass turn the property into an accessor.
-  type Handler = ((event: { channel: unknown }) => void) | null;
-  const handlers = new WeakMap<RTCPeerConnection, Handler>();
-  Object.defineProperty(ChunkingPeerConnection.prototype, 'ondatachannel', {
-    configurable: true,
-    get(this: RTCPeerConnection): Handler {
-      return handlers.get(this) ?? null;
-    },
-    set(this: RTCPeerConnection, handler: Handler) {
-      if (!handlers.has(this)) {
-        this.addEventListener('datachannel', (event: RTCDataChannelEvent) => {
-          handlers.get(this)?.({ channel: wrap(event.channel) });
-        });
-      }
-      handlers.set(this, handler);
-    },
-  });
-  return ChunkingPeerConnection;
+  return ChunkingPeerConnection as unknown as typeof RTCPeerConnection;
 }

@@ -155,6 +155,10 @@ const harness = {
   pending(): string[] {
     return session?.delivery.pending() ?? [];
   },
+  /** Bytes received over this room's data channels. */
+  bytesReceived(): number {
+    return session?.network.bytesReceived() ?? 0;
+  },
   /** Own messages reported saved (durable in IndexedDB). */
   saved(): string[] {
     return session?.saves?.savedIds() ?? [];
