@@ -1,2 +1,74 @@
-// The app's entry point: the only place that wires concrete adapters to the hub.
+// The app's entry point: the only place that wires concrete adapters to the app state.
+import { ChatApplication } from './app/ChatApplication';
+import { RoomSession } from './app/RoomSession';
+import { NameBook } from './app/NameBook';
+import { BrowserNotifier } from './app/Notifier';
+import { LocalStorageRoomDirectory } from './app/RoomDirectory';
+import { Router } from './app/Router';
+import { Settings } from './app/Settings';
+import { DhKeys } from './identity/DhKeys';
+import { IdbDhKeyStore } from './identity/DhKeyStore';
+import { IdbKeyStore } from './identity/IdbKeyStore';
+import { Identity } from './identity/Identity';
+import { Verifier } from './identity/Verifier';
+import { loadNetworkConfig } from './net/NetworkConfig';
+import { registerPwa } from './pwa/registerPwa';
+import { ChatStorage } from './storage/ChatStorage';
 import './ui/ChatApp';
+
+/** localStorage, or nothing where the browser refuses it (some private modes). */
+function webStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+const memoryStorage = (): Pick<Storage, 'getItem' | 'setItem'> => {
+  const map = new Map<string, string>();
+  return { getItem: (key) => map.get(key) ?? null, setItem: (key, value) => map.set(key, value) };
+};
+
+async function start(): Promise<void> {
+  const shell = document.querySelector('chat-app');
+  const [identity, dh, network, history] = await Promise.all([
+    Identity.loadOrCreate(new IdbKeyStore()),
+    DhKeys.loadOrCreate(new IdbDhKeyStore()),
+    loadNetworkConfig(),
+    // Never rejects: without IndexedDB it runs in memory and says so through its health.
+    ChatStorage.open(),
+  ]);
+  const storage = webStorage() ?? memoryStorage();
+  const verifier = new Verifier();
+  const app = new ChatApplication({
+    signer: identity,
+    verifier,
+    dh,
+    settings: new Settings(storage),
+    directory: new LocalStorageRoomDirectory(storage),
+    router: new Router(),
+    names: new NameBook(storage),
+    notifier: new BrowserNotifier(),
+    isHidden: () => document.hidden,
+    persistentIdentity: identity.persistent,
+    openRoom: (options) =>
+      new RoomSession({
+        roomId: options.roomId,
+        signer: identity,
+        verifier,
+        network,
+        displayName: options.displayName,
+        storage: history,
+        ...(options.password ? { password: options.password } : {}),
+      }),
+  });
+  await app.start();
+  if (shell) shell.app = app;
+}
+
+// The shell (imported above) already listens for the PWA events registerPwa dispatches.
+registerPwa();
+start().catch((error: unknown) => {
+  console.error('MeshChat could not start', error);
+});

@@ -35,13 +35,6 @@ export interface RoomSessionOptions {
   readonly storage?: ChatStorage;
 }
 
-/** What RoomSession.open prepares before the session starts. */
-interface Prepared {
-  readonly doc: Y.Doc;
-  readonly log: YjsEventLog;
-  readonly persistence: YjsPersistence | undefined;
-}
-
 /**
  * Everything one tab runs for one room, wired together: the Yjs document, the signed log,
  * awareness presence, the WebRTC network, and the hub with this tab's session in it.
@@ -71,39 +64,35 @@ export class RoomSession {
     if (event.persisted) this.presence.back();
   };
 
-  /**
-   * Opens a room: loads its stored CRDT state first (so peers then send only the difference),
-   * lets the log verify what was stored before the hub exists (stored messages are history,
-   * not news: they are not replayed as events), then starts presence, network and the hub.
-   */
+  /** Opens a room and resolves once its stored state is loaded and verified. */
   static async open(options: RoomSessionOptions): Promise<RoomSession> {
-    const doc = new Y.Doc();
-    const persistence = options.storage?.yjs(options.roomId, doc);
-    if (persistence) await persistence.whenSynced;
-    const log = RoomSession.makeLog(options, doc);
-    await log.whenProcessed();
-    return new RoomSession(options, { doc, log, persistence });
+    const session = new RoomSession(options);
+    await session.persistence?.whenSynced;
+    await session.log.whenProcessed();
+    return session;
   }
 
-  private static makeLog(options: RoomSessionOptions, doc: Y.Doc): YjsEventLog {
-    return new YjsEventLog({
-      doc,
+  /**
+   * Starts a room at once. With storage, its stored CRDT state loads in the background: the
+   * log reports those entries as stored (the hub does not replay them as events; the UI shows
+   * them), and the network connects only once they are loaded, so peers send just the
+   * difference.
+   */
+  constructor(options: RoomSessionOptions) {
+    this.roomId = options.roomId;
+    this.userId = options.signer.userId;
+    this.sessionId = crypto.randomUUID();
+    this.doc = new Y.Doc();
+    this.persistence = options.storage?.yjs(options.roomId, this.doc);
+    this.awareness = new Awareness(this.doc);
+    this.log = new YjsEventLog({
+      doc: this.doc,
       roomId: options.roomId,
       signer: options.signer,
       verifier: options.verifier,
       ...(options.onReject ? { onReject: options.onReject } : {}),
+      ...(this.persistence ? { storedOrigin: this.persistence } : {}),
     });
-  }
-
-  /** Starts a room in memory at once (no stored state is loaded: use open() for that). */
-  constructor(options: RoomSessionOptions, prepared?: Prepared) {
-    this.roomId = options.roomId;
-    this.userId = options.signer.userId;
-    this.sessionId = crypto.randomUUID();
-    this.doc = prepared?.doc ?? new Y.Doc();
-    this.persistence = prepared?.persistence;
-    this.awareness = new Awareness(this.doc);
-    this.log = prepared?.log ?? RoomSession.makeLog(options, this.doc);
     this.presence = new AwarenessPresence(this.awareness, {
       context: options.roomId,
       signer: options.signer,
@@ -115,6 +104,7 @@ export class RoomSession {
       config: options.network,
       ...(options.password ? { password: options.password } : {}),
       ...(options.antiEntropyMs ? { antiEntropyMs: options.antiEntropyMs } : {}),
+      ...(this.persistence ? { startAfter: this.persistence.whenSynced } : {}),
       preview: {
         make: () => makePreview(this.log, this.doc),
         receive: (data) => readPreview(this.log, data),

@@ -93,7 +93,10 @@ export class Hub {
     // Sessions present before this hub existed are members, but their arrival is not an event.
     for (const session of this.presence.sessions()) this.addMember(session);
     this.unsubscribe.push(
-      this.log.observe((entries) => this.onEntries(entries)),
+      this.log.observe((entries, info) => {
+        // Loaded from this tab's storage: history, not news; it was announced when it arrived.
+        if (!info.stored) this.onEntries(entries);
+      }),
       this.presence.observe((change) => this.onPresence(change)),
     );
   }

@@ -1,5 +1,5 @@
 import { MemoryBus } from './MemoryBus';
-import type { EventLogPort, LogEntry } from './ports';
+import type { EventLogPort, LogBatchInfo, LogEntry } from './ports';
 
 /** The converged order of the in-memory log: by unixTime, then id. */
 export function compareEntries(a: LogEntry, b: LogEntry): number {
@@ -13,7 +13,9 @@ export function compareEntries(a: LogEntry, b: LogEntry): number {
  */
 export class MemoryEventLog implements EventLogPort {
   private readonly known = new Map<string, LogEntry>();
-  private readonly observers = new Set<(entries: readonly LogEntry[]) => void>();
+  private readonly observers = new Set<
+    (entries: readonly LogEntry[], info: LogBatchInfo) => void
+  >();
   private readonly replicaId: string;
   private sequence = 0;
   private destroyed = false;
@@ -49,7 +51,7 @@ export class MemoryEventLog implements EventLogPort {
     return entry.id;
   }
 
-  observe(observer: (entries: readonly LogEntry[]) => void): () => void {
+  observe(observer: (entries: readonly LogEntry[], info: LogBatchInfo) => void): () => void {
     this.observers.add(observer);
     return () => this.observers.delete(observer);
   }
@@ -70,6 +72,6 @@ export class MemoryEventLog implements EventLogPort {
     if (fresh.length === 0) return;
     for (const entry of fresh) this.known.set(entry.id, entry);
     fresh.sort(compareEntries);
-    for (const observer of [...this.observers]) observer(fresh);
+    for (const observer of [...this.observers]) observer(fresh, { stored: false });
   }
 }

@@ -14,6 +14,15 @@ export interface LogEntry {
   readonly unixTime: number;
 }
 
+/** What the log says about a batch it reports. */
+export interface LogBatchInfo {
+  /**
+   * The entries were already in this tab's storage (loaded, not newly arrived): history to
+   * show, not news to announce.
+   */
+  readonly stored: boolean;
+}
+
 /**
  * A room's message log. Entries arrive from other peers at any time and in any order; each is
  * reported exactly once per port, in batches sorted in the log's converged order.
@@ -25,7 +34,7 @@ export interface EventLogPort {
    */
   append(userId: string, message: string): string;
   /** Reports entries as they join the log, local and remote; returns an unsubscribe function. */
-  observe(observer: (entries: readonly LogEntry[]) => void): () => void;
+  observe(observer: (entries: readonly LogEntry[], info: LogBatchInfo) => void): () => void;
   /** Every entry held now, in converged order: the same on every peer once they have synced. */
   entries(): readonly LogEntry[];
   /** Stops observing and replicating; idempotent. */

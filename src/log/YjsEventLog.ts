@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { encodeBase64url } from '../identity/base64url';
-import type { EventLogPort, LogEntry } from '../hub/ports';
+import type { EventLogPort, LogBatchInfo, LogEntry } from '../hub/ports';
 import {
   BatchVerifier,
   MAX_BATCH,
@@ -39,6 +39,11 @@ export interface YjsEventLogOptions {
   readonly now?: () => number;
   /** Told about every entry turned away (it is never delivered). */
   readonly onReject?: (id: string, reason: RejectReason) => void;
+  /**
+   * The transaction origin of updates loaded from this tab's storage: their entries are
+   * reported with `stored: true`, as are the entries the document held when the log was made.
+   */
+  readonly storedOrigin?: unknown;
 }
 
 /** How many entries are checked and reported together while catching up. */
@@ -66,7 +71,10 @@ export class YjsEventLog implements EventLogPort {
   private readonly clock: HybridClock;
   private readonly verified = new Map<string, SignedEntry>();
   private readonly sorted = new SortedEntries();
-  private readonly observers = new Set<(entries: readonly LogEntry[]) => void>();
+  private readonly observers = new Set<
+    (entries: readonly LogEntry[], info: LogBatchInfo) => void
+  >();
+  private readonly storedOrigin: unknown;
   /** Local entries not yet written, in append order. */
   private readonly unwritten: Omit<SignedEntry, 'batch' | 'index'>[] = [];
   /** Ids of entries this tab has just written: their hashes were made here, no need to redo. */
@@ -88,11 +96,12 @@ export class YjsEventLog implements EventLogPort {
     this.now = options.now ?? Date.now;
     this.onReject = options.onReject ?? (() => undefined);
     this.clock = new HybridClock(this.now);
+    this.storedOrigin = options.storedOrigin;
     this.messages = this.doc.getMap(MESSAGES_ROOT);
     this.batches = this.doc.getMap(BATCHES_ROOT);
     this.messages.observe(this.onMessages);
     this.batches.observe(this.onBatches);
-    this.enqueue([...this.messages.keys()]);
+    this.enqueue([...this.messages.keys()], true);
   }
 
   /** Entries turned away so far, by reason. */
@@ -133,7 +142,7 @@ export class YjsEventLog implements EventLogPort {
     return id;
   }
 
-  observe(observer: (entries: readonly LogEntry[]) => void): () => void {
+  observe(observer: (entries: readonly LogEntry[], info: LogBatchInfo) => void): () => void {
     this.observers.add(observer);
     return () => this.observers.delete(observer);
   }
@@ -211,7 +220,8 @@ export class YjsEventLog implements EventLogPort {
   private readonly onMessages = (event: Y.YMapEvent<unknown>): void => {
     const ids: string[] = [];
     for (const [id, change] of event.changes.keys) if (change.action !== 'delete') ids.push(id);
-    this.enqueue(ids);
+    const origin = event.transaction.origin as unknown;
+    this.enqueue(ids, this.storedOrigin !== undefined && origin === this.storedOrigin);
   };
 
   private readonly onBatches = (event: Y.YMapEvent<unknown>): void => {
@@ -227,16 +237,17 @@ export class YjsEventLog implements EventLogPort {
     this.enqueue(ids);
   };
 
-  private enqueue(ids: string[]): void {
+  private enqueue(ids: string[], stored = false): void {
     if (ids.length === 0) return;
-    this.processing = this.processing.then(() => this.process(ids));
+    this.processing = this.processing.then(() => this.process(ids, stored));
   }
 
-  private async process(ids: readonly string[]): Promise<void> {
+  private async process(ids: readonly string[], stored: boolean): Promise<void> {
     await this.admit(
       ids.map((id) => [id, this.messages.get(id)] as const),
       (batchId) => this.batches.get(batchId),
       true,
+      stored,
     );
   }
 
@@ -252,7 +263,12 @@ export class YjsEventLog implements EventLogPort {
     if (this.destroyed || entries.length === 0) return;
     const given = new Map(batches);
     this.processing = this.processing.then(() =>
-      this.admit(entries, (batchId) => given.get(batchId) ?? this.batches.get(batchId), false),
+      this.admit(
+        entries,
+        (batchId) => given.get(batchId) ?? this.batches.get(batchId),
+        false,
+        false,
+      ),
     );
   }
 
@@ -260,6 +276,7 @@ export class YjsEventLog implements EventLogPort {
     pairs: readonly (readonly [string, unknown])[],
     batchValue: (batchId: string) => unknown,
     fromDocument: boolean,
+    stored: boolean,
   ): Promise<void> {
     const candidates: SignedEntry[] = [];
     for (const [id, value] of pairs) {
@@ -297,7 +314,8 @@ export class YjsEventLog implements EventLogPort {
         this.clock.observe(entry.clock);
       }
       this.sorted.insertSorted(accepted);
-      if (accepted.length > 0) for (const observer of [...this.observers]) observer(accepted);
+      if (accepted.length === 0) continue;
+      for (const observer of [...this.observers]) observer(accepted, { stored });
     }
   }
 

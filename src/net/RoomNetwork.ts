@@ -35,6 +35,11 @@ export interface RoomNetworkOptions {
     make(): Uint8Array | undefined;
     receive(data: Uint8Array): void;
   };
+  /**
+   * Connects only once this settles (the room's stored state is loaded), so that peers send
+   * only what this tab lacks, not the whole room.
+   */
+  readonly startAfter?: Promise<unknown>;
 }
 
 /** Prefix of signaling topics, so rooms of other y-webrtc apps on a shared server never mix. */
@@ -50,7 +55,8 @@ interface ProviderRoom {
  * messages, plus periodic state-vector exchange so lost updates are repaired.
  */
 export class RoomNetwork {
-  readonly provider: WebrtcProvider;
+  /** The y-webrtc provider; undefined until the network has started (see startAfter). */
+  provider: WebrtcProvider | undefined;
   private readonly doc: Y.Doc;
   private readonly stopTicker: () => void;
   private readonly listeners = new Set<(status: NetworkStatus) => void>();
@@ -62,8 +68,29 @@ export class RoomNetwork {
 
   constructor(roomId: string, doc: Y.Doc, awareness: Awareness, options: RoomNetworkOptions) {
     this.doc = doc;
+    const start = (): void => {
+      if (!this.destroyed) this.start(roomId, awareness, options);
+    };
+    if (options.startAfter) void options.startAfter.then(start, start);
+    else start();
+    const ticker = options.ticker ?? workerTicker;
+    const antiEntropyMs = options.antiEntropyMs ?? 15_000;
+    let lastRound = Date.now();
+    this.stopTicker = ticker(
+      () => {
+        this.update();
+        if (Date.now() - lastRound >= antiEntropyMs) {
+          lastRound = Date.now();
+          this.resync();
+        }
+      },
+      Math.min(1000, antiEntropyMs),
+    );
+  }
+
+  private start(roomId: string, awareness: Awareness, options: RoomNetworkOptions): void {
     const Base = options.peerConnection ?? RTCPeerConnection;
-    const provider = new WebrtcProvider(TOPIC_PREFIX + roomId, doc, {
+    const provider = new WebrtcProvider(TOPIC_PREFIX + roomId, this.doc, {
       signaling: [...options.config.signalingUrls],
       awareness,
       ...(options.password ? { password: options.password } : {}),
@@ -87,19 +114,6 @@ export class RoomNetwork {
     });
     this.provider = provider;
     provider.on('peers', () => this.update());
-    const ticker = options.ticker ?? workerTicker;
-    const antiEntropyMs = options.antiEntropyMs ?? 15_000;
-    let lastRound = Date.now();
-    this.stopTicker = ticker(
-      () => {
-        this.update();
-        if (Date.now() - lastRound >= antiEntropyMs) {
-          lastRound = Date.now();
-          this.resync();
-        }
-      },
-      Math.min(1000, antiEntropyMs),
-    );
   }
 
   private sendPreview(channel: ChunkedDataChannel, preview: RoomNetworkOptions['preview']): void {
@@ -122,7 +136,7 @@ export class RoomNetwork {
 
   status(): NetworkStatus {
     const room = this.room();
-    const signalingConns = this.provider.signalingConns as { connected?: boolean }[];
+    const signalingConns = (this.provider?.signalingConns ?? []) as { connected?: boolean }[];
     return {
       signaling: signalingConns.some((conn) => conn.connected === true),
       peers: this.openChannels.size,
@@ -149,11 +163,11 @@ export class RoomNetwork {
     this.destroyed = true;
     this.stopTicker();
     this.listeners.clear();
-    this.provider.destroy();
+    this.provider?.destroy();
   }
 
   private room(): ProviderRoom | undefined {
-    return (this.provider.room as unknown as ProviderRoom | null) ?? undefined;
+    return (this.provider?.room as unknown as ProviderRoom | null | undefined) ?? undefined;
   }
 
   private update(): void {

@@ -38,6 +38,7 @@ export class AwarenessPresence implements PresencePort {
   private readonly timeoutMs: number;
   private readonly now: () => number;
   private readonly observers = new Set<(change: PresenceChange) => void>();
+  private readonly stateListeners = new Set<() => void>();
   private readonly local = new Map<string, SessionKey>();
   private present = new Map<string, SessionKey>();
   /** When each remote client was last heard from. */
@@ -63,7 +64,10 @@ export class AwarenessPresence implements PresencePort {
       context: options.context ?? '',
       signer: options.signer,
       verifier: options.verifier,
-      onSettled: () => this.recompute(),
+      onSettled: () => {
+        this.recompute();
+        this.statesChanged();
+      },
     });
     const heartbeatMs = options.heartbeatMs ?? this.timeoutMs / 3;
     this.awareness.on('change', this.onChange);
@@ -125,6 +129,19 @@ export class AwarenessPresence implements PresencePort {
     return out;
   }
 
+  /**
+   * Calls `listener` whenever states() may have changed: a peer's fields (name, typing) or
+   * its card becoming trusted, which a session change alone would not announce.
+   */
+  onStates(listener: () => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  private statesChanged(): void {
+    for (const listener of [...this.stateListeners]) listener();
+  }
+
   observe(observer: (change: PresenceChange) => void): () => void {
     this.observers.add(observer);
     return () => this.observers.delete(observer);
@@ -140,6 +157,7 @@ export class AwarenessPresence implements PresencePort {
     this.awareness.off('change', this.onChange);
     this.awareness.off('update', this.onUpdate);
     this.observers.clear();
+    this.stateListeners.clear();
   }
 
   /** Withdraws the local sessions at once, as when the page is being hidden for good. */
@@ -208,6 +226,7 @@ export class AwarenessPresence implements PresencePort {
       }
     }
     this.recompute();
+    this.statesChanged();
   };
 
   private tick(): void {

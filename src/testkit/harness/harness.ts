@@ -178,10 +178,10 @@ const harness = {
   },
   /** Stops and restarts replication (like losing and regaining the network). */
   disconnect(): void {
-    session?.network.provider.disconnect();
+    session?.network.provider?.disconnect();
   },
   reconnect(): void {
-    session?.network.provider.connect();
+    session?.network.provider?.connect();
   },
   /** Writes straight into the document, as a hostile client would. */
   forge(id: string, value: unknown): void {
@@ -203,7 +203,7 @@ const harness = {
   },
   /** Makes every data-channel send fail silently for a while (a lost update). */
   dropSends(drop: boolean): void {
-    const room = session?.network.provider.room as unknown as {
+    const room = session?.network.provider?.room as unknown as {
       webrtcConns: Map<string, { peer: { send: (d: Uint8Array) => void; __send?: unknown } }>;
     } | null;
     for (const conn of room?.webrtcConns.values() ?? []) {

@@ -1,0 +1,184 @@
+import { expect } from '@esm-bundle/chai';
+import { DhKeys } from '../identity/DhKeys';
+import { MemoryDhKeyStore } from '../identity/DhKeyStore';
+import { Identity } from '../identity/Identity';
+import { MemoryKeyStore } from '../identity/MemoryKeyStore';
+import { Verifier } from '../identity/Verifier';
+import { ChatApplication } from './ChatApplication';
+import { NameBook } from './NameBook';
+import { MemoryNotifier } from './Notifier';
+import { MemoryRoomDirectory } from './RoomDirectory';
+import { Router, type RouterWindow } from './Router';
+import { Settings } from './Settings';
+import { RoomMesh, until } from './testing/FakeRoom';
+
+class FakeWindow implements RouterWindow {
+  location = { pathname: '/', hash: '', origin: 'https://chat.example' };
+  readonly history = {
+    pushState: (_d: unknown, _u: string, url?: string | URL | null) => this.move(String(url)),
+    replaceState: (_d: unknown, _u: string, url?: string | URL | null) => this.move(String(url)),
+  };
+  addEventListener(): void {}
+  removeEventListener(): void {}
+  move(path: string): void {
+    const url = new URL(path, this.location.origin);
+    this.location = { ...this.location, pathname: url.pathname, hash: url.hash };
+  }
+}
+
+interface TestUser {
+  app: ChatApplication;
+  win: FakeWindow;
+  notifier: MemoryNotifier;
+  hidden: { value: boolean };
+}
+
+describe('ChatApplication', () => {
+  let mesh: RoomMesh;
+  const apps: ChatApplication[] = [];
+  beforeEach(() => {
+    mesh = new RoomMesh();
+  });
+  afterEach(() => {
+    for (const app of apps.splice(0)) app.destroy();
+    mesh.destroy();
+  });
+
+  async function user(name: string | undefined, path = '/'): Promise<TestUser> {
+    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
+    const win = new FakeWindow();
+    win.move(path);
+    const settings = new Settings(undefined);
+    if (name) settings.setDisplayName(name);
+    const notifier = new MemoryNotifier();
+    const hidden = { value: false };
+    const app = new ChatApplication({
+      signer,
+      verifier: new Verifier(),
+      dh: await DhKeys.loadOrCreate(new MemoryDhKeyStore()),
+      settings,
+      directory: new MemoryRoomDirectory(),
+      router: new Router(win),
+      names: new NameBook(),
+      openRoom: mesh.opener(signer),
+      notifier,
+      isHidden: () => hidden.value,
+    });
+    apps.push(app);
+    await app.start();
+    return { app, win, notifier, hidden };
+  }
+
+  it('asks for a name before joining a linked room, then joins it', async () => {
+    const { app, win } = await user(undefined, '/r/linked-room#k=pw');
+    expect(app.displayName).to.equal(undefined);
+    expect(app.current).to.equal(undefined);
+    let error: unknown;
+    await app.setDisplayName('  ').catch((e: unknown) => (error = e));
+    expect(error).to.be.instanceOf(RangeError);
+    await app.setDisplayName('Ann');
+    expect(app.current?.roomId).to.equal('linked-room');
+    expect(app.rooms.map((r) => r.record.password)).to.deep.equal(['pw']);
+    expect(win.location.pathname + win.location.hash).to.equal('/r/linked-room#k=pw');
+  });
+
+  it('creates a room whose link is the page URL and carries a password', async () => {
+    const { app, win } = await user('Ann');
+    await app.createRoom();
+    const roomId = app.current?.roomId ?? '';
+    expect(roomId).to.match(/^[A-Za-z0-9_-]{22}$/);
+    const link = app.linkOf(roomId);
+    expect(link).to.match(/^https:\/\/chat\.example\/r\/[A-Za-z0-9_-]{22}#k=[A-Za-z0-9_-]{22}$/);
+    expect(win.location.origin + win.location.pathname + win.location.hash).to.equal(link);
+  });
+
+  it('joins by pasted link, refuses other text, leaves', async () => {
+    const { app, win } = await user('Ann');
+    expect(await app.joinByLink('hello')).to.equal(false);
+    expect(app.notice).to.be.a('string');
+    expect(await app.joinByLink('https://elsewhere.example/r/pasted-room#k=abc')).to.equal(true);
+    expect(app.current?.roomId).to.equal('pasted-room');
+    expect(app.notice).to.equal(undefined);
+    await app.leaveRoom('pasted-room');
+    expect(app.rooms).to.deep.equal([]);
+    expect(app.current).to.equal(undefined);
+    expect(win.location.pathname).to.equal('/');
+    expect(mesh.rooms.every((r) => r.destroyed)).to.equal(true);
+  });
+
+  it('counts unread messages of rooms not on screen', async () => {
+    const ann = await user('Ann');
+    const ben = await user('Ben');
+    await ann.app.openRoom('shared-room', 'pw');
+    await ben.app.openRoom('shared-room', 'pw');
+    ben.app.goHome();
+    ann.app.current?.send('one');
+    ann.app.current?.send('two');
+    await until(() => ben.app.rooms[0]?.unread === 2);
+    await ben.app.openRoom('shared-room');
+    expect(ben.app.rooms[0]?.unread).to.equal(0);
+    ann.app.current?.send('three');
+    await until(
+      () =>
+        (ben.app.current?.snapshot().lines ?? []).filter((l) => l.kind === 'message').length === 3,
+    );
+    expect(ben.app.rooms[0]?.unread).to.equal(0);
+  });
+
+  it('opens a DM that the other user sees appear, notifies while hidden', async () => {
+    const ann = await user('Ann');
+    const ben = await user('Ben');
+    const cy = await user('Cy');
+    for (const u of [ann, ben, cy]) await u.app.openRoom('lobby-room', 'pw');
+    await until(() => ann.app.canMessagePrivately(ben.app.userId));
+    expect(await ann.app.openDirectMessage(ben.app.userId)).to.equal(true);
+    const dmId = ann.app.current?.roomId ?? '';
+    expect(dmId).to.match(/^dm-/);
+    await until(() => ben.app.rooms.some((r) => r.record.roomId === dmId));
+    const benDm = ben.app.rooms.find((r) => r.record.roomId === dmId);
+    expect(benDm?.record.kind).to.equal('dm');
+    expect(benDm?.label).to.equal('Ann');
+    // The same password on both sides, and the third user got nothing.
+    const annDm = ann.app.rooms.find((r) => r.record.roomId === dmId);
+    expect(benDm?.record.password).to.equal(annDm?.record.password);
+    expect(cy.app.rooms.map((r) => r.record.roomId)).to.deep.equal(['lobby-room']);
+    ben.hidden.value = true;
+    await ben.app.visibilityChanged();
+    ann.app.current?.send('psst');
+    await until(() => ben.notifier.shown.length === 1);
+    expect(ben.notifier.shown[0]).to.include({ title: 'Ann', body: 'psst', tag: dmId });
+    expect(ben.app.rooms.find((r) => r.record.roomId === dmId)?.unread).to.equal(1);
+  });
+
+  it('does not bring back a DM the user left', async () => {
+    const ann = await user('Ann');
+    const ben = await user('Ben');
+    for (const u of [ann, ben]) await u.app.openRoom('lobby-room', 'pw');
+    await until(() => ann.app.canMessagePrivately(ben.app.userId));
+    await ann.app.openDirectMessage(ben.app.userId);
+    const dmId = ann.app.current?.roomId ?? '';
+    await until(() => ben.app.rooms.some((r) => r.record.roomId === dmId));
+    await ben.app.leaveRoom(dmId);
+    await ben.app.openRoom('lobby-room');
+    // A later change of Ann's card (her name) shows Ben has read her state, invitation included.
+    await ann.app.setDisplayName('Annie');
+    await until(() =>
+      (ben.app.current?.snapshot().participants ?? []).some((p) => p.label === 'Annie'),
+    );
+    expect(ben.app.rooms.map((r) => r.record.roomId)).to.deep.equal(['lobby-room']);
+    // Ben can still open it himself.
+    expect(await ben.app.openDirectMessage(ann.app.userId)).to.equal(true);
+    expect(ben.app.current?.roomId).to.equal(dmId);
+  });
+
+  it('renames the user in every open room', async () => {
+    const ann = await user('Ann');
+    const ben = await user('Ben');
+    await ann.app.openRoom('rename-room');
+    await ben.app.openRoom('rename-room');
+    await ann.app.setDisplayName('Annie');
+    await until(() =>
+      (ben.app.current?.snapshot().participants ?? []).some((p) => p.label === 'Annie'),
+    );
+  });
+});

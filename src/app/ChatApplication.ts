@@ -1,0 +1,376 @@
+// The app's state for one tab: who the user is, their name, the rooms they joined (each kept
+// live for unread counts, DM invitations and notifications), the room on screen, and the
+// route. Elements read it through AppController and send intents to its methods.
+import type { LogEntry } from '../hub/ports';
+import type { DhKeys } from '../identity/DhKeys';
+import type { SignatureVerifier, Signer } from '../log/signing';
+import { announceDh, DH_FIELD, type DhAnnouncement } from './DirectMessages';
+import { DirectRooms } from './DirectRooms';
+import type { NameBook } from './NameBook';
+import type { NotificationState, Notifier } from './Notifier';
+import type { RoomDirectory, RoomRecord } from './RoomDirectory';
+import { isRoomId, newRoomId, newRoomPassword, parseRoomInput, roomLink } from './RoomLink';
+import type { RoomOpener, RoomSource } from './RoomSource';
+import { RoomState } from './RoomState';
+import type { Router } from './Router';
+import type { Route } from './RoomLink';
+import type { Settings } from './Settings';
+
+export interface ChatApplicationOptions {
+  readonly signer: Signer;
+  readonly verifier: SignatureVerifier;
+  readonly dh: DhKeys;
+  readonly settings: Settings;
+  readonly directory: RoomDirectory;
+  readonly router: Router;
+  readonly names: NameBook;
+  readonly openRoom: RoomOpener;
+  readonly notifier: Notifier;
+  /** Whether the page is hidden now (document.hidden). */
+  readonly isHidden?: () => boolean;
+  /** Whether the identity survives a reload (false in a private window). */
+  readonly persistentIdentity?: boolean;
+  readonly now?: () => number;
+  /** How many joined rooms are kept live at once (default 12). */
+  readonly maxLiveRooms?: number;
+}
+
+/** A joined room as the room list shows it. */
+export interface RoomListItem {
+  readonly record: RoomRecord;
+  readonly label: string;
+  readonly unread: number;
+}
+
+interface LiveRoom {
+  readonly source: RoomSource;
+  readonly state: RoomState;
+}
+
+/** The application state of this tab. */
+export class ChatApplication {
+  readonly userId: string;
+  readonly persistentIdentity: boolean;
+  private readonly options: ChatApplicationOptions;
+  private readonly now: () => number;
+  private readonly isHidden: () => boolean;
+  private readonly listeners = new Set<() => void>();
+  private readonly live = new Map<string, LiveRoom>();
+  private readonly unread = new Map<string, number>();
+  private readonly direct: DirectRooms;
+  private records: RoomRecord[] = [];
+  private currentId: string | undefined;
+  private pendingRoute: Route | undefined;
+  private problem: string | undefined;
+  private announcement: DhAnnouncement | undefined;
+  private stopRouter: (() => void) | undefined;
+  private started = false;
+  private destroyed = false;
+
+  constructor(options: ChatApplicationOptions) {
+    this.options = options;
+    this.userId = options.signer.userId;
+    this.persistentIdentity = options.persistentIdentity ?? true;
+    this.now = options.now ?? Date.now;
+    this.isHidden = options.isHidden ?? (() => false);
+    this.direct = new DirectRooms(
+      {
+        userId: this.userId,
+        records: () => this.records,
+        liveRooms: () => [...this.live.values()].map((room) => room.state),
+        add: async (record) => {
+          const kept = await this.options.directory.add(record);
+          this.remember(kept);
+          return kept;
+        },
+        open: (record) => {
+          if (!this.destroyed) this.ensureLive(record);
+        },
+        changed: () => this.changed(),
+      },
+      { dh: options.dh, verifier: options.verifier, settings: options.settings, now: this.now },
+    );
+  }
+
+  get displayName(): string | undefined {
+    return this.options.settings.displayName;
+  }
+
+  /** The room on screen, if any. */
+  get current(): RoomState | undefined {
+    return this.currentId === undefined ? undefined : this.live.get(this.currentId)?.state;
+  }
+
+  get currentRecord(): RoomRecord | undefined {
+    return this.records.find((r) => r.roomId === this.currentId);
+  }
+
+  /** Joined rooms, oldest joined first, with unread counts. */
+  get rooms(): RoomListItem[] {
+    return this.records.map((record) => ({
+      record,
+      label: this.labelOf(record),
+      unread: this.unread.get(record.roomId) ?? 0,
+    }));
+  }
+
+  /** A message for the user about their last action (a bad link), until the next one. */
+  get notice(): string | undefined {
+    return this.problem;
+  }
+
+  get names(): NameBook {
+    return this.options.names;
+  }
+
+  /** Loads the joined rooms, opens them, and shows the route in the address bar. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.announcement = await announceDh(this.options.dh, this.options.signer);
+    this.records = await this.options.directory.list();
+    if (this.displayName) for (const record of this.liveCandidates()) this.ensureLive(record);
+    this.stopRouter = this.options.router.onChange((route) => void this.apply(route));
+    await this.apply(this.options.router.current());
+    this.changed();
+  }
+
+  /** Calls `listener` after every change of state; returns an unsubscribe function. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Sets (or changes) the display name; rejects with RangeError for an empty one. */
+  async setDisplayName(input: string): Promise<void> {
+    const first = this.displayName === undefined;
+    const name = this.options.settings.setDisplayName(input);
+    this.names.learn(this.userId, name);
+    for (const room of this.live.values()) room.state.rename(name);
+    if (first) for (const record of this.liveCandidates()) this.ensureLive(record);
+    const pending = this.pendingRoute;
+    this.pendingRoute = undefined;
+    if (pending) await this.apply(pending);
+    this.changed();
+  }
+
+  /** Creates a room with a fresh id and password, and opens it. */
+  async createRoom(): Promise<void> {
+    await this.openRoom(newRoomId(), newRoomPassword());
+  }
+
+  /** Opens the room a pasted link (or bare room id) names; false if it names none. */
+  async joinByLink(input: string): Promise<boolean> {
+    const route = parseRoomInput(input);
+    if (route?.kind !== 'room') {
+      this.problem = 'That is not a room link.';
+      this.changed();
+      return false;
+    }
+    await this.openRoom(route.roomId, route.password);
+    return true;
+  }
+
+  /** Joins (if new) and shows a room; a link to an unknown room creates it. */
+  async openRoom(roomId: string, password?: string): Promise<void> {
+    this.problem = undefined;
+    if (!isRoomId(roomId)) {
+      this.problem = 'That is not a room link.';
+      this.changed();
+      return;
+    }
+    if (!this.displayName) {
+      this.pendingRoute = { kind: 'room', roomId, ...(password ? { password } : {}) };
+      this.changed();
+      return;
+    }
+    let record = await this.options.directory.add({
+      roomId,
+      kind: 'group',
+      title: `Room ${roomId.slice(0, 6)}`,
+      joinedAt: this.now(),
+      lastReadAt: 0,
+      ...(password ? { password } : {}),
+    });
+    if (password && record.password !== password) {
+      // The link carries another password than we knew: the link is what the user followed.
+      record = (await this.options.directory.update(roomId, { password })) ?? record;
+      this.dropLive(roomId);
+    }
+    if (record.kind === 'dm') this.options.settings.setLeft(roomId, false);
+    this.remember(record);
+    this.ensureLive(record);
+    this.currentId = roomId;
+    this.options.router.go({
+      kind: 'room',
+      roomId,
+      ...(record.password ? { password: record.password } : {}),
+    });
+    await this.markRead(roomId);
+    this.changed();
+  }
+
+  /** Shows the room list. */
+  goHome(): void {
+    this.currentId = undefined;
+    this.problem = undefined;
+    this.options.router.go({ kind: 'home' });
+    this.changed();
+  }
+
+  /** Leaves a room: closes it here and forgets it on this device. */
+  async leaveRoom(roomId: string): Promise<void> {
+    const record = this.records.find((r) => r.roomId === roomId);
+    this.dropLive(roomId);
+    this.unread.delete(roomId);
+    this.records = this.records.filter((r) => r.roomId !== roomId);
+    if (record?.kind === 'dm') this.options.settings.setLeft(roomId, true);
+    await this.options.directory.remove(roomId);
+    this.direct.publish();
+    if (this.currentId === roomId) this.goHome();
+    this.changed();
+  }
+
+  /** Whether a DM can be opened with `userId` (their signed key agreement key is known). */
+  canMessagePrivately(userId: string): boolean {
+    return this.direct.canMessage(userId);
+  }
+
+  /** Opens (creating if need be) the DM room shared with `peerUserId`; false if impossible. */
+  async openDirectMessage(peerUserId: string): Promise<boolean> {
+    const record = await this.direct.roomWith(peerUserId);
+    if (!record) {
+      this.problem = 'That user cannot be messaged privately yet.';
+      this.changed();
+      return false;
+    }
+    this.options.settings.setLeft(record.roomId, false);
+    this.direct.publish();
+    await this.openRoom(record.roomId, record.password);
+    return true;
+  }
+
+  /** Whether DM notifications are allowed, refused, or not asked yet. */
+  notificationState(): NotificationState {
+    return this.options.notifier.permission();
+  }
+
+  /** Asks to show notifications for direct messages (call from a user gesture). */
+  async enableNotifications(): Promise<void> {
+    await this.options.notifier.request();
+    this.changed();
+  }
+
+  /** The shareable link of a joined room. */
+  linkOf(roomId: string): string {
+    const record = this.records.find((r) => r.roomId === roomId);
+    return roomLink(this.options.router.origin, roomId, record?.password);
+  }
+
+  /** Tells the app the page became visible or hidden. */
+  async visibilityChanged(): Promise<void> {
+    if (!this.isHidden() && this.currentId !== undefined) await this.markRead(this.currentId);
+    this.changed();
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.stopRouter?.();
+    for (const roomId of [...this.live.keys()]) this.dropLive(roomId);
+    this.listeners.clear();
+  }
+
+  private async apply(route: Route): Promise<void> {
+    if (route.kind === 'room') {
+      await this.openRoom(route.roomId, route.password);
+      return;
+    }
+    this.pendingRoute = undefined;
+    this.currentId = undefined;
+    this.changed();
+  }
+
+  private liveCandidates(): RoomRecord[] {
+    return this.records.slice(-(this.options.maxLiveRooms ?? 12));
+  }
+
+  private labelOf(record: RoomRecord): string {
+    return record.kind === 'dm' && record.peerUserId
+      ? this.names.label(record.peerUserId)
+      : record.title;
+  }
+
+  private remember(record: RoomRecord): void {
+    const others = this.records.filter((r) => r.roomId !== record.roomId);
+    this.records = [...others, record].sort((a, b) => a.joinedAt - b.joinedAt);
+  }
+
+  private ensureLive(record: RoomRecord): LiveRoom {
+    const existing = this.live.get(record.roomId);
+    if (existing) return existing;
+    const source = this.options.openRoom({
+      roomId: record.roomId,
+      displayName: this.displayName ?? '',
+      ...(record.password ? { password: record.password } : {}),
+    });
+    const state = new RoomState(source, {
+      names: this.names,
+      onEntries: (entries) => this.onEntries(record.roomId, entries),
+      onPresence: () => this.direct.seen(state),
+    });
+    const room: LiveRoom = { source, state };
+    this.live.set(record.roomId, room);
+    if (this.displayName) this.names.learn(this.userId, this.displayName);
+    if (this.announcement) state.publish(DH_FIELD, this.announcement);
+    this.direct.seen(state);
+    return room;
+  }
+
+  private dropLive(roomId: string): void {
+    const room = this.live.get(roomId);
+    if (!room) return;
+    this.live.delete(roomId);
+    room.state.destroy();
+    room.source.destroy();
+  }
+
+  private onEntries(roomId: string, entries: readonly LogEntry[]): void {
+    const record = this.records.find((r) => r.roomId === roomId);
+    if (!record) return;
+    const fresh = entries.filter((e) => e.userId !== this.userId && e.unixTime > record.lastReadAt);
+    if (fresh.length === 0) return;
+    if (roomId === this.currentId && !this.isHidden()) {
+      void this.markRead(roomId, Math.max(...fresh.map((e) => e.unixTime)));
+      return;
+    }
+    this.unread.set(roomId, (this.unread.get(roomId) ?? 0) + fresh.length);
+    const last = fresh[fresh.length - 1];
+    if (record.kind === 'dm' && last && this.isHidden()) {
+      this.options.notifier.show(
+        this.names.label(last.userId),
+        last.message,
+        roomId,
+        () => void this.openRoom(roomId),
+      );
+    }
+    this.changed();
+  }
+
+  private async markRead(roomId: string, upTo = this.now()): Promise<void> {
+    this.unread.delete(roomId);
+    const record = this.records.find((r) => r.roomId === roomId);
+    const lastReadAt = Math.max(upTo, this.now(), record?.lastReadAt ?? 0);
+    try {
+      const updated = await this.options.directory.update(roomId, { lastReadAt });
+      if (updated) this.remember(updated);
+    } catch {
+      // The read mark is kept for this page only.
+    }
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}

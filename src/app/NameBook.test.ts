@@ -1,0 +1,51 @@
+import { expect } from '@esm-bundle/chai';
+import { NameBook, tagOf } from './NameBook';
+
+const ANN = 'P'.repeat(42) + 'A';
+const ANN2 = 'Q'.repeat(42) + 'A';
+
+class MapStorage {
+  readonly map = new Map<string, string>();
+  getItem(key: string): string | null {
+    return this.map.get(key) ?? null;
+  }
+  setItem(key: string, value: string): void {
+    this.map.set(key, value);
+  }
+}
+
+describe('NameBook', () => {
+  it('labels a user by name, an unknown user by key tag', () => {
+    const book = new NameBook();
+    book.learn(ANN, 'Ann');
+    expect(book.label(ANN)).to.equal('Ann');
+    expect(book.label(ANN2)).to.equal(`Unknown (${tagOf(ANN2)})`);
+  });
+
+  it('tells apart two users with the same name by their key tags', () => {
+    const book = new NameBook();
+    book.learn(ANN, 'Ann');
+    book.learn(ANN2, 'ann');
+    expect(book.label(ANN)).to.equal(`Ann (${tagOf(ANN)})`);
+    expect(book.label(ANN2)).to.equal(`ann (${tagOf(ANN2)})`);
+    expect(tagOf(ANN)).to.not.equal(tagOf(ANN2));
+    expect(tagOf(ANN)).to.match(/^[0-9a-f]{4}-[0-9a-f]{4}$/);
+  });
+
+  it('counts changes and keeps names across instances', () => {
+    const storage = new MapStorage();
+    const book = new NameBook(storage);
+    expect(book.learn(ANN, ' Ann ')).to.equal(true);
+    expect(book.learn(ANN, 'Ann')).to.equal(false);
+    expect(book.revision).to.equal(1);
+    expect(new NameBook(storage).name(ANN)).to.equal('Ann');
+  });
+
+  it('ignores empty names and damaged storage', () => {
+    const storage = new MapStorage();
+    storage.setItem('meshchat:names', '[[1,2],"x",["u",""]]');
+    const book = new NameBook(storage);
+    expect(book.name('u')).to.equal(undefined);
+    expect(book.learn('u', '   ')).to.equal(false);
+  });
+});

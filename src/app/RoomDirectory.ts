@@ -1,0 +1,136 @@
+// The rooms this user has joined on this device. A port: the localStorage adapter below serves
+// until the IndexedDB rooms store (src/storage) replaces it; MemoryRoomDirectory is the fake.
+// Both run roomDirectoryContract.
+import { isRoomId } from './RoomLink';
+
+/** A group room anyone with the link may join, or a direct-message room of two users. */
+export type RoomKind = 'group' | 'dm';
+
+/** One joined room as remembered on this device. */
+export interface RoomRecord {
+  readonly roomId: string;
+  readonly kind: RoomKind;
+  /** What the room list shows: chosen locally, never read from peers. */
+  readonly title: string;
+  /** The room's password (from its link's fragment, or derived for a DM). */
+  readonly password?: string;
+  /** The other user of a DM room. */
+  readonly peerUserId?: string;
+  /** When this device joined, ms since the epoch. */
+  readonly joinedAt: number;
+  /** Messages written after this moment count as unread, ms since the epoch. */
+  readonly lastReadAt: number;
+}
+
+/** The fields of a record that may change after it was added. */
+export type RoomPatch = Partial<Pick<RoomRecord, 'title' | 'password' | 'lastReadAt'>>;
+
+/** Where joined rooms are kept. Every method may reject (storage failure); callers decide. */
+export interface RoomDirectory {
+  /** Every joined room, oldest joined first. */
+  list(): Promise<RoomRecord[]>;
+  get(roomId: string): Promise<RoomRecord | undefined>;
+  /** Adds a room; a room already present is kept as it is and returned. */
+  add(room: RoomRecord): Promise<RoomRecord>;
+  /** Changes a room's fields; undefined if the room is not there. */
+  update(roomId: string, patch: RoomPatch): Promise<RoomRecord | undefined>;
+  /** Forgets a room; nothing happens for an unknown one. */
+  remove(roomId: string): Promise<void>;
+}
+
+/** Reads an untrusted stored value as a record; undefined if malformed. */
+export function readRoomRecord(value: unknown): RoomRecord | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const r = value as Record<string, unknown>;
+  if (typeof r.roomId !== 'string' || !isRoomId(r.roomId)) return undefined;
+  if (r.kind !== 'group' && r.kind !== 'dm') return undefined;
+  if (typeof r.title !== 'string' || r.title.length > 200) return undefined;
+  if (!Number.isFinite(r.joinedAt) || !Number.isFinite(r.lastReadAt)) return undefined;
+  if (r.password !== undefined && typeof r.password !== 'string') return undefined;
+  if (r.peerUserId !== undefined && typeof r.peerUserId !== 'string') return undefined;
+  return {
+    roomId: r.roomId,
+    kind: r.kind,
+    title: r.title,
+    joinedAt: r.joinedAt as number,
+    lastReadAt: r.lastReadAt as number,
+    ...(typeof r.password === 'string' && r.password ? { password: r.password } : {}),
+    ...(typeof r.peerUserId === 'string' ? { peerUserId: r.peerUserId } : {}),
+  };
+}
+
+/** The in-memory directory: the fake for tests, and the base of the localStorage one. */
+export class MemoryRoomDirectory implements RoomDirectory {
+  protected readonly rooms = new Map<string, RoomRecord>();
+
+  list(): Promise<RoomRecord[]> {
+    return Promise.resolve([...this.rooms.values()].sort((a, b) => a.joinedAt - b.joinedAt));
+  }
+
+  get(roomId: string): Promise<RoomRecord | undefined> {
+    return Promise.resolve(this.rooms.get(roomId));
+  }
+
+  add(room: RoomRecord): Promise<RoomRecord> {
+    const checked = readRoomRecord(room);
+    if (!checked) return Promise.reject(new TypeError(`not a room record: ${room.roomId}`));
+    const existing = this.rooms.get(room.roomId);
+    if (existing) return Promise.resolve(existing);
+    this.rooms.set(room.roomId, checked);
+    this.changed();
+    return Promise.resolve(checked);
+  }
+
+  update(roomId: string, patch: RoomPatch): Promise<RoomRecord | undefined> {
+    const existing = this.rooms.get(roomId);
+    if (!existing) return Promise.resolve(undefined);
+    const next = readRoomRecord({ ...existing, ...patch });
+    if (!next) return Promise.reject(new TypeError(`bad change to room ${roomId}`));
+    this.rooms.set(roomId, next);
+    this.changed();
+    return Promise.resolve(next);
+  }
+
+  remove(roomId: string): Promise<void> {
+    if (this.rooms.delete(roomId)) this.changed();
+    return Promise.resolve();
+  }
+
+  /** Called after every change; the localStorage directory writes there. */
+  protected changed(): void {
+    // Nothing to keep in memory beyond the map.
+  }
+}
+
+const ROOMS_KEY = 'meshchat:rooms';
+
+/**
+ * The interim directory in Web Storage: one JSON array under `meshchat:rooms`. Malformed
+ * records are dropped on load; a storage that throws keeps the rooms for this page only.
+ */
+export class LocalStorageRoomDirectory extends MemoryRoomDirectory {
+  private readonly storage: Pick<Storage, 'getItem' | 'setItem'>;
+
+  constructor(storage: Pick<Storage, 'getItem' | 'setItem'>) {
+    super();
+    this.storage = storage;
+    let stored: unknown;
+    try {
+      stored = JSON.parse(storage.getItem(ROOMS_KEY) ?? '[]');
+    } catch {
+      stored = [];
+    }
+    for (const value of Array.isArray(stored) ? (stored as unknown[]) : []) {
+      const room = readRoomRecord(value);
+      if (room) this.rooms.set(room.roomId, room);
+    }
+  }
+
+  protected override changed(): void {
+    try {
+      this.storage.setItem(ROOMS_KEY, JSON.stringify([...this.rooms.values()]));
+    } catch {
+      // Quota or disabled storage: the rooms stay known until the page closes.
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import { expect } from '@esm-bundle/chai';
+import { Identity } from '../identity/Identity';
+import { MemoryKeyStore } from '../identity/MemoryKeyStore';
+import { NameBook } from './NameBook';
+import { RoomState } from './RoomState';
+import { RoomMesh, until, type FakeRoom } from './testing/FakeRoom';
+import type { MessageLine } from './Transcript';
+
+const messages = (state: RoomState): MessageLine[] =>
+  state.snapshot().lines.filter((l): l is MessageLine => l.kind === 'message');
+
+describe('RoomState', () => {
+  let mesh: RoomMesh;
+  const states: RoomState[] = [];
+  beforeEach(() => {
+    mesh = new RoomMesh();
+  });
+  afterEach(() => {
+    for (const s of states.splice(0)) s.destroy();
+    mesh.destroy();
+  });
+
+  async function member(name: string, options = {}): Promise<{ room: FakeRoom; state: RoomState }> {
+    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
+    const room = mesh.open({ roomId: 'room-state', displayName: name, signer });
+    const state = new RoomState(room, { names: new NameBook(), ...options });
+    states.push(state);
+    return { room, state };
+  }
+
+  it('sends text, ignores empty and whitespace-only input', async () => {
+    const { state } = await member('Ann');
+    expect(state.send('')).to.equal(false);
+    expect(state.send('  \n\t ')).to.equal(false);
+    expect(state.send('hello')).to.equal(true);
+    await until(() => messages(state).length === 1);
+    expect(messages(state)[0]).to.include({ text: 'hello', own: true });
+  });
+
+  it('lists each user once however many tabs, with names and tags', async () => {
+    const ann = await member('Ann');
+    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
+    mesh.open({ roomId: 'room-state', displayName: 'Ben', signer });
+    mesh.open({ roomId: 'room-state', displayName: 'Ben', signer });
+    await until(() => ann.state.snapshot().participants.length === 2);
+    const [self, ben] = ann.state.snapshot().participants;
+    expect(self).to.include({ label: 'Ann', self: true, tabs: 1 });
+    expect(ben).to.include({ label: 'Ben', self: false, tabs: 2 });
+  });
+
+  it('shows joined and left lines, never add/remove', async () => {
+    const ann = await member('Ann');
+    const ben = await member('Ben');
+    await until(() => ann.state.snapshot().lines.filter((l) => l.kind === 'joined').length === 2);
+    ben.room.destroy();
+    await until(() => ann.state.snapshot().lines.some((l) => l.kind === 'left'));
+    const kinds = ann.state.snapshot().lines.map((l) => l.kind);
+    expect(kinds).to.deep.equal(['joined', 'joined', 'left']);
+  });
+
+  it('ends the transcript when the hub closes', async () => {
+    const ann = await member('Ann');
+    ann.room.hub.close();
+    await until(() => ann.state.snapshot().ended);
+    expect(ann.state.snapshot().lines.at(-1)?.kind).to.equal('ended');
+    expect(ann.state.send('too late')).to.equal(false);
+  });
+
+  it('marks a message pending until a peer holds it', async () => {
+    const ann = await member('Ann');
+    ann.state.send('first');
+    await until(() => messages(ann.state).length === 1);
+    expect(messages(ann.state)[0]?.delivered).to.equal(false);
+    const ben = await member('Ben');
+    await until(() => messages(ben.state).length === 1);
+    await until(() => messages(ann.state)[0]?.delivered === true);
+  });
+
+  it('shows who is typing until it goes stale, and not after sending', async () => {
+    const ann = await member('Ann', { typingTtlMs: 300 });
+    const ben = await member('Ben', { typingThrottleMs: 0 });
+    await until(() => ann.state.snapshot().participants.length === 2);
+    ben.state.typing();
+    await until(() => ann.state.snapshot().typing.includes('Ben'));
+    await until(() => ann.state.snapshot().typing.length === 0, 2000);
+    ben.state.typing();
+    await until(() => ann.state.snapshot().typing.length === 1);
+    ben.state.send('done');
+    await until(() => ann.state.snapshot().typing.length === 0);
+    expect(ben.state.snapshot().typing).to.deep.equal([]);
+  });
+
+  it('says "connecting" without signaling only for a grace period', async () => {
+    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
+    const room = mesh.open({ roomId: 'lonely-room', displayName: 'Ann', signer });
+    room.setStatus({ signaling: false });
+    const state = new RoomState(room, { names: new NameBook(), connectGraceMs: 100 });
+    states.push(state);
+    expect(state.snapshot().connecting).to.equal(true);
+    await until(() => !state.snapshot().connecting, 2000);
+    room.setStatus({ signaling: true });
+    await until(() => state.snapshot().status.signaling);
+    expect(state.snapshot().connecting).to.equal(false);
+  });
+
+  it('never shows a forged message as from the user it names', async () => {
+    const ann = await member('Ann');
+    const mallory = await member('Mallory');
+    await until(() => ann.state.snapshot().participants.length === 2);
+    const now = Date.now();
+    // Written straight into the shared document, as a hostile peer could, claiming Ann.
+    mallory.room.doc.getMap('messages').set('forged-entry-1', {
+      v: 1,
+      u: ann.room.userId,
+      t: now,
+      c: now,
+      m: 'I did not write this',
+      b: 'A'.repeat(22),
+      i: 0,
+      g: 'A'.repeat(86),
+    });
+    mallory.state.send('marker');
+    await until(() => messages(ann.state).some((m) => m.text === 'marker'));
+    expect(messages(ann.state).map((m) => m.text)).to.deep.equal(['marker']);
+  });
+
+  it('tells subscribers about changes, batched', async () => {
+    const ann = await member('Ann');
+    let calls = 0;
+    ann.state.subscribe(() => (calls += 1));
+    ann.state.send('a');
+    ann.state.send('b');
+    await until(() => messages(ann.state).length === 2);
+    expect(calls).to.be.greaterThan(0);
+    expect(calls).to.be.lessThan(5);
+  });
+});

@@ -1,0 +1,286 @@
+// One open room as the UI sees it: the transcript, who is here and who is typing, the
+// connection, and the user's intents (send, typing, older pages). Plain TypeScript over a
+// RoomSource; elements read it through RoomController and hold no logic of their own.
+import type { ChatEvent } from '../hub/events';
+import type { LogEntry } from '../hub/ports';
+import type { NetworkStatus } from '../net/RoomNetwork';
+import { readPeerCard, type PeerCard } from './DirectMessages';
+import { tagOf, type NameBook } from './NameBook';
+import type { RoomSource } from './RoomSource';
+import { Transcript, type ChatLine } from './Transcript';
+
+/** One present user, however many tabs they have open. */
+export interface Participant {
+  readonly userId: string;
+  readonly label: string;
+  /** Short key tag, e.g. `3f9a-07c2`, shown beside every name. */
+  readonly tag: string;
+  readonly self: boolean;
+  readonly tabs: number;
+  readonly typing: boolean;
+}
+
+/** Everything a room view renders. */
+export interface RoomSnapshot {
+  readonly roomId: string;
+  readonly lines: readonly ChatLine[];
+  readonly participants: readonly Participant[];
+  /** Labels of the other users typing now. */
+  readonly typing: readonly string[];
+  readonly status: NetworkStatus;
+  /** Not yet on the signaling server, shortly after opening: "connecting", not "unreachable". */
+  readonly connecting: boolean;
+  readonly ended: boolean;
+  readonly hasOlder: boolean;
+}
+
+export interface RoomStateOptions {
+  readonly names: NameBook;
+  /** Called with entries as they join the log (for unread counts and notifications). */
+  readonly onEntries?: (entries: readonly LogEntry[]) => void;
+  /** Called after any awareness change (for DM invitations). */
+  readonly onPresence?: () => void;
+  /** A typing mark older than this is stale (default 6 s). */
+  readonly typingTtlMs?: number;
+  /** How long after opening a missing signaling connection counts as connecting (10 s). */
+  readonly connectGraceMs?: number;
+  /** Least time between two typing marks sent (default 2 s). */
+  readonly typingThrottleMs?: number;
+  readonly now?: () => number;
+}
+
+/** The view model of one room in this tab. */
+export class RoomState {
+  readonly roomId: string;
+  readonly userId: string;
+  private readonly source: RoomSource;
+  private readonly names: NameBook;
+  private readonly transcript: Transcript;
+  private readonly options: RoomStateOptions;
+  private readonly now: () => number;
+  private readonly typingTtlMs: number;
+  private readonly typingThrottleMs: number;
+  private readonly listeners = new Set<() => void>();
+  private readonly unsubscribe: (() => void)[] = [];
+  /** userId -> [last typing value seen, local time it changed]. */
+  private readonly typingSeen = new Map<string, [number, number]>();
+  private status: NetworkStatus;
+  private readonly openedAt: number;
+  private readonly graceTimer: ReturnType<typeof setTimeout>;
+  private ended = false;
+  private dirty = true;
+  private cached: RoomSnapshot | undefined;
+  private scheduled = false;
+  private lastTypingSent = 0;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private destroyed = false;
+
+  constructor(source: RoomSource, options: RoomStateOptions) {
+    this.source = source;
+    this.roomId = source.roomId;
+    this.userId = source.userId;
+    this.names = options.names;
+    this.options = options;
+    this.now = options.now ?? Date.now;
+    this.typingTtlMs = options.typingTtlMs ?? 6000;
+    this.typingThrottleMs = options.typingThrottleMs ?? 2000;
+    this.transcript = new Transcript(source.userId);
+    this.status = source.network.status();
+    this.openedAt = this.now();
+    const grace = options.connectGraceMs ?? 10_000;
+    this.graceTimer = setTimeout(() => this.changed(), grace + 10);
+    this.unsubscribe.push(
+      source.log.observe((entries) => {
+        this.options.onEntries?.(entries);
+        this.changed();
+      }),
+      source.network.onStatus((status) => this.onStatus(status)),
+      source.delivery.onDelivered((ids) => {
+        if (this.transcript.deliver(ids)) this.changed();
+      }),
+      source.presence.observe(() => this.onAwareness()),
+    );
+    // Names, typing and newly trusted cards: presence tells us when states() changed.
+    this.unsubscribe.push(source.presence.onStates(() => this.onAwareness()));
+    this.readPresence();
+    void this.pump();
+  }
+
+  /** The current view; the same object until something changes. */
+  snapshot(): RoomSnapshot {
+    if (this.cached && !this.dirty) return this.cached;
+    this.dirty = false;
+    const participants = this.participants();
+    this.cached = {
+      roomId: this.roomId,
+      lines: this.transcript.build(this.source.log.entries()),
+      participants,
+      typing: participants.filter((p) => p.typing && !p.self).map((p) => p.label),
+      status: this.status,
+      connecting:
+        !this.status.signaling &&
+        this.now() - this.openedAt < (this.options.connectGraceMs ?? 10_000),
+      ended: this.ended,
+      hasOlder: this.transcript.hasOlder,
+    };
+    return this.cached;
+  }
+
+  /** Calls `listener` (batched, after a microtask) whenever the snapshot changes. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Sends `text` as this user. Empty or whitespace-only text is ignored (returns false).
+   * The text is sent as typed: leading and trailing blank lines are the user's own.
+   */
+  send(text: string): boolean {
+    if (this.ended || text.trim() === '') return false;
+    const id = this.source.send(text);
+    if (id === undefined) return false;
+    if (!this.source.delivery.isDelivered(id)) this.transcript.markPending(id);
+    this.lastTypingSent = 0;
+    this.source.presence.setField('typing', 0);
+    this.changed();
+    return true;
+  }
+
+  /** Tells peers this user is typing; throttled, so call it on every keystroke. */
+  typing(): void {
+    const at = this.now();
+    if (at - this.lastTypingSent < this.typingThrottleMs) return;
+    this.lastTypingSent = at;
+    this.source.presence.setField('typing', at);
+  }
+
+  /** Shows one more page of older messages; false when there are none. */
+  showOlder(): boolean {
+    const more = this.transcript.showOlder();
+    if (more) this.changed();
+    return more;
+  }
+
+  /** The DM-related fields of every peer state here (not this tab's own). */
+  peerCards(): PeerCard[] {
+    const cards: PeerCard[] = [];
+    for (const [client, state] of this.source.presence.states()) {
+      if (client === this.source.awareness.clientID) continue;
+      const card = readPeerCard(state);
+      if (card && card.userId !== this.userId) cards.push(card);
+    }
+    return cards;
+  }
+
+  /** The users present here now, each once. */
+  presentUserIds(): string[] {
+    return this.source.hub.participants().map((member) => member.userId);
+  }
+
+  /** Publishes an awareness field of this tab (DM keys and invitations). */
+  publish(field: string, value: unknown): void {
+    this.source.presence.setField(field, value);
+  }
+
+  /** Shares a changed display name with the room. */
+  rename(name: string): void {
+    this.source.presence.setField('name', name);
+    this.names.learn(this.userId, name);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const stop of this.unsubscribe.splice(0)) stop();
+    if (this.typingTimer !== undefined) clearTimeout(this.typingTimer);
+    clearTimeout(this.graceTimer);
+    this.listeners.clear();
+  }
+
+  private async pump(): Promise<void> {
+    for (;;) {
+      const batch = await this.source.stream.nextBatch();
+      if (!batch || this.destroyed) return;
+      if (batch.some((event) => this.onEvent(event))) this.changed();
+    }
+  }
+
+  private onEvent(event: ChatEvent): boolean {
+    if (event.type === 'close') this.ended = true;
+    // Presence events may name a user before their name is known; relabel once it is.
+    if (event.type === 'join' || event.type === 'leave') this.readPresence();
+    return this.transcript.addEvent(event) || event.type === 'close';
+  }
+
+  private onStatus(status: NetworkStatus): void {
+    this.status = status;
+    this.changed();
+  }
+
+  private readonly onAwareness = (): void => {
+    this.readAll();
+  };
+
+  private readAll(): void {
+    if (this.destroyed) return;
+    this.readPresence();
+    this.options.onPresence?.();
+    this.changed();
+  }
+
+  /** Learns names and typing marks from the awareness states. */
+  private readPresence(): void {
+    const at = this.now();
+    for (const state of this.source.presence.states().values()) {
+      const card = readPeerCard(state);
+      if (!card) continue;
+      if (card.name) this.names.learn(card.userId, card.name);
+      const typing = typeof state.typing === 'number' ? state.typing : 0;
+      const seen = this.typingSeen.get(card.userId);
+      if (!seen || seen[0] !== typing) this.typingSeen.set(card.userId, [typing, at]);
+    }
+  }
+
+  private isTyping(userId: string, at: number): boolean {
+    const seen = this.typingSeen.get(userId);
+    return seen !== undefined && seen[0] > 0 && at - seen[1] < this.typingTtlMs;
+  }
+
+  private participants(): Participant[] {
+    const at = this.now();
+    let nextExpiry = Infinity;
+    const list = this.source.hub.participants().map((member): Participant => {
+      const typing = this.isTyping(member.userId, at);
+      if (typing) {
+        const seen = this.typingSeen.get(member.userId);
+        nextExpiry = Math.min(nextExpiry, (seen?.[1] ?? at) + this.typingTtlMs);
+      }
+      return {
+        userId: member.userId,
+        label: this.names.label(member.userId),
+        tag: tagOf(member.userId),
+        self: member.userId === this.userId,
+        tabs: member.sessionIds.length,
+        typing,
+      };
+    });
+    // Re-render when the oldest typing mark goes stale, even if nothing else happens.
+    if (this.typingTimer !== undefined) clearTimeout(this.typingTimer);
+    this.typingTimer = undefined;
+    if (nextExpiry < Infinity && !this.destroyed) {
+      this.typingTimer = setTimeout(() => this.changed(), Math.max(0, nextExpiry - at) + 20);
+    }
+    return list.sort((a, b) => Number(b.self) - Number(a.self) || a.label.localeCompare(b.label));
+  }
+
+  private changed(): void {
+    this.dirty = true;
+    if (this.scheduled || this.destroyed) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      for (const listener of [...this.listeners]) listener();
+    });
+  }
+}

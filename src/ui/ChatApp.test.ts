@@ -1,0 +1,148 @@
+import { expect } from '@esm-bundle/chai';
+import { html } from 'lit';
+import { ChatApplication } from '../app/ChatApplication';
+import { NameBook } from '../app/NameBook';
+import { MemoryNotifier } from '../app/Notifier';
+import { MemoryRoomDirectory } from '../app/RoomDirectory';
+import { Router, type RouterWindow } from '../app/Router';
+import { Settings } from '../app/Settings';
+import { RoomMesh } from '../app/testing/FakeRoom';
+import { DhKeys } from '../identity/DhKeys';
+import { MemoryDhKeyStore } from '../identity/DhKeyStore';
+import { Identity } from '../identity/Identity';
+import { MemoryKeyStore } from '../identity/MemoryKeyStore';
+import { Verifier } from '../identity/Verifier';
+import './ChatApp';
+import type { ChatApp } from './ChatApp';
+import { cleanupFixtures, expectAccessible, fixture, shadow, waitFor } from './testing/fixture';
+
+class FakeWindow implements RouterWindow {
+  location = { pathname: '/', hash: '', origin: 'https://chat.example' };
+  readonly history = {
+    pushState: (_d: unknown, _u: string, url?: string | URL | null) => this.move(String(url)),
+    replaceState: (_d: unknown, _u: string, url?: string | URL | null) => this.move(String(url)),
+  };
+  addEventListener(): void {}
+  removeEventListener(): void {}
+  move(path: string): void {
+    const url = new URL(path, this.location.origin);
+    this.location = { ...this.location, pathname: url.pathname, hash: url.hash };
+  }
+}
+
+describe('chat-app', () => {
+  let mesh: RoomMesh;
+  let app: ChatApplication;
+  beforeEach(async () => {
+    mesh = new RoomMesh();
+    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
+    const notifier = new MemoryNotifier();
+    notifier.state = 'default';
+    app = new ChatApplication({
+      signer,
+      verifier: new Verifier(),
+      dh: await DhKeys.loadOrCreate(new MemoryDhKeyStore()),
+      settings: new Settings(undefined),
+      directory: new MemoryRoomDirectory(),
+      router: new Router(new FakeWindow()),
+      names: new NameBook(),
+      openRoom: mesh.opener(signer),
+      notifier,
+    });
+    await app.start();
+  });
+  afterEach(() => {
+    cleanupFixtures();
+    app.destroy();
+    mesh.destroy();
+  });
+
+  const shell = (): Promise<ChatApp> =>
+    fixture<ChatApp>(html`<chat-app style="height: 700px" .app=${app}></chat-app>`);
+
+  function button(el: ChatApp, text: string): HTMLButtonElement | undefined {
+    return [...(el.shadowRoot?.querySelectorAll('button') ?? [])].find(
+      (b) => b.textContent.trim() === text,
+    );
+  }
+
+  it('asks for a name first, then shows the rooms', async () => {
+    const el = await shell();
+    const form = shadow(el, 'chat-name-form');
+    const input = shadow<HTMLInputElement>(form, 'input');
+    input.value = 'Ann';
+    input.form?.requestSubmit();
+    await waitFor(() => el.shadowRoot?.querySelector('chat-room-list') !== null);
+    expect(app.displayName).to.equal('Ann');
+    expect(shadow(el, '.me').textContent).to.equal('Ann');
+    await expectAccessible(el);
+  });
+
+  it('creates a room from the list and shows it', async () => {
+    await app.setDisplayName('Ann');
+    const el = await shell();
+    const list = shadow(el, 'chat-room-list');
+    shadow<HTMLButtonElement>(list, 'button.primary').click();
+    await waitFor(() => el.shadowRoot?.querySelector('chat-room-view') !== null);
+    expect(app.current).to.not.equal(undefined);
+    await expectAccessible(el);
+  });
+
+  it('lets the user change the name later', async () => {
+    await app.setDisplayName('Ann');
+    const el = await shell();
+    button(el, 'Change name')?.click();
+    await el.updateComplete;
+    const form = shadow(el, 'chat-name-form');
+    const input = shadow<HTMLInputElement>(form, 'input');
+    expect(input.value).to.equal('Ann');
+    input.value = 'Annie';
+    input.form?.requestSubmit();
+    await waitFor(() => el.shadowRoot?.querySelector('chat-name-form') === null);
+    expect(app.displayName).to.equal('Annie');
+  });
+
+  it('shows Install app and the update banner when the PWA code says so', async () => {
+    await app.setDisplayName('Ann');
+    const el = await shell();
+    expect(button(el, 'Install app')).to.equal(undefined);
+    let prompted = 0;
+    let reloaded = 0;
+    window.dispatchEvent(
+      new CustomEvent('meshchat:installable', {
+        detail: { prompt: () => Promise.resolve(void (prompted += 1)) },
+      }),
+    );
+    window.dispatchEvent(
+      new CustomEvent('meshchat:update-ready', { detail: { reload: () => (reloaded += 1) } }),
+    );
+    await el.updateComplete;
+    expect(el.shadowRoot?.textContent).to.contain('A new version of MeshChat is ready.');
+    await expectAccessible(el);
+    button(el, 'Install app')?.click();
+    button(el, 'Reload')?.click();
+    expect(prompted).to.equal(1);
+    expect(reloaded).to.equal(1);
+    await el.updateComplete;
+    expect(button(el, 'Install app')).to.equal(undefined);
+  });
+
+  it('shows an offline banner while the browser is offline', async () => {
+    await app.setDisplayName('Ann');
+    const el = await shell();
+    const onLine = Object.getOwnPropertyDescriptor(Navigator.prototype, 'onLine');
+    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+    try {
+      window.dispatchEvent(new Event('offline'));
+      await el.updateComplete;
+      expect(el.shadowRoot?.textContent).to.contain('You are offline');
+      Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => true });
+      window.dispatchEvent(new Event('online'));
+      await el.updateComplete;
+      expect(el.shadowRoot?.textContent).to.not.contain('You are offline');
+    } finally {
+      delete (navigator as unknown as Record<string, unknown>).onLine;
+      if (onLine) Object.defineProperty(Navigator.prototype, 'onLine', onLine);
+    }
+  });
+});

@@ -1,0 +1,38 @@
+import { expect } from '@esm-bundle/chai';
+import { html } from 'lit';
+import './ConnectionStatus';
+import { describeStatus, type ConnectionStatus } from './ConnectionStatus';
+import { cleanupFixtures, expectAccessible, fixture, shadow } from './testing/fixture';
+
+describe('chat-connection-status', () => {
+  afterEach(cleanupFixtures);
+
+  it('says whether signaling is reachable and how many peers are connected', () => {
+    expect(describeStatus({ signaling: true, peers: 0, localTabs: 0 }, true)).to.equal(
+      'Waiting for peers',
+    );
+    expect(describeStatus({ signaling: false, peers: 0, localTabs: 0 }, true)).to.equal(
+      'Signaling server unreachable',
+    );
+    expect(describeStatus({ signaling: true, peers: 1, localTabs: 0 }, true)).to.equal(
+      'Connected to 1 peer',
+    );
+    expect(describeStatus({ signaling: false, peers: 3, localTabs: 0 }, true)).to.equal(
+      'Connected to 3 peers',
+    );
+    expect(describeStatus({ signaling: true, peers: 3, localTabs: 0 }, false)).to.equal('Offline');
+    expect(describeStatus({ signaling: false, peers: 0, localTabs: 0 }, true, true)).to.equal(
+      'Connecting…',
+    );
+  });
+
+  it('renders the status as a live region, accessibly', async () => {
+    const el = await fixture<ConnectionStatus>(
+      html`<chat-connection-status
+        .status=${{ signaling: true, peers: 2, localTabs: 1 }}
+      ></chat-connection-status>`,
+    );
+    expect(shadow(el, '[role="status"]').textContent).to.contain('Connected to 2 peers');
+    await expectAccessible(el);
+  });
+});

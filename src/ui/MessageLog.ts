@@ -1,0 +1,301 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import {
+  virtualize,
+  virtualizerRef,
+  type VirtualizerHostElement,
+} from '@lit-labs/virtualizer/virtualize.js';
+import type { NameBook } from '../app/NameBook';
+import type { ChatLine } from '../app/Transcript';
+import { linkify } from './linkify';
+import { theme } from './theme';
+
+/** How close to the bottom (px) still counts as "at the bottom". */
+const STICK_PX = 48;
+/** How close to the top (px) asks for older messages. */
+const OLDER_PX = 400;
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/**
+ * The transcript, virtualized: only the rows near the viewport are in the DOM, so a history
+ * of 100,000 messages scrolls like a short one. Follows new messages while the user is at
+ * the bottom; when they have scrolled up it offers "New messages" instead. Near the top it
+ * asks for older pages (`load-older`) and keeps the row the user was reading in place.
+ */
+@customElement('chat-message-log')
+export class MessageLog extends LitElement {
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        position: relative;
+        min-height: 0;
+      }
+      .scroller {
+        flex: 1;
+        min-height: 0;
+        overflow-y: auto;
+        overscroll-behavior: contain;
+      }
+      .row {
+        width: 100%;
+        padding: 0.2rem 0.75rem;
+        display: flex;
+      }
+      .row.own {
+        justify-content: flex-end;
+      }
+      .bubble {
+        max-width: min(80%, 40rem);
+        padding: 0.45rem 0.7rem;
+        border-radius: var(--mc-radius);
+        background: var(--mc-other);
+        overflow-wrap: anywhere;
+      }
+      .text {
+        white-space: pre-wrap;
+      }
+      .own .bubble {
+        background: var(--mc-own);
+        color: var(--mc-own-text);
+        border-bottom-right-radius: 4px;
+      }
+      .other .bubble {
+        border-bottom-left-radius: 4px;
+      }
+      .own a {
+        color: var(--mc-own-link);
+      }
+      a {
+        color: var(--mc-link);
+      }
+      .who {
+        font-weight: 700;
+      }
+      .meta {
+        display: block;
+        font-size: 0.75rem;
+        margin-top: 0.15rem;
+        opacity: 0.85;
+        text-align: right;
+        white-space: nowrap;
+      }
+      .pending {
+        font-style: italic;
+      }
+      .notice {
+        justify-content: center;
+        color: var(--mc-muted);
+        font-size: 0.875rem;
+        text-align: center;
+      }
+      .ended {
+        font-weight: 700;
+      }
+      .first {
+        padding-top: 0.75rem;
+      }
+      .empty {
+        color: var(--mc-muted);
+        text-align: center;
+        margin: 2rem 1rem;
+      }
+      .new {
+        position: absolute;
+        bottom: 0.75rem;
+        left: 50%;
+        transform: translateX(-50%);
+        box-shadow: 0 2px 8px rgb(0 0 0 / 25%);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) lines: readonly ChatLine[] = [];
+  @property({ attribute: false }) names: NameBook | undefined;
+  /** Bump to relabel rows after names changed. */
+  @property({ type: Number }) namesRevision = 0;
+  @property({ type: Boolean }) hasOlder = false;
+  @state() private unseen = 0;
+  @query('.scroller') private scroller!: VirtualizerHostElement;
+  private atBottom = true;
+  private lastId: string | undefined;
+  private firstVisible = 0;
+  private anchorId: string | undefined;
+  private askedOlder = false;
+
+  override render() {
+    return html`
+      <div
+        class="scroller"
+        role="log"
+        aria-label="Messages"
+        tabindex="0"
+        @scroll=${this.onScroll}
+        @visibilityChanged=${(e: Event & { first: number }) => (this.firstVisible = e.first)}
+      >
+        ${
+          this.lines.length === 0
+            ? html`<p class="empty">No messages yet. Say hello!</p>`
+            : virtualize({
+                items: this.lines as ChatLine[],
+                // The virtualizer may ask for a row of its previous range while it takes a
+                // shorter list: such a row (undefined) renders as nothing.
+                keyFunction: (line: ChatLine | undefined) => line?.id,
+                renderItem: (line: ChatLine | undefined, index: number) =>
+                  line ? this.renderLine(line, index) : html``,
+                scroller: true,
+              })
+        }
+      </div>
+      ${
+        this.unseen > 0
+          ? html`<button class="new primary" type="button" @click=${() => this.scrollToEnd()}>
+              New messages (${this.unseen}) ↓
+            </button>`
+          : nothing
+      }
+    `;
+  }
+
+  /** Scrolls to the newest message and follows new ones again. */
+  scrollToEnd(): void {
+    this.atBottom = true;
+    this.unseen = 0;
+    void this.afterLayout(() => this.jumpTo(this.lines.length - 1, 'end'));
+  }
+
+  /** Whether the view follows new messages (the user has not scrolled up). */
+  get following(): boolean {
+    return this.atBottom;
+  }
+
+  private follow = false;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!changed.has('lines')) return;
+    const lastLine = this.lines.at(-1);
+    const previousLast = this.lastId;
+    this.lastId = lastLine?.id;
+    this.askedOlder = false;
+    this.follow = false;
+    if (lastLine?.id === previousLast) return;
+    const ownNew = lastLine?.kind === 'message' && lastLine.own;
+    if (this.atBottom || ownNew || previousLast === undefined) {
+      this.follow = true;
+      return;
+    }
+    // Scrolled up: count what arrived below instead of moving the user's place.
+    const from = this.lines.findIndex((l) => l.id === previousLast);
+    this.unseen += from >= 0 ? this.lines.length - 1 - from : 1;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!changed.has('lines')) return;
+    const anchor = this.anchorId;
+    this.anchorId = undefined;
+    if (anchor !== undefined) {
+      void this.afterLayout(() => {
+        const index = this.lines.findIndex((l) => l.id === anchor);
+        if (index > 0) this.jumpTo(index, 'start');
+      });
+    }
+    if (this.follow) this.scrollToEnd();
+  }
+
+  /** Runs `work` once the virtualizer has taken the new lines and laid them out. */
+  private async afterLayout(work: () => void): Promise<void> {
+    try {
+      // The virtualizer takes new items a frame later and lays them out over a frame or two;
+      // its layoutComplete resolves only if a layout is still to come, so wait for whichever
+      // is first, then once more because rows measured taller than estimated move the end.
+      await this.settled();
+      work();
+      await this.settled();
+      work();
+    } catch {
+      // The log was removed before its layout settled: nothing to scroll.
+    }
+  }
+
+  private async settled(): Promise<void> {
+    const frames = new Promise<void>((resolve) =>
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve())),
+    );
+    await frames;
+    // The loser of the race may reject later (the log removed): that is not an error here.
+    const layout = this.scroller[virtualizerRef]?.layoutComplete.catch(() => undefined);
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 100));
+    await Promise.race([layout, timeout]);
+  }
+
+  private jumpTo(index: number, block: 'start' | 'end'): void {
+    if (block === 'end' && !this.atBottom) return;
+    const element = this.scroller[virtualizerRef]?.element(index);
+    if (element) element.scrollIntoView({ block });
+    else if (block === 'end') this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  private renderLine(line: ChatLine, index: number) {
+    const first = index === 0 ? ' first' : '';
+    switch (line.kind) {
+      case 'message':
+        return this.renderMessage(line, first);
+      case 'joined':
+        return html`<div class="row notice${first}">
+          ${this.label(line.userId)} has joined the chat
+        </div>`;
+      case 'left':
+        return html`<div class="row notice${first}">
+          ${this.label(line.userId)} has left the chat
+        </div>`;
+      case 'ended':
+        return html`<div class="row notice ended${first}">The chat has ended</div>`;
+    }
+  }
+
+  private renderMessage(line: ChatLine & { kind: 'message' }, first: string) {
+    const time = new Date(line.time);
+    const meta = html`<span class="meta"
+      ><time datetime=${time.toISOString()} title=${dateFormat.format(time)}
+        >${timeFormat.format(time)}</time
+      >${line.delivered ? nothing : html` · <span class="pending">Not delivered yet</span>`}</span
+    >`;
+    const text = html`<span class="text">${linkify(line.text)}</span>`;
+    if (line.own) {
+      return html`<div class="row own${first}" data-id=${line.id}>
+        <div class="bubble"><span class="sr-only">You: </span>${text}${meta}</div>
+      </div>`;
+    }
+    const who = html`<span class="who">${this.label(line.userId)}</span>`;
+    return html`<div class="row other${first}" data-id=${line.id}>
+      <div class="bubble">${who}: ${text}${meta}</div>
+    </div>`;
+  }
+
+  private label(userId: string | undefined): string {
+    if (userId === undefined) return 'Someone';
+    return this.names?.label(userId) ?? userId.slice(0, 9);
+  }
+
+  private readonly onScroll = (): void => {
+    const el = this.scroller;
+    const wasAtBottom = this.atBottom;
+    this.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
+    if (this.atBottom && !wasAtBottom) this.unseen = 0;
+    if (el.scrollTop < OLDER_PX && this.hasOlder && !this.askedOlder && !this.atBottom) {
+      this.askedOlder = true;
+      this.anchorId = this.lines[this.firstVisible]?.id;
+      this.dispatchEvent(new CustomEvent('load-older', { bubbles: true, composed: true }));
+    }
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-message-log': MessageLog;
+  }
+}

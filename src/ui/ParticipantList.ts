@@ -1,0 +1,135 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { Participant } from '../app/RoomState';
+import { theme } from './theme';
+
+/** Detail of `direct-message`. */
+export interface DirectMessageDetail {
+  readonly userId: string;
+}
+
+/**
+ * Who is in the room: each user once, however many tabs, with the online count. Every name
+ * carries its key tag so same-named users are told apart. "Message privately" sends
+ * `direct-message` up, for users whose DM key is known (`canMessage`).
+ */
+@customElement('chat-participants')
+export class ParticipantList extends LitElement {
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: block;
+      }
+      .count {
+        font-size: 0.85rem;
+        color: var(--mc-muted);
+        margin: 0 0 0.3rem;
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.35rem;
+        max-height: 6.5rem;
+        overflow-y: auto;
+      }
+      li {
+        display: flex;
+        align-items: center;
+        gap: 0.35rem;
+        background: var(--mc-surface);
+        border: 1px solid var(--mc-border);
+        border-radius: 999px;
+        padding: 0.15rem 0.25rem 0.15rem 0.65rem;
+        min-height: 2rem;
+      }
+      .dot {
+        width: 0.5rem;
+        height: 0.5rem;
+        border-radius: 50%;
+        background: #2e9d57;
+        flex: none;
+      }
+      .tag {
+        font-family: ui-monospace, monospace;
+        font-size: 0.75rem;
+        color: var(--mc-muted);
+      }
+      .you,
+      .typing {
+        font-size: 0.8rem;
+        color: var(--mc-muted);
+      }
+      .name {
+        max-width: 12rem;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      button {
+        min-height: 1.75rem;
+        padding: 0.1rem 0.55rem;
+        font-size: 0.8rem;
+        border-radius: 999px;
+      }
+      li.self {
+        padding-right: 0.65rem;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) participants: readonly Participant[] = [];
+  /** Whether "Message privately" can be offered for a user. */
+  @property({ attribute: false }) canMessage: (userId: string) => boolean = () => false;
+
+  override render() {
+    const count = this.participants.length;
+    return html`
+      <p class="count" id="online-count">${count} online</p>
+      <ul role="list" aria-label="Participants" aria-describedby="online-count">
+        ${this.participants.map((p) => this.renderParticipant(p))}
+      </ul>
+    `;
+  }
+
+  private renderParticipant(p: Participant) {
+    const name = p.label.endsWith(`(${p.tag})`) ? p.label.slice(0, -p.tag.length - 3) : p.label;
+    return html`<li class=${p.self ? 'self' : ''}>
+      <span class="dot" aria-hidden="true"></span>
+      <span class="name">${name}</span>
+      <span class="tag" title="Key fingerprint">${p.tag}</span>
+      ${p.self ? html`<span class="you">(you)</span>` : nothing}
+      ${p.typing ? html`<span class="typing">typing…</span>` : nothing}
+      ${
+        !p.self && this.canMessage(p.userId)
+          ? html`<button
+              type="button"
+              aria-label=${`Message privately: ${name} ${p.tag}`}
+              @click=${() => this.onMessage(p.userId)}
+            >
+              Message privately
+            </button>`
+          : nothing
+      }
+    </li>`;
+  }
+
+  private onMessage(userId: string): void {
+    this.dispatchEvent(
+      new CustomEvent<DirectMessageDetail>('direct-message', {
+        detail: { userId },
+        bubbles: true,
+        composed: true,
+      }),
+    );
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-participants': ParticipantList;
+  }
+}

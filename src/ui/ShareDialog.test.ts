@@ -1,0 +1,51 @@
+import { expect } from '@esm-bundle/chai';
+import { html } from 'lit';
+import './ShareDialog';
+import type { ShareDialog } from './ShareDialog';
+import { cleanupFixtures, expectAccessible, fixture, shadow, waitFor } from './testing/fixture';
+
+const LINK = 'https://chat.example/r/abcdefgh#k=secret';
+
+describe('chat-share-dialog', () => {
+  afterEach(cleanupFixtures);
+
+  it('opens as a modal dialog with the link, a copy button and a QR code', async () => {
+    const el = await fixture<ShareDialog>(
+      html`<chat-share-dialog link=${LINK}></chat-share-dialog>`,
+    );
+    el.show();
+    expect(el.open).to.equal(true);
+    expect(shadow<HTMLInputElement>(el, '#share-link').value).to.equal(LINK);
+    const qr = shadow(el, 'chat-qr-code');
+    expect((qr as HTMLElement & { value: string }).value).to.equal(LINK);
+    await expectAccessible(el);
+    el.close();
+    expect(el.open).to.equal(false);
+  });
+
+  it('copies the link to the clipboard', async () => {
+    const el = await fixture<ShareDialog>(
+      html`<chat-share-dialog link=${LINK}></chat-share-dialog>`,
+    );
+    const copied: string[] = [];
+    const original = Object.getOwnPropertyDescriptor(Navigator.prototype, 'clipboard');
+    Object.defineProperty(navigator, 'clipboard', {
+      configurable: true,
+      value: { writeText: (text: string) => Promise.resolve(void copied.push(text)) },
+    });
+    try {
+      el.show();
+      const copy = [...(el.shadowRoot?.querySelectorAll('button') ?? [])].find(
+        (b) => b.textContent.trim() === 'Copy link',
+      );
+      copy?.click();
+      await waitFor(() => copied.length === 1);
+      expect(copied).to.deep.equal([LINK]);
+      await el.updateComplete;
+      expect(shadow(el, '[role="status"]').textContent).to.contain('Link copied');
+    } finally {
+      delete (navigator as unknown as Record<string, unknown>).clipboard;
+      if (original) Object.defineProperty(Navigator.prototype, 'clipboard', original);
+    }
+  });
+});

@@ -1,0 +1,129 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import './QrCode';
+import { theme } from './theme';
+
+/**
+ * Shares a room link three ways: the system share sheet (Web Share, where the browser has
+ * it), copying to the clipboard, and a QR code to scan with a phone. A modal <dialog>: focus
+ * moves in, Escape closes it, focus returns to the button that opened it.
+ */
+@customElement('chat-share-dialog')
+export class ShareDialog extends LitElement {
+  static override styles = [
+    theme,
+    css`
+      dialog {
+        border: 1px solid var(--mc-border);
+        border-radius: var(--mc-radius);
+        background: var(--mc-bg);
+        color: var(--mc-text);
+        padding: 1.25rem;
+        width: min(24rem, calc(100vw - 2rem));
+        box-sizing: border-box;
+      }
+      dialog::backdrop {
+        background: rgb(0 0 0 / 45%);
+      }
+      h2 {
+        margin: 0 0 0.75rem;
+        font-size: 1.2rem;
+      }
+      label {
+        display: block;
+        font-weight: 600;
+        margin-bottom: 0.3rem;
+      }
+      input {
+        width: 100%;
+        box-sizing: border-box;
+        font-size: 0.85rem;
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        margin: 0.75rem 0;
+      }
+      .qr {
+        text-align: center;
+      }
+      .hint {
+        color: var(--mc-muted);
+        font-size: 0.85rem;
+      }
+      .close {
+        width: 100%;
+        margin-top: 0.5rem;
+      }
+    `,
+  ];
+
+  @property() link = '';
+  @state() private copied = '';
+  @query('dialog') private dialog!: HTMLDialogElement;
+
+  /** Opens the dialog. */
+  show(): void {
+    this.copied = '';
+    this.dialog.showModal();
+  }
+
+  /** Closes the dialog. */
+  close(): void {
+    this.dialog.close();
+  }
+
+  get open(): boolean {
+    return this.dialog.open;
+  }
+
+  override render() {
+    const canShare = typeof navigator.share === 'function';
+    return html`<dialog aria-labelledby="share-title">
+      <h2 id="share-title">Share room link</h2>
+      <label for="share-link">Room link</label>
+      <input id="share-link" readonly .value=${this.link} @focus=${this.selectLink} />
+      <div class="actions">
+        <button class="primary" type="button" @click=${this.onCopy}>Copy link</button>
+        ${canShare ? html`<button type="button" @click=${this.onShare}>Share…</button>` : nothing}
+      </div>
+      <p class="hint" role="status">${this.copied || nothing}</p>
+      <div class="qr">
+        <chat-qr-code .value=${this.link} label="QR code of the room link"></chat-qr-code>
+      </div>
+      <p class="hint">Anyone with this link can read and write in this room.</p>
+      <button class="close" type="button" @click=${() => this.close()}>Close</button>
+    </dialog>`;
+  }
+
+  private readonly selectLink = (event: FocusEvent): void => {
+    (event.target as HTMLInputElement).select();
+  };
+
+  private readonly onCopy = async (): Promise<void> => {
+    try {
+      await navigator.clipboard.writeText(this.link);
+      this.copied = 'Link copied';
+    } catch {
+      const input = this.renderRoot.querySelector('input');
+      input?.focus();
+      input?.select();
+      this.copied = 'Press Ctrl+C (or ⌘C) to copy the selected link';
+    }
+  };
+
+  private readonly onShare = async (): Promise<void> => {
+    try {
+      await navigator.share({ title: 'Join my MeshChat room', url: this.link });
+    } catch {
+      // The user closed the share sheet, or the browser refused: nothing to report.
+    }
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-share-dialog': ShareDialog;
+  }
+}

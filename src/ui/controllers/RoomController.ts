@@ -1,0 +1,59 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { RoomSnapshot, RoomState } from '../../app/RoomState';
+
+/**
+ * Gives an element the snapshot of one room and re-renders it on every change. The intents
+ * (send, typing, older pages) go straight to the RoomState: the element holds no logic.
+ */
+export class RoomController implements ReactiveController {
+  private readonly host: ReactiveControllerHost;
+  private room: RoomState | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private connected = false;
+
+  constructor(host: ReactiveControllerHost) {
+    this.host = host;
+    host.addController(this);
+  }
+
+  /** Follows `room` (a no-op if it is the one followed already). */
+  follow(room: RoomState | undefined): void {
+    if (room === this.room) return;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.room = room;
+    if (this.connected) this.subscribe();
+  }
+
+  get snapshot(): RoomSnapshot | undefined {
+    return this.room?.snapshot();
+  }
+
+  send(text: string): boolean {
+    return this.room?.send(text) ?? false;
+  }
+
+  typing(): void {
+    this.room?.typing();
+  }
+
+  showOlder(): boolean {
+    return this.room?.showOlder() ?? false;
+  }
+
+  hostConnected(): void {
+    this.connected = true;
+    this.subscribe();
+  }
+
+  hostDisconnected(): void {
+    this.connected = false;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  private subscribe(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = this.room?.subscribe(() => this.host.requestUpdate());
+  }
+}
