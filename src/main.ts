@@ -1,5 +1,5 @@
 // The app's entry point: the only place that wires concrete adapters to the app state.
-import { ChatApplication } from './app/ChatApplication';
+import { ChatApplication, type RoomHistory } from './app/ChatApplication';
 import { RoomSession } from './app/RoomSession';
 import { NameBook } from './app/NameBook';
 import { BrowserNotifier } from './app/Notifier';
@@ -41,6 +41,16 @@ async function start(): Promise<void> {
   ]);
   const storage = webStorage() ?? memoryStorage();
   const verifier = new Verifier();
+  const roomHistory: RoomHistory = {
+    page: (roomId, count) => history.events.page(roomId, count),
+    exportRoom: (roomId) => history.exportRoom(roomId),
+    importRoom: (roomId, text) => history.importRoom(roomId, text),
+    warning: () => {
+      const status = history.health.status;
+      return status.state === 'degraded' ? status.message : undefined;
+    },
+    onWarning: (listener) => history.health.subscribe(() => listener()),
+  };
   const app = new ChatApplication({
     signer: identity,
     verifier,
@@ -52,6 +62,7 @@ async function start(): Promise<void> {
     notifier: new BrowserNotifier(),
     isHidden: () => document.hidden,
     persistentIdentity: identity.persistent,
+    history: roomHistory,
     openRoom: (options) =>
       new RoomSession({
         roomId: options.roomId,

@@ -11,6 +11,7 @@ import type { NotificationState, Notifier } from './Notifier';
 import type { RoomDirectory, RoomRecord } from './RoomDirectory';
 import { isRoomId, newRoomId, newRoomPassword, parseRoomInput, roomLink } from './RoomLink';
 import type { RoomOpener, RoomSource } from './RoomSource';
+import type { HistoryPages } from './StoredHistory';
 import { RoomState } from './RoomState';
 import type { Router } from './Router';
 import type { Route } from './RoomLink';
@@ -33,6 +34,26 @@ export interface ChatApplicationOptions {
   readonly now?: () => number;
   /** How many joined rooms are kept live at once (default 12). */
   readonly maxLiveRooms?: number;
+  /** This device's stored history: pages, export and import, and storage trouble. */
+  readonly history?: RoomHistory;
+}
+
+/** What the app needs of storage (src/storage's ChatStorage provides it in main.ts). */
+export interface RoomHistory extends HistoryPages {
+  /** The room's stored history as JSON lines, oldest first. */
+  exportRoom(roomId: string): Promise<string>;
+  /** Stores the events of a JSON lines file; events held already are skipped. */
+  importRoom(roomId: string, text: string): Promise<HistoryImport>;
+  /** A message for the user while storage is not working, else undefined. */
+  warning(): string | undefined;
+  onWarning(listener: () => void): () => void;
+}
+
+/** The outcome of an import, as the user is told it. */
+export interface HistoryImport {
+  readonly imported: number;
+  readonly duplicates: number;
+  readonly badLines: number;
 }
 
 /** A joined room as the room list shows it. */
@@ -73,6 +94,7 @@ export class ChatApplication {
     this.persistentIdentity = options.persistentIdentity ?? true;
     this.now = options.now ?? Date.now;
     this.isHidden = options.isHidden ?? (() => false);
+    options.history?.onWarning(() => this.changed());
     this.direct = new DirectRooms(
       {
         userId: this.userId,
@@ -136,6 +158,25 @@ export class ChatApplication {
   }
 
   /** Calls `listener` after every change of state; returns an unsubscribe function. */
+  /** Why this device cannot keep history right now, if it cannot. */
+  get storageWarning(): string | undefined {
+    return this.options.history?.warning();
+  }
+
+  /** A room's stored history as a JSON lines file's text. */
+  async exportHistory(roomId: string): Promise<string> {
+    if (!this.options.history) throw new Error('this device keeps no history to export');
+    return this.options.history.exportRoom(roomId);
+  }
+
+  /** Imports a JSON lines file into a room's stored history and shows it. */
+  async importHistory(roomId: string, text: string): Promise<HistoryImport> {
+    if (!this.options.history) throw new Error('this device keeps no history to import into');
+    const report = await this.options.history.importRoom(roomId, text);
+    await this.live.get(roomId)?.state.reloadStored();
+    return report;
+  }
+
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -318,6 +359,7 @@ export class ChatApplication {
       names: this.names,
       onEntries: (entries) => this.onEntries(record.roomId, entries),
       onPresence: () => this.direct.seen(state),
+      ...(this.options.history ? { history: this.options.history } : {}),
     });
     const room: LiveRoom = { source, state };
     this.live.set(record.roomId, room);

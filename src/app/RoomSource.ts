@@ -13,7 +13,7 @@ export interface RoomSource {
   readonly roomId: string;
   readonly userId: string;
   readonly stream: EventStream;
-  readonly log: Pick<YjsEventLog, 'entries' | 'observe' | 'page'>;
+  readonly log: Pick<YjsEventLog, 'entries' | 'observe' | 'page' | 'get'>;
   readonly presence: Pick<AwarenessPresence, 'states' | 'setField' | 'observe' | 'onStates'>;
   readonly awareness: Awareness;
   readonly network: Pick<RoomNetwork, 'status' | 'onStatus'>;

@@ -7,6 +7,7 @@ import type { NetworkStatus } from '../net/RoomNetwork';
 import { readPeerCard, type PeerCard } from './DirectMessages';
 import { tagOf, type NameBook } from './NameBook';
 import type { RoomSource } from './RoomSource';
+import { StoredHistory, type HistoryPages } from './StoredHistory';
 import { Transcript, type ChatLine } from './Transcript';
 
 /** One present user, however many tabs they have open. */
@@ -47,6 +48,8 @@ export interface RoomStateOptions {
   /** Least time between two typing marks sent (default 2 s). */
   readonly typingThrottleMs?: number;
   readonly now?: () => number;
+  /** This device's stored history of the room (shown at once, imported history included). */
+  readonly history?: HistoryPages;
 }
 
 /** The view model of one room in this tab. */
@@ -74,6 +77,7 @@ export class RoomState {
   private lastTypingSent = 0;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private destroyed = false;
+  private readonly stored: StoredHistory | undefined;
 
   constructor(source: RoomSource, options: RoomStateOptions) {
     this.source = source;
@@ -104,6 +108,15 @@ export class RoomState {
     this.unsubscribe.push(source.presence.onStates(() => this.onAwareness()));
     this.readPresence();
     void this.pump();
+    this.stored = options.history && new StoredHistory(options.history, source.roomId);
+    void this.reloadStored();
+  }
+
+  /** Reads this device's stored history again (after an import, say). */
+  async reloadStored(): Promise<void> {
+    const notices = (await this.stored?.load()) ?? [];
+    for (const event of notices) this.transcript.addEvent(event);
+    if (!this.destroyed) this.changed();
   }
 
   /** The current view; the same object until something changes. */
@@ -113,7 +126,14 @@ export class RoomState {
     const participants = this.participants();
     this.cached = {
       roomId: this.roomId,
-      lines: this.transcript.build(this.source.log.entries()),
+      lines: this.transcript.build(
+        this.stored
+          ? this.stored.merge(
+              this.source.log.entries(),
+              (id) => this.source.log.get(id) !== undefined,
+            )
+          : this.source.log.entries(),
+      ),
       participants,
       typing: participants.filter((p) => p.typing && !p.self).map((p) => p.label),
       status: this.status,
@@ -190,6 +210,7 @@ export class RoomState {
   }
 
   destroy(): void {
+    this.stored?.destroy();
     if (this.destroyed) return;
     this.destroyed = true;
     for (const stop of this.unsubscribe.splice(0)) stop();

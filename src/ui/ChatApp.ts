@@ -133,6 +133,8 @@ export class ChatApp extends LitElement {
   @state() private online = navigator.onLine;
   @state() private installable: InstallableDetail | undefined;
   @state() private updateReady: UpdateReadyDetail | undefined;
+  /** What the last export or import did, told to the user until the next one. */
+  @state() private historyNotice: string | undefined;
   private readonly controller = new AppController(this);
 
   override connectedCallback(): void {
@@ -222,6 +224,19 @@ export class ChatApp extends LitElement {
           : nothing
       }
       ${
+        this.app?.storageWarning
+          ? html`<div class="banner" role="status"><p>${this.app.storageWarning}</p></div>`
+          : nothing
+      }
+      ${
+        this.historyNotice
+          ? html`<div class="banner" role="status">
+              <p>${this.historyNotice}</p>
+              <button type="button" @click=${() => (this.historyNotice = undefined)}>OK</button>
+            </div>`
+          : nothing
+      }
+      ${
         this.app && !this.app.persistentIdentity
           ? html`<div class="banner" role="status">
               <p>This browser does not let MeshChat keep your key: you will be a new user later.</p>
@@ -229,6 +244,36 @@ export class ChatApp extends LitElement {
           : nothing
       }
     `;
+  }
+
+  /** Saves the room's history as a JSON lines file. */
+  private async exportHistory(app: ChatApplication, roomId: string): Promise<void> {
+    try {
+      const text = await app.exportHistory(roomId);
+      const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `meshchat-${roomId}.jsonl`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      const lines = text === '' ? 0 : text.trimEnd().split('\n').length;
+      this.historyNotice = `Exported ${lines} events to meshchat-${roomId}.jsonl.`;
+    } catch (error) {
+      this.historyNotice = `Export failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  private async importHistory(app: ChatApplication, roomId: string, text: string): Promise<void> {
+    try {
+      const report = await app.importHistory(roomId, text);
+      this.historyNotice =
+        `Imported ${report.imported} events` +
+        (report.duplicates > 0 ? `; ${report.duplicates} were here already` : '') +
+        (report.badLines > 0 ? `; ${report.badLines} lines could not be read` : '') +
+        '.';
+    } catch (error) {
+      this.historyNotice = `Import failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
   }
 
   private renderRooms(app: ChatApplication) {
@@ -269,6 +314,9 @@ export class ChatApp extends LitElement {
                 .canMessage=${(userId: string) => app.canMessagePrivately(userId)}
                 @go-home=${() => app.goHome()}
                 @room-leave=${() => void app.leaveRoom(record.roomId)}
+                @history-export=${() => void this.exportHistory(app, record.roomId)}
+                @history-import=${(event: CustomEvent<string>) =>
+                  void this.importHistory(app, record.roomId, event.detail)}
                 @direct-message=${(e: CustomEvent<DirectMessageDetail>) =>
                   void app.openDirectMessage(e.detail.userId)}
               ></chat-room-view>`

@@ -17,7 +17,8 @@ import { theme } from './theme';
 /**
  * One room on screen: its header (back, title, connection, share, leave), the participants at
  * the top, the message log, and the composer. Reads the room through RoomController; sends
- * `go-home` and `room-leave` up (and `direct-message` from the participant list).
+ * `go-home`, `room-leave`, `history-export` and `history-import` (detail: the file's text) up
+ * (and `direct-message` from the participant list).
  */
 @customElement('chat-room-view')
 export class RoomView extends LitElement {
@@ -30,6 +31,9 @@ export class RoomView extends LitElement {
         min-height: 0;
         height: 100%;
         background: var(--mc-bg);
+      }
+      input.file {
+        display: none;
       }
       header {
         display: flex;
@@ -88,6 +92,7 @@ export class RoomView extends LitElement {
   @property({ type: Boolean }) direct = false;
   @property({ attribute: false }) canMessage: (userId: string) => boolean = () => false;
   @query('chat-share-dialog') private share!: ShareDialog;
+  @query('input.file') private importInput!: HTMLInputElement;
   @query('chat-message-log') private log!: MessageLog;
   private readonly controller = new RoomController(this);
 
@@ -113,6 +118,16 @@ export class RoomView extends LitElement {
         </div>
         <div class="tools">
           <button type="button" @click=${() => this.share.show()}>Share room link</button>
+          <button type="button" @click=${() => this.emit('history-export')}>Export history</button>
+          <button type="button" @click=${() => this.importInput.click()}>Import history</button>
+          <input
+            class="file"
+            type="file"
+            accept=".jsonl,.ndjson,application/x-ndjson,text/plain"
+            aria-label="History file to import"
+            tabindex="-1"
+            @change=${this.onImportFile}
+          />
           <button type="button" @click=${() => this.emit('room-leave')}>Leave room</button>
         </div>
       </header>
@@ -139,6 +154,17 @@ export class RoomView extends LitElement {
       <chat-share-dialog .link=${this.link}></chat-share-dialog>
     `;
   }
+
+  /** Reads the chosen file and sends its text up; the same file can be chosen again. */
+  private readonly onImportFile = async (): Promise<void> => {
+    const file = this.importInput.files?.[0];
+    this.importInput.value = '';
+    if (!file) return;
+    const text = await file.text();
+    this.dispatchEvent(
+      new CustomEvent<string>('history-import', { detail: text, bubbles: true, composed: true }),
+    );
+  };
 
   private readonly onSend = (event: CustomEvent<MessageSendDetail>): void => {
     if (this.controller.send(event.detail.text)) this.log.scrollToEnd();

@@ -1,0 +1,93 @@
+// A room's history leaves the device as a file and comes back on another, through the real
+// app: export, import into a fresh browser context, nothing imported twice.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { buildApp } from './support/appBuild';
+import { launchBrowser } from './support/browser';
+import { startServer, type ServerProcess } from './support/serverProcess';
+import { enterName, openApp, say, type AppUser } from './support/ui';
+
+let server: ServerProcess;
+let browser: Browser;
+let removeApp: () => void;
+const users: AppUser[] = [];
+
+before(async () => {
+  const app = await buildApp();
+  removeApp = app.remove;
+  server = await startServer(app.dir);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  for (const user of users) await user.context.close().catch(() => undefined);
+  await browser.close();
+  await server.stop();
+  removeApp();
+});
+
+describe('history files', () => {
+  it(
+    'exports a room as JSON lines and imports it on another device, once',
+    { timeout: 90_000 },
+    async () => {
+      const ann = await openApp(browser, server.url);
+      users.push(ann);
+      await enterName(ann.page, 'Ann');
+      await ann.page.getByRole('button', { name: 'Create room' }).click();
+      const log = ann.page.getByRole('log');
+      for (const text of ['first note', 'second note', 'third <i>note</i>']) {
+        await say(ann.page, text);
+        await log.getByText(text).waitFor();
+      }
+      const roomUrl = ann.page.url();
+      const downloading = ann.page.waitForEvent('download');
+      await ann.page.getByRole('button', { name: 'Export history' }).click();
+      const file = join(mkdtempSync(join(tmpdir(), 'meshchat-export-')), 'history.jsonl');
+      await (await downloading).saveAs(file);
+      const lines = readFileSync(file, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      const messages = lines
+        .filter((event) => event.type === 'message')
+        .map((event) => event.message);
+      assert.deepEqual(messages, ['first note', 'second note', 'third <i>note</i>']);
+      for (const event of lines) {
+        assert.deepEqual(
+          Object.keys(event).filter(
+            (key) =>
+              !['id', 'chatroomId', 'type', 'userId', 'sessionId', 'message', 'unixTime'].includes(
+                key,
+              ),
+          ),
+          [],
+        );
+      }
+      await ann.page.getByRole('status').filter({ hasText: 'Exported' }).waitFor();
+
+      // Another device, alone in the room (Ann has left), reads the history only from the file.
+      await ann.context.close();
+      const other = await openApp(browser, roomUrl);
+      users.push(other);
+      await enterName(other.page, 'Ann on her laptop');
+      await other.page.locator('input[type=file]').setInputFiles(file);
+      await other.page.getByRole('status').filter({ hasText: 'Imported' }).waitFor();
+      const otherLog = other.page.getByRole('log');
+      for (const text of ['first note', 'second note', 'third <i>note</i>']) {
+        await otherLog.getByText(text, { exact: false }).waitFor();
+      }
+      await other.page.getByRole('button', { name: 'OK' }).click();
+      await other.page.locator('input[type=file]').setInputFiles(file);
+      const again = await other.page
+        .getByRole('status')
+        .filter({ hasText: 'Imported' })
+        .textContent();
+      assert.match(again ?? '', /Imported 0 events; \d+ were here already/);
+    },
+  );
+});
