@@ -2,7 +2,7 @@
 // with the hub's invariants checked after every step. A failure names its seed and step.
 import { expect } from '@esm-bundle/chai';
 import { nextTask, SeededRandom } from '../testkit/SeededRandom';
-import { HubError } from './errors';
+import { codeOf } from '../testkit/errorCode';
 import type { ChatEvent } from './events';
 import type { EventStream } from './EventStream';
 import { Hub } from './Hub';
@@ -19,16 +19,6 @@ interface Watched {
   got: ChatEvent[];
   /** Index in the global sequence of this session's own join/add. */
   start: number;
-}
-
-function codeOf(action: () => unknown): string | undefined {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof HubError) return error.code;
-    throw error;
-  }
-  return undefined;
 }
 
 /** Checks how each user's presence events follow each other in the global sequence. */

@@ -1,7 +1,7 @@
 // The original Go hub's test scenarios (MISSION.md), over the in-memory ports. Where the
 // original compared integer ids, these compare delivery order.
 import { expect } from '@esm-bundle/chai';
-import { HubError } from './errors';
+import { codeOf } from '../testkit/errorCode';
 import type { ChatEvent } from './events';
 import type { EventStream } from './EventStream';
 import { Hub } from './Hub';
@@ -10,16 +10,6 @@ import { MemoryPresence } from './MemoryPresence';
 
 const shape = (events: readonly ChatEvent[]): string[] =>
   events.map((e) => [e.type, e.userId ?? '-', e.sessionId ?? '-', e.message ?? '-'].join(' '));
-
-function codeOf(action: () => unknown): string | undefined {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof HubError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 function newHub(historySize = 10): Hub {
   return new Hub({

@@ -1,4 +1,5 @@
 import { expect } from '@esm-bundle/chai';
+import { iceGathered } from '../testkit/iceGathered';
 import { CHUNK_BYTES } from './ChunkedDataChannel';
 import { chunkingPeerConnection } from './chunkingPeerConnection';
 
@@ -20,10 +21,10 @@ async function connectedPair(
   const sender = a.createDataChannel('test');
   // Complete descriptions (candidates included) rather than trickling candidates.
   await a.setLocalDescription(await a.createOffer());
-  await gathered(a);
+  await iceGathered(a);
   await b.setRemoteDescription(a.localDescription as RTCSessionDescription);
   await b.setLocalDescription(await b.createAnswer());
-  await gathered(b);
+  await iceGathered(b);
   await a.setRemoteDescription(b.localDescription as RTCSessionDescription);
   const receiver = await received;
   await Promise.all(
@@ -36,16 +37,6 @@ async function connectedPair(
     ),
   );
   return { a, b, sender, receiver };
-}
-
-function gathered(pc: RTCPeerConnection): Promise<void> {
-  return new Promise((resolve) => {
-    if (pc.iceGatheringState === 'complete') resolve();
-    else
-      pc.addEventListener('icegatheringstatechange', () => {
-        if (pc.iceGatheringState === 'complete') resolve();
-      });
-  });
 }
 
 function pattern(size: number, seed: number): Uint8Array<ArrayBuffer> {

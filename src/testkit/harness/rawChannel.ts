@@ -1,6 +1,8 @@
 // The latency benchmark's anchor: a plain RTCDataChannel between two contexts, set up by
 // hand (descriptions passed through the test driver), measuring one-way delays.
 
+import { iceGathered } from '../iceGathered';
+
 const wallClock = (): number => performance.timeOrigin + performance.now();
 
 let connection: RTCPeerConnection | undefined;
@@ -8,16 +10,6 @@ let receivedBytes = 0;
 let lastReceiveAt = 0;
 let channel: RTCDataChannel | undefined;
 const delays: number[] = [];
-
-function gathered(pc: RTCPeerConnection): Promise<void> {
-  return new Promise((resolve) => {
-    if (pc.iceGatheringState === 'complete') resolve();
-    else
-      pc.addEventListener('icegatheringstatechange', () => {
-        if (pc.iceGatheringState === 'complete') resolve();
-      });
-  });
-}
 
 function listen(dc: RTCDataChannel): void {
   channel = dc;
@@ -37,7 +29,7 @@ const raw = {
     connection = new RTCPeerConnection({ iceServers: [] });
     listen(connection.createDataChannel('raw'));
     await connection.setLocalDescription(await connection.createOffer());
-    await gathered(connection);
+    await iceGathered(connection);
     return connection.localDescription?.toJSON() as RTCSessionDescriptionInit;
   },
   /** Callee side: takes the offer, returns the answer. */
@@ -46,7 +38,7 @@ const raw = {
     connection.ondatachannel = (event) => listen(event.channel);
     await connection.setRemoteDescription(offer);
     await connection.setLocalDescription(await connection.createAnswer());
-    await gathered(connection);
+    await iceGathered(connection);
     return connection.localDescription?.toJSON() as RTCSessionDescriptionInit;
   },
   async accept(answer: RTCSessionDescriptionInit): Promise<void> {
