@@ -30,7 +30,7 @@ after(async () => {
   removeApp();
 });
 
-describe('history files', () => {
+describe('history on this device', () => {
   it(
     'exports a room as JSON lines and imports it on another device, once',
     { timeout: 90_000 },
@@ -88,6 +88,38 @@ describe('history files', () => {
         .filter({ hasText: 'Imported' })
         .textContent();
       assert.match(again ?? '', /Imported 0 events; \d+ were here already/);
+    },
+  );
+
+  it(
+    'reloads with no network at all and still shows the room’s history',
+    { timeout: 90_000 },
+    async () => {
+      const dana = await openApp(browser, server.url);
+      users.push(dana);
+      const { page, context } = dana;
+      await enterName(page, 'Dana');
+      await page.getByRole('button', { name: 'Create room' }).click();
+      for (const text of ['kept on this device', 'and this one too']) {
+        await say(page, text);
+        await page.getByRole('log').getByText(text).waitFor();
+      }
+      // The service worker takes control from the next load on.
+      await page.evaluate(async () => {
+        await navigator.serviceWorker.ready;
+      });
+      await page.reload();
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+      await context.setOffline(true);
+      await page.reload();
+      await page.getByRole('status').filter({ hasText: 'You are offline' }).waitFor();
+      for (const text of ['kept on this device', 'and this one too']) {
+        await page.getByRole('log').getByText(text).waitFor();
+      }
+      await say(page, 'written offline');
+      await page.getByRole('log').getByText('written offline').waitFor();
+      await page.getByRole('log').getByText('Not delivered yet').first().waitFor();
+      assert.deepEqual(dana.errors, []);
     },
   );
 });
