@@ -8,6 +8,7 @@ import { bundleSize } from './bundleBench';
 import { hubScenario } from './hubBench';
 import { machineInfo } from './machine';
 import { roomScale } from './roomScaleBench';
+import { runSignalingLoad, type SignalingLoadResult } from './signaling-load';
 import { writeResults, type BenchRow } from './report';
 import { append, burst, catchUp, latency, startRig, type BenchRig } from './webrtcBench';
 
@@ -138,6 +139,38 @@ const scenarios: Record<string, Scenario> = {
         met: f.incomplete === 0 && f.allDeliveredMs <= 5000,
       })),
     };
+  },
+  signaling: async () => {
+    // Ours and the stock server, one after the other in this run, at the same fixed rate:
+    // 0.5 publish/s per client keeps the load generator itself well below one core.
+    const sizes = [
+      { clients: 1000, rooms: 100 },
+      { clients: 5000, rooms: 500 },
+    ];
+    const runs: SignalingLoadResult[] = [];
+    for (const size of sizes) {
+      for (const server of ['ours', 'stock']) {
+        runs.push(await runSignalingLoad({ server, ...size, ratePerClient: 0.5, durationSec: 10 }));
+      }
+    }
+    const rows: BenchRow[] = [];
+    for (let i = 0; i < runs.length; i += 2) {
+      const ours = runs[i] as SignalingLoadResult;
+      const stock = runs[i + 1] as SignalingLoadResult;
+      const ratio = (ours.serverCpuUsPerDelivered ?? NaN) / (stock.serverCpuUsPerDelivered ?? NaN);
+      rows.push({
+        scenario: 'signaling',
+        measure: `C=${fmt(ours.clients)}/R=${ours.rooms}, ${ours.ratePerClient}/s per client: CPU per delivered message; p50/p99; RSS; load generator CPU`,
+        value: `${ours.serverCpuUsPerDelivered ?? '?'} us (${ratio.toFixed(2)}x stock); ${ours.p50Ms}/${ours.p99Ms} ms; ${ours.serverRssMb ?? '?'} MB; loadgen ${ours.loadgenCpuPercent}%`,
+        target: '<= 0.5x stock CPU; p99 and RSS no higher',
+        anchor: `stock bin/server.js: ${stock.serverCpuUsPerDelivered ?? '?'} us; ${stock.p50Ms}/${stock.p99Ms} ms; ${stock.serverRssMb ?? '?'} MB; loadgen ${stock.loadgenCpuPercent}%`,
+        met:
+          ratio <= 0.5 &&
+          ours.p99Ms <= stock.p99Ms &&
+          (ours.serverRssMb ?? 0) <= (stock.serverRssMb ?? 0),
+      });
+    }
+    return { raw: runs, rows };
   },
   bundle: () => {
     const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], {

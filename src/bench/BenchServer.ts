@@ -1,0 +1,131 @@
+/**
+ * Starts the signaling server a benchmark runs against, as a child process on a free loopback
+ * port: ours (built JS when up to date, else the TypeScript source through tsx) or y-webrtc's
+ * stock bin/server.js. stop() always ends the child, so no run leaves a server behind.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Children still running, so that no exit path of this process leaves one behind. */
+const running = new Set<ChildProcess>();
+process.on('exit', killAllBenchServers);
+
+/** Kills every server this process started and has not stopped yet (synchronous). */
+export function killAllBenchServers(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+
+/** A server to benchmark: spawned here, or already running at a URL. */
+export interface BenchServer {
+  readonly url: string;
+  /** Process to measure, when known. */
+  readonly pid: number | null;
+  /** What was started, for the report. */
+  readonly command: string;
+  /** Ends the child process if we started one. Idempotent. */
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Resolves once something accepts TCP connections on the port, or rejects after `timeoutMs`. */
+async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early (code ${child.exitCode})`);
+    const open = await new Promise<boolean>((done) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), done(true)));
+      socket.once('error', () => done(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline)
+      throw new Error(`server did not listen on ${port} in ${timeoutMs} ms`);
+    await new Promise((wake) => setTimeout(wake, 50));
+  }
+}
+
+/** Whether dist-server's main.js is at least as new as every server source file. */
+function builtIsCurrent(mainJs: string): boolean {
+  if (!existsSync(mainJs)) return false;
+  const builtAt = statSync(mainJs).mtimeMs;
+  const sourceDir = join(REPO, 'src/server');
+  return readdirSync(sourceDir)
+    .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))
+    .every((name) => statSync(join(sourceDir, name)).mtimeMs <= builtAt);
+}
+
+/**
+ * Starts `ours`, `stock`, or wraps a URL of a running server.
+ * @param env extra environment for a spawned server (limits sized for the run)
+ */
+export async function startBenchServer(
+  which: string,
+  env: Readonly<Record<string, string>> = {},
+  pid: number | null = null,
+): Promise<BenchServer> {
+  if (which !== 'ours' && which !== 'stock') {
+    if (!/^wss?:\/\//.test(which)) throw new Error(`--server must be ours, stock or a ws(s) URL`);
+    return { url: which, pid, command: which, stop: () => Promise.resolve() };
+  }
+  const port = await freePort();
+  let args: string[];
+  if (which === 'stock') {
+    args = [join(REPO, 'node_modules/y-webrtc/bin/server.js')];
+  } else {
+    const built = join(REPO, 'dist-server/server/main.js');
+    args = builtIsCurrent(built) ? [built] : ['--import', 'tsx', join(REPO, 'src/server/main.ts')];
+  }
+  const child = spawn(process.execPath, args, {
+    cwd: REPO,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  running.add(child);
+  const exited = new Promise<void>((done) =>
+    child.once('exit', () => {
+      running.delete(child);
+      done();
+    }),
+  );
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(killer);
+      }
+    })();
+    return stopping;
+  };
+  try {
+    await waitForPort(port, child, 15_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    url: `ws://127.0.0.1:${port}/`,
+    pid: child.pid ?? null,
+    command: `node ${args.map((arg) => arg.replace(`${REPO}/`, '')).join(' ')}`,
+    stop,
+  };
+}

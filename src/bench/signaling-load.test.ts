@@ -1,0 +1,66 @@
+// A tiny run of the signaling load script against our server and the stock one: every
+// message delivered, plausible latency and process figures, and no server left running.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runSignalingLoad, type SignalingLoadResult } from './signaling-load.js';
+
+function assertSane(result: SignalingLoadResult): void {
+  assert.equal(result.clients, 20);
+  assert.equal(result.rooms, 4);
+  // 20 clients at 5/s for 2 s; each publish reaches the 5 members of its room.
+  assert.equal(result.published, 200);
+  assert.equal(result.expected, 1000);
+  assert.equal(result.delivered, result.expected);
+  assert.ok(
+    result.deliveredPerSec > 300 && result.deliveredPerSec <= 600,
+    `${result.deliveredPerSec}/s`,
+  );
+  assert.ok(
+    result.p50Ms > 0 && result.p50Ms <= result.p99Ms && result.p99Ms < 1000,
+    `${result.p50Ms}, ${result.p99Ms}`,
+  );
+  assert.ok(result.serverRssMb !== null && result.serverRssMb > 10 && result.serverRssMb < 1000);
+  assert.ok(result.serverCpuPercent !== null && result.serverCpuPercent > 0);
+  assert.ok(result.serverCpuUsPerDelivered !== null && result.serverCpuUsPerDelivered > 0);
+  assert.ok(result.loadgenCpuPercent > 0);
+}
+
+function assertGone(pid: number | null): void {
+  assert.ok(pid !== null);
+  assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' }, `server ${pid} still running`);
+}
+
+describe('signaling-load', () => {
+  for (const server of ['ours', 'stock']) {
+    it(`runs a tiny load against ${server} and cleans up`, async () => {
+      let pid: number | null = null;
+      const result = await runSignalingLoad({
+        server,
+        clients: 20,
+        rooms: 4,
+        ratePerClient: 5,
+        durationSec: 2,
+        onServerStarted: (started) => (pid = started),
+      });
+      assertSane(result);
+      assert.equal(result.server, server);
+      assertGone(pid);
+    });
+  }
+
+  it('refuses impossible options before starting anything', async () => {
+    await assert.rejects(
+      runSignalingLoad({ server: 'ours', clients: 2, rooms: 3, ratePerClient: 1 }),
+      /clients >= rooms/,
+    );
+    await assert.rejects(
+      runSignalingLoad({
+        server: 'http://example.invalid',
+        clients: 1,
+        rooms: 1,
+        ratePerClient: 1,
+      }),
+      /ours, stock or a ws\(s\) URL/,
+    );
+  });
+});

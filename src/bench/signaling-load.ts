@@ -1,0 +1,276 @@
+/**
+ * Signaling load test: C WebSocket clients spread over R rooms (topics), each publishing at a
+ * fixed rate, against any server speaking y-webrtc's signaling protocol. Reports delivered
+ * messages per second, delivery latency, and the server's and the load generator's CPU.
+ *
+ *   node --import tsx src/bench/signaling-load.ts --server ours,stock --clients 1000 --rooms 100
+ *
+ * Options: --server ours|stock|ws://URL (comma-separated to compare in one run), --clients,
+ * --rooms, --rate (publishes per client per second), --duration (seconds), --payload (bytes of
+ * padding per publish), --pid (server pid to measure when --server is a URL).
+ */
+import { execFileSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { WebSocket } from 'ws';
+import { killAllBenchServers, startBenchServer } from './BenchServer.js';
+import { CpuMeter, openFilesLimit, processRssMb } from './ProcessStats.js';
+
+/** Options of {@link runSignalingLoad}. */
+export interface SignalingLoadOptions {
+  /** 'ours', 'stock', or the ws(s) URL of a running server. */
+  readonly server: string;
+  readonly clients: number;
+  readonly rooms: number;
+  /** Publishes per client per second. */
+  readonly ratePerClient: number;
+  /** Seconds of publishing (default 10). */
+  readonly durationSec?: number;
+  /** Padding bytes per publish, to look like SDP and ICE payloads (default 100). */
+  readonly payloadBytes?: number;
+  /** Pid to measure when `server` is a URL. */
+  readonly pid?: number;
+  /** Called with the measured server's pid once it accepts connections (for tests). */
+  readonly onServerStarted?: (pid: number | null) => void;
+}
+
+/** What a run measured; server figures are null when no pid was known. */
+export interface SignalingLoadResult {
+  readonly server: string;
+  readonly serverCommand: string;
+  readonly clients: number;
+  readonly rooms: number;
+  readonly ratePerClient: number;
+  readonly durationSec: number;
+  readonly published: number;
+  readonly expected: number;
+  readonly delivered: number;
+  readonly deliveredPerSec: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly serverRssMb: number | null;
+  readonly serverCpuPercent: number | null;
+  readonly serverCpuUsPerDelivered: number | null;
+  readonly loadgenCpuPercent: number;
+}
+
+/** Sockets per client plus headroom for the loader's own files. */
+export function filesNeeded(clients: number): number {
+  return clients + 64;
+}
+
+const CONNECT_BATCH = 100;
+const DRAIN_MS = 3000;
+const CONNECT_PHASE_MS = 120_000;
+/** Precedes the send time (performance.now() of this process) in every published message. */
+const SEND_TIME_MARKER = '"sentAt":';
+
+interface Client {
+  readonly socket: WebSocket;
+  readonly topic: string;
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+/** Runs one load test; starts and always stops the server when it spawned one. */
+export async function runSignalingLoad(
+  options: SignalingLoadOptions,
+): Promise<SignalingLoadResult> {
+  const { clients, rooms, ratePerClient } = options;
+  const durationSec = options.durationSec ?? 10;
+  if (!(clients >= 1 && rooms >= 1 && rooms <= clients && ratePerClient > 0 && durationSec > 0)) {
+    throw new Error('need clients >= rooms >= 1, rate > 0 and duration > 0');
+  }
+  const { soft } = openFilesLimit();
+  if (soft < filesNeeded(clients)) {
+    throw new Error(
+      `${clients} clients need ${filesNeeded(clients)} open files; ulimit -n is ${soft}`,
+    );
+  }
+  const serverLimits = {
+    MAX_CONNECTIONS: String(clients + 16),
+    MAX_CONNECTIONS_PER_IP: String(clients + 16),
+  };
+  const server = await startBenchServer(options.server, serverLimits, options.pid ?? null);
+  options.onServerStarted?.(server.pid);
+  const sockets: WebSocket[] = [];
+  try {
+    const padding = 'x'.repeat(options.payloadBytes ?? 100);
+    const roomSize = new Array<number>(rooms).fill(0);
+    let latencies = new Float64Array(1024);
+    let delivered = 0;
+    const onMessage = (raw: Buffer): void => {
+      // The send time is found by its marker rather than by parsing the whole message: the
+      // load generator must stay cheap, so that what is measured is the server.
+      const text = raw.toString('latin1');
+      const at = text.indexOf(SEND_TIME_MARKER);
+      if (at === -1) return;
+      const sentAt = Number.parseFloat(text.slice(at + SEND_TIME_MARKER.length, at + 40));
+      if (Number.isNaN(sentAt)) return;
+      if (delivered === latencies.length) {
+        const grown = new Float64Array(latencies.length * 2);
+        grown.set(latencies);
+        latencies = grown;
+      }
+      latencies[delivered++] = performance.now() - sentAt;
+    };
+    const clientsList: Client[] = [];
+    const connectDeadline = performance.now() + CONNECT_PHASE_MS;
+    for (let first = 0; first < clients; first += CONNECT_BATCH) {
+      if (performance.now() > connectDeadline) {
+        throw new Error(`connected only ${first} of ${clients} clients in ${CONNECT_PHASE_MS} ms`);
+      }
+      const batch = [];
+      for (let i = first; i < Math.min(clients, first + CONNECT_BATCH); i += 1) {
+        const room = i % rooms;
+        roomSize[room] = (roomSize[room] ?? 0) + 1;
+        batch.push(connectClient(server.url, `load-room-${room}`, onMessage, sockets));
+      }
+      clientsList.push(...(await Promise.all(batch)));
+    }
+    const meter = new CpuMeter(server.pid);
+    const totalRate = clients * ratePerClient;
+    const sendCount = Math.floor(totalRate * durationSec);
+    let sent = 0;
+    let expected = 0;
+    const startedAt = performance.now();
+    // One timer paces every client: publishes due by now are sent round-robin, so the load
+    // is spread evenly over time instead of arriving in one burst per second.
+    await new Promise<void>((done) => {
+      const tick = setInterval(() => {
+        const due = Math.min(
+          sendCount,
+          Math.floor(((performance.now() - startedAt) / 1000) * totalRate),
+        );
+        for (; sent < due; sent += 1) {
+          const index = sent % clients;
+          const client = clientsList[index] as Client;
+          expected += roomSize[index % rooms] ?? 0;
+          const data = { sentAt: performance.now(), from: index, seq: sent, pad: padding };
+          client.socket.send(JSON.stringify({ type: 'publish', topic: client.topic, data }));
+        }
+        if (sent >= sendCount) {
+          clearInterval(tick);
+          done();
+        }
+      }, 5);
+    });
+    const publishSec = (performance.now() - startedAt) / 1000;
+    const drainUntil = performance.now() + DRAIN_MS;
+    while (delivered < expected && performance.now() < drainUntil) {
+      await new Promise((wake) => setTimeout(wake, 20));
+    }
+    const usage = meter.read();
+    const rss = server.pid === null ? null : processRssMb(server.pid);
+    const sorted = latencies.slice(0, delivered).sort();
+    const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+    return {
+      server: options.server,
+      serverCommand: server.command,
+      clients,
+      rooms,
+      ratePerClient,
+      durationSec,
+      published: sent,
+      expected,
+      delivered,
+      deliveredPerSec: Math.round(delivered / publishSec),
+      p50Ms: round(quantile(sorted, 0.5), 3),
+      p99Ms: round(quantile(sorted, 0.99), 3),
+      serverRssMb: rss === null ? null : round(rss, 1),
+      serverCpuPercent:
+        usage.cpuMicros === null ? null : round((100 * usage.cpuMicros) / usage.wallMicros, 1),
+      serverCpuUsPerDelivered:
+        usage.cpuMicros === null || delivered === 0 ? null : round(usage.cpuMicros / delivered),
+      loadgenCpuPercent: round((100 * usage.selfMicros) / usage.wallMicros, 1),
+    };
+  } finally {
+    for (const socket of sockets) socket.terminate();
+    await server.stop();
+  }
+}
+
+/** Opens one client, subscribes it, and resolves once the server has processed the subscribe. */
+async function connectClient(
+  url: string,
+  topic: string,
+  onMessage: (raw: Buffer) => void,
+  sockets: WebSocket[],
+): Promise<Client> {
+  const socket = new WebSocket(url, { perMessageDeflate: false });
+  sockets.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no subscription ack from ${url}`)), 15_000);
+    socket.once('error', (error) => (clearTimeout(timer), reject(error)));
+    socket.once('open', () => {
+      socket.send(JSON.stringify({ type: 'subscribe', topics: [topic] }));
+      // Frames are handled in order, so the pong proves the subscribe took effect.
+      socket.send(JSON.stringify({ type: 'ping' }));
+    });
+    socket.on('message', (raw: Buffer) => {
+      if (raw.length < 20 && raw.toString().includes('"pong"')) {
+        clearTimeout(timer);
+        resolve();
+      } else {
+        onMessage(raw);
+      }
+    });
+  });
+  return { socket, topic };
+}
+
+function argument(args: readonly string[], name: string, fallback: string): string {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 && index + 1 < args.length ? (args[index + 1] ?? fallback) : fallback;
+}
+
+/** CLI: raises its own open-files limit by re-executing under `ulimit -n` when allowed. */
+async function cli(args: readonly string[]): Promise<void> {
+  const clients = Number(argument(args, 'clients', '1000'));
+  const { soft, hard } = openFilesLimit();
+  const needed = filesNeeded(clients);
+  if (soft < needed && process.env.SIGNALING_LOAD_REEXEC === undefined) {
+    if (hard < needed)
+      throw new Error(`${clients} clients need ulimit -n >= ${needed}; hard limit is ${hard}`);
+    const command = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
+    execFileSync('sh', ['-c', `ulimit -n ${needed} && exec "$@"`, 'sh', ...command], {
+      stdio: 'inherit',
+      env: { ...process.env, SIGNALING_LOAD_REEXEC: '1' },
+    });
+    return;
+  }
+  // Ctrl-C or a kill ends the servers we started too.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAllBenchServers();
+      process.exit(130);
+    });
+  }
+  const results: SignalingLoadResult[] = [];
+  for (const server of argument(args, 'server', 'ours').split(',')) {
+    const pid = argument(args, 'pid', '');
+    const result = await runSignalingLoad({
+      server,
+      clients,
+      rooms: Number(argument(args, 'rooms', '100')),
+      ratePerClient: Number(argument(args, 'rate', '1')),
+      durationSec: Number(argument(args, 'duration', '10')),
+      payloadBytes: Number(argument(args, 'payload', '100')),
+      ...(pid === '' ? {} : { pid: Number(pid) }),
+    });
+    process.stderr.write(`${JSON.stringify(result)}\n`);
+    results.push(result);
+  }
+  process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  cli(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(
+      `signaling-load: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,132 @@
+/**
+ * The whole server on one port: the built PWA, /config.json, /healthz, /metrics, and the
+ * signaling WebSocket on /signal and /. One process, so the README's start command is one line.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ServerConfig } from './config.js';
+import type { Logger } from './log.js';
+import { Metrics } from './Metrics.js';
+import { SignalingServer } from './SignalingServer.js';
+import { requestPath } from './requestPath.js';
+import { StaticFiles } from './StaticFiles.js';
+
+/** Where a started server listens. */
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** HTTP server plus signaling, with an idempotent {@link MeshServer.stop}. */
+export class MeshServer {
+  readonly metrics = new Metrics();
+  readonly signaling: SignalingServer;
+  readonly #config: ServerConfig;
+  readonly #logger: Logger;
+  readonly #http: Server;
+  readonly #static: StaticFiles;
+  readonly #clientConfigBody: string;
+  #stopped: Promise<void> | null = null;
+
+  constructor(config: ServerConfig, logger: Logger) {
+    this.#config = config;
+    this.#logger = logger;
+    this.#static = new StaticFiles(config.staticDir);
+    this.#clientConfigBody = JSON.stringify(config.clientConfig);
+    this.signaling = new SignalingServer({ limits: config.limits, metrics: this.metrics, logger });
+    this.#http = createServer((request, response) => this.#route(request, response));
+    this.#http.on('upgrade', (request: IncomingMessage, socket, head: Buffer) =>
+      this.signaling.handleUpgrade(request, socket, head),
+    );
+  }
+
+  /** Starts listening on the configured host and port (port 0 picks a free one). */
+  async listen(): Promise<ListenAddress> {
+    await new Promise<void>((resolve, reject) => {
+      this.#http.once('error', reject);
+      this.#http.listen(this.#config.port, this.#config.host, () => {
+        this.#http.off('error', reject);
+        resolve();
+      });
+    });
+    const { address, port } = this.#http.address() as AddressInfo;
+    this.#logger.log('info', 'listening', {
+      host: address,
+      port,
+      staticDir: this.#config.staticDir,
+      signalingPaths: '/signal, /',
+    });
+    return { host: address, port };
+  }
+
+  /**
+   * Stops accepting, closes every WebSocket with 1001, then closes idle HTTP connections.
+   * Idempotent: every call returns the same promise.
+   */
+  stop(): Promise<void> {
+    this.#stopped ??= this.#stop();
+    return this.#stopped;
+  }
+
+  async #stop(): Promise<void> {
+    this.#logger.log('info', 'shutting down', { connections: this.signaling.connectionCount });
+    const httpClosed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
+    await this.signaling.stop(this.#config.shutdownGraceMs);
+    this.#http.closeAllConnections();
+    if (this.#http.listening) await httpClosed;
+    this.#logger.log('info', 'stopped');
+  }
+
+  #route(request: IncomingMessage, response: ServerResponse): void {
+    this.metrics.httpRequests += 1;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { Allow: 'GET, HEAD', 'Content-Length': 0 }).end();
+      return;
+    }
+    switch (requestPath(request.url)) {
+      case '/healthz': {
+        const stopping = this.#stopped !== null;
+        const body = JSON.stringify({
+          status: stopping ? 'stopping' : 'ok',
+          connections: this.signaling.connectionCount,
+        });
+        return send(response, stopping ? 503 : 200, 'application/json; charset=utf-8', body);
+      }
+      case '/metrics':
+        return send(
+          response,
+          200,
+          'text/plain; version=0.0.4; charset=utf-8',
+          this.metrics.render(),
+        );
+      case '/config.json':
+        return send(
+          response,
+          200,
+          'application/json; charset=utf-8',
+          this.#clientConfigBody,
+          'no-cache',
+        );
+      default:
+        this.#static.serve(request, response).catch((error: unknown) => {
+          this.#logger.log('error', 'static file error', { error: String(error) });
+          response.destroy();
+        });
+    }
+  }
+}
+
+function send(
+  response: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string,
+  cacheControl = 'no-store',
+): void {
+  response.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': cacheControl,
+  });
+  response.end(response.req.method === 'HEAD' ? undefined : body);
+}

@@ -1,0 +1,133 @@
+/**
+ * Topics and their subscribers, with no knowledge of sockets: a subscriber is anything that can
+ * take an already-serialized frame. The hub enforces the per-connection topic rules and serializes
+ * each publish exactly once, however many subscribers receive it.
+ */
+import { encodeRelayedPublish } from './protocol.js';
+
+/** A receiver of relayed frames (in production, one WebSocket connection). */
+export interface Subscriber {
+  /** Sends a frame made by the hub's encoder from one serialized message. */
+  send(frame: Buffer): void;
+}
+
+/** Turns one serialized message into the bytes every subscriber is sent. */
+export type FrameEncoder = (text: string) => Buffer;
+
+/** Limits the hub enforces per subscriber. */
+export interface HubLimits {
+  readonly maxTopicsPerConnection: number;
+  readonly maxTopicLength: number;
+}
+
+/** Result of {@link SignalingHub.subscribe}; on failure nothing was subscribed. */
+export type SubscribeOutcome = 'ok' | 'too_many_topics' | 'topic_too_long';
+
+/** Result of {@link SignalingHub.publish}: receivers reached, or why nothing was sent. */
+export type PublishOutcome =
+  | { readonly ok: true; readonly receivers: number; readonly frameBytes: number }
+  | { readonly ok: false; readonly reason: 'not_subscribed' };
+
+/** The topic registry of one signaling server. */
+export class SignalingHub<S extends Subscriber> {
+  readonly #limits: HubLimits;
+  readonly #encode: FrameEncoder;
+  readonly #subscribers = new Map<string, Set<S>>();
+  readonly #topicsOf = new Map<S, Set<string>>();
+  #subscriptionCount = 0;
+
+  /**
+   * @param encode frames a message once per publish; the default gives the UTF-8 JSON text,
+   *   the WebSocket server passes a complete WebSocket frame encoder.
+   */
+  constructor(limits: HubLimits, encode: FrameEncoder = (text) => Buffer.from(text)) {
+    this.#limits = limits;
+    this.#encode = encode;
+  }
+
+  /** Topics with at least one subscriber. */
+  get topicCount(): number {
+    return this.#subscribers.size;
+  }
+
+  /** Subscriber-topic pairs. */
+  get subscriptionCount(): number {
+    return this.#subscriptionCount;
+  }
+
+  /** The number of subscribers of a topic (0 when the topic does not exist). */
+  subscriberCount(topic: string): number {
+    return this.#subscribers.get(topic)?.size ?? 0;
+  }
+
+  /**
+   * Subscribes to every topic or, if that would break a limit, to none: a partly applied
+   * subscribe would leave the client believing it is in rooms it is not in.
+   */
+  subscribe(subscriber: S, topics: readonly string[]): SubscribeOutcome {
+    const own = this.#topicsOf.get(subscriber);
+    const fresh = new Set<string>();
+    for (const topic of topics) {
+      if (topic.length > this.#limits.maxTopicLength) return 'topic_too_long';
+      if (own?.has(topic) !== true) fresh.add(topic);
+      if ((own?.size ?? 0) + fresh.size > this.#limits.maxTopicsPerConnection) {
+        return 'too_many_topics';
+      }
+    }
+    if (fresh.size === 0) return 'ok';
+    const mine = own ?? new Set<string>();
+    if (own === undefined) this.#topicsOf.set(subscriber, mine);
+    for (const topic of fresh) {
+      mine.add(topic);
+      let set = this.#subscribers.get(topic);
+      if (set === undefined) {
+        set = new Set();
+        this.#subscribers.set(topic, set);
+      }
+      set.add(subscriber);
+    }
+    this.#subscriptionCount += fresh.size;
+    return 'ok';
+  }
+
+  /** Leaves the given topics; topics left without subscribers are forgotten. */
+  unsubscribe(subscriber: S, topics: readonly string[]): void {
+    const own = this.#topicsOf.get(subscriber);
+    if (own === undefined) return;
+    for (const topic of topics) {
+      if (own.delete(topic)) this.#detach(subscriber, topic);
+    }
+    if (own.size === 0) this.#topicsOf.delete(subscriber);
+  }
+
+  /** Leaves every topic; called when a connection closes. Idempotent. */
+  remove(subscriber: S): void {
+    const own = this.#topicsOf.get(subscriber);
+    if (own === undefined) return;
+    this.#topicsOf.delete(subscriber);
+    for (const topic of own) this.#detach(subscriber, topic);
+  }
+
+  /**
+   * Relays `data` to every subscriber of `topic`, the sender included (the stock server does,
+   * and y-webrtc clients ignore their own messages). Only subscribers may publish: otherwise
+   * anyone could inject forged WebRTC offers into any room.
+   */
+  publish(sender: S, topic: string, data: unknown): PublishOutcome {
+    const receivers = this.#subscribers.get(topic);
+    if (receivers === undefined || !receivers.has(sender)) {
+      return { ok: false, reason: 'not_subscribed' };
+    }
+    const count = receivers.size;
+    const frame = this.#encode(encodeRelayedPublish(topic, data, count));
+    for (const receiver of receivers) receiver.send(frame);
+    return { ok: true, receivers: count, frameBytes: frame.length };
+  }
+
+  #detach(subscriber: S, topic: string): void {
+    const set = this.#subscribers.get(topic);
+    if (set?.delete(subscriber) !== true) return;
+    this.#subscriptionCount -= 1;
+    if (set.size === 0) this.#subscribers.delete(topic);
+  }
+}
