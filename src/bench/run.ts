@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { bundleSize } from './bundleBench';
+import { coldOpen } from './coldOpenBench';
 import { hubScenario } from './hubBench';
 import { machineInfo } from './machine';
 import { roomScale } from './roomScaleBench';
@@ -171,6 +172,21 @@ const scenarios: Record<string, Scenario> = {
       });
     }
     return { raw: runs, rows };
+  },
+  coldopen: async (rig) => {
+    const f = await coldOpen((await rig()).browser, 100_000);
+    return {
+      raw: f,
+      rows: [
+        {
+          scenario: 'cold open',
+          measure: `${fmt(f.messages)} cached messages, offline, room page: newest message rendered from navigation start; JS heap then / once all loaded`,
+          value: `${fmt(f.newestRenderedMs)} ms; ${f.heapAtRenderMb} / ${f.heapLoadedMb} MB`,
+          target: '<= 300 ms; <= 60 MB',
+          met: f.newestRenderedMs <= 300 && f.heapLoadedMb <= 60,
+        },
+      ],
+    };
   },
   bundle: () => {
     const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], {

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { bundleSize } from '../bench/bundleBench';
+import { coldOpen } from '../bench/coldOpenBench';
+import { roomScale } from '../bench/roomScaleBench';
 import { append, burst, catchUp, latency, startRig, type BenchRig } from '../bench/webrtcBench';
 
 let rig: BenchRig;
@@ -39,6 +41,20 @@ describe('benchmark scenarios, tiny', () => {
   it('catch-up: a late peer gets the newest and then all', bounded, async () => {
     const f = await catchUp(rig, 500);
     assert.ok(f.newest100Ms >= 0 && f.allMs >= f.newest100Ms, JSON.stringify(f));
+  });
+
+  it('cold open: the newest cached message renders offline, heap measured', bounded, async () => {
+    const f = await coldOpen(rig.browser, 200, 500);
+    assert.ok(
+      f.newestRenderedMs > 0 && f.heapAtRenderMb > 0 && f.heapLoadedMb > 0,
+      JSON.stringify(f),
+    );
+  });
+
+  it('room scale: Node and browser peers all get every message', bounded, async () => {
+    const f = await roomScale(rig, 2, 30);
+    assert.equal(f.incomplete, 0, JSON.stringify(f));
+    assert.ok(f.connectionsPerPeer >= 1 && f.bytesPerMessagePerPeer > 0, JSON.stringify(f));
   });
 
   it('bundle: sizes the JS of the built first page', () => {

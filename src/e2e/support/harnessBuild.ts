@@ -5,9 +5,16 @@ import { join } from 'node:path';
 
 const here = import.meta.dirname;
 
-/** Bundles the end-to-end harness page into a fresh folder; returns it and a cleanup. */
-export async function buildHarness(): Promise<{ dir: string; remove: () => void }> {
-  const dir = mkdtempSync(join(tmpdir(), 'meshchat-harness-'));
+/**
+ * Bundles the end-to-end harness page into a fresh folder, or into `into` (beside a built app,
+ * so both share an origin and its storage) under the page name `page`; returns the folder and
+ * a cleanup.
+ */
+export async function buildHarness(
+  into?: string,
+  page = 'index.html',
+): Promise<{ dir: string; remove: () => void }> {
+  const dir = into ?? mkdtempSync(join(tmpdir(), 'meshchat-harness-'));
   await build({
     entryPoints: [join(here, '..', '..', 'testkit', 'harness', 'harness.ts')],
     bundle: true,
@@ -16,6 +23,6 @@ export async function buildHarness(): Promise<{ dir: string; remove: () => void 
     outfile: join(dir, 'harness.js'),
     logLevel: 'warning',
   });
-  copyFileSync(join(here, '..', '..', 'testkit', 'harness', 'index.html'), join(dir, 'index.html'));
+  copyFileSync(join(here, '..', '..', 'testkit', 'harness', 'index.html'), join(dir, page));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

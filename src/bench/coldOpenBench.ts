@@ -1,0 +1,73 @@
+import type { Browser } from 'playwright-core';
+import { buildApp } from '../e2e/support/appBuild';
+import { buildHarness } from '../e2e/support/harnessBuild';
+import { startServer } from '../e2e/support/serverProcess';
+import { round } from './stats';
+
+export interface ColdOpenFigure {
+  readonly messages: number;
+  /** From navigation start until the newest message is on screen. */
+  readonly newestRenderedMs: number;
+  readonly heapAtRenderMb: number;
+  /** After the room's whole stored state has loaded (`settleMs` later, after a GC). */
+  readonly heapLoadedMb: number;
+}
+
+/**
+ * The app with `messages` cached messages in IndexedDB, the context offline, loading the
+ * room's page: how soon the newest message is rendered, and the JS heap then and later.
+ * The messages are written through the real RoomSession (harness page, same origin).
+ */
+export async function coldOpen(
+  browser: Browser,
+  messages: number,
+  settleMs = 10_000,
+): Promise<ColdOpenFigure> {
+  const app = await buildApp();
+  await buildHarness(app.dir, 'harness.html');
+  const server = await startServer(app.dir);
+  const context = await browser.newContext();
+  try {
+    const roomId = `cold-open-${process.pid}-${messages}`;
+    const seed = await context.newPage();
+    await seed.goto(`${server.url}/harness.html`);
+    await seed.evaluate(
+      (id) => window.harness.open({ roomId: id, name: 'Writer', storage: true }),
+      roomId,
+    );
+    await seed.evaluate((n) => window.harness.burst(n, 'cold'), messages);
+    await seed.waitForFunction((n) => window.harness.saved().length >= n, messages, {
+      timeout: 600_000,
+      polling: 500,
+    });
+    await seed.evaluate(() => window.harness.shutdown());
+    await seed.close();
+
+    // A reader who has used the app before: a name, and the service worker installed.
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.evaluate(() => localStorage.setItem('meshchat:displayName', 'Reader'));
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await context.setOffline(true);
+    await page.goto(`${server.url}/r/${roomId}`);
+    await page.getByText(`cold ${messages - 1}`, { exact: true }).waitFor({ timeout: 60_000 });
+    const newestRenderedMs = await page.evaluate(() => performance.now());
+    const cdp = await context.newCDPSession(page);
+    const atRender = await cdp.send('Runtime.getHeapUsage');
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    await cdp.send('HeapProfiler.collectGarbage');
+    const loaded = await cdp.send('Runtime.getHeapUsage');
+    return {
+      messages,
+      newestRenderedMs: round(newestRenderedMs, 0),
+      heapAtRenderMb: round(atRender.usedSize / 2 ** 20, 1),
+      heapLoadedMb: round(loaded.usedSize / 2 ** 20, 1),
+    };
+  } finally {
+    await context.close();
+    await server.stop();
+    app.remove();
+  }
+}
