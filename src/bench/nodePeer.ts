@@ -84,6 +84,13 @@ process.on('message', (command: PeerCommand) => {
       process.exit(0);
   }
 });
+// A browser tab logs an exception thrown in an event handler and goes on; y-webrtc's lib0
+// websocket can throw from send() while reconnecting under load. Behave like the tab.
+let uncaught = 0;
+process.on('uncaughtException', (error) => {
+  uncaught += 1;
+  if (uncaught <= 3) console.error(`[peer ${name}] ${error.message}`);
+});
 process.send?.({ type: 'ready' });
 // Never outlive the parent or a bounded run.
 process.on('disconnect', () => process.exit(0));

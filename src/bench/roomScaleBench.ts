@@ -30,6 +30,17 @@ function startNodePeer(signalingUrl: string, roomId: string, name: string): Prom
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const waiting: ((report: PeerReport) => void)[] = [];
+  /** What a peer that died reports: nothing received, never complete. */
+  const dead: PeerReport = {
+    type: 'report',
+    messages: 0,
+    peers: 0,
+    bytesReceived: 0,
+    completeAt: undefined,
+    sentAt: undefined,
+  };
+  // A peer process that died must not take the benchmark down with it.
+  child.on('error', () => undefined);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`node peer ${name} did not start`)), 60_000);
     child.on('message', (message: { type: string }) => {
@@ -37,9 +48,15 @@ function startNodePeer(signalingUrl: string, roomId: string, name: string): Prom
         clearTimeout(timer);
         resolve({
           child,
-          request: (command) => child.send(command),
+          request: (command) => {
+            if (child.connected) child.send(command);
+          },
           report: () =>
             new Promise<PeerReport>((done) => {
+              if (!child.connected) {
+                done(dead);
+                return;
+              }
               waiting.push(done);
               child.send({ type: 'report' } satisfies PeerCommand);
             }),
@@ -47,9 +64,8 @@ function startNodePeer(signalingUrl: string, roomId: string, name: string): Prom
       } else if (message.type === 'report') waiting.shift()?.(message as PeerReport);
     });
     child.once('exit', (code, signal) => {
-      const error = new Error(`node peer ${name} exited with ${code ?? signal}`);
-      reject(error);
-      for (const done of waiting.splice(0)) done(Promise.reject(error) as never);
+      reject(new Error(`node peer ${name} exited with ${code ?? signal}`));
+      for (const done of waiting.splice(0)) done(dead);
     });
   });
 }

@@ -3,6 +3,7 @@
 // WebRTC scenarios need a non-loopback interface: as root, the run re-executes itself inside
 // a private network namespace (src/testing/netns.sh), like the test suite.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleSize } from './bundleBench';
 import { coldOpen } from './coldOpenBench';
@@ -210,11 +211,38 @@ const scenarios: Record<string, Scenario> = {
   },
 };
 
+interface StoredResults {
+  scenarios: Record<string, unknown>;
+  rows: (BenchRow & { key?: string })[];
+}
+
+function readPrevious(path: string): StoredResults {
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<StoredResults>;
+    return { scenarios: parsed.scenarios ?? {}, rows: parsed.rows ?? [] };
+  } catch {
+    return { scenarios: {}, rows: [] };
+  }
+}
+
+/** Table names of scenarios whose key differs (rows written before rows carried keys). */
+const KEY_OF_NAME: Record<string, string> = {
+  'delivery latency': 'latency',
+  'catch-up': 'catchup',
+  'room scale': 'scale',
+  'cold open': 'coldopen',
+};
+
+/** Which scenario a stored row came from. */
+const scenarioOf = (row: BenchRow & { key?: string }): string =>
+  row.key ?? KEY_OF_NAME[row.scenario] ?? row.scenario;
+
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const names = wanted.length > 0 ? wanted : Object.keys(scenarios);
   const raw: Record<string, unknown> = {};
   const rows: BenchRow[] = [];
+  const rowKeys: string[] = [];
   let rig: BenchRig | undefined;
   const getRig = async (): Promise<BenchRig> => (rig ??= await startRig());
   try {
@@ -224,21 +252,53 @@ async function main(): Promise<void> {
         throw new Error(`unknown scenario "${name}"; known: ${Object.keys(scenarios).join(', ')}`);
       }
       console.log(`bench: ${name}`);
-      const result = await scenario(getRig);
+      let result: { raw: unknown; rows: BenchRow[] };
+      try {
+        result = await scenario(getRig);
+      } catch (error) {
+        // One scenario failing must not lose the others' figures: it gets a row saying so.
+        const message = error instanceof Error ? error.message : String(error);
+        console.error(`bench: ${name} failed: ${message}`);
+        result = {
+          raw: { error: message },
+          rows: [{ scenario: name, measure: 'run', value: `failed: ${message}`, met: false }],
+        };
+      }
       raw[name] = result.raw;
       rows.push(...result.rows);
+      rowKeys.push(...result.rows.map(() => name));
       for (const row of result.rows) console.log(`  ${row.measure}: ${row.value}`);
+      save(names, raw, rows, rowKeys);
     }
   } finally {
     await rig?.close();
   }
-  const results = { machine: machineInfo(), scenarios: raw, rows };
+  console.log('bench: wrote docs/benchmarks/results.json and docs/BENCHMARKS.md');
+}
+
+/** Writes what has been measured so far, keeping the last figures of scenarios not run. */
+function save(
+  names: readonly string[],
+  raw: Record<string, unknown>,
+  rows: readonly BenchRow[],
+  rowKeys: readonly string[],
+): void {
+  // A run of some scenarios replaces theirs and keeps the others' last figures.
+  const order = Object.keys(scenarios);
+  const previous = readPrevious(join(root, 'docs', 'benchmarks', 'results.json'));
+  const kept = previous.rows.filter((row) => !names.includes(scenarioOf(row)));
+  const results = {
+    machine: machineInfo(),
+    scenarios: { ...previous.scenarios, ...raw },
+    rows: [...kept, ...rows.map((row, i) => ({ ...row, key: rowKeys[i] }))].sort(
+      (a, b) => order.indexOf(scenarioOf(a)) - order.indexOf(scenarioOf(b)),
+    ),
+  };
   writeResults(
     results,
     join(root, 'docs', 'benchmarks', 'results.json'),
     join(root, 'docs', 'BENCHMARKS.md'),
   );
-  console.log('bench: wrote docs/benchmarks/results.json and docs/BENCHMARKS.md');
 }
 
 await main();
