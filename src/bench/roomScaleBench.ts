@@ -57,7 +57,17 @@ function startNodePeer(signalingUrl: string, roomId: string, name: string): Prom
                 done(dead);
                 return;
               }
-              waiting.push(done);
+              // A peer too loaded to answer within 5 s counts as incomplete this round.
+              const timer = setTimeout(() => {
+                const index = waiting.indexOf(answer);
+                if (index >= 0) waiting.splice(index, 1);
+                done(dead);
+              }, 5000);
+              const answer = (report: PeerReport): void => {
+                clearTimeout(timer);
+                done(report);
+              };
+              waiting.push(answer);
               child.send({ type: 'report' } satisfies PeerCommand);
             }),
         });
