@@ -1,5 +1,6 @@
 // The app's entry point: the only place that wires concrete adapters to the app state.
-import { ChatApplication, type RoomHistory } from './app/ChatApplication';
+import { ChatApplication } from './app/ChatApplication';
+import type { RoomHistory } from './app/StoredHistory';
 import { RoomSession } from './app/RoomSession';
 import { NameBook } from './app/NameBook';
 import { BrowserNotifier } from './app/Notifier';

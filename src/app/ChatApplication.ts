@@ -11,7 +11,7 @@ import type { NotificationState, Notifier } from './Notifier';
 import type { RoomDirectory, RoomRecord } from './RoomDirectory';
 import { isRoomId, newRoomId, newRoomPassword, parseRoomInput, roomLink } from './RoomLink';
 import type { RoomOpener, RoomSource } from './RoomSource';
-import type { HistoryPages } from './StoredHistory';
+import type { HistoryImport, RoomHistory } from './StoredHistory';
 import { RoomState } from './RoomState';
 import type { Router } from './Router';
 import type { Route } from './RoomLink';
@@ -36,24 +36,6 @@ export interface ChatApplicationOptions {
   readonly maxLiveRooms?: number;
   /** This device's stored history: pages, export and import, and storage trouble. */
   readonly history?: RoomHistory;
-}
-
-/** What the app needs of storage (src/storage's ChatStorage provides it in main.ts). */
-export interface RoomHistory extends HistoryPages {
-  /** The room's stored history as JSON lines, oldest first. */
-  exportRoom(roomId: string): Promise<string>;
-  /** Stores the events of a JSON lines file; events held already are skipped. */
-  importRoom(roomId: string, text: string): Promise<HistoryImport>;
-  /** A message for the user while storage is not working, else undefined. */
-  warning(): string | undefined;
-  onWarning(listener: () => void): () => void;
-}
-
-/** The outcome of an import, as the user is told it. */
-export interface HistoryImport {
-  readonly imported: number;
-  readonly duplicates: number;
-  readonly badLines: number;
 }
 
 /** A joined room as the room list shows it. */

@@ -15,6 +15,24 @@ export interface HistoryPages {
   page(roomId: string, count: number): Promise<{ readonly events: readonly StoredHistoryEvent[] }>;
 }
 
+/** What the app needs of storage (src/storage's ChatStorage provides it in main.ts). */
+export interface RoomHistory extends HistoryPages {
+  /** The room's stored history as JSON lines, oldest first. */
+  exportRoom(roomId: string): Promise<string>;
+  /** Stores the events of a JSON lines file; events held already are skipped. */
+  importRoom(roomId: string, text: string): Promise<HistoryImport>;
+  /** A message for the user while storage is not working, else undefined. */
+  warning(): string | undefined;
+  onWarning(listener: () => void): () => void;
+}
+
+/** The outcome of an import, as the user is told it. */
+export interface HistoryImport {
+  readonly imported: number;
+  readonly duplicates: number;
+  readonly badLines: number;
+}
+
 /** Merges the stored page into what the log holds, by the log's order. */
 export class StoredHistory {
   private entries: TranscriptEntry[] = [];
