@@ -84,7 +84,20 @@ const suites = {
   lint: () => check('lint (eslint)', 'npx', ['eslint', '.', '--max-warnings', '0']),
   format: () => check('format (prettier)', 'npx', ['prettier', '--check', '.']),
   types: () => check('types (tsc)', 'npm', ['run', '--silent', 'typecheck']),
-  browser: () => inNamespace('browser', 'npx', ['web-test-runner']),
+  browser: () => {
+    const counts = inNamespace('browser', 'npx', ['web-test-runner']);
+    const unloaded = counts.unloaded ?? [];
+    if (unloaded.length === 0 || unloaded.length > 3) return counts;
+    // A module import that failed before any test ran is the loader's trouble, not a test's
+    // verdict (seen once on a loaded CI machine): those files get exactly one more run, and
+    // what they report then replaces their one failure. Every test still has to pass.
+    console.log(`\n(browser: ${unloaded.join(', ')} did not load; running them once more)`);
+    const again = inNamespace('browser-again', 'npx', ['web-test-runner', ...unloaded]);
+    return {
+      passed: counts.passed + again.passed,
+      failed: counts.failed - unloaded.length + again.failed,
+    };
+  },
   node: () => {
     const files = [...testFiles('src/server'), ...testFiles('src/bench')];
     return counted('node', 'node', nodeTest(files));
