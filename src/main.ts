@@ -72,6 +72,7 @@ async function start(): Promise<void> {
         network,
         displayName: options.displayName,
         storage: history,
+        ...(options.loadAfter ? { loadAfter: options.loadAfter } : {}),
         ...(options.password ? { password: options.password } : {}),
       }),
   });

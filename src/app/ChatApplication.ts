@@ -12,6 +12,7 @@ import type { RoomDirectory, RoomRecord } from './RoomDirectory';
 import { isRoomId, newRoomId, newRoomPassword, parseRoomInput, roomLink } from './RoomLink';
 import type { RoomOpener, RoomSource } from './RoomSource';
 import type { HistoryImport, RoomHistory } from './StoredHistory';
+import { nextPaint } from './nextPaint';
 import { RoomState } from './RoomState';
 import type { Router } from './Router';
 import type { Route } from './RoomLink';
@@ -68,6 +69,8 @@ export class ChatApplication {
   private announcement: DhAnnouncement | undefined;
   private stopRouter: (() => void) | undefined;
   private started = false;
+  /** Settles when the last room opened has loaded its stored state. */
+  private loading: Promise<unknown> = Promise.resolve();
   private destroyed = false;
 
   constructor(options: ChatApplicationOptions) {
@@ -133,9 +136,13 @@ export class ChatApplication {
     this.started = true;
     this.announcement = await announceDh(this.options.dh, this.options.signer);
     this.records = await this.options.directory.list();
+    const route = this.options.router.current();
+    // The room the user came for first: it is the first to paint and to load.
+    const first = route.kind === 'room' && this.records.find((r) => r.roomId === route.roomId);
+    if (this.displayName && first) this.ensureLive(first, true);
     if (this.displayName) for (const record of this.liveCandidates()) this.ensureLive(record);
     this.stopRouter = this.options.router.onChange((route) => void this.apply(route));
-    await this.apply(this.options.router.current());
+    await this.apply(route);
     this.changed();
   }
 
@@ -222,7 +229,7 @@ export class ChatApplication {
     }
     if (record.kind === 'dm') this.options.settings.setLeft(roomId, false);
     this.remember(record);
-    this.ensureLive(record);
+    this.ensureLive(record, true);
     this.currentId = roomId;
     this.options.router.go({
       kind: 'room',
@@ -329,12 +336,18 @@ export class ChatApplication {
     this.records = [...others, record].sort((a, b) => a.joinedAt - b.joinedAt);
   }
 
-  private ensureLive(record: RoomRecord): LiveRoom {
+  /** Opens a room in this tab; `visible`: it is about to be shown (it loads once on screen). */
+  private ensureLive(record: RoomRecord, visible = false): LiveRoom {
     const existing = this.live.get(record.roomId);
     if (existing) return existing;
+    // Rooms load their stored state one at a time, each once its newest stored page is on
+    // screen: the room the user opened paints first, and no load blocks another's first paint.
+    let mayLoad: () => void = () => undefined;
+    const loadAfter = new Promise<void>((resolve) => (mayLoad = resolve));
     const source = this.options.openRoom({
       roomId: record.roomId,
       displayName: this.displayName ?? '',
+      loadAfter,
       ...(record.password ? { password: record.password } : {}),
     });
     const state = new RoomState(source, {
@@ -343,6 +356,10 @@ export class ChatApplication {
       onPresence: () => this.direct.seen(state),
       ...(this.options.history ? { history: this.options.history } : {}),
     });
+    const onScreen = visible ? state.onScreen() : state.storedShown.then(() => nextPaint());
+    const turn = Promise.all([this.loading, onScreen]);
+    void turn.then(mayLoad);
+    this.loading = turn.then(() => source.loaded).catch(() => undefined);
     const room: LiveRoom = { source, state };
     this.live.set(record.roomId, room);
     if (this.displayName) this.names.learn(this.userId, this.displayName);

@@ -33,6 +33,11 @@ export interface RoomSessionOptions {
   readonly pending?: readonly string[];
   /** Where the room's history and CRDT state persist; without it, memory only. */
   readonly storage?: ChatStorage;
+  /**
+   * With storage: the stored CRDT state is applied only once this settles (the app first
+   * paints the room's newest stored page; applying a large room blocks for a second or more).
+   */
+  readonly loadAfter?: PromiseLike<unknown>;
 }
 
 /**
@@ -58,6 +63,8 @@ export class RoomSession {
   readonly persistence: YjsPersistence | undefined;
   /** Writes every event to IndexedDB and tells when own messages are saved (with storage). */
   readonly saves: SaveTracker | undefined;
+  /** Settles once the stored state is in the doc (at once without storage). */
+  readonly loaded: Promise<unknown>;
   private destroyed = false;
   private readonly onPageHide = (): void => this.presence.goodbye();
   private readonly onPageShow = (event: PageTransitionEvent): void => {
@@ -83,7 +90,12 @@ export class RoomSession {
     this.userId = options.signer.userId;
     this.sessionId = crypto.randomUUID();
     this.doc = new Y.Doc();
-    this.persistence = options.storage?.yjs(options.roomId, this.doc);
+    this.persistence = options.storage?.yjs(
+      options.roomId,
+      this.doc,
+      options.loadAfter ? { applyAfter: options.loadAfter } : {},
+    );
+    this.loaded = this.persistence?.whenSynced ?? Promise.resolve();
     this.awareness = new Awareness(this.doc);
     this.log = new YjsEventLog({
       doc: this.doc,

@@ -20,6 +20,8 @@ export interface RoomSource {
   readonly hub: Pick<Hub, 'participants'>;
   /** Which of this tab's messages some peer holds. */
   readonly delivery: Pick<DeliveryTracker, 'isDelivered' | 'onDelivered'>;
+  /** Settles once the room's stored state is loaded (a fake may leave it out: loaded). */
+  readonly loaded?: Promise<unknown>;
   send(text: string): string | undefined;
   destroy(): void;
 }
@@ -29,6 +31,8 @@ export interface OpenRoomOptions {
   readonly roomId: string;
   readonly password?: string;
   readonly displayName: string;
+  /** When the room may load its stored state (after its newest stored page is on screen). */
+  readonly loadAfter?: Promise<unknown>;
 }
 
 /** Makes the RoomSource of a room (the real one builds a RoomSession). */

@@ -5,6 +5,7 @@ import type { ChatEvent } from '../hub/events';
 import type { LogEntry } from '../hub/ports';
 import type { NetworkStatus } from '../net/RoomNetwork';
 import { readPeerCard, type PeerCard } from './DirectMessages';
+import { nextPaint } from './nextPaint';
 import { tagOf, type NameBook } from './NameBook';
 import type { RoomSource } from './RoomSource';
 import { StoredHistory, type HistoryPages } from './StoredHistory';
@@ -109,7 +110,31 @@ export class RoomState {
     this.readPresence();
     void this.pump();
     this.stored = options.history && new StoredHistory(options.history, source.roomId);
-    void this.reloadStored();
+    this.storedShown = this.reloadStored();
+  }
+
+  /**
+   * Settles once the newest stored page (if any) is in the snapshot and listeners were told:
+   * the room's document may load after the next paint.
+   */
+  readonly storedShown: Promise<void>;
+  private markShown: () => void = () => undefined;
+  private readonly linesShown = new Promise<void>((resolve) => (this.markShown = resolve));
+
+  /** The view tells that the room's lines are on screen (the message log has laid them out). */
+  shown(): void {
+    this.markShown();
+  }
+
+  /**
+   * Settles once the room is on screen: its stored lines laid out by the view (`shown()`), or
+   * painted when there were none to lay out, or after `capMs` whatever the view did.
+   */
+  async onScreen(capMs = 1500): Promise<void> {
+    await this.storedShown;
+    const cap = new Promise<void>((resolve) => setTimeout(resolve, capMs));
+    const empty = this.snapshot().lines.length === 0;
+    await Promise.race([empty ? nextPaint() : this.linesShown, cap]);
   }
 
   /** Reads this device's stored history again (after an import, say). */

@@ -246,6 +246,60 @@ describe('YjsPersistence', () => {
     expect(reloaded.isWriter).to.equal(true);
   });
 
+  it('applies the stored state only after applyAfter, keeping edits made meanwhile', async () => {
+    const first = await open();
+    setMany(first.doc, 10, 'old');
+    await first.destroy();
+
+    let allow: () => void = () => undefined;
+    const doc = new Y.Doc();
+    const persistence = new YjsPersistence(room, doc, {
+      applyAfter: new Promise<void>((resolve) => (allow = resolve)),
+    });
+    made.push(persistence);
+    // Long enough for the stored state to have been read: still not applied.
+    for (let turn = 0; turn < 50; turn += 1) await new Promise((r) => setTimeout(r, 0));
+    expect(persistence.synced).to.equal(false);
+    expect(doc.getMap('messages').size).to.equal(0);
+    doc.getMap('messages').set('new', { m: 'written while waiting' });
+    allow();
+    await persistence.whenSynced;
+    expect(doc.getMap('messages').size).to.equal(11);
+    await persistence.destroy();
+
+    const reloaded = await open();
+    expect(reloaded.doc.getMap('messages').get('new')).to.deep.equal({
+      m: 'written while waiting',
+    });
+    expect(reloaded.doc.getMap('messages').size).to.equal(11);
+  });
+
+  it('is destroyed without waiting for an applyAfter that never settles', async () => {
+    const doc = new Y.Doc();
+    const persistence = new YjsPersistence(room, doc, { applyAfter: new Promise(() => {}) });
+    made.push(persistence);
+    doc.getMap('messages').set('k', 1);
+    await persistence.destroy();
+    const reloaded = await open();
+    expect(reloaded.doc.getMap('messages').get('k')).to.equal(1);
+  });
+
+  it('lets other listeners of the doc see the stored state arrive', async () => {
+    const first = await open();
+    setMany(first.doc, 3);
+    await first.destroy();
+    const doc = new Y.Doc();
+    const seen: unknown[] = [];
+    doc.on('update', (_update: Uint8Array, origin: unknown) => seen.push(origin));
+    const reloaded = await open(doc);
+    expect(seen).to.deep.equal([reloaded]);
+    // And its own listener is back: later edits are stored.
+    doc.getMap('messages').set('after', 1);
+    await reloaded.flush();
+    await reloaded.destroy();
+    expect((await open()).doc.getMap('messages').get('after')).to.equal(1);
+  });
+
   it('reloads a room of 100,000 log entries (reports timings, asserts only the state)', async function () {
     this.timeout(120_000);
     const first = await open();

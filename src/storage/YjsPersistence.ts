@@ -16,6 +16,12 @@ export interface YjsPersistenceOptions {
   readonly locks?: LockManager | null;
   /** Name of the writer lock; `meshchat-yjs-writer:<roomId>` unless given. */
   readonly lockName?: string;
+  /**
+   * The stored state is read at once but applied only once this settles (or the persistence is
+   * destroyed): applying a large room blocks the main thread for a second or more, so the app
+   * first shows the room's newest stored page. Local edits made meanwhile are kept and written.
+   */
+  readonly applyAfter?: PromiseLike<unknown>;
 }
 
 /** What a persistence has done so far. */
@@ -77,6 +83,9 @@ export class YjsPersistence {
   private writing: Promise<void> | undefined;
   private destroying: Promise<void> | undefined;
   private counts = { loaded: 0, skipped: 0, written: 0, writes: 0, compactions: 0 };
+  private readonly applyAfter: Promise<unknown>;
+  private stopWaiting: () => void = () => undefined;
+  private observing = true;
 
   constructor(roomId: string, doc: Y.Doc, options: YjsPersistenceOptions = {}) {
     this.roomId = roomId;
@@ -85,6 +94,8 @@ export class YjsPersistence {
     this.compactAfter = options.compactAfter ?? 500;
     this.health = options.health ?? new StorageHealth();
     this.lock = new WriterLock(options.lockName ?? `meshchat-yjs-writer:${roomId}`, options.locks);
+    const stopped = new Promise<void>((resolve) => (this.stopWaiting = resolve));
+    this.applyAfter = Promise.race([Promise.resolve(options.applyAfter).catch(() => {}), stopped]);
     doc.on('update', this.onUpdate);
     doc.on('destroy', this.onDocDestroy);
     this.whenSynced = this.start();
@@ -128,7 +139,9 @@ export class YjsPersistence {
 
   private async shutdown(): Promise<void> {
     // Loading first, so that updates made while it ran are written, not dropped.
+    this.stopWaiting();
     await this.whenSynced;
+    this.observing = false;
     this.doc.off('update', this.onUpdate);
     this.doc.off('destroy', this.onDocDestroy);
     await this.flush();
@@ -143,8 +156,10 @@ export class YjsPersistence {
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === this) return;
-    // A reader keeps nothing: when it becomes the writer, it writes its doc's diff instead.
-    if (this.mode === 'writer' || (this.mode === 'loading' && this.lock.held)) {
+    // While loading it is not yet known whether this tab writes (the lock may come later):
+    // keep everything until then. A reader keeps nothing: when it becomes the writer, it
+    // writes its doc's diff instead.
+    if (this.mode === 'writer' || this.mode === 'loading') {
       this.pending.push(update);
       this.kick();
     }
@@ -156,7 +171,9 @@ export class YjsPersistence {
     // Anything stored is in the doc after this; the writer's own updates made meanwhile wait in
     // `pending` and are written after.
     await this.guard(async () => {
-      this.apply(await this.store.load());
+      const stored = await this.store.load();
+      await this.applyAfter;
+      this.apply(stored);
     });
     if (this.mode !== 'loading') return this; // failed
     if (writer) {
@@ -164,6 +181,7 @@ export class YjsPersistence {
       this.kick();
     } else {
       this.mode = 'reader';
+      this.pending = [];
       this.lock.acquired.then(
         () => this.takeOver(),
         () => undefined,
@@ -198,7 +216,14 @@ export class YjsPersistence {
     this.counts.loaded += stored.updates.length;
     this.counts.skipped += stored.skipped;
     if (this.doc.isDestroyed) return;
-    this.counts.skipped += applyEach(this.doc, stored.updates, this);
+    // Not observed while applied: with an 'update' listener Yjs encodes the whole transaction
+    // again (over a second at 100k messages) only for onUpdate to ignore it as its own.
+    this.doc.off('update', this.onUpdate);
+    try {
+      this.counts.skipped += applyEach(this.doc, stored.updates, this);
+    } finally {
+      if (this.observing) this.doc.on('update', this.onUpdate);
+    }
   }
 
   private kick(): void {

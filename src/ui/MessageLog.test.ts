@@ -101,6 +101,29 @@ describe('chat-message-log', () => {
     expect((window as unknown as { pwned?: number }).pwned).to.equal(undefined);
   });
 
+  it('says once when its first lines are laid out with the newest in view', async () => {
+    const el = await fixture<MessageLog>(
+      html`<chat-message-log style="height: 400px; width: 360px"></chat-message-log>`,
+    );
+    let shown = 0;
+    let newestThen = false;
+    el.addEventListener('lines-shown', () => {
+      shown += 1;
+      newestThen = rows(el).some((r) => r.dataset.id === 'm499');
+    });
+    el.lines = [];
+    await el.updateComplete;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(shown, 'nothing to show yet').to.equal(0);
+    el.lines = Array.from({ length: 500 }, (_, n) => message(n));
+    await waitFor(() => shown > 0);
+    expect(newestThen).to.equal(true);
+    el.lines = [...el.lines, message(500)];
+    await waitFor(() => rows(el).some((r) => r.dataset.id === 'm500'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(shown).to.equal(1);
+  });
+
   it('keeps 100,000 messages in a small DOM, scrolled to the newest', async () => {
     const lines = Array.from({ length: 100_000 }, (_, i) => message(i));
     const started = performance.now();

@@ -153,7 +153,7 @@ export class MessageLog extends LitElement {
       </div>
       ${
         this.unseen > 0
-          ? html`<button class="new primary" type="button" @click=${() => this.scrollToEnd()}>
+          ? html`<button class="new primary" type="button" @click=${() => void this.scrollToEnd()}>
               New messages (${this.unseen}) ↓
             </button>`
           : nothing
@@ -162,10 +162,10 @@ export class MessageLog extends LitElement {
   }
 
   /** Scrolls to the newest message and follows new ones again. */
-  scrollToEnd(): void {
+  scrollToEnd(): Promise<void> {
     this.atBottom = true;
     this.unseen = 0;
-    void this.afterLayout(() => this.jumpTo(this.lines.length - 1, 'end'));
+    return this.afterLayout(() => this.jumpTo(this.lines.length - 1, 'end'));
   }
 
   /** Whether the view follows new messages (the user has not scrolled up). */
@@ -203,8 +203,18 @@ export class MessageLog extends LitElement {
         if (index > 0) this.jumpTo(index, 'start');
       });
     }
-    if (this.follow) this.scrollToEnd();
+    if (!this.follow) return;
+    const scrolled = this.scrollToEnd();
+    if (this.announced || this.lines.length === 0) return;
+    // The first lines are laid out and the newest in view: say so (the room loads its whole
+    // history only then, which blocks the page for a while in a large room).
+    this.announced = true;
+    void scrolled.then(() =>
+      this.dispatchEvent(new Event('lines-shown', { bubbles: true, composed: true })),
+    );
   }
+
+  private announced = false;
 
   /** Runs `work` once the virtualizer has taken the new lines and laid them out. */
   private async afterLayout(work: () => void): Promise<void> {

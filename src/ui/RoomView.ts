@@ -143,6 +143,7 @@ export class RoomView extends LitElement {
           .namesRevision=${this.names?.revision ?? 0}
           ?hasOlder=${snapshot.hasOlder}
           @load-older=${() => this.controller.showOlder()}
+          @lines-shown=${() => this.controller.shown()}
         ></chat-message-log>`,
       )}
       <chat-composer
@@ -167,7 +168,7 @@ export class RoomView extends LitElement {
   };
 
   private readonly onSend = (event: CustomEvent<MessageSendDetail>): void => {
-    if (this.controller.send(event.detail.text)) this.log.scrollToEnd();
+    if (this.controller.send(event.detail.text)) void this.log.scrollToEnd();
   };
 
   private emit(type: string): void {

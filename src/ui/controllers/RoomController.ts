@@ -41,6 +41,11 @@ export class RoomController implements ReactiveController {
     return this.room?.showOlder() ?? false;
   }
 
+  /** The message log has laid out the room's lines. */
+  shown(): void {
+    this.room?.shown();
+  }
+
   hostConnected(): void {
     this.connected = true;
     this.subscribe();
