@@ -43,7 +43,7 @@ async function start(): Promise<void> {
   const storage = webStorage() ?? memoryStorage();
   const verifier = new Verifier();
   const roomHistory: RoomHistory = {
-    page: (roomId, count) => history.events.page(roomId, count),
+    page: (roomId, count, before) => history.events.page(roomId, count, before),
     exportRoom: (roomId) => history.exportRoom(roomId),
     importRoom: (roomId, text) => history.importRoom(roomId, text),
     warning: () => {

@@ -4,6 +4,7 @@ import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { NameBook } from './NameBook';
 import { RoomState } from './RoomState';
 import { RoomMesh, until, type FakeRoom } from './testing/FakeRoom';
+import type { HistoryPages, StoredHistoryEvent } from './StoredHistory';
 import type { MessageLine } from './Transcript';
 
 const messages = (state: RoomState): MessageLine[] =>
@@ -133,5 +134,54 @@ describe('RoomState', () => {
     await until(() => messages(ann.state).length === 2);
     expect(calls).to.be.greaterThan(0);
     expect(calls).to.be.lessThan(5);
+  });
+
+  it('loads older stored pages on scroll-up and marks what it cannot verify', async () => {
+    // A room whose device history holds a join and 299 messages imported from a file, none of
+    // them in the (loaded, empty) log.
+    const join: StoredHistoryEvent = {
+      order: 1,
+      event: { id: 'j', chatroomId: 'room-state', type: 'join', userId: 'ben', unixTime: 1 },
+    };
+    const stored: StoredHistoryEvent[] = [join];
+    for (let n = 0; n < 299; n += 1) {
+      const at = 10 + n;
+      stored.push({
+        order: at,
+        event: {
+          id: `i${n}`,
+          chatroomId: 'room-state',
+          type: 'message',
+          userId: 'ben',
+          message: `old ${n}`,
+          unixTime: at,
+        },
+      });
+    }
+    const history: HistoryPages = {
+      page: (_room, count, before) => {
+        const end = before ? stored.findIndex((s) => s.event.id === before.id) : stored.length;
+        const events = stored.slice(Math.max(0, end - count), end);
+        const first = events[0];
+        const older =
+          end - count > 0 && first ? { order: first.order, id: first.event.id } : undefined;
+        return Promise.resolve({ events, older });
+      },
+    };
+    const { state } = await member('Ann', { history });
+    await state.storedShown;
+    expect(messages(state)).to.have.length(200);
+    expect(messages(state).every((m) => !m.verified && m.userId === 'ben')).to.equal(true);
+    const bensJoin = (): boolean =>
+      state.snapshot().lines.some((l) => l.kind === 'joined' && l.userId === 'ben');
+    expect(bensJoin()).to.equal(false);
+    expect(state.snapshot().hasOlder).to.equal(true);
+
+    expect(state.showOlder()).to.equal(true);
+    await until(() => messages(state).length === 299);
+    expect(messages(state)[0]?.text).to.equal('old 0');
+    expect(state.snapshot().lines[0]).to.include({ kind: 'joined', userId: 'ben' });
+    expect(state.snapshot().hasOlder).to.equal(false);
+    expect(state.showOlder()).to.equal(false);
   });
 });

@@ -79,6 +79,7 @@ export class RoomState {
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private destroyed = false;
   private readonly stored: StoredHistory | undefined;
+  private logLoaded: boolean;
 
   constructor(source: RoomSource, options: RoomStateOptions) {
     this.source = source;
@@ -111,6 +112,13 @@ export class RoomState {
     void this.pump();
     this.stored = options.history && new StoredHistory(options.history, source.roomId);
     this.storedShown = this.reloadStored();
+    // Until the room's stored CRDT state is in the log, stored lines it lacks are only not
+    // loaded yet; after, they are lines this device holds no signature for.
+    this.logLoaded = source.loaded === undefined;
+    void source.loaded?.then(() => {
+      this.logLoaded = true;
+      if (!this.destroyed) this.changed();
+    });
   }
 
   /**
@@ -156,6 +164,7 @@ export class RoomState {
           ? this.stored.merge(
               this.source.log.entries(),
               (id) => this.source.log.get(id) !== undefined,
+              this.logLoaded,
             )
           : this.source.log.entries(),
       ),
@@ -166,7 +175,7 @@ export class RoomState {
         !this.status.signaling &&
         this.now() - this.openedAt < (this.options.connectGraceMs ?? 10_000),
       ended: this.ended,
-      hasOlder: this.transcript.hasOlder,
+      hasOlder: this.transcript.hasOlder || (this.stored?.hasOlder ?? false),
     };
     return this.cached;
   }
@@ -200,11 +209,21 @@ export class RoomState {
     this.source.presence.setField('typing', at);
   }
 
-  /** Shows one more page of older messages; false when there are none. */
+  /**
+   * Shows one more page of older messages; false when there are none. What the log holds
+   * shows at once; older stored events (notices, imported history) follow from storage.
+   */
   showOlder(): boolean {
-    const more = this.transcript.showOlder();
-    if (more) this.changed();
-    return more;
+    const widened = this.transcript.showOlder();
+    if (widened) this.changed();
+    if (!this.stored?.hasOlder) return widened;
+    void this.stored.loadOlder().then((notices) => {
+      if (this.destroyed) return;
+      for (const event of notices) this.transcript.addEvent(event);
+      if (!widened) this.transcript.widen();
+      this.changed();
+    });
+    return true;
   }
 
   /** The DM-related fields of every peer state here (not this tab's own). */

@@ -44,6 +44,54 @@ describe('StoredHistory', () => {
     expect(ids).to.deep.equal(['old', 'x', 'mid', 'y']);
   });
 
+  it('reads older pages on demand, oldest first, until none is left', async () => {
+    const stored = Array.from({ length: 5 }, (_, n) => message(`s${n}`, n + 1));
+    const asked: (number | undefined)[] = [];
+    const history = new StoredHistory(
+      {
+        page: (_room, count, before) => {
+          asked.push(before?.order);
+          const end = before ? stored.findIndex((s) => s.event.id === before.id) : stored.length;
+          const events = stored.slice(Math.max(0, end - count), end);
+          const first = events[0];
+          const older =
+            end - count > 0 && first ? { order: first.order, id: first.event.id } : undefined;
+          return Promise.resolve({ events, older });
+        },
+      },
+      'r',
+      2,
+    );
+    await history.load();
+    const ids = (): string[] => history.merge([], () => false, false).map((e) => e.id);
+    expect(ids()).to.deep.equal(['s3', 's4']);
+    expect(history.hasOlder).to.equal(true);
+    await history.loadOlder();
+    expect(ids()).to.deep.equal(['s1', 's2', 's3', 's4']);
+    await history.loadOlder();
+    expect(ids()).to.deep.equal(['s0', 's1', 's2', 's3', 's4']);
+    expect(history.hasOlder).to.equal(false);
+    expect(await history.loadOlder()).to.deep.equal([]);
+    expect(asked).to.deep.equal([undefined, 4, 2]);
+    // Reading the newest again (after an import) keeps as much as was read.
+    await history.load();
+    expect(ids()).to.have.length(5);
+  });
+
+  it('marks stored messages the loaded log lacks as unverified, not before it loaded', async () => {
+    const history = new StoredHistory(
+      { page: () => Promise.resolve({ events: [message('imported', 1), message('a', 2)] }) },
+      'r',
+    );
+    await history.load();
+    const log = [entry('a', 2)];
+    const inLog = (id: string): boolean => log.some((e) => e.id === id);
+    expect(history.merge(log, inLog, false)[0]).not.to.have.property('unverified');
+    const [imported, a] = history.merge(log, inLog, true);
+    expect(imported).to.include({ id: 'imported', unverified: true });
+    expect(a).to.equal(log[0]);
+  });
+
   it('shows what the log has when storage fails', async () => {
     const history = new StoredHistory({ page: () => Promise.reject(new Error('quota')) }, 'r');
     expect(await history.load()).to.deep.equal([]);

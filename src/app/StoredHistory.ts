@@ -10,9 +10,24 @@ export interface StoredHistoryEvent {
   readonly event: ChatEvent;
 }
 
+/** A position in a room's stored history (src/storage's HistoryCursor). */
+export interface StoredHistoryCursor {
+  readonly order: number;
+  readonly id: string;
+}
+
 /** Pages of a room's stored events, oldest first (src/storage's EventStore does this). */
 export interface HistoryPages {
-  page(roomId: string, count: number): Promise<{ readonly events: readonly StoredHistoryEvent[] }>;
+  /** The newest `count` events before `before` (or the newest of all). */
+  page(
+    roomId: string,
+    count: number,
+    before?: StoredHistoryCursor,
+  ): Promise<{
+    readonly events: readonly StoredHistoryEvent[];
+    /** Where the next older page starts; undefined when nothing older is stored. */
+    readonly older?: StoredHistoryCursor | undefined;
+  }>;
 }
 
 /** What the app needs of storage (src/storage's ChatStorage provides it in main.ts). */
@@ -33,10 +48,16 @@ export interface HistoryImport {
   readonly badLines: number;
 }
 
-/** Merges the stored page into what the log holds, by the log's order. */
+/**
+ * The stored pages of one room read so far, merged into what the log holds, by the log's
+ * order: the newest page at once, older ones as the reader scrolls up.
+ */
 export class StoredHistory {
+  /** Stored messages read so far, oldest first. */
   private entries: TranscriptEntry[] = [];
-  private notices: ChatEvent[] = [];
+  private older: StoredHistoryCursor | undefined;
+  private read = 0;
+  private reading: Promise<readonly ChatEvent[]> | undefined;
   private destroyed = false;
 
   constructor(
@@ -45,52 +66,100 @@ export class StoredHistory {
     private readonly pageSize = 200,
   ) {}
 
-  /** Reads the newest stored page; resolves with the join/leave/close events in it. */
+  /** Whether older events are stored than those read so far. */
+  get hasOlder(): boolean {
+    return this.older !== undefined;
+  }
+
+  /**
+   * Reads the newest stored events again (as many as read so far, at least a page: after an
+   * import, say); resolves with the join/leave/close events among them.
+   */
   async load(): Promise<readonly ChatEvent[]> {
-    let events: readonly StoredHistoryEvent[];
-    try {
-      ({ events } = await this.pages.page(this.roomId, this.pageSize));
-    } catch {
-      return []; // storage trouble is reported by its health status; show what the log has
-    }
-    if (this.destroyed) return [];
-    const messages = events.filter((s) => s.event.type === 'message' && s.event.userId);
-    this.entries = messages.map(({ order, event }) => ({
-      id: event.id,
-      userId: event.userId ?? '',
-      message: event.message ?? '',
-      unixTime: event.unixTime,
-      clock: order,
-    }));
-    this.notices = events.filter((s) => s.event.type !== 'message').map((s) => s.event);
-    return this.notices;
+    const page = await this.fetch(Math.max(this.pageSize, this.read));
+    if (!page) return [];
+    this.entries = messagesOf(page.events);
+    this.older = page.older;
+    this.read = page.events.length;
+    return noticesOf(page.events);
+  }
+
+  /** Reads the next older page; resolves with its notices ([] when there is none). */
+  loadOlder(): Promise<readonly ChatEvent[]> {
+    this.reading ??= this.readOlder().finally(() => (this.reading = undefined));
+    return this.reading;
   }
 
   /**
    * The log's entries with the stored ones it lacks, in order. When the log has them all
-   * (the usual case once it has loaded), the log's own array comes back untouched.
+   * (the usual case once it has loaded), the log's own array comes back untouched. Stored
+   * messages the loaded log lacks are marked unverified: their signatures are not held here
+   * (imported from a file, or written before this device lost the room's CRDT state).
    */
   merge(
     logEntries: readonly TranscriptEntry[],
     inLog: (id: string) => boolean,
+    logLoaded = true,
   ): readonly TranscriptEntry[] {
     const missing = this.entries.filter((entry) => !inLog(entry.id));
     if (missing.length === 0) return logEntries;
+    const unverified = logLoaded
+      ? missing.map((entry) => ({ ...entry, unverified: true }))
+      : missing;
     const merged: TranscriptEntry[] = [];
     let i = 0;
     for (const entry of logEntries) {
-      while (i < missing.length && before(missing[i] as TranscriptEntry, entry)) {
-        merged.push(missing[i++] as TranscriptEntry);
+      while (i < unverified.length && before(unverified[i] as TranscriptEntry, entry)) {
+        merged.push(unverified[i++] as TranscriptEntry);
       }
       merged.push(entry);
     }
-    while (i < missing.length) merged.push(missing[i++] as TranscriptEntry);
+    while (i < unverified.length) merged.push(unverified[i++] as TranscriptEntry);
     return merged;
   }
 
   destroy(): void {
     this.destroyed = true;
   }
+
+  private async readOlder(): Promise<readonly ChatEvent[]> {
+    const cursor = this.older;
+    if (!cursor) return [];
+    const page = await this.fetch(this.pageSize, cursor);
+    if (!page || this.older !== cursor) return [];
+    this.entries = [...messagesOf(page.events), ...this.entries];
+    this.older = page.older;
+    this.read += page.events.length;
+    return noticesOf(page.events);
+  }
+
+  private async fetch(
+    count: number,
+    cursor?: StoredHistoryCursor,
+  ): Promise<Awaited<ReturnType<HistoryPages['page']>> | undefined> {
+    try {
+      const page = await this.pages.page(this.roomId, count, cursor);
+      return this.destroyed ? undefined : page;
+    } catch {
+      return undefined; // storage trouble is reported by its health status; show what the log has
+    }
+  }
+}
+
+function messagesOf(events: readonly StoredHistoryEvent[]): TranscriptEntry[] {
+  return events
+    .filter((stored) => stored.event.type === 'message' && stored.event.userId)
+    .map(({ order, event }) => ({
+      id: event.id,
+      userId: event.userId ?? '',
+      message: event.message ?? '',
+      unixTime: event.unixTime,
+      clock: order,
+    }));
+}
+
+function noticesOf(events: readonly StoredHistoryEvent[]): ChatEvent[] {
+  return events.filter((stored) => stored.event.type !== 'message').map((stored) => stored.event);
 }
 
 function before(a: TranscriptEntry, b: TranscriptEntry): boolean {

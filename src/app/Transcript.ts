@@ -11,6 +11,8 @@ export interface TranscriptEntry {
   readonly unixTime: number;
   /** The log's order key (a hybrid logical clock close to ms wall time). */
   readonly clock: number;
+  /** Shown from storage without a signature this device holds (see StoredHistory.merge). */
+  readonly unverified?: boolean;
 }
 
 /** A message: its author is the verified userId, never a name claimed inside the text. */
@@ -24,6 +26,11 @@ export interface MessageLine {
   readonly own: boolean;
   /** False while no peer is known to have received this tab's message. */
   readonly delivered: boolean;
+  /**
+   * False for a message this device holds no verified signature for (imported from a file):
+   * its author is a claim, and the view says so.
+   */
+  readonly verified: boolean;
 }
 
 /** "X has joined the chat", "X has left the chat", "the chat has ended". */
@@ -72,12 +79,16 @@ export class Transcript {
             : undefined;
     if (!kind || this.noticeIds.has(event.id)) return false;
     this.noticeIds.add(event.id);
-    this.notices.push({
+    const notice: NoticeLine = {
       kind,
       id: event.id,
       time: event.unixTime,
       ...(event.userId ? { userId: event.userId } : {}),
-    });
+    };
+    // Kept in time order: stored pages bring older notices after live ones.
+    let at = this.notices.length;
+    while (at > 0 && (this.notices[at - 1] as NoticeLine).time > notice.time) at -= 1;
+    this.notices.splice(at, 0, notice);
     return true;
   }
 
@@ -96,8 +107,13 @@ export class Transcript {
   /** Widens the window by one page; returns whether there was anything older to show. */
   showOlder(): boolean {
     if (this.hidden === 0) return false;
-    this.limit += this.pageSize;
+    this.widen();
     return true;
+  }
+
+  /** Widens the window by one page, for entries about to be added before the oldest. */
+  widen(): void {
+    this.limit += this.pageSize;
   }
 
   /** The lines for `entries` (all of the log, in converged order). */
@@ -142,8 +158,9 @@ export class Transcript {
   private line(entry: TranscriptEntry): MessageLine {
     const own = entry.userId === this.ownUserId;
     const delivered = !own || !this.pending.has(entry.id);
+    const verified = entry.unverified !== true;
     const cached = this.cache.get(entry.id);
-    if (cached?.delivered === delivered) return cached;
+    if (cached?.delivered === delivered && cached.verified === verified) return cached;
     const line: MessageLine = {
       kind: 'message',
       id: entry.id,
@@ -152,6 +169,7 @@ export class Transcript {
       time: entry.unixTime,
       own,
       delivered,
+      verified,
     };
     this.cache.set(entry.id, line);
     return line;

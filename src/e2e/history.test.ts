@@ -81,6 +81,9 @@ describe('history on this device', () => {
       for (const text of ['first note', 'second note', 'third <i>note</i>']) {
         await otherLog.getByText(text, { exact: false }).waitFor();
       }
+      // No signature came with the file: every imported line says its author is unverified.
+      await otherLog.getByText('Imported, author not verified').nth(2).waitFor();
+      assert.equal(await otherLog.getByText('Imported, author not verified').count(), 3);
       await other.page.getByRole('button', { name: 'OK' }).click();
       await other.page.locator('input[type=file]').setInputFiles(file);
       const again = await other.page

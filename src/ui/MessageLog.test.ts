@@ -18,6 +18,7 @@ const message = (n: number, extra: Partial<MessageLine> = {}): MessageLine => ({
   time: Date.UTC(2026, 10, 21, 12, 0, n % 60),
   own: false,
   delivered: true,
+  verified: true,
   ...extra,
 });
 
@@ -91,6 +92,14 @@ describe('chat-message-log', () => {
   it('marks messages not yet delivered', async () => {
     const el = await log([message(1, { userId: 'me', own: true, delivered: false })]);
     expect(rows(el)[0]?.textContent).to.contain('Not delivered yet');
+  });
+
+  it('says which messages it cannot vouch for (imported from a file)', async () => {
+    const el = await log([message(1), message(2, { verified: false })]);
+    expect(rows(el)[0]?.textContent).not.to.contain('not verified');
+    expect(rows(el)[1]?.textContent)
+      .to.contain('Ben')
+      .and.to.contain('Imported, author not verified');
   });
 
   it('renders user text as text, never as markup', async () => {

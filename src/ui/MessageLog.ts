@@ -84,7 +84,8 @@ export class MessageLog extends LitElement {
         text-align: right;
         white-space: nowrap;
       }
-      .pending {
+      .pending,
+      .unverified {
         font-style: italic;
       }
       .notice {
@@ -272,7 +273,16 @@ export class MessageLog extends LitElement {
     const meta = html`<span class="meta"
       ><time datetime=${time.toISOString()} title=${dateFormat.format(time)}
         >${timeFormat.format(time)}</time
-      >${line.delivered ? nothing : html` · <span class="pending">Not delivered yet</span>`}</span
+      >${line.delivered ? nothing : html` · <span class="pending">Not delivered yet</span>`}${
+        line.verified
+          ? nothing
+          : html` ·
+              <span
+                class="unverified"
+                title="Imported from a file: this device cannot check who wrote it"
+                >Imported, author not verified</span
+              >`
+      }</span
     >`;
     const text = html`<span class="text">${linkify(line.text)}</span>`;
     if (line.own) {
