@@ -302,7 +302,7 @@ export class YjsEventLog implements EventLogPort {
         const mine = this.ownWritten.get(entry.id);
         this.ownWritten.delete(entry.id);
         // Our own entry, unless a peer wrote over it before we got to it.
-        const own = mine !== undefined && sameEncoded(mine, encodeEntry(entry));
+        const own = mine !== undefined && sameEntry(mine, entry);
         if (batch === undefined) {
           if (fromDocument) this.orphan(entry);
         } else if (batch !== null && (own || vouches(batch, entry))) accepted.push(entry);
@@ -363,6 +363,19 @@ export class YjsEventLog implements EventLogPort {
     this.rejections.set(reason, (this.rejections.get(reason) ?? 0) + 1);
     this.onReject(id, reason);
   }
+}
+
+/** Whether two decoded entries are the same in every field that is stored. */
+function sameEntry(a: SignedEntry, b: SignedEntry): boolean {
+  return (
+    a.id === b.id &&
+    a.userId === b.userId &&
+    a.unixTime === b.unixTime &&
+    a.clock === b.clock &&
+    a.message === b.message &&
+    a.batch === b.batch &&
+    a.index === b.index
+  );
 }
 
 function sameEncoded(entry: SignedEntry, value: unknown): boolean {
