@@ -69,6 +69,48 @@ describe('ChatApplication', () => {
     return { app, win, notifier, hidden };
   }
 
+  it('lets the room on screen load its stored state first, then the others one by one', async () => {
+    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
+    const win = new FakeWindow();
+    win.move('/r/second-room');
+    const settings = new Settings(undefined);
+    settings.setDisplayName('Ann');
+    const directory = new MemoryRoomDirectory();
+    for (const [n, roomId] of ['first-room', 'second-room', 'third-room'].entries()) {
+      await directory.add({ roomId, kind: 'group', title: roomId, joinedAt: n, lastReadAt: 0 });
+    }
+    const order: string[] = [];
+    // Each room's stored state takes a while to load; the next may not start before.
+    const open = mesh.opener(signer);
+    let loading = 0;
+    const app = new ChatApplication({
+      signer,
+      verifier: new Verifier(),
+      dh: await DhKeys.loadOrCreate(new MemoryDhKeyStore()),
+      settings,
+      directory,
+      router: new Router(win),
+      names: new NameBook(),
+      notifier: new MemoryNotifier(),
+      openRoom: (options) => {
+        const room = open(options);
+        const loaded = (async () => {
+          await options.loadAfter;
+          loading += 1;
+          order.push(`${options.roomId}${loading > 1 ? ' (overlapping)' : ''}`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          loading -= 1;
+        })();
+        return Object.assign(room, { loaded });
+      },
+    });
+    apps.push(app);
+    await app.start();
+    expect(app.current?.roomId).to.equal('second-room');
+    await until(() => order.length === 3);
+    expect(order).to.deep.equal(['second-room', 'first-room', 'third-room']);
+  });
+
   it('asks for a name before joining a linked room, then joins it', async () => {
     const { app, win } = await user(undefined, '/r/linked-room#k=pw');
     expect(app.displayName).to.equal(undefined);
