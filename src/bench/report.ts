@@ -17,6 +17,8 @@ export interface BenchRow {
 export interface BenchResults {
   readonly machine: MachineInfo;
   readonly scenarios: Record<string, unknown>;
+  /** Wall time of each scenario's last run, in seconds. */
+  readonly wallSeconds?: Readonly<Record<string, number>>;
   readonly rows: readonly BenchRow[];
 }
 
@@ -42,6 +44,14 @@ export function renderMarkdown(results: BenchResults): string {
     ),
     '',
   ];
+  const walls = Object.entries(results.wallSeconds ?? {});
+  if (walls.length > 0) {
+    const total = walls.reduce((sum, [, s]) => sum + s, 0);
+    lines.push(
+      `Wall time of each scenario's last run (s): ${walls.map(([name, s]) => `${name} ${s}`).join(', ')}; together ${Math.round(total)} s.`,
+      '',
+    );
+  }
   return lines.join('\n');
 }
 

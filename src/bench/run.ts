@@ -214,14 +214,19 @@ const scenarios: Record<string, Scenario> = {
 interface StoredResults {
   scenarios: Record<string, unknown>;
   rows: (BenchRow & { key?: string })[];
+  wallSeconds: Record<string, number>;
 }
 
 function readPrevious(path: string): StoredResults {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<StoredResults>;
-    return { scenarios: parsed.scenarios ?? {}, rows: parsed.rows ?? [] };
+    return {
+      scenarios: parsed.scenarios ?? {},
+      rows: parsed.rows ?? [],
+      wallSeconds: parsed.wallSeconds ?? {},
+    };
   } catch {
-    return { scenarios: {}, rows: [] };
+    return { scenarios: {}, rows: [], wallSeconds: {} };
   }
 }
 
@@ -243,6 +248,9 @@ async function main(): Promise<void> {
   const raw: Record<string, unknown> = {};
   const rows: BenchRow[] = [];
   const rowKeys: string[] = [];
+  const wallSeconds: Record<string, number> = {};
+  const runStarted = performance.now();
+  const seconds = (since: number): number => Math.round((performance.now() - since) / 100) / 10;
   let rig: BenchRig | undefined;
   const getRig = async (): Promise<BenchRig> => (rig ??= await startRig());
   try {
@@ -252,6 +260,7 @@ async function main(): Promise<void> {
         throw new Error(`unknown scenario "${name}"; known: ${Object.keys(scenarios).join(', ')}`);
       }
       console.log(`bench: ${name}`);
+      const started = performance.now();
       let result: { raw: unknown; rows: BenchRow[] };
       try {
         result = await scenario(getRig);
@@ -267,12 +276,16 @@ async function main(): Promise<void> {
       raw[name] = result.raw;
       rows.push(...result.rows);
       rowKeys.push(...result.rows.map(() => name));
+      // The first scenario that needs the rig also pays for starting it (a few seconds).
+      wallSeconds[name] = seconds(started);
       for (const row of result.rows) console.log(`  ${row.measure}: ${row.value}`);
-      save(names, raw, rows, rowKeys);
+      console.log(`bench: ${name} took ${wallSeconds[name]} s`);
+      save(names, raw, rows, rowKeys, wallSeconds);
     }
   } finally {
     await rig?.close();
   }
+  console.log(`bench: ${names.length} scenarios in ${seconds(runStarted)} s`);
   console.log('bench: wrote docs/benchmarks/results.json and docs/BENCHMARKS.md');
 }
 
@@ -282,6 +295,7 @@ function save(
   raw: Record<string, unknown>,
   rows: readonly BenchRow[],
   rowKeys: readonly string[],
+  wallSeconds: Readonly<Record<string, number>>,
 ): void {
   // A run of some scenarios replaces theirs and keeps the others' last figures.
   const order = Object.keys(scenarios);
@@ -290,6 +304,11 @@ function save(
   const results = {
     machine: machineInfo(),
     scenarios: { ...previous.scenarios, ...raw },
+    wallSeconds: Object.fromEntries(
+      order
+        .map((name) => [name, wallSeconds[name] ?? previous.wallSeconds[name]] as const)
+        .filter((entry): entry is readonly [string, number] => entry[1] !== undefined),
+    ),
     rows: [...kept, ...rows.map((row, i) => ({ ...row, key: rowKeys[i] }))].sort(
       (a, b) => order.indexOf(scenarioOf(a)) - order.indexOf(scenarioOf(b)),
     ),
