@@ -9,17 +9,9 @@ import { createServer, connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { track } from './children';
+
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** Children still running, so that no exit path of this process leaves one behind. */
-const running = new Set<ChildProcess>();
-process.on('exit', killAllBenchServers);
-
-/** Kills every server this process started and has not stopped yet (synchronous). */
-export function killAllBenchServers(): void {
-  for (const child of running) child.kill('SIGKILL');
-  running.clear();
-}
 
 /** A server to benchmark: spawned here, or already running at a URL. */
 export interface BenchServer {
@@ -97,25 +89,8 @@ export async function startBenchServer(
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  running.add(child);
-  const exited = new Promise<void>((done) =>
-    child.once('exit', () => {
-      running.delete(child);
-      done();
-    }),
-  );
-  let stopping: Promise<void> | null = null;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(killer);
-      }
-    })();
-    return stopping;
-  };
+  const tracked = track(child);
+  const stop = (): Promise<void> => tracked.stop();
   try {
     await waitForPort(port, child, 15_000);
   } catch (error) {

@@ -12,7 +12,8 @@
 import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { WebSocket } from 'ws';
-import { killAllBenchServers, startBenchServer } from './BenchServer.js';
+import { startBenchServer } from './BenchServer.js';
+import { killAllChildren } from './children.js';
 import { CpuMeter, openFilesLimit, processRssMb } from './ProcessStats.js';
 
 /** Options of {@link runSignalingLoad}. */
@@ -244,7 +245,7 @@ async function cli(args: readonly string[]): Promise<void> {
   // Ctrl-C or a kill ends the servers we started too.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      killAllBenchServers();
+      killAllChildren();
       process.exit(130);
     });
   }
