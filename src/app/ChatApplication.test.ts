@@ -8,23 +8,10 @@ import { ChatApplication } from './ChatApplication';
 import { NameBook } from './NameBook';
 import { MemoryNotifier } from './Notifier';
 import { MemoryRoomDirectory } from './RoomDirectory';
-import { Router, type RouterWindow } from './Router';
+import { Router } from './Router';
+import { FakeWindow } from './testing/FakeWindow';
 import { Settings } from './Settings';
 import { RoomMesh, until } from './testing/FakeRoom';
-
-class FakeWindow implements RouterWindow {
-  location = { pathname: '/', hash: '', origin: 'https://chat.example' };
-  readonly history = {
-    pushState: (_d: unknown, _u: string, url?: string | URL | null) => this.move(String(url)),
-    replaceState: (_d: unknown, _u: string, url?: string | URL | null) => this.move(String(url)),
-  };
-  addEventListener(): void {}
-  removeEventListener(): void {}
-  move(path: string): void {
-    const url = new URL(path, this.location.origin);
-    this.location = { ...this.location, pathname: url.pathname, hash: url.hash };
-  }
-}
 
 interface TestUser {
   app: ChatApplication;

@@ -1,6 +1,7 @@
 /**
  * Linux process accounting for benchmarks: CPU time and resident memory of any process by pid
- * (from /proc), and the open-files limit that decides how many sockets a run can hold.
+ * and how busy the whole machine is (from /proc), and the open-files limit that decides how
+ * many sockets a run can hold.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -63,5 +64,28 @@ export class CpuMeter {
       cpuMicros: this.#pid === null ? null : processCpuMicros(this.#pid) - this.#startCpu,
       selfMicros: self.user + self.system,
     };
+  }
+}
+
+/** Busy and total CPU time of the whole machine so far, in clock ticks (from /proc/stat). */
+function machineTicks(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+  // cpu user nice system idle iowait irq softirq steal ...: idle and iowait are not busy.
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
+}
+
+/** How busy the machine's CPUs were between laps (0..1), whoever kept them busy. */
+export class CpuBusyMeter {
+  #last = machineTicks();
+
+  /** The busy share since the previous lap (or since construction), rounded to 0.01. */
+  lap(): number {
+    const now = machineTicks();
+    const total = now.total - this.#last.total;
+    const share = total > 0 ? (now.busy - this.#last.busy) / total : 0;
+    this.#last = now;
+    return Math.round(share * 100) / 100;
   }
 }

@@ -1,5 +1,7 @@
 // One room peer in Node for the room-scale benchmark: the real RoomSession (signed log,
-// presence, chunked channels) over @roamhq/wrtc, driven by its parent over IPC.
+// presence, chunked channels) over @roamhq/wrtc, driven by its parent over IPC. It says
+// 'ready' once loaded and joins the room when told, so that starting many processes and
+// joining the room are separate phases.
 // Usage: node --import tsx src/bench/nodePeer.ts <signalingUrl> <roomId> <name>
 import wrtc from '@roamhq/wrtc';
 import WebSocket from 'ws';
@@ -19,12 +21,16 @@ const { Verifier } = await import('../identity/Verifier');
 
 /** Commands from the parent. */
 export type PeerCommand =
+  | { type: 'join' }
   | { type: 'send'; texts: string[] }
   | { type: 'expect'; count: number }
-  | { type: 'report' }
   | { type: 'stop' };
 
-/** What a peer reports. */
+/**
+ * What a peer pushes to its parent every REPORT_EVERY_MS once it has joined, and as soon as
+ * it is complete, so the parent never waits on a busy peer to answer. A report that comes
+ * late means the peer's event loop was busy that long.
+ */
 export interface PeerReport {
   type: 'report';
   messages: number;
@@ -34,53 +40,74 @@ export interface PeerReport {
   completeAt: number | undefined;
   /** Wall clock (ms) when the last send command was carried out. */
   sentAt: number | undefined;
+  /** Awareness updates seen (own and peers'); y-webrtc sends each one to every connection. */
+  awarenessUpdates: number;
 }
 
-const [signalingUrl, roomId, name] = process.argv.slice(2);
+const REPORT_EVERY_MS = 500;
+
+const [signalingUrl = '', roomId = '', name = ''] = process.argv.slice(2);
 if (!signalingUrl || !roomId || !name)
   throw new Error('usage: nodePeer <signalingUrl> <roomId> <name>');
 
 const wallClock = (): number => performance.timeOrigin + performance.now();
 const identity = await Identity.loadOrCreate(new MemoryKeyStore());
-const session = new RoomSession({
-  roomId,
-  signer: identity,
-  verifier: new Verifier(),
-  network: { signalingUrls: [signalingUrl], iceServers: [] },
-  displayName: name,
-});
+let session: InstanceType<typeof RoomSession> | undefined;
 let expected = Number.POSITIVE_INFINITY;
 let completeAt: number | undefined;
 let sentAt: number | undefined;
-session.log.observe(() => {
-  if (completeAt === undefined && session.log.entries().length >= expected)
-    completeAt = wallClock();
-});
+let awarenessUpdates = 0;
+
+function join(): InstanceType<typeof RoomSession> {
+  const joined = new RoomSession({
+    roomId,
+    signer: identity,
+    verifier: new Verifier(),
+    network: { signalingUrls: [signalingUrl], iceServers: [] },
+    displayName: name,
+  });
+  joined.awareness.on('update', () => (awarenessUpdates += 1));
+  joined.log.observe(checkComplete);
+  setInterval(report, REPORT_EVERY_MS);
+  return joined;
+}
+
+function report(): void {
+  if (!session || !process.connected) return;
+  const status: PeerReport = {
+    type: 'report',
+    messages: session.log.entries().length,
+    peers: session.network.status().peers,
+    bytesReceived: session.network.bytesReceived(),
+    completeAt,
+    sentAt,
+    awarenessUpdates,
+  };
+  process.send?.(status);
+}
+
+function checkComplete(): void {
+  if (!session || completeAt !== undefined || session.log.entries().length < expected) return;
+  completeAt = wallClock();
+  report();
+}
 
 process.on('message', (command: PeerCommand) => {
   switch (command.type) {
+    case 'join':
+      session ??= join();
+      break;
     case 'send':
-      for (const text of command.texts) session.send(text);
+      for (const text of command.texts) session?.send(text);
       sentAt = wallClock();
+      report();
       break;
     case 'expect':
       expected = command.count;
-      if (session.log.entries().length >= expected) completeAt ??= wallClock();
+      checkComplete();
       break;
-    case 'report': {
-      const report: PeerReport = {
-        type: 'report',
-        messages: session.log.entries().length,
-        peers: session.network.status().peers,
-        bytesReceived: session.network.bytesReceived(),
-        completeAt,
-        sentAt,
-      };
-      process.send?.(report);
-      break;
-    }
     case 'stop':
-      session.destroy();
+      session?.destroy();
       process.exit(0);
   }
 });

@@ -1,8 +1,11 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import type { RoomPeer } from '../e2e/support/room';
-import { peersReach } from '../e2e/support/room';
+import { track, type TrackedChild } from './children';
 import type { PeerCommand, PeerReport } from './nodePeer';
+import { CpuBusyMeter } from './ProcessStats';
 import { round } from './stats';
 import type { BenchRig } from './webrtcBench';
 
@@ -10,166 +13,371 @@ export interface RoomScaleFigure {
   readonly nodePeers: number;
   readonly browserPeers: number;
   readonly messages: number;
-  /** From the last send until the last peer had every message. */
-  readonly allDeliveredMs: number;
-  /** Peers that did not get every message within the bound. */
+  /** From the last send until the last peer had every message; null when some never did. */
+  readonly allDeliveredMs: number | null;
+  /** Peers without every message when the wait ended (peers that never started included). */
   readonly incomplete: number;
+  /** Node peers whose process did not come up within the start phase. */
+  readonly notStarted: number;
+  /** Connections every peer was waited for before sending: min(peers - 1, 10). */
+  readonly wantedConnections: number;
+  /** Peers with fewer than `wantedConnections` open connections when the sending began. */
+  readonly underConnected: number;
+  /** Mean open connections per peer at the end. */
   readonly connectionsPerPeer: number;
+  /** Bytes a peer received from the first send to the end of the wait, per message. */
   readonly bytesPerMessagePerPeer: number;
+  /**
+   * Awareness updates a Node peer saw from the first send to the end of the wait, per message
+   * (y-webrtc forwards each one over every connection the peer has).
+   */
+  readonly awarenessUpdatesPerMessagePerPeer: number;
+  /** Wall time of each phase. */
+  readonly phaseMs: {
+    readonly start: number;
+    readonly connect: number;
+    readonly deliver: number;
+    readonly stop: number;
+  };
+  /** Share of the machine's CPU time that was busy in the connect and the deliver phase. */
+  readonly cpuBusy: { readonly connect: number; readonly deliver: number };
+  /**
+   * The longest any Node peer went without reporting (it reports every 500 ms when its event
+   * loop is free), in the connect and the deliver phase.
+   */
+  readonly silenceMaxMs: { readonly connect: number; readonly deliver: number };
 }
+
+/**
+ * How long each phase may take at most; what is not done by then is reported, not waited for.
+ * The defaults bound a size to 70 s + 1.5 s per Node peer (85 s at 10, 145 s at 50), plus
+ * stopping (at most 3 s for the processes, then the browser contexts).
+ */
+export interface RoomScaleLimits {
+  /** Starting the processes (loaded, not in the room yet): 10 s + this per peer. */
+  readonly startMsPerPeer: number;
+  /** Between two Node peers joining the room. */
+  readonly joinEveryMs: number;
+  /** From the last join until every peer has its connections. */
+  readonly connectMs: number;
+  /** From the first send until every peer has every message. */
+  readonly deliverMs: number;
+}
+
+export const DEFAULT_LIMITS: RoomScaleLimits = {
+  startMsPerPeer: 1000,
+  joinEveryMs: 500,
+  connectMs: 30_000,
+  deliverMs: 30_000,
+};
+
+export interface RoomScaleOptions {
+  readonly limits?: Partial<RoomScaleLimits>;
+  /** Node peer processes starting at once (default: twice the cores). */
+  readonly startConcurrency?: number;
+  /** Progress lines. */
+  readonly log?: (line: string) => void;
+}
+
+/** What each peer says about itself, whatever kind of peer it is. */
+interface PeerState {
+  readonly peers: number;
+  readonly messages: number;
+  readonly bytesReceived: number;
+  /** Wall clock when it first held every message. */
+  readonly completeAt: number | undefined;
+}
+
+const NO_STATE: PeerState = {
+  peers: 0,
+  messages: 0,
+  bytesReceived: 0,
+  completeAt: undefined,
+};
 
 interface NodePeer {
-  readonly child: ChildProcess;
+  readonly process: TrackedChild;
+  readonly ready: Promise<boolean>;
+  /** The latest report the peer pushed. */
+  latest(): PeerReport | undefined;
+  /** The longest it went without reporting since the previous call, up to now (ms). */
+  takeSilenceMax(): number;
   request(command: PeerCommand): void;
-  report(): Promise<PeerReport>;
 }
 
-function startNodePeer(signalingUrl: string, roomId: string, name: string): Promise<NodePeer> {
+function spawnNodePeer(signalingUrl: string, roomId: string, name: string): NodePeer {
   const child = fork(join(import.meta.dirname, 'nodePeer.ts'), [signalingUrl, roomId, name], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  const waiting: ((report: PeerReport) => void)[] = [];
-  /** What a peer that died reports: nothing received, never complete. */
-  const dead: PeerReport = {
-    type: 'report',
-    messages: 0,
-    peers: 0,
-    bytesReceived: 0,
-    completeAt: undefined,
-    sentAt: undefined,
-  };
+  const tracked = track(child);
   // A peer process that died must not take the benchmark down with it.
   child.on('error', () => undefined);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node peer ${name} did not start`)), 60_000);
+  let latest: PeerReport | undefined;
+  let lastReportAt: number | undefined;
+  let silenceMax = 0;
+  const ready = new Promise<boolean>((resolve) => {
     child.on('message', (message: { type: string }) => {
-      if (message.type === 'ready') {
-        clearTimeout(timer);
-        resolve({
-          child,
-          request: (command) => {
-            if (child.connected) child.send(command);
-          },
-          report: () =>
-            new Promise<PeerReport>((done) => {
-              if (!child.connected) {
-                done(dead);
-                return;
-              }
-              // A peer too loaded to answer within 5 s counts as incomplete this round.
-              const timer = setTimeout(() => {
-                const index = waiting.indexOf(answer);
-                if (index >= 0) waiting.splice(index, 1);
-                done(dead);
-              }, 5000);
-              const answer = (report: PeerReport): void => {
-                clearTimeout(timer);
-                done(report);
-              };
-              waiting.push(answer);
-              child.send({ type: 'report' } satisfies PeerCommand);
-            }),
-        });
-      } else if (message.type === 'report') waiting.shift()?.(message as PeerReport);
+      if (message.type === 'ready') resolve(true);
+      else if (message.type === 'report') {
+        latest = message as PeerReport;
+        const now = Date.now();
+        silenceMax = Math.max(silenceMax, now - (lastReportAt ?? now));
+        lastReportAt = now;
+      }
     });
-    child.once('exit', (code, signal) => {
-      reject(new Error(`node peer ${name} exited with ${code ?? signal}`));
-      for (const done of waiting.splice(0)) done(dead);
-    });
+    void tracked.exited.then(() => resolve(false));
   });
+  return {
+    process: tracked,
+    ready,
+    latest: () => latest,
+    takeSilenceMax() {
+      const now = Date.now();
+      const max = Math.max(silenceMax, now - (lastReportAt ?? now));
+      silenceMax = 0;
+      return max;
+    },
+    request(command) {
+      if (child.connected) child.send(command);
+    },
+  };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** `promise`'s value, or `fallback` once `until` (wall clock) has passed. */
+function byDeadline<T>(promise: Promise<T>, until: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), Math.max(0, until - Date.now()));
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** Polls `done` every `everyMs` until it holds or `until` passes; says whether it held. */
+async function pollUntil(
+  done: () => Promise<boolean>,
+  until: number,
+  everyMs = 250,
+): Promise<boolean> {
+  for (;;) {
+    if (await done()) return true;
+    if (Date.now() >= until) return false;
+    await sleep(Math.min(everyMs, Math.max(0, until - Date.now())));
+  }
+}
+
+/** Starts `count` peers, at most `concurrency` coming up at once, each by `until`. */
+async function startNodePeers(
+  count: number,
+  concurrency: number,
+  until: number,
+  spawn: (index: number) => NodePeer,
+): Promise<{ peers: NodePeer[]; started: NodePeer[] }> {
+  const peers: NodePeer[] = [];
+  const started: NodePeer[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count && Date.now() < until) {
+      const peer = spawn(next);
+      next += 1;
+      peers.push(peer);
+      if (await byDeadline(peer.ready, until, false)) started.push(peer);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return { peers, started };
+}
+
+/** A browser peer's state, or undefined when its page does not answer by `until`. */
+function browserState(page: Page, messages: number, until: number): Promise<PeerState | undefined> {
+  const state: Promise<PeerState | undefined> = page
+    .evaluate((n) => {
+      const arrival = window.harness.lastArrival('rs ');
+      return {
+        peers: (window.harness.status() as { peers: number }).peers,
+        messages: window.harness.messageCount(),
+        bytesReceived: window.harness.bytesReceived(),
+        completeAt: arrival.count >= n ? arrival.at : undefined,
+      };
+    }, messages)
+    .catch(() => undefined);
+  return byDeadline(state, until, undefined);
+}
+
+/** One line on how far the messages have spread. */
+function progress(states: readonly PeerState[], messages: number): string {
+  const counts = states.map((s) => s.messages).sort((a, b) => a - b);
+  const complete = states.filter((s) => s.completeAt !== undefined).length;
+  const connections = states.reduce((sum, s) => sum + s.peers, 0) / Math.max(1, states.length);
+  return `${complete}/${states.length} complete; messages held min ${counts[0] ?? 0}, median ${counts[Math.floor(counts.length / 2)] ?? 0} of ${messages}; ${connections.toFixed(1)} connections/peer`;
+}
+
 /**
  * `nodePeers` Node peers (one process each) and two browser contexts in one room; `messages`
- * messages from random peers; every peer must then hold all of them.
+ * messages from random peers; every peer must then hold all of them. Bounded: each phase ends
+ * by its deadline, and whatever was not done by then is reported as such. Every process and
+ * context it started is gone when it returns or throws.
  */
 export async function roomScale(
   rig: BenchRig,
   nodePeers: number,
   messages: number,
+  options: RoomScaleOptions = {},
 ): Promise<RoomScaleFigure> {
-  const roomId = `bench-scale-${process.pid}-${nodePeers}`;
+  const log = options.log ?? ((): void => undefined);
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const t0 = Date.now();
+  const roomId = `bench-scale-${process.pid}-${nodePeers}-${t0}`;
   const signalingUrl = rig.url.replace(/^http/, 'ws').replace(/\/index\.html$/, '/signal');
-  const nodes: NodePeer[] = [];
+  let nodes: NodePeer[] = [];
+  let live: NodePeer[] = [];
   const browsers: RoomPeer[] = [];
+  const phaseMs = { start: 0, connect: 0, deliver: 0, stop: 0 };
+  let mark = t0;
+  const lap = (): number => {
+    const now = Date.now();
+    const ms = now - mark;
+    mark = now;
+    return ms;
+  };
   try {
-    for (let i = 0; i < nodePeers; i += 1)
-      nodes.push(await startNodePeer(signalingUrl, roomId, `n${i}`));
-    browsers.push(await rig.join(roomId, 'B1'), await rig.join(roomId, 'B2'));
-    const total = nodePeers + browsers.length;
-    // y-webrtc dials at most 20-34 peers; updates are flooded to neighbours beyond that.
-    const wanted = Math.min(total - 1, 10);
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const reports = await Promise.all(nodes.map((n) => n.report()));
-      if (reports.every((r) => r.peers >= wanted) || Date.now() > deadline) break;
-      await sleep(250);
+    // Start: the processes, in parallel; they load everything but do not join yet.
+    const { peers, started } = await startNodePeers(
+      nodePeers,
+      options.startConcurrency ?? Math.max(2, 2 * cpus().length),
+      t0 + 10_000 + limits.startMsPerPeer * nodePeers,
+      (i) => spawnNodePeer(signalingUrl, roomId, `n${i}`),
+    );
+    nodes = peers;
+    live = started;
+    phaseMs.start = lap();
+    log(`${started.length}/${nodePeers} Node peers up in ${phaseMs.start} ms`);
+
+    // Connect: the browser contexts join, and the Node peers one every joinEveryMs, as people
+    // arrive in a room (all at once trips the signaling server's publish rate limit). y-webrtc
+    // dials at most 20-34 peers, so wait for a floor of connections, not a full mesh.
+    const cpu = new CpuBusyMeter();
+    const connectUntil = Date.now() + limits.joinEveryMs * live.length + limits.connectMs;
+    const browsersJoined: Promise<RoomPeer[]> = Promise.all([
+      rig.join(roomId, 'B1'),
+      rig.join(roomId, 'B2'),
+    ]);
+    browsersJoined.catch(() => undefined); // awaited once the Node peers are in
+    for (const node of live) {
+      node.request({ type: 'join' });
+      await sleep(limits.joinEveryMs);
     }
-    await Promise.all(
-      browsers.map((b) => peersReach(b.page, wanted, 60_000).catch(() => undefined)),
+    const joined = await byDeadline(browsersJoined, connectUntil, []);
+    if (joined.length === 0) throw new Error('room scale: the browser peers did not join in time');
+    browsers.push(...joined);
+    // Peers in the room; the ones that never started count as incomplete, not waited for.
+    const total = live.length + browsers.length;
+    // What each peer last said (a busy page may not answer one poll, a busy process may
+    // push late): Node peers first, then the browsers.
+    const nodeState = (node: NodePeer): PeerState => node.latest() ?? NO_STATE;
+    const browserLatest = browsers.map(() => NO_STATE);
+    const allStates = async (until: number): Promise<PeerState[]> => {
+      const answers = await Promise.all(
+        browsers.map((b) => browserState(b.page, messages, Math.min(until, Date.now() + 5000))),
+      );
+      answers.forEach((answer, i) => {
+        if (answer) browserLatest[i] = answer;
+      });
+      return [...live.map(nodeState), ...browserLatest];
+    };
+    const wanted = Math.min(total - 1, 10);
+    let atSend: PeerState[] = [];
+    await pollUntil(async () => {
+      atSend = await allStates(connectUntil);
+      return atSend.every((s) => s.peers >= wanted);
+    }, connectUntil);
+    phaseMs.connect = lap();
+    const underConnected = atSend.filter((s) => s.peers < wanted).length;
+    const awarenessAtSend = live.map((n) => n.latest()?.awarenessUpdates ?? 0);
+    const connectBusy = cpu.lap();
+    const silenceMax = (): number => Math.max(0, ...live.map((n) => n.takeSilenceMax()));
+    const connectSilence = silenceMax();
+    log(
+      `${total - underConnected}/${total} peers with >= ${wanted} connections after ${phaseMs.connect} ms`,
     );
 
-    // Random authors, each peer's share sent in one go.
+    // Deliver: random authors, each peer's share sent in one go.
+    const deliverUntil = Date.now() + limits.deliverMs;
     const shares = Array.from({ length: total }, () => [] as string[]);
     for (let i = 0; i < messages; i += 1)
       shares[Math.floor(Math.random() * total)]?.push(`rs ${i}`);
-    for (const node of nodes) node.request({ type: 'expect', count: messages });
+    for (const node of live) node.request({ type: 'expect', count: messages });
     const browserSends = browsers.map((b, k) =>
       b.page.evaluate(
         (texts) => {
           for (const text of texts) window.harness.send(text);
           return window.harness.now();
         },
-        shares[nodePeers + k] ?? [],
+        shares[live.length + k] ?? [],
       ),
     );
-    nodes.forEach((node, k) => node.request({ type: 'send', texts: shares[k] ?? [] }));
-    const browserSentAt = await Promise.all(browserSends);
-
-    const bound = Date.now() + 60_000;
-    let nodeReports: PeerReport[] = [];
-    for (;;) {
-      nodeReports = await Promise.all(nodes.map((n) => n.report()));
-      if (nodeReports.every((r) => r.completeAt !== undefined) || Date.now() > bound) break;
-      await sleep(200);
-    }
-    const browserDone = await Promise.all(
-      browsers.map(async (b) => {
-        await b.page
-          .waitForFunction((n) => window.harness.messageCount() >= n, messages, { timeout: 30_000 })
-          .catch(() => undefined);
-        return b.page.evaluate(() => ({
-          ...window.harness.lastArrival('rs '),
-          peers: (window.harness.status() as { peers: number }).peers,
-          bytes: window.harness.bytesReceived(),
-        }));
-      }),
+    live.forEach((node, k) => node.request({ type: 'send', texts: shares[k] ?? [] }));
+    const browserSentAt = await byDeadline(
+      Promise.all(browserSends).catch(() => []),
+      deliverUntil,
+      [],
     );
-    const lastSend = Math.max(...browserSentAt, ...nodeReports.map((r) => r.sentAt ?? 0));
-    const completions = [
-      ...nodeReports.map((r) => r.completeAt),
-      ...browserDone.map((b) => (b.count >= messages ? b.at : undefined)),
-    ];
-    const incomplete = completions.filter((at) => at === undefined).length;
-    const peers = [...nodeReports.map((r) => r.peers), ...browserDone.map((b) => b.peers)];
-    const bytes = [...nodeReports.map((r) => r.bytesReceived), ...browserDone.map((b) => b.bytes)];
-    return {
+    let atEnd: PeerState[] = [];
+    let progressAt = Date.now();
+    await pollUntil(async () => {
+      atEnd = await allStates(deliverUntil);
+      if (Date.now() - progressAt >= 10_000) {
+        progressAt = Date.now();
+        log(progress(atEnd, messages));
+      }
+      return atEnd.every((s) => s.completeAt !== undefined);
+    }, deliverUntil);
+    phaseMs.deliver = lap();
+    const deliverBusy = cpu.lap();
+    const deliverSilence = silenceMax();
+
+    const lastSend = Math.max(...browserSentAt, ...live.map((n) => n.latest()?.sentAt ?? 0));
+    const notStarted = nodePeers - live.length;
+    const incomplete = atEnd.filter((s) => s.completeAt === undefined).length + notStarted;
+    const lastComplete = Math.max(...atEnd.map((s) => s.completeAt ?? 0));
+    const mean = (values: number[]): number =>
+      values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+    const received = atEnd.map((s, i) => s.bytesReceived - (atSend[i]?.bytesReceived ?? 0));
+    const figure = {
       nodePeers,
       browserPeers: browsers.length,
       messages,
-      allDeliveredMs: round(Math.max(...completions.map((at) => at ?? Number.NaN)) - lastSend, 0),
+      allDeliveredMs: incomplete === 0 ? round(lastComplete - lastSend, 0) : null,
       incomplete,
-      connectionsPerPeer: round(peers.reduce((a, b) => a + b, 0) / peers.length, 1),
-      bytesPerMessagePerPeer: round(bytes.reduce((a, b) => a + b, 0) / bytes.length / messages, 0),
+      notStarted,
+      wantedConnections: wanted,
+      underConnected,
+      connectionsPerPeer: round(mean(atEnd.map((s) => s.peers)), 1),
+      bytesPerMessagePerPeer: round(mean(received) / messages, 0),
+      awarenessUpdatesPerMessagePerPeer: round(
+        mean(live.map((n, i) => (n.latest()?.awarenessUpdates ?? 0) - (awarenessAtSend[i] ?? 0))) /
+          messages,
+        1,
+      ),
+      phaseMs,
+      cpuBusy: { connect: connectBusy, deliver: deliverBusy },
+      silenceMaxMs: { connect: connectSilence, deliver: deliverSilence },
     };
+    log(
+      `${total - incomplete + notStarted}/${total} peers complete, ${figure.allDeliveredMs ?? '-'} ms after the last send`,
+    );
+    return figure;
   } finally {
-    for (const node of nodes) {
-      node.request({ type: 'stop' });
-      node.child.kill('SIGTERM');
-    }
+    // Ask every peer to leave the room, then make sure every process is gone. (This runs
+    // before the caller gets the figure, so its phaseMs.stop is filled in.)
+    lap();
+    await Promise.all(
+      nodes.map((node) => node.process.stop(3000, () => node.request({ type: 'stop' }))),
+    );
     for (const browser of browsers) await browser.context.close().catch(() => undefined);
+    phaseMs.stop = lap();
+    log(`stopped in ${phaseMs.stop} ms`);
   }
 }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { bundleSize } from '../bench/bundleBench';
+import { runningChildren } from '../bench/children';
 import { coldOpen } from '../bench/coldOpenBench';
 import { roomScale } from '../bench/roomScaleBench';
 import { append, burst, catchUp, latency, startRig, type BenchRig } from '../bench/webrtcBench';
@@ -53,8 +54,17 @@ describe('benchmark scenarios, tiny', () => {
 
   it('room scale: Node and browser peers all get every message', bounded, async () => {
     const f = await roomScale(rig, 2, 30);
-    assert.equal(f.incomplete, 0, JSON.stringify(f));
-    assert.ok(f.connectionsPerPeer >= 1 && f.bytesPerMessagePerPeer > 0, JSON.stringify(f));
+    const all = JSON.stringify(f);
+    assert.equal(f.incomplete, 0, all);
+    assert.equal(f.notStarted, 0, all);
+    assert.ok(f.allDeliveredMs !== null && f.allDeliveredMs >= 0, all);
+    // Three other peers, and every peer connected to all of them before the sending.
+    assert.equal(f.wantedConnections, 3, all);
+    assert.equal(f.underConnected, 0, all);
+    assert.ok(f.connectionsPerPeer >= 1 && f.bytesPerMessagePerPeer > 0, all);
+    assert.ok(f.phaseMs.start > 0 && f.phaseMs.connect > 0 && f.phaseMs.deliver > 0, all);
+    // It stops what it started: no Node peer process outlives the scenario.
+    assert.equal(runningChildren(), 0);
   });
 
   it('bundle: sizes the JS of the built first page', () => {

@@ -5,32 +5,14 @@ import { countTransactions } from './countTransactions';
 import { eventStoreContract, message, readAll } from './eventStoreContract';
 import type { StoredEvent } from './EventStore';
 import { IdbEventStore } from './IdbEventStore';
+import { idbHarness } from './idbTestHarness';
 
 const NAME = 'meshchat-test-events';
 
-eventStoreContract('IdbEventStore', () => {
-  const connections: ChatDatabase[] = [];
-  const connect = async (): Promise<IdbEventStore> => {
-    const db = await openChatDatabase({ name: NAME });
-    connections.push(db);
-    return new IdbEventStore(db);
-  };
-  return {
-    open: async () => {
-      await deleteDB(NAME);
-      return connect();
-    },
-    // A reload: the old connection closes, a new one opens.
-    reopen: async () => {
-      for (const db of connections.splice(0)) db.close();
-      return connect();
-    },
-    cleanup: async () => {
-      for (const db of connections.splice(0)) db.close();
-      await deleteDB(NAME);
-    },
-  };
-});
+eventStoreContract(
+  'IdbEventStore',
+  idbHarness(NAME, (db) => new IdbEventStore(db)),
+);
 
 describe('IdbEventStore', () => {
   let db: ChatDatabase;

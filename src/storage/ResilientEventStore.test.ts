@@ -7,32 +7,15 @@ import type { StoredEvent } from './EventStore';
 import { FaultyEventStore } from './FaultyEventStore';
 import { IdbEventStore } from './IdbEventStore';
 import { ResilientEventStore } from './ResilientEventStore';
+import { idbHarness } from './idbTestHarness';
 import { StorageHealth, type StorageStatus } from './StorageHealth';
 
 const NAME = 'meshchat-test-resilient';
 
-eventStoreContract('ResilientEventStore over IndexedDB', () => {
-  const connections: ChatDatabase[] = [];
-  const connect = async (): Promise<ResilientEventStore> => {
-    const db = await openChatDatabase({ name: NAME });
-    connections.push(db);
-    return new ResilientEventStore(new IdbEventStore(db), new StorageHealth());
-  };
-  return {
-    open: async () => {
-      await deleteDB(NAME);
-      return connect();
-    },
-    reopen: async () => {
-      for (const db of connections.splice(0)) db.close();
-      return connect();
-    },
-    cleanup: async () => {
-      for (const db of connections.splice(0)) db.close();
-      await deleteDB(NAME);
-    },
-  };
-});
+eventStoreContract(
+  'ResilientEventStore over IndexedDB',
+  idbHarness(NAME, (db) => new ResilientEventStore(new IdbEventStore(db), new StorageHealth())),
+);
 
 eventStoreContract('ResilientEventStore without IndexedDB (memory only)', () => {
   let store = new ResilientEventStore(undefined, new StorageHealth());

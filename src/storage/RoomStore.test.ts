@@ -5,6 +5,7 @@ import { IdbRoomStore } from './IdbRoomStore';
 import { MemoryRoomStore } from './MemoryRoomStore';
 import { ResilientRoomStore } from './ResilientRoomStore';
 import { groupRoom, roomStoreContract } from './roomStoreContract';
+import { idbHarness } from './idbTestHarness';
 import { StorageHealth } from './StorageHealth';
 
 const NAME = 'meshchat-test-rooms';
@@ -21,39 +22,14 @@ roomStoreContract('MemoryRoomStore', () => {
   };
 });
 
-function idbHarness(wrap: (db: ChatDatabase) => Promise<IdbRoomStore | ResilientRoomStore>) {
-  return () => {
-    const connections: ChatDatabase[] = [];
-    const connect = async () => {
-      const db = await openChatDatabase({ name: NAME });
-      connections.push(db);
-      return wrap(db);
-    };
-    return {
-      open: async () => {
-        await deleteDB(NAME);
-        return connect();
-      },
-      reopen: async () => {
-        for (const db of connections.splice(0)) db.close();
-        return connect();
-      },
-      cleanup: async () => {
-        for (const db of connections.splice(0)) db.close();
-        await deleteDB(NAME);
-      },
-    };
-  };
-}
-
 roomStoreContract(
   'IdbRoomStore',
-  idbHarness((db) => Promise.resolve(new IdbRoomStore(db))),
+  idbHarness(NAME, (db) => new IdbRoomStore(db)),
 );
 
 roomStoreContract(
   'ResilientRoomStore over IndexedDB',
-  idbHarness(async (db) => {
+  idbHarness(NAME, async (db) => {
     const store = new ResilientRoomStore(new IdbRoomStore(db), new StorageHealth());
     await store.prime();
     return store;

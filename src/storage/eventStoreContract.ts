@@ -3,16 +3,11 @@ import { expect } from '@esm-bundle/chai';
 import { makeEvent, type ChatEvent } from '../hub/events';
 import { DestroyedError, InvalidArgumentError } from './errors';
 import type { EventStore, HistoryCursor, StoredEvent } from './EventStore';
+import type { StoreHarness } from './idbTestHarness';
 
 /** What an event store implementation provides to run the contract suite. */
-export interface EventStoreHarness {
-  /** A store on fresh, empty storage. */
-  open(): Promise<EventStore>;
-  /** Another store on the same storage, as a reloaded page makes it (memory: the same one). */
-  reopen(): Promise<EventStore>;
-  /** Destroys everything the harness made. */
-  cleanup(): Promise<void>;
-}
+/** How a suite opens, reopens and cleans up a store (see idbTestHarness.ts). */
+export type EventStoreHarness = StoreHarness<EventStore>;
 
 /** A message event of `roomId`, stored with order `order`. */
 export function message(

@@ -2,16 +2,11 @@
 import { expect } from '@esm-bundle/chai';
 import { DestroyedError, InvalidArgumentError, RoomExistsError, RoomNotFoundError } from './errors';
 import type { JoinedRoom, RoomStore } from './RoomStore';
+import type { StoreHarness } from './idbTestHarness';
 
 /** What a room store implementation provides to run the contract suite. */
-export interface RoomStoreHarness {
-  /** A store on fresh, empty storage. */
-  open(): Promise<RoomStore>;
-  /** Another store on the same storage, as a reloaded page makes it (memory: the same one). */
-  reopen(): Promise<RoomStore>;
-  /** Destroys everything the harness made. */
-  cleanup(): Promise<void>;
-}
+/** How a suite opens, reopens and cleans up a store (see idbTestHarness.ts). */
+export type RoomStoreHarness = StoreHarness<RoomStore>;
 
 /** A group room joined at `joinedAt`. */
 export function groupRoom(roomId: string, joinedAt = 1_700_000_000_000): JoinedRoom {

@@ -4,7 +4,8 @@ import { ChatApplication } from '../app/ChatApplication';
 import { NameBook } from '../app/NameBook';
 import { MemoryNotifier } from '../app/Notifier';
 import { MemoryRoomDirectory } from '../app/RoomDirectory';
-import { Router, type RouterWindow } from '../app/Router';
+import { Router } from '../app/Router';
+import { FakeWindow } from '../app/testing/FakeWindow';
 import { Settings } from '../app/Settings';
 import { RoomMesh } from '../app/testing/FakeRoom';
 import { DhKeys } from '../identity/DhKeys';
@@ -15,20 +16,6 @@ import { Verifier } from '../identity/Verifier';
 import './ChatApp';
 import type { ChatApp } from './ChatApp';
 import { cleanupFixtures, expectAccessible, fixture, shadow, waitFor } from './testing/fixture';
-
-class FakeWindow implements RouterWindow {
-  location = { pathname: '/', hash: '', origin: 'https://chat.example' };
-  readonly history = {
-    pushState: (_d: unknown, _u: string, url?: string | URL | null) => this.move(String(url)),
-    replaceState: (_d: unknown, _u: string, url?: string | URL | null) => this.move(String(url)),
-  };
-  addEventListener(): void {}
-  removeEventListener(): void {}
-  move(path: string): void {
-    const url = new URL(path, this.location.origin);
-    this.location = { ...this.location, pathname: url.pathname, hash: url.hash };
-  }
-}
 
 describe('chat-app', () => {
   let mesh: RoomMesh;
