@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { decodeBase64url, encodeBase64url } from '../identity/base64url';
-import { canonicalBytes, isUserIdShape, SCHEMA_VERSION, type SignedEntry } from './schema';
+import { canonicalText, isUserIdShape, SCHEMA_VERSION, type SignedEntry } from './schema';
 import type { SignatureVerifier } from './signing';
 
 /**
@@ -33,11 +33,18 @@ export interface VerifiedBatch {
   readonly hashes: Uint8Array;
 }
 
-/** The hash an entry is vouched for by. */
+/** Reused for the bytes of every leaf hash (hashing copies them): no allocation per entry. */
+let scratch = new Uint8Array(4096);
+
+/** The hash an entry is vouched for by: SHA-256 of its canonicalBytes(). */
 export function leafHash(
   entry: Pick<SignedEntry, 'id' | 'unixTime' | 'clock' | 'message'>,
 ): Uint8Array {
-  return sha256(canonicalBytes(entry));
+  const text = canonicalText(entry);
+  // UTF-8 takes at most 3 bytes per UTF-16 unit.
+  if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3);
+  const { written } = encoder.encodeInto(text, scratch);
+  return sha256(scratch.subarray(0, written));
 }
 
 /** The bytes a batch signature covers. */

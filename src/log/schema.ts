@@ -124,7 +124,14 @@ const encoder = new TextEncoder();
 export function canonicalBytes(
   entry: Pick<SignedEntry, 'id' | 'unixTime' | 'clock' | 'message'>,
 ): Uint8Array {
-  return encoder.encode(JSON.stringify([entry.id, entry.unixTime, entry.clock, entry.message]));
+  return encoder.encode(canonicalText(entry));
+}
+
+/** canonicalBytes() before UTF-8 encoding. */
+export function canonicalText(
+  entry: Pick<SignedEntry, 'id' | 'unixTime' | 'clock' | 'message'>,
+): string {
+  return JSON.stringify([entry.id, entry.unixTime, entry.clock, entry.message]);
 }
 
 /** The converged order: by clock, then id. The same on every peer. */
