@@ -1,11 +1,26 @@
-import { WebrtcProvider } from 'y-webrtc';
+import type { WebrtcProvider } from 'y-webrtc';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { workerTicker, type Ticker } from '../presence/Ticker';
-import { sendStateVector, type SyncablePeer } from './AntiEntropy';
+import type { SyncablePeer } from './AntiEntropy';
 import type { ChunkedDataChannel } from './ChunkedDataChannel';
-import { chunkingPeerConnection } from './chunkingPeerConnection';
 import type { NetworkConfig } from './NetworkConfig';
+
+type WebrtcStack = typeof import('./webrtcStack');
+let stackLoad: Promise<WebrtcStack> | undefined;
+
+/**
+ * Loads the WebRTC code (y-webrtc, simple-peer and their helpers, a chunk of its own) once per
+ * page. Every RoomNetwork calls it as it is made; calling it earlier only makes it ready sooner.
+ * A failed load is forgotten, so the next room tries again.
+ */
+export function loadWebrtcStack(): Promise<WebrtcStack> {
+  stackLoad ??= import('./webrtcStack').catch((error: unknown) => {
+    stackLoad = undefined;
+    throw error;
+  });
+  return stackLoad;
+}
 
 /** What the UI shows about the connection. */
 export interface NetworkStatus {
@@ -42,6 +57,8 @@ export interface RoomNetworkOptions {
   readonly startAfter?: Promise<unknown>;
 }
 
+const noop = (): void => undefined;
+
 /** Prefix of signaling topics, so rooms of other y-webrtc apps on a shared server never mix. */
 export const TOPIC_PREFIX = 'meshchat/';
 
@@ -65,14 +82,23 @@ export class RoomNetwork {
   private readonly openChannels = new Set<ChunkedDataChannel>();
   private receivedFromClosed = 0;
   private destroyed = false;
+  /** The loaded WebRTC code; set together with `provider`. */
+  private stack: WebrtcStack | undefined;
 
   constructor(roomId: string, doc: Y.Doc, awareness: Awareness, options: RoomNetworkOptions) {
     this.doc = doc;
-    const start = (): void => {
-      if (!this.destroyed) this.start(roomId, awareness, options);
-    };
-    if (options.startAfter) void options.startAfter.then(start, start);
-    else start();
+    // The code loads while the stored state does, so neither waits for the other.
+    const stack = loadWebrtcStack();
+    const ready = options.startAfter?.then(noop, noop);
+    Promise.all([stack, ready]).then(
+      ([loaded]) => {
+        if (!this.destroyed) this.start(loaded, roomId, awareness, options);
+      },
+      (error: unknown) => {
+        // Offline with no cached copy of the chunk: the room works locally, never connects.
+        console.error('MeshChat could not load its network code', error);
+      },
+    );
     const ticker = options.ticker ?? workerTicker;
     const antiEntropyMs = options.antiEntropyMs ?? 15_000;
     let lastRound = Date.now();
@@ -88,7 +114,13 @@ export class RoomNetwork {
     );
   }
 
-  private start(roomId: string, awareness: Awareness, options: RoomNetworkOptions): void {
+  private start(
+    stack: WebrtcStack,
+    roomId: string,
+    awareness: Awareness,
+    options: RoomNetworkOptions,
+  ): void {
+    const { WebrtcProvider, chunkingPeerConnection } = stack;
     const Base = options.peerConnection ?? RTCPeerConnection;
     const provider = new WebrtcProvider(TOPIC_PREFIX + roomId, this.doc, {
       signaling: [...options.config.signalingUrls],
@@ -112,6 +144,7 @@ export class RoomNetwork {
         },
       },
     });
+    this.stack = stack;
     this.provider = provider;
     provider.on('peers', () => this.update());
   }
@@ -131,7 +164,7 @@ export class RoomNetwork {
   /** Exchanges state vectors with every connected peer now; returns how many were asked. */
   resync(): number {
     const room = this.room();
-    return room ? sendStateVector(this.doc, room.webrtcConns.values()) : 0;
+    return room && this.stack ? this.stack.sendStateVector(this.doc, room.webrtcConns.values()) : 0;
   }
 
   status(): NetworkStatus {

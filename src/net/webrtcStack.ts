@@ -1,0 +1,6 @@
+// The part of RoomNetwork that only a room going online needs: y-webrtc with simple-peer (and
+// its bundled Node polyfills), the chunked data channels and anti-entropy. RoomNetwork imports
+// this module dynamically, so it is a chunk of its own that the first page load never waits for.
+export { WebrtcProvider } from 'y-webrtc';
+export { sendStateVector } from './AntiEntropy';
+export { chunkingPeerConnection } from './chunkingPeerConnection';
