@@ -9,6 +9,24 @@ const LINK = 'https://chat.example/r/abcdefgh#k=secret';
 describe('chat-share-dialog', () => {
   afterEach(cleanupFixtures);
 
+  // First in this file: once any test opens the dialog, the QR element is defined for good.
+  it('loads the QR code when it first opens, and then draws it', async () => {
+    const el = await fixture<ShareDialog>(
+      html`<chat-share-dialog link=${LINK}></chat-share-dialog>`,
+    );
+    expect(customElements.get('chat-qr-code') === undefined, 'defined before opening').to.equal(
+      true,
+    );
+    el.show();
+    await customElements.whenDefined('chat-qr-code');
+    const qr = shadow(el, 'chat-qr-code');
+    await waitFor(() => qr.shadowRoot?.querySelector('svg path') != null);
+    expect(qr.shadowRoot?.querySelector('svg')?.getAttribute('aria-label')).to.equal(
+      'QR code of the room link',
+    );
+    el.close();
+  });
+
   it('opens as a modal dialog with the link, a copy button and a QR code', async () => {
     const el = await fixture<ShareDialog>(
       html`<chat-share-dialog link=${LINK}></chat-share-dialog>`,

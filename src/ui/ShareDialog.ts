@@ -1,12 +1,12 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import './QrCode';
 import { theme } from './theme';
 
 /**
  * Shares a room link three ways: the system share sheet (Web Share, where the browser has
  * it), copying to the clipboard, and a QR code to scan with a phone. A modal <dialog>: focus
- * moves in, Escape closes it, focus returns to the button that opened it.
+ * moves in, Escape closes it, focus returns to the button that opened it. The QR code's
+ * element and encoder load when the dialog first opens, not with the page.
  */
 @customElement('chat-share-dialog')
 export class ShareDialog extends LitElement {
@@ -48,6 +48,12 @@ export class ShareDialog extends LitElement {
       .qr {
         text-align: center;
       }
+      /* Holds the code's place while its element loads, so nothing jumps when it appears. */
+      chat-qr-code:not(:defined) {
+        display: inline-block;
+        width: 224px;
+        height: 224px;
+      }
       .hint {
         color: var(--mc-muted);
         font-size: 0.85rem;
@@ -61,12 +67,14 @@ export class ShareDialog extends LitElement {
 
   @property() link = '';
   @state() private copied = '';
+  @state() private qrFailed = false;
   @query('dialog') private dialog!: HTMLDialogElement;
 
   /** Opens the dialog. */
   show(): void {
     this.copied = '';
     this.dialog.showModal();
+    void this.loadQrCode();
   }
 
   /** Closes the dialog. */
@@ -90,11 +98,29 @@ export class ShareDialog extends LitElement {
       </div>
       <p class="hint" role="status">${this.copied || nothing}</p>
       <div class="qr">
-        <chat-qr-code .value=${this.link} label="QR code of the room link"></chat-qr-code>
+        ${
+          this.qrFailed
+            ? html`<p class="hint">The QR code could not load; copy the link instead.</p>`
+            : html`<chat-qr-code
+                .value=${this.link}
+                label="QR code of the room link"
+              ></chat-qr-code>`
+        }
       </div>
       <p class="hint">Anyone with this link can read and write in this room.</p>
       <button class="close" type="button" @click=${() => this.close()}>Close</button>
     </dialog>`;
+  }
+
+  /** Defines <chat-qr-code>; the element already in the dialog then draws itself. */
+  private async loadQrCode(): Promise<void> {
+    try {
+      await import('./QrCode');
+      this.qrFailed = false;
+    } catch {
+      // Offline with no cached copy of the chunk: the link is still there to copy.
+      this.qrFailed = true;
+    }
   }
 
   private readonly selectLink = (event: FocusEvent): void => {
