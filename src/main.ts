@@ -16,6 +16,9 @@ import { loadNetworkConfig } from './net/NetworkConfig';
 import { registerPwa } from './pwa/registerPwa';
 import { ChatStorage } from './storage/ChatStorage';
 import './ui/ChatApp';
+// The message log's virtualizer imports its default layout with import(); importing it here too
+// puts it in the first chunk, so a room's first render from storage never waits for a fetch.
+import '@lit-labs/virtualizer/layouts/flow.js';
 
 /** localStorage, or nothing where the browser refuses it (some private modes). */
 function webStorage(): Storage | undefined {
