@@ -7,6 +7,9 @@ export default defineConfig({
     outDir: 'dist',
     target: 'es2022',
     sourcemap: true,
+    // dist/.vite/manifest.json: which chunk imports which, lazily or not (read by the bundle
+    // benchmark). Not precached: the service worker's globPatterns take no .json.
+    manifest: true,
   },
   server: {
     // `npm run dev` talks to a signaling server started separately on 8080.
@@ -45,6 +48,7 @@ export default defineConfig({
         ],
       },
       workbox: {
+        // Every JS chunk, the lazy ones too (WebRTC stack, QR code), so a room works offline.
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
         // Room links (/r/<id>) and any other app route open offline from the cached shell.
         navigateFallback: '/index.html',

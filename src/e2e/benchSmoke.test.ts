@@ -1,13 +1,15 @@
 // Every benchmark scenario at a tiny size, so `npm run bench` cannot rot between runs.
 // Timing targets are not asserted here (they live in docs/BENCHMARKS.md); sanity is.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { bundleSize } from '../bench/bundleBench';
 import { runningChildren } from '../bench/children';
 import { coldOpen } from '../bench/coldOpenBench';
 import { roomScale } from '../bench/roomScaleBench';
 import { append, burst, catchUp, latency, startRig, type BenchRig } from '../bench/webrtcBench';
+import { buildApp } from './support/appBuild';
+import { startServer } from './support/serverProcess';
 
 let rig: BenchRig;
 before(async () => {
@@ -61,15 +63,72 @@ describe('benchmark scenarios, tiny', () => {
     // Three other peers, and every peer connected to all of them before the sending.
     assert.equal(f.wantedConnections, 3, all);
     assert.equal(f.underConnected, 0, all);
-    assert.ok(f.connectionsPerPeer >= 1 && f.bytesPerMessagePerPeer > 0, all);
+    assert.ok(f.connectionsPerPeer >= 1, all);
+    assert.ok(f.bytesPerMessagePerPeer !== null && f.bytesPerMessagePerPeer > 0, all);
     assert.ok(f.phaseMs.start > 0 && f.phaseMs.connect > 0 && f.phaseMs.deliver > 0, all);
     // It stops what it started: no Node peer process outlives the scenario.
     assert.equal(runningChildren(), 0);
   });
 
-  it('bundle: sizes the JS of the built first page', () => {
-    const f = bundleSize(join(import.meta.dirname, '..', '..', 'dist'));
-    assert.ok(f.files.length >= 1);
-    assert.ok(f.gzipBytes > 1000 && f.gzipBytes < f.rawBytes);
-  });
+  it(
+    'bundle: its figures name exactly the JS a room page fetches, all of it precached',
+    bounded,
+    async () => {
+      const app = await buildApp();
+      const server = await startServer(app.dir);
+      const context = await rig.browser.newContext();
+      try {
+        const f = bundleSize(app.dir);
+        assert.ok(f.files.length >= 1);
+        assert.ok(f.gzipBytes > 1000 && f.gzipBytes < f.rawBytes);
+        assert.ok(f.roomPage.gzipBytes > f.gzipBytes, JSON.stringify(f));
+        const roomFiles = f.roomPage.files.map((file) => `/${file}`).sort();
+        const allFiles = [...roomFiles, ...f.onDemand.files.map((file) => `/${file}`)].sort();
+        // The page's own modules, and whether the service worker answered for them (the
+        // worker's own script and the ticker's blob worker are not in the page's module graph).
+        const fetched = new Map<string, boolean>();
+        context.on('response', (response) => {
+          const url = response.url();
+          if (response.request().resourceType() !== 'script') return;
+          if (!url.startsWith(`${server.url}/assets/`) || !response.ok()) return;
+          fetched.set(url.slice(server.url.length), response.fromServiceWorker());
+        });
+        const responses = (page: Page, files: readonly string[]): Promise<unknown> =>
+          Promise.all(files.map((file) => page.waitForResponse(`${server.url}${file}`)));
+        const openRoomThenShare = async (): Promise<Page> => {
+          fetched.clear();
+          const page = await context.newPage();
+          const opening = responses(page, roomFiles);
+          await page.goto(`${server.url}/r/bundle-smoke-${process.pid}`);
+          await opening;
+          await page.getByRole('textbox', { name: 'Message' }).waitFor();
+          assert.deepEqual([...fetched.keys()].sort(), roomFiles);
+          const sharing = responses(
+            page,
+            f.onDemand.files.map((file) => `/${file}`),
+          );
+          await page.getByRole('button', { name: 'Share room link' }).click();
+          await sharing;
+          await page.getByRole('img', { name: 'QR code of the room link' }).waitFor();
+          assert.deepEqual([...fetched.keys()].sort(), allFiles);
+          return page;
+        };
+        await context.addInitScript(() => localStorage.setItem('meshchat:displayName', 'Sizer'));
+
+        const online = await openRoomThenShare();
+        // Installed by that first visit: from the next load on, the worker serves every chunk.
+        await online.evaluate(async () => {
+          await navigator.serviceWorker.ready;
+        });
+        await online.close();
+        await context.setOffline(true);
+        await (await openRoomThenShare()).close();
+        assert.ok([...fetched.values()].every(Boolean), JSON.stringify([...fetched]));
+      } finally {
+        await context.close();
+        await server.stop();
+        app.remove();
+      }
+    },
+  );
 });
