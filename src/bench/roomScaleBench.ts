@@ -25,13 +25,17 @@ export interface RoomScaleFigure {
   readonly underConnected: number;
   /** Mean open connections per peer at the end. */
   readonly connectionsPerPeer: number;
-  /** Bytes a peer received from the first send to the end of the wait, per message. */
-  readonly bytesPerMessagePerPeer: number;
+  /**
+   * Bytes a peer received from the first send to the end of the wait, per message, over the
+   * peers still reporting at the end (null when none was).
+   */
+  readonly bytesPerMessagePerPeer: number | null;
   /**
    * Awareness updates a Node peer saw from the first send to the end of the wait, per message
-   * (y-webrtc forwards each one over every connection the peer has).
+   * (y-webrtc forwards each one over every connection the peer has), over the Node peers
+   * still reporting at the end (null when none was).
    */
-  readonly awarenessUpdatesPerMessagePerPeer: number;
+  readonly awarenessUpdatesPerMessagePerPeer: number | null;
   /** Wall time of each phase. */
   readonly phaseMs: {
     readonly start: number;
@@ -43,9 +47,11 @@ export interface RoomScaleFigure {
   readonly cpuBusy: { readonly connect: number; readonly deliver: number };
   /**
    * The longest any Node peer went without reporting (it reports every 500 ms when its event
-   * loop is free), in the connect and the deliver phase.
+   * loop is free) within the connect and within the deliver phase.
    */
   readonly silenceMaxMs: { readonly connect: number; readonly deliver: number };
+  /** Node peers with no report in the last 2 s of the wait: too busy to run a timer. */
+  readonly silentAtEnd: number;
 }
 
 /**
@@ -102,6 +108,8 @@ interface NodePeer {
   latest(): PeerReport | undefined;
   /** The longest it went without reporting since the previous call, up to now (ms). */
   takeSilenceMax(): number;
+  /** When its latest report came (Date.now() clock). */
+  lastReportAt(): number | undefined;
   request(command: PeerCommand): void;
 }
 
@@ -138,6 +146,7 @@ function spawnNodePeer(signalingUrl: string, roomId: string, name: string): Node
       silenceMax = 0;
       return max;
     },
+    lastReportAt: () => lastReportAt,
     request(command) {
       if (child.connected) child.send(command);
     },
@@ -189,6 +198,9 @@ async function startNodePeers(
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   return { peers, started };
 }
+
+/** Peers that answered within this long before the end still count as reporting. */
+const FRESH_MS = 2000;
 
 /** A browser peer's state, or undefined when its page does not answer by `until`. */
 function browserState(page: Page, messages: number, until: number): Promise<PeerState | undefined> {
@@ -278,12 +290,15 @@ export async function roomScale(
     // push late): Node peers first, then the browsers.
     const nodeState = (node: NodePeer): PeerState => node.latest() ?? NO_STATE;
     const browserLatest = browsers.map(() => NO_STATE);
+    const browserAnsweredAt = browsers.map(() => 0);
     const allStates = async (until: number): Promise<PeerState[]> => {
       const answers = await Promise.all(
         browsers.map((b) => browserState(b.page, messages, Math.min(until, Date.now() + 5000))),
       );
       answers.forEach((answer, i) => {
-        if (answer) browserLatest[i] = answer;
+        if (!answer) return;
+        browserLatest[i] = answer;
+        browserAnsweredAt[i] = Date.now();
       });
       return [...live.map(nodeState), ...browserLatest];
     };
@@ -297,8 +312,9 @@ export async function roomScale(
     const underConnected = atSend.filter((s) => s.peers < wanted).length;
     const awarenessAtSend = live.map((n) => n.latest()?.awarenessUpdates ?? 0);
     const connectBusy = cpu.lap();
-    const silenceMax = (): number => Math.max(0, ...live.map((n) => n.takeSilenceMax()));
-    const connectSilence = silenceMax();
+    const silenceMax = (phase: number): number =>
+      Math.min(phase, Math.max(0, ...live.map((n) => n.takeSilenceMax())));
+    const connectSilence = silenceMax(phaseMs.connect);
     log(
       `${total - underConnected}/${total} peers with >= ${wanted} connections after ${phaseMs.connect} ms`,
     );
@@ -336,7 +352,9 @@ export async function roomScale(
     }, deliverUntil);
     phaseMs.deliver = lap();
     const deliverBusy = cpu.lap();
-    const deliverSilence = silenceMax();
+    const deliverSilence = silenceMax(phaseMs.deliver);
+    const end = Date.now();
+    const fresh = (at: number | undefined): boolean => at !== undefined && at >= end - FRESH_MS;
 
     const lastSend = Math.max(...browserSentAt, ...live.map((n) => n.latest()?.sentAt ?? 0));
     const notStarted = nodePeers - live.length;
@@ -344,7 +362,17 @@ export async function roomScale(
     const lastComplete = Math.max(...atEnd.map((s) => s.completeAt ?? 0));
     const mean = (values: number[]): number =>
       values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-    const received = atEnd.map((s, i) => s.bytesReceived - (atSend[i]?.bytesReceived ?? 0));
+    // Bytes and awareness updates count only peers that still report: a silent peer's last
+    // report would pass for a quiet one.
+    const reportedAt = [...live.map((n) => n.lastReportAt()), ...browserAnsweredAt];
+    const received = atEnd
+      .map((s, i) => s.bytesReceived - (atSend[i]?.bytesReceived ?? 0))
+      .filter((_, i) => fresh(reportedAt[i]));
+    const awareness = live
+      .map((n, i) => (n.latest()?.awarenessUpdates ?? 0) - (awarenessAtSend[i] ?? 0))
+      .filter((_, i) => fresh(reportedAt[i]));
+    const perMessage = (values: number[], digits: number): number | null =>
+      values.length === 0 ? null : round(mean(values) / messages, digits);
     const figure = {
       nodePeers,
       browserPeers: browsers.length,
@@ -355,15 +383,12 @@ export async function roomScale(
       wantedConnections: wanted,
       underConnected,
       connectionsPerPeer: round(mean(atEnd.map((s) => s.peers)), 1),
-      bytesPerMessagePerPeer: round(mean(received) / messages, 0),
-      awarenessUpdatesPerMessagePerPeer: round(
-        mean(live.map((n, i) => (n.latest()?.awarenessUpdates ?? 0) - (awarenessAtSend[i] ?? 0))) /
-          messages,
-        1,
-      ),
+      bytesPerMessagePerPeer: perMessage(received, 0),
+      awarenessUpdatesPerMessagePerPeer: perMessage(awareness, 1),
       phaseMs,
       cpuBusy: { connect: connectBusy, deliver: deliverBusy },
       silenceMaxMs: { connect: connectSilence, deliver: deliverSilence },
+      silentAtEnd: live.filter((n) => !fresh(n.lastReportAt())).length,
     };
     log(
       `${total - incomplete + notStarted}/${total} peers complete, ${figure.allDeliveredMs ?? '-'} ms after the last send`,

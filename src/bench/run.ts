@@ -278,6 +278,16 @@ async function main(): Promise<void> {
   const seconds = (since: number): number => Math.round((performance.now() - since) / 100) / 10;
   let rig: BenchRig | undefined;
   const getRig = async (): Promise<BenchRig> => (rig ??= await startRig());
+  // Interrupted: close the browser and the server, then exit; exiting kills every other
+  // child still running (Node peers, signaling servers; see children.ts).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`bench: ${signal}, stopping`);
+      const closing = rig?.close() ?? Promise.resolve();
+      const late = new Promise((resolve) => setTimeout(resolve, 10_000));
+      void Promise.race([closing, late]).finally(() => process.exit(130));
+    });
+  }
   try {
     for (const name of names) {
       const scenario = scenarios[name];
