@@ -115,6 +115,43 @@ describe('replication over WebRTC', () => {
     },
   );
 
+  it(
+    'two tabs of one browser share a room over their channel, and a peer elsewhere',
+    bounded,
+    async () => {
+      const room = freshRoom();
+      const key = sharedKey();
+      const firstTab = await join(room, 'Ann', { key });
+      const secondTab = await firstTab.context.newPage();
+      await secondTab.goto(url);
+      await secondTab.evaluate((o) => window.harness.open(o), { roomId: room, name: 'Ann', key });
+      const ben = await join(room, 'Ben');
+      // The tabs find each other over the BroadcastChannel, not WebRTC.
+      await firstTab.page.waitForFunction(
+        () => ((window.harness.status() as { localTabs?: number }).localTabs ?? 0) >= 1,
+        undefined,
+        { timeout: 30_000, polling: 50 },
+      );
+      for (const [n, page] of [firstTab.page, secondTab, ben.page].entries()) {
+        await page.evaluate((k) => {
+          for (let i = 0; i < 5; i += 1) window.harness.send(`from ${k}: ${i}`);
+        }, n);
+      }
+      await Promise.all(
+        [firstTab.page, secondTab, ben.page].map((page) => messagesReach(page, 15)),
+      );
+      const orders = await Promise.all(
+        [firstTab.page, secondTab, ben.page].map((page) =>
+          page.evaluate(() => window.harness.messages()),
+        ),
+      );
+      assert.equal(orders[0]?.length, 15);
+      assert.deepEqual(orders[1], orders[0]);
+      assert.deepEqual(orders[2], orders[0]);
+      await closeAll();
+    },
+  );
+
   it('a crashed context is a leave once its presence times out', bounded, async () => {
     const room = freshRoom();
     const watcher = await join(room, 'Watcher', { presenceTimeoutMs: 3000 });

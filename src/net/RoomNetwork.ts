@@ -120,7 +120,7 @@ export class RoomNetwork {
     awareness: Awareness,
     options: RoomNetworkOptions,
   ): void {
-    const { WebrtcProvider, chunkingPeerConnection } = stack;
+    const { WebrtcProvider, chunkingPeerConnection, ignoreOwnBroadcasts } = stack;
     const Base = options.peerConnection ?? RTCPeerConnection;
     const provider = new WebrtcProvider(TOPIC_PREFIX + roomId, this.doc, {
       signaling: [...options.config.signalingUrls],
@@ -144,6 +144,8 @@ export class RoomNetwork {
         },
       },
     });
+    // Before its room connects, which sends the whole state to the tab's own channel too.
+    ignoreOwnBroadcasts(provider);
     this.stack = stack;
     this.provider = provider;
     provider.on('peers', () => this.update());
