@@ -15,6 +15,13 @@ export interface RoomScaleFigure {
   readonly messages: number;
   /** From the last send until the last peer had every message; null when some never did. */
   readonly allDeliveredMs: number | null;
+  /**
+   * From the moment every peer was told to send until the last peer had every message; null
+   * when some never did. Larger than allDeliveredMs by sendLagMs.
+   */
+  readonly allDeliveredFromCommandMs: number | null;
+  /** How long after being told the last peer carried out its sends (a busy peer sends late). */
+  readonly sendLagMs: number;
   /** Peers without every message when the wait ended (peers that never started included). */
   readonly incomplete: number;
   /** Node peers whose process did not come up within the start phase. */
@@ -334,6 +341,7 @@ export async function roomScale(
         shares[live.length + k] ?? [],
       ),
     );
+    const sendCommandAt = Date.now();
     live.forEach((node, k) => node.request({ type: 'send', texts: shares[k] ?? [] }));
     const browserSentAt = await byDeadline(
       Promise.all(browserSends).catch(() => []),
@@ -378,6 +386,8 @@ export async function roomScale(
       browserPeers: browsers.length,
       messages,
       allDeliveredMs: incomplete === 0 ? round(lastComplete - lastSend, 0) : null,
+      allDeliveredFromCommandMs: incomplete === 0 ? round(lastComplete - sendCommandAt, 0) : null,
+      sendLagMs: round(Math.max(0, lastSend - sendCommandAt), 0),
       incomplete,
       notStarted,
       wantedConnections: wanted,
