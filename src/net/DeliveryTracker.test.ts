@@ -104,4 +104,48 @@ describe('DeliveryTracker', () => {
     reloaded.awareness.setLocalState(reloaded.awareness.getLocalState());
     await delivered(reloaded, 'written-offline');
   });
+
+  it('publishes changed acks at most once per interval, the latest one last', async () => {
+    const doc = new Y.Doc();
+    const awareness = new Awareness(doc);
+    awareness.setLocalState({ v: 1 });
+    const published: unknown[] = [];
+    const tracker = new DeliveryTracker({
+      entries: doc.getMap('messages'),
+      awareness,
+      publish: (field, value) => {
+        if (field === 'acks') published.push(value);
+        awareness.setLocalStateField(field, value);
+      },
+      ackIntervalMs: 200,
+    });
+    // A peer waits on its own client; this tab receives its entries one by one.
+    const peer = new Y.Doc();
+    const peerAwareness = new Awareness(peer);
+    linkAwareness([peerAwareness, awareness]);
+    peerAwareness.setLocalState({ v: 1, want: [peer.clientID] });
+    const started = Date.now();
+    for (let i = 0; i < 20; i += 1) {
+      peer.getMap('messages').set(`p${i}`, { m: i });
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(peer));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const elapsed = Date.now() - started;
+    await until(
+      (onChange) => {
+        awareness.on('change', onChange);
+        return () => awareness.off('change', onChange);
+      },
+      () => {
+        const last = published.at(-1) as Record<string, number> | undefined;
+        return last?.[String(peer.clientID)] === Y.getState(peer.store, peer.clientID);
+      },
+      'the latest acks',
+      2000,
+    );
+    // Twenty changes in `elapsed` ms: one publish per 200 ms, plus the first and the last.
+    expect(published.length).to.be.at.most(Math.ceil(elapsed / 200) + 2);
+    expect(published.length).to.be.lessThan(20);
+    tracker.destroy();
+  });
 });

@@ -18,6 +18,12 @@ export interface DeliveryTrackerOptions {
   readonly publish: (field: 'want' | 'acks', value: unknown) => void;
   /** Entries of earlier sessions still waiting for a peer (kept by storage across reloads). */
   readonly pending?: readonly string[];
+  /**
+   * Least time between two changes of `acks` published (default 250 ms). y-webrtc sends every
+   * awareness change over every connection and peers pass it on, so acks that followed each
+   * transaction of a busy room cost every peer a message per message per peer.
+   */
+  readonly ackIntervalMs?: number;
 }
 
 /**
@@ -38,11 +44,15 @@ export class DeliveryTracker {
   private lastAcks = '';
   private scheduled = false;
   private destroyed = false;
+  private readonly ackIntervalMs: number;
+  private acksAt = -Infinity;
+  private ackTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: DeliveryTrackerOptions) {
     this.entries = options.entries;
     this.awareness = options.awareness;
     this.publish = options.publish;
+    this.ackIntervalMs = options.ackIntervalMs ?? 250;
     for (const id of options.pending ?? []) this.waiting.add(id);
     this.awareness.on('change', this.schedule);
     // afterTransaction, not 'update': an 'update' listener makes Yjs encode every transaction,
@@ -78,6 +88,7 @@ export class DeliveryTracker {
     this.destroyed = true;
     this.awareness.off('change', this.schedule);
     this.entries.doc?.off('afterTransaction', this.schedule);
+    if (this.ackTimer !== undefined) clearTimeout(this.ackTimer);
     this.listeners.clear();
   }
 
@@ -106,7 +117,7 @@ export class DeliveryTracker {
       'want',
       [...want].slice(0, MAX_WANTED).sort((a, b) => a - b),
     );
-    this.publishIfChanged('acks', this.acksFor(peers));
+    this.publishAcks(this.acksFor(peers));
     if (delivered.length > 0) for (const listener of [...this.listeners]) listener(delivered);
   }
 
@@ -127,6 +138,22 @@ export class DeliveryTracker {
       }
     }
     return acks;
+  }
+
+  /** Publishes changed acks, at most once per ackIntervalMs; the latest wins. */
+  private publishAcks(acks: Record<string, number>): void {
+    if (this.ackTimer !== undefined) return; // a later update() publishes the newest
+    if (JSON.stringify(acks) === this.lastAcks) return;
+    const wait = this.acksAt + this.ackIntervalMs - Date.now();
+    if (wait > 0) {
+      this.ackTimer = setTimeout(() => {
+        this.ackTimer = undefined;
+        if (!this.destroyed) this.update();
+      }, wait);
+      return;
+    }
+    this.acksAt = Date.now();
+    this.publishIfChanged('acks', acks);
   }
 
   private publishIfChanged(field: 'want' | 'acks', value: unknown): void {
