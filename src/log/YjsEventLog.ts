@@ -77,8 +77,11 @@ export class YjsEventLog implements EventLogPort {
   private readonly storedOrigin: unknown;
   /** Local entries not yet written, in append order. */
   private readonly unwritten: Omit<SignedEntry, 'batch' | 'index'>[] = [];
-  /** Ids of entries this tab has just written: their hashes were made here, no need to redo. */
-  private readonly ownWritten = new Map<string, SignedEntry>();
+  /**
+   * Entries this tab has just written, with the very object put in the map, until admitted:
+   * they were checked and hashed here, no need to redo it.
+   */
+  private readonly ownWritten = new Map<string, { entry: SignedEntry; encoded: unknown }>();
   /** Entries waiting for their batch record, by batch id. */
   private readonly orphans = new Map<string, Set<string>>();
   private orphanCount = 0;
@@ -206,8 +209,9 @@ export class YjsEventLog implements EventLogPort {
         this.doc.transact(() => {
           this.batches.set(batchId, record);
           for (const entry of entries) {
-            this.ownWritten.set(entry.id, entry);
-            this.messages.set(entry.id, encodeEntry(entry));
+            const encoded = encodeEntry(entry);
+            this.ownWritten.set(entry.id, { entry, encoded });
+            this.messages.set(entry.id, encoded);
           }
         }, this);
         this.unwritten.splice(0, drafts.length);
@@ -285,7 +289,12 @@ export class YjsEventLog implements EventLogPort {
         if (value !== undefined && !sameEncoded(known, value)) this.reject(id, 'id-reused');
         continue;
       }
-      const decoded = decodeEntry(id, value, this.maxMessageLength);
+      // The map still holds the object this tab wrote: it was checked before it was written.
+      const mine = this.ownWritten.get(id);
+      const decoded =
+        mine !== undefined && value === mine.encoded
+          ? mine.entry
+          : decodeEntry(id, value, this.maxMessageLength);
       if (typeof decoded === 'string') this.reject(id, decoded);
       else candidates.push(decoded);
     }
@@ -302,7 +311,7 @@ export class YjsEventLog implements EventLogPort {
         const mine = this.ownWritten.get(entry.id);
         this.ownWritten.delete(entry.id);
         // Our own entry, unless a peer wrote over it before we got to it.
-        const own = mine !== undefined && sameEntry(mine, entry);
+        const own = mine !== undefined && (mine.entry === entry || sameEntry(mine.entry, entry));
         if (batch === undefined) {
           if (fromDocument) this.orphan(entry);
         } else if (batch !== null && (own || vouches(batch, entry))) accepted.push(entry);
