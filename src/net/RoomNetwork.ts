@@ -120,7 +120,7 @@ export class RoomNetwork {
     awareness: Awareness,
     options: RoomNetworkOptions,
   ): void {
-    const { WebrtcProvider, chunkingPeerConnection, ignoreOwnBroadcasts } = stack;
+    const { WebrtcProvider, chunkingPeerConnection, limitTabBroadcasts } = stack;
     const Base = options.peerConnection ?? RTCPeerConnection;
     const provider = new WebrtcProvider(TOPIC_PREFIX + roomId, this.doc, {
       signaling: [...options.config.signalingUrls],
@@ -145,7 +145,7 @@ export class RoomNetwork {
       },
     });
     // Before its room connects, which sends the whole state to the tab's own channel too.
-    ignoreOwnBroadcasts(provider);
+    limitTabBroadcasts(provider);
     this.stack = stack;
     this.provider = provider;
     provider.on('peers', () => this.update());

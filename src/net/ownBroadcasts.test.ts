@@ -3,14 +3,14 @@ import { WebrtcProvider } from 'y-webrtc';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { ignoreOwnBroadcasts } from './ownBroadcasts';
+import { limitTabBroadcasts } from './ownBroadcasts';
 
 let serial = 0;
 
 /** A provider without signaling: it reaches only the BroadcastChannel of this browser. */
 function provider(name: string, doc: Y.Doc, ignoreOwn: boolean): WebrtcProvider {
   const made = new WebrtcProvider(name, doc, { signaling: [] });
-  if (ignoreOwn) ignoreOwnBroadcasts(made);
+  if (ignoreOwn) limitTabBroadcasts(made);
   return made;
 }
 
@@ -30,7 +30,7 @@ function withHistory(): Y.Doc {
   return doc;
 }
 
-describe('ignoreOwnBroadcasts', () => {
+describe('limitTabBroadcasts', () => {
   const made: WebrtcProvider[] = [];
   afterEach(() => {
     for (const p of made.splice(0)) p.destroy();
@@ -61,12 +61,19 @@ describe('ignoreOwnBroadcasts', () => {
     const heard: Uint8Array[] = [];
     otherTab.onmessage = (event: MessageEvent<Uint8Array>) => heard.push(event.data);
     try {
+      // Once the room listens on the channel, a real tab announces itself first (y-webrtc's
+      // messageBcPeerId).
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const hello = encoding.createEncoder();
+      encoding.writeVarUint(hello, 4);
+      encoding.writeUint8(hello, 1);
+      encoding.writeVarString(hello, 'the-other-tab');
+      otherTab.postMessage(encoding.toUint8Array(hello));
       const theirs = new Y.Doc();
       theirs.getMap('messages').set('from-the-other-tab', { m: 'hi' });
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, 0); // y-webrtc's messageSync
       syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(theirs));
-      await new Promise((resolve) => setTimeout(resolve, 50));
       otherTab.postMessage(encoding.toUint8Array(encoder));
       const until = Date.now() + 5000;
       while (!doc.getMap('messages').has('from-the-other-tab') && Date.now() < until) {
@@ -82,6 +89,35 @@ describe('ignoreOwnBroadcasts', () => {
       expect(heard.length).to.be.greaterThan(before);
     } finally {
       otherTab.close();
+    }
+  });
+
+  it('posts updates to the channel only while another tab has announced itself', async () => {
+    const name = `own-bc-${(serial += 1)}`;
+    const doc = new Y.Doc();
+    made.push(provider(name, doc, true));
+    const listener = new BroadcastChannel(name);
+    let heard = 0;
+    listener.onmessage = () => (heard += 1);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const afterConnecting = heard;
+      for (let i = 0; i < 5; i += 1) doc.getMap('messages').set(`alone ${i}`, { m: i });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(heard, 'no tab announced: nothing posted').to.equal(afterConnecting);
+
+      const hello = encoding.createEncoder();
+      encoding.writeVarUint(hello, 4);
+      encoding.writeUint8(hello, 1);
+      encoding.writeVarString(hello, 'a-listening-tab');
+      listener.postMessage(encoding.toUint8Array(hello));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const announced = heard;
+      doc.getMap('messages').set('heard', { m: 'now someone listens' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(heard).to.be.greaterThan(announced);
+    } finally {
+      listener.close();
     }
   });
 });

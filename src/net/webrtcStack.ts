@@ -4,4 +4,4 @@
 export { WebrtcProvider } from 'y-webrtc';
 export { sendStateVector } from './AntiEntropy';
 export { chunkingPeerConnection } from './chunkingPeerConnection';
-export { ignoreOwnBroadcasts } from './ownBroadcasts';
+export { limitTabBroadcasts } from './ownBroadcasts';
