@@ -133,6 +133,22 @@ describe('chat-message-log', () => {
     expect(shown).to.equal(1);
   });
 
+  it('keeps following when a stored page arrives into an empty log, then a new line', async () => {
+    const el = await fixture<MessageLog>(
+      html`<chat-message-log
+        style="height: 400px; width: 360px"
+        .names=${names}
+      ></chat-message-log>`,
+    );
+    el.lines = [];
+    await el.updateComplete;
+    el.lines = Array.from({ length: 500 }, (_, n) => message(n));
+    await atBottom(el);
+    el.lines = [...el.lines, message(500)];
+    await atBottom(el);
+    expect(rows(el).some((r) => r.dataset.id === 'm500')).to.equal(true);
+  });
+
   it('keeps 100,000 messages in a small DOM, scrolled to the newest', async () => {
     const lines = Array.from({ length: 100_000 }, (_, i) => message(i));
     const started = performance.now();

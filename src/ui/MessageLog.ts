@@ -166,8 +166,17 @@ export class MessageLog extends LitElement {
   scrollToEnd(): Promise<void> {
     this.atBottom = true;
     this.unseen = 0;
-    return this.afterLayout(() => this.jumpTo(this.lines.length - 1, 'end'));
+    this.pinning += 1;
+    return this.afterLayout(() => this.jumpTo(this.lines.length - 1, 'end')).finally(() => {
+      this.pinning -= 1;
+    });
   }
+
+  /**
+   * Scrolls to the end in progress: the virtualizer moves the scroll position itself while it
+   * measures new rows, which must not read as the user scrolling up.
+   */
+  private pinning = 0;
 
   /** Whether the view follows new messages (the user has not scrolled up). */
   get following(): boolean {
@@ -304,7 +313,9 @@ export class MessageLog extends LitElement {
   private readonly onScroll = (): void => {
     const el = this.scroller;
     const wasAtBottom = this.atBottom;
-    this.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
+    if (!atBottom && this.pinning > 0) return;
+    this.atBottom = atBottom;
     if (this.atBottom && !wasAtBottom) this.unseen = 0;
     if (el.scrollTop < OLDER_PX && this.hasOlder && !this.askedOlder && !this.atBottom) {
       this.askedOlder = true;
