@@ -12,6 +12,7 @@ import type { RoomDirectory, RoomRecord } from './RoomDirectory';
 import { isRoomId, newRoomId, newRoomPassword, parseRoomInput, roomLink } from './RoomLink';
 import type { RoomOpener, RoomSource } from './RoomSource';
 import type { HistoryImport, RoomHistory } from './StoredHistory';
+import { LoadTurns } from './LoadTurns';
 import { nextPaint } from './nextPaint';
 import { RoomState } from './RoomState';
 import type { Router } from './Router';
@@ -69,8 +70,7 @@ export class ChatApplication {
   private announcement: DhAnnouncement | undefined;
   private stopRouter: (() => void) | undefined;
   private started = false;
-  /** Settles when the last room opened has loaded its stored state. */
-  private loading: Promise<unknown> = Promise.resolve();
+  private readonly loadTurns = new LoadTurns();
   private destroyed = false;
 
   constructor(options: ChatApplicationOptions) {
@@ -340,14 +340,13 @@ export class ChatApplication {
   private ensureLive(record: RoomRecord, visible = false): LiveRoom {
     const existing = this.live.get(record.roomId);
     if (existing) return existing;
-    // Rooms load their stored state one at a time, each once its newest stored page is on
-    // screen: the room the user opened paints first, and no load blocks another's first paint.
-    let mayLoad: () => void = () => undefined;
-    const loadAfter = new Promise<void>((resolve) => (mayLoad = resolve));
+    // Each room loads once its newest stored page is on screen (painted, for rooms not shown):
+    // the room the user opened paints first, and no load blocks another's first paint.
+    const turn = this.loadTurns.take();
     const source = this.options.openRoom({
       roomId: record.roomId,
       displayName: this.displayName ?? '',
-      loadAfter,
+      loadAfter: turn.start,
       ...(record.password ? { password: record.password } : {}),
     });
     const state = new RoomState(source, {
@@ -356,10 +355,10 @@ export class ChatApplication {
       onPresence: () => this.direct.seen(state),
       ...(this.options.history ? { history: this.options.history } : {}),
     });
-    const onScreen = visible ? state.onScreen() : state.storedShown.then(() => nextPaint());
-    const turn = Promise.all([this.loading, onScreen]);
-    void turn.then(mayLoad);
-    this.loading = turn.then(() => source.loaded).catch(() => undefined);
+    turn.begin(
+      visible ? state.onScreen() : state.storedShown.then(() => nextPaint()),
+      () => source.loaded,
+    );
     const room: LiveRoom = { source, state };
     this.live.set(record.roomId, room);
     if (this.displayName) this.names.learn(this.userId, this.displayName);

@@ -4,7 +4,8 @@ import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { NameBook } from './NameBook';
 import { RoomState } from './RoomState';
 import { RoomMesh, until, type FakeRoom } from './testing/FakeRoom';
-import type { HistoryPages, StoredHistoryEvent } from './StoredHistory';
+import { MemoryEventStore } from '../storage/MemoryEventStore';
+import type { StoredHistoryEvent } from './StoredHistory';
 import type { MessageLine } from './Transcript';
 
 const messages = (state: RoomState): MessageLine[] =>
@@ -139,11 +140,20 @@ describe('RoomState', () => {
   it('loads older stored pages on scroll-up and marks what it cannot verify', async () => {
     // A room whose device history holds a join and 299 messages imported from a file, none of
     // them in the (loaded, empty) log.
-    const join: StoredHistoryEvent = {
-      order: 1,
-      event: { id: 'j', chatroomId: 'room-state', type: 'join', userId: 'ben', unixTime: 1 },
-    };
-    const stored: StoredHistoryEvent[] = [join];
+    const history = new MemoryEventStore();
+    const stored: StoredHistoryEvent[] = [
+      {
+        order: 1,
+        event: {
+          id: 'j',
+          chatroomId: 'room-state',
+          type: 'join',
+          userId: 'ben',
+          sessionId: 'ben-tab',
+          unixTime: 1,
+        },
+      },
+    ];
     for (let n = 0; n < 299; n += 1) {
       const at = 10 + n;
       stored.push({
@@ -158,16 +168,7 @@ describe('RoomState', () => {
         },
       });
     }
-    const history: HistoryPages = {
-      page: (_room, count, before) => {
-        const end = before ? stored.findIndex((s) => s.event.id === before.id) : stored.length;
-        const events = stored.slice(Math.max(0, end - count), end);
-        const first = events[0];
-        const older =
-          end - count > 0 && first ? { order: first.order, id: first.event.id } : undefined;
-        return Promise.resolve({ events, older });
-      },
-    };
+    await history.put(stored);
     const { state } = await member('Ann', { history });
     await state.storedShown;
     expect(messages(state)).to.have.length(200);

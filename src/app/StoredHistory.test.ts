@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import type { ChatEvent } from '../hub/events';
+import { MemoryEventStore } from '../storage/MemoryEventStore';
 import { StoredHistory, type StoredHistoryEvent } from './StoredHistory';
 import type { TranscriptEntry } from './Transcript';
 
@@ -45,18 +46,14 @@ describe('StoredHistory', () => {
   });
 
   it('reads older pages on demand, oldest first, until none is left', async () => {
-    const stored = Array.from({ length: 5 }, (_, n) => message(`s${n}`, n + 1));
+    const store = new MemoryEventStore();
+    await store.put(Array.from({ length: 5 }, (_, n) => message(`s${n}`, n + 1)));
     const asked: (number | undefined)[] = [];
     const history = new StoredHistory(
       {
-        page: (_room, count, before) => {
+        page: (room, count, before) => {
           asked.push(before?.order);
-          const end = before ? stored.findIndex((s) => s.event.id === before.id) : stored.length;
-          const events = stored.slice(Math.max(0, end - count), end);
-          const first = events[0];
-          const older =
-            end - count > 0 && first ? { order: first.order, id: first.event.id } : undefined;
-          return Promise.resolve({ events, older });
+          return store.page(room, count, before);
         },
       },
       'r',

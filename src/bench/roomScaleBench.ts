@@ -1,10 +1,14 @@
-import { fork } from 'node:child_process';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { RoomPeer } from '../e2e/support/room';
-import { track, type TrackedChild } from './children';
-import type { PeerCommand, PeerReport } from './nodePeer';
+import {
+  byDeadline,
+  pollUntil,
+  sleep,
+  spawnNodePeer,
+  startNodePeers,
+  type NodePeer,
+} from './nodePeerProcesses';
 import { CpuBusyMeter } from './ProcessStats';
 import { round } from './stats';
 import type { BenchRig } from './webrtcBench';
@@ -107,104 +111,6 @@ const NO_STATE: PeerState = {
   bytesReceived: 0,
   completeAt: undefined,
 };
-
-interface NodePeer {
-  readonly process: TrackedChild;
-  readonly ready: Promise<boolean>;
-  /** The latest report the peer pushed. */
-  latest(): PeerReport | undefined;
-  /** The longest it went without reporting since the previous call, up to now (ms). */
-  takeSilenceMax(): number;
-  /** When its latest report came (Date.now() clock). */
-  lastReportAt(): number | undefined;
-  request(command: PeerCommand): void;
-}
-
-function spawnNodePeer(signalingUrl: string, roomId: string, name: string): NodePeer {
-  const child = fork(join(import.meta.dirname, 'nodePeer.ts'), [signalingUrl, roomId, name], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  const tracked = track(child);
-  // A peer process that died must not take the benchmark down with it.
-  child.on('error', () => undefined);
-  let latest: PeerReport | undefined;
-  let lastReportAt: number | undefined;
-  let silenceMax = 0;
-  const ready = new Promise<boolean>((resolve) => {
-    child.on('message', (message: { type: string }) => {
-      if (message.type === 'ready') resolve(true);
-      else if (message.type === 'report') {
-        latest = message as PeerReport;
-        const now = Date.now();
-        silenceMax = Math.max(silenceMax, now - (lastReportAt ?? now));
-        lastReportAt = now;
-      }
-    });
-    void tracked.exited.then(() => resolve(false));
-  });
-  return {
-    process: tracked,
-    ready,
-    latest: () => latest,
-    takeSilenceMax() {
-      const now = Date.now();
-      const max = Math.max(silenceMax, now - (lastReportAt ?? now));
-      silenceMax = 0;
-      return max;
-    },
-    lastReportAt: () => lastReportAt,
-    request(command) {
-      if (child.connected) child.send(command);
-    },
-  };
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** `promise`'s value, or `fallback` once `until` (wall clock) has passed. */
-function byDeadline<T>(promise: Promise<T>, until: number, fallback: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(fallback), Math.max(0, until - Date.now()));
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
-
-/** Polls `done` every `everyMs` until it holds or `until` passes; says whether it held. */
-async function pollUntil(
-  done: () => Promise<boolean>,
-  until: number,
-  everyMs = 250,
-): Promise<boolean> {
-  for (;;) {
-    if (await done()) return true;
-    if (Date.now() >= until) return false;
-    await sleep(Math.min(everyMs, Math.max(0, until - Date.now())));
-  }
-}
-
-/** Starts `count` peers, at most `concurrency` coming up at once, each by `until`. */
-async function startNodePeers(
-  count: number,
-  concurrency: number,
-  until: number,
-  spawn: (index: number) => NodePeer,
-): Promise<{ peers: NodePeer[]; started: NodePeer[] }> {
-  const peers: NodePeer[] = [];
-  const started: NodePeer[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < count && Date.now() < until) {
-      const peer = spawn(next);
-      next += 1;
-      peers.push(peer);
-      if (await byDeadline(peer.ready, until, false)) started.push(peer);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  return { peers, started };
-}
 
 /** Peers that answered within this long before the end still count as reporting. */
 const FRESH_MS = 2000;

@@ -3,7 +3,7 @@
  * should use. Both lists come from the operator's environment, so they are validated once at
  * startup; a typo here would otherwise surface only as peers that silently never meet.
  */
-import { ConfigError } from './ConfigError.js';
+import { ConfigError, urlList } from './ConfigError.js';
 
 /** One entry of RTCConfiguration.iceServers, restricted to the fields the app passes on. */
 export interface IceServer {
@@ -27,23 +27,12 @@ const ICE_SCHEMES = ['stun:', 'stuns:', 'turn:', 'turns:'];
  * @throws ConfigError naming the offending entry.
  */
 export function parseSignalingUrls(raw: string | undefined): string[] {
-  if (raw === undefined || raw.trim() === '') return [];
-  return raw
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '')
-    .map((entry) => {
-      let url: URL;
-      try {
-        url = new URL(entry);
-      } catch {
-        throw new ConfigError(`SIGNALING_URLS: "${entry}" is not a URL`);
-      }
-      if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-        throw new ConfigError(`SIGNALING_URLS: "${entry}" must start with ws:// or wss://`);
-      }
-      return entry;
-    });
+  return urlList('SIGNALING_URLS', raw, 'a URL', (url, entry) => {
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+      throw new ConfigError(`SIGNALING_URLS: "${entry}" must start with ws:// or wss://`);
+    }
+    return entry;
+  });
 }
 
 function checkIceUrl(url: unknown, index: number): string {

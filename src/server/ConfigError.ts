@@ -5,3 +5,30 @@
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
+
+/**
+ * A comma-separated list of URLs in the variable `name`; blank entries are ignored, so a
+ * trailing comma is harmless. `accept` checks each parsed URL and returns what to keep, or
+ * throws a ConfigError; an entry that is no URL at all is refused as "not <expected>".
+ */
+export function urlList<T>(
+  name: string,
+  raw: string | undefined,
+  expected: string,
+  accept: (url: URL, entry: string) => T,
+): T[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      let url: URL;
+      try {
+        url = new URL(entry);
+      } catch {
+        throw new ConfigError(`${name}: "${entry}" is not ${expected}`);
+      }
+      return accept(url, entry);
+    });
+}

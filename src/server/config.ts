@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseIceServers, parseSignalingUrls, type ClientConfig } from './ClientConfig.js';
-import { ConfigError } from './ConfigError.js';
+import { ConfigError, urlList } from './ConfigError.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 
 export { ConfigError };
@@ -86,23 +86,13 @@ function boolVar(env: Env, name: string, fallback: boolean): boolean {
 function originsVar(env: Env): readonly string[] | null {
   const raw = env.ALLOWED_ORIGINS;
   if (raw === undefined || raw.trim() === '') return null;
-  return raw
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '')
-    .map((entry) => {
-      let url: URL;
-      try {
-        url = new URL(entry);
-      } catch {
-        throw new ConfigError(`ALLOWED_ORIGINS: "${entry}" is not an origin like https://host`);
-      }
-      // Browsers send the serialized origin: scheme://host[:port], no path, no trailing slash.
-      if (url.origin === 'null' || url.pathname !== '/' || url.search !== '' || url.hash !== '') {
-        throw new ConfigError(`ALLOWED_ORIGINS: "${entry}" must be scheme://host[:port] only`);
-      }
-      return url.origin;
-    });
+  return urlList('ALLOWED_ORIGINS', raw, 'an origin like https://host', (url, entry) => {
+    // Browsers send the serialized origin: scheme://host[:port], no path, no trailing slash.
+    if (url.origin === 'null' || url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+      throw new ConfigError(`ALLOWED_ORIGINS: "${entry}" must be scheme://host[:port] only`);
+    }
+    return url.origin;
+  });
 }
 
 /**
