@@ -6,12 +6,7 @@ cd "$(dirname "$0")/../.."
 # npm dependencies: reinstall when the lock file changed since the last install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "installing npm dependencies (npm ci)"
-  # npm 11 writes a lock file that lists only this platform's optional binaries (rollup's)
-  # and its own npm ci may then refuse it; npm install takes the same lock as it is.
-  npm ci --no-audit --no-fund || {
-    echo "npm ci refused the lock file; installing from it with npm install"
-    npm install --no-audit --no-fund
-  }
+  npm ci --no-audit --no-fund
 fi
 
 # A Chromium for the browser and end-to-end suites: CHROME_PATH wins, then an installed one,
