@@ -7,7 +7,15 @@ import { countReporter } from './src/testing/wtr-count-reporter.mjs';
 import { simplePeerAsModule } from './src/testing/wtr-simple-peer.mjs';
 
 export default {
-  files: ['src/**/*.test.ts', '!src/server/**', '!src/e2e/**', '!src/bench/**', '!src/testing/**'],
+  files: [
+    'src/**/*.test.ts',
+    '!src/server/**',
+    '!src/e2e/**',
+    '!src/bench/**',
+    '!src/testing/**',
+    '!src/testkit/server/**',
+    '!src/testkit/e2e/**',
+  ],
   nodeResolve: { exportConditions: ['browser', 'production'] },
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },

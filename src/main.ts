@@ -1,14 +1,14 @@
 // The app's entry point: the only place that wires concrete adapters to the app state.
 import { ChatApplication } from './app/ChatApplication';
 import type { RoomHistory } from './app/StoredHistory';
-import { RoomSession } from './app/RoomSession';
+import { RoomSession } from './compose/RoomSession';
 import { NameBook } from './app/NameBook';
 import { BrowserNotifier } from './app/Notifier';
 import { LocalStorageRoomDirectory } from './app/RoomDirectory';
-import { Router } from './app/Router';
+import { Router } from './browser/Router';
 import { Settings } from './app/Settings';
-import { DhKeys } from './identity/DhKeys';
-import { IdbDhKeyStore } from './identity/DhKeyStore';
+import { DhKeys } from './direct/DhKeys';
+import { IdbDhKeyStore } from './direct/DhKeyStore';
 import { IdbKeyStore } from './identity/IdbKeyStore';
 import { Identity } from './identity/Identity';
 import { Verifier } from './identity/Verifier';

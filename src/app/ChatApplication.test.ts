@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { DhKeys } from '../identity/DhKeys';
-import { MemoryDhKeyStore } from '../identity/DhKeyStore';
+import { DhKeys } from '../direct/DhKeys';
+import { MemoryDhKeyStore } from '../direct/DhKeyStore';
 import { Identity } from '../identity/Identity';
 import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { Verifier } from '../identity/Verifier';
@@ -8,10 +8,10 @@ import { ChatApplication } from './ChatApplication';
 import { NameBook } from './NameBook';
 import { MemoryNotifier } from './Notifier';
 import { MemoryRoomDirectory } from './RoomDirectory';
-import { Router } from './Router';
-import { FakeWindow } from './testing/FakeWindow';
+import { Router } from '../browser/Router';
+import { FakeWindow } from '../testkit/app/FakeWindow';
 import { Settings } from './Settings';
-import { RoomMesh, until } from './testing/FakeRoom';
+import { RoomMesh, until } from '../testkit/app/FakeRoom';
 
 interface TestUser {
   app: ChatApplication;

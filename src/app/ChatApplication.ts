@@ -2,10 +2,10 @@
 // live for unread counts, DM invitations and notifications), the room on screen, and the
 // route. Elements read it through AppController and send intents to its methods.
 import type { LogEntry } from '../hub/ports';
-import type { DhKeys } from '../identity/DhKeys';
+import type { DhKeys } from '../direct/DhKeys';
 import type { SignatureVerifier, Signer } from '../log/signing';
-import { announceDh, DH_FIELD, type DhAnnouncement } from './DirectMessages';
-import { DirectRooms } from './DirectRooms';
+import { announceDh, DH_FIELD, type DhAnnouncement } from '../direct/DirectMessages';
+import { DirectRooms } from '../direct/DirectRooms';
 import type { NameBook } from './NameBook';
 import type { NotificationState, Notifier } from './Notifier';
 import type { RoomDirectory, RoomRecord } from './RoomDirectory';
@@ -15,7 +15,7 @@ import type { HistoryImport, RoomHistory } from './StoredHistory';
 import { LoadTurns } from './LoadTurns';
 import { nextPaint } from './nextPaint';
 import { RoomState } from './RoomState';
-import type { Router } from './Router';
+import type { Router } from '../browser/Router';
 import type { Route } from './RoomLink';
 import type { Settings } from './Settings';
 

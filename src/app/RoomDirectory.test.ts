@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { LocalStorageRoomDirectory, MemoryRoomDirectory } from './RoomDirectory';
-import { room, roomDirectoryContract } from './testing/roomDirectoryContract';
+import { room, roomDirectoryContract } from './roomDirectoryContract';
 
 class MapStorage {
   readonly map = new Map<string, string>();

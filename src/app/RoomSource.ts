@@ -1,5 +1,5 @@
 // The part of a RoomSession that app state reads: RoomSession satisfies it as it is, and tests
-// build one from the same real parts over an in-memory link (src/app/testing/FakeRoom.ts).
+// build one from the same real parts over an in-memory link (src/testkit/app/FakeRoom.ts).
 import type { Awareness } from 'y-protocols/awareness';
 import type { EventStream } from '../hub/EventStream';
 import type { Hub } from '../hub/Hub';

@@ -3,7 +3,7 @@ import { Identity } from '../identity/Identity';
 import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { NameBook } from './NameBook';
 import { RoomState } from './RoomState';
-import { RoomMesh, until, type FakeRoom } from './testing/FakeRoom';
+import { RoomMesh, until, type FakeRoom } from '../testkit/app/FakeRoom';
 import { MemoryEventStore } from '../storage/MemoryEventStore';
 import type { StoredHistoryEvent } from './StoredHistory';
 import type { MessageLine } from './Transcript';

@@ -4,7 +4,7 @@
 import type { ChatEvent } from '../hub/events';
 import type { LogEntry } from '../hub/ports';
 import type { NetworkStatus } from '../net/RoomNetwork';
-import { readPeerCard, type PeerCard } from './DirectMessages';
+import { readPeerCard, type PeerCard } from '../direct/DirectMessages';
 import { nextPaint } from './nextPaint';
 import { tagOf, type NameBook } from './NameBook';
 import type { RoomSource } from './RoomSource';

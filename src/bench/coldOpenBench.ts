@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
-import { buildApp } from '../e2e/support/appBuild';
-import { buildHarness } from '../e2e/support/harnessBuild';
-import { startServer } from '../e2e/support/serverProcess';
+import { buildApp } from '../testkit/e2e/appBuild';
+import { buildHarness } from '../testkit/e2e/harnessBuild';
+import { startServer } from '../testkit/e2e/serverProcess';
 import { round } from './stats';
 
 declare global {

@@ -14,7 +14,7 @@ Object.assign(globalThis, {
   WebSocket,
 });
 
-const { RoomSession } = await import('../app/RoomSession');
+const { RoomSession } = await import('../compose/RoomSession');
 const { Identity } = await import('../identity/Identity');
 const { MemoryKeyStore } = await import('../identity/MemoryKeyStore');
 const { Verifier } = await import('../identity/Verifier');

@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import type { Page } from 'playwright-core';
-import type { RoomPeer } from '../e2e/support/room';
+import type { RoomPeer } from '../testkit/e2e/room';
 import {
   byDeadline,
   pollUntil,

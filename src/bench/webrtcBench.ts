@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../e2e/support/browser';
-import { buildHarness } from '../e2e/support/harnessBuild';
-import { joinRoom, messagesReach, peersReach, type RoomPeer } from '../e2e/support/room';
-import { startServer, type ServerProcess } from '../e2e/support/serverProcess';
+import { launchBrowser } from '../testkit/e2e/browser';
+import { buildHarness } from '../testkit/e2e/harnessBuild';
+import { joinRoom, messagesReach, peersReach, type RoomPeer } from '../testkit/e2e/room';
+import { startServer, type ServerProcess } from '../testkit/e2e/serverProcess';
 import { quantile, round } from './stats';
 
 /** A running bench setup: the real server, one Chromium, separate contexts per peer. */

@@ -8,8 +8,8 @@ import { runningChildren } from '../bench/children';
 import { coldOpen } from '../bench/coldOpenBench';
 import { roomScale } from '../bench/roomScaleBench';
 import { append, burst, catchUp, latency, startRig, type BenchRig } from '../bench/webrtcBench';
-import { buildApp } from './support/appBuild';
-import { startServer } from './support/serverProcess';
+import { buildApp } from '../testkit/e2e/appBuild';
+import { startServer } from '../testkit/e2e/serverProcess';
 
 let rig: BenchRig;
 before(async () => {

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { buildApp } from './support/appBuild';
-import { launchBrowser } from './support/browser';
-import { startServer, type ServerProcess } from './support/serverProcess';
-import { enterName, openApp, say, type AppUser } from './support/ui';
+import { buildApp } from '../testkit/e2e/appBuild';
+import { launchBrowser } from '../testkit/e2e/browser';
+import { startServer, type ServerProcess } from '../testkit/e2e/serverProcess';
+import { enterName, openApp, say, type AppUser } from '../testkit/e2e/ui';
 
 let server: ServerProcess;
 let browser: Browser;

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from './support/browser';
-import { buildHarness } from './support/harnessBuild';
-import { messagesReach } from './support/room';
-import { startServer, type ServerProcess } from './support/serverProcess';
+import { launchBrowser } from '../testkit/e2e/browser';
+import { buildHarness } from '../testkit/e2e/harnessBuild';
+import { messagesReach } from '../testkit/e2e/room';
+import { startServer, type ServerProcess } from '../testkit/e2e/serverProcess';
 
 let server: ServerProcess;
 let browser: Browser;

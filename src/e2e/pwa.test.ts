@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from './support/browser';
-import { startServer, type ServerProcess } from './support/serverProcess';
+import { launchBrowser } from '../testkit/e2e/browser';
+import { startServer, type ServerProcess } from '../testkit/e2e/serverProcess';
 
 const dist = join(import.meta.dirname, '..', '..', 'dist');
 let server: ServerProcess;

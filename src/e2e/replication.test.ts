@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from './support/browser';
-import { buildHarness } from './support/harnessBuild';
+import { launchBrowser } from '../testkit/e2e/browser';
+import { buildHarness } from '../testkit/e2e/harnessBuild';
 import {
   eventSeen,
   eventsOf,
@@ -13,8 +13,8 @@ import {
   messagesReach,
   peersReach,
   type RoomPeer,
-} from './support/room';
-import { startServer, type ServerProcess } from './support/serverProcess';
+} from '../testkit/e2e/room';
+import { startServer, type ServerProcess } from '../testkit/e2e/serverProcess';
 
 let server: ServerProcess;
 let browser: Browser;

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { buildApp } from './support/appBuild';
-import { launchBrowser } from './support/browser';
-import { startServer, type ServerProcess } from './support/serverProcess';
+import { buildApp } from '../testkit/e2e/appBuild';
+import { launchBrowser } from '../testkit/e2e/browser';
+import { startServer, type ServerProcess } from '../testkit/e2e/serverProcess';
 import {
   axeViolations,
   DESKTOP,
@@ -16,7 +16,7 @@ import {
   say,
   screenshot,
   type AppUser,
-} from './support/ui';
+} from '../testkit/e2e/ui';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -59,7 +59,7 @@ describe('the chat app', () => {
     const ann = await person('/');
     const nameField = ann.page.getByRole('textbox', { name: 'Your name' });
     await nameField.press('Enter');
-    await ann.page.getByText('Please enter a username').waitFor();
+    await ann.page.getByText('Please enter your name').waitFor();
     await screenshot(ann.page, 'desktop-name-screen-error');
     await enterName(ann.page, 'Ann');
     await ann.page.getByRole('button', { name: 'Create room' }).click();

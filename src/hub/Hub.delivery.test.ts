@@ -1,7 +1,7 @@
 // Delivery never waits for a consumer, and two tabs on connected ports derive the same events.
 import { expect } from '@esm-bundle/chai';
-import { entriesReach } from './contracts/eventLogContract';
-import { sessionsAre } from './contracts/presenceContract';
+import { entriesReach } from './eventLogContract';
+import { sessionsAre } from './presenceContract';
 import type { ChatEvent } from './events';
 import { makeEvent } from './events';
 import { Hub } from './Hub';

@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { eventLogContract } from './contracts/eventLogContract';
+import { eventLogContract } from './eventLogContract';
 import { MemoryEventLog } from './MemoryEventLog';
 
 eventLogContract('MemoryEventLog', () => {

@@ -1,4 +1,4 @@
-import { presenceContract } from './contracts/presenceContract';
+import { presenceContract } from './presenceContract';
 import { MemoryPresence } from './MemoryPresence';
 import type { PresencePort } from './ports';
 

@@ -1,7 +1,7 @@
 /**
  * The hub's two ports to the world. In-memory implementations ship beside them
  * (MemoryEventLog, MemoryPresence); the Yjs/y-webrtc log and the awareness presence implement
- * the same interfaces and run the same contract suites (src/hub/contracts/).
+ * the same interfaces and run the same contract suites (`eventLogContract.ts`, `presenceContract.ts` beside this file).
  */
 
 /** One entry of a room's replicated message log, as every peer holds it. */

@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import * as Y from 'yjs';
-import { entriesReach, eventLogContract } from '../hub/contracts/eventLogContract';
+import { entriesReach, eventLogContract } from '../hub/eventLogContract';
 import type { EventLogPort } from '../hub/ports';
 import { encodeBase64url } from '../identity/base64url';
 import { Identity } from '../identity/Identity';

@@ -1,39 +1,51 @@
+import { deflateRaw } from './deflate';
+import { FrameReader, type FrameStats } from './FrameReader';
+import {
+  CHUNK_BYTES,
+  COMPRESS_MIN_BYTES,
+  HELLO_FRAME,
+  LAST,
+  PART,
+  SIDE_FIRST,
+  SIDE_WHOLE,
+  WHOLE,
+  Z_FIRST,
+  Z_SIDE_FIRST,
+  Z_SIDE_WHOLE,
+  Z_WHOLE,
+  frame,
+} from './frames';
+
 /**
- * A data channel that carries messages of any size. Stock y-webrtc hands whole sync messages to
- * RTCDataChannel.send, which throws above the SCTP message limit (256 KiB in Chromium), and
- * y-webrtc swallows the error: a big room then never syncs. This wrapper splits every message
- * into frames of at most CHUNK_BYTES, queues them so the browser's send buffer never overflows,
- * and reassembles them on the other side. Both peers must use it (this app's peers do).
+ * A data channel that carries messages of any size, large ones compressed. Stock y-webrtc
+ * hands whole sync messages to RTCDataChannel.send, which throws above the SCTP message limit
+ * (256 KiB in Chromium), and y-webrtc swallows the error: a big room then never syncs. This
+ * wrapper splits every message into frames of at most CHUNK_BYTES, queues them so the
+ * browser's send buffer never overflows, and reassembles them on the other side (FrameReader).
+ * Both peers must use it (this app's peers do); a peer that does not is refused (frames.ts).
  *
- * Frame: one flag byte, then payload. WHOLE: a message in one frame. PART: a piece, more
- * follow. LAST: the final piece. Channels are reliable and ordered, and a message's frames are
- * queued together, so pieces arrive in order and never interleave with another message's.
- * SIDE_WHOLE / SIDE_FIRST start a side message instead (this app's own traffic beside
- * y-webrtc's: it goes to `onside`, never to y-webrtc); a SIDE_FIRST continues with PART/LAST.
+ * Messages of COMPRESS_MIN_BYTES or more (a sync reply, a preview) are sent deflate-raw
+ * compressed, piece by piece while the compressor runs. Small ones go out at once, unless a
+ * compressed one is still being made: then they wait behind it, so order is kept.
+ * Channels are reliable and ordered, and a message's frames are queued together, so pieces
+ * arrive in order and never interleave with another message's.
  */
 
-const WHOLE = 0;
-const PART = 1;
-const LAST = 2;
-const SIDE_WHOLE = 3;
-const SIDE_FIRST = 4;
-/** Payload bytes per frame: far below every browser's limit. */
-export const CHUNK_BYTES = 64 * 1024;
+export { CHUNK_BYTES } from './frames';
 /** Frames are handed to the browser while its buffer holds less than this. */
 const HIGH_WATER_BYTES = 4 * 1024 * 1024;
-/** A message larger than this is discarded on arrival (a hostile or broken peer). */
+/** A message larger than this (compressed or not) is discarded on arrival. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
 type Handler = ((event: unknown) => void) | null;
 
-/** Counters a channel keeps about malformed input it dropped. */
-export interface ChunkStats {
-  malformedFrames: number;
-  oversizedMessages: number;
-  /** Bytes received on the wire, frames included. */
-  bytesReceived: number;
-  /** Messages whose handler threw (y-webrtc throws on a message it cannot decode). */
-  rejectedMessages: number;
+/** Counters a channel keeps about what it received and dropped. */
+export type ChunkStats = FrameStats;
+
+/** A message waiting for a compression ahead of it. */
+interface Waiting {
+  readonly bytes: Uint8Array;
+  readonly side: boolean;
 }
 
 export class ChunkedDataChannel {
@@ -44,35 +56,50 @@ export class ChunkedDataChannel {
   onbufferedamountlow: Handler = null;
   /** Receives side messages (see sendSide). */
   onside: ((data: Uint8Array) => void) | null = null;
-  readonly stats: ChunkStats = {
-    malformedFrames: 0,
-    oversizedMessages: 0,
-    bytesReceived: 0,
-    rejectedMessages: 0,
-  };
+  /** Bytes handed to the wire, frames included (after compression). */
+  bytesSent = 0;
+  private readonly reader: FrameReader;
   private readonly outbox: Uint8Array<ArrayBuffer>[] = [];
   private outboxHead = 0;
   private outboxBytes = 0;
-  private parts: Uint8Array[] = [];
-  private partBytes = 0;
-  private discarding = false;
-  private partsAreSide = false;
+  private greeted = false;
+  private compressing = false;
+  private readonly waiting: Waiting[] = [];
   private lowThreshold = 0;
 
   constructor(
     private readonly channel: RTCDataChannel,
-    private readonly maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES,
+    maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES,
   ) {
+    this.reader = new FrameReader(
+      {
+        message: (data) => this.onmessage?.({ data: data.buffer }),
+        side: (data) => this.onside?.(data),
+        refuse: (reason) => {
+          console.warn(`MeshChat refused a peer's data channel: ${reason}`);
+          this.close();
+        },
+      },
+      maxMessageBytes,
+    );
     channel.binaryType = 'arraybuffer';
     channel.bufferedAmountLowThreshold = HIGH_WATER_BYTES / 4;
-    channel.onmessage = (event: MessageEvent) => this.receive(event.data);
+    channel.onmessage = (event: MessageEvent) => this.reader.receive(event.data);
     channel.onopen = (event) => this.onopen?.(event);
-    channel.onclose = (event) => this.onclose?.(event);
+    channel.onclose = (event) => {
+      this.reader.close();
+      this.onclose?.(event);
+    };
     channel.onerror = (event) => this.onerror?.(event);
     channel.onbufferedamountlow = () => {
       this.pump();
       if (this.bufferedAmount <= this.lowThreshold) this.onbufferedamountlow?.({});
     };
+  }
+
+  /** What was received and dropped. */
+  get stats(): ChunkStats {
+    return this.reader.stats;
   }
 
   get label(): string {
@@ -110,35 +137,120 @@ export class ChunkedDataChannel {
   }
 
   send(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.sendFramed(toBytes(data), WHOLE, PART);
+    this.enqueue(toBytes(data), false);
   }
 
   /** Sends a side message: the other end's `onside` receives it; y-webrtc never sees it. */
   sendSide(data: Uint8Array): void {
-    this.sendFramed(data, SIDE_WHOLE, SIDE_FIRST);
-  }
-
-  private sendFramed(bytes: Uint8Array, whole: number, first: number): void {
-    if (this.channel.readyState !== 'open') {
-      throw new DOMException(`data channel is ${this.channel.readyState}`, 'InvalidStateError');
-    }
-    if (bytes.byteLength <= CHUNK_BYTES) {
-      this.queue(frame(whole, bytes, 0, bytes.byteLength));
-    } else {
-      for (let start = 0; start < bytes.byteLength; start += CHUNK_BYTES) {
-        const end = Math.min(start + CHUNK_BYTES, bytes.byteLength);
-        const flag = end === bytes.byteLength ? LAST : start === 0 ? first : PART;
-        this.queue(frame(flag, bytes, start, end));
-      }
-    }
-    this.pump();
+    this.enqueue(data, true);
   }
 
   close(): void {
     this.outbox.length = 0;
     this.outboxHead = 0;
     this.outboxBytes = 0;
+    this.waiting.length = 0;
+    this.reader.close();
     this.channel.close();
+  }
+
+  private enqueue(bytes: Uint8Array, side: boolean): void {
+    if (this.channel.readyState !== 'open') {
+      throw new DOMException(`data channel is ${this.channel.readyState}`, 'InvalidStateError');
+    }
+    if (!this.greeted) {
+      this.greeted = true;
+      this.queue(HELLO_FRAME.slice());
+    }
+    if (this.compressing || bytes.byteLength >= COMPRESS_MIN_BYTES) {
+      // Sent later: copied now, as RTCDataChannel.send would, so the caller may reuse it.
+      this.waiting.push({ bytes: bytes.slice(), side });
+      if (!this.compressing) void this.drainWaiting();
+      return;
+    }
+    this.sendPlain(bytes, side);
+    this.pump();
+  }
+
+  /** Sends what waits, in order, compressing the large ones. */
+  private async drainWaiting(): Promise<void> {
+    this.compressing = true;
+    try {
+      for (let next = this.waiting.shift(); next; next = this.waiting.shift()) {
+        if (next.bytes.byteLength >= COMPRESS_MIN_BYTES) await this.sendCompressed(next);
+        else this.sendPlain(next.bytes, next.side);
+        this.pump();
+      }
+    } finally {
+      this.compressing = false;
+    }
+  }
+
+  private sendPlain(bytes: Uint8Array, side: boolean): void {
+    const whole = side ? SIDE_WHOLE : WHOLE;
+    if (bytes.byteLength <= CHUNK_BYTES) {
+      this.queue(frame(whole, bytes));
+      return;
+    }
+    for (let start = 0; start < bytes.byteLength; start += CHUNK_BYTES) {
+      const end = Math.min(start + CHUNK_BYTES, bytes.byteLength);
+      const flag = end === bytes.byteLength ? LAST : start === 0 && side ? SIDE_FIRST : PART;
+      this.queue(frame(flag, bytes, start, end));
+    }
+  }
+
+  /**
+   * Compresses and frames one message, each frame queued as soon as the compressor has
+   * produced it. The last full frame is held back until the next exists, so that the final
+   * one can say LAST (or, for a short output, be one whole frame).
+   */
+  private async sendCompressed({ bytes, side }: Waiting): Promise<void> {
+    let held: Uint8Array<ArrayBuffer> | undefined;
+    let first = true;
+    const emit = (piece: Uint8Array<ArrayBuffer>, last: boolean): void => {
+      const flag = first
+        ? last
+          ? side
+            ? Z_SIDE_WHOLE
+            : Z_WHOLE
+          : side
+            ? Z_SIDE_FIRST
+            : Z_FIRST
+        : last
+          ? LAST
+          : PART;
+      first = false;
+      this.queue(frame(flag, piece));
+      this.pump();
+    };
+    let buffer = new Uint8Array(CHUNK_BYTES);
+    let filled = 0;
+    try {
+      for await (const out of deflateRaw(bytes)) {
+        for (let read = 0; read < out.byteLength;) {
+          const take = Math.min(CHUNK_BYTES - filled, out.byteLength - read);
+          buffer.set(out.subarray(read, read + take), filled);
+          filled += take;
+          read += take;
+          if (filled === CHUNK_BYTES) {
+            if (held) emit(held, false);
+            held = buffer;
+            buffer = new Uint8Array(CHUNK_BYTES);
+            filled = 0;
+          }
+        }
+      }
+    } catch (error) {
+      // The platform could not compress: nothing of it was sent unless a frame was.
+      console.error('MeshChat could not compress a message', error);
+      if (first && !held) this.sendPlain(bytes, side);
+      return;
+    }
+    if (filled > 0) {
+      if (held) emit(held, false);
+      held = buffer.slice(0, filled);
+    }
+    emit(held ?? new Uint8Array(0), true);
   }
 
   private queue(framed: Uint8Array<ArrayBuffer>): void {
@@ -153,69 +265,12 @@ export class ChunkedDataChannel {
       this.outbox[this.outboxHead] = EMPTY;
       this.outboxHead += 1;
       this.outboxBytes -= next.byteLength;
+      this.bytesSent += next.byteLength;
       this.channel.send(next);
     }
     if (this.outboxHead === this.outbox.length) {
       this.outbox.length = 0;
       this.outboxHead = 0;
-    }
-  }
-
-  private receive(data: unknown): void {
-    if (!(data instanceof ArrayBuffer) || data.byteLength === 0) {
-      this.stats.malformedFrames += 1;
-      return;
-    }
-    this.stats.bytesReceived += data.byteLength;
-    const bytes = new Uint8Array(data);
-    const flag = bytes[0];
-    const payload = bytes.subarray(1);
-    if (flag === WHOLE || flag === SIDE_WHOLE) {
-      if (this.parts.length > 0 || this.discarding) this.stats.malformedFrames += 1;
-      this.resetParts();
-      this.deliver(payload, flag === SIDE_WHOLE);
-    } else if (flag === PART || flag === LAST || flag === SIDE_FIRST) {
-      if (flag === SIDE_FIRST) {
-        if (this.parts.length > 0 || this.discarding) this.stats.malformedFrames += 1;
-        this.resetParts();
-        this.partsAreSide = true;
-      }
-      if (!this.discarding) {
-        this.partBytes += payload.byteLength;
-        if (this.partBytes > this.maxMessageBytes) {
-          this.stats.oversizedMessages += 1;
-          this.parts = [];
-          this.discarding = true;
-        } else {
-          this.parts.push(payload);
-        }
-      }
-      if (flag === LAST) {
-        const parts = this.parts;
-        const wasDiscarding = this.discarding;
-        const side = this.partsAreSide;
-        this.resetParts();
-        if (!wasDiscarding) this.deliver(concat(parts), side);
-      }
-    } else {
-      this.stats.malformedFrames += 1;
-    }
-  }
-
-  private resetParts(): void {
-    this.parts = [];
-    this.partBytes = 0;
-    this.discarding = false;
-    this.partsAreSide = false;
-  }
-
-  private deliver(payload: Uint8Array, side = false): void {
-    // One peer's undecodable message must not take down the tab (or a Node process).
-    try {
-      if (side) this.onside?.(payload.slice());
-      else this.onmessage?.({ data: payload.slice().buffer });
-    } catch {
-      this.stats.rejectedMessages += 1;
     }
   }
 }
@@ -229,27 +284,4 @@ function toBytes(data: string | ArrayBuffer | ArrayBufferView): Uint8Array {
   if (ArrayBuffer.isView(data))
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   throw new TypeError('ChunkedDataChannel.send takes a string, an ArrayBuffer or a typed array');
-}
-
-function frame(
-  flag: number,
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-): Uint8Array<ArrayBuffer> {
-  const framed = new Uint8Array(1 + end - start);
-  framed[0] = flag;
-  framed.set(bytes.subarray(start, end), 1);
-  return framed;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const total = parts.reduce((sum, part) => sum + part.byteLength, 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
 }

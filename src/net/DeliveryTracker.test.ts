@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { until } from '../hub/contracts/waiting';
+import { until } from '../testkit/waitFor';
 import { linkAwareness, linkDocs, resyncDocs } from '../testkit/links';
 import { DeliveryTracker } from './DeliveryTracker';
 

@@ -6,8 +6,8 @@ import {
   presenceContract,
   sessionsAre,
   type PresenceHarness,
-} from '../hub/contracts/presenceContract';
-import { until } from '../hub/contracts/waiting';
+} from '../hub/presenceContract';
+import { until } from '../testkit/waitFor';
 import { encodeBase64url } from '../identity/base64url';
 import type { PresencePort } from '../hub/ports';
 import { AwarenessPresence } from './AwarenessPresence';

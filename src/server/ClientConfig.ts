@@ -66,12 +66,22 @@ function checkIceServer(entry: unknown, index: number): IceServer {
     }
     server[key] = value;
   }
+  const relay = (Array.isArray(urls) ? urls : [urls]).find((url) => url.startsWith('turn'));
+  if (relay !== undefined) {
+    // A credential here would be served to every visitor and never expire; without one the
+    // browser refuses the entry. Relays get per-visitor credentials from TURN_URLS instead.
+    throw new ConfigError(
+      `ICE_SERVERS[${index}]: ${JSON.stringify(relay)} belongs in TURN_URLS (with TURN_SECRET), ` +
+        'so each visitor gets a short-lived credential instead of a password everyone can read',
+    );
+  }
   return server;
 }
 
 /**
  * Parses ICE_SERVERS: a JSON array of RTCIceServer objects (urls, optional username and
- * credential). Unknown fields are refused rather than passed through unseen.
+ * credential). Unknown fields are refused rather than passed through unseen, and so are
+ * turn:/turns: URLs: a static TURN password published in /config.json is anyone's relay.
  * @throws ConfigError with the position and the expected form.
  */
 export function parseIceServers(raw: string | undefined): IceServer[] {

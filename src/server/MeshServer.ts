@@ -10,6 +10,7 @@ import { Metrics } from './Metrics.js';
 import { SignalingServer } from './SignalingServer.js';
 import { requestPath } from './requestPath.js';
 import { StaticFiles } from './StaticFiles.js';
+import { issueTurnServer } from './TurnCredentials.js';
 
 /** Where a started server listens. */
 export interface ListenAddress {
@@ -100,13 +101,7 @@ export class MeshServer {
           this.metrics.render(),
         );
       case '/config.json':
-        return send(
-          response,
-          200,
-          'application/json; charset=utf-8',
-          this.#clientConfigBody,
-          'no-cache',
-        );
+        return this.#sendClientConfig(response);
       default:
         this.#static.serve(request, response).catch((error: unknown) => {
           this.#logger.log('error', 'static file error', { error: String(error) });
@@ -114,7 +109,27 @@ export class MeshServer {
         });
     }
   }
+
+  /**
+   * The app's network configuration. With TURN configured every request gets a credential of
+   * its own that expires after TURN_TTL, and no cache may keep it for anyone else.
+   */
+  #sendClientConfig(response: ServerResponse): void {
+    const turn = this.#config.turn;
+    if (turn === null) {
+      send(response, 200, JSON_TYPE, this.#clientConfigBody, 'no-cache');
+      return;
+    }
+    const { signalingUrls, iceServers } = this.#config.clientConfig;
+    const body = JSON.stringify({
+      signalingUrls,
+      iceServers: [...iceServers, issueTurnServer(turn)],
+    });
+    send(response, 200, JSON_TYPE, body, 'private, no-store');
+  }
 }
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 function send(
   response: ServerResponse,

@@ -2,8 +2,8 @@
 // addresses and the Origin allow-list. Each refusal happens before a WebSocket exists.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TestClient, until, type TestServer } from './testing/TestClient.js';
-import { bystanders, rawRequest, withServer } from './testing/withServer.js';
+import { TestClient, until, type TestServer } from '../testkit/server/TestClient.js';
+import { bystanders, rawRequest, withServer } from '../testkit/server/withServer.js';
 
 describe('admission of WebSocket upgrades', () => {
   it('answers malformed request targets with an error instead of crashing', async () => {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseIceServers, parseSignalingUrls, type ClientConfig } from './ClientConfig.js';
 import { ConfigError, urlList } from './ConfigError.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+import { parseTurnConfig, type TurnConfig } from './TurnCredentials.js';
 
 export { ConfigError };
 
@@ -42,6 +43,8 @@ export interface ServerConfig {
   /** Directory of the built PWA; null when there is none to serve. */
   readonly staticDir: string | null;
   readonly clientConfig: ClientConfig;
+  /** TURN relays whose credentials are issued per /config.json request; null when none. */
+  readonly turn: TurnConfig | null;
   readonly limits: SignalingLimits;
   readonly logLevel: LogLevel;
   /** How long shutdown waits for clients to acknowledge the going-away close. */
@@ -168,6 +171,7 @@ export function loadConfig(
       signalingUrls: parseSignalingUrls(env.SIGNALING_URLS),
       iceServers: parseIceServers(env.ICE_SERVERS),
     },
+    turn: parseTurnConfig(env),
     limits,
     logLevel: logLevelVar(env),
     shutdownGraceMs: intVar(env, 'SHUTDOWN_GRACE_MS', 3000, 0, 60_000),

@@ -1,7 +1,7 @@
 // The signaling protocol over real sockets, as y-webrtc's stock client and server speak it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, TestClient, until, type TestServer } from './testing/TestClient.js';
+import { startTestServer, TestClient, until, type TestServer } from '../testkit/server/TestClient.js';
 
 describe('signaling protocol over real sockets', () => {
   let t: TestServer;

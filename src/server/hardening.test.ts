@@ -3,8 +3,8 @@
 // traffic would be relayed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TestClient, until } from './testing/TestClient.js';
-import { bystanders, withServer } from './testing/withServer.js';
+import { TestClient, until } from '../testkit/server/TestClient.js';
+import { bystanders, withServer } from '../testkit/server/withServer.js';
 
 describe('hardening', () => {
   it('closes a connection that sends invalid JSON with 1007, and only that one', async () => {

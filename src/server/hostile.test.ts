@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { connect as tcpConnect } from 'node:net';
 import { describe, it } from 'node:test';
-import { startTestServer, TestClient, WAIT_MS, withTimeout } from './testing/TestClient.js';
+import { startTestServer, TestClient, WAIT_MS, withTimeout } from '../testkit/server/TestClient.js';
 
 const ROOM = 'shared-room';
 

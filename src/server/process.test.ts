@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { TestClient, withTimeout } from './testing/TestClient.js';
+import { TestClient, withTimeout } from '../testkit/server/TestClient.js';
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
 

@@ -7,8 +7,8 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { PeerProcess, type PeerEvent } from './testing/PeerProcess.js';
-import { startTestServer, withTimeout, type TestServer } from './testing/TestClient.js';
+import { PeerProcess, type PeerEvent } from '../testkit/server/PeerProcess.js';
+import { startTestServer, withTimeout, type TestServer } from '../testkit/server/TestClient.js';
 
 describe('stock y-webrtc providers, signaling only', () => {
   let t: TestServer;

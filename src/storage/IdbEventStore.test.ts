@@ -5,7 +5,7 @@ import { countTransactions } from './countTransactions';
 import { eventStoreContract, message, readAll } from './eventStoreContract';
 import type { StoredEvent } from './EventStore';
 import { IdbEventStore } from './IdbEventStore';
-import { idbHarness } from './idbTestHarness';
+import { idbHarness } from '../testkit/storage/idbTestHarness';
 
 const NAME = 'meshchat-test-events';
 

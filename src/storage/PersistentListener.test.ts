@@ -8,7 +8,7 @@ import { openChatDatabase, type ChatDatabase } from './ChatDatabase';
 import { countTransactions } from './countTransactions';
 import { readAll } from './eventStoreContract';
 import type { HistoryPage, PutResult } from './EventStore';
-import { FaultyEventStore } from './FaultyEventStore';
+import { FaultyEventStore } from '../testkit/storage/FaultyEventStore';
 import { IdbEventStore } from './IdbEventStore';
 import { MemoryEventStore } from './MemoryEventStore';
 import { PersistentListener } from './PersistentListener';

@@ -4,10 +4,10 @@ import { openChatDatabase, type ChatDatabase } from './ChatDatabase';
 import { InvalidArgumentError } from './errors';
 import { eventStoreContract, message, readAll } from './eventStoreContract';
 import type { StoredEvent } from './EventStore';
-import { FaultyEventStore } from './FaultyEventStore';
+import { FaultyEventStore } from '../testkit/storage/FaultyEventStore';
 import { IdbEventStore } from './IdbEventStore';
 import { ResilientEventStore } from './ResilientEventStore';
-import { idbHarness } from './idbTestHarness';
+import { idbHarness } from '../testkit/storage/idbTestHarness';
 import { StorageHealth, type StorageStatus } from './StorageHealth';
 
 const NAME = 'meshchat-test-resilient';

@@ -5,7 +5,7 @@ import { IdbRoomStore } from './IdbRoomStore';
 import { MemoryRoomStore } from './MemoryRoomStore';
 import { ResilientRoomStore } from './ResilientRoomStore';
 import { groupRoom, roomStoreContract } from './roomStoreContract';
-import { idbHarness } from './idbTestHarness';
+import { idbHarness } from '../testkit/storage/idbTestHarness';
 import { StorageHealth } from './StorageHealth';
 
 const NAME = 'meshchat-test-rooms';

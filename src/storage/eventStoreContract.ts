@@ -3,7 +3,7 @@ import { expect } from '@esm-bundle/chai';
 import { makeEvent, type ChatEvent } from '../hub/events';
 import { DestroyedError, InvalidArgumentError } from './errors';
 import type { EventStore, HistoryCursor, StoredEvent } from './EventStore';
-import type { StoreHarness } from './idbTestHarness';
+import type { StoreHarness } from '../testkit/storage/idbTestHarness';
 
 /** What an event store implementation provides to run the contract suite. */
 /** How a suite opens, reopens and cleans up a store (see idbTestHarness.ts). */

@@ -2,7 +2,7 @@
 import { expect } from '@esm-bundle/chai';
 import { DestroyedError, InvalidArgumentError, RoomExistsError, RoomNotFoundError } from './errors';
 import type { JoinedRoom, RoomStore } from './RoomStore';
-import type { StoreHarness } from './idbTestHarness';
+import type { StoreHarness } from '../testkit/storage/idbTestHarness';
 
 /** What a room store implementation provides to run the contract suite. */
 /** How a suite opens, reopens and cleans up a store (see idbTestHarness.ts). */

@@ -4,18 +4,18 @@ import { ChatApplication } from '../app/ChatApplication';
 import { NameBook } from '../app/NameBook';
 import { MemoryNotifier } from '../app/Notifier';
 import { MemoryRoomDirectory } from '../app/RoomDirectory';
-import { Router } from '../app/Router';
-import { FakeWindow } from '../app/testing/FakeWindow';
+import { Router } from '../browser/Router';
+import { FakeWindow } from '../testkit/app/FakeWindow';
 import { Settings } from '../app/Settings';
-import { RoomMesh } from '../app/testing/FakeRoom';
-import { DhKeys } from '../identity/DhKeys';
-import { MemoryDhKeyStore } from '../identity/DhKeyStore';
+import { RoomMesh } from '../testkit/app/FakeRoom';
+import { DhKeys } from '../direct/DhKeys';
+import { MemoryDhKeyStore } from '../direct/DhKeyStore';
 import { Identity } from '../identity/Identity';
 import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { Verifier } from '../identity/Verifier';
 import './ChatApp';
 import type { ChatApp } from './ChatApp';
-import { cleanupFixtures, expectAccessible, fixture, shadow, waitFor } from './testing/fixture';
+import { cleanupFixtures, expectAccessible, fixture, shadow, waitFor } from '../testkit/ui/fixture';
 
 describe('chat-app', () => {
   let mesh: RoomMesh;

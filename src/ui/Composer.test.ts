@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { html } from 'lit';
 import './Composer';
 import type { Composer, MessageSendDetail } from './Composer';
-import { cleanupFixtures, expectAccessible, fixture, shadow } from './testing/fixture';
+import { cleanupFixtures, expectAccessible, fixture, shadow } from '../testkit/ui/fixture';
 
 async function composer(): Promise<{ el: Composer; box: HTMLTextAreaElement; sent: string[] }> {
   const el = await fixture<Composer>(html`<chat-composer></chat-composer>`);
@@ -84,6 +84,59 @@ describe('chat-composer', () => {
     box.value = 'late';
     key(box, { key: 'Enter' });
     expect(sent).to.deep.equal([]);
+  });
+
+  it('keeps an over-long message in the box and says why it was not sent', async () => {
+    const { el, box, sent } = await composer();
+    let stops = 0;
+    el.addEventListener('message-typing-stop', () => (stops += 1));
+    const long = 'x'.repeat(20_000);
+    box.value = long;
+    box.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    key(box, { key: 'Enter' });
+    await el.updateComplete;
+    expect(sent).to.deep.equal([]);
+    expect(box.value).to.equal(long);
+    expect(box.getAttribute('aria-invalid')).to.equal('true');
+    expect(shadow(el, '[role="alert"]').textContent).to.match(/Not sent.*20,000.*16,384/);
+    expect(stops).to.equal(1);
+    // Shortened to the limit, it goes.
+    box.value = 'x'.repeat(16_384);
+    box.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    key(box, { key: 'Enter' });
+    expect(sent).to.have.length(1);
+    expect(box.value).to.equal('');
+  });
+
+  it('counts down the characters left near the limit', async () => {
+    const { el, box } = await composer();
+    box.value = 'short';
+    box.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('.count')).to.equal(null);
+    box.value = 'x'.repeat(16_000);
+    box.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    await el.updateComplete;
+    expect(shadow(el, '.count').textContent.trim()).to.equal('384 characters left');
+    box.value = 'x'.repeat(16_400);
+    box.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    await el.updateComplete;
+    expect(shadow(el, '.count').textContent.trim()).to.equal('16 characters over the limit');
+  });
+
+  it('keeps the text when the room could not send it', async () => {
+    const { el, box } = await composer();
+    el.addEventListener('message-send', (e) => {
+      e.preventDefault();
+      el.refuse('Not sent: the room is closed.');
+    });
+    box.value = 'keep me';
+    key(box, { key: 'Enter' });
+    await el.updateComplete;
+    expect(box.value).to.equal('keep me');
+    expect(shadow(el, '[role="alert"]').textContent.trim()).to.equal(
+      'Not sent: the room is closed.',
+    );
   });
 
   it('is accessible', async () => {

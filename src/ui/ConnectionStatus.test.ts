@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { html } from 'lit';
 import './ConnectionStatus';
 import { describeStatus, type ConnectionStatus } from './ConnectionStatus';
-import { cleanupFixtures, expectAccessible, fixture, shadow } from './testing/fixture';
+import { cleanupFixtures, expectAccessible, fixture, shadow } from '../testkit/ui/fixture';
 
 describe('chat-connection-status', () => {
   afterEach(cleanupFixtures);

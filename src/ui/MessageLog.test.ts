@@ -4,7 +4,7 @@ import { NameBook } from '../app/NameBook';
 import type { ChatLine, MessageLine } from '../app/Transcript';
 import './MessageLog';
 import type { MessageLog } from './MessageLog';
-import { cleanupFixtures, expectAccessible, fixture, shadow, waitFor } from './testing/fixture';
+import { cleanupFixtures, expectAccessible, fixture, shadow, waitFor } from '../testkit/ui/fixture';
 
 const names = new NameBook();
 names.learn('ben', 'Ben');

@@ -8,6 +8,7 @@ import {
 import type { NameBook } from '../app/NameBook';
 import type { ChatLine } from '../app/Transcript';
 import { linkify } from './linkify';
+import { continuesGroup, dayLabel, startsDay } from './messageGroups';
 import { theme } from './theme';
 
 /** How close to the bottom (px) still counts as "at the bottom". */
@@ -20,8 +21,10 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', tim
 
 /**
  * The transcript, virtualized: only the rows near the viewport are in the DOM, so a history
- * of 100,000 messages scrolls like a short one. Follows new messages while the user is at
- * the bottom; when they have scrolled up it offers "New messages" instead. Near the top it
+ * of 100,000 messages scrolls like a short one. Each day starts with a separator; consecutive
+ * messages of one author are grouped under one name, the time at the group's end. Follows new
+ * messages while the user is at the bottom, also while the log shrinks (an on-screen
+ * keyboard); when they have scrolled up it offers "New messages" instead. Near the top it
  * asks for older pages (`load-older`) and keeps the row the user was reading in place.
  */
 @customElement('chat-message-log')
@@ -43,8 +46,29 @@ export class MessageLog extends LitElement {
       }
       .row {
         width: 100%;
+        box-sizing: border-box;
         padding: 0.2rem 0.75rem;
         display: flex;
+        flex-wrap: wrap;
+      }
+      .row.cont {
+        padding-top: 0;
+      }
+      .day {
+        flex: 1 0 100%;
+        display: flex;
+        align-items: center;
+        gap: 0.75rem;
+        margin: 0.6rem 0 0.4rem;
+        font-size: 0.8rem;
+        font-weight: 600;
+        color: var(--mc-muted);
+      }
+      .day::before,
+      .day::after {
+        content: '';
+        flex: 1;
+        border-top: 1px solid var(--mc-border);
       }
       .row.own {
         justify-content: flex-end;
@@ -74,7 +98,9 @@ export class MessageLog extends LitElement {
         color: var(--mc-link);
       }
       .who {
+        display: block;
         font-weight: 700;
+        font-size: 0.875rem;
       }
       .meta {
         display: block;
@@ -93,9 +119,6 @@ export class MessageLog extends LitElement {
         color: var(--mc-muted);
         font-size: 0.875rem;
         text-align: center;
-      }
-      .ended {
-        font-weight: 700;
       }
       .first {
         padding-top: 0.75rem;
@@ -120,6 +143,8 @@ export class MessageLog extends LitElement {
   /** Bump to relabel rows after names changed. */
   @property({ type: Number }) namesRevision = 0;
   @property({ type: Boolean }) hasOlder = false;
+  /** The clock that decides which day is "Today" (tests set it). */
+  @property({ attribute: false }) now: () => number = Date.now;
   @state() private unseen = 0;
   @query('.scroller') private scroller!: VirtualizerHostElement;
   private atBottom = true;
@@ -132,6 +157,7 @@ export class MessageLog extends LitElement {
     return html`
       <div
         class="scroller"
+        style="min-height: 0"
         role="log"
         aria-label="Messages"
         tabindex="0"
@@ -260,48 +286,73 @@ export class MessageLog extends LitElement {
   }
 
   private renderLine(line: ChatLine, index: number) {
+    const previous = this.lines[index - 1];
     const first = index === 0 ? ' first' : '';
+    const day = startsDay(previous, line)
+      ? html`<p class="day">${dayLabel(line.time, this.now())}</p>`
+      : nothing;
     switch (line.kind) {
       case 'message':
-        return this.renderMessage(line, first);
+        return this.renderMessage(line, index, day, first);
       case 'joined':
         return html`<div class="row notice${first}">
-          ${this.label(line.userId)} has joined the chat
+          ${day}${this.label(line.userId)} has joined the chat
         </div>`;
       case 'left':
         return html`<div class="row notice${first}">
-          ${this.label(line.userId)} has left the chat
+          ${day}${this.label(line.userId)} has left the chat
         </div>`;
       case 'ended':
-        return html`<div class="row notice ended${first}">The chat has ended</div>`;
+        return html`<div class="row notice${first}">${day}The chat has ended</div>`;
     }
   }
 
-  private renderMessage(line: ChatLine & { kind: 'message' }, first: string) {
+  private renderMessage(
+    line: ChatLine & { kind: 'message' },
+    index: number,
+    day: typeof nothing | ReturnType<typeof html>,
+    first: string,
+  ) {
     const time = new Date(line.time);
-    const meta = html`<span class="meta"
-      ><time datetime=${time.toISOString()} title=${dateFormat.format(time)}
-        >${timeFormat.format(time)}</time
-      >${line.delivered ? nothing : html` · <span class="pending">Not delivered yet</span>`}${
-        line.verified
-          ? nothing
-          : html` ·
-              <span
-                class="unverified"
-                title="Imported from a file: this device cannot check who wrote it"
-                >Imported, author not verified</span
-              >`
-      }</span
+    const cont = continuesGroup(this.lines[index - 1], line) ? ' cont' : '';
+    const last = !continuesGroup(line, this.lines[index + 1]);
+    const marks = [
+      ...(line.delivered ? [] : [html`<span class="pending">Not delivered yet</span>`]),
+      ...(line.verified
+        ? []
+        : [
+            html`<span
+              class="unverified"
+              title="Imported from a file: this device cannot check who wrote it"
+              >Imported, author not verified</span
+            >`,
+          ]),
+    ];
+    // The time shows once, under the group's last message; every message keeps its full date
+    // and time in the markup (title, datetime) for hover and assistive technology.
+    const stamp = html`<time datetime=${time.toISOString()} title=${dateFormat.format(time)}
+      >${last ? timeFormat.format(time) : html`<span class="sr-only">${timeFormat.format(time)}</span>`}</time
     >`;
+    const meta =
+      last || marks.length > 0
+        ? html`<span class="meta"
+            >${stamp}${marks.map((mark, i) => html`${last || i > 0 ? ' · ' : ''}${mark}`)}</span
+          >`
+        : stamp;
     const text = html`<span class="text">${linkify(line.text)}</span>`;
     if (line.own) {
-      return html`<div class="row own${first}" data-id=${line.id}>
+      return html`<div class="row own${cont}${first}" data-id=${line.id}>
+        ${day}
         <div class="bubble"><span class="sr-only">You: </span>${text}${meta}</div>
       </div>`;
     }
-    const who = html`<span class="who">${this.label(line.userId)}</span>`;
-    return html`<div class="row other${first}" data-id=${line.id}>
-      <div class="bubble">${who}: ${text}${meta}</div>
+    const name = this.label(line.userId);
+    const who = cont
+      ? html`<span class="sr-only">${name}: </span>`
+      : html`<span class="who">${name}<span class="sr-only">:</span></span>`;
+    return html`<div class="row other${cont}${first}" data-id=${line.id}>
+      ${day}
+      <div class="bubble">${who} ${text}${meta}</div>
     </div>`;
   }
 

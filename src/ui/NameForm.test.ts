@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { html } from 'lit';
 import './NameForm';
 import type { NameForm, NameSubmitDetail } from './NameForm';
-import { cleanupFixtures, expectAccessible, fixture, shadow } from './testing/fixture';
+import { cleanupFixtures, expectAccessible, fixture, shadow } from '../testkit/ui/fixture';
 
 function pressEnter(input: HTMLInputElement): void {
   // What the browser does for Enter in a form's only text field: submit the form.
@@ -30,7 +30,7 @@ describe('chat-name-form', () => {
     input.value = '   ';
     pressEnter(input);
     await el.updateComplete;
-    expect(shadow(el, '.error').textContent).to.equal('Please enter a username');
+    expect(shadow(el, '.error').textContent).to.equal('Please enter your name');
     expect(input.getAttribute('aria-invalid')).to.equal('true');
     expect(sent).to.deep.equal([]);
   });
@@ -54,6 +54,21 @@ describe('chat-name-form', () => {
     el.addEventListener('name-cancel', () => (cancelled = true));
     shadow<HTMLButtonElement>(el, 'button[type="button"]').click();
     expect(cancelled).to.equal(true);
+  });
+
+  it('cancels "Change name" on Escape, and only then', async () => {
+    const el = await fixture<NameForm>(html`<chat-name-form value="Ann" editing></chat-name-form>`);
+    let cancelled = 0;
+    el.addEventListener('name-cancel', () => (cancelled += 1));
+    const input = shadow<HTMLInputElement>(el, 'input');
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(cancelled).to.equal(1);
+    const first = await fixture<NameForm>(html`<chat-name-form></chat-name-form>`);
+    first.addEventListener('name-cancel', () => (cancelled += 1));
+    shadow<HTMLInputElement>(first, 'input').dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }),
+    );
+    expect(cancelled).to.equal(1);
   });
 
   it('is accessible, with and without an error', async () => {

@@ -9,7 +9,7 @@ export interface NameSubmitDetail {
 }
 
 /**
- * Asks for the display name. An empty one gets an inline "Please enter a username"; a valid
+ * Asks for the display name. An empty one gets an inline "Please enter your name"; a valid
  * one is sent up as `name-submit`. With `editing`, it offers Cancel (`name-cancel`).
  */
 @customElement('chat-name-form')
@@ -66,7 +66,7 @@ export class NameForm extends LitElement {
 
   override render() {
     return html`
-      <form @submit=${this.onSubmit} novalidate>
+      <form @submit=${this.onSubmit} @keydown=${this.onKeyDown} novalidate>
         <h1>${this.editing ? 'Change your name' : 'Welcome to MeshChat'}</h1>
         <p>
           ${
@@ -107,7 +107,7 @@ export class NameForm extends LitElement {
     event.preventDefault();
     const name = this.input.value.trim();
     if (!name) {
-      this.error = 'Please enter a username';
+      this.error = 'Please enter your name';
       this.input.focus();
       return;
     }
@@ -118,6 +118,13 @@ export class NameForm extends LitElement {
         composed: true,
       }),
     );
+  };
+
+  private readonly onKeyDown = (event: KeyboardEvent): void => {
+    // Escape leaves "Change name" as Cancel does; a first name cannot be skipped.
+    if (event.key !== 'Escape' || !this.editing) return;
+    event.preventDefault();
+    this.onCancel();
   };
 
   private readonly onCancel = (): void => {

@@ -3,7 +3,7 @@ import { html } from 'lit';
 import type { Participant } from '../app/RoomState';
 import './ParticipantList';
 import type { DirectMessageDetail, ParticipantList } from './ParticipantList';
-import { cleanupFixtures, expectAccessible, fixture } from './testing/fixture';
+import { cleanupFixtures, expectAccessible, fixture } from '../testkit/ui/fixture';
 
 const people: Participant[] = [
   { userId: 'me', label: 'Ann', tag: '0000-0001', self: true, tabs: 2, typing: false },

@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { html } from 'lit';
 import './QrCode';
 import { qrPath, type QrCode } from './QrCode';
-import { cleanupFixtures, expectAccessible, fixture, shadow } from './testing/fixture';
+import { cleanupFixtures, expectAccessible, fixture, shadow } from '../testkit/ui/fixture';
 
 describe('chat-qr-code', () => {
   afterEach(cleanupFixtures);

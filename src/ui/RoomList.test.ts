@@ -3,7 +3,7 @@ import { html } from 'lit';
 import type { RoomListItem } from '../app/ChatApplication';
 import './RoomList';
 import type { RoomJoinDetail, RoomList, RoomOpenDetail } from './RoomList';
-import { cleanupFixtures, expectAccessible, fixture, shadow } from './testing/fixture';
+import { cleanupFixtures, expectAccessible, fixture, shadow } from '../testkit/ui/fixture';
 
 const rooms: RoomListItem[] = [
   {

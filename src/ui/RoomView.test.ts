@@ -2,12 +2,12 @@ import { expect } from '@esm-bundle/chai';
 import { html } from 'lit';
 import { NameBook } from '../app/NameBook';
 import { RoomState } from '../app/RoomState';
-import { RoomMesh, until } from '../app/testing/FakeRoom';
+import { RoomMesh, until } from '../testkit/app/FakeRoom';
 import { Identity } from '../identity/Identity';
 import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import './RoomView';
 import type { RoomView } from './RoomView';
-import { cleanupFixtures, expectAccessible, fixture, shadow, waitFor } from './testing/fixture';
+import { cleanupFixtures, expectAccessible, fixture, shadow, waitFor } from '../testkit/ui/fixture';
 
 describe('chat-room-view', () => {
   let mesh: RoomMesh;

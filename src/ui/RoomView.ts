@@ -4,7 +4,7 @@ import { keyed } from 'lit/directives/keyed.js';
 import type { NameBook } from '../app/NameBook';
 import type { RoomState } from '../app/RoomState';
 import './Composer';
-import type { MessageSendDetail } from './Composer';
+import type { Composer, MessageSendDetail } from './Composer';
 import './ConnectionStatus';
 import { RoomController } from './controllers/RoomController';
 import './MessageLog';
@@ -168,7 +168,17 @@ export class RoomView extends LitElement {
   };
 
   private readonly onSend = (event: CustomEvent<MessageSendDetail>): void => {
-    if (this.controller.send(event.detail.text)) void this.log.scrollToEnd();
+    let sent: boolean;
+    try {
+      sent = this.controller.send(event.detail.text);
+    } catch (error) {
+      // The log refused the text (too long for this room, say): the composer keeps it.
+      event.preventDefault();
+      const reason = error instanceof Error ? error.message : String(error);
+      (event.target as Composer).refuse(`Not sent: ${reason}`);
+      return;
+    }
+    if (sent) void this.log.scrollToEnd();
   };
 
   private emit(type: string): void {

@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { html } from 'lit';
 import './ShareDialog';
 import type { ShareDialog } from './ShareDialog';
-import { cleanupFixtures, expectAccessible, fixture, shadow, waitFor } from './testing/fixture';
+import { cleanupFixtures, expectAccessible, fixture, shadow, waitFor } from '../testkit/ui/fixture';
 
 const LINK = 'https://chat.example/r/abcdefgh#k=secret';
 

@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { html } from 'lit';
-import { cleanupFixtures, fixture } from './testing/fixture';
+import { cleanupFixtures, fixture } from '../testkit/ui/fixture';
 import { linkify, safeHref } from './linkify';
 
 describe('linkify', () => {
@@ -20,6 +20,19 @@ describe('linkify', () => {
       expect(a.target).to.equal('_blank');
     }
     expect(el.textContent).to.equal('see https://example.com/a?b=1, and http://x.test.');
+  });
+
+  it('links bare www. addresses to https', async () => {
+    const el = await fixture<HTMLElement>(
+      html`<p>${linkify('try www.example.com/x. Or WWW.Example.org, not www. or www.x')}</p>`,
+    );
+    const links = [...el.querySelectorAll('a')];
+    expect(links.map((a) => [a.textContent, a.getAttribute('href')])).to.deep.equal([
+      ['www.example.com/x', 'https://www.example.com/x'],
+      ['WWW.Example.org', 'https://www.example.org/'],
+    ]);
+    expect(links[0]?.rel).to.equal('noopener noreferrer');
+    expect(el.textContent).to.equal('try www.example.com/x. Or WWW.Example.org, not www. or www.x');
   });
 
   it('never links other schemes, and renders markup as text', async () => {

@@ -1,8 +1,8 @@
 // A test page for the end-to-end suites: drives real RoomSessions (real Yjs, y-webrtc,
 // awareness, WebCrypto) in this browser context and exposes them to Playwright as
-// `window.harness`. Bundled by src/e2e/support/harnessBuild.ts; never part of the app.
+// `window.harness`. Bundled by src/testkit/e2e/harnessBuild.ts; never part of the app.
 import * as Y from 'yjs';
-import { RoomSession } from '../../app/RoomSession';
+import { RoomSession } from '../../compose/RoomSession';
 import { ChatStorage } from '../../storage/ChatStorage';
 import type { ChatEvent } from '../../hub/events';
 import { Identity } from '../../identity/Identity';

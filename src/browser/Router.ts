@@ -1,5 +1,5 @@
 // The page's URL as app state: which route is showing, kept in the address bar and history.
-import { parseRoute, routePath, type Route } from './RoomLink';
+import { parseRoute, routePath, type Route } from '../app/RoomLink';
 
 /** The part of `window` the router uses; a test passes a fake. */
 export interface RouterWindow {

@@ -1,6 +1,6 @@
 // The local user's X25519 key pair for direct messages: two users derive the same secret from
 // their own private key and the other's public key (ECDH), and nobody else can.
-import { decodeBase64url, encodeBase64url } from './base64url';
+import { decodeBase64url, encodeBase64url } from '../identity/base64url';
 import type { DhKeyStore, StoredDhKey } from './DhKeyStore';
 
 const ALGORITHM = { name: 'X25519' } as const;

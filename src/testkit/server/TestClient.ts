@@ -4,9 +4,9 @@
  * and lets a test wait for a message or the close with a deadline instead of sleeping.
  */
 import { WebSocket, type ClientOptions } from 'ws';
-import { loadConfig, type ServerConfig } from '../config.js';
-import { MemoryLogger } from '../log.js';
-import { MeshServer } from '../MeshServer.js';
+import { loadConfig, type ServerConfig } from '../../server/config.js';
+import { MemoryLogger } from '../../server/log.js';
+import { MeshServer } from '../../server/MeshServer.js';
 
 /** How long any single wait in a test may take before it fails. */
 export const WAIT_MS = 5000;

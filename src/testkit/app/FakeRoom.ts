@@ -11,7 +11,7 @@ import type { Signer } from '../../log/signing';
 import type { NetworkStatus } from '../../net/RoomNetwork';
 import { AwarenessPresence } from '../../presence/AwarenessPresence';
 import { intervalTicker } from '../../presence/Ticker';
-import type { OpenRoomOptions, RoomOpener, RoomSource } from '../RoomSource';
+import type { OpenRoomOptions, RoomOpener, RoomSource } from '../../app/RoomSource';
 
 const REMOTE = Symbol('remote');
 

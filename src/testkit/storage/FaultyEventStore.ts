@@ -1,4 +1,4 @@
-import type { EventStore, HistoryCursor, HistoryPage, PutResult, StoredEvent } from './EventStore';
+import type { EventStore, HistoryCursor, HistoryPage, PutResult, StoredEvent } from '../../storage/EventStore';
 
 /**
  * A test double: an EventStore that passes calls through to `inner` until told to fail, then

@@ -1,7 +1,7 @@
 // The RoomDirectory contract: every adapter (memory, localStorage, the IndexedDB rooms store)
 // runs it. Mocha globals; import from a *.test.ts file.
 import { expect } from '@esm-bundle/chai';
-import type { RoomDirectory, RoomRecord } from '../RoomDirectory';
+import type { RoomDirectory, RoomRecord } from './RoomDirectory';
 
 /** A group room record for tests. */
 export const room = (

@@ -1,11 +1,11 @@
 import { expect } from '@esm-bundle/chai';
-import { DhKeys } from '../identity/DhKeys';
-import { MemoryDhKeyStore } from '../identity/DhKeyStore';
+import { DhKeys } from './DhKeys';
+import { MemoryDhKeyStore } from './DhKeyStore';
 import { Identity } from '../identity/Identity';
 import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { Verifier } from '../identity/Verifier';
 import { announceDh, dmPassword, dmRoomId, readPeerCard, verifiedDhKey } from './DirectMessages';
-import { isRoomId } from './RoomLink';
+import { isRoomId } from '../app/RoomLink';
 
 async function user(): Promise<{ identity: Identity; dh: DhKeys }> {
   return {

@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { sessionKey, type PresenceChange, type PresencePort, type SessionKey } from '../ports';
-import { until } from './waiting';
+import { sessionKey, type PresenceChange, type PresencePort, type SessionKey } from './ports';
+import { until } from '../testkit/waitFor';
 
 /** What a presence implementation provides to run the contract suite. */
 export interface PresenceHarness {

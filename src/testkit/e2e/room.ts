@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import type { ChatEvent } from '../../hub/events';
-import type { OpenOptions } from '../../testkit/harness/harness';
+import type { OpenOptions } from '../harness/harness';
 import { newPeer, type Peer } from './browser';
 
 /** A harness page that has opened a room. */

@@ -16,13 +16,13 @@ export async function buildHarness(
 ): Promise<{ dir: string; remove: () => void }> {
   const dir = into ?? mkdtempSync(join(tmpdir(), 'meshchat-harness-'));
   await build({
-    entryPoints: [join(here, '..', '..', 'testkit', 'harness', 'harness.ts')],
+    entryPoints: [join(here, '..', 'harness', 'harness.ts')],
     bundle: true,
     format: 'esm',
     target: 'es2022',
     outfile: join(dir, 'harness.js'),
     logLevel: 'warning',
   });
-  copyFileSync(join(here, '..', '..', 'testkit', 'harness', 'index.html'), join(dir, page));
+  copyFileSync(join(here, '..', 'harness', 'index.html'), join(dir, page));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -1,6 +1,6 @@
 // A window for Router in tests: a location at https://chat.example that history calls move.
 // Not part of the app.
-import type { RouterWindow } from '../Router';
+import type { RouterWindow } from '../../browser/Router';
 
 export class FakeWindow implements RouterWindow {
   location = { pathname: '/', hash: '', origin: 'https://chat.example' };

@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import type { EventLogPort, LogEntry } from '../ports';
-import { until } from './waiting';
+import type { EventLogPort, LogEntry } from './ports';
+import { until } from '../testkit/waitFor';
 
 /** What a log implementation provides to run the contract suite. */
 export interface EventLogHarness {

@@ -3,7 +3,7 @@
 // a link and nobody else can join its signaling. Peers learn of each other's key agreement key
 // through awareness fields, signed with the user's Ed25519 identity key.
 import { decodeBase64url, encodeBase64url } from '../identity/base64url';
-import type { DhKeys } from '../identity/DhKeys';
+import type { DhKeys } from './DhKeys';
 import type { SignatureVerifier, Signer } from '../log/signing';
 import { readSessions } from '../presence/AwarenessPresence';
 

@@ -1,7 +1,7 @@
 // Test support, not part of the app: a store over a real ChatDatabase for the contract suites,
 // which open it fresh, reopen it as a reload would, and delete it afterwards.
 import { deleteDB } from 'idb';
-import { openChatDatabase, type ChatDatabase } from './ChatDatabase';
+import { openChatDatabase, type ChatDatabase } from '../../storage/ChatDatabase';
 
 /** What the store contract suites drive. */
 export interface StoreHarness<T> {

@@ -1,12 +1,12 @@
 // Direct-message rooms as the app keeps them: which peers' key agreement keys are verified,
 // the DM room with a peer (found or added), invitations seen in shared rooms and accepted,
 // and this user's own invitations published where the invited peer is present.
-import type { DhKeys } from '../identity/DhKeys';
+import type { DhKeys } from './DhKeys';
 import type { SignatureVerifier } from '../log/signing';
 import { dmPassword, dmRoomId, verifiedDhKey, DM_FIELD } from './DirectMessages';
-import type { RoomRecord } from './RoomDirectory';
-import type { RoomState } from './RoomState';
-import type { Settings } from './Settings';
+import type { RoomRecord } from '../app/RoomDirectory';
+import type { RoomState } from '../app/RoomState';
+import type { Settings } from '../app/Settings';
 
 /** What DirectRooms needs from the application. */
 export interface DirectRoomsHost {
