@@ -1,19 +1,24 @@
 // Runs every suite (lint, format, types, browser, node, end-to-end) and closes with one line
-// "N passed, N failed" summing them all. Exits non-zero when anything failed.
+// "N passed, N failed, N skipped" summing them all. Exits non-zero when anything failed.
 // `node src/testing/run-all.mjs [suite...]` runs only the named suites.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { summary, total } from './summary.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 const countsDir = join(root, 'test-results', 'counts');
 rmSync(countsDir, { recursive: true, force: true });
 mkdirSync(countsDir, { recursive: true });
 
-/** Test files under `dir` whose names end in `.test.ts`. */
+/**
+ * Test files under `dir` whose names end in `.test.ts` or `.test.mjs`. Fixtures (files that
+ * demonstrate a pass, a fail and a skip to the reporters' own tests) are named otherwise, so
+ * they are never taken for real tests.
+ */
 function testFiles(dir) {
   return readdirSync(join(root, dir), { recursive: true })
-    .filter((name) => String(name).endsWith('.test.ts'))
+    .filter((name) => /\.test\.(ts|mjs)$/.test(String(name)))
     .map((name) => join(dir, String(name)))
     .sort();
 }
@@ -32,7 +37,7 @@ function check(name, command, args) {
   console.log(`\n=== ${name}`);
   const ok = run(command, args);
   console.log(`${ok ? '✔' : '✖'} ${name}`);
-  return { passed: ok ? 1 : 0, failed: ok ? 0 : 1 };
+  return { passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 };
 }
 
 /** A suite that reports its own counts to COUNT_FILE; a crash without counts is one failure. */
@@ -44,7 +49,7 @@ function counted(name, command, args, env = {}) {
   try {
     counts = JSON.parse(readFileSync(countFile, 'utf8'));
   } catch {
-    counts = { passed: 0, failed: 1 };
+    counts = { passed: 0, failed: 1, skipped: 0 };
     console.log(`✖ ${name} ended without reporting counts`);
   }
   if (!ok && counts.failed === 0) counts.failed = 1;
@@ -96,31 +101,32 @@ const suites = {
     return {
       passed: counts.passed + again.passed,
       failed: counts.failed - unloaded.length + again.failed,
+      skipped: counts.skipped + again.skipped,
+      retried: unloaded,
     };
   },
   node: () => {
-    const files = [...testFiles('src/server'), ...testFiles('src/bench')];
+    const files = [
+      ...testFiles('src/server'),
+      ...testFiles('src/bench'),
+      ...testFiles('src/testing'),
+    ];
     return counted('node', 'node', nodeTest(files));
   },
   e2e: () => {
-    if (!run('npm', ['run', '--silent', 'build'])) return { passed: 0, failed: 1 };
+    if (!run('npm', ['run', '--silent', 'build'])) return { passed: 0, failed: 1, skipped: 0 };
     return inNamespace('e2e', 'node', nodeTest(testFiles('src/e2e')));
   },
 };
 
 const wanted = process.argv.slice(2);
 const selected = wanted.length > 0 ? wanted : Object.keys(suites);
-let passed = 0;
-let failed = 0;
-const lines = [];
 for (const name of selected) {
-  const suite = suites[name];
-  if (!suite) throw new Error(`unknown suite "${name}"; known: ${Object.keys(suites).join(', ')}`);
-  const counts = suite();
-  passed += counts.passed;
-  failed += counts.failed;
-  lines.push(`  ${name}: ${counts.passed} passed, ${counts.failed} failed`);
+  if (!suites[name]) {
+    throw new Error(`unknown suite "${name}"; known: ${Object.keys(suites).join(', ')}`);
+  }
 }
-console.log(`\n=== summary\n${lines.join('\n')}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+const results = {};
+for (const name of selected) results[name] = suites[name]();
+console.log(`\n${summary(results)}`);
+process.exit(total(results).failed === 0 ? 0 : 1);
