@@ -1,7 +1,9 @@
 import { expect } from '@esm-bundle/chai';
 import { iceGathered } from '../testkit/iceGathered';
-import { CHUNK_BYTES } from './ChunkedDataChannel';
+import { CHUNK_BYTES, ChunkedDataChannel } from './ChunkedDataChannel';
 import { chunkingPeerConnection } from './chunkingPeerConnection';
+import { concatBytes, deflateRaw } from './deflate';
+import { HELLO_FRAME, WHOLE, Z_WHOLE, frame } from './frames';
 
 /** Two connections in this page, wired to each other directly (no signaling server). */
 async function connectedPair(
@@ -91,6 +93,27 @@ describe('ChunkedDataChannel over real WebRTC', () => {
         `message ${i}`,
       ).to.equal(true);
     });
+    // The large ones crossed compressed (the pattern repeats every 256 bytes).
+    const sent = sizes.reduce((sum, size) => sum + size, 0);
+    const { bytesReceived } = (receiver as unknown as ChunkedDataChannel).stats;
+    expect(bytesReceived).to.be.below(sent / 10);
+  });
+
+  it('keeps small messages behind a large one that is still being compressed', async () => {
+    const { sender, receiver } = await connectedPair(make, make);
+    const random = new Uint8Array(3 * 1024 * 1024);
+    for (let i = 0; i < random.byteLength; i += 65536) {
+      crypto.getRandomValues(random.subarray(i, i + 65536));
+    }
+    const arriving = collect(receiver, 4);
+    sender.send(new Uint8Array([1]));
+    sender.send(random);
+    sender.send(new Uint8Array([2]));
+    sender.send(new Uint8Array([3]));
+    const got = await arriving;
+    expect(got.map((m) => m.byteLength)).to.deep.equal([1, random.byteLength, 1, 1]);
+    expect(got[1]?.every((byte, j) => byte === random[j])).to.equal(true);
+    expect(got.map((m) => m[0] ?? -1).filter((_, i) => i !== 1)).to.deep.equal([1, 2, 3]);
   });
 
   it('keeps 5,000 small messages in order', async () => {
@@ -146,21 +169,65 @@ describe('ChunkedDataChannel over real WebRTC', () => {
     expect(side[0]?.every((byte, j) => byte === expected[j])).to.equal(true);
   });
 
-  it('drops malformed frames from a peer without the wrapper, and keeps working', async () => {
-    const plain = (): RTCPeerConnection => {
-      const pc = new RTCPeerConnection({ iceServers: [] });
-      opened.push(pc);
-      return pc;
-    };
+  const plain = (): RTCPeerConnection => {
+    const pc = new RTCPeerConnection({ iceServers: [] });
+    opened.push(pc);
+    return pc;
+  };
+
+  it('refuses a peer that does not frame (stock y-webrtc) and closes its channel', async () => {
+    const { sender, receiver } = await connectedPair(plain, make);
+    const got: unknown[] = [];
+    receiver.onmessage = (event: MessageEvent) => got.push(event.data);
+    const closed = new Promise<void>((resolve) => {
+      sender.onclose = () => resolve();
+    });
+    // y-protocols sync step 1 with an empty state vector, then an awareness message: what a
+    // stock y-webrtc peer sends first. Read as frames they were "a whole message" and "a piece".
+    sender.send(new Uint8Array([0, 0, 1, 0]));
+    sender.send(new Uint8Array([1, 5, 1, 2, 3, 4, 5]));
+    await closed;
+    expect(got).to.deep.equal([]);
+    const { stats } = receiver as unknown as ChunkedDataChannel;
+    expect(stats.unframedPeer).to.equal(1);
+  });
+
+  it('drops malformed frames from a peer after its HELLO, and keeps working', async () => {
     const { sender, receiver } = await connectedPair(plain, make);
     const arriving = collect(receiver, 2);
-    sender.send(new Uint8Array([9, 1, 2])); // unknown flag
+    sender.send(HELLO_FRAME);
+    sender.send(new Uint8Array([42, 1, 2])); // unknown flag
     sender.send('text frame'); // not bytes
     sender.send(new Uint8Array([2, 7])); // a LAST with no PART: an empty-prefix message [7]
+    sender.send(HELLO_FRAME); // a second HELLO
     sender.send(new Uint8Array([0, 42])); // a WHOLE message [42]
     const got = await arriving;
     expect(got.map((m) => [...m])).to.deep.equal([[7], [42]]);
-    const stats = (receiver as unknown as { stats: { malformedFrames: number } }).stats;
-    expect(stats.malformedFrames).to.equal(2);
+    const { stats } = receiver as unknown as ChunkedDataChannel;
+    expect(stats.malformedFrames).to.equal(3);
+  });
+
+  it('drops a compressed message that inflates past the limit, or is not deflate, in order', async () => {
+    const { sender, receiver: raw } = await connectedPair(plain, plain);
+    const limit = 1024 * 1024;
+    const receiver = new ChunkedDataChannel(raw, limit);
+    const arriving = collect(receiver as unknown as RTCDataChannel, 2);
+    const deflated = async (bytes: Uint8Array): Promise<Uint8Array> => {
+      const parts: Uint8Array[] = [];
+      for await (const part of deflateRaw(bytes)) parts.push(part);
+      return concatBytes(parts);
+    };
+    // 64 MiB of zeros deflate to about 64 KB: a bomb against a 1 MiB limit.
+    const bomb = await deflated(new Uint8Array(64 * 1024 * 1024));
+    expect(bomb.byteLength).to.be.below(limit);
+    sender.send(HELLO_FRAME);
+    sender.send(frame(WHOLE, new Uint8Array([1])));
+    sender.send(frame(Z_WHOLE, bomb));
+    sender.send(frame(Z_WHOLE, new Uint8Array([0xff, 0xfe, 0x00, 0x13])));
+    sender.send(frame(Z_WHOLE, await deflated(new Uint8Array([2]))));
+    const got = await arriving;
+    expect(got.map((m) => [...m])).to.deep.equal([[1], [2]]);
+    expect(receiver.stats.oversizedMessages).to.equal(1);
+    expect(receiver.stats.corruptMessages).to.equal(1);
   });
 });

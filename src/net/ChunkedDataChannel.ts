@@ -206,20 +206,13 @@ export class ChunkedDataChannel {
    */
   private async sendCompressed({ bytes, side }: Waiting): Promise<void> {
     let held: Uint8Array<ArrayBuffer> | undefined;
-    let first = true;
+    let emitted = 0;
+    const whole = side ? Z_SIDE_WHOLE : Z_WHOLE;
+    const first = side ? Z_SIDE_FIRST : Z_FIRST;
     const emit = (piece: Uint8Array<ArrayBuffer>, last: boolean): void => {
-      const flag = first
-        ? last
-          ? side
-            ? Z_SIDE_WHOLE
-            : Z_WHOLE
-          : side
-            ? Z_SIDE_FIRST
-            : Z_FIRST
-        : last
-          ? LAST
-          : PART;
-      first = false;
+      const start = last ? whole : first;
+      const flag = emitted === 0 ? start : last ? LAST : PART;
+      emitted += 1;
       this.queue(frame(flag, piece));
       this.pump();
     };
@@ -243,7 +236,7 @@ export class ChunkedDataChannel {
     } catch (error) {
       // The platform could not compress: nothing of it was sent unless a frame was.
       console.error('MeshChat could not compress a message', error);
-      if (first && !held) this.sendPlain(bytes, side);
+      if (emitted === 0) this.sendPlain(bytes, side);
       return;
     }
     if (filled > 0) {
