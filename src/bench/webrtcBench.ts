@@ -161,6 +161,8 @@ export interface CatchUpFigure {
   readonly stateBytes: number;
   readonly newest100Ms: number;
   readonly allMs: number;
+  /** Bytes the late peer received over its data channels, frames included (as sent). */
+  readonly wireBytes: number;
   /** The anchor: the same number of bytes over a raw data channel between two contexts. */
   readonly rawTransferMs: number;
 }
@@ -201,6 +203,7 @@ export async function catchUp(rig: BenchRig, messages: number): Promise<CatchUpF
   const newestAt = await late.page.evaluate(() => window.harness.now());
   await messagesReach(late.page, messages, 180_000);
   const allAt = await late.page.evaluate(() => window.harness.now());
+  const wireBytes = await late.page.evaluate(() => window.harness.bytesReceived());
   const openedAt = await late.page.evaluate(() => window.harness.connectedAt());
   await leave([writer, late]);
   if (openedAt === undefined) throw new Error('catch-up: the late peer never had a connection');
@@ -210,6 +213,7 @@ export async function catchUp(rig: BenchRig, messages: number): Promise<CatchUpF
     stateBytes,
     newest100Ms: round(newestAt - openedAt, 0),
     allMs: round(allAt - openedAt, 0),
+    wireBytes,
     rawTransferMs: round(rawTransferMs, 0),
   };
 }
