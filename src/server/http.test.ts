@@ -1,12 +1,20 @@
 // The HTTP side: the built PWA with its cache headers and content types, the SPA fallback,
 // path traversal refusal, /healthz, /metrics and /config.json.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, TestClient, WAIT_MS, type TestServer } from './testing/TestClient.js';
+import {
+  startTestServer,
+  TestClient,
+  WAIT_MS,
+  type TestServer,
+} from '../testkit/server/TestClient.js';
+
+const TURN_SECRET = 'turn-secret-for-this-test';
 
 interface Reply {
   status: number;
@@ -68,8 +76,10 @@ describe('HTTP: static files, health, metrics, client config', () => {
     t = await startTestServer({
       STATIC_DIR: dist,
       SIGNALING_URLS: 'wss://signal.example/signal, ws://127.0.0.1:4444',
-      ICE_SERVERS:
-        '[{"urls":"stun:stun.example:3478"},{"urls":["turn:turn.example"],"username":"u","credential":"p"}]',
+      ICE_SERVERS: '[{"urls":"stun:stun.example:3478"}]',
+      TURN_URLS: 'turn:turn.example:3478?transport=udp, turns:turn.example:5349',
+      TURN_SECRET: TURN_SECRET,
+      TURN_TTL: '600',
     });
   });
   after(async () => {
@@ -167,17 +177,39 @@ describe('HTTP: static files, health, metrics, client config', () => {
     assert.equal(reply.headers['cache-control'], 'no-store');
   });
 
-  it('serves the client configuration from SIGNALING_URLS and ICE_SERVERS', async () => {
-    const reply = await get(t.httpBase, '/config.json');
-    assert.equal(reply.status, 200);
-    assert.equal(reply.headers['content-type'], 'application/json; charset=utf-8');
-    assert.deepEqual(JSON.parse(reply.body), {
-      signalingUrls: ['wss://signal.example/signal', 'ws://127.0.0.1:4444'],
-      iceServers: [
-        { urls: 'stun:stun.example:3478' },
-        { urls: ['turn:turn.example'], username: 'u', credential: 'p' },
-      ],
-    });
+  it('serves the client configuration with a fresh TURN credential per request', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const [one, two] = [
+      await get(t.httpBase, '/config.json'),
+      await get(t.httpBase, '/config.json'),
+    ];
+    assert.equal(one.status, 200);
+    assert.equal(one.headers['content-type'], 'application/json; charset=utf-8');
+    // A credential is one visitor's: no shared cache may hand it to the next one.
+    assert.equal(one.headers['cache-control'], 'private, no-store');
+    const body = JSON.parse(one.body) as {
+      signalingUrls: string[];
+      iceServers: ({ urls: unknown; username?: string; credential?: string } | undefined)[];
+    };
+    assert.deepEqual(body.signalingUrls, ['wss://signal.example/signal', 'ws://127.0.0.1:4444']);
+    assert.deepEqual(body.iceServers[0], { urls: 'stun:stun.example:3478' });
+    const relay = body.iceServers[1];
+    assert.ok(relay !== undefined);
+    assert.deepEqual(relay.urls, [
+      'turn:turn.example:3478?transport=udp',
+      'turns:turn.example:5349',
+    ]);
+    const [expiry, id] = (relay.username ?? '').split(':');
+    assert.ok(Number(expiry) >= before + 600 && Number(expiry) <= before + 602, relay.username);
+    assert.match(id ?? '', /^[\w-]{8,}$/);
+    assert.equal(
+      relay.credential,
+      createHmac('sha1', TURN_SECRET)
+        .update(relay.username ?? '')
+        .digest('base64'),
+    );
+    const other = (JSON.parse(two.body) as typeof body).iceServers[1];
+    assert.notEqual(other?.username, relay.username);
   });
 
   it('exposes Prometheus metrics that follow the text format and track the server', async () => {
