@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { DEFAULT_MAX_MESSAGE_LENGTH } from '../log/schema';
 import { theme } from './theme';
 
 /** Detail of `message-send`. */
@@ -7,10 +8,16 @@ export interface MessageSendDetail {
   readonly text: string;
 }
 
+/** The counter shows once this few characters are left. */
+const COUNTER_FROM = 1000;
+const count = new Intl.NumberFormat();
+
 /**
  * The message box. Enter sends, Shift+Enter starts a new line; empty or whitespace-only
- * input is ignored; the box is cleared after sending. Sends `message-send` and, on every
- * keystroke, `message-typing` up. Shows who is typing above the box.
+ * input is ignored; the box is cleared after sending. Text over `maxLength` is never sent and
+ * never cleared: the box says by how much it is over, so nothing the user wrote is lost.
+ * Sends `message-send` (cancel it to keep the text in the box), `message-typing` on every keystroke and `message-typing-stop` when
+ * the box is emptied or a send is refused. Shows who is typing above the box.
  */
 @customElement('chat-composer')
 export class Composer extends LitElement {
@@ -37,9 +44,24 @@ export class Composer extends LitElement {
         min-width: 0;
         resize: none;
         min-height: 2.6rem;
-        max-height: 10rem;
+        max-height: var(--mc-composer-max-height, 10rem);
         box-sizing: border-box;
         field-sizing: content;
+      }
+      textarea[aria-invalid='true'] {
+        border-color: var(--mc-danger);
+      }
+      .count,
+      .error {
+        font-size: 0.8rem;
+        margin: 0.2rem 0 0;
+      }
+      .count {
+        color: var(--mc-muted);
+      }
+      .error,
+      .count.over {
+        color: var(--mc-danger);
       }
     `,
   ];
@@ -47,14 +69,24 @@ export class Composer extends LitElement {
   /** Labels of the users typing now. */
   @property({ attribute: false }) typing: readonly string[] = [];
   @property({ type: Boolean }) disabled = false;
+  /** The longest message the room accepts, in UTF-16 code units (as the log counts). */
+  @property({ type: Number }) maxLength = DEFAULT_MAX_MESSAGE_LENGTH;
+  /** Characters in the box now (kept for the counter). */
+  @state() private length = 0;
+  /** Why the last send was refused, until the text changes. */
+  @state() private error = '';
   @query('textarea') private box!: HTMLTextAreaElement;
 
   override render() {
+    const left = this.maxLength - this.length;
+    const counter = left <= COUNTER_FROM;
     return html`
       <p class="typing" aria-live="polite">${this.typingText() || nothing}</p>
       <form @submit=${this.onSubmit}>
         <textarea
           aria-label="Message"
+          aria-invalid=${this.error ? 'true' : 'false'}
+          aria-describedby="count error"
           placeholder=${this.disabled ? 'This chat has ended' : 'Write a message'}
           rows="1"
           enterkeyhint="send"
@@ -64,6 +96,18 @@ export class Composer extends LitElement {
         ></textarea>
         <button class="primary" type="submit" ?disabled=${this.disabled}>Send</button>
       </form>
+      ${
+        counter && !this.error
+          ? html`<p id="count" class="count ${left < 0 ? 'over' : ''}">
+              ${
+                left >= 0
+                  ? `${count.format(left)} characters left`
+                  : `${count.format(-left)} characters over the limit`
+              }
+            </p>`
+          : nothing
+      }
+      <p id="error" class="error" role="alert">${this.error || nothing}</p>
     `;
   }
 
@@ -88,9 +132,11 @@ export class Composer extends LitElement {
   };
 
   private readonly onInput = (): void => {
-    if (this.box.value.trim() !== '') {
-      this.dispatchEvent(new CustomEvent('message-typing', { bubbles: true, composed: true }));
-    }
+    const text = this.box.value;
+    this.length = text.length;
+    this.error = '';
+    if (text.trim() === '') this.emit('message-typing-stop');
+    else if (text.length <= this.maxLength) this.emit('message-typing');
   };
 
   private readonly onSubmit = (event: Event): void => {
@@ -102,14 +148,35 @@ export class Composer extends LitElement {
   private send(): void {
     const text = this.box.value;
     if (this.disabled || text.trim() === '') return;
-    this.dispatchEvent(
+    if (text.length > this.maxLength) {
+      this.refuse(
+        `Not sent: this message is ${count.format(text.length)} characters long and the ` +
+          `limit is ${count.format(this.maxLength)}. Shorten it or send it in parts.`,
+      );
+      return;
+    }
+    const accepted = this.dispatchEvent(
       new CustomEvent<MessageSendDetail>('message-send', {
         detail: { text },
         bubbles: true,
         composed: true,
+        cancelable: true,
       }),
     );
+    // A listener that could not send the text cancels the event: the text stays in the box.
+    if (!accepted) return;
     this.box.value = '';
+    this.length = 0;
+  }
+
+  /** Says why the text in the box was not sent; the text stays for the user to retry. */
+  refuse(reason: string): void {
+    this.error = reason;
+    this.emit('message-typing-stop');
+  }
+
+  private emit(type: string): void {
+    this.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true }));
   }
 }
 

@@ -41,6 +41,12 @@ const rows = (el: MessageLog): HTMLElement[] => [
   ...(el.shadowRoot?.querySelectorAll<HTMLElement>('.row') ?? []),
 ];
 const scroller = (el: MessageLog): HTMLElement => shadow(el, '[role="log"]');
+/** A row's visible words, without its day separator. */
+function text(row: HTMLElement): string {
+  const copy = row.cloneNode(true) as HTMLElement;
+  for (const hidden of copy.querySelectorAll('.day, .sr-only')) hidden.remove();
+  return copy.textContent.replace(/\s+/g, ' ').trim();
+}
 
 /** Waits until the log shows its last line, scrolled to the very bottom. */
 async function atBottom(el: MessageLog): Promise<void> {
@@ -82,7 +88,7 @@ describe('chat-message-log', () => {
       { kind: 'left', id: 'l', userId: 'ben', time: 2 },
       { kind: 'ended', id: 'e', time: 3 },
     ]);
-    expect(rows(el).map((r) => r.textContent.trim())).to.deep.equal([
+    expect(rows(el).map((r) => text(r))).to.deep.equal([
       'Ben has joined the chat',
       'Ben has left the chat',
       'The chat has ended',
@@ -208,6 +214,91 @@ describe('chat-message-log', () => {
     el.lines = all;
     await waitFor(() => rows(el).some((r) => r.dataset.id === 'm200'));
     await waitFor(() => scroller(el).scrollTop > 2000);
+  });
+
+  it('groups consecutive messages of one author: one name, one time at the end', async () => {
+    const at = (minute: number) => Date.UTC(2026, 10, 21, 12, minute);
+    const el = await log([
+      message(1, { time: at(0) }),
+      message(2, { time: at(1) }),
+      message(3, { time: at(2) }),
+      message(4, { time: at(3), userId: 'me', own: true }),
+      message(5, { time: at(4), userId: 'me', own: true }),
+      message(6, { time: at(30) }),
+    ]);
+    await waitFor(() => rows(el).length === 6);
+    const [m1, m2, m3, m4, m5, m6] = rows(el) as [
+      HTMLElement,
+      HTMLElement,
+      HTMLElement,
+      HTMLElement,
+      HTMLElement,
+      HTMLElement,
+    ];
+    expect(m1.querySelector('.who')?.textContent).to.equal('Ben');
+    expect(m2.querySelector('.who')).to.equal(null);
+    expect(m3.querySelector('.who')).to.equal(null);
+    // Screen readers still hear who wrote each message.
+    expect(m2.querySelector('.sr-only')?.textContent).to.equal('Ben: ');
+    // The visible time only under the last message of each group; every one keeps its own.
+    expect(text(m1)).to.equal('Ben message 1');
+    expect(text(m3)).to.match(/^message 3\s*\d\d:\d\d/);
+    expect(text(m4)).to.equal('message 4');
+    expect(text(m5)).to.match(/^message 5\s*\d\d:\d\d/);
+    expect(m2.querySelector('time')?.getAttribute('datetime')).to.equal(
+      new Date(at(1)).toISOString(),
+    );
+    // Half an hour later: a new group with the name again.
+    expect(m6.querySelector('.who')?.textContent).to.equal('Ben');
+  });
+
+  it('puts a separator above each day: Today, Yesterday, then the full date', async () => {
+    const now = new Date(2026, 10, 27, 15, 0).getTime();
+    const day = (offset: number, hour: number) =>
+      new Date(2026, 10, 27 + offset, hour, 0).getTime();
+    const lines = [
+      message(1, { time: day(-3, 9) }),
+      message(2, { time: day(-3, 16) }),
+      message(3, { time: day(-1, 10) }),
+      message(4, { time: day(0, 11) }),
+    ];
+    const el = await fixture<MessageLog>(
+      html`<chat-message-log
+        style="height: 400px; width: 360px"
+        .lines=${lines}
+        .names=${names}
+        .now=${() => now}
+      ></chat-message-log>`,
+    );
+    await waitFor(() => rows(el).length === 4);
+    const days = [...(el.shadowRoot?.querySelectorAll('.day') ?? [])].map((d) => d.textContent);
+    const full = (offset: number) =>
+      new Date(2026, 10, 27 + offset).toLocaleDateString(undefined, {
+        weekday: 'long',
+        year: 'numeric',
+        month: 'long',
+        day: 'numeric',
+      });
+    expect(days).to.deep.equal([full(-3), `Yesterday, ${full(-1)}`, 'Today']);
+    await expectAccessible(el);
+  });
+
+  it('never grows taller than its box, however short', async () => {
+    const el = await log(Array.from({ length: 50 }, (_, i) => message(i)));
+    el.style.height = '100px';
+    await waitFor(() => scroller(el).getBoundingClientRect().height <= 100);
+  });
+
+  it('keeps the newest message in view when the log shrinks', async () => {
+    const lines = Array.from({ length: 60 }, (_, i) => message(i, { text: `message ${i}` }));
+    const el = await log(lines);
+    await atBottom(el);
+    el.style.height = '180px';
+    await atBottom(el);
+    const last = rows(el).find((r) => r.dataset.id === 'm59') as HTMLElement;
+    const box = scroller(el).getBoundingClientRect();
+    expect(last.getBoundingClientRect().bottom).to.be.at.most(box.bottom + 1);
+    expect(el.following).to.equal(true);
   });
 
   it('is accessible', async () => {

@@ -251,6 +251,32 @@ export class MessageLog extends LitElement {
   }
 
   private announced = false;
+  private resizes: ResizeObserver | undefined;
+  private lastHeight = 0;
+
+  protected override firstUpdated(): void {
+    // A shrinking log (an on-screen keyboard opening, a window made shorter) keeps its scroll
+    // top, which would move the newest message out of view: follow the bottom instead.
+    this.resizes = new ResizeObserver(() => {
+      const height = this.scroller.clientHeight;
+      const shrank = height < this.lastHeight;
+      this.lastHeight = height;
+      if (shrank && this.atBottom && this.lines.length > 0) {
+        this.scroller.scrollTop = this.scroller.scrollHeight;
+      }
+    });
+    this.resizes.observe(this.scroller);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) this.resizes?.observe(this.scroller);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizes?.disconnect();
+  }
 
   /** Runs `work` once the virtualizer has taken the new lines and laid them out. */
   private async afterLayout(work: () => void): Promise<void> {
@@ -349,7 +375,7 @@ export class MessageLog extends LitElement {
     const name = this.label(line.userId);
     const who = cont
       ? html`<span class="sr-only">${name}: </span>`
-      : html`<span class="who">${name}<span class="sr-only">:</span></span>`;
+      : html`<span class="who">${name}</span><span class="sr-only">: </span>`;
     return html`<div class="row other${cont}${first}" data-id=${line.id}>
       ${day}
       <div class="bubble">${who} ${text}${meta}</div>
