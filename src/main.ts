@@ -3,10 +3,8 @@ import { ChatApplication } from './app/ChatApplication';
 import type { RoomHistory } from './app/StoredHistory';
 import { RoomSession } from './compose/RoomSession';
 import { NameBook } from './app/NameBook';
-import { BrowserNotifier } from './app/Notifier';
-import { LocalStorageRoomDirectory } from './app/RoomDirectory';
+import { BrowserNotifier } from './browser/BrowserNotifier';
 import { Router } from './browser/Router';
-import { Settings } from './app/Settings';
 import { DhKeys } from './direct/DhKeys';
 import { IdbDhKeyStore } from './direct/DhKeyStore';
 import { IdbKeyStore } from './identity/IdbKeyStore';
@@ -15,6 +13,7 @@ import { Verifier } from './identity/Verifier';
 import { loadNetworkConfig } from './net/NetworkConfig';
 import { registerPwa } from './pwa/registerPwa';
 import { ChatStorage } from './storage/ChatStorage';
+import { LocalSettings } from './storage/LocalSettings';
 import './ui/ChatApp';
 // The message log's virtualizer imports its default layout with import(); importing it here too
 // puts it in the first chunk, so a room's first render from storage never waits for a fetch.
@@ -41,7 +40,8 @@ async function start(): Promise<void> {
     DhKeys.loadOrCreate(new IdbDhKeyStore()),
     loadNetworkConfig(),
     // Never rejects: without IndexedDB it runs in memory and says so through its health.
-    ChatStorage.open(),
+    // Rooms an earlier version kept in localStorage move into IndexedDB here, once.
+    ChatStorage.open({ ...(webStorage() ? { legacyRooms: webStorage() } : {}) }),
   ]);
   const storage = webStorage() ?? memoryStorage();
   const verifier = new Verifier();
@@ -49,6 +49,7 @@ async function start(): Promise<void> {
     page: (roomId, count, before) => history.events.page(roomId, count, before),
     exportRoom: (roomId) => history.exportRoom(roomId),
     importRoom: (roomId, text) => history.importRoom(roomId, text),
+    forgetRoom: (roomId) => history.forgetRoom(roomId),
     warning: () => {
       const status = history.health.status;
       return status.state === 'degraded' ? status.message : undefined;
@@ -59,8 +60,8 @@ async function start(): Promise<void> {
     signer: identity,
     verifier,
     dh,
-    settings: new Settings(storage),
-    directory: new LocalStorageRoomDirectory(storage),
+    settings: new LocalSettings(storage),
+    directory: history.rooms,
     router: new Router(),
     names: new NameBook(storage),
     notifier: new BrowserNotifier(),

@@ -10,7 +10,7 @@ import { MemoryNotifier } from './Notifier';
 import { MemoryRoomDirectory } from './RoomDirectory';
 import { Router } from '../browser/Router';
 import { FakeWindow } from '../testkit/app/FakeWindow';
-import { Settings } from './Settings';
+import { MemorySettings } from './Settings';
 import { RoomMesh, until } from '../testkit/app/FakeRoom';
 
 interface TestUser {
@@ -35,7 +35,7 @@ describe('ChatApplication', () => {
     const signer = await Identity.loadOrCreate(new MemoryKeyStore());
     const win = new FakeWindow();
     win.move(path);
-    const settings = new Settings(undefined);
+    const settings = new MemorySettings();
     if (name) settings.setDisplayName(name);
     const notifier = new MemoryNotifier();
     const hidden = { value: false };
@@ -60,7 +60,7 @@ describe('ChatApplication', () => {
     const signer = await Identity.loadOrCreate(new MemoryKeyStore());
     const win = new FakeWindow();
     win.move('/r/second-room');
-    const settings = new Settings(undefined);
+    const settings = new MemorySettings();
     settings.setDisplayName('Ann');
     const directory = new MemoryRoomDirectory();
     for (const [n, roomId] of ['first-room', 'second-room', 'third-room'].entries()) {
@@ -133,6 +133,43 @@ describe('ChatApplication', () => {
     expect(app.current).to.equal(undefined);
     expect(win.location.pathname).to.equal('/');
     expect(mesh.rooms.every((r) => r.destroyed)).to.equal(true);
+  });
+
+  it('forgets what this device stored of a room it leaves, once the room is closed', async () => {
+    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
+    const forgotten: { roomId: string; closedFirst: boolean }[] = [];
+    const history = {
+      page: () => Promise.resolve({ events: [] }),
+      exportRoom: () => Promise.resolve(''),
+      importRoom: () => Promise.resolve({ imported: 0, duplicates: 0, badLines: 0 }),
+      forgetRoom: (roomId: string) => {
+        forgotten.push({ roomId, closedFirst: mesh.rooms.every((r) => r.destroyed) });
+        return Promise.resolve();
+      },
+      warning: () => undefined,
+      onWarning: () => () => undefined,
+    };
+    const settings = new MemorySettings();
+    settings.setDisplayName('Ann');
+    const directory = new MemoryRoomDirectory();
+    const app = new ChatApplication({
+      signer,
+      verifier: new Verifier(),
+      dh: await DhKeys.loadOrCreate(new MemoryDhKeyStore()),
+      settings,
+      directory,
+      router: new Router(new FakeWindow()),
+      names: new NameBook(),
+      openRoom: mesh.opener(signer),
+      notifier: new MemoryNotifier(),
+      history,
+    });
+    apps.push(app);
+    await app.start();
+    expect(await app.joinByLink('https://chat.example/r/leaving-room#k=abc')).to.equal(true);
+    await app.leaveRoom('leaving-room');
+    expect(forgotten).to.deep.equal([{ roomId: 'leaving-room', closedFirst: true }]);
+    expect(await directory.list()).to.deep.equal([]);
   });
 
   it('counts unread messages of rooms not on screen', async () => {

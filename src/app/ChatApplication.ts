@@ -225,7 +225,7 @@ export class ChatApplication {
     if (password && record.password !== password) {
       // The link carries another password than we knew: the link is what the user followed.
       record = (await this.options.directory.update(roomId, { password })) ?? record;
-      this.dropLive(roomId);
+      void this.dropLive(roomId);
     }
     if (record.kind === 'dm') this.options.settings.setLeft(roomId, false);
     this.remember(record);
@@ -248,17 +248,23 @@ export class ChatApplication {
     this.changed();
   }
 
-  /** Leaves a room: closes it here and forgets it on this device. */
+  /**
+   * Leaves a room: closes it here and forgets it on this device (its record, its stored
+   * events and its CRDT state). The UI asks the user first.
+   */
   async leaveRoom(roomId: string): Promise<void> {
     const record = this.records.find((r) => r.roomId === roomId);
-    this.dropLive(roomId);
+    const closed = this.dropLive(roomId);
     this.unread.delete(roomId);
     this.records = this.records.filter((r) => r.roomId !== roomId);
     if (record?.kind === 'dm') this.options.settings.setLeft(roomId, true);
-    await this.options.directory.remove(roomId);
-    this.direct.publish();
     if (this.currentId === roomId) this.goHome();
     this.changed();
+    await this.options.directory.remove(roomId);
+    this.direct.publish();
+    // The room's own writes must be done before its stored state is deleted, or they recreate it.
+    await closed;
+    await this.options.history?.forgetRoom(roomId);
   }
 
   /** Whether a DM can be opened with `userId` (their signed key agreement key is known). */
@@ -307,7 +313,7 @@ export class ChatApplication {
     if (this.destroyed) return;
     this.destroyed = true;
     this.stopRouter?.();
-    for (const roomId of [...this.live.keys()]) this.dropLive(roomId);
+    for (const roomId of [...this.live.keys()]) void this.dropLive(roomId);
     this.listeners.clear();
   }
 
@@ -367,12 +373,12 @@ export class ChatApplication {
     return room;
   }
 
-  private dropLive(roomId: string): void {
+  private async dropLive(roomId: string): Promise<void> {
     const room = this.live.get(roomId);
     if (!room) return;
     this.live.delete(roomId);
     room.state.destroy();
-    room.source.destroy();
+    await room.source.destroy();
   }
 
   private onEntries(roomId: string, entries: readonly LogEntry[]): void {

@@ -1,4 +1,4 @@
-// Browser notifications for new direct messages, behind a port so app state can be tested.
+// Notifications for new direct messages: the port (src/browser/BrowserNotifier is the real one).
 
 export type NotificationState = 'default' | 'granted' | 'denied' | 'unsupported';
 
@@ -9,33 +9,6 @@ export interface Notifier {
   request(): Promise<NotificationState>;
   /** Shows one notification; one with the same tag replaces it. A no-op unless granted. */
   show(title: string, body: string, tag: string, onClick: () => void): void;
-}
-
-/** The Notification API of the page. */
-export class BrowserNotifier implements Notifier {
-  permission(): NotificationState {
-    return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
-  }
-
-  async request(): Promise<NotificationState> {
-    if (typeof Notification === 'undefined') return 'unsupported';
-    return Notification.requestPermission();
-  }
-
-  show(title: string, body: string, tag: string, onClick: () => void): void {
-    if (this.permission() !== 'granted') return;
-    try {
-      // Text only: the notification API renders no markup.
-      const notification = new Notification(title, { body: body.slice(0, 200), tag });
-      notification.onclick = () => {
-        window.focus();
-        onClick();
-        notification.close();
-      };
-    } catch {
-      // Some platforms allow notifications only from a service worker; nothing to show then.
-    }
-  }
 }
 
 /** A notifier that records what it would show; for tests. */

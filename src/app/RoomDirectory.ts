@@ -1,6 +1,6 @@
-// The rooms this user has joined on this device. A port: the localStorage adapter below serves
-// until the IndexedDB rooms store (src/storage) replaces it; MemoryRoomDirectory is the fake.
-// Both run roomDirectoryContract.
+// The rooms this user has joined on this device: the port the app keeps them through.
+// storage/IdbRoomDirectory keeps them in IndexedDB; MemoryRoomDirectory is the fake. Both run
+// roomDirectoryContract.
 import { isRoomId } from './RoomLink';
 
 /** A group room anyone with the link may join, or a direct-message room of two users. */
@@ -59,9 +59,9 @@ export function readRoomRecord(value: unknown): RoomRecord | undefined {
   };
 }
 
-/** The in-memory directory: the fake for tests, and the base of the localStorage one. */
+/** The in-memory directory: the fake for tests, and the mirror of the IndexedDB one. */
 export class MemoryRoomDirectory implements RoomDirectory {
-  protected readonly rooms = new Map<string, RoomRecord>();
+  private readonly rooms = new Map<string, RoomRecord>();
 
   list(): Promise<RoomRecord[]> {
     return Promise.resolve([...this.rooms.values()].sort((a, b) => a.joinedAt - b.joinedAt));
@@ -77,7 +77,6 @@ export class MemoryRoomDirectory implements RoomDirectory {
     const existing = this.rooms.get(room.roomId);
     if (existing) return Promise.resolve(existing);
     this.rooms.set(room.roomId, checked);
-    this.changed();
     return Promise.resolve(checked);
   }
 
@@ -87,50 +86,11 @@ export class MemoryRoomDirectory implements RoomDirectory {
     const next = readRoomRecord({ ...existing, ...patch });
     if (!next) return Promise.reject(new TypeError(`bad change to room ${roomId}`));
     this.rooms.set(roomId, next);
-    this.changed();
     return Promise.resolve(next);
   }
 
   remove(roomId: string): Promise<void> {
-    if (this.rooms.delete(roomId)) this.changed();
+    this.rooms.delete(roomId);
     return Promise.resolve();
-  }
-
-  /** Called after every change; the localStorage directory writes there. */
-  protected changed(): void {
-    // Nothing to keep in memory beyond the map.
-  }
-}
-
-const ROOMS_KEY = 'meshchat:rooms';
-
-/**
- * The interim directory in Web Storage: one JSON array under `meshchat:rooms`. Malformed
- * records are dropped on load; a storage that throws keeps the rooms for this page only.
- */
-export class LocalStorageRoomDirectory extends MemoryRoomDirectory {
-  private readonly storage: Pick<Storage, 'getItem' | 'setItem'>;
-
-  constructor(storage: Pick<Storage, 'getItem' | 'setItem'>) {
-    super();
-    this.storage = storage;
-    let stored: unknown;
-    try {
-      stored = JSON.parse(storage.getItem(ROOMS_KEY) ?? '[]');
-    } catch {
-      stored = [];
-    }
-    for (const value of Array.isArray(stored) ? (stored as unknown[]) : []) {
-      const room = readRoomRecord(value);
-      if (room) this.rooms.set(room.roomId, room);
-    }
-  }
-
-  protected override changed(): void {
-    try {
-      this.storage.setItem(ROOMS_KEY, JSON.stringify([...this.rooms.values()]));
-    } catch {
-      // Quota or disabled storage: the rooms stay known until the page closes.
-    }
   }
 }

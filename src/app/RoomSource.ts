@@ -23,7 +23,8 @@ export interface RoomSource {
   /** Settles once the room's stored state is loaded (a fake may leave it out: loaded). */
   readonly loaded?: Promise<unknown>;
   send(text: string): string | undefined;
-  destroy(): void;
+  /** Closes the room; what it returns settles once its pending writes are stored. */
+  destroy(): void | Promise<void>;
 }
 
 /** What the app passes to open a room. */

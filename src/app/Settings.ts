@@ -1,4 +1,4 @@
-// The user's own preferences on this device: the display name, for now.
+// The user's own preferences on this device: the port the app reads them through.
 
 /** Longest display name kept, in characters (RoomSession shows at most 64). */
 export const MAX_NAME_LENGTH = 64;
@@ -8,63 +8,40 @@ export function cleanName(input: string): string {
   return input.replace(/\s+/g, ' ').trim().slice(0, MAX_NAME_LENGTH);
 }
 
-const NAME_KEY = 'meshchat:displayName';
-const LEFT_KEY = 'meshchat:leftDirectRooms';
+/** The user's preferences. storage/LocalSettings keeps them; MemorySettings is the fake. */
+export interface Settings {
+  /** The remembered display name, or undefined before the user has chosen one. */
+  readonly displayName: string | undefined;
+  /** Remembers a display name; throws RangeError for one that is empty once cleaned. */
+  setDisplayName(input: string): string;
+  /** Whether the user left this direct-message room (so an invitation does not bring it back). */
+  hasLeft(roomId: string): boolean;
+  /** Remembers that the user left (true) or reopened (false) a direct-message room. */
+  setLeft(roomId: string, left: boolean): void;
+}
 
-/**
- * Preferences kept in Web Storage (localStorage in the app, any Storage in tests). A storage
- * that throws (a private window, storage disabled) is treated as empty and forgets writes.
- */
-export class Settings {
-  private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
+/** Settings for this page only. */
+export class MemorySettings implements Settings {
   private name: string | undefined;
   private readonly left = new Set<string>();
 
-  constructor(storage: Pick<Storage, 'getItem' | 'setItem'> | undefined) {
-    this.storage = storage;
-    try {
-      const stored = cleanName(storage?.getItem(NAME_KEY) ?? '');
-      this.name = stored || undefined;
-      const left: unknown = JSON.parse(storage?.getItem(LEFT_KEY) ?? '[]');
-      if (Array.isArray(left)) {
-        for (const id of left as unknown[]) if (typeof id === 'string') this.left.add(id);
-      }
-    } catch {
-      this.name ??= undefined;
-    }
-  }
-
-  /** Whether the user left this direct-message room (so an invitation does not bring it back). */
-  hasLeft(roomId: string): boolean {
-    return this.left.has(roomId);
-  }
-
-  /** Remembers that the user left (true) or reopened (false) a direct-message room. */
-  setLeft(roomId: string, left: boolean): void {
-    if (left) this.left.add(roomId);
-    else if (!this.left.delete(roomId)) return;
-    this.write(LEFT_KEY, JSON.stringify([...this.left].slice(-200)));
-  }
-
-  /** The remembered display name, or undefined before the user has chosen one. */
   get displayName(): string | undefined {
     return this.name;
   }
 
-  /** Remembers a display name; throws RangeError for one that is empty once cleaned. */
   setDisplayName(input: string): string {
     const name = cleanName(input);
     if (!name) throw new RangeError('a display name must not be empty');
     this.name = name;
-    this.write(NAME_KEY, name);
     return name;
   }
 
-  private write(key: string, value: string): void {
-    try {
-      this.storage?.setItem(key, value);
-    } catch {
-      // Kept for this page only: after a reload the user is asked again.
-    }
+  hasLeft(roomId: string): boolean {
+    return this.left.has(roomId);
+  }
+
+  setLeft(roomId: string, left: boolean): void {
+    if (left) this.left.add(roomId);
+    else this.left.delete(roomId);
   }
 }

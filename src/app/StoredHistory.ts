@@ -36,6 +36,8 @@ export interface RoomHistory extends HistoryPages {
   exportRoom(roomId: string): Promise<string>;
   /** Stores the events of a JSON lines file; events held already are skipped. */
   importRoom(roomId: string, text: string): Promise<HistoryImport>;
+  /** Deletes everything this device keeps of a room: its record, events and CRDT state. */
+  forgetRoom(roomId: string): Promise<void>;
   /** A message for the user while storage is not working, else undefined. */
   warning(): string | undefined;
   onWarning(listener: () => void): () => void;

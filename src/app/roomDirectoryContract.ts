@@ -1,6 +1,7 @@
-// The RoomDirectory contract: every adapter (memory, localStorage, the IndexedDB rooms store)
-// runs it. Mocha globals; import from a *.test.ts file.
+// The RoomDirectory contract: the memory fake and the IndexedDB directory (plain and resilient)
+// run it. Mocha globals; import from a *.test.ts file.
 import { expect } from '@esm-bundle/chai';
+import type { StoreHarness } from '../testkit/storage/idbTestHarness';
 import type { RoomDirectory, RoomRecord } from './RoomDirectory';
 
 /** A group room record for tests. */
@@ -17,18 +18,28 @@ export const room = (
   ...extra,
 });
 
-/** The RoomDirectory contract; the IndexedDB rooms store is meant to pass it too. */
-export function roomDirectoryContract(name: string, make: () => RoomDirectory): void {
+/** The RoomDirectory contract. */
+export function roomDirectoryContract(
+  name: string,
+  harness: () => StoreHarness<RoomDirectory>,
+): void {
   describe(`RoomDirectory contract: ${name}`, () => {
+    let h: StoreHarness<RoomDirectory>;
+    const make = (): Promise<RoomDirectory> => h.open();
+    beforeEach(() => {
+      h = harness();
+    });
+    afterEach(() => h.cleanup());
+
     it('lists added rooms, oldest joined first', async () => {
-      const dir = make();
+      const dir = await make();
       await dir.add(room('second-room', 2));
       await dir.add(room('first-room', 1));
       expect((await dir.list()).map((r) => r.roomId)).to.deep.equal(['first-room', 'second-room']);
     });
 
     it('keeps an existing room when it is added again', async () => {
-      const dir = make();
+      const dir = await make();
       await dir.add(room('some-room', 1, { title: 'Old' }));
       const again = await dir.add(room('some-room', 5, { title: 'New' }));
       expect(again.title).to.equal('Old');
@@ -36,7 +47,7 @@ export function roomDirectoryContract(name: string, make: () => RoomDirectory): 
     });
 
     it('updates and removes', async () => {
-      const dir = make();
+      const dir = await make();
       await dir.add(room('some-room', 1));
       expect((await dir.update('some-room', { lastReadAt: 42 }))?.lastReadAt).to.equal(42);
       expect(await dir.update('unknown-room', { lastReadAt: 1 })).to.equal(undefined);
@@ -45,8 +56,17 @@ export function roomDirectoryContract(name: string, make: () => RoomDirectory): 
       expect(await dir.list()).to.deep.equal([]);
     });
 
+    it('keeps every field over a reload', async () => {
+      const dir = await make();
+      const dm = room('direct-room', 3, { kind: 'dm', peerUserId: 'peer', password: 'pw' });
+      await dir.add(dm);
+      await dir.update('direct-room', { lastReadAt: 7, title: 'Ann' });
+      const again = await h.reopen();
+      expect(await again.get('direct-room')).to.deep.equal({ ...dm, lastReadAt: 7, title: 'Ann' });
+    });
+
     it('refuses a malformed record', async () => {
-      const dir = make();
+      const dir = await make();
       let error: unknown;
       try {
         await dir.add(room('bad/id', 1));

@@ -66,6 +66,7 @@ export class RoomSession {
   /** Settles once the stored state is in the doc (at once without storage). */
   readonly loaded: Promise<unknown>;
   private destroyed = false;
+  private gone: Promise<void> = Promise.resolve();
   private readonly onPageHide = (): void => this.presence.goodbye();
   private readonly onPageShow = (event: PageTransitionEvent): void => {
     if (event.persisted) this.presence.back();
@@ -169,8 +170,9 @@ export class RoomSession {
     return names;
   }
 
-  destroy(): void {
-    if (this.destroyed) return;
+  /** Closes the room; resolves once what was pending is stored. Idempotent. */
+  destroy(): Promise<void> {
+    if (this.destroyed) return this.gone;
     this.destroyed = true;
     if (typeof window !== 'undefined') {
       window.removeEventListener('pagehide', this.onPageHide);
@@ -183,8 +185,9 @@ export class RoomSession {
     this.network.destroy();
     this.log.destroy();
     this.awareness.destroy();
-    // Persistence writes what is pending before it lets go; nothing waits on it here.
-    void this.persistence?.destroy();
+    // Persistence writes what is pending before it lets go; forgetting the room waits for it.
+    this.gone = (this.persistence?.destroy() ?? Promise.resolve()).catch(() => undefined);
     this.doc.destroy();
+    return this.gone;
   }
 }

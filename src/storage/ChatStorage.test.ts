@@ -5,10 +5,10 @@ import { Hub } from '../hub/Hub';
 import { MemoryEventLog } from '../hub/MemoryEventLog';
 import { MemoryPresence } from '../hub/MemoryPresence';
 import { ChatStorage } from './ChatStorage';
-import { JsonLinesFormatError, RoomNotFoundError } from './errors';
-import { join, message } from './eventStoreContract';
+import { room } from '../app/roomDirectoryContract';
+import { JsonLinesFormatError } from './errors';
+import { message } from './eventStoreContract';
 import { yjsDatabaseName } from './IdbUpdateStore';
-import { groupRoom } from './roomStoreContract';
 
 const NAME = 'meshchat-test-chat';
 const ROOM = 'chat-storage-room';
@@ -24,12 +24,8 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 describe('ChatStorage', () => {
   const opened: ChatStorage[] = [];
-  const open = async (selfUserId = 'me'): Promise<ChatStorage> => {
-    const storage = await ChatStorage.open({
-      databaseName: NAME,
-      selfUserId,
-      settingsStorage: null,
-    });
+  const open = async (): Promise<ChatStorage> => {
+    const storage = await ChatStorage.open({ databaseName: NAME });
     opened.push(storage);
     return storage;
   };
@@ -38,31 +34,6 @@ describe('ChatStorage', () => {
     for (const storage of opened.splice(0)) storage.destroy();
     await deleteDB(NAME);
     await deleteDB(yjsDatabaseName(ROOM));
-  });
-
-  it('counts unread messages from others after the read mark, and keeps it all over a reload', async () => {
-    const storage = await open();
-    expect(storage.persistent).to.equal(true);
-    expect(storage.health.ok).to.equal(true);
-    await storage.rooms.add(groupRoom(ROOM));
-    await storage.events.put([
-      message(ROOM, 1, 'you'),
-      message(ROOM, 2, 'me'),
-      join(ROOM, 3),
-      message(ROOM, 4, 'you'),
-      message(ROOM, 5, 'me'),
-    ]);
-    expect(await storage.unreadCount(ROOM)).to.equal(2);
-    await storage.markRead(ROOM, 2);
-    expect(await storage.unreadCount(ROOM)).to.equal(1);
-    await storage.markRead(ROOM, 1); // never backwards
-    expect(await storage.unreadCount(ROOM)).to.equal(1);
-    expect(await rejection(storage.unreadCount('not-joined'))).to.be.instanceOf(RoomNotFoundError);
-    storage.destroy();
-    storage.destroy();
-    const reloaded = await open();
-    expect((await reloaded.rooms.get(ROOM))?.lastReadOrder).to.equal(2);
-    expect(await reloaded.unreadCount(ROOM)).to.equal(1);
   });
 
   it('exports a room and imports it back without duplicates, bad lines reported', async () => {
@@ -120,7 +91,7 @@ describe('ChatStorage', () => {
 
   it('persists a room Y.Doc with the shared health, and forgetRoom removes everything', async () => {
     const storage = await open();
-    await storage.rooms.add(groupRoom(ROOM));
+    await storage.rooms.add(room(ROOM, 1));
     await storage.events.put([message(ROOM, 1)]);
     const doc = new Y.Doc();
     const persistence = storage.yjs(ROOM, doc);
@@ -153,9 +124,9 @@ describe('ChatStorage', () => {
     expect(storage.persistent).to.equal(false);
     const status = storage.health.status;
     expect(status.state === 'degraded' && status.kind).to.equal('unavailable');
-    await storage.rooms.add(groupRoom(ROOM));
+    await storage.rooms.add(room(ROOM, 1));
     await storage.events.put([message(ROOM, 1, 'you'), message(ROOM, 2, 'you')]);
-    expect(await storage.unreadCount(ROOM)).to.equal(2);
+    expect((await storage.rooms.list()).map((r) => r.roomId)).to.deep.equal([ROOM]);
     expect((await storage.events.page(ROOM, 10)).events).to.have.length(2);
     const persistence = storage.yjs(ROOM, new Y.Doc());
     await persistence.whenSynced;

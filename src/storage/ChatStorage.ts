@@ -1,19 +1,16 @@
 import type * as Y from 'yjs';
 import type { ChatEvent } from '../hub/events';
 import { openChatDatabase, type ChatDatabase } from './ChatDatabase';
-import { RoomNotFoundError } from './errors';
 import type { EventStore, HistoryCursor, StoredEvent } from './EventStore';
 import { isOrder } from './EventValidation';
 import { IdbEventStore } from './IdbEventStore';
-import { IdbRoomStore } from './IdbRoomStore';
+import { IdbRoomDirectory } from './IdbRoomDirectory';
 import { IdbUpdateStore } from './IdbUpdateStore';
 import { exportJsonLines, parseJsonLines, type LineError } from './JsonLines';
-import { LocalSettings } from './LocalSettings';
 import { MemoryUpdateStore } from './MemoryUpdateStore';
 import { PersistentListener, type PersistentListenerOptions } from './PersistentListener';
 import { ResilientEventStore } from './ResilientEventStore';
-import { ResilientRoomStore } from './ResilientRoomStore';
-import type { JoinedRoom, RoomStore } from './RoomStore';
+import { ResilientRoomDirectory } from './ResilientRoomDirectory';
 import { StorageHealth } from './StorageHealth';
 import { YjsPersistence, type YjsPersistenceOptions } from './YjsPersistence';
 
@@ -21,14 +18,12 @@ import { YjsPersistence, type YjsPersistenceOptions } from './YjsPersistence';
 export interface ChatStorageOptions {
   /** The chat database's name; `meshchat-chat` unless given. */
   readonly databaseName?: string;
-  /** This device's user: unread counts leave out their own messages. */
-  readonly selfUserId?: string;
   /** Shared health; a new one unless given. */
   readonly health?: StorageHealth;
   /** How long opening IndexedDB may take before it counts as unavailable (default 5 s). */
   readonly timeoutMs?: number;
-  /** Where settings live; window.localStorage unless given, null for memory only. */
-  readonly settingsStorage?: Storage | null;
+  /** Where an earlier version kept the joined rooms (localStorage), to move them in once. */
+  readonly legacyRooms?: Pick<Storage, 'getItem' | 'removeItem'>;
 }
 
 /** What importRoom did. */
@@ -48,37 +43,29 @@ const EXPORT_PAGE = 2000;
 
 /**
  * Everything this device stores, behind one object: the events of every room (for history
- * pages and unread counts), joined rooms, settings, each room's Yjs state, and the health of
+ * pages), joined rooms, each room's Yjs state, and the health of
  * it all. open() never fails: if IndexedDB is unavailable, everything works in memory and
  * `health` says so.
  */
 export class ChatStorage {
   readonly health: StorageHealth;
   readonly events: EventStore;
-  readonly rooms: RoomStore;
-  readonly settings: LocalSettings;
+  readonly rooms: ResilientRoomDirectory;
   /** Whether IndexedDB opened (false: memory only, from the start). */
   readonly persistent: boolean;
   private readonly db: ChatDatabase | undefined;
-  private readonly selfUserId: string | undefined;
   private destroyed = false;
 
   private constructor(
     db: ChatDatabase | undefined,
-    rooms: ResilientRoomStore,
+    rooms: ResilientRoomDirectory,
     health: StorageHealth,
-    options: ChatStorageOptions,
   ) {
     this.db = db;
     this.persistent = db !== undefined;
     this.health = health;
-    this.selfUserId = options.selfUserId;
     this.events = new ResilientEventStore(db && new IdbEventStore(db), health);
     this.rooms = rooms;
-    this.settings = new LocalSettings({
-      health,
-      ...(options.settingsStorage !== undefined ? { storage: options.settingsStorage } : {}),
-    });
   }
 
   /** Opens the chat database; on failure, reports to health and goes on in memory. */
@@ -94,9 +81,9 @@ export class ChatStorage {
     } catch (error) {
       health.report(error);
     }
-    const rooms = new ResilientRoomStore(db && new IdbRoomStore(db), health);
-    await rooms.prime();
-    return new ChatStorage(db, rooms, health, options);
+    const rooms = new ResilientRoomDirectory(db && new IdbRoomDirectory(db), health);
+    await rooms.prime(options.legacyRooms);
+    return new ChatStorage(db, rooms, health);
   }
 
   /** A persistent listener for a room's hub, writing to `events` (attach it with hub.attachListener). */
@@ -111,24 +98,6 @@ export class ChatStorage {
       ...(this.persistent ? {} : { store: new MemoryUpdateStore() }),
       ...options,
     });
-  }
-
-  /** Messages of a joined room after its lastReadOrder, not by this user; capped at `limit` (999). */
-  async unreadCount(roomId: string, limit?: number): Promise<number> {
-    const room = await this.joined(roomId);
-    return this.events.countMessagesAfter(
-      roomId,
-      room.lastReadOrder ?? -Infinity,
-      this.selfUserId,
-      limit,
-    );
-  }
-
-  /** Marks a joined room read up to `order`; never moves the mark back. */
-  async markRead(roomId: string, order: number): Promise<JoinedRoom> {
-    const room = await this.joined(roomId);
-    if (room.lastReadOrder !== undefined && room.lastReadOrder >= order) return room;
-    return this.rooms.update(roomId, { lastReadOrder: order });
   }
 
   /** A room's whole stored history as JSON Lines, oldest first (see exportJsonLines). */
@@ -187,11 +156,5 @@ export class ChatStorage {
     this.events.destroy();
     this.rooms.destroy();
     this.db?.close();
-  }
-
-  private async joined(roomId: string): Promise<JoinedRoom> {
-    const room = await this.rooms.get(roomId);
-    if (!room) throw new RoomNotFoundError(roomId);
-    return room;
   }
 }

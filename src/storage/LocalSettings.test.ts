@@ -1,63 +1,57 @@
 import { expect } from '@esm-bundle/chai';
-import { InvalidArgumentError } from './errors';
-import { LocalSettings, SETTINGS_KEY } from './LocalSettings';
-import { StorageHealth } from './StorageHealth';
+import { cleanName, MAX_NAME_LENGTH } from '../app/Settings';
+import { LocalSettings as Settings } from './LocalSettings';
 
-const KEY = 'meshchat-settings-test';
-
-/** A Storage whose writes fail as a full disk makes them. */
-class FullStorage implements Storage {
-  private readonly items = new Map<string, string>();
-  get length(): number {
-    return this.items.size;
-  }
-  clear(): void {
-    this.items.clear();
-  }
+class MapStorage {
+  readonly map = new Map<string, string>();
   getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
+    return this.map.get(key) ?? null;
   }
-  key(index: number): string | null {
-    return [...this.items.keys()][index] ?? null;
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-  setItem(): void {
-    throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+  setItem(key: string, value: string): void {
+    this.map.set(key, value);
   }
 }
 
-describe('LocalSettings', () => {
-  afterEach(() => localStorage.removeItem(KEY));
-
-  it('keeps the display name across instances (a reload), trimmed', () => {
-    expect(new LocalSettings({ key: KEY }).get()).to.deep.equal({});
-    new LocalSettings({ key: KEY }).set({ displayName: '  Ada  ' });
-    expect(new LocalSettings({ key: KEY }).get()).to.deep.equal({ displayName: 'Ada' });
-    expect(new LocalSettings({ key: KEY }).set({ displayName: undefined })).to.deep.equal({});
-    expect(new LocalSettings({ key: KEY }).get()).to.deep.equal({});
-    expect(SETTINGS_KEY).to.equal('meshchat-settings');
+describe('Settings', () => {
+  it('has no name at first, remembers one across instances', () => {
+    const storage = new MapStorage();
+    expect(new Settings(storage).displayName).to.equal(undefined);
+    new Settings(storage).setDisplayName('  Ann  ');
+    expect(new Settings(storage).displayName).to.equal('Ann');
   });
 
-  it('refuses an empty or overlong name with a typed error', () => {
-    const settings = new LocalSettings({ key: KEY });
-    expect(() => settings.set({ displayName: '   ' })).to.throw(InvalidArgumentError, /username/);
-    expect(() => settings.set({ displayName: 'x'.repeat(65) })).to.throw(InvalidArgumentError);
+  it('refuses an empty or whitespace-only name', () => {
+    const settings = new Settings(new MapStorage());
+    expect(() => settings.setDisplayName('   \n ')).to.throw(RangeError);
+    expect(settings.displayName).to.equal(undefined);
   });
 
-  it('reads a damaged value as no settings', () => {
-    localStorage.setItem(KEY, '{not json');
-    expect(new LocalSettings({ key: KEY }).get()).to.deep.equal({});
-    localStorage.setItem(KEY, JSON.stringify({ displayName: 42 }));
-    expect(new LocalSettings({ key: KEY }).get()).to.deep.equal({});
+  it('cleans names: one line, capped', () => {
+    expect(cleanName(' a \n  b ')).to.equal('a b');
+    expect(cleanName('x'.repeat(100)).length).to.equal(MAX_NAME_LENGTH);
   });
 
-  it('on QuotaExceededError reports degraded health and keeps the setting in memory', () => {
-    const health = new StorageHealth();
-    const settings = new LocalSettings({ storage: new FullStorage(), health });
-    expect(settings.set({ displayName: 'Ada' })).to.deep.equal({ displayName: 'Ada' });
-    expect(health.status.state === 'degraded' && health.status.kind).to.equal('quota');
-    expect(settings.get()).to.deep.equal({ displayName: 'Ada' });
+  it('works when storage throws', () => {
+    const broken = {
+      getItem: (): string | null => {
+        throw new Error('denied');
+      },
+      setItem: (): void => {
+        throw new Error('denied');
+      },
+    };
+    const settings = new Settings(broken);
+    expect(settings.displayName).to.equal(undefined);
+    expect(settings.setDisplayName('Ann')).to.equal('Ann');
+    expect(settings.displayName).to.equal('Ann');
+  });
+
+  it('remembers direct-message rooms the user left', () => {
+    const storage = new MapStorage();
+    new Settings(storage).setLeft('dm-abcdefgh', true);
+    expect(new Settings(storage).hasLeft('dm-abcdefgh')).to.equal(true);
+    const settings = new Settings(storage);
+    settings.setLeft('dm-abcdefgh', false);
+    expect(new Settings(storage).hasLeft('dm-abcdefgh')).to.equal(false);
   });
 });

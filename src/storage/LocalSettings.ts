@@ -1,116 +1,64 @@
-import { InvalidArgumentError, StorageUnavailableError } from './errors';
-import type { StorageHealth } from './StorageHealth';
+// The user's preferences on this device in Web Storage: a few bytes, needed synchronously at
+// start-up (the name screen renders before anything async), shared by the tabs.
+import { cleanName, type Settings } from '../app/Settings';
 
-/** The user's settings on this device. */
-export interface Settings {
-  /** The name shown to others (a claim, not an identity). */
-  readonly displayName?: string;
-}
-
-/** Longest display name, as presence shows it. */
-export const MAX_DISPLAY_NAME_LENGTH = 64;
-
-/** The localStorage key the settings live under. */
-export const SETTINGS_KEY = 'meshchat-settings';
-
-/** Options of {@link LocalSettings}. */
-export interface LocalSettingsOptions {
-  /** Where to keep them; window.localStorage unless given, null for memory only. */
-  readonly storage?: Storage | null;
-  readonly key?: string;
-  /** Told when the storage refuses (blocked, full); the settings then live in memory. */
-  readonly health?: StorageHealth;
-}
+const NAME_KEY = 'meshchat:displayName';
+const LEFT_KEY = 'meshchat:leftDirectRooms';
 
 /**
- * The settings, in localStorage: a few bytes, needed synchronously at startup (the name screen
- * renders before anything async), shared by the tabs. IndexedDB would buy nothing here. If
- * localStorage is blocked or full, the failure goes to `health` and the settings live in memory
- * for this page. A damaged value reads as no settings.
+ * Preferences kept in Web Storage (localStorage in the app, any Storage in tests). A storage
+ * that throws (a private window, storage disabled) is treated as empty and forgets writes.
  */
-export class LocalSettings {
-  private readonly key: string;
-  private readonly health: StorageHealth | undefined;
-  private storage: Storage | undefined;
-  private memory: Settings = {};
+export class LocalSettings implements Settings {
+  private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
+  private name: string | undefined;
+  private readonly left = new Set<string>();
 
-  constructor(options: LocalSettingsOptions = {}) {
-    this.key = options.key ?? SETTINGS_KEY;
-    this.health = options.health;
-    this.storage =
-      options.storage === undefined ? this.defaultStorage() : (options.storage ?? undefined);
-  }
-
-  /** The settings now. Never throws. */
-  get(): Settings {
-    if (!this.storage) return this.memory;
+  constructor(storage: Pick<Storage, 'getItem' | 'setItem'> | undefined) {
+    this.storage = storage;
     try {
-      return decode(this.storage.getItem(this.key));
-    } catch (error) {
-      this.fail(error);
-      return this.memory;
-    }
-  }
-
-  /**
-   * Changes settings; `displayName: undefined` removes it. Throws InvalidArgumentError for a
-   * name that is empty (after trimming) or longer than MAX_DISPLAY_NAME_LENGTH; never for
-   * storage trouble.
-   */
-  set(patch: Settings): Settings {
-    const next: { displayName?: string } = { ...this.get() };
-    if ('displayName' in patch) {
-      const name = patch.displayName;
-      if (name === undefined) delete next.displayName;
-      else next.displayName = checkedName(name);
-    }
-    this.memory = next;
-    if (this.storage) {
-      try {
-        this.storage.setItem(this.key, JSON.stringify(next));
-      } catch (error) {
-        this.fail(error);
+      const stored = cleanName(storage?.getItem(NAME_KEY) ?? '');
+      this.name = stored || undefined;
+      const left: unknown = JSON.parse(storage?.getItem(LEFT_KEY) ?? '[]');
+      if (Array.isArray(left)) {
+        for (const id of left as unknown[]) if (typeof id === 'string') this.left.add(id);
       }
+    } catch {
+      this.name ??= undefined;
     }
-    return next;
   }
 
-  private fail(error: unknown): void {
-    this.storage = undefined;
-    this.health?.report(error);
+  /** Whether the user left this direct-message room (so an invitation does not bring it back). */
+  hasLeft(roomId: string): boolean {
+    return this.left.has(roomId);
   }
 
-  private defaultStorage(): Storage | undefined {
+  /** Remembers that the user left (true) or reopened (false) a direct-message room. */
+  setLeft(roomId: string, left: boolean): void {
+    if (left) this.left.add(roomId);
+    else if (!this.left.delete(roomId)) return;
+    this.write(LEFT_KEY, JSON.stringify([...this.left].slice(-200)));
+  }
+
+  /** The remembered display name, or undefined before the user has chosen one. */
+  get displayName(): string | undefined {
+    return this.name;
+  }
+
+  /** Remembers a display name; throws RangeError for one that is empty once cleaned. */
+  setDisplayName(input: string): string {
+    const name = cleanName(input);
+    if (!name) throw new RangeError('a display name must not be empty');
+    this.name = name;
+    this.write(NAME_KEY, name);
+    return name;
+  }
+
+  private write(key: string, value: string): void {
     try {
-      // Reading window.localStorage itself throws SecurityError where site data is blocked.
-      return window.localStorage;
-    } catch (error) {
-      this.health?.report(new StorageUnavailableError('localStorage is blocked', { cause: error }));
-      return undefined;
+      this.storage?.setItem(key, value);
+    } catch {
+      // Kept for this page only: after a reload the user is asked again.
     }
-  }
-}
-
-function checkedName(name: unknown): string {
-  if (typeof name !== 'string') throw new InvalidArgumentError('displayName must be a string');
-  const trimmed = name.trim();
-  if (trimmed === '') throw new InvalidArgumentError('please enter a username');
-  if (trimmed.length > MAX_DISPLAY_NAME_LENGTH) {
-    throw new InvalidArgumentError(`a username has at most ${MAX_DISPLAY_NAME_LENGTH} characters`);
-  }
-  return trimmed;
-}
-
-function decode(raw: string | null): Settings {
-  if (raw === null) return {};
-  try {
-    const value = JSON.parse(raw) as unknown;
-    if (typeof value !== 'object' || value === null) return {};
-    const name = (value as { displayName?: unknown }).displayName;
-    return typeof name === 'string' && name.trim() !== '' && name.length <= MAX_DISPLAY_NAME_LENGTH
-      ? { displayName: name }
-      : {};
-  } catch {
-    return {};
   }
 }

@@ -1,5 +1,5 @@
 /** Why a storage call was refused: misuse of the API, not a failing disk (see StorageHealth). */
-export type StorageErrorCode = 'Destroyed' | 'RoomExists' | 'RoomNotFound' | 'InvalidArgument';
+export type StorageErrorCode = 'Destroyed' | 'InvalidArgument';
 
 /** A typed error for misuse of the storage API; `code` tells which. */
 export class StorageError extends Error {
@@ -16,20 +16,6 @@ export class StorageError extends Error {
 export class DestroyedError extends StorageError {
   constructor(what: string) {
     super('Destroyed', `${what}: used after destroy()`);
-  }
-}
-
-/** RoomStore.add for a room that is joined already. */
-export class RoomExistsError extends StorageError {
-  constructor(roomId: string) {
-    super('RoomExists', `room ${roomId} is joined already`);
-  }
-}
-
-/** RoomStore.update for a room that is not joined. */
-export class RoomNotFoundError extends StorageError {
-  constructor(roomId: string) {
-    super('RoomNotFound', `room ${roomId} is not joined`);
   }
 }
 

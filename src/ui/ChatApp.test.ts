@@ -6,7 +6,7 @@ import { MemoryNotifier } from '../app/Notifier';
 import { MemoryRoomDirectory } from '../app/RoomDirectory';
 import { Router } from '../browser/Router';
 import { FakeWindow } from '../testkit/app/FakeWindow';
-import { Settings } from '../app/Settings';
+import { MemorySettings } from '../app/Settings';
 import { RoomMesh } from '../testkit/app/FakeRoom';
 import { DhKeys } from '../direct/DhKeys';
 import { MemoryDhKeyStore } from '../direct/DhKeyStore';
@@ -29,7 +29,7 @@ describe('chat-app', () => {
       signer,
       verifier: new Verifier(),
       dh: await DhKeys.loadOrCreate(new MemoryDhKeyStore()),
-      settings: new Settings(undefined),
+      settings: new MemorySettings(),
       directory: new MemoryRoomDirectory(),
       router: new Router(new FakeWindow()),
       names: new NameBook(),
@@ -73,6 +73,31 @@ describe('chat-app', () => {
     await waitFor(() => el.shadowRoot?.querySelector('chat-room-view') !== null);
     expect(app.current).to.not.equal(undefined);
     await expectAccessible(el);
+  });
+
+  it('asks before leaving a room, and keeps it when the user says no', async () => {
+    await app.setDisplayName('Ann');
+    await app.createRoom();
+    const el = await shell();
+    const questions: string[] = [];
+    let answer = false;
+    el.confirmLeave = (question) => {
+      questions.push(question);
+      return answer;
+    };
+    await waitFor(() => el.shadowRoot?.querySelector('chat-room-view') !== null);
+    const leave = (): void =>
+      [...(shadow(el, 'chat-room-view').shadowRoot?.querySelectorAll('button') ?? [])]
+        .find((b) => b.textContent.trim() === 'Leave room')
+        ?.click();
+    leave();
+    expect(questions).to.have.length(1);
+    expect(questions[0]).to.contain('deleted from this device');
+    expect(app.rooms).to.have.length(1);
+    answer = true;
+    leave();
+    await waitFor(() => app.rooms.length === 0);
+    expect(questions).to.have.length(2);
   });
 
   it('lets the user change the name later', async () => {

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ChatApplication } from '../app/ChatApplication';
+import type { RoomRecord } from '../app/RoomDirectory';
 import type { InstallableDetail, UpdateReadyDetail } from '../pwa/registerPwa';
 import { AppController } from './controllers/AppController';
 import './NameForm';
@@ -129,6 +130,8 @@ export class ChatApp extends LitElement {
 
   /** The application state this shell shows; wired by src/main.ts. */
   @property({ attribute: false }) app: ChatApplication | undefined;
+  /** Asks the user to confirm leaving a room (the browser's dialog; tests replace it). */
+  confirmLeave: (question: string) => boolean = (question) => window.confirm(question);
   @state() private editingName = false;
   @state() private online = navigator.onLine;
   @state() private installable: InstallableDetail | undefined;
@@ -247,6 +250,15 @@ export class ChatApp extends LitElement {
   }
 
   /** Saves the room's history as a JSON lines file. */
+  /** Leaving deletes the room's history on this device, so the user confirms it first. */
+  private leave(app: ChatApplication, record: RoomRecord): void {
+    const what = record.kind === 'dm' ? 'this conversation' : `“${record.title}”`;
+    const ok = this.confirmLeave(
+      `Leave ${what}? Its messages will be deleted from this device. Others keep their copies.`,
+    );
+    if (ok) void app.leaveRoom(record.roomId);
+  }
+
   private async exportHistory(app: ChatApplication, roomId: string): Promise<void> {
     try {
       const text = await app.exportHistory(roomId);
@@ -313,7 +325,7 @@ export class ChatApp extends LitElement {
                 ?direct=${record.kind === 'dm'}
                 .canMessage=${(userId: string) => app.canMessagePrivately(userId)}
                 @go-home=${() => app.goHome()}
-                @room-leave=${() => void app.leaveRoom(record.roomId)}
+                @room-leave=${() => this.leave(app, record)}
                 @history-export=${() => void this.exportHistory(app, record.roomId)}
                 @history-import=${(event: CustomEvent<string>) =>
                   void this.importHistory(app, record.roomId, event.detail)}
