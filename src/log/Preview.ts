@@ -1,9 +1,11 @@
 import type * as Y from 'yjs';
-import { BATCHES_ROOT, encodeEntry } from './schema';
+import { BATCHES_ROOT, encodeEntry, isContentKey } from './schema';
 import type { YjsEventLog } from './YjsEventLog';
 
 /** How many of the newest entries a preview carries. */
 export const PREVIEW_ENTRIES = 100;
+/** The preview's format version. */
+const PREVIEW_VERSION = 2;
 /** A preview larger than this is neither sent nor read. */
 const MAX_PREVIEW_BYTES = 512 * 1024;
 const MAX_PREVIEW_BATCHES = 8;
@@ -13,27 +15,32 @@ const decoder = new TextDecoder();
 
 /**
  * The newest entries of the log with the batch records that vouch for them, as JSON:
- * `{ "v": 1, "e": [[id, entry]...], "b": [[batchId, batch]...] }`. A peer that has just
- * connected shows these at once, long before a large room's full state has arrived.
+ * `{ "v": 2, "e": [[id, entry]...], "b": [[batchId, batch]...] }`. A peer that has just
+ * connected shows these at once, long before a large room's full state has arrived. Only
+ * schema v2 records travel here: their ids are hashes of their content, so a preview cannot
+ * name an honest batch or entry id with other content (v1 ids were random).
  */
 export function makePreview(log: YjsEventLog, doc: Y.Doc): Uint8Array | undefined {
-  const newest = log.page(PREVIEW_ENTRIES);
+  const newest = log.page(PREVIEW_ENTRIES).filter((entry) => entry.version === 2);
   if (newest.length === 0) return undefined;
   const batches = doc.getMap(BATCHES_ROOT);
   const batchIds = [...new Set(newest.map((entry) => entry.batch))].slice(-MAX_PREVIEW_BATCHES);
   const wanted = new Set(batchIds);
   const body = {
-    v: 1,
+    v: PREVIEW_VERSION,
     e: newest
       .filter((entry) => wanted.has(entry.batch))
       .map((entry) => [entry.id, encodeEntry(entry)]),
-    b: batchIds.map((id) => [id, batches.get(id)]),
+    b: batchIds.map((id) => [id, log.batchRecord(id) ?? batches.get(id)]),
   };
   const bytes = encoder.encode(JSON.stringify(body));
   return bytes.length <= MAX_PREVIEW_BYTES ? bytes : undefined;
 }
 
-/** Hands a peer's preview to the log, which checks every entry; malformed input is ignored. */
+/**
+ * Hands a peer's preview to the log, which checks every entry; malformed input is ignored,
+ * and so is anything under a key that is not a v2 content key.
+ */
 export function readPreview(log: YjsEventLog, data: Uint8Array): void {
   if (data.length > MAX_PREVIEW_BYTES) return;
   let body: unknown;
@@ -44,13 +51,13 @@ export function readPreview(log: YjsEventLog, data: Uint8Array): void {
   }
   if (typeof body !== 'object' || body === null) return;
   const { v, e, b } = body as Record<string, unknown>;
-  if (v !== 1 || !Array.isArray(e) || !Array.isArray(b)) return;
+  if (v !== PREVIEW_VERSION || !Array.isArray(e) || !Array.isArray(b)) return;
   const pairs = (list: unknown[], limit: number): [string, unknown][] =>
     list
       .slice(0, limit)
       .filter(
         (p): p is [string, unknown] =>
-          Array.isArray(p) && p.length === 2 && typeof p[0] === 'string',
+          Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && isContentKey(p[0]),
       );
   log.ingest(pairs(e, PREVIEW_ENTRIES), pairs(b, MAX_PREVIEW_BATCHES));
 }

@@ -2,15 +2,14 @@ import { expect } from '@esm-bundle/chai';
 import * as Y from 'yjs';
 import { entriesReach, eventLogContract } from '../hub/eventLogContract';
 import type { EventLogPort } from '../hub/ports';
-import { encodeBase64url } from '../identity/base64url';
 import { Identity } from '../identity/Identity';
 import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { Verifier } from '../identity/Verifier';
-import { BATCHES_ROOT, MESSAGES_ROOT, type EncodedEntry, type SignedEntry } from './schema';
-import { batchBytes, joinHashes, leafHash, type EncodedBatch } from './batches';
+import { BATCHES_ROOT, MESSAGES_ROOT, encodeEntry, type SignedEntry } from './schema';
 import { YjsEventLog } from './YjsEventLog';
 import { makePreview, readPreview } from './Preview';
 import { linkDocs } from '../testkit/links';
+import { signBatchV2, type ForgedBatch, type ForgedDraft } from '../testkit/adversary/forgery';
 
 interface Replica {
   doc: Y.Doc;
@@ -55,42 +54,10 @@ function forge(doc: Y.Doc, id: string, value: unknown, root = MESSAGES_ROOT): vo
   doc.getMap(root).set(id, value);
 }
 
-interface Draft {
-  id: string;
-  u: string;
-  t: number;
-  c: number;
-  m: string;
-}
-
-/**
- * A batch signed by `identity` for `roomId`, claiming author `u` (which a forger may set to
- * someone else), covering `drafts`; returns the batch record and the encoded entries.
- */
-async function signedBatch(
-  identity: Identity,
-  roomId: string,
-  batchId: string,
-  u: string,
-  drafts: Draft[],
-): Promise<{ batch: EncodedBatch; entries: [string, EncodedEntry][] }> {
-  const h = joinHashes(
-    drafts.map((d) => leafHash({ id: d.id, unixTime: d.t, clock: d.c, message: d.m })),
-  );
-  const g = encodeBase64url(await identity.sign(batchBytes(roomId, batchId, u, h)));
-  return {
-    batch: { v: 1, u, h, g },
-    entries: drafts.map((d, i) => [d.id, { v: 1, u: d.u, t: d.t, c: d.c, m: d.m, b: batchId, i }]),
-  };
-}
-
-function forgeBatch(
-  doc: Y.Doc,
-  batchId: string,
-  forged: Awaited<ReturnType<typeof signedBatch>>,
-): void {
+/** Writes a forged batch's records into a document, as a hostile peer would. */
+function forgeBatch(doc: Y.Doc, forged: ForgedBatch): void {
   doc.transact(() => {
-    forge(doc, batchId, forged.batch, BATCHES_ROOT);
+    forge(doc, forged.batchId, forged.batch, BATCHES_ROOT);
     for (const [id, entry] of forged.entries) forge(doc, id, entry);
   });
 }
@@ -114,74 +81,50 @@ describe('YjsEventLog: hostile peers', () => {
     const aliceId = alice.identity.userId;
     const malloryId = mallory.identity.userId;
     const now = Date.now();
-    const draft = (id: string, u: string, m: string): Draft => ({ id, u, t: now, c: now, m });
+    const draft = (u: string, m: string): ForgedDraft => ({ u, t: now, c: now, m });
 
     // 1. Mallory signs a batch with her key but names Alice as its author.
     forgeBatch(
       mallory.doc,
-      'batch-claim-1',
-      await signedBatch(mallory.identity, 'room-1', 'batch-claim-1', aliceId, [
-        draft('forged-claim-1', aliceId, 'I am Alice'),
-      ]),
+      await signBatchV2(mallory.identity, 'room-1', aliceId, [draft(aliceId, 'I am Alice')]),
     );
     // 2. Mallory's own valid batch vouching for an entry that names Alice.
     forgeBatch(
       mallory.doc,
-      'batch-claim-2',
-      await signedBatch(mallory.identity, 'room-1', 'batch-claim-2', malloryId, [
-        draft('forged-claim-2', aliceId, 'Also me, Alice'),
-      ]),
+      await signBatchV2(mallory.identity, 'room-1', malloryId, [draft(aliceId, 'Also me, Alice')]),
     );
-    // 3. Alice's genuine entry with its text altered, still pointing at her real batch.
+    // 3. Alice's genuine entry with its text altered, still pointing at her real batch, under
+    //    its own hash as the key (so the id checks out, and only the batch can tell).
     const genuine = alice.log.entries()[0] as SignedEntry;
-    forge(mallory.doc, 'forged-alter-1', {
-      v: 1,
-      u: aliceId,
-      t: genuine.unixTime,
-      c: genuine.clock,
-      m: 'altered',
-      b: genuine.batch,
-      i: genuine.index,
-    });
+    const altered = await signBatchV2(mallory.identity, 'room-1', aliceId, [
+      { u: aliceId, t: genuine.unixTime, c: genuine.clock, m: 'altered' },
+    ]);
+    const [alteredId, alteredEntry] = altered.entries[0] as [string, unknown];
+    forge(mallory.doc, alteredId, { ...(alteredEntry as object), b: genuine.batch, i: 0 });
     // 4. A batch Alice really signed, but for room 2, replayed here.
     forgeBatch(
       mallory.doc,
-      'batch-replay',
-      await signedBatch(alice.identity, 'room-2', 'batch-replay', aliceId, [
-        draft('replayed-001', aliceId, 'said in room 2'),
-      ]),
+      await signBatchV2(alice.identity, 'room-2', aliceId, [draft(aliceId, 'said in room 2')]),
     );
     // 5. Junk of every shape, and an entry whose batch never comes.
-    forge(mallory.doc, 'junk-number', 42);
-    forge(mallory.doc, 'junk-shape1', { v: 1, u: 'short', t: 1, c: 1, m: 'x', b: 'y', i: 0 });
-    forge(mallory.doc, 'junk-version', {
-      v: 99,
-      u: aliceId,
-      t: 1,
-      c: 1,
-      m: 'x',
-      b: 'batch-x1',
-      i: 0,
-    });
-    forge(mallory.doc, 'too long id '.repeat(10), { v: 1 });
-    forge(mallory.doc, 'junk-long-1', {
-      v: 1,
+    const key = (n: number): string => `${'k'.repeat(42)}${n}`;
+    forge(mallory.doc, key(1), 42);
+    forge(mallory.doc, key(2), { v: 2, u: 'short', t: 1, c: 1, m: 'x', b: key(9), i: 0 });
+    forge(mallory.doc, key(3), { v: 99, u: aliceId, t: 1, c: 1, m: 'x', b: key(9), i: 0 });
+    forge(mallory.doc, 'too long id '.repeat(10), { v: 2 });
+    forge(mallory.doc, key(4), {
+      v: 2,
       u: malloryId,
       t: 1,
       c: 1,
       m: 'x'.repeat(20_000),
-      b: 'batch-x1',
+      b: key(9),
       i: 0,
     });
-    forge(mallory.doc, 'orphan-0001', {
-      v: 1,
-      u: malloryId,
-      t: 1,
-      c: 1,
-      m: 'no batch',
-      b: 'batch-none',
-      i: 0,
-    });
+    const orphan = await signBatchV2(mallory.identity, 'room-1', malloryId, [
+      draft(malloryId, 'no batch'),
+    ]);
+    forge(mallory.doc, ...(orphan.entries[0] as [string, unknown]));
     // 6. Mallory's own honest message gets through: it is hers, signed by her.
     mallory.log.append(malloryId, 'hello from mallory');
 
@@ -208,15 +151,8 @@ describe('YjsEventLog: hostile peers', () => {
     const [alice, mallory] = all as [Replica, Replica];
     const id = alice.log.append(alice.identity.userId, 'keep me');
     await entriesReach(mallory.log, 1);
-    forge(mallory.doc, id, {
-      v: 1,
-      u: alice.identity.userId,
-      t: 1,
-      c: 1,
-      m: 'replaced',
-      b: 'batch-x1',
-      i: 0,
-    });
+    const genuine = mallory.log.get(id) as SignedEntry;
+    forge(mallory.doc, id, { ...encodeEntry(genuine), m: 'replaced' });
     await alice.log.whenProcessed();
     mallory.doc.getMap(MESSAGES_ROOT).delete(id);
     await alice.log.whenProcessed();
@@ -328,14 +264,14 @@ describe('YjsEventLog: previews', () => {
     const mallory = await Identity.loadOrCreate(new MemoryKeyStore());
     const victim = await Identity.loadOrCreate(new MemoryKeyStore());
     const reader = new YjsEventLog({ doc, roomId: 'room-1', signer: mallory, verifier });
-    const forged = await signedBatch(mallory, 'room-1', 'batch-forged', victim.userId, [
-      { id: 'forged-pv-1', u: victim.userId, t: Date.now(), c: Date.now(), m: 'not me' },
+    const forged = await signBatchV2(mallory, 'room-1', victim.userId, [
+      { u: victim.userId, t: Date.now(), c: Date.now(), m: 'not me' },
     ]);
     const encode = (body: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(body));
-    readPreview(reader, encode({ v: 1, e: forged.entries, b: [['batch-forged', forged.batch]] }));
+    readPreview(reader, encode({ v: 2, e: forged.entries, b: [[forged.batchId, forged.batch]] }));
     readPreview(reader, new TextEncoder().encode('not json'));
-    readPreview(reader, encode({ v: 2, e: [], b: [] }));
-    readPreview(reader, encode({ v: 1, e: 'x', b: [] }));
+    readPreview(reader, encode({ v: 1, e: forged.entries, b: [] }));
+    readPreview(reader, encode({ v: 2, e: 'x', b: [] }));
     await reader.whenProcessed();
     expect(reader.entries()).to.deep.equal([]);
     expect(reader.rejected()).to.deep.equal({ 'bad-signature': 1 });

@@ -5,12 +5,15 @@ import {
   BatchVerifier,
   MAX_BATCH,
   batchBytes,
-  joinHashes,
-  leafHash,
+  batchIdOf,
+  entryHash,
+  HASH_BYTES,
+  sameBatch,
   vouches,
   type EncodedBatch,
   type VerifiedBatch,
 } from './batches';
+import { FutureHold } from './FutureHold';
 import { HybridClock } from './HybridClock';
 import {
   BATCHES_ROOT,
@@ -20,11 +23,12 @@ import {
   compareSigned,
   decodeEntry,
   encodeEntry,
+  isContentKey,
+  sameEntry,
   type RejectReason,
   type SignedEntry,
 } from './schema';
 import type { SignatureVerifier, Signer } from './signing';
-import { newId } from './ids';
 import { SortedEntries } from './SortedEntries';
 
 export interface YjsEventLogOptions {
@@ -51,12 +55,23 @@ const REPORT_CHUNK = 5000;
 /** Entries whose batch has not arrived (yet) are kept up to this many, oldest dropped. */
 const MAX_ORPHANS = 100_000;
 
+/** A local entry appended but not yet written, with its hash (its id, decoded). */
+interface Draft {
+  readonly entry: Omit<SignedEntry, 'batch' | 'index'>;
+  readonly hash: Uint8Array;
+}
+
 /**
  * The EventLogPort over a Yjs document. Local messages are written in signed batches (see
  * batches.ts); every entry in the document, local or remote, is validated and must be vouched
  * for by a verified batch of its author before it is reported or listed. An invalid or forged
- * entry is dropped and counted, never delivered. A verified entry stays, whatever a peer later
- * writes over or deletes in the document.
+ * entry is dropped and counted, never delivered.
+ *
+ * What this log verified, it keeps and serves: when a peer deletes or replaces a verified
+ * entry or batch in the document, the log counts the evidence and writes the verified record
+ * back, so the document that newcomers (and this tab's storage) receive holds the honest
+ * history again while one honest peer that has it is online. Entries dated too far ahead of
+ * this tab's clock are held back until their time (FutureHold.ts).
  */
 export class YjsEventLog implements EventLogPort {
   readonly roomId: string;
@@ -71,12 +86,13 @@ export class YjsEventLog implements EventLogPort {
   private readonly clock: HybridClock;
   private readonly verified = new Map<string, SignedEntry>();
   private readonly sorted = new SortedEntries();
+  private readonly future: FutureHold;
   private readonly observers = new Set<
     (entries: readonly LogEntry[], info: LogBatchInfo) => void
   >();
   private readonly storedOrigin: unknown;
   /** Local entries not yet written, in append order. */
-  private readonly unwritten: Omit<SignedEntry, 'batch' | 'index'>[] = [];
+  private readonly unwritten: Draft[] = [];
   /**
    * Entries this tab has just written, with the very object put in the map, until admitted:
    * they were checked and hashed here, no need to redo it.
@@ -85,6 +101,9 @@ export class YjsEventLog implements EventLogPort {
   /** Entries waiting for their batch record, by batch id. */
   private readonly orphans = new Map<string, Set<string>>();
   private orphanCount = 0;
+  /** Keys whose verified record is to be written back, and whether one is scheduled. */
+  private readonly toRestore = { entries: new Set<string>(), batches: new Set<string>() };
+  private restoreScheduled = false;
   private writing: Promise<void> | undefined;
   private processing: Promise<void> = Promise.resolve();
   private readonly rejections = new Map<RejectReason, number>();
@@ -99,6 +118,11 @@ export class YjsEventLog implements EventLogPort {
     this.now = options.now ?? Date.now;
     this.onReject = options.onReject ?? (() => undefined);
     this.clock = new HybridClock(this.now);
+    this.future = new FutureHold(
+      this.now,
+      (entries, stored) => this.show(entries.sort(compareSigned), stored),
+      (entry) => this.reject(entry.id, 'held-dropped'),
+    );
     this.storedOrigin = options.storedOrigin;
     this.messages = this.doc.getMap(MESSAGES_ROOT);
     this.batches = this.doc.getMap(BATCHES_ROOT);
@@ -107,7 +131,7 @@ export class YjsEventLog implements EventLogPort {
     this.enqueue([...this.messages.keys()], true);
   }
 
-  /** Entries turned away so far, by reason. */
+  /** Entries turned away so far, by reason (hostile writes over kept keys included). */
   rejected(): Record<string, number> {
     return Object.fromEntries(this.rejections);
   }
@@ -123,6 +147,16 @@ export class YjsEventLog implements EventLogPort {
     return this.unwritten.length;
   }
 
+  /** How many verified entries are held back because they are dated in the future. */
+  heldCount(): number {
+    return this.future.size;
+  }
+
+  /** Shows the held entries whose time has come (a timer does this too). */
+  releaseDue(): void {
+    this.future.release();
+  }
+
   append(userId: string, message: string): string {
     if (this.destroyed) throw new Error('append: the log is destroyed');
     if (userId !== this.signer.userId) {
@@ -133,13 +167,14 @@ export class YjsEventLog implements EventLogPort {
         `append: message is ${message.length} characters; the limit is ${this.maxMessageLength}`,
       );
     }
-    const id = newId();
+    // The wall clock first: the order key is then never below it (readers check c >= t).
+    const unixTime = this.now();
+    const clock = Math.max(unixTime, this.clock.tick());
+    const hash = entryHash({ userId, unixTime, clock, message });
+    const id = encodeBase64url(hash);
     this.unwritten.push({
-      id,
-      userId,
-      message,
-      unixTime: this.now(),
-      clock: this.clock.tick(),
+      entry: { id, userId, message, unixTime, clock, version: SCHEMA_VERSION },
+      hash,
     });
     this.writing ??= this.writeOwn();
     return id;
@@ -164,11 +199,17 @@ export class YjsEventLog implements EventLogPort {
     return this.verified.get(id);
   }
 
+  /** The verified record of a batch, as written by its author. */
+  batchRecord(batchId: string): EncodedBatch | undefined {
+    return this.batchVerifier.known(batchId)?.record;
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
     this.messages.unobserve(this.onMessages);
     this.batches.unobserve(this.onBatches);
+    this.future.destroy();
     this.observers.clear();
   }
 
@@ -185,34 +226,28 @@ export class YjsEventLog implements EventLogPort {
     try {
       while (this.unwritten.length > 0 && !this.isDestroyed()) {
         const drafts = this.unwritten.slice(0, MAX_BATCH);
-        const batchId = newId();
-        const entries: SignedEntry[] = drafts.map((draft, index) => ({
-          ...draft,
-          batch: batchId,
-          index,
-        }));
-        const hashes = entries.map((entry) => leafHash(entry));
-        const h = joinHashes(hashes);
-        const signature = await this.signer.sign(
-          batchBytes(this.roomId, batchId, this.signer.userId, h),
-        );
+        const userId = this.signer.userId;
+        const all = new Uint8Array(drafts.length * HASH_BYTES);
+        drafts.forEach((draft, k) => all.set(draft.hash, k * HASH_BYTES));
+        const h = encodeBase64url(all);
+        const batchId = batchIdOf(this.roomId, userId, h);
+        const signature = await this.signer.sign(batchBytes(2, this.roomId, '', userId, h));
         if (this.isDestroyed()) return;
         const record: EncodedBatch = {
           v: SCHEMA_VERSION,
-          u: this.signer.userId,
+          u: userId,
           h,
           g: encodeBase64url(signature),
         };
-        const all = new Uint8Array(hashes.length * 32);
-        hashes.forEach((hash, k) => all.set(hash, k * 32));
-        this.batchVerifier.trust(batchId, { userId: this.signer.userId, hashes: all });
+        this.batchVerifier.trust(batchId, { userId, hashes: all, version: 2, record });
         this.doc.transact(() => {
           this.batches.set(batchId, record);
-          for (const entry of entries) {
+          drafts.forEach(({ entry: draft }, index) => {
+            const entry: SignedEntry = { ...draft, batch: batchId, index };
             const encoded = encodeEntry(entry);
             this.ownWritten.set(entry.id, { entry, encoded });
             this.messages.set(entry.id, encoded);
-          }
+          });
         }, this);
         this.unwritten.splice(0, drafts.length);
       }
@@ -223,7 +258,11 @@ export class YjsEventLog implements EventLogPort {
 
   private readonly onMessages = (event: Y.YMapEvent<unknown>): void => {
     const ids: string[] = [];
-    for (const [id, change] of event.changes.keys) if (change.action !== 'delete') ids.push(id);
+    for (const [id, change] of event.changes.keys) {
+      const kept = this.verified.get(id) ?? this.future.get(id);
+      if (kept) this.guardEntry(id, kept, change.action === 'delete');
+      else if (change.action !== 'delete') ids.push(id);
+    }
     const origin = event.transaction.origin as unknown;
     this.enqueue(ids, this.storedOrigin !== undefined && origin === this.storedOrigin);
   };
@@ -231,6 +270,11 @@ export class YjsEventLog implements EventLogPort {
   private readonly onBatches = (event: Y.YMapEvent<unknown>): void => {
     const ids: string[] = [];
     for (const [batchId, change] of event.changes.keys) {
+      const kept = this.batchVerifier.known(batchId);
+      if (kept && !sameBatch(this.batches.get(batchId), kept.record)) {
+        this.reject(batchId, change.action === 'delete' ? 'deleted' : 'overwritten');
+        this.scheduleRestore('batches', batchId);
+      }
       if (change.action === 'delete') continue;
       const waiting = this.orphans.get(batchId);
       if (!waiting) continue;
@@ -240,6 +284,51 @@ export class YjsEventLog implements EventLogPort {
     }
     this.enqueue(ids);
   };
+
+  /**
+   * A key this log verified was written over or deleted. Another value under it is accepted
+   * only if it is the same entry vouched for just as well (two tabs of one user can write one
+   * entry twice); anything else is evidence, and the verified record goes back.
+   */
+  private guardEntry(id: string, kept: SignedEntry, deleted: boolean): void {
+    const value = this.messages.get(id);
+    if (!deleted && value !== undefined) {
+      const decoded = decodeEntry(id, value, this.maxMessageLength);
+      if (typeof decoded !== 'string' && sameEntry(decoded, kept)) return;
+      if (typeof decoded !== 'string' && decoded.version === 2 && kept.version === 2) {
+        const batch = this.batchVerifier.known(decoded.batch);
+        if (batch && vouches(batch, decoded)) return;
+      }
+    }
+    this.reject(id, deleted ? 'deleted' : 'overwritten');
+    this.scheduleRestore('entries', id);
+  }
+
+  /** Writes verified records back, together, once the current transaction is over. */
+  private scheduleRestore(kind: 'entries' | 'batches', key: string): void {
+    this.toRestore[kind].add(key);
+    if (this.restoreScheduled) return;
+    this.restoreScheduled = true;
+    queueMicrotask(() => {
+      this.restoreScheduled = false;
+      if (this.destroyed) return;
+      const { entries, batches } = this.toRestore;
+      this.doc.transact(() => {
+        for (const batchId of batches) {
+          const record = this.batchVerifier.known(batchId)?.record;
+          if (record && !sameBatch(this.batches.get(batchId), record)) {
+            this.batches.set(batchId, record);
+          }
+        }
+        for (const id of entries) {
+          const kept = this.verified.get(id) ?? this.future.get(id);
+          if (kept) this.messages.set(id, encodeEntry(kept));
+        }
+      }, this);
+      entries.clear();
+      batches.clear();
+    });
+  }
 
   private enqueue(ids: string[], stored = false): void {
     if (ids.length === 0) return;
@@ -265,7 +354,8 @@ export class YjsEventLog implements EventLogPort {
     batches: readonly (readonly [string, unknown])[],
   ): void {
     if (this.destroyed || entries.length === 0) return;
-    const given = new Map(batches);
+    // Only content-addressed records: a v1 batch id is random, so a peer could claim one.
+    const given = new Map(batches.filter(([batchId]) => isContentKey(batchId)));
     this.processing = this.processing.then(() =>
       this.admit(
         entries,
@@ -284,9 +374,9 @@ export class YjsEventLog implements EventLogPort {
   ): Promise<void> {
     const candidates: SignedEntry[] = [];
     for (const [id, value] of pairs) {
-      const known = this.verified.get(id);
+      const known = this.verified.get(id) ?? this.future.get(id);
       if (known) {
-        if (value !== undefined && !sameEncoded(known, value)) this.reject(id, 'id-reused');
+        if (value !== undefined && fromDocument) this.guardEntry(id, known, false);
         continue;
       }
       // The map still holds the object this tab wrote: it was checked before it was written.
@@ -306,7 +396,7 @@ export class YjsEventLog implements EventLogPort {
       if (this.destroyed) return;
       const accepted: SignedEntry[] = [];
       for (const entry of chunk) {
-        if (this.verified.has(entry.id)) continue; // admitted meanwhile (preview, then sync)
+        if (this.verified.has(entry.id) || this.future.get(entry.id)) continue; // admitted meanwhile
         const batch = batches.get(entry.batch);
         const mine = this.ownWritten.get(entry.id);
         this.ownWritten.delete(entry.id);
@@ -314,18 +404,26 @@ export class YjsEventLog implements EventLogPort {
         const own = mine !== undefined && (mine.entry === entry || sameEntry(mine.entry, entry));
         if (batch === undefined) {
           if (fromDocument) this.orphan(entry);
-        } else if (batch !== null && (own || vouches(batch, entry))) accepted.push(entry);
-        else this.reject(entry.id, 'bad-signature');
+        } else if (batch === null || !(own || vouches(batch, entry))) {
+          this.reject(entry.id, 'bad-signature');
+        } else if (this.future.early(entry)) {
+          this.future.hold(entry, stored);
+        } else accepted.push(entry);
       }
       accepted.reverse();
-      for (const entry of accepted) {
-        this.verified.set(entry.id, entry);
-        this.clock.observe(entry.clock);
-      }
-      this.sorted.insertSorted(accepted);
-      if (accepted.length === 0) continue;
-      for (const observer of [...this.observers]) observer(accepted, { stored });
+      this.show(accepted, stored);
     }
+  }
+
+  /** Lists verified entries (sorted by compareSigned) and tells the observers. */
+  private show(accepted: SignedEntry[], stored: boolean): void {
+    if (accepted.length === 0 || this.destroyed) return;
+    for (const entry of accepted) {
+      this.verified.set(entry.id, entry);
+      this.clock.observe(entry.clock);
+    }
+    this.sorted.insertSorted(accepted);
+    for (const observer of [...this.observers]) observer(accepted, { stored });
   }
 
   /** The verified batch for each entry's batch id: null if invalid, absent if not arrived. */
@@ -372,24 +470,4 @@ export class YjsEventLog implements EventLogPort {
     this.rejections.set(reason, (this.rejections.get(reason) ?? 0) + 1);
     this.onReject(id, reason);
   }
-}
-
-/** Whether two decoded entries are the same in every field that is stored. */
-function sameEntry(a: SignedEntry, b: SignedEntry): boolean {
-  return (
-    a.id === b.id &&
-    a.userId === b.userId &&
-    a.unixTime === b.unixTime &&
-    a.clock === b.clock &&
-    a.message === b.message &&
-    a.batch === b.batch &&
-    a.index === b.index
-  );
-}
-
-function sameEncoded(entry: SignedEntry, value: unknown): boolean {
-  const encoded = encodeEntry(entry) as unknown as Record<string, unknown>;
-  if (typeof value !== 'object' || value === null) return false;
-  const other = value as Record<string, unknown>;
-  return Object.keys(encoded).every((key) => encoded[key] === other[key]);
 }

@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { decodeBase64url, encodeBase64url } from '../identity/base64url';
-import { canonicalText, isUserIdShape, SCHEMA_VERSION, type SignedEntry } from './schema';
+import { isContentKey, isUserIdShape, type SignedEntry } from './schema';
 import type { SignatureVerifier } from './signing';
 
 /**
@@ -9,11 +9,14 @@ import type { SignatureVerifier } from './signing';
  * signature then covers up to MAX_BATCH messages (signing 100,000 messages one by one takes
  * seconds; this takes milliseconds), a reader verifies one signature per batch, and every
  * entry is still checked on its own: its hash must be the one the author signed.
+ *
+ * Version 2 addresses both by content: an entry's id is its hash, a batch's id the hash of
+ * the bytes its signature covers. Version 1 (random ids) is still read.
  */
 
 /** Most entries one batch covers. */
 export const MAX_BATCH = 1000;
-const HASH_BYTES = 32;
+export const HASH_BYTES = 32;
 const encoder = new TextEncoder();
 
 /** A batch as stored in the `batches` map. */
@@ -31,27 +34,72 @@ export interface EncodedBatch {
 export interface VerifiedBatch {
   readonly userId: string;
   readonly hashes: Uint8Array;
+  readonly version: 1 | 2;
+  /** The record as it was verified, to write back if a peer deletes or replaces it. */
+  readonly record: EncodedBatch;
 }
 
 /** Reused for the bytes of every leaf hash (hashing copies them): no allocation per entry. */
 let scratch = new Uint8Array(4096);
 
-/** The hash an entry is vouched for by: SHA-256 of its canonicalBytes(). */
-export function leafHash(
-  entry: Pick<SignedEntry, 'id' | 'unixTime' | 'clock' | 'message'>,
-): Uint8Array {
-  const text = canonicalText(entry);
+function hashText(text: string): Uint8Array {
   // UTF-8 takes at most 3 bytes per UTF-16 unit.
   if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3);
   const { written } = encoder.encodeInto(text, scratch);
   return sha256(scratch.subarray(0, written));
 }
 
-/** The bytes a batch signature covers. */
-export function batchBytes(roomId: string, batchId: string, userId: string, h: string): Uint8Array {
+/** The fields an entry's hash covers. */
+export type HashedFields = Pick<
+  SignedEntry,
+  'id' | 'userId' | 'unixTime' | 'clock' | 'message' | 'version' | 'kind'
+>;
+
+/**
+ * The text a version 2 entry's hash (and so its id) is taken over: the author and every field
+ * that is shown; the room is bound by the batch signature.
+ */
+export function entryText(entry: Omit<HashedFields, 'id' | 'version'>): string {
+  const fields: (string | number)[] = [
+    'meshchat/2-entry',
+    entry.userId,
+    entry.unixTime,
+    entry.clock,
+    entry.message,
+  ];
+  if (entry.kind !== undefined) fields.push(entry.kind);
+  return JSON.stringify(fields);
+}
+
+/** The SHA-256 hash of a version 2 entry: its id, decoded. */
+export function entryHash(entry: Omit<HashedFields, 'id' | 'version'>): Uint8Array {
+  return hashText(entryText(entry));
+}
+
+/** The hash a batch vouches for an entry by (v1: over `[id, t, c, m]`; v2: entryHash). */
+export function leafHash(entry: HashedFields): Uint8Array {
+  if (entry.version === 2) return entryHash(entry);
+  return hashText(JSON.stringify([entry.id, entry.unixTime, entry.clock, entry.message]));
+}
+
+/** The bytes a batch signature covers; in version 2 the batch id is their SHA-256. */
+export function batchBytes(
+  version: 1 | 2,
+  roomId: string,
+  batchId: string,
+  userId: string,
+  h: string,
+): Uint8Array {
   return encoder.encode(
-    JSON.stringify([`meshchat/${SCHEMA_VERSION}-batch`, roomId, batchId, userId, h]),
+    version === 1
+      ? JSON.stringify(['meshchat/1-batch', roomId, batchId, userId, h])
+      : JSON.stringify(['meshchat/2-batch', roomId, userId, h]),
   );
+}
+
+/** A version 2 batch id: base64url of the SHA-256 of its batchBytes(). */
+export function batchIdOf(roomId: string, userId: string, h: string): string {
+  return encodeBase64url(sha256(batchBytes(2, roomId, '', userId, h)));
 }
 
 /** Concatenates leaf hashes into a batch's `h`. */
@@ -61,19 +109,32 @@ export function joinHashes(hashes: readonly Uint8Array[]): string {
   return encodeBase64url(all);
 }
 
-/** Whether `entry`'s hash is the one at its place in a verified batch by the same author. */
+/**
+ * Whether `entry` is vouched for by a verified batch of its author: its hash is the one at
+ * its place in the batch, and (version 2) its id is that hash.
+ */
 export function vouches(batch: VerifiedBatch, entry: SignedEntry): boolean {
-  if (entry.userId !== batch.userId) return false;
+  if (entry.userId !== batch.userId || entry.version !== batch.version) return false;
   const start = entry.index * HASH_BYTES;
   if (start + HASH_BYTES > batch.hashes.length) return false;
   const hash = leafHash(entry);
   for (let k = 0; k < HASH_BYTES; k += 1) if (hash[k] !== batch.hashes[start + k]) return false;
-  return true;
+  return entry.version === 1 || encodeBase64url(hash) === entry.id;
+}
+
+/** Whether two batch records are the same record. */
+export function sameBatch(a: unknown, b: EncodedBatch): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || a === null) return false;
+  const r = a as Record<string, unknown>;
+  return r.v === b.v && r.u === b.u && r.h === b.h && r.g === b.g;
 }
 
 /**
- * Verifies batch records, once each. The first record verified under a batch id is kept: a
- * peer that later writes over it changes nothing here.
+ * Verifies batch records, once each. A version 2 record must hash to its key, so only its
+ * author can write a value under it; a version 1 record may not stand under a version 2 key.
+ * The first record verified under an id is kept: a peer that later writes over it changes
+ * nothing here.
  */
 export class BatchVerifier {
   private readonly verified = new Map<string, VerifiedBatch>();
@@ -101,7 +162,8 @@ export class BatchVerifier {
     if (typeof value !== 'object' || value === null) return undefined;
     const { v, u, h, g } = value as Record<string, unknown>;
     if (
-      v !== SCHEMA_VERSION ||
+      (v !== 1 && v !== 2) ||
+      (v === 2) !== isContentKey(batchId) ||
       !isUserIdShape(u) ||
       typeof h !== 'string' ||
       typeof g !== 'string'
@@ -111,26 +173,24 @@ export class BatchVerifier {
     const key = `${batchId}|${g}|${h}`;
     let pending = this.checking.get(key);
     if (!pending) {
-      pending = this.verify(batchId, u, h, g);
+      pending = this.verify(batchId, { v, u, h, g });
       this.checking.set(key, pending);
     }
     const result = await pending;
     this.checking.delete(key);
-    if (result) this.verified.set(batchId, result);
-    return result;
+    if (result && !this.verified.has(batchId)) this.verified.set(batchId, result);
+    return this.verified.get(batchId) ?? result;
   }
 
-  private async verify(
-    batchId: string,
-    u: string,
-    h: string,
-    g: string,
-  ): Promise<VerifiedBatch | undefined> {
-    const hashes = decodeBase64url(h);
-    const signature = decodeBase64url(g);
+  private async verify(batchId: string, record: EncodedBatch): Promise<VerifiedBatch | undefined> {
+    const version = record.v as 1 | 2;
+    const hashes = decodeBase64url(record.h);
+    const signature = decodeBase64url(record.g);
     if (!hashes || !signature || hashes.length % HASH_BYTES !== 0) return undefined;
     if (hashes.length / HASH_BYTES > MAX_BATCH) return undefined;
-    const ok = await this.verifier.verify(u, batchBytes(this.roomId, batchId, u, h), signature);
-    return ok ? { userId: u, hashes } : undefined;
+    const bytes = batchBytes(version, this.roomId, batchId, record.u, record.h);
+    if (version === 2 && encodeBase64url(sha256(bytes)) !== batchId) return undefined;
+    const ok = await this.verifier.verify(record.u, bytes, signature);
+    return ok ? { userId: record.u, hashes, version, record } : undefined;
   }
 }

@@ -1,0 +1,111 @@
+import * as Y from 'yjs';
+import { BATCHES_ROOT, MESSAGES_ROOT } from '../../log/schema';
+import type { Signer } from '../../log/signing';
+import { signBatchV1, signBatchV2, type ForgedBatch, type ForgedDraft } from './forgery';
+
+/** Origin of the adversary's own writes, so a recorder can tell them from received ones. */
+const HOSTILE = Symbol('hostile');
+
+/**
+ * A programmable hostile member of a room. It holds a Y.Doc that replicates like any peer's
+ * (over in-memory links in unit tests, over y-webrtc when given a real session's document in
+ * the end-to-end harness) and writes what the documented protocol lets any member write:
+ * deletes and overwrites of keys, batches signed with its own key that name someone else,
+ * entries with any `c` and `t`, and replays of updates it has seen.
+ */
+export class HostilePeer {
+  readonly doc: Y.Doc;
+  private readonly seen: Uint8Array[] = [];
+
+  constructor(
+    /** The room the adversary's signatures name (it may lie about it too). */
+    private readonly roomId: string,
+    /** The adversary's own key: it cannot sign as anyone else. */
+    readonly signer: Signer,
+    doc: Y.Doc = new Y.Doc(),
+  ) {
+    this.doc = doc;
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== HOSTILE) this.seen.push(update);
+    });
+  }
+
+  /** The keys of a root map, as the adversary's replica holds them now. */
+  keys(root: string = MESSAGES_ROOT): string[] {
+    return [...this.doc.getMap(root).keys()];
+  }
+
+  /** Deletes every key of `messages` and `batches` (or only those given). */
+  deleteKeys(keys?: { messages?: readonly string[]; batches?: readonly string[] }): void {
+    this.doc.transact(() => {
+      for (const root of [MESSAGES_ROOT, BATCHES_ROOT] as const) {
+        const map = this.doc.getMap(root);
+        const chosen = (root === MESSAGES_ROOT ? keys?.messages : keys?.batches) ?? [...map.keys()];
+        for (const key of chosen) map.delete(key);
+      }
+    }, HOSTILE);
+  }
+
+  /** Puts `value` under `key` of a root map, whatever stood there. */
+  overwrite(root: string, key: string, value: unknown): void {
+    this.doc.transact(() => this.doc.getMap(root).set(key, value), HOSTILE);
+  }
+
+  /**
+   * Replaces every entry it holds by one with the same key and fields but other text, and
+   * every batch by a record signed with its own key under the same id: what a member who wants
+   * newcomers to see another history would write.
+   */
+  async rewriteHistory(text: (old: string) => string): Promise<void> {
+    const messages = this.doc.getMap(MESSAGES_ROOT);
+    const batches = this.doc.getMap(BATCHES_ROOT);
+    const rewrites: [string, string, unknown][] = [];
+    for (const [id, value] of messages.entries()) {
+      const old = value as Record<string, unknown>;
+      rewrites.push([MESSAGES_ROOT, id, { ...old, m: text(String(old.m)) }]);
+    }
+    for (const [batchId, value] of batches.entries()) {
+      const old = value as { v: number; u: string; h: string };
+      const own = await signBatchV2(this.signer, this.roomId, this.signer.userId, []);
+      rewrites.push([BATCHES_ROOT, batchId, { ...own.batch, v: old.v, h: old.h }]);
+    }
+    this.doc.transact(() => {
+      for (const [root, key, value] of rewrites) this.doc.getMap(root).set(key, value);
+    }, HOSTILE);
+  }
+
+  /** Signs (with its own key) and writes a version 2 batch naming author `u`. */
+  async writeBatch(drafts: readonly ForgedDraft[], u = this.signer.userId): Promise<ForgedBatch> {
+    const forged = await signBatchV2(this.signer, this.roomId, u, drafts);
+    this.put(forged);
+    return forged;
+  }
+
+  /** Signs and writes a version 1 batch under a chosen id (v1 ids are random, not content). */
+  async writeBatchV1(batchId: string, drafts: readonly ForgedDraft[]): Promise<ForgedBatch> {
+    const forged = await signBatchV1(this.signer, this.roomId, batchId, this.signer.userId, drafts);
+    this.put(forged);
+    return forged;
+  }
+
+  /** Writes a forged batch's records into the document. */
+  put(forged: ForgedBatch): void {
+    this.doc.transact(() => {
+      this.doc.getMap(BATCHES_ROOT).set(forged.batchId, forged.batch);
+      for (const [id, entry] of forged.entries) this.doc.getMap(MESSAGES_ROOT).set(id, entry);
+    }, HOSTILE);
+  }
+
+  /** Every update received so far, to replay. */
+  received(): readonly Uint8Array[] {
+    return this.seen;
+  }
+
+  /**
+   * A preview side message (see Preview.ts) carrying the given entries and batches, such as
+   * the adversary's own batches under honest batch ids.
+   */
+  preview(entries: [string, unknown][], batches: [string, unknown][], v = 2): Uint8Array {
+    return new TextEncoder().encode(JSON.stringify({ v, e: entries, b: batches }));
+  }
+}
