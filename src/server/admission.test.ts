@@ -2,7 +2,8 @@
 // addresses and the Origin allow-list. Each refusal happens before a WebSocket exists.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TestClient, until, type TestServer } from '../testkit/server/TestClient.js';
+import { TestClient, type TestServer } from '../testkit/server/TestClient.js';
+import { poll } from '../testkit/waitFor.js';
 import { bystanders, rawRequest, withServer } from '../testkit/server/withServer.js';
 
 describe('admission of WebSocket upgrades', () => {
@@ -37,7 +38,7 @@ describe('admission of WebSocket upgrades', () => {
       await assert.rejects(TestClient.connect(`${t.wsBase}/signal`), /HTTP 429/);
       assert.equal(t.server.metrics.rejectedUpgrades.address_limit, 1);
       await first.close();
-      await until(() => t.server.signaling.connectionCount === 2, 'the slot to be freed');
+      await poll(() => t.server.signaling.connectionCount === 2, 'the slot to be freed');
       await connect();
     });
   });

@@ -1,7 +1,8 @@
 // The signaling protocol over real sockets, as y-webrtc's stock client and server speak it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, TestClient, until, type TestServer } from '../testkit/server/TestClient.js';
+import { startTestServer, TestClient, type TestServer } from '../testkit/server/TestClient.js';
+import { poll } from '../testkit/waitFor.js';
 
 describe('signaling protocol over real sockets', () => {
   let t: TestServer;
@@ -13,7 +14,8 @@ describe('signaling protocol over real sockets', () => {
   };
 
   before(async () => {
-    t = await startTestServer({ MAX_FRAME_BYTES: String(300_000) });
+    // The byte budget holds every frame size at once (a new connection starts with half).
+    t = await startTestServer({ MAX_FRAME_BYTES: String(300_000), PUBLISH_BYTES_BURST: '1000000' });
   });
   after(async () => {
     await Promise.all(clients.map((client) => client.close()));
@@ -45,7 +47,7 @@ describe('signaling protocol over real sockets', () => {
     await Promise.all([a.subscribe('verbatim'), b.subscribe('verbatim')]);
     const payloads = ['c2VjcmV0IG9mZmVy', { nested: [1, 'two', { three: null }] }, 42, 'ünïcødé ☃'];
     for (const data of payloads) a.send({ type: 'publish', topic: 'verbatim', data });
-    await until(() => b.publishes('verbatim').length === payloads.length, 'all payloads');
+    await poll(() => b.publishes('verbatim').length === payloads.length, 'all payloads');
     assert.deepEqual(
       b.publishes('verbatim').map((m) => m.data),
       payloads,
@@ -65,7 +67,7 @@ describe('signaling protocol over real sockets', () => {
     }).length;
     const sizes = [10, 125, 126, 65_535, 65_536, 250_000].map((n) => Math.max(0, n - overhead));
     for (const n of sizes) a.send({ type: 'publish', topic: 'sizes', data: 'x'.repeat(n) });
-    await until(() => b.publishes('sizes').length === sizes.length, 'all sizes');
+    await poll(() => b.publishes('sizes').length === sizes.length, 'all sizes');
     assert.deepEqual(
       b.publishes('sizes').map((m) => (m.data as string).length),
       sizes,
@@ -95,7 +97,7 @@ describe('signaling protocol over real sockets', () => {
     assert.equal(t.server.signaling.topicCount, before + 1);
     await a.close();
     await b.close();
-    await until(() => t.server.signaling.topicCount === before, 'topics to be removed');
+    await poll(() => t.server.signaling.topicCount === before, 'topics to be removed');
   });
 
   it('ignores messages of unknown type without disconnecting (like the stock server)', async () => {

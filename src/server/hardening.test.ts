@@ -3,7 +3,8 @@
 // traffic would be relayed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TestClient, until } from '../testkit/server/TestClient.js';
+import { TestClient } from '../testkit/server/TestClient.js';
+import { poll } from '../testkit/waitFor.js';
 import { bystanders, withServer } from '../testkit/server/withServer.js';
 
 describe('hardening', () => {
@@ -66,7 +67,7 @@ describe('hardening', () => {
       for (const topic of topics.slice(0, 200))
         patient.send({ type: 'subscribe', topics: [topic] });
       assert.deepEqual(await patient.waitClosed(), { code: 1008, reason: 'too many topics' });
-      await until(() => t.server.signaling.topicCount === 1, 'only the bystanders topic left');
+      await poll(() => t.server.signaling.topicCount === 1, 'only the bystanders topic left');
       assert.equal(t.server.metrics.drops.too_many_topics, 2);
       await calm.check();
     });
@@ -130,10 +131,7 @@ describe('hardening', () => {
       const closed = await dead.waitClosed(3000);
       assert.equal(closed.code, 1006); // terminated without a closing handshake
       assert.equal(t.server.metrics.drops.heartbeat_timeout, 1);
-      await until(
-        () => t.server.signaling.connectionCount === 1,
-        'the dead socket to be forgotten',
-      );
+      await poll(() => t.server.signaling.connectionCount === 1, 'the dead socket to be forgotten');
       await alive.roundTrip();
       assert.equal(alive.socket.readyState, alive.socket.OPEN);
     });
@@ -160,14 +158,14 @@ describe('hardening', () => {
         await publisher.roundTrip();
       }
       assert.equal(t.server.metrics.drops.slow_consumer, 1);
-      await until(
+      await poll(
         () => t.server.signaling.connectionCount === 2,
         'the stalled socket to be dropped',
       );
-      await until(
+      await poll(
         () => reader.publishes('firehose').length === sent,
         'the reader to get every message',
-        20_000,
+        { timeoutMs: 20_000 },
       );
     });
   });

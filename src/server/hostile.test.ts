@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { connect as tcpConnect } from 'node:net';
 import { describe, it } from 'node:test';
-import { startTestServer, TestClient, WAIT_MS, withTimeout } from '../testkit/server/TestClient.js';
+import { startTestServer, TestClient } from '../testkit/server/TestClient.js';
+import { WAIT_MS, withTimeout } from '../testkit/waitFor.js';
 
 const ROOM = 'shared-room';
 

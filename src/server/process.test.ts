@@ -5,7 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { TestClient, withTimeout } from '../testkit/server/TestClient.js';
+import { TestClient } from '../testkit/server/TestClient.js';
+import { withTimeout } from '../testkit/waitFor.js';
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
 

@@ -8,7 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { PeerProcess, type PeerEvent } from '../testkit/server/PeerProcess.js';
-import { startTestServer, withTimeout, type TestServer } from '../testkit/server/TestClient.js';
+import { startTestServer, type TestServer } from '../testkit/server/TestClient.js';
+import { withTimeout } from '../testkit/waitFor.js';
 
 describe('stock y-webrtc providers, signaling only', () => {
   let t: TestServer;

@@ -1,44 +1,98 @@
 /**
- * Event-driven waits for contract suites: they resolve on the port's own notifications and
- * fail with a clear message after a bound, never sleep for a fixed time.
+ * The one home of test waits. A test waits for a condition, never for a fixed time: `until`
+ * re-checks whenever the object under test reports a change; `poll` re-checks on a short beat,
+ * for the few things that announce no change (a server's counters, a layout). Both fail after
+ * a bound with a message that names what was awaited. Plain TypeScript: Node and browser tests
+ * alike use it.
  */
 
+/** How long a wait lasts before it fails, unless the caller says otherwise. */
+export const WAIT_MS = 10_000;
+
+/** Subscribes to change notifications; returns the unsubscribe function. */
+export type Subscribe = (onChange: () => void) => () => void;
+
 /**
- * Resolves once `check()` holds, re-checking whenever `subscribe` reports a change;
- * rejects with `what` after `timeoutMs`.
+ * Resolves once `check()` holds, re-checking whenever `subscribe` reports a change; rejects with
+ * `what` after `timeoutMs`, or with the error `check()` throws.
  */
 export function until(
-  subscribe: (onChange: () => void) => () => void,
+  subscribe: Subscribe,
   check: () => boolean,
   what: string,
-  timeoutMs = 10_000,
+  timeoutMs = WAIT_MS,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    if (check()) {
-      resolve();
-      return;
-    }
-    const stop = subscribe(() => {
-      if (!check()) return;
+    const wait = { done: false, stop: (): void => undefined };
+    const finished = (): boolean => wait.done;
+    const finish = (error?: Error): void => {
+      if (wait.done) return;
+      wait.done = true;
       clearTimeout(timer);
-      stop();
-      resolve();
-    });
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-    }, timeoutMs);
+      wait.stop();
+      if (error) reject(error);
+      else resolve();
+    };
+    const test = (): void => {
+      try {
+        if (check()) finish();
+      } catch (error) {
+        finish(error instanceof Error ? error : new Error(`checking for ${what} threw`));
+      }
+    };
+    const timer = setTimeout(() => finish(timedOut(what, timeoutMs)), timeoutMs);
+    test();
+    if (wait.done) return;
+    wait.stop = subscribe(test);
+    // A source may report synchronously while it subscribes, and so finish before `wait.stop`
+    // was set: unsubscribe now.
+    if (finished()) wait.stop();
   });
 }
 
 /** Subscribes one callback to several sources at once. */
-export function anyOf(
-  sources: readonly ((onChange: () => void) => () => void)[],
-): (onChange: () => void) => () => void {
+export function anyOf(sources: readonly Subscribe[]): Subscribe {
   return (onChange) => {
     const stops = sources.map((subscribe) => subscribe(onChange));
     return () => {
       for (const stop of stops) stop();
     };
   };
+}
+
+/** How `poll` waits between checks. */
+export interface PollOptions {
+  /** Fail after this long (default `WAIT_MS`). */
+  readonly timeoutMs?: number;
+  /** Time between checks (default 10 ms). */
+  readonly everyMs?: number;
+}
+
+/**
+ * Resolves once `check()` holds, checking now and then every `everyMs`; rejects with `what`
+ * after `timeoutMs`. Only for conditions that no event announces: prefer `until`.
+ */
+export async function poll(
+  check: () => boolean,
+  what: string,
+  { timeoutMs = WAIT_MS, everyMs = 10 }: PollOptions = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw timedOut(what, timeoutMs);
+    await new Promise((wake) => setTimeout(wake, everyMs));
+  }
+}
+
+/** Rejects with `what` after `timeoutMs` unless `promise` settles first. */
+export function withTimeout<T>(promise: Promise<T>, what: string, timeoutMs = WAIT_MS): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timedOut(what, timeoutMs)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function timedOut(what: string, timeoutMs: number): Error {
+  return new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { withTimeout } from './TestClient.js';
+import { withTimeout } from '../waitFor.js';
 
 const STOCK_PEER = join(dirname(fileURLToPath(import.meta.url)), 'stockPeer.ts');
 

@@ -7,9 +7,10 @@ import { WebSocket, type ClientOptions } from 'ws';
 import { loadConfig, type ServerConfig } from '../../server/config.js';
 import { MemoryLogger } from '../../server/log.js';
 import { MeshServer } from '../../server/MeshServer.js';
+import { WAIT_MS, withTimeout } from '../waitFor.js';
 
-/** How long any single wait in a test may take before it fails. */
-export const WAIT_MS = 5000;
+/** The shared bound of a wait, for the tests that take it from here. */
+export { WAIT_MS };
 
 /** A started test server. */
 export interface TestServer {
@@ -37,24 +38,6 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     httpBase: `http://127.0.0.1:${port}`,
     stop: () => server.stop(),
   };
-}
-
-/** Rejects after `ms` with a message naming what was awaited. */
-export function withTimeout<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Polls `condition` every few milliseconds until it holds, failing after `ms`. */
-export async function until(condition: () => boolean, what: string, ms = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((wake) => setTimeout(wake, 5));
-  }
 }
 
 /** A received message: parsed JSON (or the raw text when it is not JSON). */

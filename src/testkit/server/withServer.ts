@@ -3,7 +3,8 @@
  * hands out cleaned up, a pair of well-behaved bystanders, and raw HTTP requests.
  */
 import { connect as tcpConnect } from 'node:net';
-import { startTestServer, TestClient, WAIT_MS, type TestServer } from './TestClient.js';
+import { WAIT_MS } from '../waitFor.js';
+import { startTestServer, TestClient, type TestServer } from './TestClient.js';
 
 /** Opens a client on the server of a {@link withServer} body (path defaults to /signal). */
 export type Connect = (path?: string) => Promise<TestClient>;
