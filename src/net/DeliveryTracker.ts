@@ -1,5 +1,6 @@
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { mapItemId } from './yInternals';
 
 /** At most this many Yjs clients are asked about, or answered for, per peer. */
 const MAX_WANTED = 64;
@@ -165,9 +166,7 @@ export class DeliveryTracker {
   }
 
   private itemOf(id: string): ItemRef | undefined {
-    // Yjs keeps each map key's current item in `_map`; its id says who wrote it and when.
-    const item = (this.entries as unknown as { _map: Map<string, { id: ItemRef }> })._map.get(id);
-    return item ? { client: item.id.client, clock: item.id.clock } : undefined;
+    return mapItemId(this.entries, id);
   }
 }
 

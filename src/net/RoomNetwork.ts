@@ -2,9 +2,9 @@ import type { WebrtcProvider } from 'y-webrtc';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { workerTicker, type Ticker } from '../presence/Ticker';
-import type { SyncablePeer } from './AntiEntropy';
 import type { ChunkedDataChannel } from './ChunkedDataChannel';
 import type { NetworkConfig } from './NetworkConfig';
+import { providerRoom, signalingConnected } from './yInternals';
 
 type WebrtcStack = typeof import('./webrtcStack');
 let stackLoad: Promise<WebrtcStack> | undefined;
@@ -61,11 +61,6 @@ const noop = (): void => undefined;
 
 /** Prefix of signaling topics, so rooms of other y-webrtc apps on a shared server never mix. */
 export const TOPIC_PREFIX = 'meshchat/';
-
-interface ProviderRoom {
-  readonly webrtcConns: Map<string, SyncablePeer>;
-  readonly bcConns: Set<string>;
-}
 
 /**
  * One room's replication over WebRTC: a y-webrtc provider whose peer connections chunk large
@@ -165,15 +160,14 @@ export class RoomNetwork {
 
   /** Exchanges state vectors with every connected peer now; returns how many were asked. */
   resync(): number {
-    const room = this.room();
+    const room = providerRoom(this.provider);
     return room && this.stack ? this.stack.sendStateVector(this.doc, room.webrtcConns.values()) : 0;
   }
 
   status(): NetworkStatus {
-    const room = this.room();
-    const signalingConns = (this.provider?.signalingConns ?? []) as { connected?: boolean }[];
+    const room = providerRoom(this.provider);
     return {
-      signaling: signalingConns.some((conn) => conn.connected === true),
+      signaling: signalingConnected(this.provider),
       peers: this.openChannels.size,
       localTabs: room ? room.bcConns.size : 0,
     };
@@ -199,10 +193,6 @@ export class RoomNetwork {
     this.stopTicker();
     this.listeners.clear();
     this.provider?.destroy();
-  }
-
-  private room(): ProviderRoom | undefined {
-    return (this.provider?.room as unknown as ProviderRoom | null | undefined) ?? undefined;
   }
 
   private update(): void {

@@ -5,18 +5,7 @@
 // decoded again for nothing (half a second of a blocked page), and every update after.
 import * as bc from 'lib0/broadcastchannel';
 import type { WebrtcProvider } from 'y-webrtc';
-
-/** The parts of y-webrtc's Room (not in its typings) that this relies on. */
-interface BroadcastingRoom {
-  readonly name: string;
-  /** Read only where y-webrtc decides whether to send a doc or awareness update to the tabs. */
-  bcconnected: boolean;
-  /** The other tabs of this room that announced themselves on the channel. */
-  readonly bcConns: Set<string>;
-  /** y-webrtc's mutex: held while the room itself publishes to the channel. */
-  readonly mux: (f: () => void, g?: () => void) => void;
-  _bcSubscriber: (data: ArrayBuffer) => unknown;
-}
+import { providerRoom, type ProviderRoom } from './yInternals';
 
 /**
  * Makes `provider`'s room ignore the BroadcastChannel messages it published itself, and post
@@ -29,7 +18,7 @@ interface BroadcastingRoom {
  */
 export function limitTabBroadcasts(provider: WebrtcProvider): void {
   void provider.key.then(() => {
-    const room = provider.room as unknown as BroadcastingRoom | null;
+    const room = providerRoom(provider);
     if (!room) return;
     const original = room._bcSubscriber;
     const filtered = (data: ArrayBuffer): unknown => {
@@ -59,7 +48,7 @@ export function limitTabBroadcasts(provider: WebrtcProvider): void {
  * later loses nothing: it announces itself before it asks for the state (sync step 1), and
  * the answer (sync step 2, sent whatever this flag says) holds every update made until then.
  */
-function publishOnlyToKnownTabs(room: BroadcastingRoom): void {
+function publishOnlyToKnownTabs(room: ProviderRoom): void {
   let connected = room.bcconnected;
   Object.defineProperty(room, 'bcconnected', {
     configurable: true,
