@@ -92,6 +92,17 @@ describe('RoomState', () => {
     expect(ben.state.snapshot().typing).to.deep.equal([]);
   });
 
+  it('stops showing typing at once when the user stops (a refused send, an emptied box)', async () => {
+    const ann = await member('Ann');
+    const ben = await member('Ben', { typingThrottleMs: 0 });
+    await until(() => ann.state.snapshot().participants.length === 2);
+    ben.state.typing();
+    await until(() => ann.state.snapshot().typing.includes('Ben'));
+    ben.state.stopTyping();
+    await until(() => ann.state.snapshot().typing.length === 0);
+    expect(ben.state.snapshot().participants.find((p) => p.self)?.typing).to.equal(false);
+  });
+
   it('says "connecting" without signaling only for a grace period', async () => {
     const signer = await Identity.loadOrCreate(new MemoryKeyStore());
     const room = mesh.open({ roomId: 'lonely-room', displayName: 'Ann', signer });

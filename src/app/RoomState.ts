@@ -209,6 +209,13 @@ export class RoomState {
     this.source.presence.setField('typing', at);
   }
 
+  /** Tells peers this user stopped typing (the box was emptied, or a send was refused). */
+  stopTyping(): void {
+    if (this.lastTypingSent === 0) return;
+    this.lastTypingSent = 0;
+    this.source.presence.setField('typing', 0);
+  }
+
   /**
    * Shows one more page of older messages; false when there are none. What the log holds
    * shows at once; older stored events (notices, imported history) follow from storage.

@@ -46,6 +46,7 @@ describe('history on this device', () => {
       }
       const roomUrl = ann.page.url();
       const downloading = ann.page.waitForEvent('download');
+      await ann.page.getByRole('button', { name: 'More room actions' }).click();
       await ann.page.getByRole('button', { name: 'Export history' }).click();
       const file = join(mkdtempSync(join(tmpdir(), 'meshchat-export-')), 'history.jsonl');
       await (await downloading).saveAs(file);

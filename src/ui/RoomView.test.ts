@@ -69,20 +69,98 @@ describe('chat-room-view', () => {
     expect(log.shadowRoot?.querySelector('.who')?.textContent).to.equal('Ben');
   });
 
-  it('opens the share dialog and sends leave', async () => {
+  it('opens the share dialog, and keeps Export, Import and Leave behind "More"', async () => {
     const el = await view(await member('Ann'));
-    const buttons = [
+    const headerButtons = (): HTMLButtonElement[] => [
       ...(el.shadowRoot?.querySelectorAll<HTMLButtonElement>('header button') ?? []),
     ];
-    const share = buttons.find((b) => b.textContent.trim() === 'Share room link');
+    const share = headerButtons().find((b) => b.getAttribute('aria-label') === 'Share room link');
     share?.click();
     const dialog = inner(el, 'chat-share-dialog') as HTMLElement & { open: boolean };
     expect(dialog.open).to.equal(true);
     (dialog as unknown as { close(): void }).close();
-    let left = false;
-    el.addEventListener('room-leave', () => (left = true));
-    buttons.find((b) => b.textContent.trim() === 'Leave room')?.click();
-    expect(left).to.equal(true);
+    // The header shows Share and More only: one row on a phone.
+    const menu = inner(el, 'chat-room-menu');
+    const items = (): HTMLButtonElement[] => [
+      ...(menu.shadowRoot?.querySelectorAll<HTMLButtonElement>('li button') ?? []),
+    ];
+    expect(items()).to.have.length(0);
+    const toggle = shadow<HTMLButtonElement>(menu, 'button.toggle');
+    expect(toggle.getAttribute('aria-expanded')).to.equal('false');
+    toggle.click();
+    await waitFor(() => items().length === 3);
+    expect(toggle.getAttribute('aria-expanded')).to.equal('true');
+    expect(items().map((b) => b.textContent.trim())).to.deep.equal([
+      'Export history',
+      'Import history',
+      'Leave room',
+    ]);
+    expect(menu.shadowRoot?.activeElement).to.equal(items()[0]);
+    await expectAccessible(el);
+    // Escape closes the menu and gives the focus back to its button.
+    items()[0]?.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }),
+    );
+    await waitFor(() => items().length === 0);
+    expect(menu.shadowRoot?.activeElement).to.equal(toggle);
+    const sent: string[] = [];
+    for (const type of ['room-leave', 'history-export']) {
+      el.addEventListener(type, () => sent.push(type));
+    }
+    toggle.click();
+    await waitFor(() => items().length === 3);
+    items()[2]?.click();
+    toggle.click();
+    await waitFor(() => items().length === 3);
+    items()[0]?.click();
+    expect(sent).to.deep.equal(['room-leave', 'history-export']);
+  });
+
+  it('offers no "Message privately" inside a private conversation', async () => {
+    const ann = await member('Ann');
+    await member('Ben');
+    const el = await view(ann);
+    const list = inner(el, 'chat-participants');
+    await waitFor(() => (list.shadowRoot?.querySelectorAll('li').length ?? 0) === 2);
+    expect(list.shadowRoot?.querySelectorAll('button').length).to.equal(1);
+    el.direct = true;
+    await el.updateComplete;
+    await (list as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+    expect(list.shadowRoot?.querySelectorAll('button').length).to.equal(0);
+  });
+
+  it('shows unread messages of other rooms on its back button', async () => {
+    const el = await view(await member('Ann'));
+    const back = shadow<HTMLButtonElement>(el, 'button.back');
+    expect(back.textContent.replace(/\s+/g, ' ').trim()).to.equal('←Rooms');
+    el.unreadElsewhere = 2;
+    await el.updateComplete;
+    expect(back.textContent.replace(/\s+/g, ' ').trim()).to.equal('←Rooms2 unread elsewhere');
+  });
+
+  it('keeps the message box and Send inside a short window, below the log', async () => {
+    const ann = await member('Ann');
+    const el = await view(ann);
+    for (let i = 0; i < 30; i += 1) ann.send(`line ${i}`);
+    el.style.height = '230px';
+    const log = inner(el, 'chat-message-log');
+    await waitFor(() => (log.shadowRoot?.textContent ?? '').includes('line 29'));
+    const composer = inner(el, 'chat-composer');
+    const send = shadow(composer, 'button[type="submit"]');
+    const host = el.getBoundingClientRect();
+    await waitFor(() => send.getBoundingClientRect().bottom <= host.bottom + 0.5);
+    // The scrolling list itself (not only its host) ends above the composer.
+    const list = shadow(log, '[role="log"]');
+    expect(list.getBoundingClientRect().bottom).to.be.at.most(
+      composer.getBoundingClientRect().top + 0.5,
+    );
+  });
+
+  it('sends the focus to the message box when asked', async () => {
+    const el = await view(await member('Ann'));
+    await el.focusComposer();
+    const composer = inner(el, 'chat-composer');
+    expect(composer.shadowRoot?.activeElement?.getAttribute('aria-label')).to.equal('Message');
   });
 
   it('is accessible', async () => {

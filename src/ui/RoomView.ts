@@ -10,15 +10,17 @@ import { RoomController } from './controllers/RoomController';
 import './MessageLog';
 import type { MessageLog } from './MessageLog';
 import './ParticipantList';
+import './RoomMenu';
 import './ShareDialog';
 import type { ShareDialog } from './ShareDialog';
 import { theme } from './theme';
 
 /**
- * One room on screen: its header (back, title, connection, share, leave), the participants at
- * the top, the message log, and the composer. Reads the room through RoomController; sends
- * `go-home`, `room-leave`, `history-export` and `history-import` (detail: the file's text) up
- * (and `direct-message` from the participant list).
+ * One room on screen: its header (back with the unread count of other rooms, title,
+ * connection, share, and a "More" menu), the participants at the top, the message log, and
+ * the composer. Reads the room through RoomController; sends `go-home` up, and passes on
+ * `room-leave`, `history-export` and `history-import` (detail: the file's text) from the menu
+ * and `direct-message` from the participant list.
  */
 @customElement('chat-room-view')
 export class RoomView extends LitElement {
@@ -32,12 +34,8 @@ export class RoomView extends LitElement {
         height: 100%;
         background: var(--mc-bg);
       }
-      input.file {
-        display: none;
-      }
       header {
         display: flex;
-        flex-wrap: wrap;
         align-items: center;
         gap: 0.4rem 0.5rem;
         padding: 0.5rem 0.75rem;
@@ -45,7 +43,7 @@ export class RoomView extends LitElement {
       }
       .heading {
         flex: 1;
-        min-width: 8rem;
+        min-width: 0;
       }
       h2 {
         margin: 0;
@@ -58,17 +56,52 @@ export class RoomView extends LitElement {
         display: var(--mc-back-display, none);
         align-items: center;
         gap: 0.3rem;
+        flex: none;
+      }
+      .badge {
+        background: var(--mc-accent);
+        color: var(--mc-accent-text);
+        border-radius: 999px;
+        min-width: 1.4rem;
+        padding: 0 0.35rem;
+        font-size: 0.8rem;
+        font-weight: 700;
+        box-sizing: border-box;
+        text-align: center;
       }
       .tools {
         display: flex;
         gap: 0.4rem;
+        flex: none;
       }
       @media (max-width: 720px) {
+        header {
+          padding: 0.4rem 0.5rem;
+        }
         .tools button,
         .back {
           font-size: 0.875rem;
           padding: 0.3rem 0.6rem;
           min-height: 2.25rem;
+        }
+        chat-room-menu {
+          --mc-tool-height: 2.25rem;
+          font-size: 0.875rem;
+        }
+        .wide {
+          display: none;
+        }
+      }
+      /* Short windows (a phone in landscape, a desktop at 200% zoom): every row gives the
+         messages as much height as it can spare. */
+      @media (max-height: 500px) {
+        header {
+          padding-top: 0.25rem;
+          padding-bottom: 0.25rem;
+        }
+        chat-participants {
+          padding-top: 0.25rem;
+          padding-bottom: 0.25rem;
         }
       }
       chat-participants {
@@ -77,6 +110,7 @@ export class RoomView extends LitElement {
       }
       chat-message-log {
         flex: 1;
+        min-height: 0;
       }
       chat-composer {
         border-top: 1px solid var(--mc-border);
@@ -90,9 +124,11 @@ export class RoomView extends LitElement {
   @property() link = '';
   @property({ type: Boolean }) online = true;
   @property({ type: Boolean }) direct = false;
+  /** Whether "Message privately" can be offered for a user (never inside a DM). */
   @property({ attribute: false }) canMessage: (userId: string) => boolean = () => false;
+  /** Unread messages in the other rooms: shown on the phone's back button. */
+  @property({ type: Number }) unreadElsewhere = 0;
   @query('chat-share-dialog') private share!: ShareDialog;
-  @query('input.file') private importInput!: HTMLInputElement;
   @query('chat-message-log') private log!: MessageLog;
   private readonly controller = new RoomController(this);
 
@@ -106,7 +142,13 @@ export class RoomView extends LitElement {
     return html`
       <header>
         <button class="back" type="button" @click=${() => this.emit('go-home')}>
-          <span class="arrow" aria-hidden="true">←</span>Rooms
+          <span class="arrow" aria-hidden="true">←</span>Rooms${
+            this.unreadElsewhere > 0
+              ? html`<span class="badge"
+                  >${this.unreadElsewhere}<span class="sr-only"> unread elsewhere</span></span
+                >`
+              : nothing
+          }
         </button>
         <div class="heading">
           <h2>${this.heading}${this.direct ? html` <small>(private)</small>` : nothing}</h2>
@@ -117,23 +159,15 @@ export class RoomView extends LitElement {
           ></chat-connection-status>
         </div>
         <div class="tools">
-          <button type="button" @click=${() => this.share.show()}>Share room link</button>
-          <button type="button" @click=${() => this.emit('history-export')}>Export history</button>
-          <button type="button" @click=${() => this.importInput.click()}>Import history</button>
-          <input
-            class="file"
-            type="file"
-            accept=".jsonl,.ndjson,application/x-ndjson,text/plain"
-            aria-label="History file to import"
-            tabindex="-1"
-            @change=${this.onImportFile}
-          />
-          <button type="button" @click=${() => this.emit('room-leave')}>Leave room</button>
+          <button type="button" aria-label="Share room link" @click=${() => this.share.show()}>
+            Share<span class="wide"> room link</span>
+          </button>
+          <chat-room-menu></chat-room-menu>
         </div>
       </header>
       <chat-participants
         .participants=${snapshot.participants}
-        .canMessage=${this.canMessage}
+        .canMessage=${this.direct ? () => false : this.canMessage}
       ></chat-participants>
       ${keyed(
         snapshot.roomId,
@@ -151,21 +185,19 @@ export class RoomView extends LitElement {
         ?disabled=${snapshot.ended}
         @message-send=${this.onSend}
         @message-typing=${() => this.controller.typing()}
+        @message-typing-stop=${() => this.controller.stopTyping()}
       ></chat-composer>
       <chat-share-dialog .link=${this.link}></chat-share-dialog>
     `;
   }
 
-  /** Reads the chosen file and sends its text up; the same file can be chosen again. */
-  private readonly onImportFile = async (): Promise<void> => {
-    const file = this.importInput.files?.[0];
-    this.importInput.value = '';
-    if (!file) return;
-    const text = await file.text();
-    this.dispatchEvent(
-      new CustomEvent<string>('history-import', { detail: text, bubbles: true, composed: true }),
-    );
-  };
+  /** Puts the keyboard focus in the message box. */
+  async focusComposer(): Promise<void> {
+    await this.updateComplete;
+    const composer = this.renderRoot.querySelector('chat-composer');
+    await composer?.updateComplete;
+    composer?.focus();
+  }
 
   private readonly onSend = (event: CustomEvent<MessageSendDetail>): void => {
     let sent: boolean;

@@ -37,6 +37,10 @@ export class RoomController implements ReactiveController {
     this.room?.typing();
   }
 
+  stopTyping(): void {
+    this.room?.stopTyping();
+  }
+
   showOlder(): boolean {
     return this.room?.showOlder() ?? false;
   }
