@@ -1,19 +1,26 @@
 /**
  * One signaling WebSocket: its client address, publish budget, heartbeat flag and the guarded
  * send path every relayed frame goes through.
+ *
+ * A reader whose queue passes MAX_BUFFERED_BYTES is not dropped at once: a busy room can queue
+ * a burst for a reader on a slow link that it then drains in a moment. It is dropped when it is
+ * still over the limit SLOW_READER_GRACE_MS later, or at once when the queue reaches
+ * {@link HARD_BUFFER_FACTOR} times the limit, which bounds the memory one reader can hold.
  */
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { Metrics } from './Metrics.js';
 import type { Subscriber } from './SignalingHub.js';
-import { TokenBucket } from './TokenBucket.js';
+import type { ConnectionBudget } from './PublishBudget.js';
 
 /** What a connection needs to know about the server's limits. */
 export interface ConnectionLimits {
-  readonly publishRatePerSec: number;
-  readonly publishBurst: number;
   readonly maxBufferedBytes: number;
+  readonly slowReaderGraceMs: number;
 }
+
+/** A queue this many times MAX_BUFFERED_BYTES drops the reader without waiting for the grace. */
+export const HARD_BUFFER_FACTOR = 4;
 
 /** A connected client, as the hub and the server see it. */
 export class Connection implements Subscriber {
@@ -21,7 +28,8 @@ export class Connection implements Subscriber {
   alive = true;
   /** Set once the server decided to close it; later frames are ignored. */
   closing = false;
-  readonly publishBudget: TokenBucket;
+  /** Set while the outgoing queue is over the limit: when the grace runs out. */
+  #slowTimer: NodeJS.Timeout | null = null;
   readonly #socket: WebSocket;
   readonly #stream: Duplex;
   readonly #limits: ConnectionLimits;
@@ -36,6 +44,8 @@ export class Connection implements Subscriber {
     socket: WebSocket,
     stream: Duplex,
     readonly address: string,
+    /** What this connection may still publish (shared with its address). */
+    readonly publishBudget: ConnectionBudget,
     limits: ConnectionLimits,
     metrics: Metrics,
   ) {
@@ -43,26 +53,54 @@ export class Connection implements Subscriber {
     this.#stream = stream;
     this.#limits = limits;
     this.#metrics = metrics;
-    this.publishBudget = new TokenBucket(limits.publishRatePerSec, limits.publishBurst);
   }
 
   /**
    * Sends one complete WebSocket frame (from encodeTextFrame) unless the socket is closing, or
-   * drops the client when it does not read:
-   * without this a client that never reads would make the server buffer a busy room's
-   * traffic for it without bound.
+   * drops the client when it does not read: without this a client that never reads would make
+   * the server buffer a busy room's traffic for it without bound.
    */
   send(frame: Buffer): void {
     // CLOSING is set before ws writes a close frame: nothing may follow that frame.
     if (this.#socket.readyState !== WebSocket.OPEN) return;
-    if (this.#stream.writableLength > this.#limits.maxBufferedBytes) {
-      this.#metrics.drop('slow_consumer');
-      this.terminate();
-      return;
+    const queued = this.#stream.writableLength;
+    if (queued > this.#limits.maxBufferedBytes) {
+      if (queued > HARD_BUFFER_FACTOR * this.#limits.maxBufferedBytes) {
+        this.#dropSlow();
+        return;
+      }
+      if (this.#slowTimer === null) {
+        this.#metrics.slowReaders += 1;
+        this.#slowTimer = setTimeout(() => this.#graceOver(), this.#limits.slowReaderGraceMs);
+      }
+    } else if (this.#slowTimer !== null) {
+      // It caught up: a later backlog gets a grace of its own.
+      this.dispose();
     }
     this.#stream.write(frame);
     this.#metrics.framesOut += 1;
     this.#metrics.bytesOut += frame.length;
+  }
+
+  /** Whether the grace started by a full queue has run out with the queue still full. */
+  #graceOver(): void {
+    this.#slowTimer = null;
+    this.#metrics.slowReaders -= 1;
+    if (this.#socket.readyState !== WebSocket.OPEN) return;
+    if (this.#stream.writableLength > this.#limits.maxBufferedBytes) this.#dropSlow();
+  }
+
+  #dropSlow(): void {
+    this.#metrics.drop('slow_consumer');
+    this.terminate();
+  }
+
+  /** Stops the slow-reader timer; called once the socket has closed. Idempotent. */
+  dispose(): void {
+    if (this.#slowTimer === null) return;
+    clearTimeout(this.#slowTimer);
+    this.#slowTimer = null;
+    this.#metrics.slowReaders -= 1;
   }
 
   /** Starts the closing handshake with a code and a short human-readable reason. Idempotent. */

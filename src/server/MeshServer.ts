@@ -35,7 +35,7 @@ export class MeshServer {
     this.#static = new StaticFiles(config.staticDir);
     this.#clientConfigBody = JSON.stringify(config.clientConfig);
     this.signaling = new SignalingServer({ limits: config.limits, metrics: this.metrics, logger });
-    this.#http = createServer((request, response) => this.#route(request, response));
+    this.#http = createHttpServer(config, (request, response) => this.#route(request, response));
     this.#http.on('upgrade', (request: IncomingMessage, socket, head: Buffer) =>
       this.signaling.handleUpgrade(request, socket, head),
     );
@@ -43,6 +43,13 @@ export class MeshServer {
 
   /** Starts listening on the configured host and port (port 0 picks a free one). */
   async listen(): Promise<ListenAddress> {
+    if (this.#config.limits.allowedOrigins === null && !this.#config.development) {
+      this.#logger.log(
+        'warn',
+        'ALLOWED_ORIGINS is not set: pages on any site may use this signaling server ' +
+          '(set it to the app’s origin, or NODE_ENV=development to silence this)',
+      );
+    }
     await new Promise<void>((resolve, reject) => {
       this.#http.once('error', reject);
       this.#http.listen(this.#config.port, this.#config.host, () => {
@@ -130,6 +137,35 @@ export class MeshServer {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** Room beside the WebSockets (upgraded sockets still count) for plain HTTP requests. */
+const HTTP_CONNECTION_HEADROOM = 1024;
+
+/**
+ * The HTTP server with limits on what a client can hold open: headers must arrive within
+ * HTTP_HEADERS_TIMEOUT_MS (Node checks only every 30 s by default, so a slow-loris client
+ * kept its socket a minute or more), a whole request within 30 s, an idle keep-alive socket
+ * 5 s; at most 16 KiB and 64 headers; at most MAX_CONNECTIONS plus some headroom sockets.
+ */
+function createHttpServer(
+  config: ServerConfig,
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Server {
+  const headersTimeout = config.httpHeadersTimeoutMs;
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: Math.max(30_000, headersTimeout),
+      keepAliveTimeout: 5000,
+      maxHeaderSize: 16 * 1024,
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeout / 4)),
+    },
+    handler,
+  );
+  server.maxHeadersCount = 64;
+  server.maxConnections = config.limits.maxConnections + HTTP_CONNECTION_HEADROOM;
+  return server;
+}
 
 function send(
   response: ServerResponse,

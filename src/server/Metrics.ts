@@ -14,6 +14,7 @@ export const DROP_REASONS = [
   'topic_too_long',
   'not_subscribed',
   'rate_limited',
+  'flooding',
   'slow_consumer',
   'heartbeat_timeout',
 ] as const;
@@ -48,6 +49,8 @@ export class Metrics {
   bytesIn = 0;
   bytesOut = 0;
   httpRequests = 0;
+  /** Connections whose outgoing queue is over MAX_BUFFERED_BYTES, in their grace period. */
+  slowReaders = 0;
   readonly drops: Record<DropReason, number> = zeroed(DROP_REASONS);
   readonly rejectedUpgrades: Record<RejectReason, number> = zeroed(REJECT_REASONS);
   readonly #startedAt = Date.now();
@@ -84,6 +87,12 @@ export class Metrics {
     metric('meshchat_signaling_subscriptions', 'gauge', 'Connection-topic subscriptions.', [
       ['', g.subscriptions()],
     ]);
+    metric(
+      'meshchat_signaling_slow_readers',
+      'gauge',
+      'Connections over MAX_BUFFERED_BYTES, within SLOW_READER_GRACE_MS.',
+      [['', this.slowReaders]],
+    );
     metric('meshchat_signaling_connections_total', 'counter', 'Accepted WebSocket connections.', [
       ['', this.connectionsAccepted],
     ]);

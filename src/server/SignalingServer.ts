@@ -6,11 +6,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { addressKey } from './addressKey.js';
 import type { SignalingLimits } from './config.js';
 import { Connection } from './Connection.js';
 import type { Logger } from './log.js';
 import type { DropReason, Metrics, RejectReason } from './Metrics.js';
 import { PONG_FRAME, parseClientMessage, type ClientMessage } from './protocol.js';
+import { PublishBudgets } from './PublishBudget.js';
 import { requestPath } from './requestPath.js';
 import { SignalingHub } from './SignalingHub.js';
 import { encodeTextFrame } from './TextFrame.js';
@@ -56,7 +58,9 @@ export class SignalingServer {
   readonly #wss: WebSocketServer;
   readonly #hub: SignalingHub<Connection>;
   readonly #connections = new Set<Connection>();
+  /** Open connections per address key (an IPv4 address or an IPv6 /64). */
   readonly #perAddress = new Map<string, number>();
+  readonly #budgets: PublishBudgets;
   readonly #heartbeat: NodeJS.Timeout;
   #stopped: Promise<void> | null = null;
 
@@ -65,6 +69,7 @@ export class SignalingServer {
     this.#metrics = metrics;
     this.#logger = logger;
     this.#hub = new SignalingHub(limits, encodeTextFrame);
+    this.#budgets = new PublishBudgets(limits);
     this.#wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -146,15 +151,17 @@ export class SignalingServer {
     const allowed = this.#limits.allowedOrigins;
     if (allowed !== null && !allowed.includes(request.headers.origin ?? '')) return 'origin';
     if (this.#connections.size >= this.#limits.maxConnections) return 'capacity';
-    const fromAddress = this.#perAddress.get(address) ?? 0;
+    const fromAddress = this.#perAddress.get(addressKey(address)) ?? 0;
     if (fromAddress >= this.#limits.maxConnectionsPerAddress) return 'address_limit';
     return null;
   }
 
   #accept(ws: WebSocket, stream: Duplex, address: string): void {
-    const connection = new Connection(ws, stream, address, this.#limits, this.#metrics);
+    const key = addressKey(address);
+    const budget = this.#budgets.open(key);
+    const connection = new Connection(ws, stream, address, budget, this.#limits, this.#metrics);
     this.#connections.add(connection);
-    this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
+    this.#perAddress.set(key, (this.#perAddress.get(key) ?? 0) + 1);
     this.#metrics.connectionsAccepted += 1;
     ws.on('pong', () => (connection.alive = true));
     ws.on('message', (data) => this.#onFrame(connection, toBuffer(data)));
@@ -170,9 +177,12 @@ export class SignalingServer {
   #forget(connection: Connection): void {
     if (!this.#connections.delete(connection)) return;
     this.#hub.remove(connection);
-    const left = (this.#perAddress.get(connection.address) ?? 1) - 1;
-    if (left === 0) this.#perAddress.delete(connection.address);
-    else this.#perAddress.set(connection.address, left);
+    connection.dispose();
+    const key = connection.publishBudget.key;
+    this.#budgets.release(connection.publishBudget);
+    const left = (this.#perAddress.get(key) ?? 1) - 1;
+    if (left === 0) this.#perAddress.delete(key);
+    else this.#perAddress.set(key, left);
     this.#logger.log('debug', 'connection closed', { address: connection.address });
   }
 
@@ -195,10 +205,10 @@ export class SignalingServer {
       }
       return;
     }
-    this.#dispatch(connection, parsed.message);
+    this.#dispatch(connection, parsed.message, frame.length);
   }
 
-  #dispatch(connection: Connection, message: ClientMessage): void {
+  #dispatch(connection: Connection, message: ClientMessage, frameBytes: number): void {
     switch (message.type) {
       case 'subscribe': {
         const outcome = this.#hub.subscribe(connection, message.topics);
@@ -213,8 +223,17 @@ export class SignalingServer {
         this.#hub.unsubscribe(connection, message.topics);
         return;
       case 'publish': {
-        if (!connection.publishBudget.take()) {
+        const verdict = connection.publishBudget.admit(frameBytes);
+        if (verdict === 'rate_limited') {
           this.#metrics.drop('rate_limited');
+          return;
+        }
+        if (verdict === 'flooding') {
+          // Closed before its traffic can fill the readers' queues (they get a grace, it not).
+          this.#violation(connection, 'flooding', [
+            CloseCode.policyViolation,
+            'publishing too fast',
+          ]);
           return;
         }
         const outcome = this.#hub.publish(connection, message.topic, message.data);
@@ -239,6 +258,7 @@ export class SignalingServer {
   }
 
   #beat(): void {
+    this.#budgets.sweep();
     for (const connection of this.#connections) {
       if (!connection.alive) {
         this.#metrics.drop('heartbeat_timeout');

@@ -30,8 +30,15 @@ describe('loadConfig', () => {
         MAX_CONNECTIONS_PER_IP: '7',
         PUBLISH_RATE: '3',
         PUBLISH_BURST: '9',
+        PUBLISH_BYTES_RATE: '1000',
+        PUBLISH_BYTES_BURST: '8000',
+        ADDRESS_PUBLISH_RATE: '11',
+        ADDRESS_PUBLISH_BYTES_RATE: '3000',
         HEARTBEAT_INTERVAL_MS: '1000',
         MAX_BUFFERED_BYTES: '2048',
+        SLOW_READER_GRACE_MS: '250',
+        HTTP_HEADERS_TIMEOUT_MS: '2000',
+        NODE_ENV: 'development',
         ALLOWED_ORIGINS: 'https://chat.example, http://localhost:5173/',
         TRUST_PROXY: 'yes',
         LOG_LEVEL: 'DEBUG',
@@ -51,13 +58,26 @@ describe('loadConfig', () => {
       maxConnectionsPerAddress: 7,
       publishRatePerSec: 3,
       publishBurst: 9,
+      publishBytesPerSec: 1000,
+      publishBytesBurst: 8000,
+      addressPublishRatePerSec: 11,
+      addressPublishBytesPerSec: 3000,
       heartbeatIntervalMs: 1000,
       maxBufferedBytes: 2048,
+      slowReaderGraceMs: 250,
       allowedOrigins: ['https://chat.example', 'http://localhost:5173'],
       trustProxy: true,
     });
     assert.equal(config.logLevel, 'debug');
     assert.equal(config.shutdownGraceMs, 100);
+    assert.equal(config.httpHeadersTimeoutMs, 2000);
+    assert.equal(config.development, true);
+    // A byte burst below one accepted frame would make that frame unrelayable: raised to it.
+    assert.equal(
+      loadConfig({ MAX_FRAME_BYTES: '9000', PUBLISH_BYTES_BURST: '1000' }, nowhere).limits
+        .publishBytesBurst,
+      9000,
+    );
     assert.deepEqual(config.clientConfig, {
       signalingUrls: ['wss://a.example/signal', 'ws://b.example'],
       iceServers: [{ urls: 'stun:stun.example:3478' }],

@@ -26,10 +26,20 @@ export interface SignalingLimits {
   readonly publishRatePerSec: number;
   /** Publishes a connection may send at once before the rate applies (bucket size). */
   readonly publishBurst: number;
+  /** Sustained publish bytes per second per connection. */
+  readonly publishBytesPerSec: number;
+  /** Publish bytes a connection may send at once. */
+  readonly publishBytesBurst: number;
+  /** Sustained publishes per second from one address (an IPv6 /64), all connections together. */
+  readonly addressPublishRatePerSec: number;
+  /** Sustained publish bytes per second from one address (an IPv6 /64). */
+  readonly addressPublishBytesPerSec: number;
   /** A socket that has not answered a ping within one interval is dropped. */
   readonly heartbeatIntervalMs: number;
-  /** Outgoing bytes queued for one socket beyond which it is dropped as too slow. */
+  /** Outgoing bytes queued for one socket beyond which it counts as not reading. */
   readonly maxBufferedBytes: number;
+  /** How long a socket may stay over maxBufferedBytes before it is dropped. */
+  readonly slowReaderGraceMs: number;
   /** Allowed Origin header values; null allows every origin. */
   readonly allowedOrigins: readonly string[] | null;
   /** Take the client address from the last X-Forwarded-For entry (behind a reverse proxy). */
@@ -49,6 +59,10 @@ export interface ServerConfig {
   readonly logLevel: LogLevel;
   /** How long shutdown waits for clients to acknowledge the going-away close. */
   readonly shutdownGraceMs: number;
+  /** How long a client may take to send a request's headers (slow-loris protection). */
+  readonly httpHeadersTimeoutMs: number;
+  /** NODE_ENV=development: no warnings meant for public deployments. */
+  readonly development: boolean;
 }
 
 /** Defaults, exported so tests and the README can refer to one source. */
@@ -60,8 +74,13 @@ export const DEFAULT_LIMITS: SignalingLimits = {
   maxConnectionsPerAddress: 128,
   publishRatePerSec: 50,
   publishBurst: 200,
+  publishBytesPerSec: 64 * 1024,
+  publishBytesBurst: 256 * 1024,
+  addressPublishRatePerSec: 500,
+  addressPublishBytesPerSec: 1024 * 1024,
   heartbeatIntervalMs: 30_000,
   maxBufferedBytes: 1024 * 1024,
+  slowReaderGraceMs: 5000,
   allowedOrigins: null,
   trustProxy: false,
 };
@@ -138,8 +157,9 @@ export function loadConfig(
   moduleDir = dirname(fileURLToPath(import.meta.url)),
 ): ServerConfig {
   const d = DEFAULT_LIMITS;
+  const maxFrameBytes = intVar(env, 'MAX_FRAME_BYTES', d.maxFrameBytes, 256, 16 * 1024 * 1024);
   const limits: SignalingLimits = {
-    maxFrameBytes: intVar(env, 'MAX_FRAME_BYTES', d.maxFrameBytes, 256, 16 * 1024 * 1024),
+    maxFrameBytes,
     maxTopicsPerConnection: intVar(
       env,
       'MAX_TOPICS_PER_CONNECTION',
@@ -158,8 +178,29 @@ export function loadConfig(
     ),
     publishRatePerSec: intVar(env, 'PUBLISH_RATE', d.publishRatePerSec, 1, 1e6),
     publishBurst: intVar(env, 'PUBLISH_BURST', d.publishBurst, 1, 1e6),
+    publishBytesPerSec: intVar(env, 'PUBLISH_BYTES_RATE', d.publishBytesPerSec, 256, 2 ** 31),
+    // Never below one frame: a frame the server accepts must be relayable.
+    publishBytesBurst: Math.max(
+      maxFrameBytes,
+      intVar(env, 'PUBLISH_BYTES_BURST', d.publishBytesBurst, 256, 2 ** 31),
+    ),
+    addressPublishRatePerSec: intVar(
+      env,
+      'ADDRESS_PUBLISH_RATE',
+      d.addressPublishRatePerSec,
+      1,
+      1e7,
+    ),
+    addressPublishBytesPerSec: intVar(
+      env,
+      'ADDRESS_PUBLISH_BYTES_RATE',
+      d.addressPublishBytesPerSec,
+      256,
+      2 ** 31,
+    ),
     heartbeatIntervalMs: intVar(env, 'HEARTBEAT_INTERVAL_MS', d.heartbeatIntervalMs, 50, 3_600_000),
     maxBufferedBytes: intVar(env, 'MAX_BUFFERED_BYTES', d.maxBufferedBytes, 1024, 2 ** 31),
+    slowReaderGraceMs: intVar(env, 'SLOW_READER_GRACE_MS', d.slowReaderGraceMs, 0, 600_000),
     allowedOrigins: originsVar(env),
     trustProxy: boolVar(env, 'TRUST_PROXY', d.trustProxy),
   };
@@ -175,5 +216,7 @@ export function loadConfig(
     limits,
     logLevel: logLevelVar(env),
     shutdownGraceMs: intVar(env, 'SHUTDOWN_GRACE_MS', 3000, 0, 60_000),
+    httpHeadersTimeoutMs: intVar(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    development: env.NODE_ENV?.trim() === 'development',
   };
 }

@@ -83,25 +83,26 @@ describe('hardening', () => {
     });
   });
 
-  it('drops publishes beyond PUBLISH_BURST until PUBLISH_RATE refills the budget', async () => {
+  it('drops publishes beyond the budget until PUBLISH_RATE refills it', async () => {
     await withServer({ PUBLISH_RATE: '5', PUBLISH_BURST: '10' }, async (t, connect) => {
       const [flooder, listener] = await Promise.all([connect(), connect()]);
       await Promise.all([flooder.subscribe('busy'), listener.subscribe('busy')]);
-      for (let i = 0; i < 100; i += 1) flooder.send({ type: 'publish', topic: 'busy', data: i });
+      for (let i = 0; i < 12; i += 1) flooder.send({ type: 'publish', topic: 'busy', data: i });
       await flooder.roundTrip();
       await listener.roundTrip();
       const relayed = listener.publishes('busy').length;
-      // The burst, plus at most a token or two refilled while the frames were in flight.
-      assert.ok(relayed >= 10 && relayed <= 12, `relayed ${relayed}`);
-      assert.equal(t.server.metrics.drops.rate_limited, 100 - relayed);
+      // A new connection starts with half the burst, plus a token refilled in flight at most.
+      assert.ok(relayed >= 5 && relayed <= 6, `relayed ${relayed}`);
+      assert.equal(t.server.metrics.drops.rate_limited, 12 - relayed);
       assert.equal(flooder.socket.readyState, flooder.socket.OPEN);
-      // The budget refills at 5/s: keep publishing until one is relayed again.
+      // The budget refills at 5/s: keep publishing, slower than that, until one is relayed.
       const later = listener.waitFor((m) => m.data === 'later', 'a publish after refill', 3000);
       const timer = setInterval(
         () => flooder.send({ type: 'publish', topic: 'busy', data: 'later' }),
-        50,
+        250,
       );
       await later.finally(() => clearInterval(timer));
+      assert.equal(flooder.socket.readyState, flooder.socket.OPEN);
     });
   });
 
@@ -136,37 +137,5 @@ describe('hardening', () => {
       assert.equal(alive.socket.readyState, alive.socket.OPEN);
     });
   });
-
-  it('drops a subscriber that stops reading once MAX_BUFFERED_BYTES are queued for it', async () => {
-    const env = {
-      MAX_BUFFERED_BYTES: '65536',
-      MAX_FRAME_BYTES: '70000',
-      PUBLISH_RATE: '100000',
-      PUBLISH_BURST: '100000',
-    };
-    await withServer(env, async (t, connect) => {
-      const [publisher, reader, stalled] = await Promise.all([connect(), connect(), connect()]);
-      await Promise.all([publisher, reader, stalled].map((client) => client.subscribe('firehose')));
-      stalled.socket.pause(); // stops reading from its TCP socket: the server's queue grows
-      const chunk = 'z'.repeat(60_000);
-      let sent = 0;
-      // The kernel buffers a few MB per socket before the server has to queue; bounded to 100 MB.
-      while (t.server.metrics.drops.slow_consumer === 0 && sent < 1700) {
-        for (let i = 0; i < 50; i += 1)
-          publisher.send({ type: 'publish', topic: 'firehose', data: chunk });
-        sent += 50;
-        await publisher.roundTrip();
-      }
-      assert.equal(t.server.metrics.drops.slow_consumer, 1);
-      await poll(
-        () => t.server.signaling.connectionCount === 2,
-        'the stalled socket to be dropped',
-      );
-      await poll(
-        () => reader.publishes('firehose').length === sent,
-        'the reader to get every message',
-        { timeoutMs: 20_000 },
-      );
-    });
-  });
+  // Readers that stop reading: slowReader.test.ts.
 });
