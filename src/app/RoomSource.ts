@@ -1,25 +1,70 @@
-// The part of a RoomSession that app state reads: RoomSession satisfies it as it is, and tests
-// build one from the same real parts over an in-memory link (src/testkit/app/FakeRoom.ts).
-import type { Awareness } from 'y-protocols/awareness';
+// The part of a room that app state reads, as plain interfaces: compose/RoomSession implements
+// it over the real parts (Yjs log, awareness, y-webrtc), and tests build one from the same
+// parts over an in-memory link (src/testkit/app/FakeRoom.ts). The app sees no adapter class.
 import type { EventStream } from '../hub/EventStream';
-import type { Hub } from '../hub/Hub';
-import type { YjsEventLog } from '../log/YjsEventLog';
-import type { DeliveryTracker } from '../net/DeliveryTracker';
-import type { RoomNetwork } from '../net/RoomNetwork';
-import type { AwarenessPresence } from '../presence/AwarenessPresence';
+import type { Member } from '../hub/Hub';
+import type { LogBatchInfo, LogEntry, PresenceChange } from '../hub/ports';
+
+/** A verified message of the room's log, with its place in the converged order. */
+export interface RoomEntry extends LogEntry {
+  /** The log's order key (a hybrid logical clock close to ms wall time). */
+  readonly clock: number;
+}
+
+/** The room's converged message log. */
+export interface RoomLog {
+  /** Every entry shown, in the converged order. */
+  entries(): readonly RoomEntry[];
+  /** The newest `count` entries before position `end` (default: the end). */
+  page(count: number, end?: number): readonly RoomEntry[];
+  get(id: string): RoomEntry | undefined;
+  observe(observer: (entries: readonly LogEntry[], info: LogBatchInfo) => void): () => void;
+}
+
+/** Presence as the view reads it: trusted states by awareness client id, and changes. */
+export interface RoomPresence {
+  states(): Map<number, Record<string, unknown>>;
+  /** Publishes a field of this tab's own state (typing, DM keys). */
+  setField(field: string, value: unknown): void;
+  observe(observer: (change: PresenceChange) => void): () => void;
+  /** Told whenever states() changed (names, typing, newly trusted cards). */
+  onStates(listener: () => void): () => void;
+}
+
+/** What the UI shows about the connection. */
+export interface NetworkStatus {
+  /** Whether at least one signaling server is connected. */
+  readonly signaling: boolean;
+  /** Peers connected over WebRTC. */
+  readonly peers: number;
+  /** Tabs of this browser reached over BroadcastChannel. */
+  readonly localTabs: number;
+}
+
+/** The room's connection to its peers. */
+export interface RoomConnection {
+  status(): NetworkStatus;
+  onStatus(listener: (status: NetworkStatus) => void): () => void;
+}
+
+/** Which of this tab's messages some peer holds. */
+export interface RoomDelivery {
+  isDelivered(id: string): boolean;
+  onDelivered(listener: (delivered: readonly string[]) => void): () => void;
+}
 
 /** One open room of this tab, as the app uses it. */
 export interface RoomSource {
   readonly roomId: string;
   readonly userId: string;
-  readonly stream: EventStream;
-  readonly log: Pick<YjsEventLog, 'entries' | 'observe' | 'page' | 'get'>;
-  readonly presence: Pick<AwarenessPresence, 'states' | 'setField' | 'observe' | 'onStates'>;
-  readonly awareness: Awareness;
-  readonly network: Pick<RoomNetwork, 'status' | 'onStatus'>;
-  readonly hub: Pick<Hub, 'participants'>;
-  /** Which of this tab's messages some peer holds. */
-  readonly delivery: Pick<DeliveryTracker, 'isDelivered' | 'onDelivered'>;
+  readonly stream: Pick<EventStream, 'nextBatch'>;
+  readonly log: RoomLog;
+  readonly presence: RoomPresence;
+  /** This tab's awareness client id: which of presence's states is our own. */
+  readonly awareness: { readonly clientID: number };
+  readonly network: RoomConnection;
+  readonly hub: { participants(): Member[] };
+  readonly delivery: RoomDelivery;
   /** Settles once the room's stored state is loaded (a fake may leave it out: loaded). */
   readonly loaded?: Promise<unknown>;
   send(text: string): string | undefined;

@@ -3,11 +3,10 @@
 // RoomSource; elements read it through RoomController and hold no logic of their own.
 import type { ChatEvent } from '../hub/events';
 import type { LogEntry } from '../hub/ports';
-import type { NetworkStatus } from '../net/RoomNetwork';
 import { readPeerCard, type PeerCard } from '../direct/DirectMessages';
 import { nextPaint } from './nextPaint';
 import { tagOf, type NameBook } from './NameBook';
-import type { RoomSource } from './RoomSource';
+import type { NetworkStatus, RoomSource } from './RoomSource';
 import { StoredHistory, type HistoryPages } from './StoredHistory';
 import { Transcript, type ChatLine } from './Transcript';
 

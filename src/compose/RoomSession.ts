@@ -11,9 +11,10 @@ import { DeliveryTracker } from '../net/DeliveryTracker';
 import type { NetworkConfig } from '../net/NetworkConfig';
 import { RoomNetwork } from '../net/RoomNetwork';
 import { AwarenessPresence } from '../presence/AwarenessPresence';
+import type { RoomSource } from '../app/RoomSource';
 import { SaveTracker } from './SaveTracker';
 import type { ChatStorage } from '../storage/ChatStorage';
-import type { YjsPersistence } from '../storage/YjsPersistence';
+import { YjsPersistence } from '../storage/YjsPersistence';
 
 export interface RoomSessionOptions {
   readonly roomId: string;
@@ -45,7 +46,7 @@ export interface RoomSessionOptions {
  * awareness presence, the WebRTC network, and the hub with this tab's session in it.
  * This is the composition root: the only place that picks concrete adapters.
  */
-export class RoomSession {
+export class RoomSession implements RoomSource {
   readonly roomId: string;
   readonly sessionId: string;
   readonly userId: string;
@@ -91,11 +92,12 @@ export class RoomSession {
     this.userId = options.signer.userId;
     this.sessionId = crypto.randomUUID();
     this.doc = new Y.Doc();
-    this.persistence = options.storage?.yjs(
-      options.roomId,
-      this.doc,
-      options.loadAfter ? { applyAfter: options.loadAfter } : {},
-    );
+    this.persistence =
+      options.storage &&
+      new YjsPersistence(options.roomId, this.doc, {
+        ...options.storage.persistenceOptions(),
+        ...(options.loadAfter ? { applyAfter: options.loadAfter } : {}),
+      });
     this.loaded = this.persistence?.whenSynced ?? Promise.resolve();
     this.awareness = new Awareness(this.doc);
     this.log = new YjsEventLog({

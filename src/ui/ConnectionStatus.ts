@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { NetworkStatus } from '../net/RoomNetwork';
+import type { NetworkStatus } from '../app/RoomSource';
 import { theme } from './theme';
 
 /** The connection as words: is the signaling server reachable, how many peers are connected. */
