@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { bundleSize, ON_DEMAND, type BundleFigure } from './bundleBench';
 import { coldOpen } from './coldOpenBench';
 import { hubScenario } from './hubBench';
+import { signVerify } from './identityBench';
 import { machineInfo } from './machine';
 import { roomScale } from './roomScaleBench';
 import { runSignalingLoad, type SignalingLoadResult } from './signaling-load';
@@ -108,6 +109,21 @@ const scenarios: Record<string, Scenario> = {
           target: 'last no slower than 1.5x first',
           anchor: `Y.Array ${f.anchorLastSliceMs} vs ${f.anchorFirstSliceMs}`,
           met: growth <= 1.5,
+        },
+      ],
+    };
+  },
+  verify: async (rig) => {
+    const f = await signVerify(await rig(), 10_000);
+    return {
+      raw: f,
+      rows: [
+        {
+          scenario: 'verify',
+          measure: `Ed25519 in Chromium, ${fmt(f.messages)} ~100-byte messages of ${f.users} users: sign; verify awaited one by one / all at once (keys cached); verify with the key imported each time (${fmt(f.uncached)})`,
+          value: `${fmt(f.signPerSec)}/s; ${fmt(f.verifyAwaitedPerSec)}/s / ${fmt(f.verifyConcurrentPerSec)}/s; ${fmt(f.verifyUncachedPerSec)}/s`,
+          target: 'report',
+          anchor: `key imports with the cache: ${f.imports} for ${f.users} users`,
         },
       ],
     };

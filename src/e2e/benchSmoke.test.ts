@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { bundleSize } from '../bench/bundleBench';
 import { runningChildren } from '../bench/children';
 import { coldOpen } from '../bench/coldOpenBench';
+import { signVerify } from '../bench/identityBench';
 import { roomScale } from '../bench/roomScaleBench';
 import { append, burst, catchUp, latency, startRig, type BenchRig } from '../bench/webrtcBench';
 import { buildApp } from '../testkit/e2e/appBuild';
@@ -39,6 +40,13 @@ describe('benchmark scenarios, tiny', () => {
   it('append: times ours and the Y.Array anchor', bounded, async () => {
     const f = await append(rig, 2000);
     assert.ok(f.totalMs > 0 && f.anchorTotalMs > 0, JSON.stringify(f));
+  });
+
+  it('verify: every signature checks out, one key import per user', bounded, async () => {
+    const f = await signVerify(rig, 40, 4);
+    assert.equal(f.valid, 80, JSON.stringify(f));
+    assert.equal(f.imports, f.users, JSON.stringify(f));
+    assert.ok(f.signPerSec > 0 && f.verifyUncachedPerSec > 0, JSON.stringify(f));
   });
 
   it('catch-up: a late peer gets the newest and then all', bounded, async () => {

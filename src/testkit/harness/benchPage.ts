@@ -66,9 +66,68 @@ async function logAppend(total: number, slice: number): Promise<AppendFigure> {
   };
 }
 
+/** Sign and verify times for ~100-byte messages from a few users (one Chromium, one tab). */
+interface SignVerifyFigure {
+  readonly signMs: number;
+  /** Each verify awaited before the next, keys cached. */
+  readonly verifyAwaitedMs: number;
+  /** All verifies started at once, keys cached. */
+  readonly verifyConcurrentMs: number;
+  /** `uncached` verifies, each with a new Verifier (the key imported every time). */
+  readonly verifyUncachedMs: number;
+  /** How many signatures checked out, of `count` (awaited) and `count` (at once). */
+  readonly valid: number;
+  /** Public key imports the concurrent Verifier made: one per user when the cache works. */
+  readonly imports: number;
+}
+
+async function signVerify(count: number, uncached: number, users = 4): Promise<SignVerifyFigure> {
+  const identities = await Promise.all(
+    Array.from({ length: users }, () => Identity.loadOrCreate(new MemoryKeyStore())),
+  );
+  const author = (i: number): Identity => identities[i % users] as Identity;
+  const messages = Array.from({ length: count }, (_, i) =>
+    new TextEncoder().encode(
+      `{"id":"${i}","chatroomId":"room","type":"message","text":"${'x'.repeat(48)}"}`,
+    ),
+  );
+  const message = (i: number): Uint8Array => messages[i] as Uint8Array;
+  let started = performance.now();
+  const signatures: Uint8Array[] = [];
+  for (let i = 0; i < count; i += 1) signatures.push(await author(i).sign(message(i)));
+  const signMs = performance.now() - started;
+  const verify = (verifier: Verifier, i: number): Promise<boolean> =>
+    verifier.verify(author(i).userId, message(i), signatures[i] as Uint8Array);
+
+  const awaited = new Verifier();
+  let valid = 0;
+  started = performance.now();
+  for (let i = 0; i < count; i += 1) if (await verify(awaited, i)) valid += 1;
+  const verifyAwaitedMs = performance.now() - started;
+
+  const concurrent = new Verifier();
+  started = performance.now();
+  const results = await Promise.all(messages.map((_, i) => verify(concurrent, i)));
+  const verifyConcurrentMs = performance.now() - started;
+  valid += results.filter(Boolean).length;
+
+  started = performance.now();
+  for (let i = 0; i < uncached; i += 1) await verify(new Verifier(), i % count);
+  const verifyUncachedMs = performance.now() - started;
+  return {
+    signMs,
+    verifyAwaitedMs,
+    verifyConcurrentMs,
+    verifyUncachedMs,
+    valid,
+    imports: concurrent.stats().imports,
+  };
+}
+
 const bench = {
   plainArrayAppend,
   logAppend,
+  signVerify,
 };
 
 declare global {
