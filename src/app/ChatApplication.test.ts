@@ -191,7 +191,7 @@ describe('ChatApplication', () => {
     expect(ben.app.rooms[0]?.unread).to.equal(0);
   });
 
-  it('opens a DM that the other user sees appear, notifies while hidden', async () => {
+  it('opens a DM only once the invitee accepts; nobody else learns of it', async () => {
     const ann = await user('Ann');
     const ben = await user('Ben');
     const cy = await user('Cy');
@@ -200,14 +200,22 @@ describe('ChatApplication', () => {
     expect(await ann.app.openDirectMessage(ben.app.userId)).to.equal(true);
     const dmId = ann.app.current?.roomId ?? '';
     expect(dmId).to.match(/^dm-/);
-    await until(() => ben.app.rooms.some((r) => r.record.roomId === dmId));
+    await until(() => ben.app.invitations.some((i) => i.peerUserId === ann.app.userId));
+    // Nothing opens until Ben answers, and the third user is invited to nothing.
+    expect(ben.app.rooms.map((r) => r.record.roomId)).to.deep.equal(['lobby-room']);
+    expect(cy.app.invitations).to.deep.equal([]);
+    expect(cy.app.rooms.map((r) => r.record.roomId)).to.deep.equal(['lobby-room']);
+    await ben.app.acceptInvitation(ann.app.userId);
+    expect(ben.app.invitations).to.deep.equal([]);
+    expect(ben.app.current?.roomId).to.equal(dmId);
     const benDm = ben.app.rooms.find((r) => r.record.roomId === dmId);
     expect(benDm?.record.kind).to.equal('dm');
     expect(benDm?.label).to.equal('Ann');
-    // The same password on both sides, and the third user got nothing.
+    // The same password on both sides; neither the address bar nor a share link carries it.
     const annDm = ann.app.rooms.find((r) => r.record.roomId === dmId);
     expect(benDm?.record.password).to.equal(annDm?.record.password);
-    expect(cy.app.rooms.map((r) => r.record.roomId)).to.deep.equal(['lobby-room']);
+    expect(ben.win.location.hash).to.equal('');
+    expect(ben.app.linkOf(dmId)).to.equal('');
     ben.hidden.value = true;
     await ben.app.visibilityChanged();
     ann.app.current?.send('psst');
@@ -216,25 +224,64 @@ describe('ChatApplication', () => {
     expect(ben.app.rooms.find((r) => r.record.roomId === dmId)?.unread).to.equal(1);
   });
 
-  it('does not bring back a DM the user left', async () => {
+  it('does not bring back a DM the user left or an invitation the user ignored', async () => {
     const ann = await user('Ann');
     const ben = await user('Ben');
     for (const u of [ann, ben]) await u.app.openRoom('lobby-room', 'pw');
     await until(() => ann.app.canMessagePrivately(ben.app.userId));
     await ann.app.openDirectMessage(ben.app.userId);
     const dmId = ann.app.current?.roomId ?? '';
-    await until(() => ben.app.rooms.some((r) => r.record.roomId === dmId));
-    await ben.app.leaveRoom(dmId);
+    await until(() => ben.app.invitations.length === 1);
+    await ben.app.ignoreInvitation(ann.app.userId);
+    expect(ben.app.invitations).to.deep.equal([]);
     await ben.app.openRoom('lobby-room');
     // A later change of Ann's card (her name) shows Ben has read her state, invitation included.
     await ann.app.setDisplayName('Annie');
     await until(() =>
       (ben.app.current?.snapshot().participants ?? []).some((p) => p.label === 'Annie'),
     );
+    expect(ben.app.invitations).to.deep.equal([]);
     expect(ben.app.rooms.map((r) => r.record.roomId)).to.deep.equal(['lobby-room']);
     // Ben can still open it himself.
     expect(await ben.app.openDirectMessage(ann.app.userId)).to.equal(true);
     expect(ben.app.current?.roomId).to.equal(dmId);
+  });
+
+  it('asks before a link changes a room’s password; keeps it unless the user agrees', async () => {
+    const ann = await user('Ann');
+    await ann.app.openRoom('shared-room', 'first-pw');
+    ann.app.goHome();
+    await ann.app.openRoom('shared-room', 'another-pw');
+    expect(ann.app.passwordQuestion).to.deep.equal({
+      roomId: 'shared-room',
+      password: 'another-pw',
+    });
+    expect(ann.app.currentRecord?.password).to.equal('first-pw');
+    await ann.app.answerPasswordQuestion(false);
+    expect(ann.app.passwordQuestion).to.equal(undefined);
+    expect(ann.app.currentRecord?.password).to.equal('first-pw');
+    await ann.app.openRoom('shared-room', 'another-pw');
+    await ann.app.answerPasswordQuestion(true);
+    expect(ann.app.currentRecord?.password).to.equal('another-pw');
+    expect(ann.win.location.hash).to.equal('#k=another-pw');
+  });
+
+  it('never lets a link change a DM’s password, nor a third user join a DM by its URL', async () => {
+    const ann = await user('Ann');
+    const ben = await user('Ben');
+    for (const u of [ann, ben]) await u.app.openRoom('lobby-room', 'pw');
+    await until(() => ann.app.canMessagePrivately(ben.app.userId));
+    await ann.app.openDirectMessage(ben.app.userId);
+    const dmId = ann.app.current?.roomId ?? '';
+    const password = ann.app.currentRecord?.password;
+    await ann.app.openRoom(dmId, 'attacker-pw');
+    expect(ann.app.passwordQuestion).to.equal(undefined);
+    expect(ann.app.notice).to.match(/cannot change a private room/);
+    expect(ann.app.currentRecord?.password).to.equal(password);
+    const cy = await user('Cy', `/r/${dmId}#k=${password ?? ''}`);
+    expect(cy.app.current).to.equal(undefined);
+    expect(cy.app.rooms).to.deep.equal([]);
+    expect(cy.app.notice).to.match(/cannot be joined by link/);
   });
 
   it('renames the user in every open room', async () => {

@@ -5,11 +5,18 @@ import type { LogEntry } from '../hub/ports';
 import type { DhKeys } from '../direct/DhKeys';
 import type { SignatureVerifier, Signer } from '../log/signing';
 import { announceDh, DH_FIELD, type DhAnnouncement } from '../direct/DirectMessages';
-import { DirectRooms } from '../direct/DirectRooms';
+import { DirectRooms, type Invitation } from '../direct/DirectRooms';
 import type { NameBook } from './NameBook';
 import type { NotificationState, Notifier } from './Notifier';
 import type { RoomDirectory, RoomRecord } from './RoomDirectory';
-import { isRoomId, newRoomId, newRoomPassword, parseRoomInput, roomLink } from './RoomLink';
+import {
+  isDirectRoomId,
+  isRoomId,
+  newRoomId,
+  newRoomPassword,
+  parseRoomInput,
+  roomLink,
+} from './RoomLink';
 import type { RoomOpener, RoomSource } from './RoomSource';
 import type { HistoryImport, RoomHistory } from './StoredHistory';
 import { LoadTurns } from './LoadTurns';
@@ -34,7 +41,12 @@ export interface ChatApplicationOptions {
   /** Whether the identity survives a reload (false in a private window). */
   readonly persistentIdentity?: boolean;
   readonly now?: () => number;
-  /** How many joined rooms are kept live at once (default 12). */
+  /**
+   * How many joined rooms are kept live (connected) at once (default 12). Each live room is
+   * one signaling topic, and a server accepts a bounded number per connection
+   * (MAX_TOPICS_PER_CONNECTION, 100 by default): past it, it would refuse the connection and
+   * every room would reconnect in a loop.
+   */
   readonly maxLiveRooms?: number;
   /** This device's stored history: pages, export and import, and storage trouble. */
   readonly history?: RoomHistory;
@@ -46,6 +58,15 @@ export interface RoomListItem {
   readonly label: string;
   readonly unread: number;
 }
+
+/** A link that names a joined room with another password: the user decides. */
+export interface PasswordQuestion {
+  readonly roomId: string;
+  readonly password: string;
+}
+
+/** Default for ChatApplicationOptions.maxLiveRooms. */
+export const DEFAULT_MAX_LIVE_ROOMS = 12;
 
 interface LiveRoom {
   readonly source: RoomSource;
@@ -67,6 +88,7 @@ export class ChatApplication {
   private currentId: string | undefined;
   private pendingRoute: Route | undefined;
   private problem: string | undefined;
+  private question: PasswordQuestion | undefined;
   private announcement: DhAnnouncement | undefined;
   private stopRouter: (() => void) | undefined;
   private started = false;
@@ -124,6 +146,66 @@ export class ChatApplication {
   /** A message for the user about their last action (a bad link), until the next one. */
   get notice(): string | undefined {
     return this.problem;
+  }
+
+  /**
+   * A link the user followed names a joined room with another password than this device
+   * keeps for it. Nothing changes until the user answers (answerPasswordQuestion): a link
+   * from someone else must not silently move a room to a password they chose.
+   */
+  get passwordQuestion(): PasswordQuestion | undefined {
+    return this.question;
+  }
+
+  /** Uses the link's password for the room (`true`) or keeps the one this device has. */
+  async answerPasswordQuestion(useLink: boolean): Promise<void> {
+    const question = this.question;
+    this.question = undefined;
+    if (!question || !useLink) {
+      this.changed();
+      return;
+    }
+    const updated = await this.options.directory.update(question.roomId, {
+      password: question.password,
+    });
+    if (updated?.kind !== 'group') {
+      this.changed();
+      return;
+    }
+    this.remember(updated);
+    await this.dropLive(question.roomId);
+    this.ensureLive(updated, this.currentId === question.roomId);
+    if (this.currentId === question.roomId) this.go(updated);
+    this.changed();
+  }
+
+  /** DM invitations from peers, waiting for the user's "Accept" or "Ignore". */
+  get invitations(): Invitation[] {
+    return this.direct.invitations();
+  }
+
+  /** Accepts a peer's DM invitation: the DM room is added and opened, and shown. */
+  async acceptInvitation(peerUserId: string): Promise<void> {
+    const record = await this.direct.accept(peerUserId);
+    if (record) await this.openRoom(record.roomId);
+  }
+
+  /** Ignores a peer's DM invitation: nothing opens, and it is not listed again. */
+  async ignoreInvitation(peerUserId: string): Promise<void> {
+    await this.direct.ignore(peerUserId);
+    this.changed();
+  }
+
+  /**
+   * How many joined rooms are not connected now because at most maxLiveRooms are: they
+   * connect when opened (the UI says so).
+   */
+  get offlineRoomCount(): number {
+    return Math.max(0, this.records.length - this.maxLive);
+  }
+
+  private get maxLive(): number {
+    return this.options.maxLiveRooms ?? DEFAULT_MAX_LIVE_ROOMS;
   }
 
   get names(): NameBook {
@@ -201,7 +283,12 @@ export class ChatApplication {
     return true;
   }
 
-  /** Joins (if new) and shows a room; a link to an unknown room creates it. */
+  /**
+   * Joins (if new) and shows a room; a link to an unknown room creates it. A link never
+   * changes a joined room's password by itself: for a group room the user is asked
+   * (passwordQuestion), a direct-message room keeps its own, and a DM room this device has
+   * not joined cannot be joined by link at all.
+   */
   async openRoom(roomId: string, password?: string): Promise<void> {
     this.problem = undefined;
     if (!isRoomId(roomId)) {
@@ -214,36 +301,51 @@ export class ChatApplication {
       this.changed();
       return;
     }
-    let record = await this.options.directory.add({
-      roomId,
-      kind: 'group',
-      title: `Room ${roomId.slice(0, 6)}`,
-      joinedAt: this.now(),
-      lastReadAt: 0,
-      ...(password ? { password } : {}),
-    });
+    const known = this.records.find((r) => r.roomId === roomId);
+    if (!known && isDirectRoomId(roomId)) {
+      this.problem = 'That is a private room of two other people: it cannot be joined by link.';
+      this.goHome(false);
+      return;
+    }
+    const record =
+      known ??
+      (await this.options.directory.add({
+        roomId,
+        kind: 'group',
+        title: `Room ${roomId.slice(0, 6)}`,
+        joinedAt: this.now(),
+        lastReadAt: 0,
+        ...(password ? { password } : {}),
+      }));
     if (password && record.password !== password) {
-      // The link carries another password than we knew: the link is what the user followed.
-      record = (await this.options.directory.update(roomId, { password })) ?? record;
-      void this.dropLive(roomId);
+      if (record.kind === 'dm') {
+        this.problem = 'Links cannot change a private room: it opened with its own password.';
+      } else {
+        this.question = { roomId, password };
+      }
     }
     if (record.kind === 'dm') this.options.settings.setLeft(roomId, false);
     this.remember(record);
     this.ensureLive(record, true);
     this.currentId = roomId;
-    this.options.router.go({
-      kind: 'room',
-      roomId,
-      ...(record.password ? { password: record.password } : {}),
-    });
+    this.go(record);
     await this.markRead(roomId);
     this.changed();
   }
 
-  /** Shows the room list. */
-  goHome(): void {
+  /** Shows a room's route; a DM's password never goes in the address bar. */
+  private go(record: RoomRecord): void {
+    this.options.router.go({
+      kind: 'room',
+      roomId: record.roomId,
+      ...(record.password && record.kind === 'group' ? { password: record.password } : {}),
+    });
+  }
+
+  /** Shows the room list (clearing the last notice unless `clearNotice` is false). */
+  goHome(clearNotice = true): void {
     this.currentId = undefined;
-    this.problem = undefined;
+    if (clearNotice) this.problem = undefined;
     this.options.router.go({ kind: 'home' });
     this.changed();
   }
@@ -297,9 +399,10 @@ export class ChatApplication {
     this.changed();
   }
 
-  /** The shareable link of a joined room. */
+  /** The shareable link of a joined group room; '' for a DM, which has none. */
   linkOf(roomId: string): string {
     const record = this.records.find((r) => r.roomId === roomId);
+    if (record?.kind === 'dm' || isDirectRoomId(roomId)) return '';
     return roomLink(this.options.router.origin, roomId, record?.password);
   }
 
@@ -328,7 +431,7 @@ export class ChatApplication {
   }
 
   private liveCandidates(): RoomRecord[] {
-    return this.records.slice(-(this.options.maxLiveRooms ?? 12));
+    return this.records.slice(-this.maxLive);
   }
 
   private labelOf(record: RoomRecord): string {
@@ -346,6 +449,12 @@ export class ChatApplication {
   private ensureLive(record: RoomRecord, visible = false): LiveRoom {
     const existing = this.live.get(record.roomId);
     if (existing) return existing;
+    // Never more live rooms than the cap: the one idle longest (not on screen) closes.
+    while (this.live.size >= this.maxLive) {
+      const idle = [...this.live.keys()].find((id) => id !== this.currentId);
+      if (idle === undefined) break;
+      void this.dropLive(idle);
+    }
     // Each room loads once its newest stored page is on screen (painted, for rooms not shown):
     // the room the user opened paints first, and no load blocks another's first paint.
     const turn = this.loadTurns.take();
@@ -384,10 +493,12 @@ export class ChatApplication {
   private onEntries(roomId: string, entries: readonly LogEntry[]): void {
     const record = this.records.find((r) => r.roomId === roomId);
     if (!record) return;
-    const fresh = entries.filter((e) => e.userId !== this.userId && e.unixTime > record.lastReadAt);
+    // A read mark stored in the future (by an older version, from a peer's clock) counts as now.
+    const readAt = Math.min(record.lastReadAt, this.now());
+    const fresh = entries.filter((e) => e.userId !== this.userId && e.unixTime > readAt);
     if (fresh.length === 0) return;
     if (roomId === this.currentId && !this.isHidden()) {
-      void this.markRead(roomId, Math.max(...fresh.map((e) => e.unixTime)));
+      void this.markRead(roomId);
       return;
     }
     this.unread.set(roomId, (this.unread.get(roomId) ?? 0) + fresh.length);
@@ -403,10 +514,10 @@ export class ChatApplication {
     this.changed();
   }
 
-  private async markRead(roomId: string, upTo = this.now()): Promise<void> {
+  /** Marks a room read up to now: never later, whatever times its messages claim. */
+  private async markRead(roomId: string): Promise<void> {
     this.unread.delete(roomId);
-    const record = this.records.find((r) => r.roomId === roomId);
-    const lastReadAt = Math.max(upTo, this.now(), record?.lastReadAt ?? 0);
+    const lastReadAt = this.now();
     try {
       const updated = await this.options.directory.update(roomId, { lastReadAt });
       if (updated) this.remember(updated);

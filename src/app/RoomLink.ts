@@ -15,9 +15,17 @@ export function isRoomId(value: string): boolean {
   return ROOM_ID.test(value);
 }
 
-/** A fresh room id: 16 random bytes, base64url (22 characters). */
+/** Whether `roomId` names a direct-message room (only its two users derive those). */
+export function isDirectRoomId(roomId: string): boolean {
+  return roomId.startsWith('dm-');
+}
+
+/** A fresh room id: 16 random bytes, base64url (22 characters), never one of a DM. */
 export function newRoomId(): string {
-  return encodeBase64url(crypto.getRandomValues(new Uint8Array(16)));
+  for (;;) {
+    const id = encodeBase64url(crypto.getRandomValues(new Uint8Array(16)));
+    if (!isDirectRoomId(id)) return id;
+  }
 }
 
 /** A fresh room password for a link's fragment: 16 random bytes, base64url. */

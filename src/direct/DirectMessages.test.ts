@@ -59,13 +59,13 @@ describe('DirectMessages', () => {
       v: 1,
       sessions: [['user-a', 's1']],
       name: 'Ann',
-      dm: ['user-b', 7, 'user-c'],
+      inv: ['token-b', 7, 'token-c', 'x'.repeat(65)],
     });
     expect(card).to.deep.equal({
       userId: 'user-a',
       name: 'Ann',
       dh: undefined,
-      invites: ['user-b', 'user-c'],
+      invites: ['token-b', 'token-c'],
     });
     expect(readPeerCard({ sessions: 'x' })).to.equal(undefined);
     expect(readPeerCard(null)).to.equal(undefined);

@@ -1,12 +1,16 @@
 // Direct-message rooms as the app keeps them: which peers' key agreement keys are verified,
-// the DM room with a peer (found or added), invitations seen in shared rooms and accepted,
-// and this user's own invitations published where the invited peer is present.
+// the DM room with a peer (found or added), invitations seen in shared rooms (pending until
+// the user accepts or ignores them), and this user's own invitations published where the
+// invited peer is present.
 import type { DhKeys } from './DhKeys';
 import type { SignatureVerifier } from '../log/signing';
-import { dmPassword, dmRoomId, verifiedDhKey, DM_FIELD } from './DirectMessages';
+import { dmSecrets, inviteToken, verifiedDhKey, INVITE_FIELD } from './DirectMessages';
 import type { RoomRecord } from '../app/RoomDirectory';
 import type { RoomState } from '../app/RoomState';
 import type { Settings } from '../app/Settings';
+
+/** At most this many invitations wait for an answer; later ones are not listed. */
+export const MAX_PENDING_INVITATIONS = 10;
 
 /** What DirectRooms needs from the application. */
 export interface DirectRoomsHost {
@@ -17,7 +21,7 @@ export interface DirectRoomsHost {
   liveRooms(): Iterable<RoomState>;
   /** Adds a room to the joined rooms; resolves to the record kept. */
   add(record: RoomRecord): Promise<RoomRecord>;
-  /** Opens a joined room in the background (a peer started a DM with us). */
+  /** Opens a joined room in the background (the user accepted an invitation). */
   open(record: RoomRecord): void;
   /** Something the UI shows has changed. */
   changed(): void;
@@ -30,6 +34,13 @@ export interface DirectRoomsOptions {
   readonly now: () => number;
 }
 
+/** A peer's invitation to a DM, waiting for the user's answer. */
+export interface Invitation {
+  readonly peerUserId: string;
+  /** The room where the invitation was seen. */
+  readonly seenIn: string;
+}
+
 /** The DM side of the application state. */
 export class DirectRooms {
   private readonly host: DirectRoomsHost;
@@ -37,7 +48,9 @@ export class DirectRooms {
   /** Verified X25519 keys of peers, by userId. */
   private readonly keys = new Map<string, string>();
   private readonly checking = new Set<string>();
-  private readonly accepting = new Set<string>();
+  /** Invitation tokens computed, by `${roomId}|${inviter}|${invitee}`. */
+  private readonly tokens = new Map<string, Promise<string | undefined>>();
+  private readonly waiting = new Map<string, Invitation>();
   private readonly published = new WeakMap<RoomState, string>();
 
   constructor(host: DirectRoomsHost, options: DirectRoomsOptions) {
@@ -50,12 +63,37 @@ export class DirectRooms {
     return userId !== this.host.userId && this.keys.has(userId);
   }
 
+  /** Invitations waiting for the user's answer, oldest first. */
+  invitations(): Invitation[] {
+    return [...this.waiting.values()];
+  }
+
   /** The DM room with a peer whose key is verified: the joined one, or a new one added. */
   async roomWith(peerUserId: string): Promise<RoomRecord | undefined> {
-    const existing = this.existing(peerUserId);
-    if (existing) return existing;
     const fresh = await this.derive(peerUserId);
-    return fresh ? this.host.add(fresh) : undefined;
+    if (!fresh) return undefined;
+    const existing = this.host.records().find((r) => r.roomId === fresh.roomId);
+    return existing ?? this.host.add(fresh);
+  }
+
+  /** The user accepts a peer's invitation: the DM room is added and opened. */
+  async accept(peerUserId: string): Promise<RoomRecord | undefined> {
+    if (!this.waiting.delete(peerUserId)) return undefined;
+    this.host.changed();
+    const record = await this.roomWith(peerUserId);
+    if (!record) return undefined;
+    this.options.settings.setLeft(record.roomId, false);
+    this.host.open(record);
+    this.publish();
+    return record;
+  }
+
+  /** The user ignores a peer's invitation: it is not listed again (until the peer's next DM). */
+  async ignore(peerUserId: string): Promise<void> {
+    if (!this.waiting.delete(peerUserId)) return;
+    this.host.changed();
+    const fresh = await this.derive(peerUserId);
+    if (fresh) this.options.settings.setLeft(fresh.roomId, true);
   }
 
   /** Reads a room's peers after an awareness change: their keys, and invitations to us. */
@@ -72,16 +110,16 @@ export class DirectRooms {
           this.host.changed();
         });
       }
-      if (card.invites.includes(this.host.userId) && this.keys.has(card.userId)) {
-        void this.accept(card.userId);
+      if (card.invites.length > 0 && this.keys.has(card.userId)) {
+        void this.checkInvitation(room.roomId, card.userId, card.invites);
       }
     }
     this.publish();
   }
 
   /**
-   * Publishes, in each live room, the DM peers who are present there: so each learns of the
-   * DM without a link, and nobody else learns who talks to whom.
+   * Publishes, in each live room, one invitation token for each DM peer present there: so
+   * each learns of the DM without a link, and nobody else learns who talks to whom.
    */
   publish(): void {
     const peers = new Set(
@@ -90,46 +128,62 @@ export class DirectRooms {
     for (const room of this.host.liveRooms()) {
       const present = room
         .presentUserIds()
-        .filter((id) => peers.has(id))
+        .filter((id) => peers.has(id) && this.keys.has(id))
         .sort();
-      const value = JSON.stringify(present);
-      if (value === this.published.get(room)) continue;
-      this.published.set(room, value);
-      room.publish(DM_FIELD, present);
+      void Promise.all(present.map((peer) => this.token(room.roomId, this.host.userId, peer))).then(
+        (tokens) => {
+          const value = tokens.filter((t): t is string => t !== undefined).sort();
+          const text = JSON.stringify(value);
+          if (text === this.published.get(room)) return;
+          this.published.set(room, text);
+          room.publish(INVITE_FIELD, value);
+        },
+      );
     }
   }
 
-  /** A peer opened a DM with us: add its room and open it (unless we left it). */
-  private async accept(peerUserId: string): Promise<void> {
-    if (this.existing(peerUserId) || this.accepting.has(peerUserId)) return;
-    this.accepting.add(peerUserId);
-    try {
-      const fresh = await this.derive(peerUserId);
-      if (!fresh || this.options.settings.hasLeft(fresh.roomId)) return;
-      this.host.open(await this.host.add(fresh));
-      this.host.changed();
-    } finally {
-      this.accepting.delete(peerUserId);
-    }
+  /** Lists a peer's invitation to us if one of its tokens is ours and we have no such DM. */
+  private async checkInvitation(
+    roomId: string,
+    peerUserId: string,
+    tokens: readonly string[],
+  ): Promise<void> {
+    if (this.waiting.has(peerUserId) || this.waiting.size >= MAX_PENDING_INVITATIONS) return;
+    const mine = await this.token(roomId, peerUserId, this.host.userId);
+    if (!mine || !tokens.includes(mine)) return;
+    const fresh = await this.derive(peerUserId);
+    if (!fresh || this.host.records().some((r) => r.roomId === fresh.roomId)) return;
+    if (this.options.settings.hasLeft(fresh.roomId)) return;
+    if (this.waiting.has(peerUserId) || this.waiting.size >= MAX_PENDING_INVITATIONS) return;
+    this.waiting.set(peerUserId, { peerUserId, seenIn: roomId });
+    this.host.changed();
   }
 
-  private existing(peerUserId: string): RoomRecord | undefined {
-    return this.host.records().find((r) => r.kind === 'dm' && r.peerUserId === peerUserId);
+  private token(roomId: string, inviter: string, invitee: string): Promise<string | undefined> {
+    const peer = inviter === this.host.userId ? invitee : inviter;
+    const peerKey = this.keys.get(peer);
+    if (!peerKey) return Promise.resolve(undefined);
+    const key = `${roomId}|${inviter}|${invitee}`;
+    let token = this.tokens.get(key);
+    if (!token) {
+      token = inviteToken(this.options.dh, peerKey, roomId, inviter, invitee);
+      this.tokens.set(key, token);
+    }
+    return token;
   }
 
   /** The record of the DM room with a peer, id and password derived; not yet added. */
   private async derive(peerUserId: string): Promise<RoomRecord | undefined> {
     const peerKey = this.keys.get(peerUserId);
     if (!peerKey || peerUserId === this.host.userId) return undefined;
-    const roomId = await dmRoomId(this.host.userId, peerUserId);
-    const password = await dmPassword(this.options.dh, peerKey, roomId);
-    if (!password) return undefined;
+    const secrets = await dmSecrets(this.options.dh, peerKey, this.host.userId, peerUserId);
+    if (!secrets) return undefined;
     return {
-      roomId,
+      roomId: secrets.roomId,
       kind: 'dm',
       title: 'Direct message',
       peerUserId,
-      password,
+      password: secrets.password,
       joinedAt: this.options.now(),
       lastReadAt: 0,
     };
