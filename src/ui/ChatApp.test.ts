@@ -13,6 +13,8 @@ import { MemoryDhKeyStore } from '../direct/DhKeyStore';
 import { Identity } from '../identity/Identity';
 import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { Verifier } from '../identity/Verifier';
+import { setViewport } from '@web/test-runner-commands';
+import { Connectivity } from '../pwa/Connectivity';
 import './ChatApp';
 import type { ChatApp } from './ChatApp';
 import { cleanupFixtures, expectAccessible, fixture, shadow, waitFor } from '../testkit/ui/fixture';
@@ -86,16 +88,21 @@ describe('chat-app', () => {
       return answer;
     };
     await waitFor(() => el.shadowRoot?.querySelector('chat-room-view') !== null);
-    const leave = (): void =>
-      [...(shadow(el, 'chat-room-view').shadowRoot?.querySelectorAll('button') ?? [])]
+    // Leave room sits in the room's "More" menu.
+    const leave = async (): Promise<void> => {
+      const menu = shadow(shadow(el, 'chat-room-view'), 'chat-room-menu');
+      shadow<HTMLButtonElement>(menu, 'button.toggle').click();
+      await waitFor(() => menu.shadowRoot?.querySelector('li') !== null);
+      [...(menu.shadowRoot?.querySelectorAll('li button') ?? [])]
         .find((b) => b.textContent.trim() === 'Leave room')
-        ?.click();
-    leave();
+        ?.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+    };
+    await leave();
     expect(questions).to.have.length(1);
     expect(questions[0]).to.contain('deleted from this device');
     expect(app.rooms).to.have.length(1);
     answer = true;
-    leave();
+    await leave();
     await waitFor(() => app.rooms.length === 0);
     expect(questions).to.have.length(2);
   });
@@ -112,6 +119,91 @@ describe('chat-app', () => {
     input.form?.requestSubmit();
     await waitFor(() => el.shadowRoot?.querySelector('chat-name-form') === null);
     expect(app.displayName).to.equal('Annie');
+  });
+
+  /** The element that has the keyboard focus, looking into shadow roots. */
+  function focused(): Element | null {
+    let element: Element | null = document.activeElement;
+    while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+    return element;
+  }
+
+  it('sends the focus on: Create room after the name, the message box after Create room', async () => {
+    const el = await shell();
+    const input = shadow<HTMLInputElement>(shadow(el, 'chat-name-form'), 'input');
+    input.value = 'Ann';
+    input.form?.requestSubmit();
+    await waitFor(() => focused()?.textContent.trim() === 'Create room');
+    (focused() as HTMLButtonElement).click();
+    await waitFor(() => focused()?.getAttribute('aria-label') === 'Message');
+  });
+
+  it('gives the focus back to the message box after "Change name", Save or Cancel or Escape', async () => {
+    await app.setDisplayName('Ann');
+    await app.createRoom();
+    const el = await shell();
+    for (const leave of ['cancel', 'escape', 'save'] as const) {
+      button(el, 'Change name')?.click();
+      await el.updateComplete;
+      const form = shadow(el, 'chat-name-form');
+      const input = shadow<HTMLInputElement>(form, 'input');
+      if (leave === 'cancel') shadow<HTMLButtonElement>(form, 'button[type="button"]').click();
+      if (leave === 'escape') {
+        input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+      }
+      if (leave === 'save') input.form?.requestSubmit();
+      await waitFor(() => focused()?.getAttribute('aria-label') === 'Message');
+    }
+  });
+
+  it('offers a skip link to the message box first, in a room', async () => {
+    await app.setDisplayName('Ann');
+    const el = await shell();
+    expect(el.shadowRoot?.querySelector('a.skip')).to.equal(null);
+    await app.createRoom();
+    await waitFor(() => el.shadowRoot?.querySelector('chat-room-view') !== null);
+    const skip = shadow<HTMLAnchorElement>(el, 'a.skip');
+    expect(el.shadowRoot?.querySelector('a, button, input')).to.equal(skip);
+    expect(skip.textContent.trim()).to.equal('Skip to message box');
+    skip.click();
+    await waitFor(() => focused()?.getAttribute('aria-label') === 'Message');
+  });
+
+  it('keeps the room list in the main landmark on a phone', async () => {
+    await app.setDisplayName('Ann');
+    await setViewport({ width: 390, height: 844 });
+    try {
+      const el = await shell();
+      const nav = shadow(el, 'nav');
+      expect(nav.closest('main')).to.not.equal(null);
+      const main = shadow(el, 'main');
+      expect(getComputedStyle(main).display).to.not.equal('none');
+      expect(nav.getBoundingClientRect().width).to.be.greaterThan(300);
+      await expectAccessible(el);
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
+  });
+
+  it('says offline when the network cannot be reached, though the browser says online', async () => {
+    await app.setDisplayName('Ann');
+    let up = false;
+    const connectivity = new Connectivity({
+      probe: () => Promise.resolve(up),
+      browserOnline: () => true,
+      target: new EventTarget(),
+      retryMs: [5],
+    });
+    try {
+      const el = await fixture<ChatApp>(
+        html`<chat-app style="height: 700px" .app=${app} .connectivity=${connectivity}></chat-app>`,
+      );
+      await waitFor(() => (el.shadowRoot?.textContent ?? '').includes('You are offline'));
+      up = true;
+      await waitFor(() => !(el.shadowRoot?.textContent ?? '').includes('You are offline'));
+    } finally {
+      connectivity.destroy();
+    }
   });
 
   it('shows Install app and the update banner when the PWA code says so', async () => {
@@ -150,8 +242,8 @@ describe('chat-app', () => {
       expect(el.shadowRoot?.textContent).to.contain('You are offline');
       Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => true });
       window.dispatchEvent(new Event('online'));
-      await el.updateComplete;
-      expect(el.shadowRoot?.textContent).to.not.contain('You are offline');
+      // Back online is checked against the server first.
+      await waitFor(() => !(el.shadowRoot?.textContent ?? '').includes('You are offline'));
     } finally {
       delete (navigator as unknown as Record<string, unknown>).onLine;
       if (onLine) Object.defineProperty(Navigator.prototype, 'onLine', onLine);

@@ -2,20 +2,24 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ChatApplication } from '../app/ChatApplication';
 import type { RoomRecord } from '../app/RoomDirectory';
+import { Connectivity } from '../pwa/Connectivity';
 import type { InstallableDetail, UpdateReadyDetail } from '../pwa/registerPwa';
 import { AppController } from './controllers/AppController';
 import './NameForm';
 import type { NameSubmitDetail } from './NameForm';
 import type { DirectMessageDetail } from './ParticipantList';
 import './RoomList';
-import type { RoomJoinDetail, RoomOpenDetail } from './RoomList';
+import type { RoomJoinDetail, RoomList, RoomOpenDetail } from './RoomList';
 import './RoomView';
+import type { RoomView } from './RoomView';
 import { theme } from './theme';
 
 /**
  * The application shell: the app bar (name, notifications, Install app), the offline and
  * update banners, and either the name screen or the rooms beside the open room (one pane at a
- * time on a phone). It turns the elements' intents into ChatApplication calls.
+ * time on a phone), all in one main landmark. It turns the elements' intents into
+ * ChatApplication calls, and puts the keyboard focus where the user goes next: the message
+ * box once a room is open, else "Create room". A skip link leads to the message box.
  */
 @customElement('chat-app')
 export class ChatApp extends LitElement {
@@ -92,7 +96,7 @@ export class ChatApp extends LitElement {
         margin: 0 0 0.5rem;
         color: var(--mc-muted);
       }
-      main {
+      .pane {
         flex: 1;
         min-width: 0;
         display: flex;
@@ -100,7 +104,35 @@ export class ChatApp extends LitElement {
         min-height: 0;
       }
       main.solo {
+        flex: 1;
+        min-height: 0;
+        display: flex;
+        flex-direction: column;
         overflow-y: auto;
+      }
+      .skip {
+        position: absolute;
+        left: 0.5rem;
+        top: -4rem;
+        z-index: 20;
+        padding: 0.5rem 0.75rem;
+        background: var(--mc-accent);
+        color: var(--mc-accent-text);
+        border-radius: 8px;
+      }
+      .skip:focus {
+        top: 0.5rem;
+      }
+      @media (max-height: 500px) {
+        .appbar {
+          padding-top: 0.15rem;
+          padding-bottom: 0.15rem;
+        }
+        .appbar button {
+          min-height: 2rem;
+          padding-top: 0.15rem;
+          padding-bottom: 0.15rem;
+        }
       }
       chat-room-view {
         flex: 1;
@@ -118,7 +150,7 @@ export class ChatApp extends LitElement {
           border-right: none;
         }
         .body[data-view='room'] nav,
-        .body[data-view='home'] main {
+        .body[data-view='home'] .pane {
           display: none;
         }
         chat-room-view {
@@ -133,7 +165,11 @@ export class ChatApp extends LitElement {
   /** Asks the user to confirm leaving a room (the browser's dialog; tests replace it). */
   confirmLeave: (question: string) => boolean = (question) => window.confirm(question);
   @state() private editingName = false;
+  /** The network as the app sees it (tests pass their own). */
+  @property({ attribute: false }) connectivity: Connectivity | undefined;
   @state() private online = navigator.onLine;
+  private ownConnectivity: Connectivity | undefined;
+  private stopConnectivity: (() => void) | undefined;
   @state() private installable: InstallableDetail | undefined;
   @state() private updateReady: UpdateReadyDetail | undefined;
   /** What the last export or import did, told to the user until the next one. */
@@ -142,8 +178,8 @@ export class ChatApp extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    window.addEventListener('online', this.onOnline);
-    window.addEventListener('offline', this.onOnline);
+    // Follows the network again after a reconnect (willUpdate picks the connectivity).
+    this.requestUpdate();
     window.addEventListener('meshchat:installable', this.onInstallable);
     window.addEventListener('meshchat:update-ready', this.onUpdateReady);
     document.addEventListener('visibilitychange', this.onVisibility);
@@ -151,8 +187,11 @@ export class ChatApp extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener('online', this.onOnline);
-    window.removeEventListener('offline', this.onOnline);
+    this.stopConnectivity?.();
+    this.stopConnectivity = undefined;
+    this.followed = undefined;
+    this.ownConnectivity?.destroy();
+    this.ownConnectivity = undefined;
     window.removeEventListener('meshchat:installable', this.onInstallable);
     window.removeEventListener('meshchat:update-ready', this.onUpdateReady);
     document.removeEventListener('visibilitychange', this.onVisibility);
@@ -160,31 +199,100 @@ export class ChatApp extends LitElement {
 
   override willUpdate(): void {
     this.controller.follow(this.app);
+    this.followConnectivity();
     const record = this.app?.currentRecord;
     const room = record
       ? this.app?.rooms.find((r) => r.record.roomId === record.roomId)
       : undefined;
-    document.title = room ? `${room.label} · MeshChat` : 'MeshChat';
+    // Unread messages elsewhere show in the tab's title too, as other chat apps do.
+    const unread = this.unreadElsewhere();
+    document.title =
+      (unread > 0 ? `(${unread}) ` : '') + (room ? `${room.label} · MeshChat` : 'MeshChat');
+  }
+
+  /** The connectivity shown: the one passed in, else one of its own. */
+  private followConnectivity(): void {
+    if (!this.connectivity) this.ownConnectivity ??= new Connectivity();
+    const source = this.connectivity ?? this.ownConnectivity;
+    if (!source || source === this.followed) return;
+    this.stopConnectivity?.();
+    this.followed = source;
+    this.online = source.online;
+    this.stopConnectivity = source.subscribe(() => (this.online = source.online));
+  }
+
+  private followed: Connectivity | undefined;
+
+  /** Unread messages in the rooms not on screen. */
+  private unreadElsewhere(): number {
+    const current = this.app?.currentRecord?.roomId;
+    let unread = 0;
+    for (const room of this.app?.rooms ?? []) {
+      if (room.record.roomId !== current) unread += room.unread;
+    }
+    return unread;
   }
 
   override render() {
+    const inRoom = this.app?.current !== undefined && !this.naming;
     return html`
+      ${
+        inRoom
+          ? html`<a class="skip" href="#message" @click=${this.onSkip}>Skip to message box</a>`
+          : nothing
+      }
       ${this.renderAppBar()} ${this.renderBanners()}
       ${
         !this.app
           ? html`<main class="solo"><p class="placeholder" role="status">Loading…</p></main>`
-          : !this.app.displayName || this.editingName
+          : this.naming
             ? html`<main class="solo">
                 <chat-name-form
                   .value=${this.app.displayName ?? ''}
                   ?editing=${this.editingName}
                   @name-submit=${this.onName}
-                  @name-cancel=${() => (this.editingName = false)}
+                  @name-cancel=${this.onNameCancel}
                 ></chat-name-form>
               </main>`
             : this.renderRooms(this.app)
       }
     `;
+  }
+
+  private get naming(): boolean {
+    return !this.app?.displayName || this.editingName;
+  }
+
+  /**
+   * Moves the keyboard focus where the user goes next: the message box of the open room, else
+   * "Create room" (never left on <body> after the element that had it went away).
+   */
+  async focusNext(): Promise<void> {
+    await this.updateComplete;
+    const view = this.renderRoot.querySelector<RoomView>('chat-room-view');
+    if (view) {
+      await view.focusComposer();
+      return;
+    }
+    const list = this.renderRoot.querySelector<RoomList>('chat-room-list');
+    await list?.updateComplete;
+    list?.focusCreate();
+  }
+
+  private readonly onSkip = (event: Event): void => {
+    event.preventDefault();
+    void this.focusNext();
+  };
+
+  private readonly onNameCancel = (): void => {
+    this.editingName = false;
+    void this.focusNext();
+  };
+
+  /** Runs a room intent, then sends the focus to the room it opened. */
+  private async thenFocus(work: Promise<unknown>): Promise<void> {
+    await work;
+    await this.focusNext();
   }
 
   private renderAppBar() {
@@ -292,15 +400,17 @@ export class ChatApp extends LitElement {
     const room = app.current;
     const record = app.currentRecord;
     const item = record ? app.rooms.find((r) => r.record.roomId === record.roomId) : undefined;
-    return html`<div class="body" data-view=${room ? 'room' : 'home'}>
+    return html`<main class="body" data-view=${room ? 'room' : 'home'}>
       <nav aria-label="Rooms">
         <chat-room-list
           .rooms=${app.rooms}
           currentId=${record?.roomId ?? ''}
           notice=${app.notice ?? ''}
-          @room-open=${(e: CustomEvent<RoomOpenDetail>) => void app.openRoom(e.detail.roomId)}
-          @room-create=${() => void app.createRoom()}
-          @room-join=${(e: CustomEvent<RoomJoinDetail>) => void app.joinByLink(e.detail.link)}
+          @room-open=${(e: CustomEvent<RoomOpenDetail>) =>
+            void this.thenFocus(app.openRoom(e.detail.roomId))}
+          @room-create=${() => void this.thenFocus(app.createRoom())}
+          @room-join=${(e: CustomEvent<RoomJoinDetail>) =>
+            void this.thenFocus(app.joinByLink(e.detail.link))}
         ></chat-room-list>
         ${
           app.notificationState() === 'default' && app.rooms.some((r) => r.record.kind === 'dm')
@@ -313,7 +423,7 @@ export class ChatApp extends LitElement {
             : nothing
         }
       </nav>
-      <main>
+      <section class="pane" aria-label=${item?.label ?? record?.title ?? 'Room'}>
         ${
           room && record
             ? html`<chat-room-view
@@ -322,6 +432,8 @@ export class ChatApp extends LitElement {
                 heading=${item?.label ?? record.title}
                 link=${app.linkOf(record.roomId)}
                 ?online=${this.online}
+                unreadElsewhere=${this.unreadElsewhere()}
+                @connection-check=${() => void (this.connectivity ?? this.ownConnectivity)?.check()}
                 ?direct=${record.kind === 'dm'}
                 .canMessage=${(userId: string) => app.canMessagePrivately(userId)}
                 @go-home=${() => app.goHome()}
@@ -334,23 +446,20 @@ export class ChatApp extends LitElement {
               ></chat-room-view>`
             : html`<p class="placeholder">Pick a room, or create one and share its link.</p>`
         }
-      </main>
-    </div>`;
+      </section>
+    </main>`;
   }
 
   private readonly onName = async (event: CustomEvent<NameSubmitDetail>): Promise<void> => {
     await this.app?.setDisplayName(event.detail.name);
     this.editingName = false;
+    await this.focusNext();
   };
 
   private readonly onInstall = async (): Promise<void> => {
     const installable = this.installable;
     this.installable = undefined;
     await installable?.prompt();
-  };
-
-  private readonly onOnline = (): void => {
-    this.online = navigator.onLine;
   };
 
   private readonly onInstallable = (event: Event): void => {

@@ -129,6 +129,11 @@ export class RoomList extends LitElement {
     `;
   }
 
+  /** Puts the keyboard focus on "Create room". */
+  focusCreate(): void {
+    this.renderRoot.querySelector<HTMLButtonElement>('button.primary')?.focus();
+  }
+
   private renderRoom(item: RoomListItem) {
     const { record } = item;
     const href = routePath({

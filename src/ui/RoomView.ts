@@ -136,6 +136,21 @@ export class RoomView extends LitElement {
     this.controller.follow(this.room);
   }
 
+  /** Whether the signaling server was last seen unreachable (told up once per loss). */
+  private signalingLost = false;
+
+  override updated(): void {
+    const snapshot = this.controller.snapshot;
+    if (!snapshot) return;
+    const lost = !snapshot.status.signaling && !snapshot.connecting;
+    // A lost signaling connection may mean the network is gone: ask the app to check, since
+    // the browser's own online flag can be wrong (after an offline reload, say).
+    if (lost && !this.signalingLost) {
+      this.dispatchEvent(new CustomEvent('connection-check', { bubbles: true, composed: true }));
+    }
+    this.signalingLost = lost;
+  }
+
   override render() {
     const snapshot = this.controller.snapshot;
     if (!snapshot) return nothing;
