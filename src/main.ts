@@ -1,7 +1,7 @@
 // The app's entry point: the only place that wires concrete adapters to the app state.
 import { ChatApplication } from './app/ChatApplication';
 import type { RoomHistory } from './app/StoredHistory';
-import { RoomSession } from './compose/RoomSession';
+import { DeferredRoom } from './compose/DeferredRoom';
 import { NameBook } from './app/NameBook';
 import { BrowserNotifier } from './browser/BrowserNotifier';
 import { Router } from './browser/Router';
@@ -69,7 +69,7 @@ async function start(): Promise<void> {
     persistentIdentity: identity.persistent,
     history: roomHistory,
     openRoom: (options) =>
-      new RoomSession({
+      new DeferredRoom({
         roomId: options.roomId,
         signer: identity,
         verifier,

@@ -14,7 +14,8 @@ import { AwarenessPresence } from '../presence/AwarenessPresence';
 import type { RoomSource } from '../app/RoomSource';
 import { SaveTracker } from './SaveTracker';
 import type { ChatStorage } from '../storage/ChatStorage';
-import { YjsPersistence } from '../storage/YjsPersistence';
+import type { YjsPersistence } from '../storage/YjsPersistence';
+import { roomPersistence } from '../storage/roomPersistence';
 
 export interface RoomSessionOptions {
   readonly roomId: string;
@@ -94,10 +95,12 @@ export class RoomSession implements RoomSource {
     this.doc = new Y.Doc();
     this.persistence =
       options.storage &&
-      new YjsPersistence(options.roomId, this.doc, {
-        ...options.storage.persistenceOptions(),
-        ...(options.loadAfter ? { applyAfter: options.loadAfter } : {}),
-      });
+      roomPersistence(
+        options.storage,
+        options.roomId,
+        this.doc,
+        options.loadAfter ? { applyAfter: options.loadAfter } : {},
+      );
     this.loaded = this.persistence?.whenSynced ?? Promise.resolve();
     this.awareness = new Awareness(this.doc);
     this.log = new YjsEventLog({

@@ -9,6 +9,7 @@ import { room } from '../app/roomDirectoryContract';
 import { JsonLinesFormatError } from './errors';
 import { message } from './eventStoreContract';
 import { yjsDatabaseName } from './IdbUpdateStore';
+import { roomPersistence } from './roomPersistence';
 
 const NAME = 'meshchat-test-chat';
 const ROOM = 'chat-storage-room';
@@ -94,18 +95,18 @@ describe('ChatStorage', () => {
     await storage.rooms.add(room(ROOM, 1));
     await storage.events.put([message(ROOM, 1)]);
     const doc = new Y.Doc();
-    const persistence = storage.yjs(ROOM, doc);
+    const persistence = roomPersistence(storage, ROOM, doc);
     await persistence.whenSynced;
     doc.getMap('messages').set('k', 1);
     await persistence.destroy();
-    const again = storage.yjs(ROOM, new Y.Doc());
+    const again = roomPersistence(storage, ROOM, new Y.Doc());
     await again.whenSynced;
     expect(again.doc.getMap('messages').get('k')).to.equal(1);
     await again.destroy();
     await storage.forgetRoom(ROOM);
     expect(await storage.rooms.get(ROOM)).to.equal(undefined);
     expect(await storage.events.count(ROOM)).to.equal(0);
-    const gone = storage.yjs(ROOM, new Y.Doc());
+    const gone = roomPersistence(storage, ROOM, new Y.Doc());
     await gone.whenSynced;
     expect(gone.doc.getMap('messages').get('k')).to.equal(undefined);
     await gone.destroy();
@@ -128,7 +129,7 @@ describe('ChatStorage', () => {
     await storage.events.put([message(ROOM, 1, 'you'), message(ROOM, 2, 'you')]);
     expect((await storage.rooms.list()).map((r) => r.roomId)).to.deep.equal([ROOM]);
     expect((await storage.events.page(ROOM, 10)).events).to.have.length(2);
-    const persistence = storage.yjs(ROOM, new Y.Doc());
+    const persistence = roomPersistence(storage, ROOM, new Y.Doc());
     await persistence.whenSynced;
     persistence.doc.getMap('messages').set('k', 1);
     await persistence.flush();

@@ -1,18 +1,14 @@
-import type * as Y from 'yjs';
 import type { ChatEvent } from '../hub/events';
 import { openChatDatabase, type ChatDatabase } from './ChatDatabase';
 import type { EventStore, HistoryCursor, StoredEvent } from './EventStore';
 import { isOrder } from './EventValidation';
 import { IdbEventStore } from './IdbEventStore';
 import { IdbRoomDirectory } from './IdbRoomDirectory';
-import { IdbUpdateStore } from './IdbUpdateStore';
 import { exportJsonLines, parseJsonLines, type LineError } from './JsonLines';
-import { MemoryUpdateStore } from './MemoryUpdateStore';
 import { PersistentListener, type PersistentListenerOptions } from './PersistentListener';
 import { ResilientEventStore } from './ResilientEventStore';
 import { ResilientRoomDirectory } from './ResilientRoomDirectory';
 import { StorageHealth } from './StorageHealth';
-import { YjsPersistence, type YjsPersistenceOptions } from './YjsPersistence';
 
 /** Options of {@link ChatStorage.open}. */
 export interface ChatStorageOptions {
@@ -43,7 +39,7 @@ const EXPORT_PAGE = 2000;
 
 /**
  * Everything this device stores, behind one object: the events of every room (for history
- * pages), joined rooms, each room's Yjs state, and the health of
+ * pages), joined rooms, each room's Yjs state (see roomPersistence.ts), and the health of
  * it all. open() never fails: if IndexedDB is unavailable, everything works in memory and
  * `health` says so.
  */
@@ -91,15 +87,6 @@ export class ChatStorage {
     return new PersistentListener(this.events, options);
   }
 
-  /** Persists a room's Y.Doc (in memory only when IndexedDB is unavailable). */
-  yjs(roomId: string, doc: Y.Doc, options: YjsPersistenceOptions = {}): YjsPersistence {
-    return new YjsPersistence(roomId, doc, {
-      health: this.health,
-      ...(this.persistent ? {} : { store: new MemoryUpdateStore() }),
-      ...options,
-    });
-  }
-
   /** A room's whole stored history as JSON Lines, oldest first (see exportJsonLines). */
   async exportRoom(roomId: string): Promise<string> {
     const pages: (readonly StoredEvent[])[] = [];
@@ -143,6 +130,8 @@ export class ChatStorage {
     await this.events.deleteRoom(roomId);
     if (!this.persistent) return;
     try {
+      // Loaded here, not imported: it brings Yjs, which the first page must not carry.
+      const { IdbUpdateStore } = await import('./IdbUpdateStore');
       await IdbUpdateStore.clear(roomId);
     } catch (error) {
       this.health.report(error);

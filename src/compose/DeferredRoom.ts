@@ -1,0 +1,130 @@
+import type { NetworkStatus, RoomSource } from '../app/RoomSource';
+import type { RoomSession, RoomSessionOptions } from './RoomSession';
+
+type SessionModule = typeof import('./RoomSession');
+let sessionCode: Promise<SessionModule> | undefined;
+
+/**
+ * Loads the room code (Yjs, the signed log, awareness, the network's first half: a chunk of
+ * its own) once per page. A failed load is forgotten, so the next room tries again.
+ */
+export function loadRoomCode(): Promise<SessionModule> {
+  sessionCode ??= import('./RoomSession').catch((error: unknown) => {
+    sessionCode = undefined;
+    throw error;
+  });
+  return sessionCode;
+}
+
+const OFFLINE: NetworkStatus = { signaling: false, peers: 0, localTabs: 0 };
+
+/**
+ * A room whose RoomSession (and with it Yjs) loads only once the room may load its stored
+ * state (`loadAfter`: its newest stored page is on screen), so the first page carries neither
+ * Yjs nor WebRTC. Until then it is an empty, offline room: reads answer from nothing,
+ * subscriptions are kept and attached to the session when it exists, and a send is refused
+ * (the view keeps the text). Everything after that is the session's.
+ */
+export class DeferredRoom implements RoomSource {
+  readonly roomId: string;
+  readonly userId: string;
+  readonly loaded: Promise<unknown>;
+  private session: RoomSession | undefined;
+  private readonly ready: Promise<RoomSession>;
+  private destroyed = false;
+  private gone: Promise<void> = Promise.resolve();
+  /** Presence fields set before the session existed, applied to it in order. */
+  private readonly fields = new Map<string, unknown>();
+
+  constructor(options: RoomSessionOptions) {
+    this.roomId = options.roomId;
+    this.userId = options.signer.userId;
+    this.ready = Promise.resolve(options.loadAfter)
+      .then(() => loadRoomCode())
+      .then(({ RoomSession: Session }) => {
+        if (this.destroyed) throw new Error('room closed before its code loaded');
+        const session = new Session(options);
+        for (const [field, value] of this.fields) session.presence.setField(field, value);
+        this.fields.clear();
+        this.session = session;
+        return session;
+      });
+    this.ready.catch((error: unknown) => {
+      if (!this.destroyed) console.error('MeshChat could not load the room code', error);
+    });
+    this.loaded = this.ready.then((session) => session.loaded);
+  }
+
+  readonly stream: RoomSource['stream'] = {
+    nextBatch: async () => {
+      const session = await this.ready.catch(() => undefined);
+      return session?.stream.nextBatch();
+    },
+  };
+
+  /** The session's awareness client id; -1 (no client) until the session exists. */
+  readonly awareness: RoomSource['awareness'] = ((room: DeferredRoom) => ({
+    get clientID(): number {
+      return room.session?.awareness.clientID ?? -1;
+    },
+  }))(this);
+
+  readonly log: RoomSource['log'] = {
+    entries: () => this.session?.log.entries() ?? [],
+    page: (count, end) => this.session?.log.page(count, end) ?? [],
+    get: (id) => this.session?.log.get(id),
+    observe: (observer) => this.attach((s) => s.log.observe(observer)),
+  };
+
+  readonly presence: RoomSource['presence'] = {
+    states: () => this.session?.presence.states() ?? new Map(),
+    setField: (field, value) => {
+      if (this.session) this.session.presence.setField(field, value);
+      else this.fields.set(field, value);
+    },
+    observe: (observer) => this.attach((s) => s.presence.observe(observer)),
+    onStates: (listener) => this.attach((s) => s.presence.onStates(listener)),
+  };
+
+  readonly network: RoomSource['network'] = {
+    status: () => this.session?.network.status() ?? OFFLINE,
+    onStatus: (listener) => this.attach((s) => s.network.onStatus(listener)),
+  };
+
+  readonly hub: RoomSource['hub'] = {
+    participants: () => this.session?.hub.participants() ?? [],
+  };
+
+  readonly delivery: RoomSource['delivery'] = {
+    isDelivered: (id) => this.session?.delivery.isDelivered(id) ?? false,
+    onDelivered: (listener) => this.attach((s) => s.delivery.onDelivered(listener)),
+  };
+
+  send(text: string): string | undefined {
+    return this.session?.send(text);
+  }
+
+  destroy(): Promise<void> {
+    if (this.destroyed) return this.gone;
+    this.destroyed = true;
+    this.gone = this.session ? this.session.destroy() : Promise.resolve();
+    return this.gone;
+  }
+
+  /** Subscribes on the session now, or once it exists; the returned function undoes either. */
+  private attach(subscribe: (session: RoomSession) => () => void): () => void {
+    if (this.session) return subscribe(this.session);
+    let detach: (() => void) | undefined;
+    let cancelled = false;
+    this.ready.then(
+      (session) => {
+        if (!cancelled) detach = subscribe(session);
+      },
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+      detach?.();
+    };
+  }
+}
