@@ -10,6 +10,7 @@ import { MemoryKeyStore } from '../../identity/MemoryKeyStore';
 import { Verifier } from '../../identity/Verifier';
 import { MESSAGES_ROOT } from '../../log/schema';
 import { loadNetworkConfig } from '../../net/NetworkConfig';
+import { HostilePeer } from '../adversary/HostilePeer';
 import './benchPage';
 import './rawChannel';
 
@@ -29,6 +30,8 @@ const bytes = (base64: string): Uint8Array<ArrayBuffer> =>
   Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 
 let session: RoomSession | undefined;
+let signer: Identity | undefined;
+let hostile: HostilePeer | undefined;
 let storage: ChatStorage | undefined;
 const events: ChatEvent[] = [];
 
@@ -67,6 +70,7 @@ async function pump(stream: RoomSession['stream']): Promise<void> {
 const harness = {
   async open(options: OpenOptions): Promise<string> {
     const identity = await identityFor(options.key);
+    signer = identity;
     storage = options.storage ? await ChatStorage.open() : undefined;
     session = await RoomSession.open({
       ...(storage ? { storage } : {}),
@@ -200,6 +204,32 @@ const harness = {
       b: genuine.batch,
       i: genuine.index,
     });
+  },
+  /**
+   * Turns this page into a hostile member (src/testkit/adversary): its own log stops (so it
+   * writes nothing back), and from then on it writes into the room's document what the
+   * protocol lets any member write.
+   */
+  turnHostile(): void {
+    if (!session || !signer) throw new Error('turnHostile: open a room first');
+    session.log.destroy();
+    hostile ??= new HostilePeer(session.roomId, signer, session.doc);
+  },
+  /** As a hostile member: replaces the text of every entry and every batch by its own. */
+  async rewriteHistory(suffix: string): Promise<void> {
+    await hostile?.rewriteHistory((old) => `${old}${suffix}`);
+  },
+  /** As a hostile member: deletes every key of the log. */
+  deleteHistory(): void {
+    hostile?.deleteKeys();
+  },
+  /** The texts under the document's `messages` keys now, whatever they are. */
+  documentTexts(): string[] {
+    const texts: string[] = [];
+    session?.doc.getMap(MESSAGES_ROOT).forEach((value) => {
+      texts.push(String((value as { m?: unknown } | undefined)?.m));
+    });
+    return texts.sort();
   },
   /** Makes every data-channel send fail silently for a while (a lost update). */
   dropSends(drop: boolean): void {
