@@ -22,7 +22,7 @@ import type { HistoryImport, RoomHistory } from './StoredHistory';
 import { LoadTurns } from './LoadTurns';
 import { nextPaint } from './nextPaint';
 import { RoomState } from './RoomState';
-import type { Router } from '../browser/Router';
+import type { Navigation } from './Navigation';
 import type { Route } from './RoomLink';
 import type { Settings } from './Settings';
 
@@ -32,7 +32,7 @@ export interface ChatApplicationOptions {
   readonly dh: DhKeys;
   readonly settings: Settings;
   readonly directory: RoomDirectory;
-  readonly router: Router;
+  readonly router: Navigation;
   readonly names: NameBook;
   readonly openRoom: RoomOpener;
   readonly notifier: Notifier;

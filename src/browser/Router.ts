@@ -1,4 +1,5 @@
 // The page's URL as app state: which route is showing, kept in the address bar and history.
+import type { Navigation } from '../app/Navigation';
 import { parseRoute, routePath, type Route } from '../app/RoomLink';
 
 /** The part of `window` the router uses; a test passes a fake. */
@@ -13,7 +14,7 @@ export interface RouterWindow {
  * Keeps the URL and the app's route in step: `go` writes the URL, back/forward (popstate)
  * reports the route the user moved to. While a room is open the URL is that room's link.
  */
-export class Router {
+export class Router implements Navigation {
   private readonly win: RouterWindow;
   private readonly listeners = new Set<(route: Route) => void>();
   private destroyed = false;

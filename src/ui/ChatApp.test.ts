@@ -17,7 +17,8 @@ import { setViewport } from '@web/test-runner-commands';
 import { Connectivity } from '../pwa/Connectivity';
 import './ChatApp';
 import type { ChatApp } from './ChatApp';
-import { cleanupFixtures, expectAccessible, fixture, shadow, waitFor } from '../testkit/ui/fixture';
+import { cleanupFixtures, expectAccessible, fixture, shadow } from '../testkit/ui/fixture';
+import { poll } from '../testkit/waitFor';
 
 describe('chat-app', () => {
   let mesh: RoomMesh;
@@ -61,7 +62,7 @@ describe('chat-app', () => {
     const input = shadow<HTMLInputElement>(form, 'input');
     input.value = 'Ann';
     input.form?.requestSubmit();
-    await waitFor(() => el.shadowRoot?.querySelector('chat-room-list') !== null);
+    await poll(() => el.shadowRoot?.querySelector('chat-room-list') !== null);
     expect(app.displayName).to.equal('Ann');
     expect(shadow(el, '.me').textContent).to.equal('Ann');
     await expectAccessible(el);
@@ -72,7 +73,7 @@ describe('chat-app', () => {
     const el = await shell();
     const list = shadow(el, 'chat-room-list');
     shadow<HTMLButtonElement>(list, 'button.primary').click();
-    await waitFor(() => el.shadowRoot?.querySelector('chat-room-view') !== null);
+    await poll(() => el.shadowRoot?.querySelector('chat-room-view') !== null);
     expect(app.current).to.not.equal(undefined);
     await expectAccessible(el);
   });
@@ -87,12 +88,12 @@ describe('chat-app', () => {
       questions.push(question);
       return answer;
     };
-    await waitFor(() => el.shadowRoot?.querySelector('chat-room-view') !== null);
+    await poll(() => el.shadowRoot?.querySelector('chat-room-view') !== null);
     // Leave room sits in the room's "More" menu.
     const leave = async (): Promise<void> => {
       const menu = shadow(shadow(el, 'chat-room-view'), 'chat-room-menu');
       shadow<HTMLButtonElement>(menu, 'button.toggle').click();
-      await waitFor(() => menu.shadowRoot?.querySelector('li') !== null);
+      await poll(() => menu.shadowRoot?.querySelector('li') !== null);
       [...(menu.shadowRoot?.querySelectorAll('li button') ?? [])]
         .find((b) => b.textContent.trim() === 'Leave room')
         ?.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
@@ -103,7 +104,7 @@ describe('chat-app', () => {
     expect(app.rooms).to.have.length(1);
     answer = true;
     await leave();
-    await waitFor(() => app.rooms.length === 0);
+    await poll(() => app.rooms.length === 0);
     expect(questions).to.have.length(2);
   });
 
@@ -117,7 +118,7 @@ describe('chat-app', () => {
     expect(input.value).to.equal('Ann');
     input.value = 'Annie';
     input.form?.requestSubmit();
-    await waitFor(() => el.shadowRoot?.querySelector('chat-name-form') === null);
+    await poll(() => el.shadowRoot?.querySelector('chat-name-form') === null);
     expect(app.displayName).to.equal('Annie');
   });
 
@@ -133,9 +134,9 @@ describe('chat-app', () => {
     const input = shadow<HTMLInputElement>(shadow(el, 'chat-name-form'), 'input');
     input.value = 'Ann';
     input.form?.requestSubmit();
-    await waitFor(() => focused()?.textContent.trim() === 'Create room');
+    await poll(() => focused()?.textContent.trim() === 'Create room');
     (focused() as HTMLButtonElement).click();
-    await waitFor(() => focused()?.getAttribute('aria-label') === 'Message');
+    await poll(() => focused()?.getAttribute('aria-label') === 'Message');
   });
 
   it('gives the focus back to the message box after "Change name", Save or Cancel or Escape', async () => {
@@ -152,7 +153,7 @@ describe('chat-app', () => {
         input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
       }
       if (leave === 'save') input.form?.requestSubmit();
-      await waitFor(() => focused()?.getAttribute('aria-label') === 'Message');
+      await poll(() => focused()?.getAttribute('aria-label') === 'Message');
     }
   });
 
@@ -161,12 +162,12 @@ describe('chat-app', () => {
     const el = await shell();
     expect(el.shadowRoot?.querySelector('a.skip')).to.equal(null);
     await app.createRoom();
-    await waitFor(() => el.shadowRoot?.querySelector('chat-room-view') !== null);
+    await poll(() => el.shadowRoot?.querySelector('chat-room-view') !== null);
     const skip = shadow<HTMLAnchorElement>(el, 'a.skip');
     expect(el.shadowRoot?.querySelector('a, button, input')).to.equal(skip);
     expect(skip.textContent.trim()).to.equal('Skip to message box');
     skip.click();
-    await waitFor(() => focused()?.getAttribute('aria-label') === 'Message');
+    await poll(() => focused()?.getAttribute('aria-label') === 'Message');
   });
 
   it('keeps the room list in the main landmark on a phone', async () => {
@@ -198,9 +199,9 @@ describe('chat-app', () => {
       const el = await fixture<ChatApp>(
         html`<chat-app style="height: 700px" .app=${app} .connectivity=${connectivity}></chat-app>`,
       );
-      await waitFor(() => (el.shadowRoot?.textContent ?? '').includes('You are offline'));
+      await poll(() => (el.shadowRoot?.textContent ?? '').includes('You are offline'));
       up = true;
-      await waitFor(() => !(el.shadowRoot?.textContent ?? '').includes('You are offline'));
+      await poll(() => !(el.shadowRoot?.textContent ?? '').includes('You are offline'));
     } finally {
       connectivity.destroy();
     }
@@ -243,7 +244,7 @@ describe('chat-app', () => {
       Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => true });
       window.dispatchEvent(new Event('online'));
       // Back online is checked against the server first.
-      await waitFor(() => !(el.shadowRoot?.textContent ?? '').includes('You are offline'));
+      await poll(() => !(el.shadowRoot?.textContent ?? '').includes('You are offline'));
     } finally {
       delete (navigator as unknown as Record<string, unknown>).onLine;
       if (onLine) Object.defineProperty(Navigator.prototype, 'onLine', onLine);
