@@ -1,4 +1,5 @@
 import { registerSW } from 'virtual:pwa-register';
+import { UpdateChecks } from './UpdateChecks';
 
 /** Dispatched on window when the browser offers installation; call prompt() from a click. */
 export interface InstallableDetail {
@@ -20,6 +21,7 @@ interface BeforeInstallPromptEvent extends Event {
  * Registers the service worker (precached app shell, so the app opens offline) and turns its
  * lifecycle into two window events the UI shows as buttons: `meshchat:installable` and
  * `meshchat:update-ready`. A new version never takes over by itself: the user reloads into it.
+ * A window kept open looks for new versions every hour and when it comes back into view.
  */
 export function registerPwa(target: Window = window): void {
   target.addEventListener('beforeinstallprompt', (event) => {
@@ -48,6 +50,9 @@ export function registerPwa(target: Window = window): void {
           detail: { reload: () => void updateSW(true) },
         }),
       );
+    },
+    onRegisteredSW(_url, registration) {
+      if (registration) new UpdateChecks(registration);
     },
     onOfflineReady() {
       target.dispatchEvent(new CustomEvent('meshchat:offline-ready'));
