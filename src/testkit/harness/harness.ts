@@ -251,12 +251,12 @@ const harness = {
     }
   },
   close(): void {
-    session?.destroy();
+    void session?.destroy();
   },
   /** Closes the room and waits until its state is written to IndexedDB. */
   async shutdown(): Promise<void> {
     const persistence = session?.persistence;
-    session?.destroy();
+    void session?.destroy();
     await persistence?.destroy();
   },
 };
