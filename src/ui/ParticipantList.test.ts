@@ -37,6 +37,28 @@ describe('chat-participants', () => {
     expect(items[1]).to.contain('typing…');
   });
 
+  it('keeps everyone on one row that scrolls sideways, nobody cut in half', async () => {
+    const many: Participant[] = Array.from({ length: 6 }, (_, i) => ({
+      userId: `u${i}`,
+      label: `Person ${i}`,
+      tag: `000${i}-1111`,
+      self: i === 0,
+      tabs: 1,
+      typing: false,
+    }));
+    const el = await fixture<ParticipantList>(
+      html`<chat-participants style="width: 366px" .participants=${many}></chat-participants>`,
+    );
+    const list = el.shadowRoot?.querySelector('ul') as HTMLElement;
+    const items = [...list.querySelectorAll('li')];
+    const tops = new Set(items.map((li) => Math.round(li.getBoundingClientRect().top)));
+    expect(tops.size).to.equal(1);
+    expect(list.scrollWidth).to.be.greaterThan(list.clientWidth);
+    expect(getComputedStyle(list).overflowX).to.equal('auto');
+    for (const li of items) expect(li.scrollWidth).to.be.at.most(li.clientWidth + 1);
+    await expectAccessible(el);
+  });
+
   it('offers "Message privately" for others whose key is known', async () => {
     const el = await fixture<ParticipantList>(
       html`<chat-participants

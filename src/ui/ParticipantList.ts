@@ -26,17 +26,20 @@ export class ParticipantList extends LitElement {
         color: var(--mc-muted);
         margin: 0 0 0.3rem;
       }
+      /* One row that scrolls sideways: on a phone a third person is never cut in half, and
+         the strip never takes height from the messages. */
       ul {
         list-style: none;
         margin: 0;
-        padding: 0;
+        padding: 0 0 0.2rem;
         display: flex;
-        flex-wrap: wrap;
         gap: 0.35rem;
-        max-height: 6.5rem;
-        overflow-y: auto;
+        overflow-x: auto;
+        overscroll-behavior-x: contain;
+        scrollbar-width: thin;
       }
       li {
+        flex: none;
         display: flex;
         align-items: center;
         gap: 0.35rem;
@@ -89,7 +92,7 @@ export class ParticipantList extends LitElement {
     const count = this.participants.length;
     return html`
       <p class="count" id="online-count">${count} online</p>
-      <ul role="list" aria-label="Participants" aria-describedby="online-count">
+      <ul role="list" aria-label="Participants" aria-describedby="online-count" tabindex="0">
         ${this.participants.map((p) => this.renderParticipant(p))}
       </ul>
     `;
