@@ -1,0 +1,52 @@
+import * as Y from 'yjs';
+import type { ClockEntry } from './wire';
+
+interface Held {
+  readonly update: Uint8Array;
+  readonly from: Map<number, number>;
+  readonly to: Map<number, number>;
+}
+
+/**
+ * The last few updates a peer spread, with their Yjs id ranges, so that a neighbour fetching
+ * ids it heard of (a graft) gets just those updates, not a diff against its whole state vector
+ * (which in a room of a thousand writers is kilobytes to send and a full encode to answer).
+ */
+export class RecentUpdates {
+  private readonly held: Held[] = [];
+  private head = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  add(update: Uint8Array, meta: { from: Map<number, number>; to: Map<number, number> }): void {
+    const item = { update, from: meta.from, to: meta.to };
+    if (this.held.length < this.capacity) this.held.push(item);
+    else this.held[this.head] = item;
+    this.head = (this.head + 1) % this.capacity;
+  }
+
+  /**
+   * The merged updates holding everything after each entry's clock, or undefined if some of
+   * it is no longer held (the caller then falls back to a state-vector exchange).
+   */
+  after(entries: readonly ClockEntry[]): Uint8Array | undefined {
+    const chosen = new Set<Held>();
+    for (const { client, clock } of entries) {
+      const ranges = this.held
+        .filter((h) => (h.to.get(client) ?? 0) > clock)
+        .map((h) => [h.from.get(client) ?? 0, h.to.get(client) ?? 0, h] as const)
+        .sort((a, b) => a[0] - b[0]);
+      // The held ranges must cover the clocks from `clock` on without a gap.
+      let reached = clock;
+      for (const [start, end, h] of ranges) {
+        if (start > reached) return undefined;
+        reached = Math.max(reached, end);
+        chosen.add(h);
+      }
+      if (reached === clock) return undefined;
+    }
+    if (chosen.size === 0) return undefined;
+    const updates = [...chosen].map((h) => h.update);
+    return updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+  }
+}
