@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from './config.js';
 import type { Logger } from './log.js';
 import { Metrics } from './Metrics.js';
+import { RedisBridge } from './RedisBridge.js';
 import { SignalingServer } from './SignalingServer.js';
 import { requestPath } from './requestPath.js';
 import { StaticFiles } from './StaticFiles.js';
@@ -22,6 +23,8 @@ export interface ListenAddress {
 export class MeshServer {
   readonly metrics = new Metrics();
   readonly signaling: SignalingServer;
+  /** The link to the deployment's other processes; null without REDIS_URL. */
+  readonly redis: RedisBridge | null;
   readonly #config: ServerConfig;
   readonly #logger: Logger;
   readonly #http: Server;
@@ -34,7 +37,14 @@ export class MeshServer {
     this.#logger = logger;
     this.#static = new StaticFiles(config.staticDir);
     this.#clientConfigBody = JSON.stringify(config.clientConfig);
-    this.signaling = new SignalingServer({ limits: config.limits, metrics: this.metrics, logger });
+    this.redis = config.redisUrl === null ? null : new RedisBridge(config.redisUrl, logger);
+    this.metrics.redis = this.redis;
+    this.signaling = new SignalingServer({
+      limits: config.limits,
+      metrics: this.metrics,
+      logger,
+      bridge: this.redis,
+    });
     this.#http = createHttpServer(config, (request, response) => this.#route(request, response));
     this.#http.on('upgrade', (request: IncomingMessage, socket, head: Buffer) =>
       this.signaling.handleUpgrade(request, socket, head),
@@ -80,6 +90,7 @@ export class MeshServer {
     this.#logger.log('info', 'shutting down', { connections: this.signaling.connectionCount });
     const httpClosed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
     await this.signaling.stop(this.#config.shutdownGraceMs);
+    await this.redis?.stop();
     this.#http.closeAllConnections();
     if (this.#http.listening) await httpClosed;
     this.#logger.log('info', 'stopped');
@@ -94,9 +105,14 @@ export class MeshServer {
     switch (requestPath(request.url)) {
       case '/healthz': {
         const stopping = this.#stopped !== null;
+        // Without Redis the rooms still work locally: degraded, not down (200), so a load
+        // balancer keeps sending this process its clients.
+        const redis = this.redis?.state;
+        const status = stopping ? 'stopping' : redis === 'down' ? 'degraded' : 'ok';
         const body = JSON.stringify({
-          status: stopping ? 'stopping' : 'ok',
+          status,
           connections: this.signaling.connectionCount,
+          ...(redis === undefined ? {} : { redis }),
         });
         return send(response, stopping ? 503 : 200, 'application/json; charset=utf-8', body);
       }

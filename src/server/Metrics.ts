@@ -30,6 +30,16 @@ export const REJECT_REASONS = [
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
+/** The Redis link's health and counters, when rooms are shared over Redis (RedisBridge). */
+export interface RedisMetricsSource {
+  readonly state: 'ok' | 'down';
+  readonly counters: {
+    readonly published: number;
+    readonly received: number;
+    readonly skipped: number;
+  };
+}
+
 /** Live values read at scrape time rather than tracked twice. */
 export interface MetricsGauges {
   connections(): number;
@@ -55,6 +65,9 @@ export class Metrics {
   readonly rejectedUpgrades: Record<RejectReason, number> = zeroed(REJECT_REASONS);
   readonly #startedAt = Date.now();
   #gauges: MetricsGauges = { connections: () => 0, topics: () => 0, subscriptions: () => 0 };
+
+  /** Set when REDIS_URL is: the Redis series are rendered only then. */
+  redis: RedisMetricsSource | null = null;
 
   /** Connects the gauges to their owner (the signaling server) once it exists. */
   setGauges(gauges: MetricsGauges): void {
@@ -123,6 +136,24 @@ export class Metrics {
     metric('meshchat_http_requests_total', 'counter', 'Plain HTTP requests served.', [
       ['', this.httpRequests],
     ]);
+    if (this.redis !== null) {
+      const { state, counters } = this.redis;
+      metric('meshchat_redis_up', 'gauge', 'Whether the Redis link is ready (1) or not (0).', [
+        ['', state === 'ok' ? 1 : 0],
+      ]);
+      metric('meshchat_redis_published_total', 'counter', 'Publishes sent to Redis.', [
+        ['', counters.published],
+      ]);
+      metric('meshchat_redis_received_total', 'counter', 'Publishes from other processes.', [
+        ['', counters.received],
+      ]);
+      metric(
+        'meshchat_redis_skipped_total',
+        'counter',
+        'Publishes relayed locally only, Redis being unreachable.',
+        [['', counters.skipped]],
+      );
+    }
     const cpu = process.cpuUsage();
     metric('process_cpu_seconds_total', 'counter', 'User and system CPU time spent.', [
       ['', (cpu.user + cpu.system) / 1e6],

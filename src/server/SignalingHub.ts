@@ -28,10 +28,18 @@ export type PublishOutcome =
   | { readonly ok: true; readonly receivers: number; readonly frameBytes: number }
   | { readonly ok: false; readonly reason: 'not_subscribed' };
 
+/** Told when a topic gets its first subscriber and loses its last (to share rooms over Redis). */
+export interface TopicObserver {
+  opened(topic: string): void;
+  closed(topic: string): void;
+}
+
 /** The topic registry of one signaling server. */
 export class SignalingHub<S extends Subscriber> {
   readonly #limits: HubLimits;
   readonly #encode: FrameEncoder;
+  /** Set by {@link observeTopics}; null while this process shares rooms with no other. */
+  #observer: TopicObserver | null = null;
   readonly #subscribers = new Map<string, Set<S>>();
   readonly #topicsOf = new Map<S, Set<string>>();
   #subscriptionCount = 0;
@@ -43,6 +51,11 @@ export class SignalingHub<S extends Subscriber> {
   constructor(limits: HubLimits, encode: FrameEncoder = (text) => Buffer.from(text)) {
     this.#limits = limits;
     this.#encode = encode;
+  }
+
+  /** Reports every topic opened or closed from now on. */
+  observeTopics(observer: TopicObserver): void {
+    this.#observer = observer;
   }
 
   /** Topics with at least one subscriber. */
@@ -83,6 +96,7 @@ export class SignalingHub<S extends Subscriber> {
       if (set === undefined) {
         set = new Set();
         this.#subscribers.set(topic, set);
+        this.#observer?.opened(topic);
       }
       set.add(subscriber);
     }
@@ -128,6 +142,21 @@ export class SignalingHub<S extends Subscriber> {
     const set = this.#subscribers.get(topic);
     if (set?.delete(subscriber) !== true) return;
     this.#subscriptionCount -= 1;
-    if (set.size === 0) this.#subscribers.delete(topic);
+    if (set.size === 0) {
+      this.#subscribers.delete(topic);
+      this.#observer?.closed(topic);
+    }
+  }
+
+  /**
+   * Sends every subscriber of `topic` one frame made by `text(subscriberCount)`: messages that
+   * other server processes relayed, whose senders are not here. Returns the receivers.
+   */
+  deliver(topic: string, text: (clients: number) => string): number {
+    const receivers = this.#subscribers.get(topic);
+    if (receivers === undefined) return 0;
+    const frame = this.#encode(text(receivers.size));
+    for (const receiver of receivers) receiver.send(frame);
+    return receivers.size;
   }
 }

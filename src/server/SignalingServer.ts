@@ -13,6 +13,7 @@ import type { Logger } from './log.js';
 import type { DropReason, Metrics, RejectReason } from './Metrics.js';
 import { PONG_FRAME, parseClientMessage, type ClientMessage } from './protocol.js';
 import { PublishBudgets } from './PublishBudget.js';
+import { relayedPublishText, type RedisBridge } from './RedisBridge.js';
 import { requestPath } from './requestPath.js';
 import { SignalingHub } from './SignalingHub.js';
 import { encodeTextFrame } from './TextFrame.js';
@@ -48,6 +49,8 @@ export interface SignalingServerOptions {
   readonly limits: SignalingLimits;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** Shares rooms with other server processes (REDIS_URL); absent for one process alone. */
+  readonly bridge?: RedisBridge | null;
 }
 
 /** y-webrtc signaling over `ws`, attached to an HTTP server's 'upgrade' event. */
@@ -61,15 +64,23 @@ export class SignalingServer {
   /** Open connections per address key (an IPv4 address or an IPv6 /64). */
   readonly #perAddress = new Map<string, number>();
   readonly #budgets: PublishBudgets;
+  readonly #bridge: RedisBridge | null;
   readonly #heartbeat: NodeJS.Timeout;
   #stopped: Promise<void> | null = null;
 
-  constructor({ limits, metrics, logger }: SignalingServerOptions) {
+  constructor({ limits, metrics, logger, bridge = null }: SignalingServerOptions) {
     this.#limits = limits;
     this.#metrics = metrics;
     this.#logger = logger;
     this.#hub = new SignalingHub(limits, encodeTextFrame);
     this.#budgets = new PublishBudgets(limits);
+    this.#bridge = bridge;
+    if (bridge !== null) {
+      this.#hub.observeTopics(bridge);
+      bridge.onRemote((topic, dataJson) => {
+        this.#hub.deliver(topic, (clients) => relayedPublishText(topic, dataJson, clients));
+      });
+    }
     this.#wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -238,6 +249,7 @@ export class SignalingServer {
         }
         const outcome = this.#hub.publish(connection, message.topic, message.data);
         if (!outcome.ok) this.#metrics.drop(outcome.reason);
+        else this.#bridge?.published(message.topic, message.data);
         return;
       }
       case 'ping':

@@ -119,6 +119,8 @@ describe('loadConfig', () => {
         { ICE_SERVERS: '[{"urls":"stun:x","credentialType":"oauth"}]' },
         /unknown field\(s\): credentialType/,
       ],
+      [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL must start with redis:\/\/ or rediss:\/\//],
+      [{ REDIS_URL: 'redis://[' }, /REDIS_URL: "redis:\/\/\[" is not a URL/],
       [
         { STATIC_DIR: join(tmpdir(), 'meshchat-does-not-exist') },
         /STATIC_DIR: ".*" is not a directory/,

@@ -61,6 +61,8 @@ export interface ServerConfig {
   readonly shutdownGraceMs: number;
   /** How long a client may take to send a request's headers (slow-loris protection). */
   readonly httpHeadersTimeoutMs: number;
+  /** redis:// or rediss:// URL shared by every process of the deployment; null: one process. */
+  readonly redisUrl: string | null;
   /** NODE_ENV=development: no warnings meant for public deployments. */
   readonly development: boolean;
 }
@@ -135,6 +137,21 @@ function staticDirVar(env: Env, moduleDir: string): string | null {
     if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
   }
   return null;
+}
+
+function redisUrlVar(env: Env): string | null {
+  const raw = env.REDIS_URL?.trim() ?? '';
+  if (raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`REDIS_URL: "${raw}" is not a URL like redis://host:6379`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${raw}"`);
+  }
+  return raw;
 }
 
 function logLevelVar(env: Env): LogLevel {
@@ -217,6 +234,7 @@ export function loadConfig(
     logLevel: logLevelVar(env),
     shutdownGraceMs: intVar(env, 'SHUTDOWN_GRACE_MS', 3000, 0, 60_000),
     httpHeadersTimeoutMs: intVar(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    redisUrl: redisUrlVar(env),
     development: env.NODE_ENV?.trim() === 'development',
   };
 }

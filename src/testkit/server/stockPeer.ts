@@ -3,7 +3,7 @@
  * so two peers of one room need two processes). It reports what happens as JSON lines on
  * stdout and quits when its stdin closes, or after 60 s at the latest.
  *
- *   node --import tsx stockPeer.ts <signaling-url> <room> <name> <signaling|webrtc> [password]
+ *   node --import tsx stockPeer.ts <signaling-url[,url...]> <room> <name> <signaling|webrtc> [password]
  *
  * `signaling` mode sets maxConns to 0, so the peer announces itself and receives announces but
  * never starts WebRTC (Node has none built in). `webrtc` mode uses @roamhq/wrtc.
@@ -37,7 +37,8 @@ if (mode === 'webrtc') {
 
 const doc = new Y.Doc();
 const provider = new WebrtcProvider(room, doc, {
-  signaling: [url],
+  // Several servers, comma-separated: y-webrtc connects to every one and publishes to all.
+  signaling: url.split(','),
   maxConns: mode === 'webrtc' ? 20 : 0,
   peerOpts,
   ...(password === undefined ? {} : { password }),
@@ -46,8 +47,8 @@ const provider = new WebrtcProvider(room, doc, {
 interface Emitter {
   on(event: 'message', listener: (message: unknown) => void): void;
 }
-(provider.signalingConns[0] as Emitter).on('message', (message) =>
-  emit({ event: 'signaling', message }),
+provider.signalingConns.forEach((conn, server) =>
+  (conn as Emitter).on('message', (message) => emit({ event: 'signaling', message, server })),
 );
 provider.on('peers', (change) =>
   emit({ event: 'peers', added: change.added, webrtcPeers: change.webrtcPeers }),

@@ -1,0 +1,169 @@
+/**
+ * Rooms shared by several server processes over Redis pub/sub (REDIS_URL). Each process keeps
+ * its own clients; a topic with at least one local subscriber is subscribed to one Redis
+ * channel, `meshchat:signal:<topic>`, and every publish a local client makes is published there
+ * too, so clients of one room on different processes find each other.
+ *
+ * Losing Redis is not an outage: rooms go on locally (clients on other processes simply stop
+ * hearing each other), and ioredis reconnects with a capped backoff. A fresh Redis connection
+ * has no subscriptions, so on every `ready` the bridge subscribes again to every local topic.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Logger } from './log.js';
+
+/** The channel prefix; the topic (room name) follows it verbatim. */
+export const CHANNEL_PREFIX = 'meshchat:signal:';
+
+/** Topics per SUBSCRIBE command when resubscribing after a reconnect. */
+const SUBSCRIBE_CHUNK = 500;
+
+/** Where relayed messages from other processes go: the local subscribers of `topic`. */
+export type RemoteDelivery = (topic: string, dataJson: string | null) => void;
+
+/** Health of the Redis link, as /healthz and /metrics report it. */
+export type RedisState = 'ok' | 'down';
+
+/** Counters of the bridge, for /metrics. */
+export interface RedisBridgeCounters {
+  published: number;
+  received: number;
+  /** Publishes not sent to Redis because it was unreachable (delivered locally only). */
+  skipped: number;
+}
+
+/**
+ * The relayed publish for local subscribers, from a message another process relayed: the same
+ * text encodeRelayedPublish makes, built around the data's JSON without parsing it again.
+ */
+export function relayedPublishText(
+  topic: string,
+  dataJson: string | null,
+  clients: number,
+): string {
+  const data = dataJson === null ? '' : `,"data":${dataJson}`;
+  return `{"type":"publish","topic":${JSON.stringify(topic)}${data},"clients":${clients}}`;
+}
+
+/** Reconnect delay after the n-th failed attempt: 100 ms doubling to at most 2 s. */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(2000, 100 * 2 ** Math.min(attempt, 5));
+}
+
+/** One process's link to the other processes of the deployment. */
+export class RedisBridge {
+  readonly counters: RedisBridgeCounters = { published: 0, received: 0, skipped: 0 };
+  /** Identifies this process's own messages when Redis echoes them back. */
+  readonly #id = randomBytes(8).toString('hex');
+  readonly #pub: Redis;
+  readonly #sub: Redis;
+  readonly #topics = new Set<string>();
+  readonly #logger: Logger;
+  #deliver: RemoteDelivery = () => undefined;
+  #stopped = false;
+
+  constructor(url: string, logger: Logger) {
+    this.#logger = logger;
+    const options = {
+      // Fail fast while Redis is away instead of queueing: rooms go on locally meanwhile.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResubscribe: false,
+      connectTimeout: 2000,
+      retryStrategy: reconnectDelay,
+    };
+    this.#pub = new Redis(url, { ...options, connectionName: `meshchat-pub-${this.#id}` });
+    this.#sub = new Redis(url, { ...options, connectionName: `meshchat-sub-${this.#id}` });
+    for (const [name, client] of [
+      ['publisher', this.#pub],
+      ['subscriber', this.#sub],
+    ] as const) {
+      client.on('error', (error: Error) => {
+        this.#logger.log('warn', 'redis error', { connection: name, error: error.message });
+      });
+      client.on('ready', () => this.#logger.log('info', 'redis ready', { connection: name }));
+      client.on('end', () => undefined);
+    }
+    this.#sub.on('ready', () => this.#resubscribe());
+    this.#sub.on('messageBuffer', (channel: Buffer, message: Buffer) =>
+      this.#onMessage(channel.toString(), message),
+    );
+  }
+
+  /** Where messages from other processes are delivered (set by the signaling server). */
+  onRemote(deliver: RemoteDelivery): void {
+    this.#deliver = deliver;
+  }
+
+  /** `ok` when both connections are ready. */
+  get state(): RedisState {
+    return this.#pub.status === 'ready' && this.#sub.status === 'ready' ? 'ok' : 'down';
+  }
+
+  /** A topic got its first local subscriber. */
+  opened(topic: string): void {
+    this.#topics.add(topic);
+    if (this.#sub.status === 'ready') this.#command(this.#sub.subscribe(CHANNEL_PREFIX + topic));
+  }
+
+  /** A topic lost its last local subscriber. */
+  closed(topic: string): void {
+    this.#topics.delete(topic);
+    if (this.#sub.status === 'ready') this.#command(this.#sub.unsubscribe(CHANNEL_PREFIX + topic));
+  }
+
+  /** A local client published `data` to `topic`: tell the other processes. */
+  published(topic: string, data: unknown): void {
+    if (this.#pub.status !== 'ready') {
+      this.counters.skipped += 1;
+      return;
+    }
+    // "<process id> <data as JSON>"; no data at all (a publish without `data`) is just the id.
+    const json = data === undefined ? '' : JSON.stringify(data);
+    this.counters.published += 1;
+    this.#command(this.#pub.publish(CHANNEL_PREFIX + topic, `${this.#id} ${json}`));
+  }
+
+  /** Closes both connections. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await Promise.all(
+      [this.#pub, this.#sub].map((client) =>
+        client.status === 'ready'
+          ? client.quit().then(
+              () => undefined,
+              () => client.disconnect(),
+            )
+          : Promise.resolve(client.disconnect()),
+      ),
+    );
+  }
+
+  #onMessage(channel: string, message: Buffer): void {
+    if (!channel.startsWith(CHANNEL_PREFIX)) return;
+    const space = message.indexOf(0x20);
+    if (space < 0) return;
+    if (message.toString('latin1', 0, space) === this.#id) return; // delivered locally already
+    const topic = channel.slice(CHANNEL_PREFIX.length);
+    if (!this.#topics.has(topic)) return;
+    this.counters.received += 1;
+    const json = message.toString('utf8', space + 1);
+    this.#deliver(topic, json === '' ? null : json);
+  }
+
+  #resubscribe(): void {
+    const channels = [...this.#topics].map((topic) => CHANNEL_PREFIX + topic);
+    for (let i = 0; i < channels.length; i += SUBSCRIBE_CHUNK) {
+      this.#command(this.#sub.subscribe(...channels.slice(i, i + SUBSCRIBE_CHUNK)));
+    }
+  }
+
+  /** Commands fail while Redis is away; the reconnect repairs subscriptions, so just log. */
+  #command(promise: Promise<unknown>): void {
+    promise.catch((error: unknown) => {
+      if (this.#stopped) return;
+      this.#logger.log('debug', 'redis command failed', { error: String(error) });
+    });
+  }
+}
