@@ -4,11 +4,14 @@
 import type { ChatEvent } from '../hub/events';
 import type { LogEntry } from '../hub/ports';
 import { readPeerCard, type PeerCard } from '../direct/DirectMessages';
-import { nextPaint } from './nextPaint';
+import { nextPaint, paintedFrames } from './nextPaint';
 import { tagOf, type NameBook } from './NameBook';
 import type { NetworkStatus, RoomSource } from './RoomSource';
 import { StoredHistory, type HistoryPages } from './StoredHistory';
 import { Transcript, type ChatLine } from './Transcript';
+
+/** Frames a view may take to lay out the stored lines before the room loads anyway. */
+const LAYOUT_FRAMES = 30;
 
 /** One present user, however many tabs they have open. */
 export interface Participant {
@@ -135,13 +138,17 @@ export class RoomState {
 
   /**
    * Settles once the room is on screen: its stored lines laid out by the view (`shown()`), or
-   * painted when there were none to lay out, or after `capMs` whatever the view did.
+   * painted when there were none to lay out. A view that has not laid them out after
+   * LAYOUT_FRAMES painted frames is not showing them (the name screen is up, say), and the
+   * room goes on. Frames, not a timer: on a loaded machine they come late, and the room's
+   * state must still be decoded only after its newest page was painted.
    */
-  async onScreen(capMs = 1500): Promise<void> {
+  async onScreen(): Promise<void> {
     await this.storedShown;
-    const cap = new Promise<void>((resolve) => setTimeout(resolve, capMs));
     const empty = this.snapshot().lines.length === 0;
-    await Promise.race([empty ? nextPaint() : this.linesShown, cap]);
+    await Promise.race([empty ? nextPaint() : this.linesShown, paintedFrames(LAYOUT_FRAMES)]);
+    // Laid out is not yet painted: the frame that shows them comes first.
+    if (!empty) await nextPaint();
   }
 
   /** Reads this device's stored history again (after an import, say). */
