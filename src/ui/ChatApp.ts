@@ -8,6 +8,10 @@ import { AppController } from './controllers/AppController';
 import './NameForm';
 import type { NameSubmitDetail } from './NameForm';
 import type { DirectMessageDetail } from './ParticipantList';
+import './InvitationList';
+import type { InvitationDetail } from './InvitationList';
+import './PasswordQuestion';
+import type { PasswordAnswerDetail } from './PasswordQuestion';
 import './RoomList';
 import type { RoomJoinDetail, RoomList, RoomOpenDetail } from './RoomList';
 import './RoomView';
@@ -396,6 +400,12 @@ export class ChatApp extends LitElement {
     }
   }
 
+  /** The name of the room a followed link would change the password of, if any. */
+  private questionRoom(app: ChatApplication): string {
+    const roomId = app.passwordQuestion?.roomId;
+    return roomId ? (app.rooms.find((r) => r.record.roomId === roomId)?.label ?? roomId) : '';
+  }
+
   private renderRooms(app: ChatApplication) {
     const room = app.current;
     const record = app.currentRecord;
@@ -412,6 +422,30 @@ export class ChatApp extends LitElement {
           @room-join=${(e: CustomEvent<RoomJoinDetail>) =>
             void this.thenFocus(app.joinByLink(e.detail.link))}
         ></chat-room-list>
+        <chat-password-question
+          room=${this.questionRoom(app)}
+          @password-answer=${(e: CustomEvent<PasswordAnswerDetail>) =>
+            void app.answerPasswordQuestion(e.detail.useLink)}
+        ></chat-password-question>
+        <chat-invitations
+          .invitations=${app.invitations.map((i) => ({
+            userId: i.peerUserId,
+            label: app.names.label(i.peerUserId),
+          }))}
+          @invitation-accept=${(e: CustomEvent<InvitationDetail>) =>
+            void this.thenFocus(app.acceptInvitation(e.detail.userId))}
+          @invitation-ignore=${(e: CustomEvent<InvitationDetail>) =>
+            void app.ignoreInvitation(e.detail.userId)}
+        ></chat-invitations>
+        ${
+          app.offlineRoomCount > 0
+            ? html`<p class="notify">
+                ${app.offlineRoomCount === 1 ? '1 room is' : `${app.offlineRoomCount} rooms are`}
+                not connected now: at most ${app.rooms.length - app.offlineRoomCount} stay connected
+                at once. A room connects when you open it.
+              </p>`
+            : nothing
+        }
         ${
           app.notificationState() === 'default' && app.rooms.some((r) => r.record.kind === 'dm')
             ? html`<div class="notify">

@@ -136,10 +136,11 @@ export class RoomList extends LitElement {
 
   private renderRoom(item: RoomListItem) {
     const { record } = item;
+    // A private room's password stays out of links: the app knows it, nobody else may.
     const href = routePath({
       kind: 'room',
       roomId: record.roomId,
-      ...(record.password ? { password: record.password } : {}),
+      ...(record.password && record.kind !== 'dm' ? { password: record.password } : {}),
     });
     return html`<li>
       <a

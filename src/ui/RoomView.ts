@@ -174,9 +174,18 @@ export class RoomView extends LitElement {
           ></chat-connection-status>
         </div>
         <div class="tools">
-          <button type="button" aria-label="Share room link" @click=${() => this.share.show()}>
-            Share<span class="wide"> room link</span>
-          </button>
+          ${
+            // A private room has no link to share: only its two users can derive it.
+            this.direct
+              ? nothing
+              : html`<button
+                  type="button"
+                  aria-label="Share room link"
+                  @click=${() => this.share.show()}
+                >
+                  Share<span class="wide"> room link</span>
+                </button>`
+          }
           <chat-room-menu></chat-room-menu>
         </div>
       </header>
