@@ -11,7 +11,8 @@ import { MemoryRoomDirectory } from './RoomDirectory';
 import { Router } from '../browser/Router';
 import { FakeWindow } from '../testkit/app/FakeWindow';
 import { MemorySettings } from './Settings';
-import { RoomMesh, until } from '../testkit/app/FakeRoom';
+import { RoomMesh } from '../testkit/app/FakeRoom';
+import { poll } from '../testkit/waitFor';
 
 interface TestUser {
   app: ChatApplication;
@@ -70,6 +71,7 @@ describe('ChatApplication', () => {
     // Each room's stored state takes a while to load; the next may not start before.
     const open = mesh.opener(signer);
     let loading = 0;
+    const finishLoad: (() => void)[] = [];
     const app = new ChatApplication({
       signer,
       verifier: new Verifier(),
@@ -85,7 +87,8 @@ describe('ChatApplication', () => {
           await options.loadAfter;
           loading += 1;
           order.push(`${options.roomId}${loading > 1 ? ' (overlapping)' : ''}`);
-          await new Promise((resolve) => setTimeout(resolve, 20));
+          // It finishes when the test says so: a load started beside it would overlap.
+          await new Promise<void>((resolve) => finishLoad.push(resolve));
           loading -= 1;
         })();
         return Object.assign(room, { loaded });
@@ -94,7 +97,10 @@ describe('ChatApplication', () => {
     apps.push(app);
     await app.start();
     expect(app.current?.roomId).to.equal('second-room');
-    await until(() => order.length === 3);
+    for (let n = 0; n < 3; n += 1) {
+      await poll(() => finishLoad.length > n, `load ${n + 1} to start`);
+      finishLoad[n]?.();
+    }
     expect(order).to.deep.equal(['second-room', 'first-room', 'third-room']);
   });
 
@@ -180,11 +186,11 @@ describe('ChatApplication', () => {
     ben.app.goHome();
     ann.app.current?.send('one');
     ann.app.current?.send('two');
-    await until(() => ben.app.rooms[0]?.unread === 2);
+    await poll(() => ben.app.rooms[0]?.unread === 2);
     await ben.app.openRoom('shared-room');
     expect(ben.app.rooms[0]?.unread).to.equal(0);
     ann.app.current?.send('three');
-    await until(
+    await poll(
       () =>
         (ben.app.current?.snapshot().lines ?? []).filter((l) => l.kind === 'message').length === 3,
     );
@@ -196,11 +202,11 @@ describe('ChatApplication', () => {
     const ben = await user('Ben');
     const cy = await user('Cy');
     for (const u of [ann, ben, cy]) await u.app.openRoom('lobby-room', 'pw');
-    await until(() => ann.app.canMessagePrivately(ben.app.userId));
+    await poll(() => ann.app.canMessagePrivately(ben.app.userId));
     expect(await ann.app.openDirectMessage(ben.app.userId)).to.equal(true);
     const dmId = ann.app.current?.roomId ?? '';
     expect(dmId).to.match(/^dm-/);
-    await until(() => ben.app.invitations.some((i) => i.peerUserId === ann.app.userId));
+    await poll(() => ben.app.invitations.some((i) => i.peerUserId === ann.app.userId));
     // Nothing opens until Ben answers, and the third user is invited to nothing.
     expect(ben.app.rooms.map((r) => r.record.roomId)).to.deep.equal(['lobby-room']);
     expect(cy.app.invitations).to.deep.equal([]);
@@ -219,7 +225,7 @@ describe('ChatApplication', () => {
     ben.hidden.value = true;
     await ben.app.visibilityChanged();
     ann.app.current?.send('psst');
-    await until(() => ben.notifier.shown.length === 1);
+    await poll(() => ben.notifier.shown.length === 1);
     expect(ben.notifier.shown[0]).to.include({ title: 'Ann', body: 'psst', tag: dmId });
     expect(ben.app.rooms.find((r) => r.record.roomId === dmId)?.unread).to.equal(1);
   });
@@ -228,16 +234,16 @@ describe('ChatApplication', () => {
     const ann = await user('Ann');
     const ben = await user('Ben');
     for (const u of [ann, ben]) await u.app.openRoom('lobby-room', 'pw');
-    await until(() => ann.app.canMessagePrivately(ben.app.userId));
+    await poll(() => ann.app.canMessagePrivately(ben.app.userId));
     await ann.app.openDirectMessage(ben.app.userId);
     const dmId = ann.app.current?.roomId ?? '';
-    await until(() => ben.app.invitations.length === 1);
+    await poll(() => ben.app.invitations.length === 1);
     await ben.app.ignoreInvitation(ann.app.userId);
     expect(ben.app.invitations).to.deep.equal([]);
     await ben.app.openRoom('lobby-room');
     // A later change of Ann's card (her name) shows Ben has read her state, invitation included.
     await ann.app.setDisplayName('Annie');
-    await until(() =>
+    await poll(() =>
       (ben.app.current?.snapshot().participants ?? []).some((p) => p.label === 'Annie'),
     );
     expect(ben.app.invitations).to.deep.equal([]);
@@ -270,7 +276,7 @@ describe('ChatApplication', () => {
     const ann = await user('Ann');
     const ben = await user('Ben');
     for (const u of [ann, ben]) await u.app.openRoom('lobby-room', 'pw');
-    await until(() => ann.app.canMessagePrivately(ben.app.userId));
+    await poll(() => ann.app.canMessagePrivately(ben.app.userId));
     await ann.app.openDirectMessage(ben.app.userId);
     const dmId = ann.app.current?.roomId ?? '';
     const password = ann.app.currentRecord?.password;
@@ -290,7 +296,7 @@ describe('ChatApplication', () => {
     await ann.app.openRoom('rename-room');
     await ben.app.openRoom('rename-room');
     await ann.app.setDisplayName('Annie');
-    await until(() =>
+    await poll(() =>
       (ben.app.current?.snapshot().participants ?? []).some((p) => p.label === 'Annie'),
     );
   });

@@ -13,13 +13,14 @@ export const WAIT_MS = 10_000;
 export type Subscribe = (onChange: () => void) => () => void;
 
 /**
- * Resolves once `check()` holds, re-checking whenever `subscribe` reports a change; rejects with
- * `what` after `timeoutMs`, or with the error `check()` throws.
+ * Resolves once `check()` holds, re-checking whenever `subscribe` reports a change; rejects
+ * after `timeoutMs` naming `what` (by default the check's own source text), or with the error
+ * `check()` throws.
  */
 export function until(
   subscribe: Subscribe,
   check: () => boolean,
-  what: string,
+  what = sourceOf(check),
   timeoutMs = WAIT_MS,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -60,7 +61,7 @@ export function anyOf(sources: readonly Subscribe[]): Subscribe {
   };
 }
 
-/** How `poll` waits between checks. */
+/** How long `poll` waits, and how often it checks. */
 export interface PollOptions {
   /** Fail after this long (default `WAIT_MS`). */
   readonly timeoutMs?: number;
@@ -69,12 +70,13 @@ export interface PollOptions {
 }
 
 /**
- * Resolves once `check()` holds, checking now and then every `everyMs`; rejects with `what`
- * after `timeoutMs`. Only for conditions that no event announces: prefer `until`.
+ * Resolves once `check()` holds, checking now and then every `everyMs`; rejects after
+ * `timeoutMs` naming `what` (by default the check's own source text). Only for conditions that
+ * no event announces: prefer `until`.
  */
 export async function poll(
   check: () => boolean,
-  what: string,
+  what = sourceOf(check),
   { timeoutMs = WAIT_MS, everyMs = 10 }: PollOptions = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -91,6 +93,14 @@ export function withTimeout<T>(promise: Promise<T>, what: string, timeoutMs = WA
     timer = setTimeout(() => reject(timedOut(what, timeoutMs)), timeoutMs);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A check's source text, `() => ` left out: what a wait names when not told otherwise. */
+function sourceOf(check: () => boolean): string {
+  return check
+    .toString()
+    .replace(/^\(\)\s*=>\s*/, '')
+    .replace(/\s+/g, ' ');
 }
 
 function timedOut(what: string, timeoutMs: number): Error {

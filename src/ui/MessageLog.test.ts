@@ -4,7 +4,8 @@ import { NameBook } from '../app/NameBook';
 import type { ChatLine, MessageLine } from '../app/Transcript';
 import './MessageLog';
 import type { MessageLog } from './MessageLog';
-import { cleanupFixtures, expectAccessible, fixture, shadow, waitFor } from '../testkit/ui/fixture';
+import { cleanupFixtures, expectAccessible, fixture, shadow } from '../testkit/ui/fixture';
+import { poll } from '../testkit/waitFor';
 
 const names = new NameBook();
 names.learn('ben', 'Ben');
@@ -31,8 +32,9 @@ async function log(lines: readonly ChatLine[], hasOlder = false): Promise<Messag
       ?hasOlder=${hasOlder}
     ></chat-message-log>`,
   );
-  await waitFor(
+  await poll(
     () => (el.shadowRoot?.querySelectorAll('.row').length ?? 0) > 0 || lines.length === 0,
+    'the first rows',
   );
   return el;
 }
@@ -51,19 +53,19 @@ function text(row: HTMLElement): string {
 /** Waits until the log shows its last line, scrolled to the very bottom. */
 async function atBottom(el: MessageLog): Promise<void> {
   const last = el.lines.at(-1);
-  await waitFor(() => {
+  await poll(() => {
     const s = scroller(el);
     const shown = rows(el).some((r) => r.dataset.id === last?.id);
     return shown && el.following && s.scrollHeight - s.scrollTop - s.clientHeight < 2;
-  });
+  }, 'the last line, scrolled to the very bottom');
 }
 
 /** Scrolls to the top the way a user would, and waits until the log has noticed. */
 async function scrollUp(el: MessageLog): Promise<void> {
-  await waitFor(() => {
+  await poll(() => {
     scroller(el).scrollTop = 0;
     return !el.following;
-  });
+  }, 'the log to notice the scroll to the top');
 }
 
 describe('chat-message-log', () => {
@@ -128,14 +130,16 @@ describe('chat-message-log', () => {
     });
     el.lines = [];
     await el.updateComplete;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A scroll to the end queues behind the log's own layout work: once it is done, an
+    // announcement that work was going to make has been made.
+    await el.scrollToEnd();
     expect(shown, 'nothing to show yet').to.equal(0);
     el.lines = Array.from({ length: 500 }, (_, n) => message(n));
-    await waitFor(() => shown > 0);
+    await poll(() => shown > 0);
     expect(newestThen).to.equal(true);
     el.lines = [...el.lines, message(500)];
-    await waitFor(() => rows(el).some((r) => r.dataset.id === 'm500'));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await poll(() => rows(el).some((r) => r.dataset.id === 'm500'));
+    await el.scrollToEnd();
     expect(shown).to.equal(1);
   });
 
@@ -156,16 +160,15 @@ describe('chat-message-log', () => {
   });
 
   it('keeps 100,000 messages in a small DOM, scrolled to the newest', async () => {
+    // How fast a large room shows its newest message is the cold open benchmark's claim.
     const lines = Array.from({ length: 100_000 }, (_, i) => message(i));
-    const started = performance.now();
     const el = await log(lines);
-    await waitFor(() => rows(el).some((r) => r.textContent.includes('message 99999')));
-    expect(performance.now() - started).to.be.lessThan(3000);
+    await poll(() => rows(el).some((r) => r.textContent.includes('message 99999')));
     expect(rows(el).length).to.be.lessThan(200);
     // Jump to the top: still a small DOM, the right rows.
     await atBottom(el);
     await scrollUp(el);
-    await waitFor(() => rows(el).some((r) => r.dataset.id === 'm0'));
+    await poll(() => rows(el).some((r) => r.dataset.id === 'm0'));
     expect(rows(el).length).to.be.lessThan(200);
   });
 
@@ -179,7 +182,7 @@ describe('chat-message-log', () => {
     const button = shadow<HTMLButtonElement>(el, 'button.new');
     expect(button.textContent.trim()).to.equal('New messages (2) ↓');
     button.click();
-    await waitFor(() => rows(el).some((r) => r.textContent.includes('message 201')));
+    await poll(() => rows(el).some((r) => r.textContent.includes('message 201')));
     await el.updateComplete;
     expect(el.shadowRoot?.querySelector('button.new')).to.equal(null);
   });
@@ -189,7 +192,7 @@ describe('chat-message-log', () => {
     const el = await log(lines);
     await atBottom(el);
     el.lines = [...lines, message(200)];
-    await waitFor(() => rows(el).some((r) => r.textContent.includes('message 200')));
+    await poll(() => rows(el).some((r) => r.textContent.includes('message 200')));
     expect(el.shadowRoot?.querySelector('button.new')).to.equal(null);
   });
 
@@ -200,7 +203,7 @@ describe('chat-message-log', () => {
     el.addEventListener('load-older', () => (asked += 1));
     await atBottom(el);
     await scrollUp(el);
-    await waitFor(() => asked > 0);
+    await poll(() => asked > 0);
   });
 
   it('keeps the reader’s place when older lines are put above', async () => {
@@ -210,10 +213,10 @@ describe('chat-message-log', () => {
     el.addEventListener('load-older', () => (asked += 1));
     await atBottom(el);
     await scrollUp(el);
-    await waitFor(() => asked > 0);
+    await poll(() => asked > 0);
     el.lines = all;
-    await waitFor(() => rows(el).some((r) => r.dataset.id === 'm200'));
-    await waitFor(() => scroller(el).scrollTop > 2000);
+    await poll(() => rows(el).some((r) => r.dataset.id === 'm200'));
+    await poll(() => scroller(el).scrollTop > 2000);
   });
 
   it('groups consecutive messages of one author: one name, one time at the end', async () => {
@@ -226,7 +229,7 @@ describe('chat-message-log', () => {
       message(5, { time: at(4), userId: 'me', own: true }),
       message(6, { time: at(30) }),
     ]);
-    await waitFor(() => rows(el).length === 6);
+    await poll(() => rows(el).length === 6);
     const [m1, m2, m3, m4, m5, m6] = rows(el) as [
       HTMLElement,
       HTMLElement,
@@ -270,7 +273,7 @@ describe('chat-message-log', () => {
         .now=${() => now}
       ></chat-message-log>`,
     );
-    await waitFor(() => rows(el).length === 4);
+    await poll(() => rows(el).length === 4);
     const days = [...(el.shadowRoot?.querySelectorAll('.day') ?? [])].map((d) => d.textContent);
     const full = (offset: number) =>
       new Date(2026, 10, 27 + offset).toLocaleDateString(undefined, {
@@ -286,7 +289,7 @@ describe('chat-message-log', () => {
   it('never grows taller than its box, however short', async () => {
     const el = await log(Array.from({ length: 50 }, (_, i) => message(i)));
     el.style.height = '100px';
-    await waitFor(() => scroller(el).getBoundingClientRect().height <= 100);
+    await poll(() => scroller(el).getBoundingClientRect().height <= 100);
   });
 
   it('keeps the newest message in view when the log shrinks', async () => {

@@ -2,12 +2,13 @@ import { expect } from '@esm-bundle/chai';
 import { html } from 'lit';
 import { NameBook } from '../app/NameBook';
 import { RoomState } from '../app/RoomState';
-import { RoomMesh, until } from '../testkit/app/FakeRoom';
+import { RoomMesh } from '../testkit/app/FakeRoom';
 import { Identity } from '../identity/Identity';
 import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import './RoomView';
 import type { RoomView } from './RoomView';
-import { cleanupFixtures, expectAccessible, fixture, shadow, waitFor } from '../testkit/ui/fixture';
+import { cleanupFixtures, expectAccessible, fixture, shadow } from '../testkit/ui/fixture';
+import { poll } from '../testkit/waitFor';
 
 describe('chat-room-view', () => {
   let mesh: RoomMesh;
@@ -53,7 +54,7 @@ describe('chat-room-view', () => {
     box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
     expect(box.value).to.equal('');
     const log = inner(el, 'chat-message-log');
-    await waitFor(() => (log.shadowRoot?.textContent ?? '').includes('hello room'));
+    await poll(() => (log.shadowRoot?.textContent ?? '').includes('hello room'));
   });
 
   it('shows the participants and what others say', async () => {
@@ -61,11 +62,11 @@ describe('chat-room-view', () => {
     const ben = await member('Ben');
     const el = await view(ann);
     const list = inner(el, 'chat-participants');
-    await waitFor(() => (list.shadowRoot?.querySelectorAll('li').length ?? 0) === 2);
+    await poll(() => (list.shadowRoot?.querySelectorAll('li').length ?? 0) === 2);
     expect(list.shadowRoot?.textContent).to.contain('2 online');
     ben.send('hi Ann');
     const log = inner(el, 'chat-message-log');
-    await until(() => (log.shadowRoot?.textContent ?? '').includes('hi Ann'));
+    await poll(() => (log.shadowRoot?.textContent ?? '').includes('hi Ann'));
     expect(log.shadowRoot?.querySelector('.who')?.textContent).to.equal('Ben');
   });
 
@@ -88,7 +89,7 @@ describe('chat-room-view', () => {
     const toggle = shadow<HTMLButtonElement>(menu, 'button.toggle');
     expect(toggle.getAttribute('aria-expanded')).to.equal('false');
     toggle.click();
-    await waitFor(() => items().length === 3);
+    await poll(() => items().length === 3);
     expect(toggle.getAttribute('aria-expanded')).to.equal('true');
     expect(items().map((b) => b.textContent.trim())).to.deep.equal([
       'Export history',
@@ -101,17 +102,17 @@ describe('chat-room-view', () => {
     items()[0]?.dispatchEvent(
       new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }),
     );
-    await waitFor(() => items().length === 0);
+    await poll(() => items().length === 0);
     expect(menu.shadowRoot?.activeElement).to.equal(toggle);
     const sent: string[] = [];
     for (const type of ['room-leave', 'history-export']) {
       el.addEventListener(type, () => sent.push(type));
     }
     toggle.click();
-    await waitFor(() => items().length === 3);
+    await poll(() => items().length === 3);
     items()[2]?.click();
     toggle.click();
-    await waitFor(() => items().length === 3);
+    await poll(() => items().length === 3);
     items()[0]?.click();
     expect(sent).to.deep.equal(['room-leave', 'history-export']);
   });
@@ -121,7 +122,7 @@ describe('chat-room-view', () => {
     await member('Ben');
     const el = await view(ann);
     const list = inner(el, 'chat-participants');
-    await waitFor(() => (list.shadowRoot?.querySelectorAll('li').length ?? 0) === 2);
+    await poll(() => (list.shadowRoot?.querySelectorAll('li').length ?? 0) === 2);
     expect(list.shadowRoot?.querySelectorAll('button').length).to.equal(1);
     el.direct = true;
     await el.updateComplete;
@@ -144,11 +145,11 @@ describe('chat-room-view', () => {
     for (let i = 0; i < 30; i += 1) ann.send(`line ${i}`);
     el.style.height = '230px';
     const log = inner(el, 'chat-message-log');
-    await waitFor(() => (log.shadowRoot?.textContent ?? '').includes('line 29'));
+    await poll(() => (log.shadowRoot?.textContent ?? '').includes('line 29'));
     const composer = inner(el, 'chat-composer');
     const send = shadow(composer, 'button[type="submit"]');
     const host = el.getBoundingClientRect();
-    await waitFor(() => send.getBoundingClientRect().bottom <= host.bottom + 0.5);
+    await poll(() => send.getBoundingClientRect().bottom <= host.bottom + 0.5);
     // The scrolling list itself (not only its host) ends above the composer.
     const list = shadow(log, '[role="log"]');
     expect(list.getBoundingClientRect().bottom).to.be.at.most(
@@ -168,7 +169,7 @@ describe('chat-room-view', () => {
     await member('Ben');
     const el = await view(ann);
     ann.send('a message');
-    await waitFor(() =>
+    await poll(() =>
       (inner(el, 'chat-message-log').shadowRoot?.textContent ?? '').includes('a message'),
     );
     await expectAccessible(el);

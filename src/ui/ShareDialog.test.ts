@@ -2,7 +2,8 @@ import { expect } from '@esm-bundle/chai';
 import { html } from 'lit';
 import './ShareDialog';
 import type { ShareDialog } from './ShareDialog';
-import { cleanupFixtures, expectAccessible, fixture, shadow, waitFor } from '../testkit/ui/fixture';
+import { cleanupFixtures, expectAccessible, fixture, shadow } from '../testkit/ui/fixture';
+import { poll } from '../testkit/waitFor';
 
 const LINK = 'https://chat.example/r/abcdefgh#k=secret';
 
@@ -20,7 +21,7 @@ describe('chat-share-dialog', () => {
     el.show();
     await customElements.whenDefined('chat-qr-code');
     const qr = shadow(el, 'chat-qr-code');
-    await waitFor(() => qr.shadowRoot?.querySelector('svg path') != null);
+    await poll(() => qr.shadowRoot?.querySelector('svg path') != null);
     expect(qr.shadowRoot?.querySelector('svg')?.getAttribute('aria-label')).to.equal(
       'QR code of the room link',
     );
@@ -57,7 +58,7 @@ describe('chat-share-dialog', () => {
         (b) => b.textContent.trim() === 'Copy link',
       );
       copy?.click();
-      await waitFor(() => copied.length === 1);
+      await poll(() => copied.length === 1);
       expect(copied).to.deep.equal([LINK]);
       await el.updateComplete;
       expect(shadow(el, '[role="status"]').textContent).to.contain('Link copied');

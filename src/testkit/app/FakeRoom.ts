@@ -152,12 +152,3 @@ export class RoomMesh {
     for (const room of this.rooms.splice(0)) room.destroy();
   }
 }
-
-/** Resolves once `condition` holds, polling; rejects after `timeoutMs`. */
-export async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
