@@ -1,7 +1,7 @@
-// The app's state for one tab: who the user is, their name, the rooms they joined (each kept
-// live for unread counts, DM invitations and notifications), the room on screen, and the
-// route. Elements read it through AppController and send intents to its methods.
-import type { LogEntry } from '../hub/ports';
+// The app state of one tab, as the UI drives it: who the user is and their name, the joined
+// rooms and the one on screen, the route, links and their password questions, DMs, history
+// files. It delegates the open rooms to LiveRooms, unread counts and notifications to
+// UnreadCounts, DMs to direct/DirectRooms. Elements read it through AppController.
 import type { DhKeys } from '../direct/DhKeys';
 import type { SignatureVerifier, Signer } from '../log/signing';
 import { announceDh, DH_FIELD, type DhAnnouncement } from '../direct/DirectMessages';
@@ -17,11 +17,11 @@ import {
   parseRoomInput,
   roomLink,
 } from './RoomLink';
-import type { RoomOpener, RoomSource } from './RoomSource';
+import type { RoomOpener } from './RoomSource';
 import type { HistoryImport, RoomHistory } from './StoredHistory';
-import { LoadTurns } from './LoadTurns';
-import { nextPaint } from './nextPaint';
-import { RoomState } from './RoomState';
+import { LiveRooms } from './LiveRooms';
+import type { RoomState } from './RoomState';
+import { UnreadCounts } from './UnreadCounts';
 import type { Navigation } from './Navigation';
 import type { Route } from './RoomLink';
 import type { Settings } from './Settings';
@@ -68,11 +68,6 @@ export interface PasswordQuestion {
 /** Default for ChatApplicationOptions.maxLiveRooms. */
 export const DEFAULT_MAX_LIVE_ROOMS = 12;
 
-interface LiveRoom {
-  readonly source: RoomSource;
-  readonly state: RoomState;
-}
-
 /** The application state of this tab. */
 export class ChatApplication {
   readonly userId: string;
@@ -81,8 +76,8 @@ export class ChatApplication {
   private readonly now: () => number;
   private readonly isHidden: () => boolean;
   private readonly listeners = new Set<() => void>();
-  private readonly live = new Map<string, LiveRoom>();
-  private readonly unread = new Map<string, number>();
+  private readonly live: LiveRooms;
+  private readonly unread: UnreadCounts;
   private readonly direct: DirectRooms;
   private records: RoomRecord[] = [];
   private currentId: string | undefined;
@@ -92,7 +87,6 @@ export class ChatApplication {
   private announcement: DhAnnouncement | undefined;
   private stopRouter: (() => void) | undefined;
   private started = false;
-  private readonly loadTurns = new LoadTurns();
   private destroyed = false;
 
   constructor(options: ChatApplicationOptions) {
@@ -106,19 +100,47 @@ export class ChatApplication {
       {
         userId: this.userId,
         records: () => this.records,
-        liveRooms: () => [...this.live.values()].map((room) => room.state),
+        liveRooms: () => this.live.states(),
         add: async (record) => {
           const kept = await this.options.directory.add(record);
           this.remember(kept);
           return kept;
         },
         open: (record) => {
-          if (!this.destroyed) this.ensureLive(record);
+          if (!this.destroyed) this.live.ensure(record);
         },
         changed: () => this.changed(),
       },
       { dh: options.dh, verifier: options.verifier, settings: options.settings, now: this.now },
     );
+    this.live = new LiveRooms({
+      openRoom: options.openRoom,
+      names: options.names,
+      ...(options.history ? { history: options.history } : {}),
+      maxLive: options.maxLiveRooms ?? DEFAULT_MAX_LIVE_ROOMS,
+      displayName: () => this.displayName,
+      onScreen: () => this.currentId,
+      onEntries: (roomId, entries) => this.unread.onEntries(roomId, entries),
+      onPresence: (state) => this.direct.seen(state),
+      opened: (state) => {
+        if (this.displayName) this.names.learn(this.userId, this.displayName);
+        if (this.announcement) state.publish(DH_FIELD, this.announcement);
+        this.direct.seen(state);
+      },
+    });
+    this.unread = new UnreadCounts({
+      userId: this.userId,
+      directory: options.directory,
+      notifier: options.notifier,
+      names: options.names,
+      now: this.now,
+      isHidden: this.isHidden,
+      record: (roomId) => this.records.find((r) => r.roomId === roomId),
+      remember: (record) => this.remember(record),
+      onScreen: () => this.currentId,
+      open: (roomId) => void this.openRoom(roomId),
+      changed: () => this.changed(),
+    });
   }
 
   get displayName(): string | undefined {
@@ -139,7 +161,7 @@ export class ChatApplication {
     return this.records.map((record) => ({
       record,
       label: this.labelOf(record),
-      unread: this.unread.get(record.roomId) ?? 0,
+      unread: this.unread.count(record.roomId),
     }));
   }
 
@@ -173,8 +195,8 @@ export class ChatApplication {
       return;
     }
     this.remember(updated);
-    await this.dropLive(question.roomId);
-    this.ensureLive(updated, this.currentId === question.roomId);
+    await this.live.drop(question.roomId);
+    this.live.ensure(updated, this.currentId === question.roomId);
     if (this.currentId === question.roomId) this.go(updated);
     this.changed();
   }
@@ -221,8 +243,8 @@ export class ChatApplication {
     const route = this.options.router.current();
     // The room the user came for first: it is the first to paint and to load.
     const first = route.kind === 'room' && this.records.find((r) => r.roomId === route.roomId);
-    if (this.displayName && first) this.ensureLive(first, true);
-    if (this.displayName) for (const record of this.liveCandidates()) this.ensureLive(record);
+    if (this.displayName && first) this.live.ensure(first, true);
+    if (this.displayName) for (const record of this.liveCandidates()) this.live.ensure(record);
     this.stopRouter = this.options.router.onChange((route) => void this.apply(route));
     await this.apply(route);
     this.changed();
@@ -258,8 +280,8 @@ export class ChatApplication {
     const first = this.displayName === undefined;
     const name = this.options.settings.setDisplayName(input);
     this.names.learn(this.userId, name);
-    for (const room of this.live.values()) room.state.rename(name);
-    if (first) for (const record of this.liveCandidates()) this.ensureLive(record);
+    for (const state of this.live.states()) state.rename(name);
+    if (first) for (const record of this.liveCandidates()) this.live.ensure(record);
     const pending = this.pendingRoute;
     this.pendingRoute = undefined;
     if (pending) await this.apply(pending);
@@ -326,10 +348,10 @@ export class ChatApplication {
     }
     if (record.kind === 'dm') this.options.settings.setLeft(roomId, false);
     this.remember(record);
-    this.ensureLive(record, true);
+    this.live.ensure(record, true);
     this.currentId = roomId;
     this.go(record);
-    await this.markRead(roomId);
+    await this.unread.markRead(roomId);
     this.changed();
   }
 
@@ -356,8 +378,8 @@ export class ChatApplication {
    */
   async leaveRoom(roomId: string): Promise<void> {
     const record = this.records.find((r) => r.roomId === roomId);
-    const closed = this.dropLive(roomId);
-    this.unread.delete(roomId);
+    const closed = this.live.drop(roomId);
+    this.unread.forget(roomId);
     this.records = this.records.filter((r) => r.roomId !== roomId);
     if (record?.kind === 'dm') this.options.settings.setLeft(roomId, true);
     if (this.currentId === roomId) this.goHome();
@@ -408,7 +430,9 @@ export class ChatApplication {
 
   /** Tells the app the page became visible or hidden. */
   async visibilityChanged(): Promise<void> {
-    if (!this.isHidden() && this.currentId !== undefined) await this.markRead(this.currentId);
+    if (!this.isHidden() && this.currentId !== undefined) {
+      await this.unread.markRead(this.currentId);
+    }
     this.changed();
   }
 
@@ -416,7 +440,7 @@ export class ChatApplication {
     if (this.destroyed) return;
     this.destroyed = true;
     this.stopRouter?.();
-    for (const roomId of [...this.live.keys()]) void this.dropLive(roomId);
+    this.live.dropAll();
     this.listeners.clear();
   }
 
@@ -443,88 +467,6 @@ export class ChatApplication {
   private remember(record: RoomRecord): void {
     const others = this.records.filter((r) => r.roomId !== record.roomId);
     this.records = [...others, record].sort((a, b) => a.joinedAt - b.joinedAt);
-  }
-
-  /** Opens a room in this tab; `visible`: it is about to be shown (it loads once on screen). */
-  private ensureLive(record: RoomRecord, visible = false): LiveRoom {
-    const existing = this.live.get(record.roomId);
-    if (existing) return existing;
-    // Never more live rooms than the cap: the one idle longest (not on screen) closes.
-    while (this.live.size >= this.maxLive) {
-      const idle = [...this.live.keys()].find((id) => id !== this.currentId);
-      if (idle === undefined) break;
-      void this.dropLive(idle);
-    }
-    // Each room loads once its newest stored page is on screen (painted, for rooms not shown):
-    // the room the user opened paints first, and no load blocks another's first paint.
-    const turn = this.loadTurns.take();
-    const source = this.options.openRoom({
-      roomId: record.roomId,
-      displayName: this.displayName ?? '',
-      loadAfter: turn.start,
-      ...(record.password ? { password: record.password } : {}),
-    });
-    const state = new RoomState(source, {
-      names: this.names,
-      onEntries: (entries) => this.onEntries(record.roomId, entries),
-      onPresence: () => this.direct.seen(state),
-      ...(this.options.history ? { history: this.options.history } : {}),
-    });
-    turn.begin(
-      visible ? state.onScreen() : state.storedShown.then(() => nextPaint()),
-      () => source.loaded,
-    );
-    const room: LiveRoom = { source, state };
-    this.live.set(record.roomId, room);
-    if (this.displayName) this.names.learn(this.userId, this.displayName);
-    if (this.announcement) state.publish(DH_FIELD, this.announcement);
-    this.direct.seen(state);
-    return room;
-  }
-
-  private async dropLive(roomId: string): Promise<void> {
-    const room = this.live.get(roomId);
-    if (!room) return;
-    this.live.delete(roomId);
-    room.state.destroy();
-    await room.source.destroy();
-  }
-
-  private onEntries(roomId: string, entries: readonly LogEntry[]): void {
-    const record = this.records.find((r) => r.roomId === roomId);
-    if (!record) return;
-    // A read mark stored in the future (by an older version, from a peer's clock) counts as now.
-    const readAt = Math.min(record.lastReadAt, this.now());
-    const fresh = entries.filter((e) => e.userId !== this.userId && e.unixTime > readAt);
-    if (fresh.length === 0) return;
-    if (roomId === this.currentId && !this.isHidden()) {
-      void this.markRead(roomId);
-      return;
-    }
-    this.unread.set(roomId, (this.unread.get(roomId) ?? 0) + fresh.length);
-    const last = fresh[fresh.length - 1];
-    if (record.kind === 'dm' && last && this.isHidden()) {
-      this.options.notifier.show(
-        this.names.label(last.userId),
-        last.message,
-        roomId,
-        () => void this.openRoom(roomId),
-      );
-    }
-    this.changed();
-  }
-
-  /** Marks a room read up to now: never later, whatever times its messages claim. */
-  private async markRead(roomId: string): Promise<void> {
-    this.unread.delete(roomId);
-    const lastReadAt = this.now();
-    try {
-      const updated = await this.options.directory.update(roomId, { lastReadAt });
-      if (updated) this.remember(updated);
-    } catch {
-      // The read mark is kept for this page only.
-    }
-    this.changed();
   }
 
   private changed(): void {
