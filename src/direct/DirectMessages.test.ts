@@ -56,7 +56,7 @@ describe('DirectMessages', () => {
 
   it('reads peer cards from untrusted awareness states', () => {
     const card = readPeerCard({
-      v: 1,
+      v: 2,
       sessions: [['user-a', 's1']],
       name: 'Ann',
       inv: ['token-b', 7, 'token-c', 'x'.repeat(65)],

@@ -1,14 +1,17 @@
 import { removeAwarenessStates, type Awareness } from 'y-protocols/awareness';
 import type { SignatureVerifier, Signer } from '../log/signing';
 import { sessionKey, type PresenceChange, type PresencePort, type SessionKey } from '../hub/ports';
-import { PresenceCards, SIGNED_FIELDS } from './PresenceCards';
+import { AwarenessGate, type AwarenessGateOptions } from './AwarenessGate';
+import { PRESENCE_VERSION, PresenceCards, readSessions } from './PresenceCards';
 import { workerTicker, type Ticker } from './Ticker';
 
-/** Version of the awareness state layout (see docs/LOG_SCHEMA.md). */
-export const PRESENCE_VERSION = 1;
-/** At most this many sessions are read from one peer's state; more marks it invalid. */
-const MAX_SESSIONS_PER_PEER = 16;
-const MAX_ID_LENGTH = 128;
+export { PRESENCE_VERSION, readSessions };
+
+/** A peer's last trusted card: it stands until a newer one is trusted or it expires. */
+interface Standing {
+  readonly state: Record<string, unknown>;
+  readonly sessions: SessionKey[];
+}
 
 export interface AwarenessPresenceOptions {
   /** A peer silent for this long is gone (default 30 s, as y-protocols). */
@@ -24,14 +27,23 @@ export interface AwarenessPresenceOptions {
   readonly verifier?: SignatureVerifier;
   /** Bound into every card signature (the room id), so a card cannot be replayed elsewhere. */
   readonly context?: string;
+  /** A card signed longer ago than this is stale (default 60 s). */
+  readonly maxCardAgeMs?: number;
+  /** Limits of the gate (see AwarenessGate; the defaults are documented there). */
+  readonly gate?: Omit<AwarenessGateOptions, 'cards' | 'now'>;
 }
 
 /**
  * The PresencePort over y-protocols awareness. The local awareness state carries this tab's
  * sessions as `sessions: [userId, sessionId][]` beside whatever else the UI shares (name,
- * typing); the set of present sessions is derived by diffing all states' sessions after each
- * change, so each transition is reported once however the awareness events arrive. A peer
- * whose state is malformed is ignored; a silent peer expires after `timeoutMs`.
+ * typing); the set of present sessions is derived by diffing all trusted states' sessions
+ * after each change, so each transition is reported once however the awareness events arrive.
+ *
+ * With a signer, every state this tab publishes is a card signed over all its fields and a
+ * time, re-signed at each heartbeat; with a verifier, a peer counts only through its last
+ * trusted card, which stands until a newer trusted card replaces it or it expires: a state
+ * that fails to verify changes nothing. `gate` then screens what the network delivers before
+ * the awareness applies it (see AwarenessGate).
  */
 export class AwarenessPresence implements PresencePort {
   private readonly awareness: Awareness;
@@ -41,34 +53,48 @@ export class AwarenessPresence implements PresencePort {
   private readonly stateListeners = new Set<() => void>();
   private readonly local = new Map<string, SessionKey>();
   private present = new Map<string, SessionKey>();
-  /** When each remote client was last heard from. */
+  /** When each remote client's standing card was last renewed (or it was last heard from). */
   private readonly lastSeen = new Map<number, number>();
   private readonly stopTicker: () => void;
   private invalidStates = 0;
   private destroyed = false;
   private readonly cards: PresenceCards;
+  private readonly signer: Signer | undefined;
+  /** Screens network awareness updates; present when cards are verified. */
+  readonly gate: AwarenessGate | undefined;
   /** Fields shared beside the sessions (name, typing, ...), kept to rebuild the state. */
   private readonly fields = new Map<string, unknown>();
-  /** The signature of the current card, null while it is being signed. */
-  private signature: string | null = null;
+  /** Time of the newest card this tab signed (cards are strictly newer than the last). */
+  private lastT = 0;
+  /** A signed card with no sessions, made beside each card: what a leaving tab sends. */
+  private bye: Record<string, unknown> | undefined;
+  private byeT = -1;
+  /** The last state published, to put back if something else removes it. */
+  private published: Record<string, unknown> | null = null;
   private away = false;
   private restoring = false;
-  /** Each peer's last sessions whose card verified: they stand while a newer card is checked. */
-  private readonly trusted = new Map<number, SessionKey[]>();
+  /** Each peer's last trusted card: its sessions stand while a newer card is checked. */
+  private readonly trusted = new Map<number, Standing>();
 
   constructor(awareness: Awareness, options: AwarenessPresenceOptions = {}) {
     this.awareness = awareness;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.now = options.now ?? Date.now;
+    this.signer = options.signer;
     this.cards = new PresenceCards({
       context: options.context ?? '',
       signer: options.signer,
       verifier: options.verifier,
+      now: this.now,
+      ...(options.maxCardAgeMs === undefined ? {} : { maxAgeMs: options.maxCardAgeMs }),
       onSettled: () => {
         this.recompute();
         this.statesChanged();
       },
     });
+    this.gate = options.verifier
+      ? new AwarenessGate(awareness, { ...options.gate, cards: this.cards, now: this.now })
+      : undefined;
     const heartbeatMs = options.heartbeatMs ?? this.timeoutMs / 3;
     this.awareness.on('change', this.onChange);
     this.awareness.on('update', this.onUpdate);
@@ -81,9 +107,14 @@ export class AwarenessPresence implements PresencePort {
   private readonly heartbeatEvery: number;
   private lastHeartbeat = 0;
 
-  /** Peers whose awareness state was malformed and so ignored. */
+  /** Peers whose awareness state was malformed or failed to verify, and so was ignored. */
   get invalid(): number {
     return this.invalidStates;
+  }
+
+  /** Signatures verified so far (for tests and diagnostics). */
+  get verifications(): number {
+    return this.cards.verifications;
   }
 
   sessions(): readonly SessionKey[] {
@@ -105,26 +136,21 @@ export class AwarenessPresence implements PresencePort {
 
   /** Shares another field of the local state (display name, typing) with the peers. */
   setField(field: string, value: unknown): void {
-    if (this.destroyed || field === 'sessions' || field === 'v' || field === 'sig') return;
+    if (this.destroyed || ['sessions', 'v', 'sig', 'u', 't'].includes(field)) return;
     this.fields.set(field, value);
-    // A change to a signed field voids the signature until the new card is signed.
-    if ((SIGNED_FIELDS as readonly string[]).includes(field)) this.signature = null;
-    this.awareness.setLocalState(this.compose());
-    if (this.signature === null) this.signLocal();
+    this.publishLocal();
   }
 
-  /** The awareness states of every tab with sessions here (peers' only once trusted). */
+  /**
+   * The awareness states of every tab with sessions here: this tab's own, and each peer's
+   * last trusted card (never a state that has not verified).
+   */
   states(): Map<number, Record<string, unknown>> {
     const out = new Map<number, Record<string, unknown>>();
-    for (const [client, state] of this.awareness.getStates()) {
-      const sessions = readSessions(state);
-      if (!sessions) continue;
-      if (
-        client === this.awareness.clientID ||
-        this.cards.check(client, state, sessions) === 'trusted'
-      ) {
-        out.set(client, state);
-      }
+    const own = this.awareness.getLocalState();
+    if (own && (readSessions(own)?.length ?? 0) > 0) out.set(this.awareness.clientID, own);
+    for (const [client, standing] of this.trusted) {
+      if (standing.sessions.length > 0) out.set(client, standing.state);
     }
     return out;
   }
@@ -150,8 +176,11 @@ export class AwarenessPresence implements PresencePort {
   destroy(): void {
     if (this.destroyed) return;
     this.local.clear();
-    this.publishLocal();
+    if (this.bye) this.awareness.setLocalState(this.bye);
+    else if (this.signer) this.awareness.setLocalState(null);
+    else this.publishLocal();
     this.cards.cancel();
+    this.gate?.destroy();
     this.destroyed = true;
     this.stopTicker();
     this.awareness.off('change', this.onChange);
@@ -160,10 +189,15 @@ export class AwarenessPresence implements PresencePort {
     this.stateListeners.clear();
   }
 
-  /** Withdraws the local sessions at once, as when the page is being hidden for good. */
+  /**
+   * Withdraws the local sessions at once, as when the page is being hidden for good: sends
+   * the signed goodbye card made ahead of time (a removal alone is ignored by peers, since
+   * anyone could send one).
+   */
   goodbye(): void {
     this.away = true;
-    this.awareness.setLocalState(null);
+    this.cards.cancel();
+    this.awareness.setLocalState(this.bye ?? null);
   }
 
   /** Announces the local sessions again after goodbye() (a page restored from the cache). */
@@ -173,38 +207,65 @@ export class AwarenessPresence implements PresencePort {
     this.publishLocal();
   }
 
-  /** The whole local state: this class owns it, so nothing else can lose a field of it. */
-  private compose(): Record<string, unknown> {
+  /** The local card without its signature: this class owns it, so no field gets lost. */
+  private compose(t: number): Record<string, unknown> {
+    const sessions = [...this.local.values()];
     return {
       ...Object.fromEntries(this.fields),
       v: PRESENCE_VERSION,
-      sessions: [...this.local.values()].map((s) => [s.userId, s.sessionId]),
-      sig: this.signature,
+      u: this.signer?.userId ?? sessions[0]?.userId ?? '',
+      t,
+      sessions: sessions.map((s) => [s.userId, s.sessionId]),
     };
   }
 
+  private nextT(): number {
+    this.lastT = Math.max(this.now(), this.lastT + 1);
+    return this.lastT;
+  }
+
+  /**
+   * Publishes the current card: at once when unsigned, else once signed (a moment later;
+   * a newer change meanwhile supersedes it). A goodbye card is signed beside it.
+   */
   private publishLocal(): void {
-    this.signature = null;
-    this.awareness.setLocalState(this.compose());
-    this.signLocal();
-    // setLocalState emits 'change' synchronously; recompute in case nothing else changed.
+    if (this.destroyed || this.away) return;
+    const clientId = this.awareness.clientID;
+    const state = this.compose(this.nextT());
+    if (!this.signer) {
+      this.setLocal({ ...state, sig: null });
+      // setLocalState emits 'change' synchronously; recompute in case nothing else changed.
+      this.recompute();
+      return;
+    }
+    this.cards.sign(clientId, state, (sig) => {
+      if (this.destroyed || this.away) return;
+      this.setLocal({ ...state, sig });
+      this.recompute();
+    });
+    const byeState = { v: PRESENCE_VERSION, u: this.signer.userId, t: this.nextT(), sessions: [] };
+    void this.cards.signNow(clientId, byeState)?.then(
+      (sig) => {
+        if (this.byeT >= byeState.t) return;
+        this.byeT = byeState.t;
+        this.bye = { ...byeState, sig };
+      },
+      () => undefined,
+    );
     this.recompute();
   }
 
-  /** Signs the current local card; the signature follows the state a moment later. */
-  private signLocal(): void {
-    if (this.local.size === 0) return;
-    this.cards.sign(this.awareness.clientID, this.compose(), (sig) => {
-      if (this.destroyed) return;
-      this.signature = sig;
-      if (!this.away) this.awareness.setLocalState(this.compose());
-    });
+  private setLocal(state: Record<string, unknown>): void {
+    this.published = state;
+    this.awareness.setLocalState(state);
   }
 
   private readonly onUpdate = (
     { added, updated }: { added: number[]; updated: number[]; removed: number[] },
     _origin: unknown,
   ): void => {
+    // With cards, only a newly trusted card renews a peer (see derive); without, any update.
+    if (this.cards.verifying) return;
     const at = this.now();
     for (const client of [...added, ...updated]) {
       if (client !== this.awareness.clientID) this.lastSeen.set(client, at);
@@ -214,13 +275,14 @@ export class AwarenessPresence implements PresencePort {
   private readonly onChange = (): void => {
     // Something else removed our state (y-webrtc does on disconnect): put it back, unless
     // this tab said goodbye on purpose.
-    if (this.awareness.getLocalState() === null && !this.away && this.local.size > 0) {
+    if (this.awareness.getLocalState() === null && !this.away && this.published) {
       if (!this.restoring) {
         this.restoring = true;
         queueMicrotask(() => {
           this.restoring = false;
-          if (!this.destroyed && !this.away && this.awareness.getLocalState() === null) {
-            this.awareness.setLocalState(this.compose());
+          const state = this.published;
+          if (!this.destroyed && !this.away && state && this.awareness.getLocalState() === null) {
+            this.awareness.setLocalState(state);
           }
         });
       }
@@ -231,11 +293,10 @@ export class AwarenessPresence implements PresencePort {
 
   private tick(): void {
     const at = this.now();
-    // Re-send the local state so peers know this tab is alive, hidden or not.
+    // Re-send (and re-sign: cards go stale) the local state so peers know this tab is alive.
     if (at - this.lastHeartbeat >= this.heartbeatEvery * 0.9) {
       this.lastHeartbeat = at;
-      const state = this.awareness.getLocalState();
-      if (state !== null && this.local.size > 0) this.awareness.setLocalState(state);
+      if (this.awareness.getLocalState() !== null && this.local.size > 0) this.publishLocal();
     }
     const expired: number[] = [];
     for (const client of this.awareness.getStates().keys()) {
@@ -244,30 +305,34 @@ export class AwarenessPresence implements PresencePort {
       if (seen === undefined) this.lastSeen.set(client, at);
       else if (at - seen > this.timeoutMs) expired.push(client);
     }
-    for (const client of expired) this.lastSeen.delete(client);
+    for (const client of expired) {
+      this.lastSeen.delete(client);
+      this.trusted.delete(client);
+    }
     if (expired.length > 0) removeAwarenessStates(this.awareness, expired, 'timeout');
   }
 
   private derive(): Map<string, SessionKey> {
     const next = new Map<string, SessionKey>(this.local);
     let invalid = 0;
-    for (const [client, state] of this.awareness.getStates()) {
+    const states = this.awareness.getStates();
+    for (const [client, state] of states) {
       if (client === this.awareness.clientID) continue;
       const sessions = readSessions(state);
-      if (!sessions) {
-        if (Object.keys(state).length > 0) invalid += 1;
-        this.trusted.delete(client);
-        continue;
-      }
-      const verdict = this.cards.check(client, state, sessions);
-      if (verdict === 'trusted') this.trusted.set(client, sessions);
-      else if (verdict === 'invalid') {
+      const verdict = sessions ? this.cards.check(client, state) : 'invalid';
+      if (verdict === 'trusted' && sessions) {
+        const standing = this.trusted.get(client);
+        if (standing?.state !== state) {
+          this.trusted.set(client, { state, sessions });
+          if (this.cards.verifying) this.lastSeen.set(client, this.now());
+        }
+      } else if (verdict === 'invalid' && Object.keys(state).length > 0) {
         invalid += 1;
-        this.trusted.delete(client);
       }
-      for (const session of this.trusted.get(client) ?? []) next.set(sessionKey(session), session);
+      for (const session of this.trusted.get(client)?.sessions ?? []) {
+        next.set(sessionKey(session), session);
+      }
     }
-    const states = this.awareness.getStates();
     for (const client of this.trusted.keys()) if (!states.has(client)) this.trusted.delete(client);
     this.invalidStates = invalid;
     return next;
@@ -283,22 +348,4 @@ export class AwarenessPresence implements PresencePort {
     const change = { added, removed };
     for (const observer of [...this.observers]) observer(change);
   }
-}
-
-/** Reads the sessions of an untrusted awareness state; undefined if malformed. */
-export function readSessions(state: unknown): SessionKey[] | undefined {
-  if (typeof state !== 'object' || state === null) return undefined;
-  const { v, sessions } = state as { v?: unknown; sessions?: unknown };
-  if (v !== PRESENCE_VERSION || !Array.isArray(sessions)) return undefined;
-  if (sessions.length > MAX_SESSIONS_PER_PEER) return undefined;
-  const out: SessionKey[] = [];
-  for (const pair of sessions as unknown[]) {
-    if (!Array.isArray(pair) || pair.length !== 2) return undefined;
-    const [userId, sessionId] = pair as unknown[];
-    if (typeof userId !== 'string' || typeof sessionId !== 'string') return undefined;
-    if (!userId || !sessionId || userId.length > MAX_ID_LENGTH) return undefined;
-    if (sessionId.length > MAX_ID_LENGTH) return undefined;
-    out.push({ userId, sessionId });
-  }
-  return out;
 }
