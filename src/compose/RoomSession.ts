@@ -123,6 +123,8 @@ export class RoomSession implements RoomSource {
       ...(options.password ? { password: options.password } : {}),
       ...(options.antiEntropyMs ? { antiEntropyMs: options.antiEntropyMs } : {}),
       ...(this.persistence ? { startAfter: this.persistence.whenSynced } : {}),
+      // Peers' awareness updates reach the awareness only through the presence gate.
+      ...(this.presence.gate ? { awarenessIntake: this.presence.gate } : {}),
       preview: {
         make: () => makePreview(this.log, this.doc),
         receive: (data) => readPreview(this.log, data),

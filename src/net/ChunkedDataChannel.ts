@@ -56,6 +56,11 @@ export class ChunkedDataChannel {
   onbufferedamountlow: Handler = null;
   /** Receives side messages (see sendSide). */
   onside: ((data: Uint8Array) => void) | null = null;
+  /**
+   * Sees each message before y-webrtc does; returning true keeps it from y-webrtc (awareness
+   * updates go to the presence gate instead, see awarenessIntake).
+   */
+  oninbound: ((data: Uint8Array) => boolean) | null = null;
   /** Bytes handed to the wire, frames included (after compression). */
   bytesSent = 0;
   private readonly reader: FrameReader;
@@ -73,7 +78,9 @@ export class ChunkedDataChannel {
   ) {
     this.reader = new FrameReader(
       {
-        message: (data) => this.onmessage?.({ data: data.buffer }),
+        message: (data) => {
+          if (!this.oninbound?.(data)) this.onmessage?.({ data: data.buffer });
+        },
         side: (data) => this.onside?.(data),
         refuse: (reason) => {
           console.warn(`MeshChat refused a peer's data channel: ${reason}`);

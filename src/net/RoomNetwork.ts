@@ -2,6 +2,7 @@ import type { WebrtcProvider } from 'y-webrtc';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { workerTicker, type Ticker } from '../presence/Ticker';
+import { takeAwareness, type AwarenessIntake } from './awarenessIntake';
 import type { ChunkedDataChannel } from './ChunkedDataChannel';
 import type { NetworkConfig } from './NetworkConfig';
 import { providerRoom, signalingConnected } from './yInternals';
@@ -55,6 +56,11 @@ export interface RoomNetworkOptions {
    * only what this tab lacks, not the whole room.
    */
   readonly startAfter?: Promise<unknown>;
+  /**
+   * Where awareness updates received over data channels go instead of y-webrtc (the presence
+   * gate, which applies only what it trusts). Without it they reach the awareness unchecked.
+   */
+  readonly awarenessIntake?: AwarenessIntake;
 }
 
 const noop = (): void => undefined;
@@ -127,6 +133,8 @@ export class RoomNetwork {
           // Count open channels ourselves: y-webrtc marks a peer connected only later.
           RTCPeerConnection: chunkingPeerConnection(Base, (channel, open) => {
             if (open) {
+              const intake = options.awarenessIntake;
+              if (intake) channel.oninbound = (data) => takeAwareness(data, channel, intake);
               this.openChannels.add(channel);
               this.sendPreview(channel, options.preview);
             } else if (this.openChannels.delete(channel)) {
