@@ -29,7 +29,7 @@ describe('Transcript', () => {
   });
 
   it('interleaves join and leave notices by time; add and remove are not shown', () => {
-    const t = new Transcript('me');
+    const t = new Transcript('me', { openedAt: 0 });
     expect(t.addEvent(event('join', 15))).to.equal(true);
     expect(t.addEvent(event('add', 16))).to.equal(false);
     expect(t.addEvent(event('remove', 17))).to.equal(false);
@@ -40,9 +40,58 @@ describe('Transcript', () => {
   });
 
   it('ends with "ended" after close', () => {
-    const t = new Transcript('me');
+    const t = new Transcript('me', { openedAt: 50 });
     t.addEvent({ id: 'room:close:1', chatroomId: 'room', type: 'close', unixTime: 100 });
     expect(t.build([entry(1)]).at(-1)?.kind).to.equal('ended');
+  });
+
+  it('never shows the end of an earlier session of this tab (stored), nor own joins and leaves', () => {
+    const t = new Transcript('me', { openedAt: 1000 });
+    expect(t.addEvent(event('join', 5, 'me'))).to.equal(true);
+    t.addEvent({ id: 'room:close:old', chatroomId: 'room', type: 'close', unixTime: 22 });
+    t.addEvent(event('leave', 21, 'me'));
+    const kinds = t.build([entry(1), entry(2), entry(3)]).map((l) => l.kind);
+    expect(kinds).to.deep.equal(['message', 'message', 'message']);
+  });
+
+  it('does not announce people already there when this user opens the room', () => {
+    const t = new Transcript('me', { openedAt: 0 });
+    // Opened at 100_000 (own join): Ben and Cy are found present; Dee comes a minute later.
+    t.addEvent(event('join', 100_000, 'me'));
+    t.addEvent(event('join', 101_000, 'ben'));
+    t.addEvent(event('join', 102_000, 'cy'));
+    t.addEvent(event('join', 160_000, 'dee'));
+    const lines = t.build([]);
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.include({ kind: 'joined', userId: 'dee' });
+  });
+
+  it('drops a leave and join of one person close together (their reload)', () => {
+    const t = new Transcript('me', { openedAt: 0 });
+    t.addEvent(event('leave', 200_000, 'ben'));
+    t.addEvent(event('join', 203_000, 'ben'));
+    t.addEvent(event('leave', 300_000, 'cy'));
+    t.addEvent(event('join', 400_000, 'cy'));
+    const lines = t.build([]);
+    expect(lines.map((l) => l.kind)).to.deep.equal(['members']);
+    expect(lines[0]).to.deep.include({ joined: ['cy'], left: ['cy'] });
+  });
+
+  it('folds consecutive joins and leaves into one line, kept apart by messages', () => {
+    const t = new Transcript('me', { openedAt: 0 });
+    for (const [type, time, who] of [
+      ['join', 5, 'a'],
+      ['join', 6, 'b'],
+      ['leave', 7, 'c'],
+      ['join', 15, 'd'],
+    ] as const) {
+      t.addEvent(event(type, time * 100_000, who));
+    }
+    const lines = t.build([entry(100_000)]);
+    expect(lines.map((l) => l.kind)).to.deep.equal(['members', 'message', 'joined']);
+    expect(lines[0]).to.deep.include({ joined: ['a', 'b'], left: ['c'] });
+    // The same run is the same object in the next build.
+    expect(t.build([entry(100_000)])[0]).to.equal(lines[0]);
   });
 
   it('marks own messages pending until delivered', () => {

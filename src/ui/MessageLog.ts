@@ -330,7 +330,25 @@ export class MessageLog extends LitElement {
         </div>`;
       case 'ended':
         return html`<div class="row notice${first}">${day}The chat has ended</div>`;
+      case 'members':
+        return html`<div class="row notice${first}">
+          ${day}${[
+            ...(line.joined.length > 0 ? [`${this.people(line.joined)} joined`] : []),
+            ...(line.left.length > 0 ? [`${this.people(line.left)} left`] : []),
+          ].join(' · ')}
+        </div>`;
     }
+  }
+
+  /** "Ann", "Ann and Ben", "Ann, Ben and Cy", "Ann, Ben and 3 others". */
+  private people(userIds: readonly string[]): string {
+    const names = userIds.map((id) => this.label(id));
+    if (names.length <= 3) {
+      return names.length === 1
+        ? (names[0] ?? '')
+        : `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
+    }
+    return `${names.slice(0, 2).join(', ')} and ${names.length - 2} others`;
   }
 
   private renderMessage(
