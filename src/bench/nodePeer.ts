@@ -107,7 +107,7 @@ process.on('message', (command: PeerCommand) => {
       checkComplete();
       break;
     case 'stop':
-      session?.destroy();
+      void session?.destroy();
       process.exit(0);
   }
 });

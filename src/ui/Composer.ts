@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { DEFAULT_MAX_MESSAGE_LENGTH } from '../log/schema';
+import { MAX_MESSAGE_LENGTH } from '../app/limits';
 import { theme } from './theme';
 
 /** Detail of `message-send`. */
@@ -70,7 +70,7 @@ export class Composer extends LitElement {
   @property({ attribute: false }) typing: readonly string[] = [];
   @property({ type: Boolean }) disabled = false;
   /** The longest message the room accepts, in UTF-16 code units (as the log counts). */
-  @property({ type: Number }) maxLength = DEFAULT_MAX_MESSAGE_LENGTH;
+  @property({ type: Number }) maxLength = MAX_MESSAGE_LENGTH;
   /** Characters in the box now (kept for the counter). */
   @state() private length = 0;
   /** Why the last send was refused, until the text changes. */
