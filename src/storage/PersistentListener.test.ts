@@ -14,19 +14,15 @@ import { MemoryEventStore } from './MemoryEventStore';
 import { PersistentListener } from './PersistentListener';
 import { ResilientEventStore } from './ResilientEventStore';
 import { StorageHealth } from './StorageHealth';
+import { poll } from '../testkit/waitFor';
 
 const NAME = 'meshchat-test-listener';
 
-/**
- * Waits until the hub has handed `count` events to `listener` (its pump runs on promise
- * turns), checking after each macrotask; fails after a bound instead of sleeping.
- */
-async function received(listener: PersistentListener, count: number): Promise<void> {
-  for (let turn = 0; turn < 2000; turn += 1) {
-    if (listener.stats().received >= count) return;
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  throw new Error(`listener received ${listener.stats().received} of ${count} events`);
+/** Waits until the hub has handed `count` events to `listener` (its pump runs on promise turns). */
+function received(listener: PersistentListener, count: number): Promise<void> {
+  return poll(() => listener.stats().received >= count, `the listener to receive ${count} events`, {
+    everyMs: 0,
+  });
 }
 
 function newHub(chatroomId = 'room'): Hub {
@@ -260,9 +256,7 @@ describe('PersistentListener', () => {
     expect(listener.backlog).to.equal(1);
     window.dispatchEvent(new PageTransitionEvent('pagehide'));
     // No flush() here: only the pagehide handler can have started this write.
-    for (let turn = 0; turn < 100 && (await store.count('room')) === 0; turn += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
+    await poll(() => listener.stats().stored === 1, 'the write the pagehide handler started');
     expect(await store.count('room')).to.equal(1);
     hub.message('u1', 'two');
     await received(listener, 2);

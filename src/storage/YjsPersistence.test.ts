@@ -6,6 +6,7 @@ import { IdbUpdateStore, yjsDatabaseName } from './IdbUpdateStore';
 import { StorageHealth } from './StorageHealth';
 import type { CompactionMode, StoredUpdates, UpdateStore } from './UpdateStore';
 import { YjsPersistence, type YjsPersistenceOptions } from './YjsPersistence';
+import { poll } from '../testkit/waitFor';
 
 let serial = 0;
 
@@ -35,13 +36,29 @@ class FailingUpdateStore implements UpdateStore {
   }
 }
 
-/** Waits (bounded, checking after each macrotask) until `check` holds. */
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let turn = 0; turn < 2000; turn += 1) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 0));
+/** An UpdateStore that says when a load has returned. */
+class WatchedUpdateStore implements UpdateStore {
+  private loadedOnce: () => void = () => undefined;
+  /** Settles once the first load has returned. */
+  readonly firstLoad = new Promise<void>((resolve) => (this.loadedOnce = resolve));
+  constructor(private readonly inner: UpdateStore) {}
+  async load(): Promise<StoredUpdates> {
+    const stored = await this.inner.load();
+    this.loadedOnce();
+    return stored;
   }
-  throw new Error(`timed out waiting for ${what}`);
+  append(updates: readonly Uint8Array[]): Promise<number> {
+    return this.inner.append(updates);
+  }
+  compact(mode: CompactionMode): Promise<void> {
+    return this.inner.compact(mode);
+  }
+  count(): Promise<number> {
+    return this.inner.count();
+  }
+  close(): void {
+    this.inner.close();
+  }
 }
 
 describe('YjsPersistence', () => {
@@ -184,7 +201,8 @@ describe('YjsPersistence', () => {
     await a.flush();
     expect(b.isWriter).to.equal(false);
     await a.destroy();
-    await until(() => b.isWriter, 'tab B to become the writer');
+    // The lock is granted by the browser, which tells nobody else: poll.
+    await poll(() => b.isWriter, 'tab B to become the writer');
     await b.flush();
     expect(b.stats().written).to.equal(1);
     // B applied what A had stored when it took over: it now holds both.
@@ -253,12 +271,16 @@ describe('YjsPersistence', () => {
 
     let allow: () => void = () => undefined;
     const doc = new Y.Doc();
+    const store = new WatchedUpdateStore(new IdbUpdateStore(room));
     const persistence = new YjsPersistence(room, doc, {
+      store,
       applyAfter: new Promise<void>((resolve) => (allow = resolve)),
     });
     made.push(persistence);
-    // Long enough for the stored state to have been read: still not applied.
-    for (let turn = 0; turn < 50; turn += 1) await new Promise((r) => setTimeout(r, 0));
+    // The stored state has been read, and every microtask queued since has run: still not
+    // applied.
+    await store.firstLoad;
+    await new Promise((resolve) => setTimeout(resolve, 0));
     expect(persistence.synced).to.equal(false);
     expect(doc.getMap('messages').size).to.equal(0);
     doc.getMap('messages').set('new', { m: 'written while waiting' });
