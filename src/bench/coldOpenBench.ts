@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import type { Browser } from 'playwright-core';
+import { track, type TrackedChild } from './children';
 import { buildApp } from '../testkit/e2e/appBuild';
 import { buildHarness } from '../testkit/e2e/harnessBuild';
 import { startServer } from '../testkit/e2e/serverProcess';
@@ -41,6 +43,19 @@ export interface ColdOpenFigure {
   readonly heapAtRenderMb: number;
   /** After the room's whole stored state has loaded (`settleMs` later, after a GC). */
   readonly heapLoadedMb: number;
+  /**
+   * When the page asked for the room code (Yjs and the log, the RoomSession chunk), from
+   * navigation start; null if it never did. After `newestRenderedMs`, the room's state was
+   * decoded after the newest message was painted, whatever the timing.
+   */
+  readonly roomCodeRequestedMs: number | null;
+  /** Whether a CPU-bound process ran beside the browser during the measured load. */
+  readonly busy: boolean;
+}
+
+/** A process that keeps one core busy until stopped: a loaded machine. */
+function cpuHog(): TrackedChild {
+  return track(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
 }
 
 /**
@@ -52,7 +67,10 @@ export async function coldOpen(
   browser: Browser,
   messages: number,
   settleMs = 10_000,
+  options: { readonly busy?: boolean } = {},
 ): Promise<ColdOpenFigure> {
+  const busy = options.busy === true;
+  let hog: TrackedChild | undefined;
   const app = await buildApp();
   await buildHarness(app.dir, 'harness.html');
   const server = await startServer(app.dir);
@@ -83,12 +101,19 @@ export async function coldOpen(
     await context.setOffline(true);
     const newest = `cold ${messages - 1}`;
     await page.addInitScript(watchForText(newest));
+    if (busy) hog = cpuHog();
     await page.goto(`${server.url}/r/${roomId}`);
     await page.getByText(newest, { exact: true }).waitFor({ timeout: 60_000 });
     const seenMs = await page.evaluate(() => performance.now());
     // The frame that first showed it; the driver's own look comes later when the page is busy.
     const newestRenderedMs = await page.evaluate(() => window.textShownAt);
     if (newestRenderedMs === undefined) throw new Error('cold open: the frame watcher saw nothing');
+    const roomCodeRequestedMs = await page.evaluate(
+      () =>
+        performance
+          .getEntriesByType('resource')
+          .find((entry) => /\/assets\/RoomSession-[^/]*\.js$/.test(entry.name))?.startTime ?? null,
+    );
     const cdp = await context.newCDPSession(page);
     const atRender = await cdp.send('Runtime.getHeapUsage');
     await new Promise((resolve) => setTimeout(resolve, settleMs));
@@ -100,8 +125,11 @@ export async function coldOpen(
       driverSawMs: round(seenMs, 0),
       heapAtRenderMb: round(atRender.usedSize / 2 ** 20, 1),
       heapLoadedMb: round(loaded.usedSize / 2 ** 20, 1),
+      roomCodeRequestedMs: roomCodeRequestedMs === null ? null : round(roomCodeRequestedMs, 0),
+      busy,
     };
   } finally {
+    await hog?.stop();
     await context.close();
     await server.stop();
     app.remove();

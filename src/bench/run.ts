@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleSize, ON_DEMAND, type BundleFigure } from './bundleBench';
-import { coldOpen } from './coldOpenBench';
+import { coldOpen, type ColdOpenFigure } from './coldOpenBench';
 import { hubScenario } from './hubBench';
 import { signVerify } from './identityBench';
 import { machineInfo } from './machine';
@@ -204,18 +204,23 @@ const scenarios: Record<string, Scenario> = {
     return { raw: runs, rows };
   },
   coldopen: async (rig) => {
-    const f = await coldOpen((await rig()).browser, 100_000);
+    const { browser } = await rig();
+    // Quiet, then with a CPU-bound process beside the browser: the order must not change.
+    const figures = [
+      await coldOpen(browser, 100_000),
+      await coldOpen(browser, 100_000, 10_000, { busy: true }),
+    ];
+    const codeAfterPaint = (f: ColdOpenFigure): boolean =>
+      f.roomCodeRequestedMs !== null && f.roomCodeRequestedMs >= f.newestRenderedMs;
     return {
-      raw: f,
-      rows: [
-        {
-          scenario: 'cold open',
-          measure: `${fmt(f.messages)} cached messages, offline, room page: newest message rendered from navigation start; JS heap then / once all loaded`,
-          value: `${fmt(f.newestRenderedMs)} ms; ${f.heapAtRenderMb} / ${f.heapLoadedMb} MB`,
-          target: '<= 300 ms; <= 60 MB',
-          met: f.newestRenderedMs <= 300 && f.heapLoadedMb <= 60,
-        },
-      ],
+      raw: figures,
+      rows: figures.map((f) => ({
+        scenario: 'cold open',
+        measure: `${fmt(f.messages)} cached messages, offline, room page${f.busy ? ', a CPU-bound process running beside it' : ''}: newest message rendered from navigation start; JS heap then / once all loaded; room code (Yjs) requested`,
+        value: `${fmt(f.newestRenderedMs)} ms; ${f.heapAtRenderMb} / ${f.heapLoadedMb} MB; ${f.roomCodeRequestedMs === null ? 'never' : `at ${fmt(f.roomCodeRequestedMs)} ms`}`,
+        target: '<= 300 ms; <= 60 MB; after the paint',
+        met: f.newestRenderedMs <= 300 && f.heapLoadedMb <= 60 && codeAfterPaint(f),
+      })),
     };
   },
   bundle: () => {

@@ -60,7 +60,26 @@ describe('benchmark scenarios, tiny', () => {
       f.newestRenderedMs > 0 && f.heapAtRenderMb > 0 && f.heapLoadedMb > 0,
       JSON.stringify(f),
     );
+    // The room code (Yjs) is asked for only after the newest message was painted.
+    assert.ok(
+      f.roomCodeRequestedMs !== null && f.roomCodeRequestedMs >= f.newestRenderedMs,
+      JSON.stringify(f),
+    );
   });
+
+  it(
+    'cold open beside a CPU-bound process: the order holds, the hog is stopped',
+    bounded,
+    async () => {
+      const f = await coldOpen(rig.browser, 200, 500, { busy: true });
+      assert.equal(f.busy, true);
+      assert.ok(
+        f.roomCodeRequestedMs !== null && f.roomCodeRequestedMs >= f.newestRenderedMs,
+        JSON.stringify(f),
+      );
+      assert.equal(runningChildren(), 0);
+    },
+  );
 
   it('room scale: Node and browser peers all get every message', bounded, async () => {
     const f = await roomScale(rig, 2, 30);
