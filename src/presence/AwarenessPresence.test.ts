@@ -12,6 +12,7 @@ import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { Verifier } from '../identity/Verifier';
 import type { SignatureVerifier, Signer } from '../log/signing';
 import { intervalTicker } from './Ticker';
+import { ManualTime } from '../testkit/ManualTime';
 
 interface Member {
   awareness: Awareness;
@@ -29,13 +30,16 @@ class AwarenessMesh {
       heartbeatMs?: number;
       signer?: Signer;
       verifier?: SignatureVerifier;
+      /** Time moved by the test (default: the real clock and timers). */
+      time?: ManualTime;
     } = {},
   ): AwarenessPresence {
     const awareness = new Awareness(new Y.Doc());
     const presence = new AwarenessPresence(awareness, {
       timeoutMs: options.timeoutMs ?? 1500,
       heartbeatMs: options.heartbeatMs ?? 300,
-      ticker: intervalTicker,
+      ticker: options.time?.ticker ?? intervalTicker,
+      ...(options.time ? { now: options.time.now } : {}),
       context: 'room-1',
       ...(options.signer ? { signer: options.signer } : {}),
       ...(options.verifier ? { verifier: options.verifier } : {}),
@@ -96,16 +100,22 @@ describe('AwarenessPresence', () => {
   afterEach(() => mesh.destroy());
 
   it('keeps a quiet but alive peer present past the timeout (heartbeat)', async () => {
-    const a = mesh.add({ timeoutMs: 600, heartbeatMs: 150 });
-    const b = mesh.add({ timeoutMs: 600, heartbeatMs: 150 });
+    const time = new ManualTime();
+    const a = mesh.add({ timeoutMs: 600, heartbeatMs: 150, time });
+    const b = mesh.add({ timeoutMs: 600, heartbeatMs: 150, time });
     a.enter({ userId: 'alice', sessionId: 't1' });
     await sessionsAre(b, [{ userId: 'alice', sessionId: 't1' }]);
     let removals = 0;
     b.observe((change) => (removals += change.removed.length));
     // Three timeouts long: without the heartbeat alice would expire.
-    await new Promise((resolve) => setTimeout(resolve, 1800));
+    await time.advance(1800);
     expect(removals).to.equal(0);
     expect(b.sessions()).to.have.length(1);
+    // And the check that would expire her runs: cut off, she goes within one more timeout.
+    mesh.cut(a);
+    await time.advance(900);
+    expect(b.sessions()).to.deep.equal([]);
+    expect(removals).to.equal(1);
   });
 
   it('ignores a peer whose state is malformed, and counts it', async () => {
@@ -116,14 +126,26 @@ describe('AwarenessPresence', () => {
     good.enter({ userId: 'alice', sessionId: 't1' });
     member?.awareness.setLocalState({ v: 1, sessions: 'everyone' });
     await sessionsAre(hostile, [{ userId: 'alice', sessionId: 't1' }]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The good tab's presence reads a state before this listener, added later, hears of it.
+    const goodAwareness = mesh.members[0]?.awareness as Awareness;
+    const hostileClient = member?.awareness.clientID ?? -1;
+    const arrived = (check: (state: Record<string, unknown> | undefined) => boolean) =>
+      until(
+        (onChange) => {
+          goodAwareness.on('change', onChange);
+          return () => goodAwareness.off('change', onChange);
+        },
+        () => check(goodAwareness.getStates().get(hostileClient)),
+        'the hostile state to reach the good tab',
+      );
+    await arrived((state) => state?.sessions === 'everyone');
     expect(good.sessions()).to.deep.equal([{ userId: 'alice', sessionId: 't1' }]);
     expect(good.invalid).to.equal(1);
     member?.awareness.setLocalState({
       v: 1,
       sessions: Array.from({ length: 17 }, (_, i) => ['mallory', `s${i}`]),
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await arrived((state) => Array.isArray(state?.sessions));
     expect(good.sessions()).to.have.length(1);
   });
 
