@@ -11,6 +11,7 @@ import { Verifier } from '../../identity/Verifier';
 import { MESSAGES_ROOT } from '../../log/schema';
 import { loadNetworkConfig } from '../../net/NetworkConfig';
 import { HostilePeer } from '../adversary/HostilePeer';
+import { attackPresence, gateStats, type PresenceAttack } from './hostilePresence';
 import './benchPage';
 import './rawChannel';
 
@@ -230,6 +231,26 @@ const harness = {
       texts.push(String((value as { m?: unknown } | undefined)?.m));
     });
     return texts.sort();
+  },
+  /** This tab's awareness client id. */
+  clientId(): number {
+    return session?.awareness.clientID ?? -1;
+  },
+  /** The users whose sessions this tab's presence counts now. */
+  presentUsers(): string[] {
+    return [...new Set(session?.presence.sessions().map((s) => s.userId))].sort();
+  },
+  /** The sessions of this tab's own awareness state (what it sends as itself). */
+  ownCardSessions(): unknown {
+    return session?.awareness.getLocalState()?.sessions;
+  },
+  /** As a hostile member: an attack on presence (see hostilePresence.ts). */
+  attackPresence(attack: PresenceAttack): number {
+    return session ? attackPresence(session, attack) : 0;
+  },
+  /** What this tab's presence gate refused and let in. */
+  gateStats(): Record<string, number> {
+    return { ...(session ? gateStats(session) : undefined) };
   },
   /** Makes every data-channel send fail silently for a while (a lost update). */
   dropSends(drop: boolean): void {
