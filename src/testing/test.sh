@@ -11,7 +11,8 @@ fi
 
 # Debian packages the suites run for real: Chromium for the browser and end-to-end suites
 # (CHROME_PATH wins, then an installed one), coturn and redis-server for the TURN, NAT and
-# multi-process signaling tests. Installed with apt when we are root; one `apt-get update`.
+# multi-process signaling tests, iptables for the NAT routers of src/testing/nat-topology.sh.
+# Installed with apt when we are root; one `apt-get update`.
 missing=""
 if [ -z "${CHROME_PATH:-}" ]; then
   for candidate in /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome; do
@@ -21,6 +22,7 @@ fi
 [ -n "${CHROME_PATH:-}" ] || missing="$missing chromium"
 command -v turnserver >/dev/null 2>&1 || missing="$missing coturn"
 command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
+command -v iptables >/dev/null 2>&1 || missing="$missing iptables"
 if [ -n "$missing" ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing Debian's$missing (apt-get)"
   apt-get update -qq
