@@ -2,6 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { until } from '../testkit/waitFor';
+import { ManualTime } from '../testkit/ManualTime';
 import { linkAwareness, linkDocs, resyncDocs } from '../testkit/links';
 import { DeliveryTracker } from './DeliveryTracker';
 
@@ -106,46 +107,44 @@ describe('DeliveryTracker', () => {
   });
 
   it('publishes changed acks at most once per interval, the latest one last', async () => {
+    const time = new ManualTime();
     const doc = new Y.Doc();
     const awareness = new Awareness(doc);
     awareness.setLocalState({ v: 1 });
+    const publishedAt: number[] = [];
     const published: unknown[] = [];
     const tracker = new DeliveryTracker({
       entries: doc.getMap('messages'),
       awareness,
       publish: (field, value) => {
-        if (field === 'acks') published.push(value);
+        if (field !== 'acks') return;
+        published.push(value);
+        publishedAt.push(time.now());
         awareness.setLocalStateField(field, value);
       },
       ackIntervalMs: 200,
+      clock: time,
     });
-    // A peer waits on its own client; this tab receives its entries one by one.
+    // A peer waits on its own client; this tab receives its entries one by one, 10 ms apart.
     const peer = new Y.Doc();
     const peerAwareness = new Awareness(peer);
     linkAwareness([peerAwareness, awareness]);
     peerAwareness.setLocalState({ v: 1, want: [peer.clientID] });
-    const started = Date.now();
     for (let i = 0; i < 20; i += 1) {
       peer.getMap('messages').set(`p${i}`, { m: i });
       Y.applyUpdate(doc, Y.encodeStateAsUpdate(peer));
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await time.advance(10);
     }
-    const elapsed = Date.now() - started;
-    await until(
-      (onChange) => {
-        awareness.on('change', onChange);
-        return () => awareness.off('change', onChange);
-      },
-      () => {
-        const last = published.at(-1) as Record<string, number> | undefined;
-        return last?.[String(peer.clientID)] === Y.getState(peer.store, peer.clientID);
-      },
-      'the latest acks',
-      2000,
-    );
-    // Twenty changes in `elapsed` ms: one publish per 200 ms, plus the first and the last.
-    expect(published.length).to.be.at.most(Math.ceil(elapsed / 200) + 2);
-    expect(published.length).to.be.lessThan(20);
+    // The last change waits for its interval, then goes out.
+    await time.advance(200);
+    const last = published.at(-1) as Record<string, number> | undefined;
+    expect(last?.[String(peer.clientID)]).to.equal(Y.getState(peer.store, peer.clientID));
+    // Twenty changes over 200 ms: the first at once, then one per interval.
+    expect(published.length).to.be.within(2, 3);
+    for (let i = 1; i < publishedAt.length; i += 1) {
+      expect((publishedAt[i] ?? 0) - (publishedAt[i - 1] ?? 0)).to.be.at.least(200);
+    }
     tracker.destroy();
+    expect(time.pending, 'no timer left behind').to.equal(0);
   });
 });

@@ -25,7 +25,24 @@ export interface DeliveryTrackerOptions {
    * transaction of a busy room cost every peer a message per message per peer.
    */
   readonly ackIntervalMs?: number;
+  /** The clock and timer the ack interval runs on (default: Date.now and setTimeout). */
+  readonly clock?: AckClock;
 }
+
+/** A clock with one-shot timers. */
+export interface AckClock {
+  now(): number;
+  /** Runs `run` once after `ms`; returns the function that cancels it. */
+  after(ms: number, run: () => void): () => void;
+}
+
+const realClock: AckClock = {
+  now: () => Date.now(),
+  after: (ms, run) => {
+    const timer = setTimeout(run, ms);
+    return () => clearTimeout(timer);
+  },
+};
 
 /**
  * Tells which of this tab's messages at least one peer holds. y-webrtc sends no
@@ -47,13 +64,16 @@ export class DeliveryTracker {
   private destroyed = false;
   private readonly ackIntervalMs: number;
   private acksAt = -Infinity;
-  private ackTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly clock: AckClock;
+  /** Cancels the publish waiting for the interval to pass, while one waits. */
+  private ackTimer: (() => void) | undefined;
 
   constructor(options: DeliveryTrackerOptions) {
     this.entries = options.entries;
     this.awareness = options.awareness;
     this.publish = options.publish;
     this.ackIntervalMs = options.ackIntervalMs ?? 250;
+    this.clock = options.clock ?? realClock;
     for (const id of options.pending ?? []) this.waiting.add(id);
     this.awareness.on('change', this.schedule);
     // afterTransaction, not 'update': an 'update' listener makes Yjs encode every transaction,
@@ -89,7 +109,7 @@ export class DeliveryTracker {
     this.destroyed = true;
     this.awareness.off('change', this.schedule);
     this.entries.doc?.off('afterTransaction', this.schedule);
-    if (this.ackTimer !== undefined) clearTimeout(this.ackTimer);
+    this.ackTimer?.();
     this.listeners.clear();
   }
 
@@ -145,15 +165,15 @@ export class DeliveryTracker {
   private publishAcks(acks: Record<string, number>): void {
     if (this.ackTimer !== undefined) return; // a later update() publishes the newest
     if (JSON.stringify(acks) === this.lastAcks) return;
-    const wait = this.acksAt + this.ackIntervalMs - Date.now();
+    const wait = this.acksAt + this.ackIntervalMs - this.clock.now();
     if (wait > 0) {
-      this.ackTimer = setTimeout(() => {
+      this.ackTimer = this.clock.after(wait, () => {
         this.ackTimer = undefined;
         if (!this.destroyed) this.update();
-      }, wait);
+      });
       return;
     }
-    this.acksAt = Date.now();
+    this.acksAt = this.clock.now();
     this.publishIfChanged('acks', acks);
   }
 
