@@ -1,11 +1,10 @@
 import { expect } from '@esm-bundle/chai';
-import { deleteDB } from 'idb';
 import { openChatDatabase, type ChatDatabase } from './ChatDatabase';
 import { countTransactions } from './countTransactions';
 import { eventStoreContract, message, readAll } from './eventStoreContract';
 import type { StoredEvent } from './EventStore';
 import { IdbEventStore } from './IdbEventStore';
-import { idbHarness } from '../testkit/storage/idbTestHarness';
+import { freshDatabase, idbHarness } from '../testkit/storage/idbTestHarness';
 
 const NAME = 'meshchat-test-events';
 
@@ -15,14 +14,10 @@ eventStoreContract(
 );
 
 describe('IdbEventStore', () => {
+  const database = freshDatabase(NAME);
   let db: ChatDatabase;
-  beforeEach(async () => {
-    await deleteDB(NAME);
-    db = await openChatDatabase({ name: NAME });
-  });
-  afterEach(async () => {
-    db.close();
-    await deleteDB(NAME);
+  beforeEach(() => {
+    db = database();
   });
 
   it('skips and counts corrupted records instead of failing the page', async () => {

@@ -1,8 +1,7 @@
 import { expect } from '@esm-bundle/chai';
-import { deleteDB } from 'idb';
 import { room, roomDirectoryContract } from '../app/roomDirectoryContract';
-import { idbHarness } from '../testkit/storage/idbTestHarness';
-import { openChatDatabase, type ChatDatabase } from './ChatDatabase';
+import { freshDatabase, idbHarness } from '../testkit/storage/idbTestHarness';
+import type { ChatDatabase } from './ChatDatabase';
 import { IdbRoomDirectory } from './IdbRoomDirectory';
 import { LEGACY_ROOMS_KEY, ResilientRoomDirectory } from './ResilientRoomDirectory';
 import { StorageHealth } from './StorageHealth';
@@ -34,14 +33,10 @@ class MapStorage {
 }
 
 describe('The IndexedDB room directory on damaged, failing or legacy storage', () => {
+  const database = freshDatabase(NAME);
   let db: ChatDatabase;
-  beforeEach(async () => {
-    await deleteDB(NAME);
-    db = await openChatDatabase({ name: NAME });
-  });
-  afterEach(async () => {
-    db.close();
-    await deleteDB(NAME);
+  beforeEach(() => {
+    db = database();
   });
 
   it('skips and counts damaged records', async () => {

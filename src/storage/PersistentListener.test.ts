@@ -1,9 +1,9 @@
 import { expect } from '@esm-bundle/chai';
-import { deleteDB } from 'idb';
 import type { ChatEvent } from '../hub/events';
 import { Hub } from '../hub/Hub';
 import { MemoryEventLog } from '../hub/MemoryEventLog';
 import { MemoryPresence } from '../hub/MemoryPresence';
+import { freshDatabase } from '../testkit/storage/idbTestHarness';
 import { openChatDatabase, type ChatDatabase } from './ChatDatabase';
 import { countTransactions } from './countTransactions';
 import { readAll } from './eventStoreContract';
@@ -39,14 +39,10 @@ class HangingStore extends MemoryEventStore {
 }
 
 describe('PersistentListener', () => {
+  const database = freshDatabase(NAME);
   let db: ChatDatabase;
-  beforeEach(async () => {
-    await deleteDB(NAME);
-    db = await openChatDatabase({ name: NAME });
-  });
-  afterEach(async () => {
-    db.close();
-    await deleteDB(NAME);
+  beforeEach(() => {
+    db = database();
   });
 
   it('stores exactly what a session receives, in order, and it survives a reload', async () => {

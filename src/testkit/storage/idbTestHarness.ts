@@ -44,3 +44,24 @@ export function idbHarness<T>(
     };
   };
 }
+
+/**
+ * For a describe block: a fresh, empty chat database named `name` before each test, closed
+ * and deleted after it. Returns a getter for the current connection.
+ */
+export function freshDatabase(name: string): () => ChatDatabase {
+  let db: ChatDatabase | undefined;
+  beforeEach(async () => {
+    await deleteDB(name);
+    db = await openChatDatabase({ name });
+  });
+  afterEach(async () => {
+    db?.close();
+    db = undefined;
+    await deleteDB(name);
+  });
+  return () => {
+    if (!db) throw new Error('freshDatabase: used outside a test');
+    return db;
+  };
+}
