@@ -86,6 +86,8 @@ export class YjsEventLog implements EventLogPort {
   private readonly clock: HybridClock;
   private readonly verified = new Map<string, SignedEntry>();
   private readonly sorted = new SortedEntries();
+  private readonly kindEntries = new SortedEntries();
+  private readonly kindObservers = new Set<(entries: readonly SignedEntry[]) => void>();
   private readonly future: FutureHold;
   private readonly observers = new Set<
     (entries: readonly LogEntry[], info: LogBatchInfo) => void
@@ -157,7 +159,7 @@ export class YjsEventLog implements EventLogPort {
     this.future.release();
   }
 
-  append(userId: string, message: string): string {
+  append(userId: string, message: string, kind?: string): string {
     if (this.destroyed) throw new Error('append: the log is destroyed');
     if (userId !== this.signer.userId) {
       throw new Error(`append: this tab signs as ${this.signer.userId}, not as ${userId}`);
@@ -170,12 +172,10 @@ export class YjsEventLog implements EventLogPort {
     // The wall clock first: the order key is then never below it (readers check c >= t).
     const unixTime = this.now();
     const clock = Math.max(unixTime, this.clock.tick());
-    const hash = entryHash({ userId, unixTime, clock, message });
+    const hash = entryHash({ userId, unixTime, clock, message, kind });
     const id = encodeBase64url(hash);
-    this.unwritten.push({
-      entry: { id, userId, message, unixTime, clock, version: SCHEMA_VERSION },
-      hash,
-    });
+    const entry = { id, userId, message, unixTime, clock, version: SCHEMA_VERSION } as const;
+    this.unwritten.push({ entry: kind === undefined ? entry : { ...entry, kind }, hash });
     this.writing ??= this.writeOwn();
     return id;
   }
@@ -187,6 +187,20 @@ export class YjsEventLog implements EventLogPort {
 
   entries(): readonly SignedEntry[] {
     return this.sorted.all();
+  }
+
+  /**
+   * The verified kind entries (edits, deletions: entryKinds.ts), in converged order. They are
+   * not chat messages: entries() and observe() leave them out, so the hub never sees them.
+   */
+  kinds(): readonly SignedEntry[] {
+    return this.kindEntries.all();
+  }
+
+  /** Reports kind entries as they are verified; returns an unsubscribe function. */
+  observeKinds(observer: (entries: readonly SignedEntry[]) => void): () => void {
+    this.kindObservers.add(observer);
+    return () => this.kindObservers.delete(observer);
   }
 
   /** The newest `count` verified entries before position `end`, oldest first. */
@@ -211,6 +225,7 @@ export class YjsEventLog implements EventLogPort {
     this.batches.unobserve(this.onBatches);
     this.future.destroy();
     this.observers.clear();
+    this.kindObservers.clear();
   }
 
   /** A method, not the field: the field may change while a write awaits its signature. */
@@ -422,8 +437,15 @@ export class YjsEventLog implements EventLogPort {
       this.verified.set(entry.id, entry);
       this.clock.observe(entry.clock);
     }
-    this.sorted.insertSorted(accepted);
-    for (const observer of [...this.observers]) observer(accepted, { stored });
+    const kinds = accepted.filter((entry) => entry.kind !== undefined);
+    const messages = kinds.length === 0 ? accepted : accepted.filter((e) => e.kind === undefined);
+    if (kinds.length > 0) {
+      this.kindEntries.insertSorted(kinds);
+      for (const observer of [...this.kindObservers]) observer(kinds);
+    }
+    if (messages.length === 0) return;
+    this.sorted.insertSorted(messages);
+    for (const observer of [...this.observers]) observer(messages, { stored });
   }
 
   /** The verified batch for each entry's batch id: null if invalid, absent if not arrived. */

@@ -9,6 +9,7 @@
  * value there, or deletes it, is evidence of a hostile peer and is ignored. The converged
  * order is (clock, id).
  */
+import { KNOWN_KINDS, decodePayload } from './entryKinds';
 
 /** The version this client writes. */
 export const SCHEMA_VERSION = 2;
@@ -139,8 +140,7 @@ export function decodeEntry(
   // An honest writer's clock is at least its wall clock when it writes (HybridClock).
   if (c < t) return 'bad-time';
   if (k !== undefined && (typeof k !== 'string' || !KIND_PATTERN.test(k))) return 'bad-shape';
-  if (k !== undefined) return 'unknown-kind';
-  return {
+  const entry: SignedEntry = {
     id,
     userId: u,
     message: m,
@@ -150,6 +150,11 @@ export function decodeEntry(
     index: i as number,
     version,
   };
+  if (k === undefined) return entry;
+  // A kind this version knows is read with its fields checked (entryKinds.ts); others dropped.
+  if (!KNOWN_KINDS.has(k)) return 'unknown-kind';
+  if (decodePayload(k, m) === undefined) return 'bad-shape';
+  return { ...entry, kind: k };
 }
 
 /** The stored form of a signed entry. */

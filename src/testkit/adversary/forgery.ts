@@ -19,6 +19,8 @@ export interface ForgedDraft {
   readonly m: string;
   /** Version 1 only: the entry's (random) id. */
   readonly id?: string;
+  /** Version 2: an entry kind (edit, delete: src/log/entryKinds.ts). */
+  readonly k?: string;
 }
 
 /** A batch record and its entries, as they would be written into the room's maps. */
@@ -40,7 +42,7 @@ export async function signBatchV2(
   drafts: readonly ForgedDraft[],
 ): Promise<ForgedBatch> {
   const hashes = drafts.map((d) =>
-    entryHash({ userId: d.u, unixTime: d.t, clock: d.c, message: d.m }),
+    entryHash({ userId: d.u, unixTime: d.t, clock: d.c, message: d.m, kind: d.k }),
   );
   const h = joinHashes(hashes);
   const batchId = batchIdOf(roomId, u, h);
@@ -50,7 +52,16 @@ export async function signBatchV2(
     batch: { v: 2, u, h, g },
     entries: drafts.map((d, i) => [
       encodeBase64url(hashes[i] as Uint8Array),
-      { v: 2, u: d.u, t: d.t, c: d.c, m: d.m, b: batchId, i },
+      {
+        v: 2,
+        u: d.u,
+        t: d.t,
+        c: d.c,
+        m: d.m,
+        b: batchId,
+        i,
+        ...(d.k === undefined ? {} : { k: d.k }),
+      },
     ]),
   };
 }
