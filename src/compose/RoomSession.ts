@@ -16,6 +16,7 @@ import { SaveTracker } from './SaveTracker';
 import type { ChatStorage } from '../storage/ChatStorage';
 import type { YjsPersistence } from '../storage/YjsPersistence';
 import { roomPersistence } from '../storage/roomPersistence';
+import { PersistentListener } from '../storage/PersistentListener';
 
 export interface RoomSessionOptions {
   readonly roomId: string;
@@ -143,10 +144,12 @@ export class RoomSession implements RoomSource {
       ...(options.historySize ? { historySize: options.historySize } : {}),
     });
     // Stored in the order the room shows them: by the log's clock for messages.
-    const history = options.storage?.listener({
-      orderOf: (event) =>
-        (event.type === 'message' ? this.log.get(event.id)?.clock : undefined) ?? event.unixTime,
-    });
+    const history =
+      options.storage &&
+      new PersistentListener(options.storage.events, {
+        orderOf: (event) =>
+          (event.type === 'message' ? this.log.get(event.id)?.clock : undefined) ?? event.unixTime,
+      });
     this.saves = history && new SaveTracker(history, (event) => event.userId === this.userId);
     if (this.saves) this.hub.attachListener(this.saves);
     this.stream = this.hub.add(this.userId, this.sessionId);

@@ -6,7 +6,7 @@
 import { decodeBase64url, encodeBase64url } from '../identity/base64url';
 import type { DhKeys } from './DhKeys';
 import type { SignatureVerifier, Signer } from '../log/signing';
-import { readSessions } from '../presence/AwarenessPresence';
+import { readSessions } from '../presence/PresenceCards';
 
 /** Awareness field carrying the signed X25519 public key. */
 export const DH_FIELD = 'dh';

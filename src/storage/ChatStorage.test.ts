@@ -9,6 +9,7 @@ import { room } from '../app/roomDirectoryContract';
 import { JsonLinesFormatError } from './errors';
 import { message } from './eventStoreContract';
 import { yjsDatabaseName } from './IdbUpdateStore';
+import { PersistentListener } from './PersistentListener';
 import { roomPersistence } from './roomPersistence';
 
 const NAME = 'meshchat-test-chat';
@@ -45,7 +46,7 @@ describe('ChatStorage', () => {
       presence: new MemoryPresence(),
     });
     let sequence = 0;
-    const listener = storage.listener({ orderOf: () => sequence++ });
+    const listener = new PersistentListener(storage.events, { orderOf: () => sequence++ });
     const handle = hub.attachListener(listener);
     hub.add('u1', 's1');
     for (let i = 0; i < 30; i += 1) hub.message('u1', `line ${i}`);

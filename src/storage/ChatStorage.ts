@@ -5,7 +5,6 @@ import { isOrder } from './EventValidation';
 import { IdbEventStore } from './IdbEventStore';
 import { IdbRoomDirectory } from './IdbRoomDirectory';
 import { exportJsonLines, parseJsonLines, type LineError } from './JsonLines';
-import { PersistentListener, type PersistentListenerOptions } from './PersistentListener';
 import { ResilientEventStore } from './ResilientEventStore';
 import { ResilientRoomDirectory } from './ResilientRoomDirectory';
 import { StorageHealth } from './StorageHealth';
@@ -80,11 +79,6 @@ export class ChatStorage {
     const rooms = new ResilientRoomDirectory(db && new IdbRoomDirectory(db), health);
     await rooms.prime(options.legacyRooms);
     return new ChatStorage(db, rooms, health);
-  }
-
-  /** A persistent listener for a room's hub, writing to `events` (attach it with hub.attachListener). */
-  listener(options: PersistentListenerOptions = {}): PersistentListener {
-    return new PersistentListener(this.events, options);
   }
 
   /** A room's whole stored history as JSON Lines, oldest first (see exportJsonLines). */
