@@ -29,7 +29,7 @@ describe('NameBook', () => {
     expect(book.label(ANN)).to.equal(`Ann (${tagOf(ANN)})`);
     expect(book.label(ANN2)).to.equal(`ann (${tagOf(ANN2)})`);
     expect(tagOf(ANN)).to.not.equal(tagOf(ANN2));
-    expect(tagOf(ANN)).to.match(/^[0-9a-f]{4}-[0-9a-f]{4}$/);
+    expect(tagOf(ANN)).to.match(/^[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}$/);
   });
 
   it('counts changes and keeps names across instances', () => {
@@ -47,5 +47,36 @@ describe('NameBook', () => {
     const book = new NameBook(storage);
     expect(book.name('u')).to.equal(undefined);
     expect(book.learn('u', '   ')).to.equal(false);
+  });
+
+  it('tags look-alike names: Cyrillic letters, zero-width characters, fullwidth forms', () => {
+    const forgeries = ['Аnn', 'An\u200Bn', 'Ａｎｎ', 'ANN'];
+    for (const forged of forgeries) {
+      const book = new NameBook();
+      book.learn(ANN, 'Ann');
+      book.learn(ANN2, forged);
+      expect(book.label(ANN), JSON.stringify(forged)).to.equal(`Ann (${tagOf(ANN)})`);
+      expect(book.label(ANN2)).to.include(`(${tagOf(ANN2)})`);
+    }
+    const book = new NameBook();
+    book.learn(ANN, 'Ann');
+    book.learn(ANN2, 'Bob');
+    expect(book.label(ANN)).to.equal('Ann');
+    // Once the look-alike renames, the tag goes.
+    book.learn(ANN2, 'Аnn');
+    expect(book.isAmbiguous(ANN)).to.equal(true);
+    book.learn(ANN2, 'Ben');
+    expect(book.isAmbiguous(ANN)).to.equal(false);
+  });
+
+  it('keeps the newest signed name: a replayed older card renames nobody', () => {
+    const storage = new MapStorage();
+    const book = new NameBook(storage);
+    expect(book.learn(ANN, 'Ann', 2000)).to.equal(true);
+    expect(book.learn(ANN, 'Mallory’s pick', 1000)).to.equal(false);
+    expect(book.label(ANN)).to.equal('Ann');
+    const reloaded = new NameBook(storage);
+    expect(reloaded.learn(ANN, 'Old name', 1500)).to.equal(false);
+    expect(reloaded.learn(ANN, 'Annie', 3000)).to.equal(true);
   });
 });

@@ -313,7 +313,9 @@ export class RoomState {
     for (const state of this.source.presence.states().values()) {
       const card = readPeerCard(state);
       if (!card) continue;
-      if (card.name) this.names.learn(card.userId, card.name);
+      // The time the card was signed, so that a replayed older card renames nobody.
+      const signedAt = typeof state.t === 'number' ? state.t : undefined;
+      if (card.name) this.names.learn(card.userId, card.name, signedAt);
       const typing = typeof state.typing === 'number' ? state.typing : 0;
       const seen = this.typingSeen.get(card.userId);
       if (!seen || seen[0] !== typing) this.typingSeen.set(card.userId, [typing, at]);

@@ -168,6 +168,6 @@ describe('Identity', () => {
 
   it('shows a fingerprint derived from its userId', async () => {
     const identity = await Identity.loadOrCreate(new MemoryKeyStore());
-    expect(identity.fingerprint).to.match(/^[0-9a-f]{4}-[0-9a-f]{4}$/);
+    expect(identity.fingerprint).to.match(/^[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}$/);
   });
 });

@@ -51,18 +51,22 @@ describe('UserId', () => {
     expect(() => publicKeyBytes('not-a-user-id' as UserId)).to.throw(TypeError);
   });
 
-  it('fingerprint shows the first four key bytes as hex, stably', () => {
+  it('fingerprint shows the first six key bytes (48 bits) as hex, stably', () => {
     const raw = new Uint8Array(32);
-    raw.set([0x3f, 0x9a, 0x07, 0xc2, 0xff]);
+    raw.set([0x3f, 0x9a, 0x07, 0xc2, 0x11, 0xd4, 0xff]);
     const userId = userIdFromPublicKey(raw);
-    expect(fingerprint(userId)).to.equal('3f9a-07c2');
-    expect(fingerprint(userIdFromPublicKey(raw.slice()))).to.equal('3f9a-07c2');
+    expect(fingerprint(userId)).to.equal('3f9a-07c2-11d4');
+    expect(fingerprint(userIdFromPublicKey(raw.slice()))).to.equal('3f9a-07c2-11d4');
+    // Two keys that agree on 32 bits (once a match for 2^32 key generations) differ.
+    const other = raw.slice();
+    other[5] = 0x00;
+    expect(fingerprint(userIdFromPublicKey(other))).to.not.equal(fingerprint(userId));
   });
 
   it('fingerprint differs between different keys', async () => {
     const ids = await Promise.all(Array.from({ length: 50 }, newUserId));
     const tags = ids.map(fingerprint);
-    for (const tag of tags) expect(tag).to.match(/^[0-9a-f]{4}-[0-9a-f]{4}$/);
+    for (const tag of tags) expect(tag).to.match(/^[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}$/);
     expect(new Set(tags).size).to.equal(50);
   });
 });

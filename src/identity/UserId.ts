@@ -43,18 +43,23 @@ export function publicKeyBytes(userId: UserId): Uint8Array<ArrayBuffer> {
   return raw;
 }
 
+/** Bytes of the public key a {@link fingerprint} shows: 48 bits. */
+export const FINGERPRINT_BYTES = 6;
+
 /**
- * A short, stable tag that tells apart two users who chose the same display name, for example
- * `3f9a-07c2`: the first 4 bytes of the public key as hex.
+ * A short, stable tag that tells apart two users whose display names look alike, for example
+ * `3f9a-07c2-11d4`: the first 6 bytes (48 bits) of the public key as hex.
  *
  * Why the key's own bytes rather than a hash: an Ed25519 public key is already uniformly
- * distributed, so a hash would add code but no spread, and no 32-bit tag resists a determined
- * forger (about 2^32 key generations finds a match whatever the function). It is a reading aid
- * for people; software compares whole user ids.
+ * distributed, so a hash would add code but no spread. Why 48 bits: matching a given user's
+ * tag takes about 2^48 key generations (centuries of one machine's time at the ~10^5 per
+ * second WebCrypto manages), where the former 32 bits took hours. It is a reading aid for
+ * people; software compares whole user ids, and people can compare whole keys through
+ * {@link keyDigits}.
  */
 export function fingerprint(userId: UserId): string {
-  const hex = Array.from(publicKeyBytes(userId).subarray(0, 4), (b) =>
+  const hex = Array.from(publicKeyBytes(userId).subarray(0, FINGERPRINT_BYTES), (b) =>
     b.toString(16).padStart(2, '0'),
   ).join('');
-  return `${hex.slice(0, 4)}-${hex.slice(4)}`;
+  return `${hex.slice(0, 4)}-${hex.slice(4, 8)}-${hex.slice(8)}`;
 }
