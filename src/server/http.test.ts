@@ -7,12 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  startTestServer,
-  TestClient,
-  WAIT_MS,
-  type TestServer,
-} from '../testkit/server/TestClient.js';
+import { startTestServer, TestClient, type TestServer } from '../testkit/server/TestClient.js';
+import { WAIT_MS } from '../testkit/waitFor.js';
 
 const TURN_SECRET = 'turn-secret-for-this-test';
 

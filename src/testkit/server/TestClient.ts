@@ -9,9 +9,6 @@ import { MemoryLogger } from '../../server/log.js';
 import { MeshServer } from '../../server/MeshServer.js';
 import { WAIT_MS, withTimeout } from '../waitFor.js';
 
-/** The shared bound of a wait, for the tests that take it from here. */
-export { WAIT_MS };
-
 /** A started test server. */
 export interface TestServer {
   readonly server: MeshServer;
