@@ -1,4 +1,10 @@
-import type { EventStore, HistoryCursor, HistoryPage, PutResult, StoredEvent } from '../../storage/EventStore';
+import type {
+  EventStore,
+  HistoryCursor,
+  HistoryPage,
+  PutResult,
+  StoredEvent,
+} from '../../storage/EventStore';
 
 /**
  * A test double: an EventStore that passes calls through to `inner` until told to fail, then
