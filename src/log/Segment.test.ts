@@ -1,0 +1,100 @@
+import { expect } from '@esm-bundle/chai';
+import * as Y from 'yjs';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { encodeBase64url } from '../identity/base64url';
+import { Identity } from '../identity/Identity';
+import { MemoryKeyStore } from '../identity/MemoryKeyStore';
+import { Verifier } from '../identity/Verifier';
+import { SegmentError, openSegment, sealSegment } from './Segment';
+import { YjsEventLog } from './YjsEventLog';
+
+const ROOM = 'segment-room';
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A log with `count` messages from each of two authors, all verified. */
+async function history(count: number): Promise<YjsEventLog[]> {
+  const doc = new Y.Doc();
+  const verifier = new Verifier();
+  const logs: YjsEventLog[] = [];
+  for (const name of ['ann', 'ben']) {
+    const identity = await Identity.loadOrCreate(new MemoryKeyStore());
+    const log = new YjsEventLog({ doc, roomId: ROOM, signer: identity, verifier });
+    for (let i = 0; i < count; i += 1) log.append(identity.userId, `${name} ${i}`);
+    await log.whenProcessed();
+    logs.push(log);
+  }
+  await Promise.all(logs.map((log) => log.whenProcessed()));
+  return logs;
+}
+
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof SegmentError) return error.reason;
+    throw error;
+  }
+  return 'accepted';
+}
+
+/** The segment's JSON body, changed by `edit`, as bytes with their own (matching) id. */
+function rewritten(bytes: Uint8Array, edit: (body: Record<string, unknown>) => void) {
+  const body = JSON.parse(decoder.decode(bytes)) as Record<string, unknown>;
+  edit(body);
+  const changed = encoder.encode(JSON.stringify(body));
+  return { id: encodeBase64url(sha256(changed)), bytes: changed };
+}
+
+describe('Segment', () => {
+  it('seals entries canonically and opens them back, verified, in converged order', async () => {
+    const [log] = await history(30);
+    if (!log) throw new Error('no log');
+    const entries = log.entries();
+    expect(entries).to.have.length(60);
+    const sealed = sealSegment(ROOM, entries, (id) => log.batchRecord(id));
+    // The same entries in another order seal to the same bytes and id.
+    const again = sealSegment(ROOM, [...entries].reverse(), (id) => log.batchRecord(id));
+    expect(again.id).to.equal(sealed.id);
+    expect(sealed.count).to.equal(60);
+    expect(sealed.first.id).to.equal(entries[0]?.id);
+    const opened = await openSegment(ROOM, sealed.id, sealed.bytes, new Verifier());
+    expect(opened.map((e) => e.id)).to.deep.equal(entries.map((e) => e.id));
+    expect(opened.map((e) => e.message)).to.deep.equal(entries.map((e) => e.message));
+  });
+
+  it('refuses other bytes under an id, another room, altered text, a missing batch, bad order', async () => {
+    const [log] = await history(5);
+    if (!log) throw new Error('no log');
+    const sealed = sealSegment(ROOM, log.entries(), (id) => log.batchRecord(id));
+    const verifier = new Verifier();
+    const flipped = sealed.bytes.slice();
+    flipped[20] = (flipped[20] ?? 0) ^ 1;
+    expect(await refusal(openSegment(ROOM, sealed.id, flipped, verifier))).to.equal(
+      'bytes do not hash to the id',
+    );
+    expect(await refusal(openSegment('other-room', sealed.id, sealed.bytes, verifier))).to.equal(
+      'another room',
+    );
+    const altered = rewritten(sealed.bytes, (body) => {
+      const first = (body.e as [string, Record<string, unknown>][])[0];
+      if (first) first[1].m = 'words never written';
+    });
+    expect(await refusal(openSegment(ROOM, altered.id, altered.bytes, verifier))).to.match(
+      /unsigned$/,
+    );
+    const unbatched = rewritten(sealed.bytes, (body) => {
+      body.b = [];
+    });
+    expect(await refusal(openSegment(ROOM, unbatched.id, unbatched.bytes, verifier))).to.match(
+      /unsigned$/,
+    );
+    const reordered = rewritten(sealed.bytes, (body) => {
+      (body.e as unknown[]).reverse();
+    });
+    expect(await refusal(openSegment(ROOM, reordered.id, reordered.bytes, verifier))).to.equal(
+      'order',
+    );
+    expect(() => sealSegment(ROOM, log.entries(), () => undefined)).to.throw(SegmentError);
+  });
+});
