@@ -1,0 +1,116 @@
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { SealedSegment } from '../log/Segment';
+import { withOpenTimeout } from './ChatDatabase';
+import { DestroyedError } from './errors';
+import { compareSegments, infoOf, type SegmentInfo, type SegmentStore } from './SegmentStore';
+
+/** The database every room's segments share. */
+export const SEGMENTS_DATABASE = 'meshchat-segments';
+
+interface StoredSegment extends SegmentInfo {
+  readonly room: string;
+  readonly bytes: Uint8Array;
+}
+
+interface SegmentsSchema extends DBSchema {
+  /** Keyed by [room, id]: a room's segments are one key range. */
+  segments: { key: [string, string]; value: StoredSegment };
+}
+
+/**
+ * Sealed history segments in IndexedDB: database `meshchat-segments`, object store `segments`
+ * keyed by `[roomId, segmentId]`, its own database so that the chat database's schema is
+ * untouched. A record that is not a segment (written by something else) is left out of
+ * `list` and `get`.
+ */
+export class IdbSegmentStore implements SegmentStore {
+  private connection: Promise<IDBPDatabase<SegmentsSchema>> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly databaseName = SEGMENTS_DATABASE,
+    private readonly timeoutMs = 5000,
+  ) {}
+
+  /** Deletes the whole database (no instance may be open on it). */
+  static async clear(databaseName = SEGMENTS_DATABASE): Promise<void> {
+    await deleteDB(databaseName);
+  }
+
+  async put(roomId: string, segment: SealedSegment): Promise<void> {
+    const db = await this.db('put');
+    await db.put('segments', { room: roomId, ...infoOf(segment), bytes: segment.bytes }, [
+      roomId,
+      segment.id,
+    ]);
+  }
+
+  async get(roomId: string, id: string): Promise<Uint8Array | undefined> {
+    const db = await this.db('get');
+    const stored: unknown = await db.get('segments', [roomId, id]);
+    return isStored(stored) ? stored.bytes : undefined;
+  }
+
+  async list(roomId: string): Promise<SegmentInfo[]> {
+    const db = await this.db('list');
+    const stored: unknown[] = await db.getAll('segments', roomRange(roomId));
+    return stored
+      .filter(isStored)
+      .map(({ id, first, last, count }) => ({ id, first, last, count }))
+      .sort(compareSegments);
+  }
+
+  async deleteRoom(roomId: string): Promise<void> {
+    const db = await this.db('deleteRoom');
+    await db.delete('segments', roomRange(roomId));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection?.then(
+      (db) => db.close(),
+      () => undefined,
+    );
+  }
+
+  private async db(operation: string): Promise<IDBPDatabase<SegmentsSchema>> {
+    if (this.closed) throw new DestroyedError(`IdbSegmentStore.${operation}`);
+    this.connection ??= withOpenTimeout(
+      () =>
+        openDB<SegmentsSchema>(this.databaseName, 1, {
+          upgrade(db) {
+            db.createObjectStore('segments');
+          },
+          blocking(_current, _blocked, event) {
+            (event.target as IDBDatabase).close();
+          },
+        }),
+      this.databaseName,
+      this.timeoutMs,
+    );
+    return this.connection;
+  }
+}
+
+/** Every key [roomId, *]: ids are base64url, all below '~'. */
+function roomRange(roomId: string): IDBKeyRange {
+  return IDBKeyRange.bound([roomId, ''], [roomId, '~']);
+}
+
+function isStored(value: unknown): value is StoredSegment {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const isPoint = (p: unknown): boolean =>
+    typeof p === 'object' &&
+    p !== null &&
+    typeof (p as Record<string, unknown>).clock === 'number' &&
+    typeof (p as Record<string, unknown>).id === 'string';
+  return (
+    typeof v.id === 'string' &&
+    v.bytes instanceof Uint8Array &&
+    typeof v.count === 'number' &&
+    isPoint(v.first) &&
+    isPoint(v.last)
+  );
+}

@@ -1,0 +1,76 @@
+import type { SealedSegment } from '../log/Segment';
+import { DestroyedError } from './errors';
+
+/** What is known of a stored segment without reading its bytes. */
+export type SegmentInfo = Omit<SealedSegment, 'bytes'>;
+
+/**
+ * Where a room's sealed history segments (src/log/Segment.ts) are kept. Segments are
+ * immutable and named by their hash, so putting one twice is harmless. Callers put only
+ * segments they opened (verified); a reader opens what it gets back again, hash included.
+ */
+export interface SegmentStore {
+  /** Keeps a verified segment of `roomId`. */
+  put(roomId: string, segment: SealedSegment): Promise<void>;
+  /** The bytes of one segment, if held. */
+  get(roomId: string, id: string): Promise<Uint8Array | undefined>;
+  /** Every segment held for `roomId`, oldest first (by their first entry's converged order). */
+  list(roomId: string): Promise<SegmentInfo[]>;
+  /** Forgets a room's segments. */
+  deleteRoom(roomId: string): Promise<void>;
+  close(): void;
+}
+
+/** The converged order of segments: by their first entries. */
+export function compareSegments(a: SegmentInfo, b: SegmentInfo): number {
+  return (
+    a.first.clock - b.first.clock ||
+    (a.first.id < b.first.id ? -1 : a.first.id > b.first.id ? 1 : 0) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+/** Segments in memory: the fake beside IdbSegmentStore, and the store without IndexedDB. */
+export class MemorySegmentStore implements SegmentStore {
+  private readonly rooms = new Map<string, Map<string, SealedSegment>>();
+  private closed = false;
+
+  put(roomId: string, segment: SealedSegment): Promise<void> {
+    return this.run('put', () => {
+      let room = this.rooms.get(roomId);
+      if (!room) this.rooms.set(roomId, (room = new Map<string, SealedSegment>()));
+      room.set(segment.id, segment);
+    });
+  }
+
+  get(roomId: string, id: string): Promise<Uint8Array | undefined> {
+    return this.run('get', () => this.rooms.get(roomId)?.get(id)?.bytes);
+  }
+
+  list(roomId: string): Promise<SegmentInfo[]> {
+    return this.run('list', () =>
+      [...(this.rooms.get(roomId)?.values() ?? [])].map(infoOf).sort(compareSegments),
+    );
+  }
+
+  deleteRoom(roomId: string): Promise<void> {
+    return this.run('deleteRoom', () => {
+      this.rooms.delete(roomId);
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Runs `body` as the IndexedDB twin would answer: asynchronously, rejecting once closed. */
+  private run<T>(operation: string, body: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new DestroyedError(`MemorySegmentStore.${operation}`));
+    return Promise.resolve(body());
+  }
+}
+
+/** A segment's info: everything but its bytes. */
+export function infoOf(segment: SealedSegment): SegmentInfo {
+  return { id: segment.id, first: segment.first, last: segment.last, count: segment.count };
+}

@@ -1,0 +1,70 @@
+// The contract every SegmentStore meets, run on the in-memory fake and on IndexedDB alike.
+import { expect } from '@esm-bundle/chai';
+import type { SealedSegment } from '../log/Segment';
+import type { SegmentStore } from './SegmentStore';
+
+/** A stand-in segment: stores treat the bytes as opaque. */
+export function segment(id: string, firstClock: number, count = 3): SealedSegment {
+  return {
+    id,
+    bytes: new TextEncoder().encode(`segment ${id}`),
+    first: { clock: firstClock, id: `${id}-first` },
+    last: { clock: firstClock + count, id: `${id}-last` },
+    count,
+  };
+}
+
+export interface SegmentStoreHarness {
+  open(): Promise<SegmentStore>;
+  /** A reload: a new store over the same data. */
+  reopen(): Promise<SegmentStore>;
+  cleanup(): Promise<void>;
+}
+
+export function segmentStoreContract(name: string, harness: () => SegmentStoreHarness): void {
+  describe(`${name} (SegmentStore contract)`, () => {
+    let h: SegmentStoreHarness;
+    beforeEach(() => {
+      h = harness();
+    });
+    afterEach(async () => {
+      await h.cleanup();
+    });
+
+    it('keeps segments per room, lists them oldest first, and survives a reload', async () => {
+      const store = await h.open();
+      await store.put('room-a', segment('later', 500));
+      await store.put('room-a', segment('earlier', 100));
+      await store.put('room-b', segment('other', 50));
+      await store.put('room-a', segment('earlier', 100));
+      const again = await h.reopen();
+      const listed = await again.list('room-a');
+      expect(listed.map((s) => s.id)).to.deep.equal(['earlier', 'later']);
+      expect(listed[0]).to.deep.equal({
+        id: 'earlier',
+        first: { clock: 100, id: 'earlier-first' },
+        last: { clock: 103, id: 'earlier-last' },
+        count: 3,
+      });
+      const bytes = await again.get('room-a', 'later');
+      expect(new TextDecoder().decode(bytes)).to.equal('segment later');
+      expect(await again.get('room-a', 'other')).to.equal(undefined);
+      expect((await again.list('room-b')).map((s) => s.id)).to.deep.equal(['other']);
+    });
+
+    it('forgets one room without touching the others, and refuses use after close', async () => {
+      const store = await h.open();
+      await store.put('room-a', segment('one', 1));
+      await store.put('room-b', segment('two', 2));
+      await store.deleteRoom('room-a');
+      expect(await store.list('room-a')).to.deep.equal([]);
+      expect((await store.list('room-b')).map((s) => s.id)).to.deep.equal(['two']);
+      store.close();
+      const refused = await store.list('room-b').then(
+        () => 'answered',
+        (error: unknown) => (error as { code?: string }).code,
+      );
+      expect(refused).to.equal('Destroyed');
+    });
+  });
+}
