@@ -9,6 +9,8 @@ import type { LogBatchInfo, LogEntry, PresenceChange } from '../hub/ports';
 export interface RoomEntry extends LogEntry {
   /** The log's order key (a hybrid logical clock close to ms wall time). */
   readonly clock: number;
+  /** An entry kind (edit, delete: src/log/entryKinds.ts); absent for a chat message. */
+  readonly kind?: string;
 }
 
 /** The room's converged message log. */
@@ -19,6 +21,15 @@ export interface RoomLog {
   page(count: number, end?: number): readonly RoomEntry[];
   get(id: string): RoomEntry | undefined;
   observe(observer: (entries: readonly LogEntry[], info: LogBatchInfo) => void): () => void;
+  /** The verified kind entries (edits, deletions), in converged order: no messages. */
+  kinds(): readonly RoomEntry[];
+  /** Reports kind entries as they are verified; returns an unsubscribe function. */
+  observeKinds(observer: (entries: readonly RoomEntry[]) => void): () => void;
+  /**
+   * Writes a kind entry (`message` holds its fields) as `userId`; returns its id, or
+   * undefined while the room cannot write yet.
+   */
+  append(userId: string, message: string, kind: string): string | undefined;
 }
 
 /** Presence as the view reads it: trusted states by awareness client id, and changes. */
@@ -68,6 +79,11 @@ export interface RoomSource {
   /** Settles once the room's stored state is loaded (a fake may leave it out: loaded). */
   readonly loaded?: Promise<unknown>;
   send(text: string): string | undefined;
+  /**
+   * Withdraws the text of deleted messages from this device's stored history (a room without
+   * storage leaves it out).
+   */
+  redact?(ids: readonly string[]): Promise<void>;
   /** Closes the room; what it returns settles once its pending writes are stored. */
   destroy(): void | Promise<void>;
 }

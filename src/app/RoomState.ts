@@ -7,6 +7,7 @@ import { readPeerCard, type PeerCard } from '../direct/DirectMessages';
 import { nextPaint, paintedFrames } from './nextPaint';
 import { tagOf, type NameBook } from './NameBook';
 import type { NetworkStatus, RoomSource } from './RoomSource';
+import { RoomAmendments, type AmendRefusal } from './RoomAmendments';
 import { StoredHistory, type HistoryPages } from './StoredHistory';
 import { Transcript, type ChatLine } from './Transcript';
 
@@ -82,6 +83,7 @@ export class RoomState {
   private destroyed = false;
   private readonly stored: StoredHistory | undefined;
   private logLoaded: boolean;
+  private readonly amendments: RoomAmendments;
 
   constructor(source: RoomSource, options: RoomStateOptions) {
     this.source = source;
@@ -93,12 +95,14 @@ export class RoomState {
     this.typingTtlMs = options.typingTtlMs ?? 6000;
     this.typingThrottleMs = options.typingThrottleMs ?? 2000;
     this.transcript = new Transcript(source.userId);
+    this.amendments = new RoomAmendments(source, () => this.changed());
     this.status = source.network.status();
     this.openedAt = this.now();
     const grace = options.connectGraceMs ?? 10_000;
     this.graceTimer = setTimeout(() => this.changed(), grace + 10);
     this.unsubscribe.push(
       source.log.observe((entries) => {
+        this.amendments.entriesArrived();
         this.options.onEntries?.(entries);
         this.changed();
       }),
@@ -165,14 +169,16 @@ export class RoomState {
     const participants = this.participants();
     this.cached = {
       roomId: this.roomId,
-      lines: this.transcript.build(
-        this.stored
-          ? this.stored.merge(
-              this.source.log.entries(),
-              (id) => this.source.log.get(id) !== undefined,
-              this.logLoaded,
-            )
-          : this.source.log.entries(),
+      lines: this.amendments.apply(
+        this.transcript.build(
+          this.stored
+            ? this.stored.merge(
+                this.source.log.entries(),
+                (id) => this.source.log.get(id) !== undefined,
+                this.logLoaded,
+              )
+            : this.source.log.entries(),
+        ),
       ),
       participants,
       typing: participants.filter((p) => p.typing && !p.self).map((p) => p.label),
@@ -205,6 +211,30 @@ export class RoomState {
     this.source.presence.setField('typing', 0);
     this.changed();
     return true;
+  }
+
+  /**
+   * Replaces the text of this user's message `id` with `text` (a signed edit entry); returns
+   * why it was refused (not this user's, deleted, empty), or undefined when it was written.
+   */
+  edit(id: string, text: string): AmendRefusal | undefined {
+    if (this.ended) return 'offline';
+    const refused = this.amendments.edit(id, this.userId, text);
+    if (!refused) this.changed();
+    return refused;
+  }
+
+  /** Deletes this user's message `id` (a signed delete entry); the reason when refused. */
+  deleteMessage(id: string): AmendRefusal | undefined {
+    if (this.ended) return 'offline';
+    const refused = this.amendments.remove(id, this.userId);
+    if (!refused) this.changed();
+    return refused;
+  }
+
+  /** Whether this user may edit or delete message `id`. */
+  canAmend(id: string): boolean {
+    return this.amendments.check(id, this.userId) === undefined;
   }
 
   /** Tells peers this user is typing; throttled, so call it on every keystroke. */
@@ -270,6 +300,7 @@ export class RoomState {
     this.stored?.destroy();
     if (this.destroyed) return;
     this.destroyed = true;
+    this.amendments.destroy();
     for (const stop of this.unsubscribe.splice(0)) stop();
     if (this.typingTimer !== undefined) clearTimeout(this.typingTimer);
     clearTimeout(this.graceTimer);

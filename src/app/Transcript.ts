@@ -37,6 +37,10 @@ export interface MessageLine {
    * its author is a claim, and the view says so.
    */
   readonly verified: boolean;
+  /** Changed by its author after it was sent (the text is the latest edit). */
+  readonly edited?: boolean;
+  /** Withdrawn by its author: the text is empty and the view says "message deleted". */
+  readonly deleted?: boolean;
 }
 
 /** "X has joined the chat", "X has left the chat", "the chat has ended". */

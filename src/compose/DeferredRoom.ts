@@ -74,6 +74,9 @@ export class DeferredRoom implements RoomSource {
     page: (count, end) => this.session?.log.page(count, end) ?? [],
     get: (id) => this.session?.log.get(id),
     observe: (observer) => this.attach((s) => s.log.observe(observer)),
+    kinds: () => this.session?.log.kinds() ?? [],
+    observeKinds: (observer) => this.attach((s) => s.log.observeKinds(observer)),
+    append: (userId, message, kind) => this.session?.log.append(userId, message, kind),
   };
 
   readonly presence: RoomSource['presence'] = {

@@ -4,7 +4,10 @@
  * peer, in whatever order they arrived, so a newcomer sees what everyone else sees.
  */
 import { DELETE, decodePayload } from './entryKinds';
-import { compareSigned, type SignedEntry } from './schema';
+import type { SignedEntry } from './schema';
+
+/** The fields of a kind entry the fold reads (a SignedEntry has them). */
+export type KindEntry = Pick<SignedEntry, 'id' | 'userId' | 'message' | 'clock' | 'kind'>;
 
 /** What happened to one message. */
 export interface Amendment {
@@ -29,10 +32,10 @@ export interface AmendTarget {
  * is not (yet) known does nothing until the target arrives and the fold runs again.
  */
 export function amend(
-  kinds: readonly SignedEntry[],
+  kinds: readonly KindEntry[],
   target: (id: string) => AmendTarget | undefined,
 ): Map<string, Amendment> {
-  const latestEdit = new Map<string, SignedEntry & { text: string }>();
+  const latestEdit = new Map<string, KindEntry & { text: string }>();
   const deleted = new Set<string>();
   for (const entry of kinds) {
     if (entry.kind === undefined) continue;
@@ -44,7 +47,7 @@ export function amend(
       deleted.add(payload.target);
     } else {
       const previous = latestEdit.get(payload.target);
-      if (!previous || compareSigned(previous, entry) < 0) {
+      if (!previous || converged(previous, entry) < 0) {
         latestEdit.set(payload.target, { ...entry, text: payload.text });
       }
     }
@@ -55,4 +58,9 @@ export function amend(
   }
   for (const id of deleted) out.set(id, { edited: latestEdit.has(id), deleted: true });
   return out;
+}
+
+/** The converged order (schema.ts's compareSigned) over the fields a kind entry has here. */
+function converged(a: KindEntry, b: KindEntry): number {
+  return a.clock - b.clock || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

@@ -8,6 +8,7 @@ import {
 import type { NameBook } from '../app/NameBook';
 import type { ChatLine } from '../app/Transcript';
 import { linkify } from './linkify';
+import './MessageActions';
 import { continuesGroup, dayLabel, startsDay } from './messageGroups';
 import { theme } from './theme';
 
@@ -110,7 +111,25 @@ export class MessageLog extends LitElement {
         text-align: right;
         white-space: nowrap;
       }
+      .row chat-message-actions {
+        opacity: 0;
+      }
+      /* Idle, the actions float over the bubble's corner: they take no room in the log. */
+      .bubble {
+        position: relative;
+      }
+      .row chat-message-actions:not([active]) {
+        position: absolute;
+        top: -0.75rem;
+        right: 0.25rem;
+      }
+      .row:hover chat-message-actions,
+      .row:focus-within chat-message-actions,
+      .row chat-message-actions[active] {
+        opacity: 1;
+      }
       .pending,
+      .deleted,
       .unverified {
         font-style: italic;
       }
@@ -361,6 +380,7 @@ export class MessageLog extends LitElement {
     const cont = continuesGroup(this.lines[index - 1], line) ? ' cont' : '';
     const last = !continuesGroup(line, this.lines[index + 1]);
     const marks = [
+      ...(line.edited ? [html`<span class="edited">edited</span>`] : []),
       ...(line.delivered ? [] : [html`<span class="pending">Not delivered yet</span>`]),
       ...(line.verified
         ? []
@@ -383,11 +403,16 @@ export class MessageLog extends LitElement {
             >${stamp}${marks.map((mark, i) => html`${last || i > 0 ? ' · ' : ''}${mark}`)}</span
           >`
         : stamp;
-    const text = html`<span class="text">${linkify(line.text)}</span>`;
+    const text = line.deleted
+      ? html`<span class="text deleted">message deleted</span>`
+      : html`<span class="text">${linkify(line.text)}</span>`;
     if (line.own) {
       return html`<div class="row own${cont}${first}" data-id=${line.id}>
         ${day}
-        <div class="bubble"><span class="sr-only">You: </span>${text}${meta}</div>
+        <div class="bubble">
+          <span class="sr-only">You: </span>${text}${meta}
+          <chat-message-actions .line=${line}></chat-message-actions>
+        </div>
       </div>`;
     }
     const name = this.label(line.userId);

@@ -9,6 +9,7 @@ import './ConnectionStatus';
 import { RoomController } from './controllers/RoomController';
 import './MessageLog';
 import type { MessageLog } from './MessageLog';
+import type { MessageDeleteDetail, MessageEditDetail } from './MessageActions';
 import './ParticipantList';
 import './RoomMenu';
 import './ShareDialog';
@@ -201,6 +202,10 @@ export class RoomView extends LitElement {
           .namesRevision=${this.names?.revision ?? 0}
           ?hasOlder=${snapshot.hasOlder}
           @load-older=${() => this.controller.showOlder()}
+          @message-edit=${(e: CustomEvent<MessageEditDetail>) =>
+            this.controller.edit(e.detail.id, e.detail.text)}
+          @message-delete=${(e: CustomEvent<MessageDeleteDetail>) =>
+            this.controller.deleteMessage(e.detail.id)}
           @lines-shown=${() => this.controller.shown()}
         ></chat-message-log>`,
       )}

@@ -33,6 +33,16 @@ export class RoomController implements ReactiveController {
     return this.room?.send(text) ?? false;
   }
 
+  /** Edits this user's message; the reason when refused (see RoomState.edit). */
+  edit(id: string, text: string): string | undefined {
+    return this.room?.edit(id, text) ?? 'offline';
+  }
+
+  /** Deletes this user's message; the reason when refused. */
+  deleteMessage(id: string): string | undefined {
+    return this.room?.deleteMessage(id) ?? 'offline';
+  }
+
   typing(): void {
     this.room?.typing();
   }

@@ -1,0 +1,162 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { MessageLine } from '../app/Transcript';
+import { theme } from './theme';
+
+/** Detail of `message-edit`: the user's new text for their message `id`. */
+export interface MessageEditDetail {
+  readonly id: string;
+  readonly text: string;
+}
+
+/** Detail of `message-delete`: the user confirmed deleting their message `id`. */
+export interface MessageDeleteDetail {
+  readonly id: string;
+}
+
+/**
+ * The actions on one message, shown when its row is hovered or holds the focus: Edit and
+ * Delete on the user's own messages. Edit opens a box in place with the text; Delete asks
+ * first, and says that copies may remain on other devices. Intents go up as events; the
+ * room decides (only the author's own edit or deletion takes effect anywhere).
+ */
+@customElement('chat-message-actions')
+export class MessageActions extends LitElement {
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: block;
+        /* The bubble's colours (own messages are light on dark), not the theme's. */
+        color: inherit;
+      }
+      .bar {
+        display: flex;
+        gap: 0.25rem;
+        justify-content: flex-end;
+      }
+      .bar button {
+        font-size: 0.75rem;
+        padding: 0.1rem 0.5rem;
+        min-height: 1.75rem;
+        box-shadow: 0 1px 4px rgb(0 0 0 / 20%);
+      }
+      form,
+      .confirm {
+        display: flex;
+        flex-direction: column;
+        gap: 0.3rem;
+        margin-top: 0.3rem;
+      }
+      textarea {
+        font: inherit;
+        min-width: 12rem;
+      }
+      .buttons {
+        display: flex;
+        gap: 0.3rem;
+        justify-content: flex-end;
+      }
+      p {
+        margin: 0;
+        font-size: 0.8rem;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) line: MessageLine | undefined;
+  @state() private mode: 'idle' | 'editing' | 'confirming' = 'idle';
+  /** Reflected while editing or confirming: the log keeps the actions shown then. */
+  @property({ type: Boolean, reflect: true }) active = false;
+
+  protected override willUpdate(): void {
+    this.active = this.mode !== 'idle';
+  }
+  @query('textarea') private box: HTMLTextAreaElement | undefined;
+
+  override render() {
+    const line = this.line;
+    if (!line?.own || line.deleted) return nothing;
+    if (this.mode === 'editing') {
+      return html`<form @submit=${this.onSave} @keydown=${this.onKey}>
+        <textarea aria-label="Edit message" .value=${line.text} rows="2"></textarea>
+        <div class="buttons">
+          <button type="submit" class="primary">Save</button>
+          <button type="button" @click=${this.idle}>Cancel</button>
+        </div>
+      </form>`;
+    }
+    if (this.mode === 'confirming') {
+      return html`<div class="confirm" role="group" aria-label="Delete this message?">
+        <p>
+          Delete this message for everyone in the room? Copies may remain on other devices that
+          already received it.
+        </p>
+        <div class="buttons">
+          <button type="button" class="primary" @click=${this.onDelete}>Delete message</button>
+          <button type="button" @click=${this.idle}>Cancel</button>
+        </div>
+      </div>`;
+    }
+    return html`<div class="bar actions">
+      <button type="button" @click=${this.startEdit}>Edit</button>
+      <button type="button" @click=${this.confirm}>Delete</button>
+    </div>`;
+  }
+
+  private readonly startEdit = async (): Promise<void> => {
+    this.mode = 'editing';
+    await this.updateComplete;
+    this.box?.focus();
+    this.box?.select();
+  };
+
+  private readonly confirm = async (): Promise<void> => {
+    this.mode = 'confirming';
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>('.confirm .primary')?.focus();
+  };
+
+  private readonly idle = (): void => {
+    this.mode = 'idle';
+  };
+
+  private readonly onKey = (event: KeyboardEvent): void => {
+    if (event.key === 'Escape') {
+      event.stopPropagation();
+      this.idle();
+    } else if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      this.save();
+    }
+  };
+
+  private readonly onSave = (event: Event): void => {
+    event.preventDefault();
+    this.save();
+  };
+
+  private save(): void {
+    const text = this.box?.value ?? '';
+    if (!this.line || text.trim() === '') return;
+    if (text !== this.line.text) {
+      this.emit('message-edit', { id: this.line.id, text });
+    }
+    this.idle();
+  }
+
+  private readonly onDelete = (): void => {
+    if (this.line) this.emit('message-delete', { id: this.line.id });
+    this.idle();
+  };
+
+  private emit(type: string, detail: MessageEditDetail | MessageDeleteDetail): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-message-actions': MessageActions;
+  }
+}
