@@ -12,6 +12,7 @@ import { signVerify } from './identityBench';
 import { machineInfo } from './machine';
 import { signalingOutage } from './outageBench';
 import { roomScale } from './roomScaleBench';
+import { meshSimRows } from './sim/meshSimBench';
 import { runSignalingLoad, type SignalingLoadResult } from './signaling-load';
 import { writeResults, type BenchRow } from './report';
 import { append, burst, catchUp, latency, startRig, type BenchRig } from './webrtcBench';
@@ -172,6 +173,7 @@ const scenarios: Record<string, Scenario> = {
       }),
     };
   },
+  meshsim: () => Promise.resolve(meshSimRows()),
   signaling: async () => {
     // Ours and the stock server, one after the other in this run, at the same fixed rate:
     // 0.5 publish/s per client keeps the load generator itself well below one core.

@@ -170,6 +170,18 @@ export class Dissemination {
   /** Called about once a second: anti-entropy, and resync of links that drained. */
   tick(): void {
     const now = this.env.now();
+    // Timers of a hidden tab may be held back for up to a minute; the tick (a worker's timer
+    // in the app) sends whatever is overdue, so a hidden peer still relays within a second.
+    for (const [peer, n] of this.neighbours) {
+      if (n.batch.length > 0 && now - n.lastFlush >= this.options.batchMs) {
+        n.cancelFlush?.();
+        this.flush(peer, n);
+      }
+    }
+    if (this.cancelIhave) {
+      this.cancelIhave();
+      this.flushIhave();
+    }
     for (const [peer, n] of this.neighbours) {
       if (n.behind && this.buffered(peer) < this.options.highWaterBytes / 4) {
         n.behind = false;

@@ -100,8 +100,8 @@ export class MeshNode {
     return !this.destroyed && this.topology.wants(peer, explore);
   }
 
-  onAnnounce(from: string, explore: boolean): void {
-    if (!this.destroyed) this.topology.onAnnounce(from, explore);
+  onAnnounce(from: string, explore: boolean, attempt = 1): void {
+    if (!this.destroyed) this.topology.onAnnounce(from, explore, attempt);
   }
 
   /** A link opened. It may be refused (the node is full): then it is closed at once. */

@@ -58,6 +58,8 @@ export class Topology {
   private announcePause: number;
   private nextExplore: number;
   private listChanged = false;
+  /** Announces made since the peer was last at its low mark. */
+  private attempt = 0;
   /** Announces sent, links refused, links dropped for a newcomer (for the benchmarks). */
   readonly counts = { announces: 0, refused: 0, displaced: 0 };
 
@@ -89,17 +91,22 @@ export class Topology {
    * one more; otherwise it is below its low mark, and even a full peer answers it now and then
    * (its link then displaces the most redundant one), so that no joiner stays alone.
    */
-  wants(peer: string, explore: boolean): boolean {
+  wants(peer: string, explore: boolean, attempt = 1): boolean {
     if (peer === this.self || this.linked.has(peer) || this.dialing.has(peer)) return false;
     const planned = this.linked.size + this.dialing.size;
     const { target, cap } = this.options;
-    if (explore) return planned < target || (planned < cap && this.env.random() < 0.25);
-    return planned < cap || this.env.random() < 0.25;
+    if (planned < target) return true;
+    if (explore) return planned < cap && this.env.random() < 0.25;
+    // Every peer that hears an announce may answer it (a stock server sends it to the whole
+    // room), so peers with enough links answer only now and then.
+    // Each further announce of a peer still below its low mark is answered more readily.
+    const p = planned < cap ? 0.15 : 0.05;
+    return this.env.random() < Math.min(planned < cap ? 1 : 0.5, p * attempt);
   }
 
   /** Another peer announced itself: dial it if this peer wants links. */
-  onAnnounce(from: string, explore: boolean): void {
-    if (this.wants(from, explore)) this.dial(from);
+  onAnnounce(from: string, explore: boolean, attempt = 1): void {
+    if (this.wants(from, explore, attempt)) this.dial(from);
   }
 
   /**
@@ -155,12 +162,14 @@ export class Topology {
     if (this.candidates.size > 256) this.candidates.clear();
     const { low, target, cap } = this.options;
     if (this.linked.size < low && now >= this.nextAnnounce) {
-      this.discovery.announce(false);
+      this.attempt += 1;
+      this.discovery.announce(false, this.attempt);
       this.counts.announces += 1;
       this.nextAnnounce = now + this.announcePause * (0.5 + this.env.random());
       this.announcePause = Math.min(this.announcePause * 2, this.options.announceMs * 8);
     } else if (this.linked.size >= low) {
       this.announcePause = this.options.announceMs;
+      this.attempt = 0;
     }
     if (this.linked.size + this.dialing.size < target && this.candidates.size > 0) {
       const peer = pick(this.env, [...this.candidates]);
@@ -170,7 +179,7 @@ export class Topology {
     if (now >= this.nextExplore) {
       this.nextExplore = now + this.options.exploreMs * (0.5 + this.env.random());
       if (this.linked.size >= low && this.linked.size < cap) {
-        this.discovery.announce(true);
+        this.discovery.announce(true, 0);
         this.counts.announces += 1;
       }
     }

@@ -20,7 +20,7 @@ export interface MeshDiscovery {
    * Tells some peers of the room that this one wants links. `explore`: it has enough, but
    * would take one more to keep the graph well mixed (and to join halves after a partition).
    */
-  announce(explore: boolean): void;
+  announce(explore: boolean, attempt: number): void;
   /** Starts a connection to `peer`; success shows up as MeshNode.linkOpened. */
   dial(peer: string): void;
 }

@@ -5,7 +5,8 @@ import { workerTicker, type Ticker } from '../presence/Ticker';
 import { takeAwareness, type AwarenessIntake } from './awarenessIntake';
 import type { ChunkedDataChannel } from './ChunkedDataChannel';
 import type { NetworkConfig } from './NetworkConfig';
-import { providerRoom, signalingConnected } from './yInternals';
+import type { WebrtcMesh } from './WebrtcMesh';
+import { meshRoom, providerRoom, signalingConnected, type WebrtcConnClass } from './yInternals';
 
 type WebrtcStack = typeof import('./webrtcStack');
 let stackLoad: Promise<WebrtcStack> | undefined;
@@ -61,9 +62,19 @@ export interface RoomNetworkOptions {
    * gate, which applies only what it trusts). Without it they reach the awareness unchecked.
    */
   readonly awarenessIntake?: AwarenessIntake;
+  /**
+   * Run the bounded-degree mesh (src/mesh): at most 8 links per peer, each update sent about
+   * once per peer, dead links rebuilt. `false` keeps stock y-webrtc (every peer dials up to
+   * 20-34 others and floods every update to all), for comparison benchmarks. Default true.
+   */
+  readonly mesh?: boolean;
 }
 
 const noop = (): void => undefined;
+
+/** First byte of a side message on a data channel: a preview, or a mesh frame. */
+const SIDE_PREVIEW = 0;
+const SIDE_MESH = 1;
 
 /** Prefix of signaling topics, so rooms of other y-webrtc apps on a shared server never mix. */
 export const TOPIC_PREFIX = 'meshchat/';
@@ -85,6 +96,8 @@ export class RoomNetwork {
   private destroyed = false;
   /** The loaded WebRTC code; set together with `provider`. */
   private stack: WebrtcStack | undefined;
+  /** The mesh over the provider's room, once the room exists (unless turned off). */
+  mesh: WebrtcMesh | undefined;
 
   constructor(roomId: string, doc: Y.Doc, awareness: Awareness, options: RoomNetworkOptions) {
     this.doc = doc;
@@ -105,8 +118,10 @@ export class RoomNetwork {
     let lastRound = Date.now();
     this.stopTicker = ticker(
       () => {
+        this.mesh?.tick();
         this.update();
-        if (Date.now() - lastRound >= antiEntropyMs) {
+        // The mesh runs its own anti-entropy, with one random neighbour at a time.
+        if (!this.mesh && Date.now() - lastRound >= antiEntropyMs) {
           lastRound = Date.now();
           this.resync();
         }
@@ -140,6 +155,7 @@ export class RoomNetwork {
             } else if (this.openChannels.delete(channel)) {
               this.receivedFromClosed += channel.stats.bytesReceived;
             }
+            this.mesh?.channelState(channel, open);
             this.update();
           }),
           RTCSessionDescription: globalThis.RTCSessionDescription,
@@ -151,16 +167,36 @@ export class RoomNetwork {
     limitTabBroadcasts(provider);
     this.stack = stack;
     this.provider = provider;
+    if (options.mesh !== false) {
+      // The room exists once the key has settled; y-webrtc connects it in that same step.
+      void provider.key.then(() => {
+        const room = meshRoom(provider);
+        if (!room || this.destroyed) return;
+        this.mesh = new stack.WebrtcMesh(
+          provider,
+          room,
+          this.doc,
+          stack.WebrtcConn as unknown as WebrtcConnClass,
+          { dissemination: { antiEntropyMs: options.antiEntropyMs ?? 10_000 } },
+        );
+      });
+    }
     provider.on('peers', () => this.update());
   }
 
   private sendPreview(channel: ChunkedDataChannel, preview: RoomNetworkOptions['preview']): void {
-    if (!preview) return;
-    channel.onside = (data) => preview.receive(data);
-    const data = preview.make();
+    // Side messages start with a tag: a preview, or a mesh frame.
+    channel.onside = (data) => {
+      if (data[0] === SIDE_MESH) this.mesh?.receive(channel, data.subarray(1));
+      else if (data[0] === SIDE_PREVIEW) preview?.receive(data.subarray(1));
+    };
+    const data = preview?.make();
     if (!data) return;
     try {
-      channel.sendSide(data);
+      const tagged = new Uint8Array(data.byteLength + 1);
+      tagged[0] = SIDE_PREVIEW;
+      tagged.set(data, 1);
+      channel.sendSide(tagged);
     } catch {
       // The channel closed already; the full sync covers everything anyway.
     }
@@ -176,7 +212,8 @@ export class RoomNetwork {
     const room = providerRoom(this.provider);
     return {
       signaling: signalingConnected(this.provider),
-      peers: this.openChannels.size,
+      // With the mesh, only links that answer count: an open channel can carry nothing.
+      peers: this.mesh ? this.mesh.node.liveNeighbours() : this.openChannels.size,
       localTabs: room ? room.bcConns.size : 0,
     };
   }
@@ -200,6 +237,7 @@ export class RoomNetwork {
     this.destroyed = true;
     this.stopTicker();
     this.listeners.clear();
+    this.mesh?.destroy();
     this.provider?.destroy();
   }
 

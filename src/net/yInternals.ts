@@ -1,7 +1,12 @@
 // Every access this app makes to parts of y-webrtc and Yjs that their typings do not export.
 // They are pinned to exact versions in package.json; yInternals.test.ts fails when an upgrade
 // moves or renames any of them, so the breakage shows in the tests, not in a user's room.
+import * as bc from 'lib0/broadcastchannel';
+import * as buffer from 'lib0/buffer';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import type { WebrtcProvider } from 'y-webrtc';
+import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
 
 /** A y-webrtc connection to one peer (y-webrtc's WebrtcConn). */
@@ -45,4 +50,166 @@ export function mapItemId<T>(
   // Yjs keeps each key's current item in `_map`.
   const item = (map as unknown as { _map: Map<string, { id: Y.ID }> })._map.get(key);
   return item ? { client: item.id.client, clock: item.id.clock } : undefined;
+}
+
+// ---- The mesh (src/mesh) takes over y-webrtc's topology and update flooding. ----
+
+/** A y-webrtc connection as the mesh drives it. */
+export interface MeshConn extends ProviderConn {
+  readonly remotePeerId: string;
+  destroy(): void;
+}
+
+/** The room fields the mesh reads or replaces. */
+export interface MeshRoom extends ProviderRoom {
+  readonly peerId: string;
+  readonly key: CryptoKey | null;
+  readonly webrtcConns: Map<string, MeshConn>;
+  /** y-webrtc's doc 'update' listener: sends every update to every peer and to the tabs. */
+  _docUpdateHandler: (update: Uint8Array, origin: unknown) => void;
+}
+
+/** A y-webrtc signaling connection (lib0 WebsocketClient, shared by the rooms of a page). */
+export interface SignalingClient {
+  readonly connected: boolean;
+  send(message: object): void;
+  on(event: 'message' | 'connect', listener: (message: unknown) => void): void;
+  off(event: 'message' | 'connect', listener: (message: unknown) => void): void;
+}
+
+export function meshRoom(provider: WebrtcProvider | undefined): MeshRoom | undefined {
+  return providerRoom(provider) as MeshRoom | undefined;
+}
+
+export function signalingClients(provider: WebrtcProvider): SignalingClient[] {
+  return provider.signalingConns as SignalingClient[];
+}
+
+/**
+ * Stops y-webrtc from choosing links: it dials an announcer, and announces itself when a link
+ * closes, only while it has fewer than `maxConns` links. (It still answers offers, and still
+ * announces once when its signaling connection opens; the mesh decides what stays.)
+ */
+export function handOverTopology(provider: WebrtcProvider): void {
+  provider.maxConns = 0;
+}
+
+/**
+ * The data channel simple-peer sends on for `conn` (simple-peer's private `_channel`): the
+ * one whose traffic is this connection's. After an offer collision a peer may hold another.
+ */
+export function connChannel(conn: MeshConn): unknown {
+  return (conn as unknown as { peer?: { _channel?: unknown } }).peer?._channel;
+}
+
+/** y-webrtc's WebrtcConn constructor (from the lazily loaded stack). */
+export type WebrtcConnClass = new (
+  signaling: SignalingClient,
+  initiator: boolean,
+  remotePeerId: string,
+  room: MeshRoom,
+) => MeshConn;
+
+/** Dials `peer` the way y-webrtc dials an announcer. False if there is no signaling open. */
+export function dialPeer(
+  WebrtcConn: WebrtcConnClass,
+  provider: WebrtcProvider,
+  room: MeshRoom,
+  peer: string,
+): boolean {
+  if (room.webrtcConns.has(peer)) return true;
+  const signaling = signalingClients(provider).find((conn) => conn.connected);
+  if (!signaling) return false;
+  room.webrtcConns.set(peer, new WebrtcConn(signaling, true, peer, room));
+  return true;
+}
+
+/** y-webrtc's encryption of room data (its crypto.js): AES-GCM over a lib0 frame. */
+async function encryptRoom(data: Uint8Array, key: CryptoKey | null): Promise<Uint8Array> {
+  if (!key) return data;
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const cipher = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, new Uint8Array(data));
+  const e = encoding.createEncoder();
+  encoding.writeVarString(e, 'AES-GCM');
+  encoding.writeVarUint8Array(e, iv);
+  encoding.writeVarUint8Array(e, new Uint8Array(cipher));
+  return encoding.toUint8Array(e);
+}
+
+async function decryptRoom(data: Uint8Array, key: CryptoKey | null): Promise<Uint8Array> {
+  if (!key) return data;
+  const d = decoding.createDecoder(data);
+  if (decoding.readVarString(d) !== 'AES-GCM') throw new Error('unknown room encryption');
+  const iv = new Uint8Array(decoding.readVarUint8Array(d));
+  const cipher = decoding.readVarUint8Array(d);
+  return new Uint8Array(
+    await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, key, new Uint8Array(cipher)),
+  );
+}
+
+/** Publishes `data` to the room's signaling topic, encrypted as y-webrtc does. */
+export async function publishToRoom(
+  provider: WebrtcProvider,
+  room: MeshRoom,
+  data: Record<string, unknown>,
+): Promise<void> {
+  let payload: unknown = data;
+  if (room.key) {
+    const e = encoding.createEncoder();
+    encoding.writeAny(e, data as { [key: string]: encoding.AnyEncodable });
+    payload = buffer.toBase64(await encryptRoom(encoding.toUint8Array(e), room.key));
+  }
+  for (const conn of signalingClients(provider)) {
+    if (conn.connected) conn.send({ type: 'publish', topic: room.name, data: payload });
+  }
+}
+
+/**
+ * Calls `listener` with every message published to the room's topic (decrypted), besides
+ * y-webrtc's own handling of them. Returns a function that stops listening.
+ */
+export function onRoomPublish(
+  provider: WebrtcProvider,
+  room: MeshRoom,
+  listener: (data: Record<string, unknown>) => void,
+): () => void {
+  const handler = (message: unknown): void => {
+    const m = message as { type?: unknown; topic?: unknown; data?: unknown } | null;
+    if (m?.type !== 'publish' || m.topic !== room.name) return;
+    const deliver = (data: unknown): void => {
+      if (data !== null && typeof data === 'object') listener(data as Record<string, unknown>);
+    };
+    if (!room.key) {
+      deliver(m.data);
+    } else if (typeof m.data === 'string') {
+      decryptRoom(buffer.fromBase64(m.data), room.key).then(
+        (bytes) => deliver(decoding.readAny(decoding.createDecoder(bytes))),
+        () => undefined, // Not for this password: someone else's room of the same name.
+      );
+    }
+  };
+  const clients = signalingClients(provider);
+  for (const conn of clients) conn.on('message', handler);
+  return () => {
+    for (const conn of clients) conn.off('message', handler);
+  };
+}
+
+/**
+ * Makes the room send document updates only to the other tabs of this browser (over the
+ * BroadcastChannel, as y-webrtc does), not to every WebRTC peer: the mesh spreads them.
+ * Connection-time sync (y-webrtc's sync steps 1 and 2) is unchanged.
+ */
+export function sendUpdatesOnlyToTabs(doc: Y.Doc, room: MeshRoom): void {
+  doc.off('update', room._docUpdateHandler);
+  room._docUpdateHandler = (update: Uint8Array) => {
+    if (!room.bcconnected) return;
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 0); // y-webrtc's messageSync
+    syncProtocol.writeUpdate(e, update);
+    void encryptRoom(encoding.toUint8Array(e), room.key).then((data) =>
+      room.mux(() => bc.publish(room.name, data)),
+    );
+  };
+  doc.on('update', room._docUpdateHandler);
 }

@@ -26,7 +26,7 @@ export interface SimFigures {
   /** Bytes received per peer per message during the burst window. */
   readonly payloadBytesPerPeerPerMessage: number;
   readonly controlBytesPerPeerPerMessage: number;
-  /** Links per peer at the end of the burst window, and the most any peer had at any second. */
+  /** Links per peer (older than 10 s) at the end of the burst window; the most at any second. */
   readonly degree: { min: number; mean: number; max: number; maxEver: number };
   /** Peers older than 10 s with no link, most at any second. */
   readonly aloneMax: number;
@@ -133,7 +133,8 @@ export class SimMetrics {
     const alive = this.net.alive();
     const traffic = this.trafficDelta();
     const perPeerMessage = Math.max(1, alive.length * keys.length);
-    const degrees = alive.map((p) => this.net.degree(p));
+    // Newcomers of the last 10 s are still finding links.
+    const degrees = alive.filter((p) => now - p.joinedAt > 10_000).map((p) => this.net.degree(p));
     const lastSend = Math.max(...keys.map((k) => this.sentAt.get(k) ?? 0));
     const share = (ms: number): number =>
       latencies.filter((l) => l <= ms).length / Math.max(1, latencies.length + missed);

@@ -128,7 +128,7 @@ export class SimNetwork {
         doc,
         env,
         {
-          announce: (explore) => this.announce(peer, explore),
+          announce: (explore, attempt) => this.announce(peer, explore, attempt),
           dial: (target) => this.dial(peer, target),
         },
         { ...this.nodeOptions, presenceMember: index + 1 },
@@ -171,7 +171,7 @@ export class SimNetwork {
     return a.alive && b.alive && (!this.partitioned || a.side === b.side);
   }
 
-  private announce(from: SimPeer, explore: boolean): void {
+  private announce(from: SimPeer, explore: boolean, attempt: number): void {
     const others = this.alive().filter((p) => p !== from && this.reachable(from, p));
     const fanout = Math.min(this.physics.announceFanout, others.length);
     for (let i = 0; i < fanout; i += 1) {
@@ -179,7 +179,7 @@ export class SimNetwork {
       [others[i], others[j]] = [others[j] as SimPeer, others[i] as SimPeer];
       const to = others[i] as SimPeer;
       this.time.after(2 * this.physics.signalingMs, () => {
-        if (this.reachable(from, to)) to.node.onAnnounce(from.id, explore);
+        if (this.reachable(from, to)) to.node.onAnnounce(from.id, explore, attempt);
       });
     }
   }

@@ -252,24 +252,42 @@ const harness = {
   gateStats(): Record<string, number> {
     return { ...(session ? gateStats(session) : undefined) };
   },
-  /** Makes every data-channel send fail silently for a while (a lost update). */
+  /**
+   * Makes every send on this tab's data channels vanish silently while `drop` holds (a lost
+   * update; with the channels left "open", a link that carries nothing).
+   */
   dropSends(drop: boolean): void {
     const room = session?.network.provider?.room as unknown as {
-      webrtcConns: Map<string, { peer: { send: (d: Uint8Array) => void; __send?: unknown } }>;
+      webrtcConns: Map<string, { peer: { _channel?: Record<string, unknown> } }>;
     } | null;
     for (const conn of room?.webrtcConns.values() ?? []) {
-      const peer = conn.peer as {
-        send: (d: Uint8Array) => void;
-        realSend?: (d: Uint8Array) => void;
-      };
-      if (drop && !peer.realSend) {
-        peer.realSend = peer.send.bind(peer);
-        peer.send = () => undefined;
-      } else if (!drop && peer.realSend) {
-        peer.send = peer.realSend;
-        delete peer.realSend;
+      const channel = conn.peer._channel as
+        | { send: unknown; sendSide: unknown; real?: { send: unknown; sendSide: unknown } }
+        | undefined;
+      if (!channel) continue;
+      if (drop && !channel.real) {
+        channel.real = { send: channel.send, sendSide: channel.sendSide };
+        channel.send = () => undefined;
+        channel.sendSide = () => undefined;
+      } else if (!drop && channel.real) {
+        channel.send = channel.real.send;
+        channel.sendSide = channel.real.sendSide;
+        channel.real = undefined;
       }
     }
+  },
+  /** The mesh's view: neighbours, links found dead, bytes by kind. */
+  mesh(): unknown {
+    const node = session?.network.mesh?.node;
+    return node
+      ? {
+          neighbours: node.neighbours(),
+          live: node.liveNeighbours(),
+          dead: node.liveness.dead,
+          malformed: node.malformed,
+          traffic: { ...node.traffic },
+        }
+      : undefined;
   },
   close(): void {
     void session?.destroy();

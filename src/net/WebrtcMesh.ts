@@ -1,0 +1,134 @@
+import type { WebrtcProvider } from 'y-webrtc';
+import type * as Y from 'yjs';
+import { MeshNode, type MeshNodeOptions } from '../mesh/MeshNode';
+import { realEnv, type MeshLink } from '../mesh/ports';
+import type { ChunkedDataChannel } from './ChunkedDataChannel';
+import {
+  connChannel,
+  dialPeer,
+  handOverTopology,
+  onRoomPublish,
+  publishToRoom,
+  sendUpdatesOnlyToTabs,
+  type MeshConn,
+  type MeshRoom,
+  type WebrtcConnClass,
+} from './yInternals';
+
+/** First byte of a mesh frame among a data channel's side messages (RoomNetwork's tag). */
+const SIDE_MESH = 1;
+
+/**
+ * The mesh (src/mesh) running over one y-webrtc room. y-webrtc keeps its signaling client, its
+ * encryption, its connection-time sync and awareness; the mesh takes over who connects to whom
+ * (y-webrtc's own dialing is switched off) and how updates spread (y-webrtc sends them only to
+ * the tabs of this browser). Mesh frames travel as side messages on the chunked data channels.
+ */
+export class WebrtcMesh {
+  readonly node: MeshNode;
+  /** Open channels not yet matched to their connection. */
+  private readonly unmatched = new Set<ChunkedDataChannel>();
+  private readonly links = new Map<ChunkedDataChannel, MeshLink>();
+  private readonly stopListening: () => void;
+
+  constructor(
+    provider: WebrtcProvider,
+    private readonly room: MeshRoom,
+    doc: Y.Doc,
+    WebrtcConn: WebrtcConnClass,
+    options: MeshNodeOptions = {},
+  ) {
+    handOverTopology(provider);
+    sendUpdatesOnlyToTabs(doc, room);
+    this.node = new MeshNode(
+      room.peerId,
+      doc,
+      realEnv,
+      {
+        announce: (explore, attempt) => {
+          void publishToRoom(provider, room, {
+            type: 'announce',
+            from: room.peerId,
+            mesh: 1,
+            ...(explore ? { explore: 1 } : { attempt }),
+          }).catch(() => undefined);
+        },
+        dial: (peer) => {
+          dialPeer(WebrtcConn, provider, room, peer);
+        },
+      },
+      // y-webrtc already syncs each new connection (its sync steps 1 and 2).
+      { ...options, dissemination: { syncOnOpen: false, ...options.dissemination } },
+    );
+    this.stopListening = onRoomPublish(provider, room, (data) => {
+      if (data.type !== 'announce' || typeof data.from !== 'string') return;
+      if (data.from === room.peerId || room.bcConns.has(data.from) || data.to !== undefined) return;
+      const attempt = typeof data.attempt === 'number' ? Math.min(10, data.attempt) : 1;
+      this.node.onAnnounce(data.from, data.explore === 1, attempt);
+    });
+  }
+
+  /** A data channel opened or closed (from chunkingPeerConnection). */
+  channelState(channel: ChunkedDataChannel, open: boolean): void {
+    if (open) {
+      this.unmatched.add(channel);
+      this.match();
+      return;
+    }
+    this.unmatched.delete(channel);
+    const link = this.links.get(channel);
+    if (link) {
+      this.links.delete(channel);
+      this.node.linkClosed(link.remote, link);
+    }
+  }
+
+  /** A side message tagged SIDE_MESH arrived on `channel` (the tag already removed). */
+  receive(channel: ChunkedDataChannel, bytes: Uint8Array): void {
+    this.match();
+    const link = this.links.get(channel);
+    // Only the channel simple-peer sends on counts: after an offer collision the other one
+    // may still carry frames, while this connection's own traffic goes nowhere.
+    if (link) this.node.receive(link.remote, bytes);
+  }
+
+  /** Called about once a second (a worker's timer, so hidden tabs keep it). */
+  tick(): void {
+    this.match();
+    this.node.tick();
+  }
+
+  destroy(): void {
+    this.stopListening();
+    this.node.destroy();
+  }
+
+  /** Pairs open channels with their y-webrtc connections, which name the remote peer. */
+  private match(): void {
+    if (this.unmatched.size === 0) return;
+    for (const conn of this.room.webrtcConns.values()) {
+      const channel = connChannel(conn) as ChunkedDataChannel | undefined;
+      if (!channel || !this.unmatched.has(channel)) continue;
+      this.unmatched.delete(channel);
+      const link = this.linkFor(conn, channel);
+      this.links.set(channel, link);
+      this.node.linkOpened(link);
+    }
+  }
+
+  private linkFor(conn: MeshConn, channel: ChunkedDataChannel): MeshLink {
+    return {
+      remote: conn.remotePeerId,
+      send: (bytes) => {
+        const framed = new Uint8Array(bytes.byteLength + 1);
+        framed[0] = SIDE_MESH;
+        framed.set(bytes, 1);
+        channel.sendSide(framed);
+      },
+      get bufferedAmount() {
+        return channel.bufferedAmount;
+      },
+      close: () => conn.destroy(),
+    };
+  }
+}
