@@ -26,13 +26,7 @@ describe('leafHash', () => {
       };
       const v1 = JSON.stringify([entry.id, entry.unixTime, entry.clock, message]);
       expect(leafHash({ ...entry, version: 1 })).to.deep.equal(sha256(encoder.encode(v1)));
-      const v2 = JSON.stringify([
-        'meshchat/2-entry',
-        entry.userId,
-        entry.unixTime,
-        entry.clock,
-        message,
-      ]);
+      const v2 = JSON.stringify([entry.userId, entry.unixTime, entry.clock, message]);
       expect(entryText(entry)).to.equal(v2);
       expect(leafHash({ ...entry, version: 2 })).to.deep.equal(sha256(encoder.encode(v2)));
     }
@@ -41,7 +35,7 @@ describe('leafHash', () => {
   it('puts the kind last, only when there is one', () => {
     const entry = { userId: 'u'.repeat(43), unixTime: 1, clock: 2, message: 'm' };
     expect(entryText({ ...entry, kind: 'reaction' })).to.equal(
-      JSON.stringify(['meshchat/2-entry', entry.userId, 1, 2, 'm', 'reaction']),
+      JSON.stringify([entry.userId, 1, 2, 'm', 'reaction']),
     );
   });
 });

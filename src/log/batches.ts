@@ -57,16 +57,12 @@ export type HashedFields = Pick<
 
 /**
  * The text a version 2 entry's hash (and so its id) is taken over: the author and every field
- * that is shown; the room is bound by the batch signature.
+ * that is shown; the room is bound by the batch signature. No domain prefix: it starts with a
+ * 43-character userId where a batch's signed bytes start with "meshchat/2-batch", and a typical
+ * message then fits two SHA-256 blocks instead of three (appends hash every entry).
  */
 export function entryText(entry: Omit<HashedFields, 'id' | 'version'>): string {
-  const fields: (string | number)[] = [
-    'meshchat/2-entry',
-    entry.userId,
-    entry.unixTime,
-    entry.clock,
-    entry.message,
-  ];
+  const fields: (string | number)[] = [entry.userId, entry.unixTime, entry.clock, entry.message];
   if (entry.kind !== undefined) fields.push(entry.kind);
   return JSON.stringify(fields);
 }
