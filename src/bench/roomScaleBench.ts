@@ -215,7 +215,9 @@ export async function roomScale(
       });
       return [...live.map(nodeState), ...browserLatest];
     };
-    const wanted = Math.min(total - 1, 10);
+    // The mesh's low mark: a peer with four links is connected well enough to send to (it
+    // keeps six or so, never more than eight).
+    const wanted = Math.min(total - 1, 4);
     let atSend: PeerState[] = [];
     await pollUntil(async () => {
       atSend = await allStates(connectUntil);
