@@ -28,6 +28,12 @@ describe('Transcript', () => {
     ]);
   });
 
+  it('shows a message dated ahead of this device’s clock at now, never in the future', () => {
+    const ahead = Date.now() + 5 * 60_000;
+    const lines = new Transcript('me').build([{ ...entry(1), unixTime: ahead, clock: ahead }]);
+    expect(lines[0]?.time).to.be.at.most(Date.now());
+  });
+
   it('interleaves join and leave notices by time; add and remove are not shown', () => {
     const t = new Transcript('me', { openedAt: 0 });
     expect(t.addEvent(event('join', 15))).to.equal(true);

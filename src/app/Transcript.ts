@@ -281,7 +281,9 @@ export class Transcript {
       id: entry.id,
       userId: entry.userId,
       text: entry.message,
-      time: entry.unixTime,
+      // A time ahead of this device's clock (a skewed or hostile author; the log holds back
+      // anything over 10 min ahead) is shown as now, never as the future.
+      time: Math.min(entry.unixTime, Date.now()),
       own,
       delivered,
       verified,
