@@ -1,6 +1,15 @@
 import { expect } from '@esm-bundle/chai';
 import * as Y from 'yjs';
-import { mapItemId, providerRoom, signalingConnected } from './yInternals';
+import {
+  handOverTopology,
+  mapItemId,
+  meshRoom,
+  onRoomPublish,
+  providerRoom,
+  publishToRoom,
+  sendUpdatesOnlyToTabs,
+  signalingConnected,
+} from './yInternals';
 import { loadWebrtcStack } from './RoomNetwork';
 
 // These fail when an upgrade of y-webrtc or Yjs moves what yInternals reads.
@@ -38,6 +47,60 @@ describe('y-webrtc and Yjs internals this app relies on', () => {
       expect(ran).to.equal(true);
       expect(Array.isArray(provider.signalingConns)).to.equal(true);
       expect(signalingConnected(provider)).to.equal(false);
+    } finally {
+      provider.destroy();
+      doc.destroy();
+    }
+  });
+
+  it('the mesh finds the room fields it drives, and speaks the room encryption both ways', async () => {
+    const { WebrtcProvider } = await import('y-webrtc');
+    const doc = new Y.Doc();
+    const provider = new WebrtcProvider('internals-mesh-room', doc, {
+      signaling: [],
+      password: 'secret',
+    });
+    try {
+      await provider.key;
+      const room = meshRoom(provider);
+      if (!room) throw new Error('no room');
+      expect(room.peerId).to.be.a('string');
+      expect(room.key).to.not.equal(null);
+      expect(room._docUpdateHandler).to.be.a('function');
+      handOverTopology(provider);
+      expect(provider.maxConns).to.equal(0);
+      // A stand-in signaling connection: what is published comes back to the listener.
+      const sent: unknown[] = [];
+      const handlers: ((m: unknown) => void)[] = [];
+      (provider.signalingConns as unknown[]).push({
+        connected: true,
+        send: (m: unknown) => sent.push(m),
+        on: (_e: string, f: (m: unknown) => void) => handlers.push(f),
+        off: () => undefined,
+      });
+      const heard = new Promise<Record<string, unknown>>((resolve) => {
+        onRoomPublish(provider, room, resolve);
+      });
+      await publishToRoom(provider, room, { type: 'announce', from: 'x', attempt: 2 });
+      const frame = sent[0] as { type: string; topic: string; data: unknown };
+      expect(frame.type).to.equal('publish');
+      expect(frame.topic).to.equal('internals-mesh-room');
+      expect(frame.data).to.be.a('string'); // encrypted, base64
+      for (const handler of handlers) handler(frame);
+      expect(await heard).to.deep.equal({ type: 'announce', from: 'x', attempt: 2 });
+      (provider.signalingConns as unknown[]).length = 0;
+      // Updates go to no WebRTC connection any more (the mesh sends them).
+      const sends: unknown[] = [];
+      room.webrtcConns.set('fake', {
+        remotePeerId: 'fake',
+        connected: true,
+        peer: { send: (d: Uint8Array) => sends.push(d) },
+        destroy: () => undefined,
+      });
+      sendUpdatesOnlyToTabs(doc, room);
+      doc.getMap('m').set('k', 1);
+      expect(sends).to.have.length(0);
+      room.webrtcConns.delete('fake');
     } finally {
       provider.destroy();
       doc.destroy();
