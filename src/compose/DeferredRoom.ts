@@ -3,18 +3,32 @@ import type { RoomSession, RoomSessionOptions } from './RoomSession';
 
 type SessionModule = typeof import('./RoomSession');
 let sessionCode: Promise<SessionModule> | undefined;
+/** The room code once loaded: a room opened after that starts its session at once. */
+let loadedCode: SessionModule | undefined;
 
 /**
  * Loads the room code (Yjs, the signed log, awareness, the network's first half: a chunk of
  * its own) once per page. A failed load is forgotten, so the next room tries again.
  */
 export function loadRoomCode(): Promise<SessionModule> {
-  sessionCode ??= import('./RoomSession').catch((error: unknown) => {
-    sessionCode = undefined;
-    throw error;
-  });
+  sessionCode ??= import('./RoomSession').then(
+    (code) => (loadedCode = code),
+    (error: unknown) => {
+      sessionCode = undefined;
+      throw error;
+    },
+  );
   return sessionCode;
 }
+
+/** Where a DeferredRoom gets the room code (the page's one loader, or a test's own). */
+export interface RoomCode {
+  /** The code if it is loaded already. */
+  loaded(): SessionModule | undefined;
+  load(): Promise<SessionModule>;
+}
+
+const pageRoomCode: RoomCode = { loaded: () => loadedCode, load: loadRoomCode };
 
 const OFFLINE: NetworkStatus = { signaling: false, peers: 0, localTabs: 0 };
 
@@ -23,7 +37,9 @@ const OFFLINE: NetworkStatus = { signaling: false, peers: 0, localTabs: 0 };
  * state (`loadAfter`: its newest stored page is on screen), so the first page carries neither
  * Yjs nor WebRTC. Until then it is an empty, offline room: reads answer from nothing,
  * subscriptions are kept and attached to the session when it exists, and a send is refused
- * (the view keeps the text). Everything after that is the session's.
+ * (the view keeps the text). Everything after that is the session's. Once the code is loaded
+ * in this page, a room starts its session at once (which still waits for `loadAfter` to
+ * apply its stored state).
  */
 export class DeferredRoom implements RoomSource {
   readonly roomId: string;
@@ -36,19 +52,26 @@ export class DeferredRoom implements RoomSource {
   /** Presence fields set before the session existed, applied to it in order. */
   private readonly fields = new Map<string, unknown>();
 
-  constructor(options: RoomSessionOptions) {
+  constructor(options: RoomSessionOptions, code: RoomCode = pageRoomCode) {
     this.roomId = options.roomId;
     this.userId = options.signer.userId;
-    this.ready = Promise.resolve(options.loadAfter)
-      .then(() => loadRoomCode())
-      .then(({ RoomSession: Session }) => {
-        if (this.destroyed) throw new Error('room closed before its code loaded');
-        const session = new Session(options);
-        for (const [field, value] of this.fields) session.presence.setField(field, value);
-        this.fields.clear();
-        this.session = session;
-        return session;
-      });
+    const start = ({ RoomSession: Session }: SessionModule): RoomSession => {
+      if (this.destroyed) throw new Error('room closed before its code loaded');
+      // The session itself applies the stored state only after `loadAfter`.
+      const session = new Session(options);
+      for (const [field, value] of this.fields) session.presence.setField(field, value);
+      this.fields.clear();
+      this.session = session;
+      return session;
+    };
+    // Code loaded already (an earlier room, or preloaded off a room page): start at once, so
+    // a message sent right away is not refused. Otherwise load it once the room may load.
+    const loaded = code.loaded();
+    this.ready = loaded
+      ? Promise.resolve(start(loaded))
+      : Promise.resolve(options.loadAfter)
+          .then(() => code.load())
+          .then(start);
     this.ready.catch((error: unknown) => {
       if (!this.destroyed) console.error('MeshChat could not load the room code', error);
     });
@@ -105,6 +128,10 @@ export class DeferredRoom implements RoomSource {
 
   send(text: string): string | undefined {
     return this.session?.send(text);
+  }
+
+  async redact(ids: readonly string[]): Promise<void> {
+    await this.session?.redact(ids);
   }
 
   destroy(): Promise<void> {

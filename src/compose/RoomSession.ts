@@ -66,6 +66,8 @@ export class RoomSession implements RoomSource {
   readonly persistence: YjsPersistence | undefined;
   /** Writes every event to IndexedDB and tells when own messages are saved (with storage). */
   readonly saves: SaveTracker | undefined;
+  private readonly history: PersistentListener | undefined;
+  private readonly storage: ChatStorage | undefined;
   /** Settles once the stored state is in the doc (at once without storage). */
   readonly loaded: Promise<unknown>;
   private destroyed = false;
@@ -91,6 +93,7 @@ export class RoomSession implements RoomSource {
    */
   constructor(options: RoomSessionOptions) {
     this.roomId = options.roomId;
+    this.storage = options.storage;
     this.userId = options.signer.userId;
     this.sessionId = crypto.randomUUID();
     this.doc = new Y.Doc();
@@ -150,6 +153,7 @@ export class RoomSession implements RoomSource {
         orderOf: (event) =>
           (event.type === 'message' ? this.log.get(event.id)?.clock : undefined) ?? event.unixTime,
       });
+    this.history = history;
     this.saves = history && new SaveTracker(history, (event) => event.userId === this.userId);
     if (this.saves) this.hub.attachListener(this.saves);
     this.stream = this.hub.add(this.userId, this.sessionId);
@@ -160,6 +164,17 @@ export class RoomSession implements RoomSource {
       window.addEventListener('beforeunload', this.onPageHide);
       window.addEventListener('pageshow', this.onPageShow);
     }
+  }
+
+  /**
+   * Removes the text of deleted messages from this device's stored history. What the
+   * listener has not written yet is written first, so a message that arrived together with
+   * its deletion is not stored with its text after the redaction.
+   */
+  async redact(ids: readonly string[]): Promise<void> {
+    if (!this.history || !this.storage) return;
+    await this.history.flush();
+    await this.storage.events.redact(this.roomId, ids);
   }
 
   /** Sends a message as this tab's user; returns its id. */

@@ -1,4 +1,4 @@
-import type { ChatEvent } from '../hub/events';
+import { makeEvent, type ChatEvent } from '../hub/events';
 import { InvalidArgumentError } from './errors';
 import { isOrder, validateEvent } from './EventValidation';
 
@@ -68,6 +68,12 @@ export interface EventStore {
     exceptUserId?: string,
     limit?: number,
   ): Promise<number>;
+  /**
+   * Removes the text of the room's stored `message` events with these ids (their author
+   * deleted them): each stays stored, so a later put of the same id is still a duplicate,
+   * but without its `message`. Ids not stored are left out.
+   */
+  redact(roomId: string, ids: readonly string[]): Promise<void>;
   /** Forgets every event of a room. */
   deleteRoom(roomId: string): Promise<void>;
   /** Records skipped on read because they were corrupted, since this store was made. */
@@ -82,6 +88,16 @@ export const DEFAULT_COUNT_LIMIT = 999;
 /** Whether an event counts as unread: a message, not by `exceptUserId`. */
 export function isCountedMessage(stored: StoredEvent, exceptUserId: string | undefined): boolean {
   return stored.event.type === 'message' && stored.event.userId !== exceptUserId;
+}
+
+/** A stored event without its text (see EventStore.redact). */
+export function redacted(stored: StoredEvent): StoredEvent {
+  if (stored.event.message === undefined) return stored;
+  const { id, chatroomId, type, userId, sessionId, unixTime } = stored.event;
+  return {
+    order: stored.order,
+    event: makeEvent({ id, chatroomId, type, userId, sessionId, unixTime }),
+  };
 }
 
 /** Sorts by (order, id): the order of every page. */

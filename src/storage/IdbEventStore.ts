@@ -8,6 +8,7 @@ import {
   checkLimit,
   checkPut,
   isCountedMessage,
+  redacted,
   type EventStore,
   type HistoryCursor,
   type HistoryPage,
@@ -138,6 +139,20 @@ export class IdbEventStore implements EventStore {
       lower = [roomId, last.order, last.event.id];
       lowerOpen = true;
     }
+  }
+
+  async redact(roomId: string, ids: readonly string[]): Promise<void> {
+    this.check('redact');
+    if (ids.length === 0) return;
+    const tx = this.db.transaction('events', 'readwrite');
+    const byId = tx.store.index('byId');
+    await Promise.all(
+      ids.map(async (id) => {
+        const stored = decodeRecord(await byId.get([roomId, id]), roomId);
+        if (stored?.event.message !== undefined) await tx.store.put(redacted(stored));
+      }),
+    );
+    await tx.done;
   }
 
   async deleteRoom(roomId: string): Promise<void> {

@@ -7,6 +7,7 @@ import {
   isCountedMessage,
   compareKeys,
   compareStored,
+  redacted,
   type EventStore,
   type HistoryCursor,
   type HistoryPage,
@@ -92,6 +93,15 @@ export class MemoryEventStore implements EventStore {
         if (isCountedMessage(stored, exceptUserId)) count += 1;
       }
       return count;
+    });
+  }
+
+  redact(roomId: string, ids: readonly string[]): Promise<void> {
+    return this.run('redact', () => {
+      const room = this.rooms.get(roomId);
+      const wanted = new Set(ids);
+      if (!room || !ids.some((id) => room.ids.has(id))) return;
+      room.sorted = room.sorted.map((s) => (wanted.has(s.event.id) ? redacted(s) : s));
     });
   }
 

@@ -92,6 +92,17 @@ export class ResilientEventStore implements EventStore {
     return Math.min(limit, disk + (await count(this.fallback)));
   }
 
+  async redact(roomId: string, ids: readonly string[]): Promise<void> {
+    this.check('redact');
+    await this.fallback.redact(roomId, ids);
+    if (this.degraded || !this.primary) return;
+    try {
+      await this.primary.redact(roomId, ids);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
   async deleteRoom(roomId: string): Promise<void> {
     this.check('deleteRoom');
     await this.fallback.deleteRoom(roomId);

@@ -83,6 +83,18 @@ export function eventStoreContract(name: string, makeHarness: () => EventStoreHa
       await harness.cleanup();
     });
 
+    it('redacts the text of chosen messages, which stay stored as duplicates', async () => {
+      const store = await harness.open();
+      await store.put([message('r', 1), message('r', 2), message('other', 1)]);
+      await store.redact('r', ['m1', 'missing']);
+      const page = await store.page('r', 10);
+      expect(page.events.map((s) => s.event.message)).to.deep.equal([undefined, 'text 2']);
+      expect(page.events[0]?.event).to.include({ id: 'm1', type: 'message', userId: 'alice' });
+      expect((await store.page('other', 10)).events[0]?.event.message).to.equal('text 1');
+      expect(await store.put([message('r', 1)])).to.deep.equal({ stored: 0, duplicates: 1 });
+      expect((await store.page('r', 10)).events[0]?.event.message).to.equal(undefined);
+    });
+
     it('holds nothing at first', async () => {
       const store = await harness.open();
       const page = await store.page('r', 50);

@@ -47,6 +47,12 @@ export class FaultyEventStore implements EventStore {
     return this.readOr(() => this.inner.countMessagesAfter(roomId, after, exceptUserId, limit));
   }
 
+  redact(roomId: string, ids: readonly string[]): Promise<void> {
+    return this.failWrites === undefined
+      ? this.inner.redact(roomId, ids)
+      : this.reject(this.failWrites);
+  }
+
   deleteRoom(roomId: string): Promise<void> {
     return this.failWrites === undefined
       ? this.inner.deleteRoom(roomId)
