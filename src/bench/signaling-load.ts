@@ -93,6 +93,9 @@ export async function runSignalingLoad(
   const serverLimits = {
     MAX_CONNECTIONS: String(clients + 16),
     MAX_CONNECTIONS_PER_IP: String(clients + 16),
+    // Every simulated client shares 127.0.0.1: the per-address budget must hold them all.
+    ADDRESS_PUBLISH_RATE: String(clients * 10),
+    ADDRESS_PUBLISH_BYTES_RATE: String(2 ** 30),
   };
   const server = await startBenchServer(options.server, serverLimits, options.pid ?? null);
   options.onServerStarted?.(server.pid);

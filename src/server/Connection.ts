@@ -12,6 +12,7 @@ import { WebSocket } from 'ws';
 import type { Metrics } from './Metrics.js';
 import type { Subscriber } from './SignalingHub.js';
 import type { ConnectionBudget } from './PublishBudget.js';
+import { backlog, batchedWrite } from './WriteBatcher.js';
 
 /** What a connection needs to know about the server's limits. */
 export interface ConnectionLimits {
@@ -63,7 +64,7 @@ export class Connection implements Subscriber {
   send(frame: Buffer): void {
     // CLOSING is set before ws writes a close frame: nothing may follow that frame.
     if (this.#socket.readyState !== WebSocket.OPEN) return;
-    const queued = this.#stream.writableLength;
+    const queued = backlog(this.#stream);
     if (queued > this.#limits.maxBufferedBytes) {
       if (queued > HARD_BUFFER_FACTOR * this.#limits.maxBufferedBytes) {
         this.#dropSlow();
@@ -77,7 +78,7 @@ export class Connection implements Subscriber {
       // It caught up: a later backlog gets a grace of its own.
       this.dispose();
     }
-    this.#stream.write(frame);
+    batchedWrite(this.#stream, frame);
     this.#metrics.framesOut += 1;
     this.#metrics.bytesOut += frame.length;
   }
@@ -87,7 +88,7 @@ export class Connection implements Subscriber {
     this.#slowTimer = null;
     this.#metrics.slowReaders -= 1;
     if (this.#socket.readyState !== WebSocket.OPEN) return;
-    if (this.#stream.writableLength > this.#limits.maxBufferedBytes) this.#dropSlow();
+    if (backlog(this.#stream) > this.#limits.maxBufferedBytes) this.#dropSlow();
   }
 
   #dropSlow(): void {

@@ -23,8 +23,8 @@ export interface ListenAddress {
 export class MeshServer {
   readonly metrics = new Metrics();
   readonly signaling: SignalingServer;
-  /** The link to the deployment's other processes; null without REDIS_URL. */
-  readonly redis: RedisBridge | null;
+  /** The link to the deployment's other processes; null without REDIS_URL (or before listen). */
+  redis: RedisBridge | null = null;
   readonly #config: ServerConfig;
   readonly #logger: Logger;
   readonly #http: Server;
@@ -37,14 +37,7 @@ export class MeshServer {
     this.#logger = logger;
     this.#static = new StaticFiles(config.staticDir);
     this.#clientConfigBody = JSON.stringify(config.clientConfig);
-    this.redis = config.redisUrl === null ? null : new RedisBridge(config.redisUrl, logger);
-    this.metrics.redis = this.redis;
-    this.signaling = new SignalingServer({
-      limits: config.limits,
-      metrics: this.metrics,
-      logger,
-      bridge: this.redis,
-    });
+    this.signaling = new SignalingServer({ limits: config.limits, metrics: this.metrics, logger });
     this.#http = createHttpServer(config, (request, response) => this.#route(request, response));
     this.#http.on('upgrade', (request: IncomingMessage, socket, head: Buffer) =>
       this.signaling.handleUpgrade(request, socket, head),
@@ -53,6 +46,12 @@ export class MeshServer {
 
   /** Starts listening on the configured host and port (port 0 picks a free one). */
   async listen(): Promise<ListenAddress> {
+    if (this.#config.redisUrl !== null && this.redis === null) {
+      // Before the first client: every topic it opens must reach Redis.
+      this.redis = await RedisBridge.connect(this.#config.redisUrl, this.#logger);
+      this.metrics.redis = this.redis;
+      this.signaling.share(this.redis);
+    }
     if (this.#config.limits.allowedOrigins === null && !this.#config.development) {
       this.#logger.log(
         'warn',

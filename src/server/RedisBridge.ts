@@ -9,7 +9,7 @@
  * has no subscriptions, so on every `ready` the bridge subscribes again to every local topic.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { Logger } from './log.js';
 
 /** The channel prefix; the topic (room name) follows it verbatim. */
@@ -62,7 +62,16 @@ export class RedisBridge {
   #deliver: RemoteDelivery = () => undefined;
   #stopped = false;
 
-  constructor(url: string, logger: Logger) {
+  /**
+   * Connects to `url`. ioredis is loaded only here: it costs a process about 25 MB, which a
+   * deployment without REDIS_URL should not pay.
+   */
+  static async connect(url: string, logger: Logger): Promise<RedisBridge> {
+    const { Redis: Client } = await import('ioredis');
+    return new RedisBridge((options) => new Client(url, options), logger);
+  }
+
+  private constructor(client: (options: RedisOptions) => Redis, logger: Logger) {
     this.#logger = logger;
     const options = {
       // Fail fast while Redis is away instead of queueing: rooms go on locally meanwhile.
@@ -72,8 +81,8 @@ export class RedisBridge {
       connectTimeout: 2000,
       retryStrategy: reconnectDelay,
     };
-    this.#pub = new Redis(url, { ...options, connectionName: `meshchat-pub-${this.#id}` });
-    this.#sub = new Redis(url, { ...options, connectionName: `meshchat-sub-${this.#id}` });
+    this.#pub = client({ ...options, connectionName: `meshchat-pub-${this.#id}` });
+    this.#sub = client({ ...options, connectionName: `meshchat-sub-${this.#id}` });
     for (const [name, client] of [
       ['publisher', this.#pub],
       ['subscriber', this.#sub],

@@ -49,8 +49,6 @@ export interface SignalingServerOptions {
   readonly limits: SignalingLimits;
   readonly metrics: Metrics;
   readonly logger: Logger;
-  /** Shares rooms with other server processes (REDIS_URL); absent for one process alone. */
-  readonly bridge?: RedisBridge | null;
 }
 
 /** y-webrtc signaling over `ws`, attached to an HTTP server's 'upgrade' event. */
@@ -64,23 +62,16 @@ export class SignalingServer {
   /** Open connections per address key (an IPv4 address or an IPv6 /64). */
   readonly #perAddress = new Map<string, number>();
   readonly #budgets: PublishBudgets;
-  readonly #bridge: RedisBridge | null;
+  #bridge: RedisBridge | null = null;
   readonly #heartbeat: NodeJS.Timeout;
   #stopped: Promise<void> | null = null;
 
-  constructor({ limits, metrics, logger, bridge = null }: SignalingServerOptions) {
+  constructor({ limits, metrics, logger }: SignalingServerOptions) {
     this.#limits = limits;
     this.#metrics = metrics;
     this.#logger = logger;
     this.#hub = new SignalingHub(limits, encodeTextFrame);
     this.#budgets = new PublishBudgets(limits);
-    this.#bridge = bridge;
-    if (bridge !== null) {
-      this.#hub.observeTopics(bridge);
-      bridge.onRemote((topic, dataJson) => {
-        this.#hub.deliver(topic, (clients) => relayedPublishText(topic, dataJson, clients));
-      });
-    }
     this.#wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -93,6 +84,18 @@ export class SignalingServer {
       connections: () => this.#connections.size,
       topics: () => this.#hub.topicCount,
       subscriptions: () => this.#hub.subscriptionCount,
+    });
+  }
+
+  /**
+   * Shares this server's rooms with other processes over `bridge` (REDIS_URL). Called once,
+   * before the server accepts connections.
+   */
+  share(bridge: RedisBridge): void {
+    this.#bridge = bridge;
+    this.#hub.observeTopics(bridge);
+    bridge.onRemote((topic, dataJson) => {
+      this.#hub.deliver(topic, (clients) => relayedPublishText(topic, dataJson, clients));
     });
   }
 
