@@ -1,7 +1,8 @@
 // The app's entry point: the only place that wires concrete adapters to the app state.
 import { ChatApplication } from './app/ChatApplication';
 import type { RoomHistory } from './app/StoredHistory';
-import { DeferredRoom } from './compose/DeferredRoom';
+import { DeferredRoom, loadRoomCode } from './compose/DeferredRoom';
+import { parseRoute } from './app/RoomLink';
 import { NameBook } from './app/NameBook';
 import { BrowserNotifier } from './browser/BrowserNotifier';
 import { Router } from './browser/Router';
@@ -82,6 +83,10 @@ async function start(): Promise<void> {
   });
   await app.start();
   if (shell) shell.app = app;
+  // Off a room's page (the name screen, the room list) nothing is painted from a room: load
+  // the room code now, so a room the user opens next starts at once and a first message is
+  // not refused. A room's page loads it only after its newest stored page is painted.
+  if (parseRoute(window.location).kind !== 'room') loadRoomCode().catch(() => undefined);
 }
 
 // The shell (imported above) already listens for the PWA events registerPwa dispatches.

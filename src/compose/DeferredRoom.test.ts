@@ -3,24 +3,38 @@ import { Identity } from '../identity/Identity';
 import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { Verifier } from '../identity/Verifier';
 import { until } from '../testkit/waitFor';
-import { DeferredRoom } from './DeferredRoom';
+import { DeferredRoom, loadRoomCode, type RoomCode } from './DeferredRoom';
 
 const offline = { signalingUrls: [], iceServers: [] };
 let rooms = 0;
 
-async function deferred(): Promise<{ room: DeferredRoom; open: () => void }> {
+/** A loader as a fresh page has it: nothing loaded until a room asks. */
+function freshCode(): RoomCode {
+  let code: Awaited<ReturnType<typeof loadRoomCode>> | undefined;
+  return {
+    loaded: () => code,
+    load: async () => (code = await loadRoomCode()),
+  };
+}
+
+async function deferred(
+  code: RoomCode = freshCode(),
+): Promise<{ room: DeferredRoom; open: () => void }> {
   const signer = await Identity.loadOrCreate(new MemoryKeyStore());
   let open: () => void = () => undefined;
   const loadAfter = new Promise<void>((resolve) => (open = resolve));
   rooms += 1;
-  const room = new DeferredRoom({
-    roomId: `deferred-${Date.now()}-${rooms}`,
-    signer,
-    verifier: new Verifier(),
-    network: offline,
-    displayName: 'Ann',
-    loadAfter,
-  });
+  const room = new DeferredRoom(
+    {
+      roomId: `deferred-${Date.now()}-${rooms}`,
+      signer,
+      verifier: new Verifier(),
+      network: offline,
+      displayName: 'Ann',
+      loadAfter,
+    },
+    code,
+  );
   return { room, open };
 }
 
@@ -74,6 +88,16 @@ describe('DeferredRoom', () => {
       'after',
     );
     expect(removed).to.deep.equal([]);
+    await room.destroy();
+  });
+
+  it('once the code is loaded, a room starts at once and takes a message sent right away', async () => {
+    const code = freshCode();
+    await code.load();
+    const { room } = await deferred(code);
+    const id = room.send('right away');
+    expect(id).to.be.a('string');
+    expect(room.awareness.clientID).to.be.above(-1);
     await room.destroy();
   });
 
