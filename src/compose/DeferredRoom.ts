@@ -130,6 +130,10 @@ export class DeferredRoom implements RoomSource {
     return this.session?.send(text);
   }
 
+  async redact(ids: readonly string[]): Promise<void> {
+    await this.session?.redact(ids);
+  }
+
   destroy(): Promise<void> {
     if (this.destroyed) return this.gone;
     this.destroyed = true;
