@@ -1,5 +1,6 @@
 // The local user: a key pair kept in a KeyStore, the user id derived from it, and signing.
 import { exportPublicKey, generateKeyPair, signBytes } from './ed25519';
+import { exportIdentity, importIdentity } from './IdentityBackup';
 import type { KeyStore, StoredIdentity } from './KeyStore';
 import type { UserId } from './UserId';
 import { fingerprint, userIdFromPublicKey } from './UserId';
@@ -52,11 +53,12 @@ export class Identity {
     try {
       const loaded = await store.load();
       if (loaded) return await Identity.from(loaded, true, undefined);
-      fresh = { keyPair: await generateKeyPair(), createdAt: Date.now() };
+      // Extractable, so that the user can export it (see backup()).
+      fresh = { keyPair: await generateKeyPair(true), createdAt: Date.now() };
       // Another tab may have saved first; then this one becomes that user too.
       return await Identity.from(await store.saveIfAbsent(fresh), true, undefined);
     } catch (error) {
-      fresh ??= { keyPair: await generateKeyPair(), createdAt: Date.now() };
+      fresh ??= { keyPair: await generateKeyPair(true), createdAt: Date.now() };
       return Identity.from(fresh, false, asError(error));
     }
   }
@@ -64,6 +66,36 @@ export class Identity {
   /** The short tag shown beside this user's display name (see {@link fingerprint}). */
   get fingerprint(): string {
     return fingerprint(this.userId);
+  }
+
+  /** Whether backup() can export this identity (identities made before backups cannot). */
+  get exportable(): boolean {
+    return this.privateKey.extractable;
+  }
+
+  /**
+   * This identity as backup text encrypted under `passphrase` (see IdentityBackup), for the
+   * user to keep and import on another device. Rejects with BackupError.
+   */
+  backup(passphrase: string): Promise<string> {
+    return exportIdentity(
+      {
+        keyPair: { publicKey: this.publicKey, privateKey: this.privateKey },
+        createdAt: this.createdAt,
+      },
+      passphrase,
+    );
+  }
+
+  /**
+   * Replaces the identity held by `store` with the one in backup `text` (made by backup() on
+   * any device), and returns it: from the next load on, this browser is that user. Rejects
+   * with BackupError for a bad file or passphrase, leaving the store untouched.
+   */
+  static async restore(store: KeyStore, text: string, passphrase: string): Promise<Identity> {
+    const stored = await importIdentity(text, passphrase);
+    await store.save(stored);
+    return Identity.from(stored, true, undefined);
   }
 
   /** Signs `data` with this user's private key; resolves to the 64-byte signature. */

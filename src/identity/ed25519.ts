@@ -19,12 +19,13 @@ function bufferSource(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Makes a new key pair. The private key is non-extractable: script can sign with it but never
- * read it. The public key can always be exported as `raw` (WebCrypto ignores `extractable`
- * for public keys).
+ * Makes a new key pair. The private key is non-extractable unless `extractable`: script can
+ * then sign with it but never read it (an identity that must be exportable, to be the same
+ * user on another device, needs it extractable). The public key can always be exported as
+ * `raw` (WebCrypto ignores `extractable` for public keys).
  */
-export function generateKeyPair(): Promise<CryptoKeyPair> {
-  return crypto.subtle.generateKey(ALGORITHM, false, ['sign', 'verify']);
+export function generateKeyPair(extractable = false): Promise<CryptoKeyPair> {
+  return crypto.subtle.generateKey(ALGORITHM, extractable, ['sign', 'verify']);
 }
 
 /** The 32 raw bytes of a public key. */
