@@ -114,14 +114,15 @@ export class MessageLog extends LitElement {
       .row chat-message-actions {
         opacity: 0;
       }
-      /* Idle, the actions float over the bubble's corner: they take no room in the log. */
+      /* Idle, the actions float beside the bubble: they take no room and cover no text. */
       .bubble {
         position: relative;
       }
       .row chat-message-actions:not([active]) {
         position: absolute;
-        top: -0.75rem;
-        right: 0.25rem;
+        top: 0;
+        right: calc(100% + 0.25rem);
+        white-space: nowrap;
       }
       .row:hover chat-message-actions,
       .row:focus-within chat-message-actions,
