@@ -1,0 +1,109 @@
+// Edit and delete between two people over real WebRTC: the built app served by the real
+// server, two separate Chromium contexts inside the suite's private network namespace.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { buildApp } from '../testkit/e2e/appBuild';
+import { launchBrowser } from '../testkit/e2e/browser';
+import { startServer, type ServerProcess } from '../testkit/e2e/serverProcess';
+import { axeViolations, enterName, openApp, say, type AppUser } from '../testkit/e2e/ui';
+
+let server: ServerProcess;
+let browser: Browser;
+let removeApp: () => void;
+const users: AppUser[] = [];
+
+async function person(path: string): Promise<AppUser> {
+  const user = await openApp(browser, server.url + path);
+  users.push(user);
+  return user;
+}
+
+const messageLog = (page: Page) => page.getByRole('log');
+
+/** Every stored text of this page's event store (the IndexedDB history of its rooms). */
+function storedTexts(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('meshchat-chat');
+        open.onerror = () => reject(open.error ?? new Error('open failed'));
+        open.onsuccess = () => {
+          const all = open.result.transaction('events').objectStore('events').getAll();
+          all.onerror = () => reject(all.error ?? new Error('read failed'));
+          all.onsuccess = () => {
+            const records = all.result as { event: { message?: string } }[];
+            open.result.close();
+            resolve(records.flatMap((r) => (r.event.message ? [r.event.message] : [])));
+          };
+        };
+      }),
+  );
+}
+
+before(async () => {
+  const app = await buildApp();
+  removeApp = app.remove;
+  server = await startServer(app.dir);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  for (const user of users.splice(0)) await user.context.close().catch(() => undefined);
+  await browser.close();
+  assert.equal(await server.stop(), 0);
+  removeApp();
+});
+
+describe('message actions between two browsers', () => {
+  it(
+    'an author edits and deletes a message; the other person sees both',
+    { timeout: 120_000 },
+    async () => {
+      const ann = await person('/');
+      await enterName(ann.page, 'Ann');
+      await ann.page.getByRole('button', { name: 'Create room' }).click();
+      await ann.page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}#k=/);
+      const link = new URL(ann.page.url());
+      const ben = await person(link.pathname + link.hash);
+      await enterName(ben.page, 'Ben');
+      await ann.page.getByText(/Connected to 1 peer/).waitFor({ timeout: 30_000 });
+
+      await say(ann.page, 'helo wrld');
+      await messageLog(ben.page).getByText('helo wrld').waitFor({ timeout: 30_000 });
+      // Ben has no actions on Ann's message.
+      assert.equal(await ben.page.getByRole('button', { name: 'Edit' }).count(), 0);
+
+      await messageLog(ann.page).getByText('helo wrld').hover();
+      await ann.page.getByRole('button', { name: 'Edit' }).click();
+      const box = ann.page.getByRole('textbox', { name: 'Edit message' });
+      await box.fill('hello world');
+      await box.press('Enter');
+      await messageLog(ben.page).getByText('hello world').waitFor({ timeout: 30_000 });
+      await messageLog(ben.page).getByText('edited', { exact: true }).waitFor();
+      assert.equal(await messageLog(ben.page).getByText('helo wrld').count(), 0);
+      assert.deepEqual(await axeViolations(ben.page), []);
+
+      await messageLog(ann.page).getByText('hello world').hover();
+      await ann.page.getByRole('button', { name: 'Delete', exact: true }).click();
+      await ann.page.getByText('Copies may remain on other devices').waitFor();
+      assert.deepEqual(await axeViolations(ann.page), []);
+      await ann.page.getByRole('button', { name: 'Delete message' }).click();
+      for (const page of [ben.page, ann.page]) {
+        await messageLog(page).getByText('message deleted').waitFor({ timeout: 30_000 });
+        assert.equal(await messageLog(page).getByText('hello world').count(), 0);
+      }
+      // Gone from each device's stored history too (the signed entries stay in the CRDT state).
+      for (const page of [ben.page, ann.page]) {
+        const deadline = Date.now() + 15_000;
+        let texts = await storedTexts(page);
+        while (texts.includes('helo wrld') && Date.now() < deadline) {
+          await page.waitForTimeout(100);
+          texts = await storedTexts(page);
+        }
+        assert.ok(!texts.includes('helo wrld'), `stored: ${JSON.stringify(texts)}`);
+      }
+      assert.deepEqual([...ann.errors, ...ben.errors], []);
+    },
+  );
+});
