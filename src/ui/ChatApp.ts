@@ -240,12 +240,7 @@ export class ChatApp extends LitElement {
   override render() {
     const inRoom = this.app?.current !== undefined && !this.naming;
     return html`
-      ${
-        inRoom
-          ? html`<a class="skip" href="#message" @click=${this.onSkip}>Skip to message box</a>`
-          : nothing
-      }
-      ${this.renderAppBar()} ${this.renderBanners()}
+      ${this.renderAppBar(inRoom)} ${this.renderBanners()}
       ${
         !this.app
           ? html`<main class="solo"><p class="placeholder" role="status">Loading…</p></main>`
@@ -299,9 +294,15 @@ export class ChatApp extends LitElement {
     await this.focusNext();
   }
 
-  private renderAppBar() {
+  private renderAppBar(inRoom: boolean) {
     const app = this.app;
+    // The skip link comes first, inside the banner landmark (axe's region rule).
     return html`<header class="appbar">
+      ${
+        inRoom
+          ? html`<a class="skip" href="#message" @click=${this.onSkip}>Skip to message box</a>`
+          : nothing
+      }
       <h1>MeshChat</h1>
       ${
         app?.displayName && !this.editingName

@@ -238,7 +238,12 @@ export class MessageLog extends LitElement {
     this.lastId = lastLine?.id;
     this.askedOlder = false;
     this.follow = false;
-    if (lastLine?.id === previousLast) return;
+    if (lastLine?.id === previousLast) {
+      // The same last line, others changed (a run of notices folded, a row re-rendered): the
+      // layout moves, and a reader at the bottom stays there.
+      if (this.atBottom && lastLine !== undefined) this.follow = true;
+      return;
+    }
     const ownNew = lastLine?.kind === 'message' && lastLine.own;
     if (this.atBottom || ownNew || previousLast === undefined) {
       this.follow = true;
@@ -273,19 +278,30 @@ export class MessageLog extends LitElement {
   private announced = false;
   private resizes: ResizeObserver | undefined;
   private lastHeight = 0;
+  private lastScrollTop = 0;
 
   protected override firstUpdated(): void {
     // A shrinking log (an on-screen keyboard opening, a window made shorter) keeps its scroll
     // top, which would move the newest message out of view: follow the bottom instead.
-    this.resizes = new ResizeObserver(() => {
-      const height = this.scroller.clientHeight;
-      const shrank = height < this.lastHeight;
-      this.lastHeight = height;
-      if (shrank && this.atBottom && this.lines.length > 0) {
-        this.scroller.scrollTop = this.scroller.scrollHeight;
-      }
-    });
+    this.lastHeight = this.scroller.clientHeight;
+    this.resizes = new ResizeObserver(() => this.followResize());
     this.resizes.observe(this.scroller);
+  }
+
+  /**
+   * Keeps the bottom in view after the log's height changed, if it was in view before. Runs
+   * from the resize observer and from a scroll event that comes first (the virtualizer moves
+   * the scroll position as it lays out again): the height, not the scroll, changed.
+   */
+  private followResize(): boolean {
+    const height = this.scroller.clientHeight;
+    if (height === this.lastHeight) return false;
+    const shrank = height < this.lastHeight;
+    this.lastHeight = height;
+    if (shrank && this.atBottom && this.lines.length > 0) {
+      this.scroller.scrollTop = this.scroller.scrollHeight;
+    }
+    return true;
   }
 
   override connectedCallback(): void {
@@ -395,9 +411,13 @@ export class MessageLog extends LitElement {
     ];
     // The time shows once, under the group's last message; every message keeps its full date
     // and time in the markup (title, datetime) for hover and assistive technology.
-    const stamp = html`<time datetime=${time.toISOString()} title=${dateFormat.format(time)}
-      >${last ? timeFormat.format(time) : html`<span class="sr-only">${timeFormat.format(time)}</span>`}</time
-    >`;
+    const stamp = last
+      ? html`<time datetime=${time.toISOString()} title=${dateFormat.format(time)}
+          >${timeFormat.format(time)}</time
+        >`
+      : html`<time class="sr-only" datetime=${time.toISOString()}
+          >${timeFormat.format(time)}</time
+        >`;
     const meta =
       last || marks.length > 0
         ? html`<span class="meta"
@@ -432,10 +452,19 @@ export class MessageLog extends LitElement {
   }
 
   private readonly onScroll = (): void => {
+    if (this.followResize() && this.atBottom) return;
     const el = this.scroller;
     const wasAtBottom = this.atBottom;
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
     if (!atBottom && this.pinning > 0) return;
+    const movedUp = el.scrollTop < this.lastScrollTop - 1;
+    this.lastScrollTop = el.scrollTop;
+    if (this.atBottom && !atBottom && !movedUp) {
+      // Rows grew below the reader (measured taller, the time moving to a new last message):
+      // only scrolling up leaves the bottom.
+      el.scrollTop = el.scrollHeight;
+      return;
+    }
     this.atBottom = atBottom;
     if (this.atBottom && !wasAtBottom) this.unseen = 0;
     if (el.scrollTop < OLDER_PX && this.hasOlder && !this.askedOlder && !this.atBottom) {

@@ -143,7 +143,7 @@ describe('chat-room-view', () => {
     const ann = await member('Ann');
     const el = await view(ann);
     for (let i = 0; i < 30; i += 1) ann.send(`line ${i}`);
-    el.style.height = '230px';
+    el.style.height = '320px';
     const log = inner(el, 'chat-message-log');
     await poll(() => (log.shadowRoot?.textContent ?? '').includes('line 29'));
     const composer = inner(el, 'chat-composer');
