@@ -78,6 +78,11 @@ export interface RoomSource {
   readonly delivery: RoomDelivery;
   /** Settles once the room's stored state is loaded (a fake may leave it out: loaded). */
   readonly loaded?: Promise<unknown>;
+  /**
+   * While the room's code is still loading (the first moments after its newest stored page is
+   * shown), a promise that settles once send() works; undefined when it works now.
+   */
+  starting?(): Promise<unknown> | undefined;
   send(text: string): string | undefined;
   /**
    * Withdraws the text of deleted messages from this device's stored history (a room without

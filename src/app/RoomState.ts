@@ -79,6 +79,9 @@ export class RoomState {
   private cached: RoomSnapshot | undefined;
   private scheduled = false;
   private lastTypingSent = 0;
+  /** Messages sent before the room's code loaded, in order. */
+  private readonly queued: string[] = [];
+  private startingRoom: Promise<unknown> | undefined;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private destroyed = false;
   private readonly stored: StoredHistory | undefined;
@@ -204,6 +207,30 @@ export class RoomState {
    */
   send(text: string): boolean {
     if (this.ended || text.trim() === '') return false;
+    // Sent in the moment before the room's code has loaded: kept, in order, and written as
+    // soon as it has (the user pressed Enter; the text must not stay behind in the box).
+    const starting = this.queued.length > 0 ? this.startingRoom : this.source.starting?.();
+    if (starting) {
+      this.startingRoom = starting;
+      this.queued.push(text);
+      if (this.queued.length === 1)
+        void starting.then(
+          () => this.sendQueued(),
+          () => undefined,
+        );
+      return true;
+    }
+    return this.write(text);
+  }
+
+  private sendQueued(): void {
+    for (const text of this.queued.splice(0)) {
+      if (!this.write(text)) console.error('MeshChat: a message could not be written', text);
+    }
+  }
+
+  private write(text: string): boolean {
+    if (this.ended) return false;
     const id = this.source.send(text);
     if (id === undefined) return false;
     if (!this.source.delivery.isDelivered(id)) this.transcript.markPending(id);

@@ -126,6 +126,10 @@ export class DeferredRoom implements RoomSource {
     onDelivered: (listener) => this.attach((s) => s.delivery.onDelivered(listener)),
   };
 
+  starting(): Promise<unknown> | undefined {
+    return this.session || this.destroyed ? undefined : this.ready;
+  }
+
   send(text: string): string | undefined {
     return this.session?.send(text);
   }
