@@ -108,12 +108,19 @@ export async function coldOpen(
     // The frame that first showed it; the driver's own look comes later when the page is busy.
     const newestRenderedMs = await page.evaluate(() => window.textShownAt);
     if (newestRenderedMs === undefined) throw new Error('cold open: the frame watcher saw nothing');
-    const roomCodeRequestedMs = await page.evaluate(
-      () =>
-        performance
-          .getEntriesByType('resource')
-          .find((entry) => /\/assets\/RoomSession-[^/]*\.js$/.test(entry.name))?.startTime ?? null,
-    );
+    // The room code is asked for a few frames after that paint: wait for the request (or
+    // give up after 15 s and report none), rather than read too early and see nothing.
+    const roomCodeRequestedMs = await page
+      .waitForFunction(
+        () =>
+          performance
+            .getEntriesByType('resource')
+            .find((entry) => /\/assets\/RoomSession-[^/]*\.js$/.test(entry.name))?.startTime,
+        undefined,
+        { timeout: 15_000 },
+      )
+      .then((handle) => handle.jsonValue() as Promise<number>)
+      .catch(() => null);
     const cdp = await context.newCDPSession(page);
     const atRender = await cdp.send('Runtime.getHeapUsage');
     await new Promise((resolve) => setTimeout(resolve, settleMs));
