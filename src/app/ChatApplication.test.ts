@@ -5,6 +5,7 @@ import { Identity } from '../identity/Identity';
 import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { Verifier } from '../identity/Verifier';
 import { ChatApplication } from './ChatApplication';
+import { MAX_PENDING_INVITATIONS } from '../direct/DirectRooms';
 import { NameBook } from './NameBook';
 import { MemoryNotifier } from './Notifier';
 import { MemoryRoomDirectory } from './RoomDirectory';
@@ -228,6 +229,48 @@ describe('ChatApplication', () => {
     await poll(() => ben.notifier.shown.length === 1);
     expect(ben.notifier.shown[0]).to.include({ title: 'Ann', body: 'psst', tag: dmId });
     expect(ben.app.rooms.find((r) => r.record.roomId === dmId)?.unread).to.equal(1);
+  });
+
+  it('lets a flood of invitations from fresh identities open nothing, and caps the waiting ones', async () => {
+    const ben = await user('Ben');
+    await ben.app.openRoom('lobby-room', 'pw');
+    const strangers = [];
+    for (let i = 0; i <= MAX_PENDING_INVITATIONS; i += 1) strangers.push(await user(`Eve ${i}`));
+    for (const eve of strangers) {
+      await eve.app.openRoom('lobby-room', 'pw');
+      await poll(() => eve.app.canMessagePrivately(ben.app.userId));
+      expect(await eve.app.openDirectMessage(ben.app.userId)).to.equal(true);
+    }
+    await poll(() => ben.app.invitations.length === MAX_PENDING_INVITATIONS);
+    expect(ben.app.rooms.map((r) => r.record.roomId)).to.deep.equal(['lobby-room']);
+    expect(mesh.of(ben.app.userId).map((r) => r.roomId)).to.deep.equal(['lobby-room']);
+  });
+
+  it('keeps at most maxLiveRooms rooms connected, and says how many are not', async () => {
+    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
+    const settings = new MemorySettings();
+    settings.setDisplayName('Ann');
+    const app = new ChatApplication({
+      signer,
+      verifier: new Verifier(),
+      dh: await DhKeys.loadOrCreate(new MemoryDhKeyStore()),
+      settings,
+      directory: new MemoryRoomDirectory(),
+      router: new Router(new FakeWindow()),
+      names: new NameBook(),
+      openRoom: mesh.opener(signer),
+      notifier: new MemoryNotifier(),
+      maxLiveRooms: 2,
+    });
+    apps.push(app);
+    await app.start();
+    for (const id of ['first-room', 'second-room', 'third-room']) await app.openRoom(id, 'pw');
+    expect(mesh.of(signer.userId).map((r) => r.roomId)).to.deep.equal([
+      'second-room',
+      'third-room',
+    ]);
+    expect(app.rooms).to.have.length(3);
+    expect(app.offlineRoomCount).to.equal(1);
   });
 
   it('does not bring back a DM the user left or an invitation the user ignored', async () => {
