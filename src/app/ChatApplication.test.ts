@@ -5,6 +5,7 @@ import { Identity } from '../identity/Identity';
 import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { Verifier } from '../identity/Verifier';
 import { ChatApplication } from './ChatApplication';
+import { BAD_PASSWORD, BAD_ROOM_ID } from './RoomLink';
 import { MAX_PENDING_INVITATIONS } from '../direct/DirectRooms';
 import { NameBook } from './NameBook';
 import { MemoryNotifier } from './Notifier';
@@ -140,6 +141,16 @@ describe('ChatApplication', () => {
     expect(app.current).to.equal(undefined);
     expect(win.location.pathname).to.equal('/');
     expect(mesh.rooms.every((r) => r.destroyed)).to.equal(true);
+  });
+
+  it('says what is wrong with a bad room link, on the room list, and joins nothing', async () => {
+    const { app, win } = await user('Ann', '/r/room-1234#k=!!!');
+    expect(app.notice).to.equal(BAD_PASSWORD);
+    expect(app.rooms).to.deep.equal([]);
+    expect(win.location.pathname).to.equal('/');
+    expect(await app.joinByLink('https://chat.example/r/short')).to.equal(false);
+    expect(app.notice).to.equal(BAD_ROOM_ID);
+    expect(app.rooms).to.deep.equal([]);
   });
 
   it('forgets what this device stored of a room it leaves, once the room is closed', async () => {

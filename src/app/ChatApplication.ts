@@ -297,7 +297,7 @@ export class ChatApplication {
   async joinByLink(input: string): Promise<boolean> {
     const route = parseRoomInput(input);
     if (route?.kind !== 'room') {
-      this.problem = 'That is not a room link.';
+      this.problem = route?.kind === 'bad-link' ? route.problem : 'That is not a room link.';
       this.changed();
       return false;
     }
@@ -447,6 +447,12 @@ export class ChatApplication {
   private async apply(route: Route): Promise<void> {
     if (route.kind === 'room') {
       await this.openRoom(route.roomId, route.password);
+      return;
+    }
+    if (route.kind === 'bad-link') {
+      // Said on the room list, never a quiet join of some other room.
+      this.problem = route.problem;
+      this.goHome(false);
       return;
     }
     this.pendingRoute = undefined;

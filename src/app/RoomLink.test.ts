@@ -1,5 +1,14 @@
 import { expect } from '@esm-bundle/chai';
-import { isRoomId, newRoomId, parseRoomInput, parseRoute, roomLink, routePath } from './RoomLink';
+import {
+  BAD_PASSWORD,
+  BAD_ROOM_ID,
+  isRoomId,
+  newRoomId,
+  parseRoomInput,
+  parseRoute,
+  roomLink,
+  routePath,
+} from './RoomLink';
 
 describe('RoomLink', () => {
   it('makes room ids of 22 base64url characters, all different', () => {
@@ -27,16 +36,27 @@ describe('RoomLink', () => {
     });
   });
 
-  it('treats anything else as home', () => {
+  it('treats paths outside /r/ as home', () => {
     expect(parseRoute({ pathname: '/', hash: '' })).to.deep.equal({ kind: 'home' });
-    expect(parseRoute({ pathname: '/r/bad', hash: '' })).to.deep.equal({ kind: 'home' });
     expect(parseRoute({ pathname: '/x/room-1234', hash: '' })).to.deep.equal({ kind: 'home' });
   });
 
-  it('ignores a malformed password', () => {
-    expect(parseRoute({ pathname: '/r/room-1234', hash: '#k=a%20b' })).to.deep.equal({
-      kind: 'room',
-      roomId: 'room-1234',
+  it('says what is wrong with a room link instead of going home or dropping its password', () => {
+    for (const pathname of ['/r/short', '/r/', '/r', '/r/bad%20id!']) {
+      expect(parseRoute({ pathname, hash: '' })).to.deep.equal({
+        kind: 'bad-link',
+        problem: BAD_ROOM_ID,
+      });
+    }
+    for (const hash of ['#k=', '#k=!!!', '#k=a%20b']) {
+      expect(parseRoute({ pathname: '/r/room-1234', hash })).to.deep.equal({
+        kind: 'bad-link',
+        problem: BAD_PASSWORD,
+      });
+    }
+    expect(parseRoomInput('https://x.example/r/room-1234#k=')).to.deep.equal({
+      kind: 'bad-link',
+      problem: BAD_PASSWORD,
     });
   });
 

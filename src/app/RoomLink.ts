@@ -2,10 +2,21 @@
 // password never reaches a server (browsers do not send fragments).
 import { encodeBase64url } from '../identity/base64url';
 
-/** Where the app is: the room list, or one room (with the password from its link). */
+/**
+ * Where the app is: the room list, one room (with the password from its link), or a room
+ * link that cannot be followed, with what is wrong with it in words for the user.
+ */
 export type Route =
   | { readonly kind: 'home' }
-  | { readonly kind: 'room'; readonly roomId: string; readonly password?: string };
+  | { readonly kind: 'room'; readonly roomId: string; readonly password?: string }
+  | { readonly kind: 'bad-link'; readonly problem: string };
+
+/** What the user is told about a room link whose room id is not one. */
+export const BAD_ROOM_ID =
+  'That room link is incomplete or mistyped: a room id is 8 to 64 letters, digits, "-" or "_". Ask for the link again.';
+/** What the user is told about a room link whose password is empty or damaged. */
+export const BAD_PASSWORD =
+  'That room link’s password (after “#k=”) is empty or damaged, so the room could not be opened. Ask for the link again.';
 
 const ROOM_ID = /^[A-Za-z0-9_-]{8,64}$/;
 const PASSWORD = /^[A-Za-z0-9_-]{1,128}$/;
@@ -33,18 +44,26 @@ export function newRoomPassword(): string {
   return encodeBase64url(crypto.getRandomValues(new Uint8Array(16)));
 }
 
-/** The route a URL's path and fragment name; anything unrecognised is home. */
+/**
+ * The route a URL's path and fragment name. A path outside `/r/` is home; a room link with a
+ * malformed room id, or with a `k` that is empty or not a password, is a bad link (never a
+ * room without a password: that would quietly be another room than the one meant).
+ */
 export function parseRoute(location: { pathname: string; hash: string }): Route {
-  const match = /^\/r\/([^/]+)\/?$/.exec(location.pathname);
-  const roomId = match?.[1];
-  if (roomId === undefined || !isRoomId(roomId)) return { kind: 'home' };
-  const password = new URLSearchParams(location.hash.replace(/^#/, '')).get('k') ?? '';
-  return PASSWORD.test(password) ? { kind: 'room', roomId, password } : { kind: 'room', roomId };
+  const match = /^\/r(?:\/([^/]*))?\/?$/.exec(location.pathname);
+  if (!match) return { kind: 'home' };
+  const roomId = match[1] ?? '';
+  if (!isRoomId(roomId)) return { kind: 'bad-link', problem: BAD_ROOM_ID };
+  const password = new URLSearchParams(location.hash.replace(/^#/, '')).get('k');
+  if (password === null) return { kind: 'room', roomId };
+  return PASSWORD.test(password)
+    ? { kind: 'room', roomId, password }
+    : { kind: 'bad-link', problem: BAD_PASSWORD };
 }
 
 /** The path and fragment of a route: `/`, `/r/<id>` or `/r/<id>#k=<password>`. */
 export function routePath(route: Route): string {
-  if (route.kind === 'home') return '/';
+  if (route.kind !== 'room') return '/';
   const fragment = route.password ? `#k=${route.password}` : '';
   return `/r/${route.roomId}${fragment}`;
 }
@@ -55,8 +74,9 @@ export function roomLink(origin: string, roomId: string, password?: string): str
 }
 
 /**
- * Reads a pasted link (or a bare room id) into a room route; undefined if it names no room.
- * Accepts links of any origin: the room id and password are what matter.
+ * Reads a pasted link (or a bare room id) into a room route, or a bad-link route saying what
+ * is wrong with a room link; undefined if it is no room link at all. Accepts links of any
+ * origin: the room id and password are what matter.
  */
 export function parseRoomInput(input: string): Route | undefined {
   const text = input.trim();
@@ -68,5 +88,5 @@ export function parseRoomInput(input: string): Route | undefined {
     return undefined;
   }
   const route = parseRoute(url);
-  return route.kind === 'room' ? route : undefined;
+  return route.kind === 'home' ? undefined : route;
 }
