@@ -19,6 +19,8 @@ export interface BenchResults {
   readonly scenarios: Record<string, unknown>;
   /** Wall time of each scenario's last run, in seconds. */
   readonly wallSeconds?: Readonly<Record<string, number>>;
+  /** When each scenario last ran (ISO time); a partial run keeps the others' figures. */
+  readonly ranAt?: Readonly<Record<string, string>>;
   readonly rows: readonly BenchRow[];
 }
 
@@ -34,8 +36,9 @@ export function renderMarkdown(results: BenchResults): string {
     '`docs/benchmarks/results.json`. Targets are goals for the code, not test assertions.',
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os};`,
-    `Node ${machine.node}; ${machine.chromium}; run ${machine.date}.`,
+    `Node ${machine.node}; ${machine.chromium}; written ${machine.date}.`,
     '',
+    ...ranAtLine(results),
     '| scenario | measure | value | target | anchor | met |',
     '|---|---|---|---|---|---|',
     ...results.rows.map(
@@ -53,6 +56,18 @@ export function renderMarkdown(results: BenchResults): string {
     );
   }
   return lines.join('\n');
+}
+
+/** Which scenario ran when: figures of a partial run sit beside older ones. */
+function ranAtLine(results: BenchResults): string[] {
+  const scenarios = Object.keys(results.wallSeconds ?? results.scenarios);
+  if (scenarios.length === 0) return [];
+  const when = (name: string): string =>
+    results.ranAt?.[name] ?? 'an earlier run, time not recorded';
+  return [
+    `Each scenario's figures are from its last run: ${scenarios.map((name) => `${name} ${when(name)}`).join('; ')}.`,
+    '',
+  ];
 }
 
 /** Writes results.json and BENCHMARKS.md. */

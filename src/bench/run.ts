@@ -282,6 +282,7 @@ interface StoredResults {
   scenarios: Record<string, unknown>;
   rows: (BenchRow & { key?: string })[];
   wallSeconds: Record<string, number>;
+  ranAt: Record<string, string>;
 }
 
 function readPrevious(path: string): StoredResults {
@@ -291,9 +292,10 @@ function readPrevious(path: string): StoredResults {
       scenarios: parsed.scenarios ?? {},
       rows: parsed.rows ?? [],
       wallSeconds: parsed.wallSeconds ?? {},
+      ranAt: parsed.ranAt ?? {},
     };
   } catch {
-    return { scenarios: {}, rows: [], wallSeconds: {} };
+    return { scenarios: {}, rows: [], wallSeconds: {}, ranAt: {} };
   }
 }
 
@@ -316,6 +318,7 @@ async function main(): Promise<void> {
   const rows: BenchRow[] = [];
   const rowKeys: string[] = [];
   const wallSeconds: Record<string, number> = {};
+  const ranAt: Record<string, string> = {};
   const runStarted = performance.now();
   const seconds = (since: number): number => Math.round((performance.now() - since) / 100) / 10;
   let rig: BenchRig | undefined;
@@ -355,9 +358,10 @@ async function main(): Promise<void> {
       rowKeys.push(...result.rows.map(() => name));
       // The first scenario that needs the rig also pays for starting it (a few seconds).
       wallSeconds[name] = seconds(started);
+      ranAt[name] = new Date().toISOString();
       for (const row of result.rows) console.log(`  ${row.measure}: ${row.value}`);
       console.log(`bench: ${name} took ${wallSeconds[name]} s`);
-      save(names, raw, rows, rowKeys, wallSeconds);
+      save(names, raw, rows, rowKeys, wallSeconds, ranAt);
     }
   } finally {
     await rig?.close();
@@ -373,6 +377,7 @@ function save(
   rows: readonly BenchRow[],
   rowKeys: readonly string[],
   wallSeconds: Readonly<Record<string, number>>,
+  ranAt: Readonly<Record<string, string>>,
 ): void {
   // A run of some scenarios replaces theirs and keeps the others' last figures.
   const order = Object.keys(scenarios);
@@ -386,6 +391,7 @@ function save(
         .map((name) => [name, wallSeconds[name] ?? previous.wallSeconds[name]] as const)
         .filter((entry): entry is readonly [string, number] => entry[1] !== undefined),
     ),
+    ranAt: { ...previous.ranAt, ...ranAt },
     rows: [...kept, ...rows.map((row, i) => ({ ...row, key: rowKeys[i] }))].sort(
       (a, b) => order.indexOf(scenarioOf(a)) - order.indexOf(scenarioOf(b)),
     ),
