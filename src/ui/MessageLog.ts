@@ -330,9 +330,12 @@ export class MessageLog extends LitElement {
   }
 
   private async settled(): Promise<void> {
-    const frames = new Promise<void>((resolve) =>
-      requestAnimationFrame(() => requestAnimationFrame(() => resolve())),
-    );
+    // Two frames, or a quarter second where frames do not come (a page in the background):
+    // a scroll to the end that never finished would keep ignoring the reader's own scrolling.
+    const frames = new Promise<void>((resolve) => {
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
+      setTimeout(resolve, 250);
+    });
     await frames;
     // The loser of the race may reject later (the log removed): that is not an error here.
     const layout = this.scroller[virtualizerRef]?.layoutComplete.catch(() => undefined);
