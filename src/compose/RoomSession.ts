@@ -31,6 +31,8 @@ export interface RoomSessionOptions {
   readonly historySize?: number;
   /** How often state vectors are exchanged with peers to repair lost updates (default 15 s). */
   readonly antiEntropyMs?: number;
+  /** Run the bounded-degree mesh (src/mesh) instead of y-webrtc's own connections. */
+  readonly mesh?: boolean;
   readonly onReject?: (id: string, reason: RejectReason) => void;
   /** Own messages of earlier sessions that no peer had yet (kept by storage). */
   readonly pending?: readonly string[];
@@ -126,6 +128,7 @@ export class RoomSession implements RoomSource {
       config: options.network,
       ...(options.password ? { password: options.password } : {}),
       ...(options.antiEntropyMs ? { antiEntropyMs: options.antiEntropyMs } : {}),
+      ...(options.mesh ? { mesh: true } : {}),
       ...(this.persistence ? { startAfter: this.persistence.whenSynced } : {}),
       // Peers' awareness updates reach the awareness only through the presence gate.
       ...(this.presence.gate ? { awarenessIntake: this.presence.gate } : {}),

@@ -37,7 +37,7 @@ after(async () => {
 });
 
 async function join(roomId: string, name: string): Promise<RoomPeer> {
-  const peer = await joinRoom(browser, url, { roomId, name });
+  const peer = await joinRoom(browser, url, { roomId, name, mesh: true });
   opened.push(peer);
   return peer;
 }

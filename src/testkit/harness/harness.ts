@@ -25,6 +25,8 @@ export interface OpenOptions {
   password?: string;
   /** Persist in this context's IndexedDB (as the app does). */
   storage?: boolean;
+  /** Run the bounded-degree mesh instead of y-webrtc's own connections. */
+  mesh?: boolean;
 }
 
 const bytes = (base64: string): Uint8Array<ArrayBuffer> =>
@@ -83,6 +85,7 @@ const harness = {
       ...(options.password ? { password: options.password } : {}),
       ...(options.presenceTimeoutMs ? { presenceTimeoutMs: options.presenceTimeoutMs } : {}),
       ...(options.antiEntropyMs ? { antiEntropyMs: options.antiEntropyMs } : {}),
+      ...(options.mesh ? { mesh: true } : {}),
     });
     void pump(session.stream);
     session.network.onStatus((status) => {
