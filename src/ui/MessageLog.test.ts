@@ -62,10 +62,15 @@ async function atBottom(el: MessageLog): Promise<void> {
 
 /** Scrolls to the top the way a user would, and waits until the log has noticed. */
 async function scrollUp(el: MessageLog): Promise<void> {
+  // As a reader's wheel does, every try moves the view and so fires a scroll event: setting 0
+  // again where the view is at 0 already would fire none, and a scroll the log ignored while it
+  // was still pinning the end would never be seen again.
   await poll(() => {
-    scroller(el).scrollTop = 0;
-    return !el.following;
+    const s = scroller(el);
+    s.scrollTop = s.scrollTop === 0 ? 1 : 0;
+    return !el.following && s.scrollTop <= 1;
   }, 'the log to notice the scroll to the top');
+  scroller(el).scrollTop = 0;
 }
 
 describe('chat-message-log', () => {

@@ -455,13 +455,17 @@ export class MessageLog extends LitElement {
   }
 
   private readonly onScroll = (): void => {
-    if (this.followResize() && this.atBottom) return;
     const el = this.scroller;
+    // Every scroll event records where the view is, even those ignored below: a position left
+    // stale (0, from before the first scroll to the end) made a later scroll to the top read as
+    // rows growing below, and the log snapped back to the bottom.
+    const previous = this.lastScrollTop;
+    this.lastScrollTop = el.scrollTop;
+    if (this.followResize() && this.atBottom) return;
     const wasAtBottom = this.atBottom;
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
     if (!atBottom && this.pinning > 0) return;
-    const movedUp = el.scrollTop < this.lastScrollTop - 1;
-    this.lastScrollTop = el.scrollTop;
+    const movedUp = el.scrollTop < previous - 1;
     if (this.atBottom && !atBottom && !movedUp) {
       // Rows grew below the reader (measured taller, the time moving to a new last message):
       // only scrolling up leaves the bottom.
