@@ -56,6 +56,8 @@ export function attackPresence(session: RoomSession, attack: PresenceAttack): nu
   const message = encoding.toUint8Array(encoder);
   let sent = 0;
   for (const conn of providerRoom(session.network.provider)?.webrtcConns.values() ?? []) {
+    // A connection still being made (another peer dialling in) cannot carry it yet.
+    if (!conn.connected) continue;
     conn.peer.send(message);
     sent += 1;
   }
