@@ -203,8 +203,9 @@ describe('every screen at every size', () => {
       for (const page of [ann.page, ben.page, cy.page]) {
         await page.getByRole('log').getByText('Hello from the phone').waitFor({ timeout: 30_000 });
       }
-      // Cy, last in, is not told that the people already there "joined", nor about himself;
-      // Ann, there first, is told that Ben and Cy came.
+      // Cy, last in, is not told that the people already there "joined", nor about himself.
+      // (Whether Ann sees "joined" depends on whether they came within her room's first 15 s,
+      // which is quiet by design: the unit tests of the transcript check both sides of that.)
       assert.equal(
         await cy.page
           .getByRole('log')
@@ -212,10 +213,6 @@ describe('every screen at every size', () => {
           .count(),
         0,
       );
-      await log
-        .getByText(/Ben.*joined|Cy.*joined/)
-        .first()
-        .waitFor();
 
       const shots: [Person, (typeof SIZES)[number]][] = [
         [ann, SIZES[0]],
