@@ -4,7 +4,7 @@ import { MemoryDhKeyStore } from '../direct/DhKeyStore';
 import { Identity } from '../identity/Identity';
 import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { Verifier } from '../identity/Verifier';
-import { ChatApplication } from './ChatApplication';
+import { ChatApplication, type ChatApplicationOptions } from './ChatApplication';
 import { BAD_PASSWORD, BAD_ROOM_ID } from './RoomLink';
 import { MAX_PENDING_INVITATIONS } from '../direct/DirectRooms';
 import { NameBook } from './NameBook';
@@ -34,7 +34,11 @@ describe('ChatApplication', () => {
     mesh.destroy();
   });
 
-  async function user(name: string | undefined, path = '/'): Promise<TestUser> {
+  async function user(
+    name: string | undefined,
+    path = '/',
+    extra: Partial<ChatApplicationOptions> = {},
+  ): Promise<TestUser> {
     const signer = await Identity.loadOrCreate(new MemoryKeyStore());
     const win = new FakeWindow();
     win.move(path);
@@ -53,6 +57,7 @@ describe('ChatApplication', () => {
       openRoom: mesh.opener(signer),
       notifier,
       isHidden: () => hidden.value,
+      ...extra,
     });
     apps.push(app);
     await app.start();
@@ -154,7 +159,6 @@ describe('ChatApplication', () => {
   });
 
   it('forgets what this device stored of a room it leaves, once the room is closed', async () => {
-    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
     const forgotten: { roomId: string; closedFirst: boolean }[] = [];
     const history = {
       page: () => Promise.resolve({ events: [] }),
@@ -167,23 +171,8 @@ describe('ChatApplication', () => {
       warning: () => undefined,
       onWarning: () => () => undefined,
     };
-    const settings = new MemorySettings();
-    settings.setDisplayName('Ann');
     const directory = new MemoryRoomDirectory();
-    const app = new ChatApplication({
-      signer,
-      verifier: new Verifier(),
-      dh: await DhKeys.loadOrCreate(new MemoryDhKeyStore()),
-      settings,
-      directory,
-      router: new Router(new FakeWindow()),
-      names: new NameBook(),
-      openRoom: mesh.opener(signer),
-      notifier: new MemoryNotifier(),
-      history,
-    });
-    apps.push(app);
-    await app.start();
+    const { app } = await user('Ann', '/', { history, directory });
     expect(await app.joinByLink('https://chat.example/r/leaving-room#k=abc')).to.equal(true);
     await app.leaveRoom('leaving-room');
     expect(forgotten).to.deep.equal([{ roomId: 'leaving-room', closedFirst: true }]);
@@ -258,28 +247,9 @@ describe('ChatApplication', () => {
   });
 
   it('keeps at most maxLiveRooms rooms connected, and says how many are not', async () => {
-    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
-    const settings = new MemorySettings();
-    settings.setDisplayName('Ann');
-    const app = new ChatApplication({
-      signer,
-      verifier: new Verifier(),
-      dh: await DhKeys.loadOrCreate(new MemoryDhKeyStore()),
-      settings,
-      directory: new MemoryRoomDirectory(),
-      router: new Router(new FakeWindow()),
-      names: new NameBook(),
-      openRoom: mesh.opener(signer),
-      notifier: new MemoryNotifier(),
-      maxLiveRooms: 2,
-    });
-    apps.push(app);
-    await app.start();
+    const { app } = await user('Ann', '/', { maxLiveRooms: 2 });
     for (const id of ['first-room', 'second-room', 'third-room']) await app.openRoom(id, 'pw');
-    expect(mesh.of(signer.userId).map((r) => r.roomId)).to.deep.equal([
-      'second-room',
-      'third-room',
-    ]);
+    expect(mesh.of(app.userId).map((r) => r.roomId)).to.deep.equal(['second-room', 'third-room']);
     expect(app.rooms).to.have.length(3);
     expect(app.offlineRoomCount).to.equal(1);
   });
