@@ -50,6 +50,12 @@ export interface NetworkStatus {
   readonly peers: number;
   /** Tabs of this browser reached over BroadcastChannel. */
   readonly localTabs: number;
+  /**
+   * Other people are in the room (the signaling server announced them and connections to
+   * them were tried) but not one could be reached for about 20 s: their network and this
+   * one cannot meet directly, and the deployment offers no TURN relay that would carry it.
+   */
+  readonly unreachable: boolean;
 }
 
 /** The room's connection to its peers. */

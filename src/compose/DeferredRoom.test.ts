@@ -47,7 +47,12 @@ describe('DeferredRoom', () => {
     room.network.onStatus(() => (statusCalls += 1));
     room.presence.setField('typing', 5);
     expect(room.log.entries()).to.deep.equal([]);
-    expect(room.network.status()).to.deep.equal({ signaling: false, peers: 0, localTabs: 0 });
+    expect(room.network.status()).to.deep.equal({
+      signaling: false,
+      peers: 0,
+      localTabs: 0,
+      unreachable: false,
+    });
     expect(room.hub.participants()).to.deep.equal([]);
     expect(room.awareness.clientID).to.equal(-1);
     expect(room.send('too early')).to.equal(undefined);

@@ -30,7 +30,7 @@ export interface RoomCode {
 
 const pageRoomCode: RoomCode = { loaded: () => loadedCode, load: loadRoomCode };
 
-const OFFLINE: NetworkStatus = { signaling: false, peers: 0, localTabs: 0 };
+const OFFLINE: NetworkStatus = { signaling: false, peers: 0, localTabs: 0, unreachable: false };
 
 /**
  * A room whose RoomSession (and with it Yjs) loads only once the room may load its stored

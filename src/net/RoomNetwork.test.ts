@@ -69,7 +69,12 @@ describe('RoomNetwork', () => {
     network.destroy();
     await settled();
     expect(started(network)).to.equal(false);
-    expect(network.status()).to.deep.equal({ signaling: false, peers: 0, localTabs: 0 });
+    expect(network.status()).to.deep.equal({
+      signaling: false,
+      peers: 0,
+      localTabs: 0,
+      unreachable: false,
+    });
     network.destroy();
   });
 });

@@ -3,6 +3,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { workerTicker, type Ticker } from '../presence/Ticker';
 import { takeAwareness, type AwarenessIntake } from './awarenessIntake';
+import { ReachabilityWatch } from './Reachability';
 import type { ChunkedDataChannel } from './ChunkedDataChannel';
 import type { NetworkConfig } from './NetworkConfig';
 import type { WebrtcMesh } from './WebrtcMesh';
@@ -32,6 +33,12 @@ export interface NetworkStatus {
   readonly peers: number;
   /** Tabs of this browser reached over BroadcastChannel. */
   readonly localTabs: number;
+  /**
+   * Peers are in the room (signaling announced them and connections were tried) but none
+   * could be reached for a while (src/net/Reachability.ts): the networks cannot meet directly
+   * and need a TURN relay.
+   */
+  readonly unreachable: boolean;
 }
 
 export interface RoomNetworkOptions {
@@ -41,6 +48,8 @@ export interface RoomNetworkOptions {
   /** How often to exchange state vectors with every peer (default 15 s). */
   readonly antiEntropyMs?: number;
   readonly ticker?: Ticker;
+  /** The clock for telling unreachable peers (default Date.now). */
+  readonly now?: () => number;
   /** The RTCPeerConnection to build on (a Node implementation for Node peers). */
   readonly peerConnection?: typeof RTCPeerConnection;
   /**
@@ -90,7 +99,9 @@ export class RoomNetwork {
   private readonly doc: Y.Doc;
   private readonly stopTicker: () => void;
   private readonly listeners = new Set<(status: NetworkStatus) => void>();
-  private last: NetworkStatus = { signaling: false, peers: 0, localTabs: 0 };
+  private last: NetworkStatus = { signaling: false, peers: 0, localTabs: 0, unreachable: false };
+  private readonly reach = new ReachabilityWatch();
+  private readonly now: () => number;
   /** Data channels open now: one per connected peer. */
   private readonly openChannels = new Set<ChunkedDataChannel>();
   private receivedFromClosed = 0;
@@ -102,6 +113,7 @@ export class RoomNetwork {
 
   constructor(roomId: string, doc: Y.Doc, awareness: Awareness, options: RoomNetworkOptions) {
     this.doc = doc;
+    this.now = options.now ?? Date.now;
     // The code loads while the stored state does, so neither waits for the other.
     const stack = loadWebrtcStack();
     const ready = options.startAfter?.then(noop, noop);
@@ -211,11 +223,14 @@ export class RoomNetwork {
 
   status(): NetworkStatus {
     const room = providerRoom(this.provider);
+    // y-webrtc keeps a connection for every peer signaling announced, open or still trying.
+    const known = room ? room.webrtcConns.size : 0;
     return {
       signaling: signalingConnected(this.provider),
       // With the mesh, only links that answer count: an open channel can carry nothing.
       peers: this.mesh ? this.mesh.node.liveNeighbours() : this.openChannels.size,
       localTabs: room ? room.bcConns.size : 0,
+      unreachable: this.reach.observe(this.now(), known, this.openChannels.size),
     };
   }
 
@@ -248,7 +263,8 @@ export class RoomNetwork {
     if (
       next.signaling === prev.signaling &&
       next.peers === prev.peers &&
-      next.localTabs === prev.localTabs
+      next.localTabs === prev.localTabs &&
+      next.unreachable === prev.unreachable
     ) {
       return;
     }

@@ -8,28 +8,34 @@ describe('chat-connection-status', () => {
   afterEach(cleanupFixtures);
 
   it('says whether signaling is reachable and how many peers are connected', () => {
-    expect(describeStatus({ signaling: true, peers: 0, localTabs: 0 }, true)).to.equal(
-      'Waiting for peers',
-    );
-    expect(describeStatus({ signaling: false, peers: 0, localTabs: 0 }, true)).to.equal(
-      'Signaling server unreachable',
-    );
-    expect(describeStatus({ signaling: true, peers: 1, localTabs: 0 }, true)).to.equal(
-      'Connected to 1 peer',
-    );
-    expect(describeStatus({ signaling: false, peers: 3, localTabs: 0 }, true)).to.equal(
-      'Connected to 3 peers',
-    );
-    expect(describeStatus({ signaling: true, peers: 3, localTabs: 0 }, false)).to.equal('Offline');
-    expect(describeStatus({ signaling: false, peers: 0, localTabs: 0 }, true, true)).to.equal(
-      'Connecting…',
-    );
+    expect(
+      describeStatus({ signaling: true, peers: 0, localTabs: 0, unreachable: false }, true),
+    ).to.equal('Waiting for peers');
+    expect(
+      describeStatus({ signaling: false, peers: 0, localTabs: 0, unreachable: false }, true),
+    ).to.equal('Signaling server unreachable');
+    expect(
+      describeStatus({ signaling: true, peers: 1, localTabs: 0, unreachable: false }, true),
+    ).to.equal('Connected to 1 peer');
+    expect(
+      describeStatus({ signaling: false, peers: 3, localTabs: 0, unreachable: false }, true),
+    ).to.equal('Connected to 3 peers');
+    expect(
+      describeStatus({ signaling: true, peers: 3, localTabs: 0, unreachable: false }, false),
+    ).to.equal('Offline');
+    expect(
+      describeStatus({ signaling: false, peers: 0, localTabs: 0, unreachable: false }, true, true),
+    ).to.equal('Connecting…');
+    const unreachable = { signaling: true, peers: 0, localTabs: 0, unreachable: true };
+    expect(describeStatus(unreachable, true)).to.equal('Peers cannot be reached');
+    // A peer that is reached after all is what counts.
+    expect(describeStatus({ ...unreachable, peers: 1 }, true)).to.equal('Connected to 1 peer');
   });
 
   it('renders the status as a live region, accessibly', async () => {
     const el = await fixture<ConnectionStatus>(
       html`<chat-connection-status
-        .status=${{ signaling: true, peers: 2, localTabs: 1 }}
+        .status=${{ signaling: true, peers: 2, localTabs: 1, unreachable: false }}
       ></chat-connection-status>`,
     );
     expect(shadow(el, '[role="status"]').textContent).to.contain('Connected to 2 peers');

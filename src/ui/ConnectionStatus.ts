@@ -8,6 +8,7 @@ export function describeStatus(status: NetworkStatus, online: boolean, connectin
   if (!online) return 'Offline';
   const peers = status.peers === 1 ? '1 peer' : `${status.peers} peers`;
   if (status.peers > 0) return `Connected to ${peers}`;
+  if (status.unreachable) return 'Peers cannot be reached';
   if (status.signaling) return 'Waiting for peers';
   return connecting ? 'Connecting…' : 'Signaling server unreachable';
 }
@@ -44,6 +45,7 @@ export class ConnectionStatus extends LitElement {
     signaling: false,
     peers: 0,
     localTabs: 0,
+    unreachable: false,
   };
   @property({ type: Boolean }) online = true;
   /** Just opened: a missing signaling connection is still being made. */
@@ -53,7 +55,7 @@ export class ConnectionStatus extends LitElement {
     const kind =
       this.online && this.status.peers > 0
         ? 'good'
-        : !this.online || (!this.status.signaling && !this.connecting)
+        : !this.online || this.status.unreachable || (!this.status.signaling && !this.connecting)
           ? 'bad'
           : '';
     const tabs = this.status.localTabs > 0 ? ` · ${this.status.localTabs} other tab(s)` : '';

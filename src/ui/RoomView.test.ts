@@ -164,6 +164,21 @@ describe('chat-room-view', () => {
     expect(composer.shadowRoot?.activeElement?.getAttribute('aria-label')).to.equal('Message');
   });
 
+  it('says when the others cannot be reached, and stops once one is', async () => {
+    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
+    const room = mesh.open({ roomId: 'view-room', displayName: 'Ann', signer });
+    const state = new RoomState(room, { names: new NameBook() });
+    states.push(state);
+    const el = await view(state);
+    const notice = (): Element | null | undefined =>
+      el.shadowRoot?.querySelector('chat-unreachable-notice');
+    expect(notice()).to.equal(null);
+    room.setStatus({ unreachable: true });
+    await poll(() => notice() != null);
+    room.setStatus({ peers: 1 });
+    await poll(() => notice() == null);
+  });
+
   it('is accessible', async () => {
     const ann = await member('Ann');
     await member('Ben');

@@ -13,6 +13,7 @@ import type { MessageDeleteDetail, MessageEditDetail } from './MessageActions';
 import './ParticipantList';
 import './RoomMenu';
 import './ShareDialog';
+import './UnreachableNotice';
 import type { ShareDialog } from './ShareDialog';
 import { theme } from './theme';
 
@@ -190,6 +191,13 @@ export class RoomView extends LitElement {
           <chat-room-menu></chat-room-menu>
         </div>
       </header>
+      ${
+        // Others are known but none can be reached: say so and what helps, instead of
+        // leaving the user waiting for messages that cannot arrive.
+        this.online && snapshot.status.unreachable && snapshot.status.peers === 0
+          ? html`<chat-unreachable-notice></chat-unreachable-notice>`
+          : nothing
+      }
       <chat-participants
         .participants=${snapshot.participants}
         .canMessage=${this.direct ? () => false : this.canMessage}

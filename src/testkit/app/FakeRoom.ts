@@ -30,7 +30,7 @@ export class FakeRoom implements RoomSource {
   readonly stream;
   readonly network;
   destroyed = false;
-  private status: NetworkStatus = { signaling: true, peers: 0, localTabs: 0 };
+  private status: NetworkStatus = { signaling: true, peers: 0, localTabs: 0, unreachable: false };
   private readonly statusListeners = new Set<(status: NetworkStatus) => void>();
 
   constructor(options: OpenRoomOptions & { signer: Signer }) {
