@@ -11,7 +11,8 @@ import { IdbDhKeyStore } from './direct/DhKeyStore';
 import { IdbKeyStore } from './identity/IdbKeyStore';
 import { Identity } from './identity/Identity';
 import { Verifier } from './identity/Verifier';
-import { loadNetworkConfig } from './net/NetworkConfig';
+import { LiveNetworkConfig } from './net/LiveNetworkConfig';
+import { fallbackNetworkConfig, fetchNetworkConfig } from './net/NetworkConfig';
 import { registerPwa } from './pwa/registerPwa';
 import { ChatStorage } from './storage/ChatStorage';
 import { LocalSettings } from './storage/LocalSettings';
@@ -39,7 +40,11 @@ async function start(): Promise<void> {
   const [identity, dh, network, history] = await Promise.all([
     Identity.loadOrCreate(new IdbKeyStore()),
     DhKeys.loadOrCreate(new IdbDhKeyStore()),
-    loadNetworkConfig(),
+    // Fetched again before its TURN credentials expire, for as long as the page is open.
+    LiveNetworkConfig.open({
+      fetch: () => fetchNetworkConfig(),
+      fallback: fallbackNetworkConfig(),
+    }),
     // Never rejects: without IndexedDB it runs in memory and says so through its health.
     // Rooms an earlier version kept in localStorage move into IndexedDB here, once.
     ChatStorage.open({ ...(webStorage() ? { legacyRooms: webStorage() } : {}) }),

@@ -82,6 +82,21 @@ export interface RoomNetworkOptions {
 
 const noop = (): void => undefined;
 
+/**
+ * An RTCPeerConnection constructor that takes the ICE servers `config` holds when each
+ * connection is made, not those of when the room opened: a long-open tab gets the TURN
+ * credentials fetched last (src/net/LiveNetworkConfig.ts), not ones that have expired.
+ */
+export function withCurrentIceServers(
+  Base: typeof RTCPeerConnection,
+  config: Pick<NetworkConfig, 'iceServers'>,
+): typeof RTCPeerConnection {
+  function CurrentIce(rtc?: RTCConfiguration): RTCPeerConnection {
+    return new Base({ ...rtc, iceServers: [...config.iceServers] });
+  }
+  return CurrentIce as unknown as typeof RTCPeerConnection;
+}
+
 /** First byte of a side message on a data channel: a preview, or a mesh frame. */
 const SIDE_PREVIEW = 0;
 const SIDE_MESH = 1;
@@ -150,7 +165,7 @@ export class RoomNetwork {
     options: RoomNetworkOptions,
   ): void {
     const { WebrtcProvider, chunkingPeerConnection, limitTabBroadcasts } = stack;
-    const Base = options.peerConnection ?? RTCPeerConnection;
+    const Base = withCurrentIceServers(options.peerConnection ?? RTCPeerConnection, options.config);
     const provider = new WebrtcProvider(TOPIC_PREFIX + roomId, this.doc, {
       signaling: [...options.config.signalingUrls],
       awareness,

@@ -146,6 +146,8 @@ export class MeshServer {
     const body = JSON.stringify({
       signalingUrls,
       iceServers: [...iceServers, issueTurnServer(turn)],
+      // How long the credential lasts, so a page that stays open fetches a new one in time.
+      iceServersTtl: turn.ttlSeconds,
     });
     send(response, 200, JSON_TYPE, body, 'private, no-store');
   }

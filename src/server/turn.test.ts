@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { after, before, describe, it } from 'node:test';
 import { coturnMissing, startCoturn, type Coturn } from '../testkit/server/coturnProcess.js';
+import { startTestServer } from '../testkit/server/TestClient.js';
 import { tryAllocate } from '../testkit/server/TurnAllocation.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DEFAULT_TURN_TTL_SECONDS, issueTurnServer, parseTurnConfig } from './TurnCredentials.js';
@@ -72,6 +73,49 @@ describe('TURN configuration', () => {
     const a = issueTurnServer(config);
     const b = issueTurnServer(config);
     assert.notEqual(a.username, b.username);
+  });
+});
+
+describe('/config.json credentials follow TURN_TTL', () => {
+  for (const ttl of [60, 7200, 604_800]) {
+    it(`expire TURN_TTL=${ttl} s after the request, and say how long they last`, async () => {
+      const t = await startTestServer({
+        TURN_URLS: 'turn:relay.example:3478',
+        TURN_SECRET: SECRET,
+        TURN_TTL: String(ttl),
+      });
+      try {
+        const before = Math.floor(Date.now() / 1000);
+        const response = await fetch(`${t.httpBase}/config.json`);
+        const after = Math.floor(Date.now() / 1000);
+        const body = (await response.json()) as {
+          iceServers: { username?: string }[];
+          iceServersTtl?: unknown;
+        };
+        // The app plans its next fetch from this (src/net/NetworkConfig.ts).
+        assert.equal(body.iceServersTtl, ttl);
+        const expiry = Number(body.iceServers[0]?.username?.split(':')[0]);
+        assert.ok(expiry >= before + ttl && expiry <= after + ttl, `${expiry} for ttl ${ttl}`);
+      } finally {
+        await t.stop();
+      }
+    });
+  }
+
+  it('are absent without TURN, and so is a lifetime', async () => {
+    const t = await startTestServer({ ICE_SERVERS: '[{"urls":"stun:stun.example:3478"}]' });
+    try {
+      const body = (await (await fetch(`${t.httpBase}/config.json`)).json()) as Record<
+        string,
+        unknown
+      >;
+      assert.deepEqual(body, {
+        signalingUrls: [],
+        iceServers: [{ urls: 'stun:stun.example:3478' }],
+      });
+    } finally {
+      await t.stop();
+    }
   });
 });
 
