@@ -3,7 +3,7 @@
  * docs/LOG_SCHEMA.md, "Entry kinds". Pure: the same entries give the same result on every
  * peer, in whatever order they arrived, so a newcomer sees what everyone else sees.
  */
-import { DELETE, decodePayload } from './entryKinds';
+import { DELETE, EDIT, decodePayload } from './entryKinds';
 import type { SignedEntry } from './schema';
 
 /** The fields of a kind entry the fold reads (a SignedEntry has them). */
@@ -40,7 +40,7 @@ export function amend(
   for (const entry of kinds) {
     if (entry.kind === undefined) continue;
     const payload = decodePayload(entry.kind, entry.message);
-    if (!payload) continue;
+    if (!payload || (payload.kind !== EDIT && payload.kind !== DELETE)) continue;
     const original = target(payload.target);
     if (!original || original.kind !== undefined || original.userId !== entry.userId) continue;
     if (payload.kind === DELETE) {
@@ -61,6 +61,6 @@ export function amend(
 }
 
 /** The converged order (schema.ts's compareSigned) over the fields a kind entry has here. */
-function converged(a: KindEntry, b: KindEntry): number {
+export function converged(a: KindEntry, b: KindEntry): number {
   return a.clock - b.clock || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
