@@ -314,6 +314,19 @@ describe('ChatApplication', () => {
     expect(cy.app.notice).to.match(/cannot be joined by link/);
   });
 
+  it('lists a group room by the name its members gave it, stored for the next start', async () => {
+    const directory = new MemoryRoomDirectory();
+    const ann = await user('Ann', '/', { directory });
+    const ben = await user('Ben');
+    await ann.app.openRoom('named-room');
+    await ben.app.openRoom('named-room');
+    expect(ben.app.current?.nameRoom('Book club', 'Tuesdays')).to.equal(undefined);
+    await poll(() => ann.app.rooms.some((r) => r.label === 'Book club'));
+    // Stored as the list changed: the next start lists it by this name too.
+    expect((await directory.get('named-room'))?.title).to.equal('Book club');
+    expect(ann.app.currentRecord?.title).to.equal('Book club');
+  });
+
   it('renames the user in every open room', async () => {
     const ann = await user('Ann');
     const ben = await user('Ben');

@@ -126,6 +126,7 @@ export class ChatApplication {
         if (this.displayName) this.names.learn(this.userId, this.displayName);
         if (this.announcement) state.publish(DH_FIELD, this.announcement);
         this.direct.seen(state);
+        state.subscribe(() => this.nameFromLog(state));
       },
     });
     this.unread = new UnreadCounts({
@@ -468,6 +469,22 @@ export class ChatApplication {
     return record.kind === 'dm' && record.peerUserId
       ? this.names.label(record.peerUserId)
       : record.title;
+  }
+
+  /**
+   * Keeps a group room's title in the list to the name its members gave it in the log (the
+   * latest signed room entry), so the list, the header and the page title show it even while
+   * the room is closed.
+   */
+  private nameFromLog(state: RoomState): void {
+    const name = state.snapshot().profile?.name;
+    const record = this.records.find((r) => r.roomId === state.roomId);
+    if (!name || !record || record.kind !== 'group' || record.title === name) return;
+    this.remember({ ...record, title: name });
+    this.changed();
+    this.options.directory.update(record.roomId, { title: name }).catch((error: unknown) => {
+      console.warn('MeshChat could not store the room name', error);
+    });
   }
 
   private remember(record: RoomRecord): void {

@@ -1,18 +1,46 @@
-// Edits and deletions of one room's messages, as the view shows them: folds the log's kind
-// entries (src/log/amendments.ts holds the readers' checks) over the transcript's lines, and
-// writes this user's own edits and deletions. A deleted message's text is also withdrawn from
-// this device's stored history, through the room's `redact` where it has one.
+// What the log's kind entries make of one room, as the view shows it: edits, deletions,
+// reactions and replies folded over the transcript's lines (src/log/amendments.ts and
+// src/log/responses.ts hold the readers' checks), and the room's name; and this user's own
+// such entries, written. A deleted message's text is also withdrawn from this device's stored
+// history, through the room's `redact` where it has one.
 import { amend, type Amendment } from '../log/amendments';
-import { DELETE, EDIT, encodePayload } from '../log/entryKinds';
+import {
+  DELETE,
+  EDIT,
+  REACT,
+  REPLY,
+  ROOM,
+  charCount,
+  encodePayload,
+  isReaction,
+  MAX_ROOM_NAME,
+  MAX_ROOM_TOPIC,
+} from '../log/entryKinds';
+import { reactions, replies, roomProfile, type Reaction, type RoomProfile } from '../log/responses';
 import type { RoomSource } from './RoomSource';
-import type { ChatLine } from './Transcript';
+import type { ChatLine, MessageLine } from './Transcript';
 
-/** Why an edit or deletion was not written. */
-export type AmendRefusal = 'not-found' | 'not-own' | 'deleted' | 'empty' | 'offline';
+/** Whether a text may be a reaction (one emoji, or a short sequence of them). */
+export { isReaction };
+
+/** Why an edit, deletion, reaction, reply or rename was not written. */
+export type AmendRefusal =
+  'not-found' | 'not-own' | 'deleted' | 'empty' | 'offline' | 'not-emoji' | 'too-long';
+
+/** Everything the kind entries say, folded once per change. */
+interface Folded {
+  readonly amended: Map<string, Amendment>;
+  readonly reactions: Map<string, Reaction[]>;
+  readonly replies: Map<string, string>;
+  readonly profile: RoomProfile | undefined;
+}
+
+/** How much of the answered message a reply quotes. */
+const QUOTE_CHARS = 140;
 
 export class RoomAmendments {
   private readonly source: RoomSource;
-  private cached: Map<string, Amendment> | undefined;
+  private cached: Folded | undefined;
   /** Deleted ids already withdrawn from storage (or being withdrawn). */
   private readonly redacted = new Set<string>();
   private readonly unsubscribe: () => void;
@@ -32,23 +60,72 @@ export class RoomAmendments {
 
   /** What happened to each amended message, by id. */
   current(): Map<string, Amendment> {
+    return this.folded().amended;
+  }
+
+  /** The room's name and topic from its log, and who set them. */
+  profile(): RoomProfile | undefined {
+    return this.folded().profile;
+  }
+
+  private folded(): Folded {
     if (!this.cached) {
-      this.cached = amend(this.source.log.kinds(), (id) => this.source.log.get(id));
-      this.redactDeleted(this.cached);
+      const kinds = this.source.log.kinds();
+      const target = (id: string) => this.source.log.get(id);
+      this.cached = {
+        amended: amend(kinds, target),
+        reactions: reactions(kinds, target),
+        replies: replies(kinds, target),
+        profile: roomProfile(kinds),
+      };
+      this.redactDeleted(this.cached.amended);
     }
     return this.cached;
   }
 
-  /** The lines with their edits and deletions applied (the same objects when none apply). */
-  apply(lines: readonly ChatLine[]): readonly ChatLine[] {
-    const amended = this.current();
-    if (amended.size === 0) return lines;
-    return lines.map((line) => {
+  /**
+   * The lines with edits, deletions, reactions and replies applied (the same objects when
+   * none apply). `userId` is this user: their own reactions are marked.
+   */
+  apply(lines: readonly ChatLine[], userId?: string): readonly ChatLine[] {
+    const { amended, reactions: reacted, replies: answered } = this.folded();
+    if (amended.size === 0 && reacted.size === 0 && answered.size === 0) return lines;
+    const byId = new Map<string, MessageLine>();
+    const shown = lines.map((line) => {
       if (line.kind !== 'message') return line;
+      let out: MessageLine = line;
       const change = amended.get(line.id);
-      if (!change) return line;
-      if (change.deleted) return { ...line, text: '', deleted: true, edited: false };
-      return { ...line, text: change.text ?? line.text, edited: true };
+      if (change?.deleted) out = { ...out, text: '', deleted: true, edited: false };
+      else if (change) out = { ...out, text: change.text ?? line.text, edited: true };
+      const standing = out.deleted ? undefined : reacted.get(line.id);
+      if (standing) {
+        out = {
+          ...out,
+          reactions: standing.map((r) => ({
+            emoji: r.emoji,
+            users: r.users,
+            mine: userId !== undefined && r.users.includes(userId),
+          })),
+        };
+      }
+      byId.set(out.id, out);
+      return out;
+    });
+    if (answered.size === 0) return shown;
+    return shown.map((line) => {
+      if (line.kind !== 'message') return line;
+      const to = answered.get(line.id);
+      if (!to) return line;
+      const original = byId.get(to);
+      const entry = this.source.log.get(to);
+      const author = original?.userId ?? entry?.userId;
+      if (author === undefined) return line;
+      const deleted = original?.deleted ?? amended.get(to)?.deleted ?? false;
+      const text = deleted ? '' : (original?.text ?? amended.get(to)?.text ?? entry?.message ?? '');
+      return {
+        ...line,
+        replyTo: { id: to, userId: author, text: quote(text), deleted },
+      };
     });
   }
 
@@ -78,6 +155,37 @@ export class RoomAmendments {
     return this.source.log.append(userId, payload, DELETE) === undefined ? 'offline' : undefined;
   }
 
+  /**
+   * Adds (`on`) or takes back this user's reaction `emoji` to message `id`; the reason when
+   * it was not written. Any member may react to any message that is not deleted.
+   */
+  react(id: string, userId: string, emoji: string, on: boolean): AmendRefusal | undefined {
+    if (!isReaction(emoji)) return 'not-emoji';
+    const target = this.source.log.get(id);
+    if (!target || target.kind !== undefined) return 'not-found';
+    if (this.current().get(id)?.deleted) return 'deleted';
+    const payload = encodePayload({ kind: REACT, target: id, emoji, on });
+    return this.source.log.append(userId, payload, REACT) === undefined ? 'offline' : undefined;
+  }
+
+  /** Links this user's message `message` as the reply to `target`. */
+  linkReply(message: string, target: string, userId: string): AmendRefusal | undefined {
+    const answered = this.source.log.get(target);
+    if (!answered || answered.kind !== undefined) return 'not-found';
+    const payload = encodePayload({ kind: REPLY, message, target });
+    return this.source.log.append(userId, payload, REPLY) === undefined ? 'offline' : undefined;
+  }
+
+  /** Names the room (and sets its topic) as this user. */
+  rename(name: string, topic: string, userId: string): AmendRefusal | undefined {
+    const n = name.trim().replace(/\s+/g, ' ');
+    const t = topic.trim().replace(/[\r\n]+/g, ' ');
+    if (n === '') return 'empty';
+    if (charCount(n) > MAX_ROOM_NAME || charCount(t) > MAX_ROOM_TOPIC) return 'too-long';
+    const payload = encodePayload({ kind: ROOM, name: n, topic: t });
+    return this.source.log.append(userId, payload, ROOM) === undefined ? 'offline' : undefined;
+  }
+
   destroy(): void {
     this.unsubscribe();
   }
@@ -96,4 +204,16 @@ export class RoomAmendments {
       console.warn('MeshChat could not remove deleted messages from storage', error);
     });
   }
+}
+
+/** The start of a quoted message, on one line. */
+function quote(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  if (charCount(line) <= QUOTE_CHARS) return line;
+  let cut = '';
+  for (const char of line) {
+    if (cut.length >= QUOTE_CHARS - 1) break;
+    cut += char;
+  }
+  return `${cut}…`;
 }

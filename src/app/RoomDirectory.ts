@@ -10,7 +10,10 @@ export type RoomKind = 'group' | 'dm';
 export interface RoomRecord {
   readonly roomId: string;
   readonly kind: RoomKind;
-  /** What the room list shows: chosen locally, never read from peers. */
+  /**
+   * What the room list shows: for a group room, the name its members last gave it in the
+   * room's log (signed room entries), until then `Room <id>`; for a DM, its other user.
+   */
   readonly title: string;
   /** The room's password (from its link's fragment, or derived for a DM). */
   readonly password?: string;

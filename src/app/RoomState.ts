@@ -8,6 +8,7 @@ import { nextPaint, paintedFrames } from './nextPaint';
 import { tagOf, type NameBook } from './NameBook';
 import type { NetworkStatus, RoomSource } from './RoomSource';
 import { RoomAmendments, type AmendRefusal } from './RoomAmendments';
+import type { RoomProfile } from '../log/responses';
 import { StoredHistory, type HistoryPages } from './StoredHistory';
 import { Transcript, type ChatLine } from './Transcript';
 
@@ -37,6 +38,8 @@ export interface RoomSnapshot {
   readonly connecting: boolean;
   readonly ended: boolean;
   readonly hasOlder: boolean;
+  /** The room's name and topic as its members last set them (none set: undefined). */
+  readonly profile?: RoomProfile;
 }
 
 export interface RoomStateOptions {
@@ -79,8 +82,8 @@ export class RoomState {
   private cached: RoomSnapshot | undefined;
   private scheduled = false;
   private lastTypingSent = 0;
-  /** Messages sent before the room's code loaded, in order. */
-  private readonly queued: string[] = [];
+  /** Messages sent before the room's code loaded, in order (with the message each answers). */
+  private readonly queued: { text: string; replyTo?: string }[] = [];
   private startingRoom: Promise<unknown> | undefined;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private destroyed = false;
@@ -182,7 +185,9 @@ export class RoomState {
               )
             : this.source.log.entries(),
         ),
+        this.userId,
       ),
+      profile: this.amendments.profile(),
       participants,
       typing: participants.filter((p) => p.typing && !p.self).map((p) => p.label),
       status: this.status,
@@ -205,14 +210,14 @@ export class RoomState {
    * Sends `text` as this user. Empty or whitespace-only text is ignored (returns false).
    * The text is sent as typed: leading and trailing blank lines are the user's own.
    */
-  send(text: string): boolean {
+  send(text: string, replyTo?: string): boolean {
     if (this.ended || text.trim() === '') return false;
     // Sent in the moment before the room's code has loaded: kept, in order, and written as
     // soon as it has (the user pressed Enter; the text must not stay behind in the box).
     const starting = this.queued.length > 0 ? this.startingRoom : this.source.starting?.();
     if (starting) {
       this.startingRoom = starting;
-      this.queued.push(text);
+      this.queued.push(replyTo === undefined ? { text } : { text, replyTo });
       if (this.queued.length === 1)
         void starting.then(
           () => this.sendQueued(),
@@ -220,19 +225,23 @@ export class RoomState {
         );
       return true;
     }
-    return this.write(text);
+    return this.write(text, replyTo);
   }
 
   private sendQueued(): void {
-    for (const text of this.queued.splice(0)) {
-      if (!this.write(text)) console.error('MeshChat: a message could not be written', text);
+    for (const { text, replyTo } of this.queued.splice(0)) {
+      if (!this.write(text, replyTo)) {
+        console.error('MeshChat: a message could not be written', text);
+      }
     }
   }
 
-  private write(text: string): boolean {
+  private write(text: string, replyTo?: string): boolean {
     if (this.ended) return false;
     const id = this.source.send(text);
     if (id === undefined) return false;
+    // The link goes right after its message, in the same batch: peers see both at once.
+    if (replyTo !== undefined) this.amendments.linkReply(id, replyTo, this.userId);
     if (!this.source.delivery.isDelivered(id)) this.transcript.markPending(id);
     this.lastTypingSent = 0;
     this.source.presence.setField('typing', 0);
@@ -255,6 +264,28 @@ export class RoomState {
   deleteMessage(id: string): AmendRefusal | undefined {
     if (this.ended) return 'offline';
     const refused = this.amendments.remove(id, this.userId);
+    if (!refused) this.changed();
+    return refused;
+  }
+
+  /**
+   * Turns this user's reaction `emoji` on message `id` on, or off when it stands already (a
+   * signed react entry); the reason when refused.
+   */
+  react(id: string, emoji: string): AmendRefusal | undefined {
+    if (this.ended) return 'offline';
+    const line = this.snapshot().lines.find((l) => l.kind === 'message' && l.id === id);
+    const mine =
+      line?.kind === 'message' && (line.reactions ?? []).some((r) => r.emoji === emoji && r.mine);
+    const refused = this.amendments.react(id, this.userId, emoji, !mine);
+    if (!refused) this.changed();
+    return refused;
+  }
+
+  /** Names the room and sets its topic, for every member (a signed room entry). */
+  nameRoom(name: string, topic = ''): AmendRefusal | undefined {
+    if (this.ended) return 'offline';
+    const refused = this.amendments.rename(name, topic, this.userId);
     if (!refused) this.changed();
     return refused;
   }

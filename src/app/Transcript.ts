@@ -41,6 +41,26 @@ export interface MessageLine {
   readonly edited?: boolean;
   /** Withdrawn by its author: the text is empty and the view says "message deleted". */
   readonly deleted?: boolean;
+  /** The reactions standing on it, in the order they were first given. */
+  readonly reactions?: readonly LineReaction[];
+  /** The message this one answers (its author linked it: src/log/responses.ts). */
+  readonly replyTo?: ReplyQuote;
+}
+
+/** One emoji on a message: who gave it, and whether this user is among them. */
+export interface LineReaction {
+  readonly emoji: string;
+  readonly users: readonly string[];
+  readonly mine: boolean;
+}
+
+/** The start of the message a reply answers. */
+export interface ReplyQuote {
+  readonly id: string;
+  readonly userId: string;
+  /** Its text, on one line and cut short; empty when it was deleted. */
+  readonly text: string;
+  readonly deleted: boolean;
 }
 
 /** "X has joined the chat", "X has left the chat", "the chat has ended". */

@@ -6,6 +6,15 @@ import { theme } from './theme';
 /** Detail of `message-send`. */
 export interface MessageSendDetail {
   readonly text: string;
+  /** The message this one answers, when the user chose Reply. */
+  readonly replyTo?: string;
+}
+
+/** The message the user is answering, as the box shows it. */
+export interface ReplyTarget {
+  readonly id: string;
+  readonly who: string;
+  readonly text: string;
 }
 
 /** The counter shows once this few characters are left. */
@@ -17,7 +26,9 @@ const count = new Intl.NumberFormat();
  * input is ignored; the box is cleared after sending. Text over `maxLength` is never sent and
  * never cleared: the box says by how much it is over, so nothing the user wrote is lost.
  * Sends `message-send` (cancel it to keep the text in the box), `message-typing` on every keystroke and `message-typing-stop` when
- * the box is emptied or a send is refused. Shows who is typing above the box.
+ * the box is emptied or a send is refused. Shows who is typing above the box, and the
+ * message being answered after Reply (`reply-cancel` when the user drops it: Escape or
+ * "Cancel reply").
  */
 @customElement('chat-composer')
 export class Composer extends LitElement {
@@ -51,6 +62,22 @@ export class Composer extends LitElement {
       textarea[aria-invalid='true'] {
         border-color: var(--mc-danger);
       }
+      .replying {
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+        font-size: 0.8rem;
+        border-left: 3px solid var(--mc-accent);
+        padding-left: 0.5rem;
+        margin-bottom: 0.3rem;
+      }
+      .replying span {
+        flex: 1;
+        min-width: 0;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
       .count,
       .error {
         font-size: 0.8rem;
@@ -71,6 +98,8 @@ export class Composer extends LitElement {
   @property({ type: Boolean }) disabled = false;
   /** The longest message the room accepts, in UTF-16 code units (as the log counts). */
   @property({ type: Number }) maxLength = MAX_MESSAGE_LENGTH;
+  /** The message the next send answers. */
+  @property({ attribute: false }) replyingTo: ReplyTarget | undefined;
   /** Characters in the box now (kept for the counter). */
   @state() private length = 0;
   /** Why the last send was refused, until the text changes. */
@@ -82,6 +111,16 @@ export class Composer extends LitElement {
     const counter = left <= COUNTER_FROM;
     return html`
       <p class="typing" aria-live="polite">${this.typingText() || nothing}</p>
+      ${
+        this.replyingTo
+          ? html`<div class="replying">
+              <span
+                >Replying to <strong>${this.replyingTo.who}</strong>: ${this.replyingTo.text}</span
+              >
+              <button type="button" @click=${this.cancelReply}>Cancel reply</button>
+            </div>`
+          : nothing
+      }
       <form @submit=${this.onSubmit}>
         <textarea
           aria-label="Message"
@@ -124,7 +163,17 @@ export class Composer extends LitElement {
     return `${this.typing.length} people are typing…`;
   }
 
+  private readonly cancelReply = (): void => {
+    this.emit('reply-cancel');
+    this.box.focus();
+  };
+
   private readonly onKeyDown = (event: KeyboardEvent): void => {
+    if (event.key === 'Escape' && this.replyingTo) {
+      event.preventDefault();
+      this.cancelReply();
+      return;
+    }
     // Enter while composing (an IME candidate) confirms the candidate, it does not send.
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
     event.preventDefault();
@@ -157,7 +206,7 @@ export class Composer extends LitElement {
     }
     const accepted = this.dispatchEvent(
       new CustomEvent<MessageSendDetail>('message-send', {
-        detail: { text },
+        detail: this.replyingTo ? { text, replyTo: this.replyingTo.id } : { text },
         bubbles: true,
         composed: true,
         cancelable: true,

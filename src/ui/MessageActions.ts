@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { MessageLine } from '../app/Transcript';
+import { isReaction } from '../app/RoomAmendments';
 import { theme } from './theme';
 
 /** Detail of `message-edit`: the user's new text for their message `id`. */
@@ -14,9 +15,24 @@ export interface MessageDeleteDetail {
   readonly id: string;
 }
 
+/** Detail of `message-reply`: the user wants to answer message `id`. */
+export interface MessageReplyDetail {
+  readonly id: string;
+}
+
+/** Detail of `message-react`: the user picked `emoji` for message `id` (or took it back). */
+export interface MessageReactDetail {
+  readonly id: string;
+  readonly emoji: string;
+}
+
+/** The reactions offered first; any other emoji can be typed in. */
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🎉'] as const;
+
 /**
- * The actions on one message, shown when its row is hovered or holds the focus: Edit and
- * Delete on the user's own messages. Edit opens a box in place with the text; Delete asks
+ * The actions on one message, shown when its row is hovered or holds the focus: Reply and
+ * React on every message, and Edit and Delete on the user's own. React opens a small picker
+ * (a few common emoji, or any typed in); Edit opens a box in place with the text; Delete asks
  * first, and says that copies may remain on other devices. Intents go up as events; the
  * room decides (only the author's own edit or deletion takes effect anywhere).
  */
@@ -61,11 +77,31 @@ export class MessageActions extends LitElement {
         margin: 0;
         font-size: 0.8rem;
       }
+      .picker {
+        background: var(--mc-bg);
+        color: var(--mc-text);
+        border: 1px solid var(--mc-border);
+        border-radius: var(--mc-radius);
+        padding: 0.4rem;
+      }
+      .quick button {
+        font-size: 1.1rem;
+        min-width: 2.25rem;
+      }
+      .picker label {
+        display: flex;
+        flex-direction: column;
+        font-size: 0.8rem;
+      }
+      .picker p:empty {
+        display: none;
+      }
     `,
   ];
 
   @property({ attribute: false }) line: MessageLine | undefined;
-  @state() private mode: 'idle' | 'editing' | 'confirming' = 'idle';
+  @state() private mode: 'idle' | 'editing' | 'confirming' | 'reacting' = 'idle';
+  @state() private reactionError = '';
   /** Reflected while editing or confirming: the log keeps the actions shown then. */
   @property({ type: Boolean, reflect: true }) active = false;
 
@@ -76,7 +112,8 @@ export class MessageActions extends LitElement {
 
   override render() {
     const line = this.line;
-    if (!line?.own || line.deleted) return nothing;
+    if (!line || line.deleted) return nothing;
+    if (this.mode === 'reacting') return this.renderPicker();
     if (this.mode === 'editing') {
       return html`<form @submit=${this.onSave} @keydown=${this.onKey}>
         <textarea aria-label="Edit message" .value=${line.text} rows="2"></textarea>
@@ -99,10 +136,76 @@ export class MessageActions extends LitElement {
       </div>`;
     }
     return html`<div class="bar actions">
-      <button type="button" @click=${this.startEdit}>Edit</button>
-      <button type="button" @click=${this.confirm}>Delete</button>
+      <button type="button" @click=${this.onReply}>Reply</button>
+      <button type="button" @click=${this.startReact}>React</button>
+      ${
+        line.own
+          ? html`<button type="button" @click=${this.startEdit}>Edit</button>
+              <button type="button" @click=${this.confirm}>Delete</button>`
+          : nothing
+      }
     </div>`;
   }
+
+  private renderPicker() {
+    return html`<form
+      class="picker"
+      role="group"
+      aria-label="React to this message"
+      @submit=${this.onOtherEmoji}
+      @keydown=${this.onKey}
+    >
+      <div class="buttons quick">
+        ${QUICK_REACTIONS.map(
+          (emoji) =>
+            html`<button
+              type="button"
+              aria-label=${`React with ${emoji}`}
+              @click=${() => this.react(emoji)}
+            >
+              ${emoji}
+            </button>`,
+        )}
+      </div>
+      <label
+        >Any emoji
+        <input name="emoji" autocomplete="off" maxlength="32" aria-describedby="reaction-error"
+      /></label>
+      <p id="reaction-error" role="alert">${this.reactionError}</p>
+      <div class="buttons">
+        <button type="submit" class="primary">Add reaction</button>
+        <button type="button" @click=${this.idle}>Cancel</button>
+      </div>
+    </form>`;
+  }
+
+  private readonly onReply = (): void => {
+    if (this.line) this.emit('message-reply', { id: this.line.id });
+  };
+
+  private readonly startReact = async (): Promise<void> => {
+    this.reactionError = '';
+    this.mode = 'reacting';
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>('.quick button')?.focus();
+  };
+
+  private react(emoji: string): void {
+    if (this.line) this.emit('message-react', { id: this.line.id, emoji });
+    this.idle();
+  }
+
+  private readonly onOtherEmoji = (event: Event): void => {
+    event.preventDefault();
+    const input = this.renderRoot.querySelector<HTMLInputElement>('input[name="emoji"]');
+    const emoji = input?.value.trim() ?? '';
+    if (!isReaction(emoji)) {
+      this.reactionError = 'A reaction is one emoji, like 👍 or 🎉.';
+      input?.focus();
+      return;
+    }
+    this.react(emoji);
+  };
 
   private readonly startEdit = async (): Promise<void> => {
     this.mode = 'editing';
@@ -150,7 +253,10 @@ export class MessageActions extends LitElement {
     this.idle();
   };
 
-  private emit(type: string, detail: MessageEditDetail | MessageDeleteDetail): void {
+  private emit(
+    type: string,
+    detail: MessageEditDetail | MessageDeleteDetail | MessageReplyDetail | MessageReactDetail,
+  ): void {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 }

@@ -9,6 +9,7 @@ import type { NameBook } from '../app/NameBook';
 import type { ChatLine } from '../app/Transcript';
 import { linkify } from './linkify';
 import './MessageActions';
+import { messagePartStyles, reactionChips, replyQuote, type ReplyOpenDetail } from './messageParts';
 import { continuesGroup, dayLabel, startsDay } from './messageGroups';
 import { theme } from './theme';
 
@@ -124,6 +125,10 @@ export class MessageLog extends LitElement {
         right: calc(100% + 0.25rem);
         white-space: nowrap;
       }
+      .row.other chat-message-actions:not([active]) {
+        right: auto;
+        left: calc(100% + 0.25rem);
+      }
       .row:hover chat-message-actions,
       .row:focus-within chat-message-actions,
       .row chat-message-actions[active] {
@@ -156,6 +161,7 @@ export class MessageLog extends LitElement {
         box-shadow: 0 2px 8px rgb(0 0 0 / 25%);
       }
     `,
+    messagePartStyles,
   ];
 
   @property({ attribute: false }) lines: readonly ChatLine[] = [];
@@ -182,6 +188,7 @@ export class MessageLog extends LitElement {
         aria-label="Messages"
         tabindex="0"
         @scroll=${this.onScroll}
+        @reply-open=${(e: CustomEvent<ReplyOpenDetail>) => void this.reveal(e.detail.id)}
         @visibilityChanged=${(e: Event & { first: number }) => (this.firstVisible = e.first)}
       >
         ${
@@ -233,6 +240,7 @@ export class MessageLog extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!changed.has('lines')) return;
+    this.linesChanged?.();
     const lastLine = this.lines.at(-1);
     const previousLast = this.lastId;
     this.lastId = lastLine?.id;
@@ -430,13 +438,14 @@ export class MessageLog extends LitElement {
     const text = line.deleted
       ? html`<span class="text deleted">message deleted</span>`
       : html`<span class="text">${linkify(line.text)}</span>`;
+    const label = (userId: string) => this.label(userId);
+    const parts = html`${replyQuote(line, label)}`;
+    const after = html`${reactionChips(line, label)}
+      <chat-message-actions .line=${line}></chat-message-actions>`;
     if (line.own) {
       return html`<div class="row own${cont}${first}" data-id=${line.id}>
         ${day}
-        <div class="bubble">
-          <span class="sr-only">You: </span>${text}${meta}
-          <chat-message-actions .line=${line}></chat-message-actions>
-        </div>
+        <div class="bubble"><span class="sr-only">You: </span>${parts}${text}${meta}${after}</div>
       </div>`;
     }
     const name = this.label(line.userId);
@@ -445,9 +454,46 @@ export class MessageLog extends LitElement {
       : html`<span class="who">${name}</span><span class="sr-only">: </span>`;
     return html`<div class="row other${cont}${first}" data-id=${line.id}>
       ${day}
-      <div class="bubble">${who} ${text}${meta}</div>
+      <div class="bubble">${who} ${parts}${text}${meta}${after}</div>
     </div>`;
   }
+
+  /**
+   * Shows message `id` (the original a reply quotes): scrolls it into view and marks it for
+   * a moment; asks for older pages, a few at most, while it is not loaded yet. False when it
+   * is not in the history this device holds.
+   */
+  async reveal(id: string, pages = 20): Promise<boolean> {
+    for (let asked = 0; ; asked += 1) {
+      const index = this.lines.findIndex((l) => l.id === id);
+      if (index >= 0) {
+        this.atBottom = false;
+        await this.afterLayout(() => this.jumpTo(index, 'start'));
+        const row = this.renderRoot.querySelector<HTMLElement>(`.row[data-id="${CSS.escape(id)}"]`);
+        row?.classList.add('flash');
+        row?.setAttribute('tabindex', '-1');
+        row?.focus({ preventScroll: true });
+        return true;
+      }
+      if (!this.hasOlder || asked >= pages) return false;
+      const before = this.lines;
+      this.dispatchEvent(new CustomEvent('load-older', { bubbles: true, composed: true }));
+      await this.updateComplete;
+      if (this.lines === before) {
+        // The room answers with a new list of lines; wait for it (or give up after a while).
+        await new Promise<void>((resolve) => {
+          const stop = setTimeout(resolve, 1000);
+          this.linesChanged = () => {
+            clearTimeout(stop);
+            resolve();
+          };
+        });
+        this.linesChanged = undefined;
+      }
+    }
+  }
+
+  private linesChanged: (() => void) | undefined;
 
   private label(userId: string | undefined): string {
     if (userId === undefined) return 'Someone';

@@ -1,12 +1,12 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, query, state } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { theme } from './theme';
 
 /**
  * The room's rarely used actions behind one "More" button, so the header keeps one row on a
- * phone: Export history, Import history (a file picker), Leave room. A disclosure: the button
+ * phone: Rename room (group rooms), Export history, Import history (a file picker), Leave room. A disclosure: the button
  * says whether the list is open; Escape or a click elsewhere closes it and Escape gives the
- * focus back to the button. Sends `history-export`, `history-import` (detail: the chosen
+ * focus back to the button. Sends `room-rename`, `history-export`, `history-import` (detail: the chosen
  * file's text) and `room-leave` up.
  */
 @customElement('chat-room-menu')
@@ -50,6 +50,8 @@ export class RoomMenu extends LitElement {
     `,
   ];
 
+  /** Offers "Rename room" (a group room; a DM is named after the other person). */
+  @property({ type: Boolean }) renamable = false;
   @state() private open = false;
   @query('.toggle') private toggle!: HTMLButtonElement;
   @query('input') private file!: HTMLInputElement;
@@ -68,6 +70,15 @@ export class RoomMenu extends LitElement {
       ${
         this.open
           ? html`<ul id="room-actions" aria-label="Room actions">
+              ${
+                this.renamable
+                  ? html`<li>
+                      <button type="button" @click=${() => this.choose('room-rename')}>
+                        Rename room
+                      </button>
+                    </li>`
+                  : nothing
+              }
               <li>
                 <button type="button" @click=${() => this.choose('history-export')}>
                   Export history

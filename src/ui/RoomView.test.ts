@@ -80,7 +80,7 @@ describe('chat-room-view', () => {
     const dialog = inner(el, 'chat-share-dialog') as HTMLElement & { open: boolean };
     expect(dialog.open).to.equal(true);
     (dialog as unknown as { close(): void }).close();
-    // The header shows Share and More only: one row on a phone.
+    // The header shows Share and More only: one row on a phone. A group room can be renamed.
     const menu = inner(el, 'chat-room-menu');
     const items = (): HTMLButtonElement[] => [
       ...(menu.shadowRoot?.querySelectorAll<HTMLButtonElement>('li button') ?? []),
@@ -89,9 +89,10 @@ describe('chat-room-view', () => {
     const toggle = shadow<HTMLButtonElement>(menu, 'button.toggle');
     expect(toggle.getAttribute('aria-expanded')).to.equal('false');
     toggle.click();
-    await poll(() => items().length === 3);
+    await poll(() => items().length === 4);
     expect(toggle.getAttribute('aria-expanded')).to.equal('true');
     expect(items().map((b) => b.textContent.trim())).to.deep.equal([
+      'Rename room',
       'Export history',
       'Import history',
       'Leave room',
@@ -109,11 +110,11 @@ describe('chat-room-view', () => {
       el.addEventListener(type, () => sent.push(type));
     }
     toggle.click();
-    await poll(() => items().length === 3);
-    items()[2]?.click();
+    await poll(() => items().length === 4);
+    items()[3]?.click();
     toggle.click();
-    await poll(() => items().length === 3);
-    items()[0]?.click();
+    await poll(() => items().length === 4);
+    items()[1]?.click();
     expect(sent).to.deep.equal(['room-leave', 'history-export']);
   });
 

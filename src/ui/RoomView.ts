@@ -1,26 +1,34 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { NameBook } from '../app/NameBook';
 import type { RoomState } from '../app/RoomState';
 import './Composer';
-import type { Composer, MessageSendDetail } from './Composer';
+import type { Composer, MessageSendDetail, ReplyTarget } from './Composer';
 import './ConnectionStatus';
 import { RoomController } from './controllers/RoomController';
 import './MessageLog';
 import type { MessageLog } from './MessageLog';
-import type { MessageDeleteDetail, MessageEditDetail } from './MessageActions';
+import type {
+  MessageDeleteDetail,
+  MessageEditDetail,
+  MessageReactDetail,
+  MessageReplyDetail,
+} from './MessageActions';
 import './ParticipantList';
 import './RoomMenu';
+import './RoomNameDialog';
+import type { RoomNameDetail, RoomNameDialog } from './RoomNameDialog';
 import './ShareDialog';
 import './UnreachableNotice';
 import type { ShareDialog } from './ShareDialog';
 import { theme } from './theme';
 
 /**
- * One room on screen: its header (back with the unread count of other rooms, title,
- * connection, share, and a "More" menu), the participants at the top, the message log, and
- * the composer. Reads the room through RoomController; sends `go-home` up, and passes on
+ * One room on screen: its header (back with the unread count of other rooms, the room's
+ * name and topic, connection, share, and a "More" menu with Rename room), the participants
+ * at the top, the message log (with reply, react, edit and delete on each message), and the
+ * composer. Reads the room through RoomController; sends `go-home` up, and passes on
  * `room-leave`, `history-export` and `history-import` (detail: the file's text) from the menu
  * and `direct-message` from the participant list.
  */
@@ -47,12 +55,19 @@ export class RoomView extends LitElement {
         flex: 1;
         min-width: 0;
       }
-      h2 {
+      h2,
+      .topic {
         margin: 0;
-        font-size: 1.1rem;
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
+      }
+      h2 {
+        font-size: 1.1rem;
+      }
+      .topic {
+        font-size: 0.8rem;
+        color: var(--mc-muted);
       }
       .back {
         display: var(--mc-back-display, none);
@@ -132,6 +147,9 @@ export class RoomView extends LitElement {
   @property({ type: Number }) unreadElsewhere = 0;
   @query('chat-share-dialog') private share!: ShareDialog;
   @query('chat-message-log') private log!: MessageLog;
+  @query('chat-room-name-dialog') private nameDialog!: RoomNameDialog;
+  /** The message the user chose to answer, until sent or dropped. */
+  @state() private replyingTo: ReplyTarget | undefined;
   private readonly controller = new RoomController(this);
 
   override willUpdate(): void {
@@ -168,7 +186,14 @@ export class RoomView extends LitElement {
           }
         </button>
         <div class="heading">
-          <h2>${this.heading}${this.direct ? html` <small>(private)</small>` : nothing}</h2>
+          <h2>
+            ${this.title_(snapshot)}${this.direct ? html` <small>(private)</small>` : nothing}
+          </h2>
+          ${
+            snapshot.profile?.topic && !this.direct
+              ? html`<p class="topic">${snapshot.profile.topic}</p>`
+              : nothing
+          }
           <chat-connection-status
             .status=${snapshot.status}
             ?online=${this.online}
@@ -188,7 +213,7 @@ export class RoomView extends LitElement {
                   Share<span class="wide"> room link</span>
                 </button>`
           }
-          <chat-room-menu></chat-room-menu>
+          <chat-room-menu ?renamable=${!this.direct} @room-rename=${this.onRename}></chat-room-menu>
         </div>
       </header>
       ${
@@ -214,17 +239,32 @@ export class RoomView extends LitElement {
             this.controller.edit(e.detail.id, e.detail.text)}
           @message-delete=${(e: CustomEvent<MessageDeleteDetail>) =>
             this.controller.deleteMessage(e.detail.id)}
+          @message-react=${(e: CustomEvent<MessageReactDetail>) =>
+            this.controller.react(e.detail.id, e.detail.emoji)}
+          @message-reply=${this.onReply}
           @lines-shown=${() => this.controller.shown()}
         ></chat-message-log>`,
       )}
       <chat-composer
         .typing=${snapshot.typing}
         ?disabled=${snapshot.ended}
+        .replyingTo=${this.replyingTo}
+        @reply-cancel=${() => (this.replyingTo = undefined)}
         @message-send=${this.onSend}
         @message-typing=${() => this.controller.typing()}
         @message-typing-stop=${() => this.controller.stopTyping()}
       ></chat-composer>
-      <chat-share-dialog .link=${this.link}></chat-share-dialog>
+      <chat-share-dialog .link=${this.link} name=${this.title_(snapshot)}></chat-share-dialog>
+      ${
+        this.direct
+          ? nothing
+          : html`<chat-room-name-dialog
+              name=${snapshot.profile?.name ?? ''}
+              topic=${snapshot.profile?.topic ?? ''}
+              setBy=${snapshot.profile ? (this.names?.label(snapshot.profile.by) ?? '') : ''}
+              @room-name=${this.onRoomName}
+            ></chat-room-name-dialog>`
+      }
     `;
   }
 
@@ -236,10 +276,41 @@ export class RoomView extends LitElement {
     composer?.focus();
   }
 
+  /** The room's name: as its members set it in the log, else the title it has here. */
+  private title_(snapshot: { profile?: { name: string } }): string {
+    return (!this.direct && snapshot.profile?.name) || this.heading;
+  }
+
+  private readonly onRename = (): void => {
+    void this.nameDialog.show();
+  };
+
+  private readonly onRoomName = (event: CustomEvent<RoomNameDetail>): void => {
+    const refused = this.controller.nameRoom(event.detail.name, event.detail.topic);
+    if (refused) {
+      (event.target as RoomNameDialog).refuse(
+        refused === 'too-long'
+          ? 'That name is too long: at most 64 characters, and 256 for the topic.'
+          : 'The name could not be saved: this room is closed here. Reload and try again.',
+      );
+    }
+  };
+
+  private readonly onReply = (event: CustomEvent<MessageReplyDetail>): void => {
+    const line = this.controller.snapshot?.lines.find(
+      (l) => l.kind === 'message' && l.id === event.detail.id,
+    );
+    if (line?.kind !== 'message') return;
+    const who = line.own ? 'yourself' : (this.names?.label(line.userId) ?? line.userId.slice(0, 9));
+    const text = line.text.replace(/\s+/g, ' ').trim();
+    this.replyingTo = { id: line.id, who, text: text.length > 80 ? `${text.slice(0, 79)}…` : text };
+    void this.focusComposer();
+  };
+
   private readonly onSend = (event: CustomEvent<MessageSendDetail>): void => {
     let sent: boolean;
     try {
-      sent = this.controller.send(event.detail.text);
+      sent = this.controller.send(event.detail.text, event.detail.replyTo);
     } catch (error) {
       // The log refused the text (too long for this room, say): the composer keeps it.
       event.preventDefault();
@@ -247,7 +318,10 @@ export class RoomView extends LitElement {
       (event.target as Composer).refuse(`Not sent: ${reason}`);
       return;
     }
-    if (sent) void this.log.scrollToEnd();
+    if (sent) {
+      this.replyingTo = undefined;
+      void this.log.scrollToEnd();
+    }
   };
 
   private emit(type: string): void {

@@ -58,6 +58,11 @@ export class ShareDialog extends LitElement {
         color: var(--mc-muted);
         font-size: 0.85rem;
       }
+      .room-name {
+        margin: -0.4rem 0 0.75rem;
+        font-weight: 600;
+        overflow-wrap: anywhere;
+      }
       .close {
         width: 100%;
         margin-top: 0.5rem;
@@ -66,6 +71,8 @@ export class ShareDialog extends LitElement {
   ];
 
   @property() link = '';
+  /** The room's name, said above the link. */
+  @property() name = '';
   @state() private copied = '';
   @state() private qrFailed = false;
   @query('dialog') private dialog!: HTMLDialogElement;
@@ -90,6 +97,7 @@ export class ShareDialog extends LitElement {
     const canShare = typeof navigator.share === 'function';
     return html`<dialog aria-labelledby="share-title">
       <h2 id="share-title">Share room link</h2>
+      ${this.name ? html`<p class="room-name">${this.name}</p>` : nothing}
       <label for="share-link">Room link</label>
       <input id="share-link" readonly .value=${this.link} @focus=${this.selectLink} />
       <div class="actions">

@@ -29,8 +29,18 @@ export class RoomController implements ReactiveController {
     return this.room?.snapshot();
   }
 
-  send(text: string): boolean {
-    return this.room?.send(text) ?? false;
+  send(text: string, replyTo?: string): boolean {
+    return this.room?.send(text, replyTo) ?? false;
+  }
+
+  /** Adds or takes back this user's reaction; the reason when refused (see RoomState.react). */
+  react(id: string, emoji: string): string | undefined {
+    return this.room?.react(id, emoji) ?? 'offline';
+  }
+
+  /** Names the room for everyone; the reason when refused (see RoomState.nameRoom). */
+  nameRoom(name: string, topic: string): string | undefined {
+    return this.room?.nameRoom(name, topic) ?? 'offline';
   }
 
   /** Edits this user's message; the reason when refused (see RoomState.edit). */
