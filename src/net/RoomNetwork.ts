@@ -7,7 +7,14 @@ import { ReachabilityWatch } from './Reachability';
 import type { ChunkedDataChannel } from './ChunkedDataChannel';
 import type { NetworkConfig } from './NetworkConfig';
 import type { WebrtcMesh } from './WebrtcMesh';
-import { meshRoom, providerRoom, signalingConnected, type WebrtcConnClass } from './yInternals';
+import { reconnectDelay } from './reconnectDelay';
+import {
+  jitterSignalingReconnects,
+  meshRoom,
+  providerRoom,
+  signalingConnected,
+  type WebrtcConnClass,
+} from './yInternals';
 
 type WebrtcStack = typeof import('./webrtcStack');
 let stackLoad: Promise<WebrtcStack> | undefined;
@@ -193,6 +200,10 @@ export class RoomNetwork {
     });
     // Before its room connects, which sends the whole state to the tab's own channel too.
     limitTabBroadcasts(provider);
+    // So that the tabs of a room do not all come back in the same instant after an outage.
+    jitterSignalingReconnects(provider, {
+      delay: (failures) => reconnectDelay(failures, Math.random),
+    });
     this.stack = stack;
     this.provider = provider;
     if (options.mesh === true) {

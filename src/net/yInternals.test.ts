@@ -1,7 +1,10 @@
 import { expect } from '@esm-bundle/chai';
 import * as Y from 'yjs';
+import { ManualTime } from '../testkit/ManualTime';
+import { poll } from '../testkit/waitFor';
 import {
   handOverTopology,
+  jitterSignalingReconnects,
   mapItemId,
   meshRoom,
   onRoomPublish,
@@ -101,6 +104,56 @@ describe('y-webrtc and Yjs internals this app relies on', () => {
       doc.getMap('m').set('k', 1);
       expect(sends).to.have.length(0);
       room.webrtcConns.delete('fake');
+    } finally {
+      provider.destroy();
+      doc.destroy();
+    }
+  });
+
+  it("a signaling connection's reconnects follow the jittered delay, not lib0's schedule", async () => {
+    const { WebrtcProvider } = await import('y-webrtc');
+    const doc = new Y.Doc();
+    // Nothing listens on loopback port 2: every attempt is refused at once.
+    const provider = new WebrtcProvider('internals-reconnect-room', doc, {
+      signaling: ['ws://127.0.0.1:2/'],
+    });
+    const time = new ManualTime();
+    const waits: number[] = [];
+    jitterSignalingReconnects(provider, {
+      delay: (failures) => {
+        waits.push(failures);
+        return 1000 * (failures + 1);
+      },
+      after: time.after,
+      now: time.now,
+    });
+    const conn = provider.signalingConns[0] as unknown as {
+      ws: unknown;
+      shouldConnect: boolean;
+      unsuccessfulReconnects: number;
+    };
+    try {
+      await poll(() => conn.unsuccessfulReconnects === 1, 'the first attempt to fail');
+      // lib0 scheduled its own attempt too; with shouldConnect off, that one does nothing.
+      expect(conn.shouldConnect).to.equal(false);
+      expect(conn.ws).to.equal(null);
+      expect(waits).to.deep.equal([0]);
+      expect(time.pending).to.equal(1);
+      await time.advance(999);
+      expect(conn.unsuccessfulReconnects).to.equal(1);
+      await time.advance(1);
+      await poll(() => conn.unsuccessfulReconnects === 2, 'the second attempt to fail');
+      expect(waits).to.deep.equal([0, 1]);
+      expect(time.pending).to.equal(1);
+      await time.advance(2000);
+      await poll(() => conn.unsuccessfulReconnects === 3, 'the third attempt to fail');
+      expect(waits).to.deep.equal([0, 1, 2]);
+      // Leaving cancels the attempt that was due: nothing reconnects any more.
+      provider.disconnect();
+      expect(time.pending).to.equal(0);
+      expect(conn.shouldConnect).to.equal(false);
+      await time.advance(60_000);
+      expect(conn.unsuccessfulReconnects).to.equal(3);
     } finally {
       provider.destroy();
       doc.destroy();
