@@ -1,5 +1,6 @@
 // The app's entry point: the only place that wires concrete adapters to the app state.
 import { ChatApplication } from './app/ChatApplication';
+import { IdentityAccount } from './app/IdentityAccount';
 import type { RoomHistory } from './app/StoredHistory';
 import { DeferredRoom, loadRoomCode } from './compose/DeferredRoom';
 import { parseRoute } from './app/RoomLink';
@@ -10,6 +11,7 @@ import { DhKeys } from './direct/DhKeys';
 import { IdbDhKeyStore } from './direct/DhKeyStore';
 import { IdbKeyStore } from './identity/IdbKeyStore';
 import { Identity } from './identity/Identity';
+import { requestPersistence } from './identity/persistentStorage';
 import { Verifier } from './identity/Verifier';
 import { LiveNetworkConfig } from './net/LiveNetworkConfig';
 import { fallbackNetworkConfig, fetchNetworkConfig } from './net/NetworkConfig';
@@ -37,8 +39,9 @@ const memoryStorage = (): Pick<Storage, 'getItem' | 'setItem'> => {
 
 async function start(): Promise<void> {
   const shell = document.querySelector('chat-app');
+  const keyStore = new IdbKeyStore();
   const [identity, dh, network, history] = await Promise.all([
-    Identity.loadOrCreate(new IdbKeyStore()),
+    Identity.loadOrCreate(keyStore),
     DhKeys.loadOrCreate(new IdbDhKeyStore()),
     // Fetched again before its TURN credentials expire, for as long as the page is open.
     LiveNetworkConfig.open({
@@ -86,8 +89,25 @@ async function start(): Promise<void> {
         ...(options.password ? { password: options.password } : {}),
       }),
   });
+  const account = new IdentityAccount({
+    identity,
+    restore: async (text, passphrase) => {
+      await Identity.restore(keyStore, text, passphrase);
+    },
+    persist: () => requestPersistence(),
+    reload: () => window.location.reload(),
+  });
   await app.start();
-  if (shell) shell.app = app;
+  // Once the user has a room, there is something to lose: ask the browser to keep it all.
+  const askWhenInRoom = (): void => {
+    if (app.rooms.length > 0) void account.askToKeep();
+  };
+  app.subscribe(askWhenInRoom);
+  askWhenInRoom();
+  if (shell) {
+    shell.account = account;
+    shell.app = app;
+  }
   // Off a room's page (the name screen, the room list) nothing is painted from a room: load
   // the room code now, so a room the user opens next starts at once and a first message is
   // not refused. A room's page loads it only after its newest stored page is painted.

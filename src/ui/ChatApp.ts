@@ -1,13 +1,20 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ChatApplication } from '../app/ChatApplication';
+import type { IdentityAccount } from '../app/IdentityAccount';
+import { tagOf } from '../app/NameBook';
 import type { RoomRecord } from '../app/RoomDirectory';
 import { Connectivity } from '../pwa/Connectivity';
 import type { InstallableDetail, UpdateReadyDetail } from '../pwa/registerPwa';
 import { AppController } from './controllers/AppController';
+import { SourceController } from './controllers/SourceController';
+import './IdentityDialog';
+import type { IdentityDialog } from './IdentityDialog';
 import './NameForm';
 import type { NameSubmitDetail } from './NameForm';
-import type { DirectMessageDetail } from './ParticipantList';
+import type { DirectMessageDetail, KeyCompareDetail } from './ParticipantList';
+import './SafetyNumberDialog';
+import type { SafetyNumberDialog } from './SafetyNumberDialog';
 import './InvitationList';
 import type { InvitationDetail } from './InvitationList';
 import './PasswordQuestion';
@@ -166,6 +173,8 @@ export class ChatApp extends LitElement {
 
   /** The application state this shell shows; wired by src/main.ts. */
   @property({ attribute: false }) app: ChatApplication | undefined;
+  /** The user's identity: "Your identity" (export, import, the key); wired by src/main.ts. */
+  @property({ attribute: false }) account: IdentityAccount | undefined;
   /** Asks the user to confirm leaving a room (the browser's dialog; tests replace it). */
   confirmLeave: (question: string) => boolean = (question) => window.confirm(question);
   @state() private editingName = false;
@@ -179,6 +188,9 @@ export class ChatApp extends LitElement {
   /** What the last export or import did, told to the user until the next one. */
   @state() private historyNotice: string | undefined;
   private readonly controller = new AppController(this);
+  private readonly accountSource = new SourceController(this);
+  /** The participant whose safety number is shown, and the number once computed. */
+  @state() private compared: { name: string; tag: string; digits: string } | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -203,6 +215,7 @@ export class ChatApp extends LitElement {
 
   override willUpdate(): void {
     this.controller.follow(this.app);
+    this.accountSource.follow(this.account);
     this.followConnectivity();
     const record = this.app?.currentRecord;
     const room = record
@@ -241,6 +254,12 @@ export class ChatApp extends LitElement {
     const inRoom = this.app?.current !== undefined && !this.naming;
     return html`
       ${this.renderAppBar(inRoom)} ${this.renderBanners()}
+      <chat-identity-dialog .account=${this.account}></chat-identity-dialog>
+      <chat-safety-number
+        name=${this.compared?.name ?? ''}
+        tag=${this.compared?.tag ?? ''}
+        digits=${this.compared?.digits ?? ''}
+      ></chat-safety-number>
       ${
         !this.app
           ? html`<main class="solo"><p class="placeholder" role="status">Loading…</p></main>`
@@ -283,6 +302,32 @@ export class ChatApp extends LitElement {
     void this.focusNext();
   };
 
+  private readonly showIdentity = (): void => {
+    this.renderRoot.querySelector<IdentityDialog>('chat-identity-dialog')?.show();
+  };
+
+  /** Shows the safety number with a participant (the user's own key: "Your identity"). */
+  private readonly onKeyCompare = async (event: CustomEvent<KeyCompareDetail>): Promise<void> => {
+    const { userId, self } = event.detail;
+    const account = this.account;
+    if (!account) return;
+    if (self) return this.showIdentity();
+    const compared = {
+      name: this.app?.names.label(userId) ?? userId,
+      tag: tagOf(userId),
+      digits: '',
+    };
+    this.compared = compared;
+    await this.updateComplete;
+    this.renderRoot.querySelector<SafetyNumberDialog>('chat-safety-number')?.show();
+    try {
+      const digits = await account.safetyNumberWith(userId);
+      if (this.compared === compared) this.compared = { ...compared, digits };
+    } catch {
+      if (this.compared === compared) this.compared = { ...compared, digits: 'unavailable' };
+    }
+  };
+
   private readonly onNameCancel = (): void => {
     this.editingName = false;
     void this.focusNext();
@@ -308,6 +353,11 @@ export class ChatApp extends LitElement {
         app?.displayName && !this.editingName
           ? html`<span class="me">${app.displayName}</span>
               <button type="button" @click=${() => (this.editingName = true)}>Change name</button>`
+          : nothing
+      }
+      ${
+        this.account && !this.naming
+          ? html`<button type="button" @click=${this.showIdentity}>Your identity</button>`
           : nothing
       }
       ${
@@ -448,6 +498,14 @@ export class ChatApp extends LitElement {
             : nothing
         }
         ${
+          this.account?.storage === 'refused'
+            ? html`<div class="notify">
+                <p>${this.account.storageNote}</p>
+                <button type="button" @click=${this.showIdentity}>Your identity</button>
+              </div>`
+            : nothing
+        }
+        ${
           app.notificationState() === 'default' && app.rooms.some((r) => r.record.kind === 'dm')
             ? html`<div class="notify">
                 <p>Get a notification when a private message arrives while MeshChat is hidden.</p>
@@ -476,6 +534,7 @@ export class ChatApp extends LitElement {
                 @history-export=${() => void this.exportHistory(app, record.roomId)}
                 @history-import=${(event: CustomEvent<string>) =>
                   void this.importHistory(app, record.roomId, event.detail)}
+                @key-compare=${this.onKeyCompare}
                 @direct-message=${(e: CustomEvent<DirectMessageDetail>) =>
                   void app.openDirectMessage(e.detail.userId)}
               ></chat-room-view>`

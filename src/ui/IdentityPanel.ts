@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { NOT_EXPORTABLE_NOTE } from '../app/IdentityAccount';
 import { theme } from './theme';
 
 /** Detail of `identity-export`: the passphrase to encrypt the backup with. */
@@ -82,7 +83,7 @@ export class IdentityPanel extends LitElement {
               /></label>
               <button type="submit">Export identity</button>
             </form>`
-          : html`<p>This identity was made to never leave this browser and cannot be exported.</p>`
+          : html`<p>${NOT_EXPORTABLE_NOTE}</p>`
       }
       <form @submit=${(e: Event) => void this.importNow(e)}>
         <label

@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { html } from 'lit';
 import type { Participant } from '../app/RoomState';
 import './ParticipantList';
-import type { DirectMessageDetail, ParticipantList } from './ParticipantList';
+import type { DirectMessageDetail, KeyCompareDetail, ParticipantList } from './ParticipantList';
 import { cleanupFixtures, expectAccessible, fixture } from '../testkit/ui/fixture';
 
 const people: Participant[] = [
@@ -66,7 +66,9 @@ describe('chat-participants', () => {
         .canMessage=${(id: string) => id === 'b1'}
       ></chat-participants>`,
     );
-    const buttons = [...(el.shadowRoot?.querySelectorAll('button') ?? [])];
+    const buttons = [
+      ...(el.shadowRoot?.querySelectorAll<HTMLButtonElement>('button:not(.tag)') ?? []),
+    ];
     expect(buttons.length).to.equal(1);
     expect(buttons[0]?.getAttribute('aria-label')).to.equal('Message privately: Ben 1111-2222');
     const asked: string[] = [];
@@ -75,6 +77,33 @@ describe('chat-participants', () => {
     );
     buttons[0]?.click();
     expect(asked).to.deep.equal(['b1']);
+    await expectAccessible(el);
+  });
+});
+
+describe('chat-participants: keys', () => {
+  afterEach(cleanupFixtures);
+
+  it('offers each key tag as a button that asks to compare keys', async () => {
+    const el = await fixture<ParticipantList>(
+      html`<chat-participants .participants=${people}></chat-participants>`,
+    );
+    const asked: KeyCompareDetail[] = [];
+    el.addEventListener('key-compare', (e) =>
+      asked.push((e as CustomEvent<KeyCompareDetail>).detail),
+    );
+    const tags = [...(el.shadowRoot?.querySelectorAll<HTMLButtonElement>('button.tag') ?? [])];
+    expect(tags.map((b) => b.getAttribute('aria-label'))).to.deep.equal([
+      'Your key: 0000-0001',
+      'Compare keys with Ben 1111-2222',
+      'Compare keys with Ben 3333-4444',
+    ]);
+    tags[2]?.click();
+    tags[0]?.click();
+    expect(asked).to.deep.equal([
+      { userId: 'b2', self: false },
+      { userId: 'me', self: true },
+    ]);
     await expectAccessible(el);
   });
 });

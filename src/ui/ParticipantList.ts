@@ -8,10 +8,17 @@ export interface DirectMessageDetail {
   readonly userId: string;
 }
 
+/** Detail of `key-compare`: whose key to compare (the user's own for themself). */
+export interface KeyCompareDetail {
+  readonly userId: string;
+  readonly self: boolean;
+}
+
 /**
  * Who is in the room: each user once, however many tabs, with the online count. Every name
- * carries its key tag so same-named users are told apart. "Message privately" sends
- * `direct-message` up, for users whose DM key is known (`canMessage`).
+ * carries its key tag so same-named users are told apart; the tag is a button that sends
+ * `key-compare` up (to show the safety number). "Message privately" sends `direct-message`
+ * up, for users whose DM key is known (`canMessage`).
  */
 @customElement('chat-participants')
 export class ParticipantList extends LitElement {
@@ -60,6 +67,10 @@ export class ParticipantList extends LitElement {
         font-family: ui-monospace, monospace;
         font-size: 0.75rem;
         color: var(--mc-muted);
+        background: transparent;
+        border: 1px dashed var(--mc-border);
+        min-height: 1.5rem;
+        padding: 0 0.35rem;
       }
       .you,
       .typing {
@@ -103,7 +114,15 @@ export class ParticipantList extends LitElement {
     return html`<li class=${p.self ? 'self' : ''}>
       <span class="dot" aria-hidden="true"></span>
       <span class="name">${name}</span>
-      <span class="tag" title="Key fingerprint">${p.tag}</span>
+      <button
+        type="button"
+        class="tag"
+        title="Compare keys"
+        aria-label=${p.self ? `Your key: ${p.tag}` : `Compare keys with ${name} ${p.tag}`}
+        @click=${() => this.onCompare(p)}
+      >
+        ${p.tag}
+      </button>
       ${p.self ? html`<span class="you">(you)</span>` : nothing}
       ${p.typing ? html`<span class="typing">typing…</span>` : nothing}
       ${
@@ -118,6 +137,16 @@ export class ParticipantList extends LitElement {
           : nothing
       }
     </li>`;
+  }
+
+  private onCompare(p: Participant): void {
+    this.dispatchEvent(
+      new CustomEvent<KeyCompareDetail>('key-compare', {
+        detail: { userId: p.userId, self: p.self },
+        bubbles: true,
+        composed: true,
+      }),
+    );
   }
 
   private onMessage(userId: string): void {

@@ -124,11 +124,11 @@ describe('chat-room-view', () => {
     const el = await view(ann);
     const list = inner(el, 'chat-participants');
     await poll(() => (list.shadowRoot?.querySelectorAll('li').length ?? 0) === 2);
-    expect(list.shadowRoot?.querySelectorAll('button').length).to.equal(1);
+    expect(list.shadowRoot?.querySelectorAll('button:not(.tag)').length).to.equal(1);
     el.direct = true;
     await el.updateComplete;
     await (list as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
-    expect(list.shadowRoot?.querySelectorAll('button').length).to.equal(0);
+    expect(list.shadowRoot?.querySelectorAll('button:not(.tag)').length).to.equal(0);
   });
 
   it('shows unread messages of other rooms on its back button', async () => {
