@@ -73,6 +73,7 @@ export class LiveRooms {
     });
     const state = new RoomState(source, {
       names: this.options.names,
+      displayName: () => this.options.displayName(),
       onEntries: (entries) => this.options.onEntries(record.roomId, entries),
       onPresence: () => this.options.onPresence(state),
       ...(this.options.history ? { history: this.options.history } : {}),

@@ -9,6 +9,7 @@ import { tagOf, type NameBook } from './NameBook';
 import type { NetworkStatus, RoomSource } from './RoomSource';
 import { RoomAmendments, type AmendRefusal } from './RoomAmendments';
 import type { RoomProfile } from '../log/responses';
+import { RoomNames } from './RoomNames';
 import { StoredHistory, type HistoryPages } from './StoredHistory';
 import { Transcript, type ChatLine } from './Transcript';
 
@@ -44,6 +45,8 @@ export interface RoomSnapshot {
 
 export interface RoomStateOptions {
   readonly names: NameBook;
+  /** The user's display name now: signed into the log before each message they write. */
+  readonly displayName?: () => string | undefined;
   /** Called with entries as they join the log (for unread counts and notifications). */
   readonly onEntries?: (entries: readonly LogEntry[]) => void;
   /** Called after any awareness change (for DM invitations). */
@@ -90,6 +93,7 @@ export class RoomState {
   private readonly stored: StoredHistory | undefined;
   private logLoaded: boolean;
   private readonly amendments: RoomAmendments;
+  private readonly signedNames: RoomNames;
 
   constructor(source: RoomSource, options: RoomStateOptions) {
     this.source = source;
@@ -102,6 +106,7 @@ export class RoomState {
     this.typingThrottleMs = options.typingThrottleMs ?? 2000;
     this.transcript = new Transcript(source.userId);
     this.amendments = new RoomAmendments(source, () => this.changed());
+    this.signedNames = new RoomNames(source, options.names, () => this.changed());
     this.status = source.network.status();
     this.openedAt = this.now();
     const grace = options.connectGraceMs ?? 10_000;
@@ -238,6 +243,7 @@ export class RoomState {
 
   private write(text: string, replyTo?: string): boolean {
     if (this.ended) return false;
+    this.signedNames.signOwn(this.options.displayName?.());
     const id = this.source.send(text);
     if (id === undefined) return false;
     // The link goes right after its message, in the same batch: peers see both at once.
@@ -359,6 +365,7 @@ export class RoomState {
     if (this.destroyed) return;
     this.destroyed = true;
     this.amendments.destroy();
+    this.signedNames.destroy();
     for (const stop of this.unsubscribe.splice(0)) stop();
     if (this.typingTimer !== undefined) clearTimeout(this.typingTimer);
     clearTimeout(this.graceTimer);

@@ -20,9 +20,13 @@ export const REACT = 'react';
 export const REPLY = 'reply';
 /** Names the room and gives it a topic: `[name, topic]`. */
 export const ROOM = 'room';
+/** The display name the author signs with: `[name]`. It names its author, nobody else. */
+export const NAME = 'name';
+/** Longest display name a `name` entry may carry, in UTF-16 code units. */
+export const MAX_SIGNED_NAME = 64;
 
 /** The kinds this version reads. */
-export const KNOWN_KINDS: ReadonlySet<string> = new Set([EDIT, DELETE, REACT, REPLY, ROOM]);
+export const KNOWN_KINDS: ReadonlySet<string> = new Set([EDIT, DELETE, REACT, REPLY, ROOM, NAME]);
 
 /** The longest reaction, in UTF-16 code units (a family or flag sequence fits). */
 export const MAX_REACTION = 32;
@@ -54,7 +58,8 @@ export type KindPayload =
       readonly on: boolean;
     }
   | { readonly kind: typeof REPLY; readonly message: string; readonly target: string }
-  | { readonly kind: typeof ROOM; readonly name: string; readonly topic: string };
+  | { readonly kind: typeof ROOM; readonly name: string; readonly topic: string }
+  | { readonly kind: typeof NAME; readonly name: string };
 
 /**
  * Reads the payload of a kind entry: undefined when the kind is unknown or `m` does not have
@@ -71,6 +76,7 @@ export function decodePayload(kind: string, message: string): KindPayload | unde
   if (!Array.isArray(parsed)) return undefined;
   const fields: unknown[] = parsed;
   if (kind === ROOM) return room(fields);
+  if (kind === NAME) return decodeName(fields);
   if (!isId(fields[0])) return undefined;
   const target = fields[0];
   switch (kind) {
@@ -97,6 +103,16 @@ export function decodePayload(kind: string, message: string): KindPayload | unde
   }
 }
 
+/** A `name` payload: one string, not blank, at most MAX_SIGNED_NAME code units. */
+function decodeName(fields: unknown[]): KindPayload | undefined {
+  if (fields.length !== 1) return undefined;
+  const name: unknown = fields[0];
+  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_SIGNED_NAME) {
+    return undefined;
+  }
+  return { kind: NAME, name };
+}
+
 /** The `m` of a kind entry: its payload's fields as a JSON array. */
 export function encodePayload(payload: KindPayload): string {
   switch (payload.kind) {
@@ -110,6 +126,8 @@ export function encodePayload(payload: KindPayload): string {
       return JSON.stringify([payload.message, payload.target]);
     case ROOM:
       return JSON.stringify([payload.name, payload.topic]);
+    case NAME:
+      return JSON.stringify([payload.name]);
   }
 }
 
