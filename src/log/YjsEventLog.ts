@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { encodeBase64url } from '../identity/base64url';
+import { decodeBase64url, encodeBase64url } from '../identity/base64url';
 import type { EventLogPort, LogBatchInfo, LogEntry } from '../hub/ports';
 import {
   BatchVerifier,
@@ -48,12 +48,16 @@ export interface YjsEventLogOptions {
    * reported with `stored: true`, as are the entries the document held when the log was made.
    */
   readonly storedOrigin?: unknown;
+  /** Entries kept while their batch has not arrived (default 100,000; oldest batch dropped). */
+  readonly maxPending?: number;
 }
 
 /** How many entries are checked and reported together while catching up. */
 const REPORT_CHUNK = 5000;
 /** Entries whose batch has not arrived (yet) are kept up to this many, oldest dropped. */
 const MAX_ORPHANS = 100_000;
+/** Batch ids remembered as evicted (about 0.5 MB at most). */
+const MAX_EVICTED = 10_000;
 
 /** A local entry appended but not yet written, with its hash (its id, decoded). */
 interface Draft {
@@ -103,6 +107,12 @@ export class YjsEventLog implements EventLogPort {
   /** Entries waiting for their batch record, by batch id. */
   private readonly orphans = new Map<string, Set<string>>();
   private orphanCount = 0;
+  /**
+   * Batch ids whose waiting entries a flood pushed out, oldest first (at most MAX_EVICTED):
+   * when such a batch arrives, its entries still in the document are checked after all.
+   */
+  private readonly evicted = new Set<string>();
+  private readonly maxOrphans: number;
   /** Keys whose verified record is to be written back, and whether one is scheduled. */
   private readonly toRestore = { entries: new Set<string>(), batches: new Set<string>() };
   private restoreScheduled = false;
@@ -126,6 +136,7 @@ export class YjsEventLog implements EventLogPort {
       (entry) => this.reject(entry.id, 'held-dropped'),
     );
     this.storedOrigin = options.storedOrigin;
+    this.maxOrphans = options.maxPending ?? MAX_ORPHANS;
     this.messages = this.doc.getMap(MESSAGES_ROOT);
     this.batches = this.doc.getMap(BATCHES_ROOT);
     this.messages.observe(this.onMessages);
@@ -292,13 +303,37 @@ export class YjsEventLog implements EventLogPort {
       }
       if (change.action === 'delete') continue;
       const waiting = this.orphans.get(batchId);
-      if (!waiting) continue;
-      this.orphans.delete(batchId);
-      this.orphanCount -= waiting.size;
-      ids.push(...waiting);
+      if (waiting) {
+        this.orphans.delete(batchId);
+        this.orphanCount -= waiting.size;
+        ids.push(...waiting);
+      }
+      if (this.evicted.delete(batchId)) ids.push(...this.evictedOf(batchId, waiting));
     }
     this.enqueue(ids);
   };
+
+  /**
+   * The entries a version 2 batch names that stand in the document unverified and are not
+   * waiting for it: entries a flood of orphans pushed out before their batch arrived (only
+   * asked for a batch in `evicted`). A v2 batch lists its entries' ids (their hashes), so
+   * they are found without scanning the map: at most MAX_BATCH lookups per batch. (v1 ids are
+   * random: a v1 batch cannot list them.)
+   */
+  private evictedOf(batchId: string, waiting: ReadonlySet<string> | undefined): string[] {
+    if (!isContentKey(batchId)) return [];
+    const h = (this.batches.get(batchId) as { h?: unknown } | undefined)?.h;
+    if (typeof h !== 'string' || h.length > Math.ceil((MAX_BATCH * HASH_BYTES * 4) / 3)) return [];
+    const hashes = decodeBase64url(h);
+    if (!hashes || hashes.length % HASH_BYTES !== 0) return [];
+    const found: string[] = [];
+    for (let at = 0; at < hashes.length; at += HASH_BYTES) {
+      const id = encodeBase64url(hashes.subarray(at, at + HASH_BYTES));
+      if (waiting?.has(id) || this.verified.has(id) || this.future.get(id)) continue;
+      if (this.messages.has(id)) found.push(id);
+    }
+    return found;
+  }
 
   /**
    * A key this log verified was written over or deleted. Another value under it is accepted
@@ -480,10 +515,14 @@ export class YjsEventLog implements EventLogPort {
     if (waiting.has(entry.id)) return;
     waiting.add(entry.id);
     this.orphanCount += 1;
-    while (this.orphanCount > MAX_ORPHANS) {
+    while (this.orphanCount > this.maxOrphans) {
       const [oldestBatch, oldest] = this.orphans.entries().next().value as [string, Set<string>];
       this.orphans.delete(oldestBatch);
       this.orphanCount -= oldest.size;
+      this.evicted.add(oldestBatch);
+      if (this.evicted.size > MAX_EVICTED) {
+        this.evicted.delete(this.evicted.values().next().value as string);
+      }
       for (const id of oldest) this.reject(id, 'orphaned');
     }
   }
