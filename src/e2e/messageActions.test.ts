@@ -1,4 +1,4 @@
-// Edit and delete between two people over real WebRTC: the built app served by the real
+// Edit, delete, reply, react and naming the room between two people over real WebRTC: the built app served by the real
 // server, two separate Chromium contexts inside the suite's private network namespace.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -55,20 +55,67 @@ after(async () => {
   removeApp();
 });
 
+/** Ann creates a room, Ben opens its link; both connected. */
+async function pair(): Promise<{ ann: AppUser; ben: AppUser }> {
+  const ann = await person('/');
+  await enterName(ann.page, 'Ann');
+  await ann.page.getByRole('button', { name: 'Create room' }).click();
+  await ann.page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}#k=/);
+  const link = new URL(ann.page.url());
+  const ben = await person(link.pathname + link.hash);
+  await enterName(ben.page, 'Ben');
+  await ann.page.getByText(/Connected to 1 peer/).waitFor({ timeout: 30_000 });
+  return { ann, ben };
+}
+
 describe('message actions between two browsers', () => {
+  it(
+    'two people name the room, reply and react; each sees the other’s',
+    { timeout: 120_000 },
+    async () => {
+      const { ann, ben } = await pair();
+      await ann.page.getByRole('button', { name: 'More room actions' }).click();
+      await ann.page.getByRole('button', { name: 'Rename room' }).click();
+      await ann.page.getByRole('textbox', { name: 'Room name' }).fill('Trip to Lyon');
+      await ann.page.getByRole('textbox', { name: /Topic/ }).fill('May 3-7');
+      await ann.page.getByRole('button', { name: 'Save' }).click();
+      await ben.page.getByRole('heading', { name: 'Trip to Lyon' }).waitFor({ timeout: 30_000 });
+      await ben.page.getByText('May 3-7').waitFor();
+      await ben.page.waitForFunction(() => document.title.includes('Trip to Lyon'));
+
+      await say(ben.page, 'Train or car?');
+      const question = messageLog(ann.page).getByText('Train or car?');
+      await question.waitFor({ timeout: 30_000 });
+      await question.hover();
+      await ann.page.getByRole('button', { name: 'Reply', exact: true }).click();
+      await ann.page.getByText(/Replying to\s*Ben/).waitFor();
+      await say(ann.page, 'Train!');
+      const quote = messageLog(ben.page).getByRole('button', {
+        name: /Reply to Ben.*Train or car\?.*Show the original/,
+      });
+      await quote.waitFor({ timeout: 30_000 });
+
+      await messageLog(ben.page).getByText('Train!').hover();
+      await ben.page.getByRole('button', { name: 'React', exact: true }).last().click();
+      await ben.page.getByRole('button', { name: 'React with 👍' }).click();
+      const chip = messageLog(ann.page).getByRole('button', { name: '👍 1: Ben' });
+      await chip.waitFor({ timeout: 30_000 });
+      assert.equal(await chip.getAttribute('aria-pressed'), 'false');
+      // Ann adds hers with the same button; Ben sees two.
+      await chip.click();
+      await messageLog(ben.page)
+        .getByRole('button', { name: '👍 2: Ben, Ann' })
+        .waitFor({ timeout: 30_000 });
+      assert.deepEqual(await axeViolations(ben.page), []);
+      assert.deepEqual([...ann.errors, ...ben.errors], []);
+    },
+  );
+
   it(
     'an author edits and deletes a message; the other person sees both',
     { timeout: 120_000 },
     async () => {
-      const ann = await person('/');
-      await enterName(ann.page, 'Ann');
-      await ann.page.getByRole('button', { name: 'Create room' }).click();
-      await ann.page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}#k=/);
-      const link = new URL(ann.page.url());
-      const ben = await person(link.pathname + link.hash);
-      await enterName(ben.page, 'Ben');
-      await ann.page.getByText(/Connected to 1 peer/).waitFor({ timeout: 30_000 });
-
+      const { ann, ben } = await pair();
       await say(ann.page, 'helo wrld');
       await messageLog(ben.page).getByText('helo wrld').waitFor({ timeout: 30_000 });
       // Ben has no actions on Ann's message.

@@ -103,7 +103,7 @@ describe('chat-room-view: replies, reactions and the room name', () => {
     expect(composer.shadowRoot?.textContent).not.to.include('Replying to');
     const answer = messages(ann)[1]?.id ?? '';
     const quote = (await row(el, answer)).querySelector('button.quote');
-    expect(quote?.getAttribute('aria-label')).to.equal(
+    expect(quote?.textContent.replace(/\s+/g, ' ').trim()).to.equal(
       'Reply to Ben: Lunch at noon?. Show the original',
     );
   });
@@ -197,6 +197,7 @@ describe('chat-room-view: replies, reactions and the room name', () => {
     name.value = 'Trip to Lyon';
     shadow<HTMLInputElement>(dialog, 'input#room-topic').value = 'May 3-7';
     button(dialog, 'Save').click();
+    expect((dialog as unknown as { open: boolean }).open).to.equal(false);
     await until(
       (f) => ben.subscribe(f),
       () => ben.snapshot().profile?.name === 'Trip to Lyon',

@@ -72,7 +72,6 @@ export function replyQuote(line: MessageLine, label: (userId: string) => string)
   return html`<button
     type="button"
     class="quote"
-    aria-label=${`Reply to ${who}: ${text}. Show the original`}
     @click=${(event: Event) => {
       event.target?.dispatchEvent(
         new CustomEvent<ReplyOpenDetail>('reply-open', {
@@ -83,7 +82,8 @@ export function replyQuote(line: MessageLine, label: (userId: string) => string)
       );
     }}
   >
-    <strong>${who}</strong><span class="quoted">${text}</span>
+    <span class="sr-only">Reply to </span><strong>${who}</strong><span class="sr-only">: </span
+    ><span class="quoted">${text}</span><span class="sr-only">. Show the original</span>
   </button>`;
 }
 

@@ -35,22 +35,22 @@ export class RoomController implements ReactiveController {
 
   /** Adds or takes back this user's reaction; the reason when refused (see RoomState.react). */
   react(id: string, emoji: string): string | undefined {
-    return this.room?.react(id, emoji) ?? 'offline';
+    return this.room ? this.room.react(id, emoji) : 'offline';
   }
 
   /** Names the room for everyone; the reason when refused (see RoomState.nameRoom). */
   nameRoom(name: string, topic: string): string | undefined {
-    return this.room?.nameRoom(name, topic) ?? 'offline';
+    return this.room ? this.room.nameRoom(name, topic) : 'offline';
   }
 
   /** Edits this user's message; the reason when refused (see RoomState.edit). */
   edit(id: string, text: string): string | undefined {
-    return this.room?.edit(id, text) ?? 'offline';
+    return this.room ? this.room.edit(id, text) : 'offline';
   }
 
   /** Deletes this user's message; the reason when refused. */
   deleteMessage(id: string): string | undefined {
-    return this.room?.deleteMessage(id) ?? 'offline';
+    return this.room ? this.room.deleteMessage(id) : 'offline';
   }
 
   typing(): void {
