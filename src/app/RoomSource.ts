@@ -56,6 +56,11 @@ export interface NetworkStatus {
    * one cannot meet directly, and the deployment offers no TURN relay that would carry it.
    */
   readonly unreachable: boolean;
+  /**
+   * Someone is in the room with another password (a different link): their messages reach
+   * this tab but cannot be opened, and no peer is connected. Absent means no.
+   */
+  readonly passwordMismatch?: boolean;
 }
 
 /** The room's connection to its peers. */

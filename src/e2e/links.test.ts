@@ -73,6 +73,30 @@ describe('links and stored rooms', () => {
   });
 
   it(
+    "a room link whose password differs from the others' says so on both sides",
+    bounded,
+    async () => {
+      const ann = await person('/');
+      await enterName(ann.page, 'Ann');
+      await ann.page.getByRole('button', { name: 'Create room' }).click();
+      await ann.page.waitForURL(/#k=/);
+      const room = new URL(ann.page.url());
+      // Ben's link has the room right and the password wrong (a stale or mistyped link).
+      const ben = await person(`${room.pathname}#k=${'b'.repeat(22)}`);
+      await enterName(ben.page, 'Ben');
+      for (const user of [ann, ben]) {
+        await user.page
+          .getByText(/Someone is in this room with a different password/)
+          .waitFor({ timeout: 30_000 });
+        await user.page.getByText('Password does not match').waitFor();
+      }
+      await screenshot(ben.page, 'links-password-mismatch');
+      // y-webrtc alone threw an uncaught OperationError for every message of the other password.
+      for (const user of [ann, ben]) assert.deepEqual(user.errors, []);
+    },
+  );
+
+  it(
     'a DM link with another password is refused; a third person cannot open it',
     bounded,
     async () => {

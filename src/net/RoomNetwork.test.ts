@@ -74,6 +74,7 @@ describe('RoomNetwork', () => {
       peers: 0,
       localTabs: 0,
       unreachable: false,
+      passwordMismatch: false,
     });
     network.destroy();
   });

@@ -6,12 +6,15 @@ import { takeAwareness, type AwarenessIntake } from './awarenessIntake';
 import { ReachabilityWatch } from './Reachability';
 import type { ChunkedDataChannel } from './ChunkedDataChannel';
 import type { NetworkConfig } from './NetworkConfig';
+import { PasswordMismatch, type PasswordMismatchOptions } from './PasswordMismatch';
 import type { WebrtcMesh } from './WebrtcMesh';
 import { reconnectDelay } from './reconnectDelay';
 import {
+  guardRoomSignaling,
   jitterSignalingReconnects,
   meshRoom,
   providerRoom,
+  publishToRoom,
   signalingConnected,
   type WebrtcConnClass,
 } from './yInternals';
@@ -46,6 +49,11 @@ export interface NetworkStatus {
    * and need a TURN relay.
    */
   readonly unreachable: boolean;
+  /**
+   * Someone is in the room with another password: messages this tab cannot open keep coming
+   * on the room's signaling topic while no peer is connected (see PasswordMismatch).
+   */
+  readonly passwordMismatch?: boolean;
 }
 
 export interface RoomNetworkOptions {
@@ -55,7 +63,7 @@ export interface RoomNetworkOptions {
   /** How often to exchange state vectors with every peer (default 15 s). */
   readonly antiEntropyMs?: number;
   readonly ticker?: Ticker;
-  /** The clock for telling unreachable peers (default Date.now). */
+  /** The clock for telling unreachable peers and a password mismatch (default Date.now). */
   readonly now?: () => number;
   /** The RTCPeerConnection to build on (a Node implementation for Node peers). */
   readonly peerConnection?: typeof RTCPeerConnection;
@@ -85,6 +93,8 @@ export interface RoomNetworkOptions {
    * stock y-webrtc (every peer dials up to 20-34 others and floods every update) does.
    */
   readonly mesh?: boolean;
+  /** Timing of the password mismatch warning (tests shorten it). */
+  readonly passwordMismatch?: PasswordMismatchOptions;
 }
 
 const noop = (): void => undefined;
@@ -121,9 +131,17 @@ export class RoomNetwork {
   private readonly doc: Y.Doc;
   private readonly stopTicker: () => void;
   private readonly listeners = new Set<(status: NetworkStatus) => void>();
-  private last: NetworkStatus = { signaling: false, peers: 0, localTabs: 0, unreachable: false };
+  private last: NetworkStatus = {
+    signaling: false,
+    peers: 0,
+    localTabs: 0,
+    unreachable: false,
+    passwordMismatch: false,
+  };
   private readonly reach = new ReachabilityWatch();
+  private readonly mismatch: PasswordMismatch;
   private readonly now: () => number;
+  private stopGuard: () => void = noop;
   /** Data channels open now: one per connected peer. */
   private readonly openChannels = new Set<ChunkedDataChannel>();
   private receivedFromClosed = 0;
@@ -135,6 +153,7 @@ export class RoomNetwork {
 
   constructor(roomId: string, doc: Y.Doc, awareness: Awareness, options: RoomNetworkOptions) {
     this.doc = doc;
+    this.mismatch = new PasswordMismatch(options.passwordMismatch);
     this.now = options.now ?? Date.now;
     // The code loads while the stored state does, so neither waits for the other.
     const stack = loadWebrtcStack();
@@ -154,6 +173,7 @@ export class RoomNetwork {
     this.stopTicker = ticker(
       () => {
         this.mesh?.tick();
+        if (this.mismatch.tick(this.now(), this.status().peers)) this.announce();
         this.update();
         // The mesh runs its own anti-entropy, with one random neighbour at a time.
         if (!this.mesh && Date.now() - lastRound >= antiEntropyMs) {
@@ -199,15 +219,21 @@ export class RoomNetwork {
       },
     });
     // Before its room connects, which sends the whole state to the tab's own channel too.
-    limitTabBroadcasts(provider);
+    limitTabBroadcasts(provider, this.onUnreadable);
     // So that the tabs of a room do not all come back in the same instant after an outage.
     jitterSignalingReconnects(provider, {
       delay: (failures) => reconnectDelay(failures, Math.random),
     });
     this.stack = stack;
     this.provider = provider;
+    // The room exists once the key has settled; y-webrtc connects it in that same step.
+    void provider.key.then(() => {
+      const room = meshRoom(provider);
+      if (room && !this.destroyed) {
+        this.stopGuard = guardRoomSignaling(provider, room, this.onUnreadable);
+      }
+    });
     if (options.mesh === true) {
-      // The room exists once the key has settled; y-webrtc connects it in that same step.
       void provider.key.then(() => {
         const room = meshRoom(provider);
         if (!room || this.destroyed) return;
@@ -251,13 +277,39 @@ export class RoomNetwork {
     const room = providerRoom(this.provider);
     // y-webrtc keeps a connection for every peer signaling announced, open or still trying.
     const known = room ? room.webrtcConns.size : 0;
+    // With the mesh, only links that answer count: an open channel can carry nothing.
+    const peers = this.mesh ? this.mesh.node.liveNeighbours() : this.openChannels.size;
     return {
       signaling: signalingConnected(this.provider),
-      // With the mesh, only links that answer count: an open channel can carry nothing.
-      peers: this.mesh ? this.mesh.node.liveNeighbours() : this.openChannels.size,
+      peers,
       localTabs: room ? room.bcConns.size : 0,
       unreachable: this.reach.observe(this.now(), known, this.openChannels.size),
+      passwordMismatch: this.mismatch.suspected(this.now(), peers),
     };
+  }
+
+  /** Messages on the room's topic (or its tabs' channel) that this room's key cannot open. */
+  get unreadableMessages(): number {
+    return this.mismatch.unreadable;
+  }
+
+  private readonly onUnreadable = (): void => {
+    if (this.destroyed) return;
+    if (this.mismatch.received(this.now(), this.status().peers)) this.announce();
+    this.update();
+  };
+
+  /**
+   * Announces this tab on the room's topic, as y-webrtc does when it connects: someone with
+   * another password then hears that this room is in use with a password unlike theirs.
+   */
+  private announce(): void {
+    const provider = this.provider;
+    const room = meshRoom(provider);
+    if (!provider || !room) return;
+    publishToRoom(provider, room, { type: 'announce', from: room.peerId }).catch((error: unknown) =>
+      console.error('MeshChat could not announce this tab', error),
+    );
   }
 
   /** Bytes received over every data channel this room has had (for the benchmarks). */
@@ -278,6 +330,7 @@ export class RoomNetwork {
     if (this.destroyed) return;
     this.destroyed = true;
     this.stopTicker();
+    this.stopGuard();
     this.listeners.clear();
     this.mesh?.destroy();
     this.provider?.destroy();
@@ -290,7 +343,8 @@ export class RoomNetwork {
       next.signaling === prev.signaling &&
       next.peers === prev.peers &&
       next.localTabs === prev.localTabs &&
-      next.unreachable === prev.unreachable
+      next.unreachable === prev.unreachable &&
+      next.passwordMismatch === prev.passwordMismatch
     ) {
       return;
     }

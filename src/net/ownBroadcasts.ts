@@ -15,8 +15,13 @@ import { providerRoom, type ProviderRoom } from './yInternals';
  * held is its own; messages of other tabs, and of other providers of the room in this tab,
  * arrive with the mutex free. Call it right after constructing the provider: the room is made
  * and connected when the provider's key settles, and its first messages are sent after that.
+ * A message the room cannot read (a tab of the room with another password) goes to
+ * `unreadable`, where y-webrtc would leave an uncaught error.
  */
-export function limitTabBroadcasts(provider: WebrtcProvider): void {
+export function limitTabBroadcasts(
+  provider: WebrtcProvider,
+  unreadable: () => void = () => undefined,
+): void {
   void provider.key.then(() => {
     const room = providerRoom(provider);
     if (!room) return;
@@ -27,7 +32,13 @@ export function limitTabBroadcasts(provider: WebrtcProvider): void {
       room.mux(() => {
         free = true;
       });
-      return (free as boolean) ? original(data) : undefined;
+      if (!(free as boolean)) return undefined;
+      try {
+        return Promise.resolve(original(data)).catch(unreadable);
+      } catch {
+        unreadable(); // too damaged to even parse
+        return undefined;
+      }
     };
     room._bcSubscriber = filtered;
     // Connected already (the usual case): swap the subscription itself, the new one first (lib0

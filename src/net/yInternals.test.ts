@@ -2,7 +2,9 @@ import { expect } from '@esm-bundle/chai';
 import * as Y from 'yjs';
 import { ManualTime } from '../testkit/ManualTime';
 import { poll } from '../testkit/waitFor';
+import type { WebrtcProvider } from 'y-webrtc';
 import {
+  guardRoomSignaling,
   handOverTopology,
   jitterSignalingReconnects,
   mapItemId,
@@ -11,6 +13,7 @@ import {
   providerRoom,
   publishToRoom,
   sendUpdatesOnlyToTabs,
+  type MeshRoom,
   signalingConnected,
 } from './yInternals';
 import { loadWebrtcStack } from './RoomNetwork';
@@ -155,6 +158,69 @@ describe('y-webrtc and Yjs internals this app relies on', () => {
       await time.advance(60_000);
       expect(conn.unsuccessfulReconnects).to.equal(3);
     } finally {
+      provider.destroy();
+      doc.destroy();
+    }
+  });
+
+  it('drops, counts and never throws on signaling messages of another password, in order', async () => {
+    const { WebrtcProvider } = await import('y-webrtc');
+    const doc = new Y.Doc();
+    // A real signaling connection (y-webrtc's own handler on it) to a port where nothing
+    // listens: messages are handed to it below as if the server had relayed them.
+    const provider = new WebrtcProvider('internals-guard-room', doc, {
+      signaling: ['ws://127.0.0.1:9'],
+      password: 'the-right-one',
+    });
+    const uncaught: unknown[] = [];
+    const onRejection = (event: PromiseRejectionEvent): void => {
+      uncaught.push(event.reason);
+    };
+    window.addEventListener('unhandledrejection', onRejection);
+    try {
+      await provider.key;
+      const room = meshRoom(provider);
+      if (!room) throw new Error('no room');
+      const [client] = provider.signalingConns as unknown as {
+        emit(name: string, args: unknown[]): void;
+      }[];
+      if (!client) throw new Error('no signaling connection');
+      let unreadable = 0;
+      const stop = guardRoomSignaling(provider, room, () => (unreadable += 1));
+      const heard: unknown[] = [];
+      onRoomPublish(provider, room, (data) => heard.push(data.n));
+      // Frames as someone with the right password and someone with another would publish them.
+      const otherKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+        'encrypt',
+        'decrypt',
+      ]);
+      const frame = async (key: CryptoKey | null, n: number): Promise<unknown> => {
+        const frames: unknown[] = [];
+        const stand = {
+          signalingConns: [{ connected: true, send: (m: unknown) => frames.push(m) }],
+        } as unknown as WebrtcProvider;
+        const as = { name: room.name, key } as MeshRoom;
+        // 'from' is this room's own id: y-webrtc takes it for an echo and does nothing with it.
+        await publishToRoom(stand, as, { type: 'announce', from: room.peerId, n });
+        return frames[0];
+      };
+      const frames = [
+        await frame(otherKey, 1),
+        await frame(room.key, 2),
+        await frame(null, 3), // no password at all: a plain object
+        await frame(room.key, 4),
+        { type: 'publish', topic: room.name, data: 'not base64 at all!' },
+      ];
+      for (const f of frames) client.emit('message', [f]);
+      await poll(() => unreadable === 3 && heard.length === 2);
+      expect(heard).to.deep.equal([2, 4]);
+      // An uncaught rejection is reported in a task of its own: let one run.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(uncaught.map(String)).to.deep.equal([]);
+      stop();
+      expect(unreadable).to.equal(3);
+    } finally {
+      window.removeEventListener('unhandledrejection', onRejection);
       provider.destroy();
       doc.destroy();
     }

@@ -195,6 +195,75 @@ export function onRoomPublish(
   };
 }
 
+/** A y-webrtc signaling connection as guardRoomSignaling patches it (lib0's Observable). */
+interface EmittingClient {
+  emit(name: string, args: unknown[]): void;
+}
+
+/** The rooms of this page whose signaling messages are checked, by topic. */
+const guards = new Map<string, { readonly key: CryptoKey | null; unreadable(): void }>();
+const guardedClients = new WeakSet<object>();
+
+/** Whether `data`, published to a room's topic, is something `key` opens. */
+async function readable(data: unknown, key: CryptoKey | null): Promise<boolean> {
+  // A room without a password reads plain objects; another password's messages are strings.
+  if (!key) return data !== null && typeof data === 'object';
+  if (typeof data !== 'string') return false;
+  try {
+    await decryptRoom(buffer.fromBase64(data), key);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks, before y-webrtc sees them, the messages of `room`'s signaling topic: one that the
+ * room's key cannot open (another password's, or damaged) goes to `unreadable` and no
+ * further. y-webrtc would decrypt it with no error handler, an uncaught OperationError per
+ * message. Messages keep their order. Returns a function that stops checking this room.
+ */
+export function guardRoomSignaling(
+  provider: WebrtcProvider,
+  room: MeshRoom,
+  unreadable: () => void,
+): () => void {
+  const guard = { key: room.key, unreadable };
+  guards.set(room.name, guard);
+  for (const client of signalingClients(provider)) guardClient(client as unknown as EmittingClient);
+  return () => {
+    if (guards.get(room.name) === guard) guards.delete(room.name);
+  };
+}
+
+/**
+ * Routes a signaling connection's published messages for guarded rooms through the check.
+ * The connection is shared by every room of the page, so it is patched once; other rooms'
+ * messages and other events pass straight through.
+ */
+function guardClient(client: EmittingClient): void {
+  if (guardedClients.has(client)) return;
+  guardedClients.add(client);
+  const emit = client.emit.bind(client);
+  // Checks finish in any order; messages go on in the order they came.
+  let queue = Promise.resolve();
+  client.emit = (name, args) => {
+    const m = (name === 'message' ? args[0] : undefined) as
+      { type?: unknown; topic?: unknown; data?: unknown } | null | undefined;
+    const guard =
+      m?.type === 'publish' && typeof m.topic === 'string' ? guards.get(m.topic) : undefined;
+    if (!m || !guard) {
+      emit(name, args);
+      return;
+    }
+    const check = readable(m.data, guard.key);
+    queue = queue
+      .then(() => check)
+      .then((ok) => (ok ? emit(name, args) : guard.unreadable()))
+      .catch((error: unknown) => console.error('MeshChat: a signaling message failed', error));
+  };
+}
+
 /**
  * Makes the room send document updates only to the other tabs of this browser (over the
  * BroadcastChannel, as y-webrtc does), not to every WebRTC peer: the mesh spreads them.

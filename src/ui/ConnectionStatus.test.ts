@@ -32,6 +32,19 @@ describe('chat-connection-status', () => {
     expect(describeStatus({ ...unreachable, peers: 1 }, true)).to.equal('Connected to 1 peer');
   });
 
+  it('says when someone in the room has another password, unless a peer is connected', () => {
+    const mismatch = {
+      signaling: true,
+      peers: 0,
+      localTabs: 0,
+      unreachable: false,
+      passwordMismatch: true,
+    };
+    expect(describeStatus(mismatch, true)).to.equal('Password does not match');
+    expect(describeStatus({ ...mismatch, peers: 1 }, true)).to.equal('Connected to 1 peer');
+    expect(describeStatus(mismatch, false)).to.equal('Offline');
+  });
+
   it('renders the status as a live region, accessibly', async () => {
     const el = await fixture<ConnectionStatus>(
       html`<chat-connection-status

@@ -8,6 +8,7 @@ export function describeStatus(status: NetworkStatus, online: boolean, connectin
   if (!online) return 'Offline';
   const peers = status.peers === 1 ? '1 peer' : `${status.peers} peers`;
   if (status.peers > 0) return `Connected to ${peers}`;
+  if (status.passwordMismatch === true) return 'Password does not match';
   if (status.unreachable) return 'Peers cannot be reached';
   if (status.signaling) return 'Waiting for peers';
   return connecting ? 'Connecting…' : 'Signaling server unreachable';
@@ -55,7 +56,10 @@ export class ConnectionStatus extends LitElement {
     const kind =
       this.online && this.status.peers > 0
         ? 'good'
-        : !this.online || this.status.unreachable || (!this.status.signaling && !this.connecting)
+        : !this.online ||
+            this.status.unreachable ||
+            this.status.passwordMismatch === true ||
+            (!this.status.signaling && !this.connecting)
           ? 'bad'
           : '';
     const tabs = this.status.localTabs > 0 ? ` · ${this.status.localTabs} other tab(s)` : '';

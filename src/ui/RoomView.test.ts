@@ -158,6 +158,25 @@ describe('chat-room-view', () => {
     );
   });
 
+  it('says what to do while someone is in the room with another password', async () => {
+    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
+    const room = mesh.open({ roomId: 'view-room', displayName: 'Ann', signer });
+    const state = new RoomState(room, { names: new NameBook() });
+    states.push(state);
+    const el = await view(state);
+    const notice = (): string => el.shadowRoot?.querySelector('.mismatch')?.textContent ?? '';
+    const status = (): string =>
+      inner(el, 'chat-connection-status').shadowRoot?.textContent.replace(/\s+/g, ' ') ?? '';
+    expect(notice()).to.equal('');
+    room.setStatus({ passwordMismatch: true });
+    await poll(() => notice().includes('Someone is in this room with a different password'));
+    expect(notice()).to.contain('Ask them for the link again');
+    await poll(() => status().includes('Password does not match'));
+    await expectAccessible(el);
+    room.setStatus({ peers: 1, passwordMismatch: false });
+    await poll(() => notice() === '');
+  });
+
   it('sends the focus to the message box when asked', async () => {
     const el = await view(await member('Ann'));
     await el.focusComposer();

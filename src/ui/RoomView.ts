@@ -24,6 +24,10 @@ import './UnreachableNotice';
 import type { ShareDialog } from './ShareDialog';
 import { theme } from './theme';
 
+/** What a room says while someone is in it with another password (see PasswordMismatch). */
+export const PASSWORD_MISMATCH =
+  'Someone is in this room with a different password, so neither of you can reach the other. Ask them for the link again (the password is the part after “#k=”), or send them yours.';
+
 /**
  * One room on screen: its header (back with the unread count of other rooms, the room's
  * name and topic, connection, share, and a "More" menu with Rename room), the participants
@@ -121,6 +125,13 @@ export class RoomView extends LitElement {
           padding-bottom: 0.25rem;
         }
       }
+      .mismatch {
+        margin: 0;
+        padding: 0.5rem 0.75rem;
+        background: var(--mc-warning-bg);
+        color: var(--mc-warning-text);
+        border-bottom: 1px solid var(--mc-border);
+      }
       chat-participants {
         padding: 0.5rem 0.75rem;
         border-bottom: 1px solid var(--mc-border);
@@ -217,11 +228,13 @@ export class RoomView extends LitElement {
         </div>
       </header>
       ${
-        // Others are known but none can be reached: say so and what helps, instead of
-        // leaving the user waiting for messages that cannot arrive.
-        this.online && snapshot.status.unreachable && snapshot.status.peers === 0
-          ? html`<chat-unreachable-notice></chat-unreachable-notice>`
-          : nothing
+        snapshot.status.passwordMismatch === true
+          ? html`<p class="mismatch" role="status">${PASSWORD_MISMATCH}</p>`
+          : // Others are known but none can be reached: say so and what helps, instead of
+            // leaving the user waiting for messages that cannot arrive.
+            this.online && snapshot.status.unreachable && snapshot.status.peers === 0
+            ? html`<chat-unreachable-notice></chat-unreachable-notice>`
+            : nothing
       }
       <chat-participants
         .participants=${snapshot.participants}
