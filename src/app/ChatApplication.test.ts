@@ -327,6 +327,25 @@ describe('ChatApplication', () => {
     expect(ann.app.currentRecord?.title).to.equal('Book club');
   });
 
+  it('remembers where the user left a room, for the "new since you left" line', async () => {
+    let clock = 1_000;
+    const ann = await user('Ann', '/', { now: () => clock });
+    const ben = await user('Ben');
+    await ann.app.openRoom('marked-room');
+    await ben.app.openRoom('marked-room');
+    expect(ann.app.newSince('marked-room')).to.equal(undefined);
+    clock = 2_000;
+    ann.app.goHome();
+    await poll(() => ann.app.current === undefined);
+    ben.app.current?.send('while you were away');
+    await poll(() => (ann.app.rooms[0]?.unread ?? 0) === 1);
+    clock = 3_000;
+    await ann.app.openRoom('marked-room');
+    // The read mark of the first opening (1,000): Ben's message is after it.
+    expect(ann.app.newSince('marked-room')).to.equal(1_000);
+    expect(ann.app.rooms[0]?.unread).to.equal(0);
+  });
+
   it('renames the user in every open room', async () => {
     const ann = await user('Ann');
     const ben = await user('Ben');

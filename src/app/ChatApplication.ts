@@ -80,6 +80,7 @@ export class ChatApplication {
   private readonly unread: UnreadCounts;
   private readonly direct: DirectRooms;
   private records: RoomRecord[] = [];
+  private readonly readBefore = new Map<string, number>();
   private currentId: string | undefined;
   private pendingRoute: Route | undefined;
   private problem: string | undefined;
@@ -155,6 +156,14 @@ export class ChatApplication {
 
   get currentRecord(): RoomRecord | undefined {
     return this.records.find((r) => r.roomId === this.currentId);
+  }
+
+  /**
+   * The read mark a room had when the user last opened it (ms since the epoch): messages of
+   * others after it are "new since you left". Undefined for a room joined in this visit.
+   */
+  newSince(roomId: string): number | undefined {
+    return this.readBefore.get(roomId);
   }
 
   /** Joined rooms, oldest joined first, with unread counts. */
@@ -348,6 +357,8 @@ export class ChatApplication {
       }
     }
     if (record.kind === 'dm') this.options.settings.setLeft(roomId, false);
+    // Where this visit's "new since you left" line goes: the read mark before this opening.
+    if (known && this.currentId !== roomId) this.readBefore.set(roomId, known.lastReadAt);
     this.remember(record);
     this.live.ensure(record, true);
     this.currentId = roomId;

@@ -524,6 +524,7 @@ export class ChatApp extends LitElement {
                 .names=${app.names}
                 heading=${item?.label ?? record.title}
                 link=${app.linkOf(record.roomId)}
+                .newSince=${app.newSince(record.roomId)}
                 ?online=${this.online}
                 unreadElsewhere=${this.unreadElsewhere()}
                 @connection-check=${() => void (this.connectivity ?? this.ownConnectivity)?.check()}

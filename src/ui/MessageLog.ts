@@ -75,6 +75,13 @@ export class MessageLog extends LitElement {
       .row.own {
         justify-content: flex-end;
       }
+      .unread-mark {
+        color: var(--mc-danger);
+      }
+      .unread-mark::before,
+      .unread-mark::after {
+        border-top-color: var(--mc-danger);
+      }
       .bubble {
         max-width: min(80%, 40rem);
         padding: 0.45rem 0.7rem;
@@ -169,6 +176,10 @@ export class MessageLog extends LitElement {
   /** Bump to relabel rows after names changed. */
   @property({ type: Number }) namesRevision = 0;
   @property({ type: Boolean }) hasOlder = false;
+  /** Messages of others after this time are new since the user left: a line goes above them. */
+  @property({ attribute: false }) newSince: number | undefined;
+  /** The first new message, and how many there are. */
+  private newMark: { id: string; count: number } | undefined;
   /** The clock that decides which day is "Today" (tests set it). */
   @property({ attribute: false }) now: () => number = Date.now;
   @state() private unseen = 0;
@@ -239,6 +250,8 @@ export class MessageLog extends LitElement {
   private follow = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('lines') || changed.has('newSince'))
+      this.newMark = findNew(this.lines, this.newSince);
     if (!changed.has('lines')) return;
     this.linesChanged?.();
     const lastLine = this.lines.at(-1);
@@ -361,9 +374,18 @@ export class MessageLog extends LitElement {
   private renderLine(line: ChatLine, index: number) {
     const previous = this.lines[index - 1];
     const first = index === 0 ? ' first' : '';
-    const day = startsDay(previous, line)
+    const dayMark = startsDay(previous, line)
       ? html`<p class="day">${dayLabel(line.time, this.now())}</p>`
       : nothing;
+    const mark = this.newMark;
+    const day =
+      mark?.id === line.id
+        ? html`${dayMark}
+            <p class="day unread-mark">
+              ${mark.count === 1 ? '1 new message' : `${String(mark.count)} new messages`} since you
+              left
+            </p>`
+        : dayMark;
     switch (line.kind) {
       case 'message':
         return this.renderMessage(line, index, day, first);
@@ -526,6 +548,22 @@ export class MessageLog extends LitElement {
       this.dispatchEvent(new CustomEvent('load-older', { bubbles: true, composed: true }));
     }
   };
+}
+
+/** The first message of others after `since`, and how many such messages follow from it. */
+function findNew(
+  lines: readonly ChatLine[],
+  since: number | undefined,
+): { id: string; count: number } | undefined {
+  if (since === undefined) return undefined;
+  let first: string | undefined;
+  let count = 0;
+  for (const line of lines) {
+    if (line.kind !== 'message' || line.own || line.time <= since) continue;
+    first ??= line.id;
+    count += 1;
+  }
+  return first === undefined ? undefined : { id: first, count };
 }
 
 declare global {

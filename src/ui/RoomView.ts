@@ -154,6 +154,8 @@ export class RoomView extends LitElement {
   @property({ type: Boolean }) direct = false;
   /** Whether "Message privately" can be offered for a user (never inside a DM). */
   @property({ attribute: false }) canMessage: (userId: string) => boolean = () => false;
+  /** Messages of others after this time get a "new since you left" line above them. */
+  @property({ attribute: false }) newSince: number | undefined;
   /** Unread messages in the other rooms: shown on the phone's back button. */
   @property({ type: Number }) unreadElsewhere = 0;
   @query('chat-share-dialog') private share!: ShareDialog;
@@ -246,6 +248,7 @@ export class RoomView extends LitElement {
           .lines=${snapshot.lines}
           .names=${this.names}
           .namesRevision=${this.names?.revision ?? 0}
+          .newSince=${this.newSince}
           ?hasOlder=${snapshot.hasOlder}
           @load-older=${() => this.controller.showOlder()}
           @message-edit=${(e: CustomEvent<MessageEditDetail>) =>
