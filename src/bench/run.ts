@@ -14,6 +14,7 @@ import { signalingOutage } from './outageBench';
 import { roomScale } from './roomScaleBench';
 import { meshSimRows } from './sim/meshSimBench';
 import { runSignalingLoad, type SignalingLoadResult } from './signaling-load';
+import { signalingRedis } from './signalingRedisBench';
 import { writeResults, type BenchRow } from './report';
 import { append, burst, catchUp, latency, startRig, type BenchRig } from './webrtcBench';
 
@@ -208,6 +209,8 @@ const scenarios: Record<string, Scenario> = {
     }
     return { raw: runs, rows };
   },
+  // Two processes sharing a redis-server the run starts and stops, beside one process.
+  signalingredis: () => signalingRedis(),
   outage: async (rig) => {
     // Four peers, the server down for 5 s: long enough for every client to be in its backoff.
     const f = await signalingOutage((await rig()).browser, 4, 5000);

@@ -2,6 +2,7 @@
 // message delivered, plausible latency and process figures, and no server left running.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { redisMissing } from '../testkit/server/redisProcess.js';
 import { runSignalingLoad, type SignalingLoadResult } from './signaling-load.js';
 
 function assertSane(result: SignalingLoadResult): void {
@@ -48,6 +49,31 @@ describe('signaling-load', () => {
     });
   }
 
+  it(
+    'runs a tiny load over two processes sharing a real redis-server, and cleans up',
+    { skip: redisMissing() ?? false },
+    async () => {
+      let pids: readonly (number | null)[] = [];
+      const result = await runSignalingLoad({
+        server: 'ours',
+        clients: 20,
+        rooms: 4,
+        ratePerClient: 5,
+        durationSec: 2,
+        processes: 2,
+        onStarted: (started) => (pids = started),
+      });
+      // Every room has members on both processes: all 1,000 deliveries crossed Redis or not.
+      assertSane(result);
+      assert.equal(result.processes, 2);
+      assert.ok(result.redisCpuUsPerDelivered !== null && result.redisCpuUsPerDelivered >= 0);
+      assert.ok(result.redisRssMb !== null && result.redisRssMb > 0);
+      // Two servers and redis-server, all gone.
+      assert.equal(pids.length, 3);
+      for (const pid of pids) assertGone(pid);
+    },
+  );
+
   it('refuses impossible options before starting anything', async () => {
     await assert.rejects(
       runSignalingLoad({ server: 'ours', clients: 2, rooms: 3, ratePerClient: 1 }),
@@ -62,5 +88,17 @@ describe('signaling-load', () => {
       }),
       /ours, stock or a ws\(s\) URL/,
     );
+    // Several processes: only ours, and every room needs a member on each.
+    for (const options of [
+      { server: 'stock', clients: 8, rooms: 4, processes: 2 },
+      { server: 'ours', clients: 6, rooms: 4, processes: 2 },
+      { server: 'ours', clients: 8, rooms: 4, processes: 1.5 },
+    ]) {
+      await assert.rejects(
+        runSignalingLoad({ ...options, ratePerClient: 1 }),
+        /processes/,
+        JSON.stringify(options),
+      );
+    }
   });
 });

@@ -7,12 +7,15 @@
  *
  * Options: --server ours|stock|ws://URL (comma-separated to compare in one run), --clients,
  * --rooms, --rate (publishes per client per second), --duration (seconds), --payload (bytes of
- * padding per publish), --pid (server pid to measure when --server is a URL).
+ * padding per publish), --pid (server pid to measure when --server is a URL), --processes N
+ * (with ours: N processes sharing rooms through a redis-server started for the run; every
+ * room then has members on each process).
  */
 import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { WebSocket } from 'ws';
-import { startBenchServer } from './BenchServer.js';
+import { bridgeRooms, probeToken } from './bridgeProbe.js';
+import { startRedisGroup, startSingle, type ServerGroup } from './ServerGroup.js';
 import { killAllChildren } from './children.js';
 import { CpuMeter, openFilesLimit, processRssMb } from './ProcessStats.js';
 
@@ -30,8 +33,15 @@ export interface SignalingLoadOptions {
   readonly payloadBytes?: number;
   /** Pid to measure when `server` is a URL. */
   readonly pid?: number;
+  /**
+   * Server processes sharing the rooms through Redis (default 1: no Redis). Only with 'ours';
+   * needs clients >= processes x rooms, so that every room has members on every process.
+   */
+  readonly processes?: number;
   /** Called with the measured server's pid once it accepts connections (for tests). */
   readonly onServerStarted?: (pid: number | null) => void;
+  /** Called with every process started (servers, then redis-server) once they run (tests). */
+  readonly onStarted?: (pids: readonly (number | null)[]) => void;
 }
 
 /** What a run measured; server figures are null when no pid was known. */
@@ -48,9 +58,14 @@ export interface SignalingLoadResult {
   readonly deliveredPerSec: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** Signaling processes (sharing Redis when more than one); the server figures sum them. */
+  readonly processes: number;
   readonly serverRssMb: number | null;
   readonly serverCpuPercent: number | null;
   readonly serverCpuUsPerDelivered: number | null;
+  /** The redis-server's CPU per delivered message and RSS (null without Redis). */
+  readonly redisCpuUsPerDelivered: number | null;
+  readonly redisRssMb: number | null;
   readonly loadgenCpuPercent: number;
 }
 
@@ -81,8 +96,15 @@ export async function runSignalingLoad(
 ): Promise<SignalingLoadResult> {
   const { clients, rooms, ratePerClient } = options;
   const durationSec = options.durationSec ?? 10;
+  const processes = options.processes ?? 1;
   if (!(clients >= 1 && rooms >= 1 && rooms <= clients && ratePerClient > 0 && durationSec > 0)) {
     throw new Error('need clients >= rooms >= 1, rate > 0 and duration > 0');
+  }
+  if (!(Number.isInteger(processes) && processes >= 1)) {
+    throw new Error('processes must be a whole number >= 1');
+  }
+  if (processes > 1 && (options.server !== 'ours' || clients < processes * rooms)) {
+    throw new Error('several processes need --server ours and clients >= processes x rooms');
   }
   const { soft } = openFilesLimit();
   if (soft < filesNeeded(clients)) {
@@ -97,20 +119,30 @@ export async function runSignalingLoad(
     ADDRESS_PUBLISH_RATE: String(clients * 10),
     ADDRESS_PUBLISH_BYTES_RATE: String(2 ** 30),
   };
-  const server = await startBenchServer(options.server, serverLimits, options.pid ?? null);
-  options.onServerStarted?.(server.pid);
+  const group: ServerGroup =
+    processes > 1
+      ? await startRedisGroup(processes, serverLimits)
+      : await startSingle(options.server, serverLimits, options.pid ?? null);
+  options.onServerStarted?.(group.pids[0] ?? null);
+  options.onStarted?.([...group.pids, ...(group.redisPid === null ? [] : [group.redisPid])]);
   const sockets: WebSocket[] = [];
   try {
     const padding = 'x'.repeat(options.payloadBytes ?? 100);
     const roomSize = new Array<number>(rooms).fill(0);
     let latencies = new Float64Array(1024);
     let delivered = 0;
+    /** Receivers of each probe (rooms bridged over Redis), by its token. */
+    const probes = new Map<string, number>();
     const onMessage = (raw: Buffer): void => {
       // The send time is found by its marker rather than by parsing the whole message: the
       // load generator must stay cheap, so that what is measured is the server.
       const text = raw.toString('latin1');
       const at = text.indexOf(SEND_TIME_MARKER);
-      if (at === -1) return;
+      if (at === -1) {
+        const probe = probeToken(text);
+        if (probe !== undefined) probes.set(probe, (probes.get(probe) ?? 0) + 1);
+        return;
+      }
       const sentAt = Number.parseFloat(text.slice(at + SEND_TIME_MARKER.length, at + 40));
       if (Number.isNaN(sentAt)) return;
       if (delivered === latencies.length) {
@@ -130,11 +162,15 @@ export async function runSignalingLoad(
       for (let i = first; i < Math.min(clients, first + CONNECT_BATCH); i += 1) {
         const room = i % rooms;
         roomSize[room] = (roomSize[room] ?? 0) + 1;
-        batch.push(connectClient(server.url, `load-room-${room}`, onMessage, sockets));
+        // Members of one room alternate between the processes.
+        const url = group.urls[Math.floor(i / rooms) % group.urls.length] ?? '';
+        batch.push(connectClient(url, `load-room-${room}`, onMessage, sockets));
       }
       clientsList.push(...(await Promise.all(batch)));
     }
-    const meter = new CpuMeter(server.pid);
+    if (processes > 1) await bridgeRooms(clientsList, rooms, processes, roomSize, probes);
+    const meters = group.pids.map((pid) => new CpuMeter(pid));
+    const redisMeter = group.redisPid === null ? null : new CpuMeter(group.redisPid);
     const totalRate = clients * ratePerClient;
     const sendCount = Math.floor(totalRate * durationSec);
     let sent = 0;
@@ -166,13 +202,21 @@ export async function runSignalingLoad(
     while (delivered < expected && performance.now() < drainUntil) {
       await new Promise((wake) => setTimeout(wake, 20));
     }
-    const usage = meter.read();
-    const rss = server.pid === null ? null : processRssMb(server.pid);
+    const usages = meters.map((meter) => meter.read());
+    const usage = usages[0] ?? { wallMicros: 1, cpuMicros: null, selfMicros: 0 };
+    const cpuMicros = usages.some((u) => u.cpuMicros === null)
+      ? null
+      : usages.reduce((sum, u) => sum + (u.cpuMicros ?? 0), 0);
+    const rss = group.pids.some((pid) => pid === null)
+      ? null
+      : group.pids.reduce<number>((sum, pid) => sum + processRssMb(pid ?? 0), 0);
+    const redisCpu = redisMeter?.read().cpuMicros ?? null;
+    const redisRss = group.redisPid === null ? null : processRssMb(group.redisPid);
     const sorted = latencies.slice(0, delivered).sort();
     const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
     return {
       server: options.server,
-      serverCommand: server.command,
+      serverCommand: group.command,
       clients,
       rooms,
       ratePerClient,
@@ -183,16 +227,19 @@ export async function runSignalingLoad(
       deliveredPerSec: Math.round(delivered / publishSec),
       p50Ms: round(quantile(sorted, 0.5), 3),
       p99Ms: round(quantile(sorted, 0.99), 3),
+      processes,
       serverRssMb: rss === null ? null : round(rss, 1),
-      serverCpuPercent:
-        usage.cpuMicros === null ? null : round((100 * usage.cpuMicros) / usage.wallMicros, 1),
+      serverCpuPercent: cpuMicros === null ? null : round((100 * cpuMicros) / usage.wallMicros, 1),
       serverCpuUsPerDelivered:
-        usage.cpuMicros === null || delivered === 0 ? null : round(usage.cpuMicros / delivered),
+        cpuMicros === null || delivered === 0 ? null : round(cpuMicros / delivered),
+      redisCpuUsPerDelivered:
+        redisCpu === null || delivered === 0 ? null : round(redisCpu / delivered),
+      redisRssMb: redisRss === null ? null : round(redisRss, 1),
       loadgenCpuPercent: round((100 * usage.selfMicros) / usage.wallMicros, 1),
     };
   } finally {
     for (const socket of sockets) socket.terminate();
-    await server.stop();
+    await group.stop();
   }
 }
 
@@ -262,6 +309,7 @@ async function cli(args: readonly string[]): Promise<void> {
       ratePerClient: Number(argument(args, 'rate', '1')),
       durationSec: Number(argument(args, 'duration', '10')),
       payloadBytes: Number(argument(args, 'payload', '100')),
+      processes: Number(argument(args, 'processes', '1')),
       ...(pid === '' ? {} : { pid: Number(pid) }),
     });
     process.stderr.write(`${JSON.stringify(result)}\n`);

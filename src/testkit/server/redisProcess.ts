@@ -41,6 +41,11 @@ export class RedisProcess {
     this.url = `redis://127.0.0.1:${port}`;
   }
 
+  /** The running server's process id (for benchmarks that measure it), or null. */
+  get pid(): number | null {
+    return this.#child?.pid ?? null;
+  }
+
   /** Starts one on a free port. */
   static async start(): Promise<RedisProcess> {
     const redis = new RedisProcess(await freeTcpPort());
