@@ -501,7 +501,7 @@ export class ChatApp extends LitElement {
           this.account?.storage === 'refused'
             ? html`<div class="notify">
                 <p>${this.account.storageNote}</p>
-                <button type="button" @click=${this.showIdentity}>Your identity</button>
+                <button type="button" @click=${this.showIdentity}>Keep your identity</button>
               </div>`
             : nothing
         }
