@@ -13,6 +13,7 @@ import {
   type EncodedBatch,
   type VerifiedBatch,
 } from './batches';
+import { AuthorQuota, DEFAULT_QUOTA, type QuotaLimits } from './AuthorQuota';
 import { FutureHold } from './FutureHold';
 import { HybridClock } from './HybridClock';
 import {
@@ -50,6 +51,8 @@ export interface YjsEventLogOptions {
   readonly storedOrigin?: unknown;
   /** Entries kept while their batch has not arrived (default 100,000; oldest batch dropped). */
   readonly maxPending?: number;
+  /** What one author may make this reader hold (AuthorQuota.ts; this tab's own: no limit). */
+  readonly quota?: QuotaLimits;
 }
 
 /** How many entries are checked and reported together while catching up. */
@@ -113,6 +116,7 @@ export class YjsEventLog implements EventLogPort {
    */
   private readonly evicted = new Set<string>();
   private readonly maxOrphans: number;
+  private readonly quota: AuthorQuota;
   /** Keys whose verified record is to be written back, and whether one is scheduled. */
   private readonly toRestore = { entries: new Set<string>(), batches: new Set<string>() };
   private restoreScheduled = false;
@@ -137,6 +141,7 @@ export class YjsEventLog implements EventLogPort {
     );
     this.storedOrigin = options.storedOrigin;
     this.maxOrphans = options.maxPending ?? MAX_ORPHANS;
+    this.quota = new AuthorQuota(options.quota ?? DEFAULT_QUOTA);
     this.messages = this.doc.getMap(MESSAGES_ROOT);
     this.batches = this.doc.getMap(BATCHES_ROOT);
     this.messages.observe(this.onMessages);
@@ -456,6 +461,11 @@ export class YjsEventLog implements EventLogPort {
           if (fromDocument) this.orphan(entry);
         } else if (batch === null || !(own || vouches(batch, entry))) {
           this.reject(entry.id, 'bad-signature');
+        } else if (
+          entry.userId !== this.signer.userId &&
+          !this.quota.take(entry.userId, entry.message.length)
+        ) {
+          this.reject(entry.id, 'quota');
         } else if (this.future.early(entry)) {
           this.future.hold(entry, stored);
         } else accepted.push(entry);

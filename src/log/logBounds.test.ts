@@ -6,6 +6,7 @@ import { Verifier } from '../identity/Verifier';
 import { signBatchV2 } from '../testkit/adversary/forgery';
 import { HostilePeer } from '../testkit/adversary/HostilePeer';
 import { until } from '../testkit/waitFor';
+import type { QuotaLimits } from './AuthorQuota';
 import { BATCHES_ROOT, MESSAGES_ROOT } from './schema';
 import { YjsEventLog } from './YjsEventLog';
 
@@ -20,12 +21,12 @@ afterEach(() => {
   }
 });
 
-async function reader(options: { maxPending?: number } = {}) {
+async function reader(options: { maxPending?: number; quota?: QuotaLimits } = {}) {
   const identity = await Identity.loadOrCreate(new MemoryKeyStore());
   const doc = new Y.Doc();
   const log = new YjsEventLog({ doc, roomId: ROOM, signer: identity, verifier, ...options });
   made.push({ log, doc });
-  return { log, doc };
+  return { log, doc, userId: identity.userId };
 }
 
 describe('Log bounds', () => {
@@ -63,5 +64,49 @@ describe('Log bounds', () => {
       "Alice's two entries shown",
     );
     expect(bob.log.entries().map((e) => e.message)).to.deep.equal(['first', 'second']);
+  });
+
+  it('holds one author to their quota of entries and text; others and this tab are unaffected', async () => {
+    const bob = await reader({ quota: { entries: 50, chars: 1000 } });
+    const mallory = new HostilePeer(ROOM, await Identity.loadOrCreate(new MemoryKeyStore()));
+    const alice = new HostilePeer(ROOM, await Identity.loadOrCreate(new MemoryKeyStore()));
+    const now = Date.now();
+    const draft = (peer: HostilePeer, n: number, m: string) => ({
+      u: peer.signer.userId,
+      t: now,
+      c: now + n,
+      m,
+    });
+    // Mallory floods: 80 entries in two batches. Only the first 50 are taken.
+    const first = Array.from({ length: 40 }, (_, n) => draft(mallory, n, `flood ${n}`));
+    const second = Array.from({ length: 40 }, (_, n) => draft(mallory, 40 + n, `flood ${40 + n}`));
+    for (const batch of [first, second]) {
+      const forged = await signBatchV2(mallory.signer, ROOM, mallory.signer.userId, batch);
+      bob.doc.transact(() => {
+        bob.doc.getMap(BATCHES_ROOT).set(forged.batchId, forged.batch);
+        for (const [id, entry] of forged.entries) bob.doc.getMap(MESSAGES_ROOT).set(id, entry);
+      });
+      await bob.log.whenProcessed();
+    }
+    expect(bob.log.entries()).to.have.length(50);
+    expect(bob.log.rejected()).to.deep.equal({ quota: 30 });
+    // Long texts count against the characters: 3 x 400 is past 1,000.
+    const long = await signBatchV2(alice.signer, ROOM, alice.signer.userId, [
+      draft(alice, 1, 'a'.repeat(400)),
+      draft(alice, 2, 'b'.repeat(400)),
+      draft(alice, 3, 'c'.repeat(400)),
+    ]);
+    bob.doc.transact(() => {
+      bob.doc.getMap(BATCHES_ROOT).set(long.batchId, long.batch);
+      for (const [id, entry] of long.entries) bob.doc.getMap(MESSAGES_ROOT).set(id, entry);
+    });
+    await bob.log.whenProcessed();
+    const byAlice = bob.log.entries().filter((e) => e.userId === alice.signer.userId);
+    expect(byAlice).to.have.length(2);
+    expect(bob.log.rejected()).to.deep.equal({ quota: 31 });
+    // This tab's own writing is never held to the quota.
+    for (let n = 0; n < 60; n += 1) bob.log.append(bob.userId, `mine ${n}`);
+    await bob.log.whenProcessed();
+    expect(bob.log.entries().filter((e) => e.userId === bob.userId)).to.have.length(60);
   });
 });

@@ -73,7 +73,8 @@ export type RejectReason =
   | 'overwritten'
   | 'deleted'
   | 'held-dropped'
-  | 'orphaned';
+  | 'orphaned'
+  | 'quota';
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 const USER_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
