@@ -1,14 +1,14 @@
 /** The first wait before reconnecting a dropped signaling connection, before jitter. */
 export const RECONNECT_FIRST_MS = 250;
 /**
- * The longest wait between two attempts: y-webrtc's own (lib0's) cap, so that a tab is back
- * within this of the server's return, as before.
+ * The longest wait between two attempts, so that every tab is back within this of the
+ * server's return, inside the 3 s the outage benchmark asks (lib0's own cap is 2.5 s).
  */
-export const RECONNECT_MAX_MS = 2_500;
+export const RECONNECT_MAX_MS = 2_000;
 
 /**
  * How long to wait before reconnecting after `failures` attempts in a row that failed (0: the
- * connection just dropped): an exponential envelope from 250 ms up to 2.5 s, of which a random
+ * connection just dropped): an exponential envelope from 250 ms up to 2 s, of which a random
  * half is waited ("equal jitter"). y-webrtc's own backoff is the same in every tab, so after an
  * outage every tab retried in the same instant, again and again; with jitter their attempts
  * spread over the envelope's second half and drift further apart with every retry, while none
