@@ -346,6 +346,30 @@ describe('ChatApplication', () => {
     expect(ann.app.rooms[0]?.unread).to.equal(0);
   });
 
+  it('notifies a hidden page of a mention in a group room, not of other messages, unless muted', async () => {
+    const ann = await user('Ann');
+    const ben = await user('Ben');
+    await ann.app.openRoom('busy-room');
+    await ben.app.openRoom('busy-room');
+    ann.hidden.value = true;
+    await ann.app.visibilityChanged();
+    const bens = ben.app.current;
+    bens?.send('just chatting');
+    bens?.send('@Ann can you bring the map?');
+    await poll(() => ann.notifier.shown.length === 1, 'one notification');
+    await poll(() => (ann.app.rooms[0]?.unread ?? 0) === 2, 'both counted');
+    expect(ann.notifier.shown[0]).to.include({
+      title: 'Ben in Room busy-r',
+      body: '@Ann can you bring the map?',
+      tag: 'busy-room',
+    });
+    await ann.app.setMuted('busy-room', true);
+    expect(ann.app.rooms[0]?.record.muted).to.equal(true);
+    bens?.send('@ann and the tickets');
+    await poll(() => (ann.app.rooms[0]?.unread ?? 0) === 3, 'counted while muted');
+    expect(ann.notifier.shown).to.have.length(1);
+  });
+
   it('renames the user in every open room', async () => {
     const ann = await user('Ann');
     const ben = await user('Ben');

@@ -136,6 +136,7 @@ export class ChatApplication {
       notifier: options.notifier,
       names: options.names,
       now: this.now,
+      displayName: () => this.displayName,
       isHidden: this.isHidden,
       record: (roomId) => this.records.find((r) => r.roomId === roomId),
       remember: (record) => this.remember(record),
@@ -156,6 +157,18 @@ export class ChatApplication {
 
   get currentRecord(): RoomRecord | undefined {
     return this.records.find((r) => r.roomId === this.currentId);
+  }
+
+  /** Mutes a room's notifications (its unread count stays), or unmutes them. */
+  async setMuted(roomId: string, muted: boolean): Promise<void> {
+    const record = this.records.find((r) => r.roomId === roomId);
+    if (!record) return;
+    const next: RoomRecord = { ...record, muted };
+    if (!muted) delete (next as { muted?: boolean }).muted;
+    this.remember(next);
+    this.changed();
+    const stored = await this.options.directory.update(roomId, { muted });
+    if (stored) this.remember(stored);
   }
 
   /**

@@ -23,10 +23,12 @@ export interface RoomRecord {
   readonly joinedAt: number;
   /** Messages written after this moment count as unread, ms since the epoch. */
   readonly lastReadAt: number;
+  /** The user muted the room: it counts unread messages but never notifies. */
+  readonly muted?: boolean;
 }
 
 /** The fields of a record that may change after it was added. */
-export type RoomPatch = Partial<Pick<RoomRecord, 'title' | 'password' | 'lastReadAt'>>;
+export type RoomPatch = Partial<Pick<RoomRecord, 'title' | 'password' | 'lastReadAt' | 'muted'>>;
 
 /** Where joined rooms are kept. Every method may reject (storage failure); callers decide. */
 export interface RoomDirectory {
@@ -51,6 +53,7 @@ export function readRoomRecord(value: unknown): RoomRecord | undefined {
   if (!Number.isFinite(r.joinedAt) || !Number.isFinite(r.lastReadAt)) return undefined;
   if (r.password !== undefined && typeof r.password !== 'string') return undefined;
   if (r.peerUserId !== undefined && typeof r.peerUserId !== 'string') return undefined;
+  if (r.muted !== undefined && typeof r.muted !== 'boolean') return undefined;
   return {
     roomId: r.roomId,
     kind: r.kind,
@@ -59,6 +62,7 @@ export function readRoomRecord(value: unknown): RoomRecord | undefined {
     lastReadAt: r.lastReadAt as number,
     ...(typeof r.password === 'string' && r.password ? { password: r.password } : {}),
     ...(typeof r.peerUserId === 'string' ? { peerUserId: r.peerUserId } : {}),
+    ...(r.muted === true ? { muted: true } : {}),
   };
 }
 

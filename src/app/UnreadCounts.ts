@@ -1,6 +1,7 @@
 import type { LogEntry } from '../hub/ports';
 import type { NameBook } from './NameBook';
 import type { Notifier } from './Notifier';
+import { mentions } from './mentions';
 import type { RoomDirectory, RoomRecord } from './RoomDirectory';
 
 /** What unread counting needs of the app around it. */
@@ -10,6 +11,8 @@ export interface UnreadCountsOptions {
   readonly notifier: Notifier;
   readonly names: NameBook;
   readonly now: () => number;
+  /** This user's display name now: "@name" in a group room notifies. */
+  readonly displayName: () => string | undefined;
   /** Whether the page is hidden now. */
   readonly isHidden: () => boolean;
   /** The joined room's record, as the app knows it now. */
@@ -24,8 +27,9 @@ export interface UnreadCountsOptions {
 }
 
 /**
- * Unread messages per joined room, the read marks behind them, and notifications for direct
- * messages that arrive while the page is hidden. A message counts when it is someone else's
+ * Unread messages per joined room, the read marks behind them, and notifications while the
+ * page is hidden: for direct messages, and in group rooms only for messages that mention
+ * this user (never for every message of a busy room); none for a room the user muted. A message counts when it is someone else's
  * and its time is after the room's read mark; the mark is set to now (never to a time a
  * message claims), so a message dated in the future cannot silence the ones after it.
  */
@@ -59,11 +63,14 @@ export class UnreadCounts {
       return;
     }
     this.counts.set(roomId, this.count(roomId) + fresh.length);
-    const last = fresh[fresh.length - 1];
-    if (record.kind === 'dm' && last && options.isHidden()) {
-      options.notifier.show(options.names.label(last.userId), last.message, roomId, () =>
-        options.open(roomId),
-      );
+    const name = options.displayName();
+    const notable =
+      record.kind === 'dm' ? fresh : fresh.filter((entry) => mentions(entry.message, name));
+    const last = notable[notable.length - 1];
+    if (last && options.isHidden() && !record.muted) {
+      const who = options.names.label(last.userId);
+      const title = record.kind === 'dm' ? who : `${who} in ${record.title}`;
+      options.notifier.show(title, last.message, roomId, () => options.open(roomId));
     }
     options.changed();
   }

@@ -50,6 +50,9 @@ export function roomDirectoryContract(
       const dir = await make();
       await dir.add(room('some-room', 1));
       expect((await dir.update('some-room', { lastReadAt: 42 }))?.lastReadAt).to.equal(42);
+      expect((await dir.update('some-room', { muted: true }))?.muted).to.equal(true);
+      expect((await dir.get('some-room'))?.muted).to.equal(true);
+      expect(await dir.update('some-room', { muted: false })).not.to.have.property('muted');
       expect(await dir.update('unknown-room', { lastReadAt: 1 })).to.equal(undefined);
       await dir.remove('some-room');
       await dir.remove('some-room');

@@ -525,6 +525,9 @@ export class ChatApp extends LitElement {
                 heading=${item?.label ?? record.title}
                 link=${app.linkOf(record.roomId)}
                 .newSince=${app.newSince(record.roomId)}
+                ?muted=${record.muted === true}
+                @room-mute=${() => void app.setMuted(record.roomId, true)}
+                @room-unmute=${() => void app.setMuted(record.roomId, false)}
                 ?online=${this.online}
                 unreadElsewhere=${this.unreadElsewhere()}
                 @connection-check=${() => void (this.connectivity ?? this.ownConnectivity)?.check()}

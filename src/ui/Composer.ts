@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { MAX_MESSAGE_LENGTH } from '../app/limits';
+import { completions, mentionAt } from '../app/mentions';
 import { theme } from './theme';
 
 /** Detail of `message-send`. */
@@ -28,7 +29,8 @@ const count = new Intl.NumberFormat();
  * Sends `message-send` (cancel it to keep the text in the box), `message-typing` on every keystroke and `message-typing-stop` when
  * the box is emptied or a send is refused. Shows who is typing above the box, and the
  * message being answered after Reply (`reply-cancel` when the user drops it: Escape or
- * "Cancel reply").
+ * "Cancel reply"). After "@" it offers the room's people to mention: arrows choose, Enter or
+ * Tab puts "@Name " in, Escape closes the list.
  */
 @customElement('chat-composer')
 export class Composer extends LitElement {
@@ -78,6 +80,25 @@ export class Composer extends LitElement {
         text-overflow: ellipsis;
         white-space: nowrap;
       }
+      .mentions {
+        list-style: none;
+        margin: 0 0 0.3rem;
+        padding: 0.25rem;
+        border: 1px solid var(--mc-border);
+        border-radius: var(--mc-radius);
+        background: var(--mc-bg);
+        box-shadow: 0 2px 8px rgb(0 0 0 / 20%);
+        max-width: 20rem;
+      }
+      .mentions li {
+        padding: 0.3rem 0.5rem;
+        border-radius: 6px;
+        cursor: pointer;
+      }
+      .mentions li[aria-selected='true'] {
+        background: var(--mc-accent);
+        color: var(--mc-accent-text);
+      }
       .count,
       .error {
         font-size: 0.8rem;
@@ -98,6 +119,12 @@ export class Composer extends LitElement {
   @property({ type: Boolean }) disabled = false;
   /** The longest message the room accepts, in UTF-16 code units (as the log counts). */
   @property({ type: Number }) maxLength = MAX_MESSAGE_LENGTH;
+  /** The names of the people in the room, offered after "@". */
+  @property({ attribute: false }) people: readonly string[] = [];
+  /** Names that complete the "@" being typed, and the one chosen with the arrows. */
+  @state() private suggestions: readonly string[] = [];
+  @state() private active = 0;
+  private mention: { start: number; query: string } | undefined;
   /** The message the next send answers. */
   @property({ attribute: false }) replyingTo: ReplyTarget | undefined;
   /** Characters in the box now (kept for the counter). */
@@ -121,11 +148,39 @@ export class Composer extends LitElement {
             </div>`
           : nothing
       }
+      ${
+        this.suggestions.length > 0
+          ? html`<ul
+              class="mentions"
+              id="mention-list"
+              role="listbox"
+              aria-label="People to mention"
+            >
+              ${this.suggestions.map(
+                (name, i) =>
+                  html`<li
+                    id=${`mention-${String(i)}`}
+                    role="option"
+                    aria-selected=${i === this.active ? 'true' : 'false'}
+                    @mousedown=${(e: Event) => {
+                      e.preventDefault();
+                      this.complete(name);
+                    }}
+                  >
+                    ${name}
+                  </li>`,
+              )}
+            </ul>`
+          : nothing
+      }
       <form @submit=${this.onSubmit}>
         <textarea
           aria-label="Message"
           aria-invalid=${this.error ? 'true' : 'false'}
           aria-describedby="count error"
+          aria-autocomplete="list"
+          aria-controls=${this.suggestions.length > 0 ? 'mention-list' : nothing}
+          aria-activedescendant=${this.suggestions.length > 0 ? `mention-${String(this.active)}` : nothing}
           placeholder=${this.disabled ? 'This chat has ended' : 'Write a message'}
           rows="1"
           enterkeyhint="send"
@@ -169,6 +224,7 @@ export class Composer extends LitElement {
   };
 
   private readonly onKeyDown = (event: KeyboardEvent): void => {
+    if (this.suggestions.length > 0 && this.onListKey(event)) return;
     if (event.key === 'Escape' && this.replyingTo) {
       event.preventDefault();
       this.cancelReply();
@@ -180,7 +236,50 @@ export class Composer extends LitElement {
     this.send();
   };
 
+  /** Keys for the list of people to mention; true when the key was for it. */
+  private onListKey(event: KeyboardEvent): boolean {
+    const count = this.suggestions.length;
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      this.active = (this.active + (event.key === 'ArrowDown' ? 1 : count - 1)) % count;
+    } else if ((event.key === 'Enter' && !event.shiftKey) || event.key === 'Tab') {
+      const name = this.suggestions[this.active];
+      if (name === undefined) return false;
+      this.complete(name);
+    } else if (event.key === 'Escape') {
+      this.suggestions = [];
+    } else {
+      return false;
+    }
+    event.preventDefault();
+    return true;
+  }
+
+  /** Puts "@name " in place of the "@" being typed. */
+  private complete(name: string): void {
+    const mention = this.mention;
+    if (!mention) return;
+    const text = this.box.value;
+    const end = mention.start + 1 + mention.query.length;
+    const inserted = `@${name} `;
+    this.box.value = text.slice(0, mention.start) + inserted + text.slice(end);
+    const caret = mention.start + inserted.length;
+    this.box.setSelectionRange(caret, caret);
+    this.suggestions = [];
+    this.mention = undefined;
+    this.length = this.box.value.length;
+    this.box.focus();
+  }
+
+  private offerMentions(): void {
+    const caret = this.box.selectionStart;
+    this.mention = mentionAt(this.box.value, caret);
+    const found = this.mention ? completions(this.mention.query, this.people) : [];
+    if (found.join('\n') !== this.suggestions.join('\n')) this.active = 0;
+    this.suggestions = found;
+  }
+
   private readonly onInput = (): void => {
+    this.offerMentions();
     const text = this.box.value;
     this.length = text.length;
     this.error = '';
@@ -216,6 +315,7 @@ export class Composer extends LitElement {
     if (!accepted) return;
     this.box.value = '';
     this.length = 0;
+    this.suggestions = [];
   }
 
   /** Says why the text in the box was not sent; the text stays for the user to retry. */

@@ -6,6 +6,7 @@ import {
   type VirtualizerHostElement,
 } from '@lit-labs/virtualizer/virtualize.js';
 import type { NameBook } from '../app/NameBook';
+import { mentions } from '../app/mentions';
 import type { ChatLine } from '../app/Transcript';
 import { linkify } from './linkify';
 import './MessageActions';
@@ -100,6 +101,11 @@ export class MessageLog extends LitElement {
       .other .bubble {
         border-bottom-left-radius: 4px;
       }
+      .other .bubble.mention {
+        box-shadow: inset 3px 0 0 var(--mc-accent);
+        background: var(--mc-warning-bg);
+        color: var(--mc-warning-text);
+      }
       .own a {
         color: var(--mc-own-link);
       }
@@ -176,6 +182,8 @@ export class MessageLog extends LitElement {
   /** Bump to relabel rows after names changed. */
   @property({ type: Number }) namesRevision = 0;
   @property({ type: Boolean }) hasOlder = false;
+  /** This user's name: messages of others that mention it are marked. */
+  @property() selfName: string | undefined;
   /** Messages of others after this time are new since the user left: a line goes above them. */
   @property({ attribute: false }) newSince: number | undefined;
   /** The first new message, and how many there are. */
@@ -474,9 +482,13 @@ export class MessageLog extends LitElement {
     const who = cont
       ? html`<span class="sr-only">${name}: </span>`
       : html`<span class="who">${name}</span><span class="sr-only">: </span>`;
+    const mentioned = !line.deleted && mentions(line.text, this.selfName);
     return html`<div class="row other${cont}${first}" data-id=${line.id}>
       ${day}
-      <div class="bubble">${who} ${parts}${text}${meta}${after}</div>
+      <div class="bubble${mentioned ? ' mention' : ''}">
+        ${who}
+        ${mentioned ? html`<span class="sr-only">(mentions you) </span>` : nothing}${parts}${text}${meta}${after}
+      </div>
     </div>`;
   }
 

@@ -27,7 +27,7 @@ function message(id: string, userId: string, time: number, own = false): Message
   };
 }
 
-describe('chat-message-log: new since you left', () => {
+describe('chat-message-log: new since you left, and mentions', () => {
   afterEach(cleanupFixtures);
 
   async function log(lines: ChatLine[], newSince: number | undefined): Promise<MessageLog> {
@@ -59,6 +59,28 @@ describe('chat-message-log: new since you left', () => {
     const mark = marks(el)[0];
     expect(mark?.textContent.replace(/\s+/g, ' ').trim()).to.equal('2 new messages since you left');
     expect(mark?.closest('.row')?.getAttribute('data-id')).to.equal('m3');
+    await expectAccessible(el);
+  });
+
+  it('marks a message of others that mentions this user', async () => {
+    const lines = [
+      { ...message('m1', 'ben', base), text: '@Ann bring the map' },
+      { ...message('m2', 'ben', base + 1), text: 'no mention of Ann' },
+    ];
+    const el = await fixture<MessageLog>(
+      html`<chat-message-log
+        style="height: 400px; width: 420px"
+        .lines=${lines}
+        .names=${names}
+        selfName="Ann"
+      ></chat-message-log>`,
+    );
+    const bubble = (id: string) =>
+      el.shadowRoot?.querySelector(`[data-id="${id}"] .bubble`) ?? undefined;
+    await poll(() => bubble('m2') !== undefined, 'rows');
+    expect(bubble('m1')?.classList.contains('mention')).to.equal(true);
+    expect(bubble('m1')?.textContent).to.include('(mentions you)');
+    expect(bubble('m2')?.classList.contains('mention')).to.equal(false);
     await expectAccessible(el);
   });
 

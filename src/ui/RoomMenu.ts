@@ -4,9 +4,9 @@ import { theme } from './theme';
 
 /**
  * The room's rarely used actions behind one "More" button, so the header keeps one row on a
- * phone: Rename room (group rooms), Export history, Import history (a file picker), Leave room. A disclosure: the button
+ * phone: Rename room (group rooms), Mute or Unmute notifications, Export history, Import history (a file picker), Leave room. A disclosure: the button
  * says whether the list is open; Escape or a click elsewhere closes it and Escape gives the
- * focus back to the button. Sends `room-rename`, `history-export`, `history-import` (detail: the chosen
+ * focus back to the button. Sends `room-rename`, `room-mute`, `room-unmute`, `history-export`, `history-import` (detail: the chosen
  * file's text) and `room-leave` up.
  */
 @customElement('chat-room-menu')
@@ -52,6 +52,8 @@ export class RoomMenu extends LitElement {
 
   /** Offers "Rename room" (a group room; a DM is named after the other person). */
   @property({ type: Boolean }) renamable = false;
+  /** The room's notifications are muted: the menu offers to unmute them. */
+  @property({ type: Boolean }) muted = false;
   @state() private open = false;
   @query('.toggle') private toggle!: HTMLButtonElement;
   @query('input') private file!: HTMLInputElement;
@@ -79,6 +81,14 @@ export class RoomMenu extends LitElement {
                     </li>`
                   : nothing
               }
+              <li>
+                <button
+                  type="button"
+                  @click=${() => this.choose(this.muted ? 'room-unmute' : 'room-mute')}
+                >
+                  ${this.muted ? 'Unmute notifications' : 'Mute notifications'}
+                </button>
+              </li>
               <li>
                 <button type="button" @click=${() => this.choose('history-export')}>
                   Export history

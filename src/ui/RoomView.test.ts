@@ -89,10 +89,11 @@ describe('chat-room-view', () => {
     const toggle = shadow<HTMLButtonElement>(menu, 'button.toggle');
     expect(toggle.getAttribute('aria-expanded')).to.equal('false');
     toggle.click();
-    await poll(() => items().length === 4);
+    await poll(() => items().length === 5);
     expect(toggle.getAttribute('aria-expanded')).to.equal('true');
     expect(items().map((b) => b.textContent.trim())).to.deep.equal([
       'Rename room',
+      'Mute notifications',
       'Export history',
       'Import history',
       'Leave room',
@@ -106,16 +107,19 @@ describe('chat-room-view', () => {
     await poll(() => items().length === 0);
     expect(menu.shadowRoot?.activeElement).to.equal(toggle);
     const sent: string[] = [];
-    for (const type of ['room-leave', 'history-export']) {
+    for (const type of ['room-leave', 'history-export', 'room-mute']) {
       el.addEventListener(type, () => sent.push(type));
     }
     toggle.click();
-    await poll(() => items().length === 4);
-    items()[3]?.click();
+    await poll(() => items().length === 5);
+    items()[4]?.click();
     toggle.click();
-    await poll(() => items().length === 4);
+    await poll(() => items().length === 5);
+    items()[2]?.click();
+    toggle.click();
+    await poll(() => items().length === 5);
     items()[1]?.click();
-    expect(sent).to.deep.equal(['room-leave', 'history-export']);
+    expect(sent).to.deep.equal(['room-leave', 'history-export', 'room-mute']);
   });
 
   it('offers no "Message privately" inside a private conversation', async () => {

@@ -33,7 +33,7 @@ export const PASSWORD_MISMATCH =
  * name and topic, connection, share, and a "More" menu with Rename room), the participants
  * at the top, the message log (with reply, react, edit and delete on each message), and the
  * composer. Reads the room through RoomController; sends `go-home` up, and passes on
- * `room-leave`, `history-export` and `history-import` (detail: the file's text) from the menu
+ * `room-leave`, `room-mute`, `room-unmute`, `history-export` and `history-import` (detail: the file's text) from the menu
  * and `direct-message` from the participant list.
  */
 @customElement('chat-room-view')
@@ -154,6 +154,8 @@ export class RoomView extends LitElement {
   @property({ type: Boolean }) direct = false;
   /** Whether "Message privately" can be offered for a user (never inside a DM). */
   @property({ attribute: false }) canMessage: (userId: string) => boolean = () => false;
+  /** The user muted this room's notifications. */
+  @property({ type: Boolean }) muted = false;
   /** Messages of others after this time get a "new since you left" line above them. */
   @property({ attribute: false }) newSince: number | undefined;
   /** Unread messages in the other rooms: shown on the phone's back button. */
@@ -249,6 +251,7 @@ export class RoomView extends LitElement {
           .names=${this.names}
           .namesRevision=${this.names?.revision ?? 0}
           .newSince=${this.newSince}
+          selfName=${snapshot.participants.find((p) => p.self)?.label ?? ''}
           ?hasOlder=${snapshot.hasOlder}
           @load-older=${() => this.controller.showOlder()}
           @message-edit=${(e: CustomEvent<MessageEditDetail>) =>
@@ -265,6 +268,7 @@ export class RoomView extends LitElement {
         .typing=${snapshot.typing}
         ?disabled=${snapshot.ended}
         .replyingTo=${this.replyingTo}
+        .people=${snapshot.participants.filter((p) => !p.self).map((p) => p.label)}
         @reply-cancel=${() => (this.replyingTo = undefined)}
         @message-send=${this.onSend}
         @message-typing=${() => this.controller.typing()}
