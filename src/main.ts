@@ -56,7 +56,7 @@ async function start(): Promise<void> {
   const verifier = new Verifier();
   const roomHistory: RoomHistory = {
     page: (roomId, count, before) => history.events.page(roomId, count, before),
-    exportRoom: (roomId) => history.exportRoom(roomId),
+    exportRoom: (roomId, nameOf) => history.exportRoom(roomId, nameOf),
     importRoom: (roomId, text) => history.importRoom(roomId, text),
     forgetRoom: (roomId) => history.forgetRoom(roomId),
     warning: () => {

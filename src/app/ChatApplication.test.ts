@@ -179,6 +179,60 @@ describe('ChatApplication', () => {
     expect(await directory.list()).to.deep.equal([]);
   });
 
+  it('imports the names a file gives as unverified, and names the room of a file from another', async () => {
+    const exported: (string | undefined)[] = [];
+    const reports = new Map([
+      [
+        'home-room',
+        {
+          imported: 2,
+          duplicates: 0,
+          badLines: 0,
+          names: new Map([
+            ['Z'.repeat(43), 'Zoe'],
+            ['own', 'Not me'],
+          ]),
+        },
+      ],
+      ['away-room', { imported: 0, duplicates: 0, badLines: 0, otherRoom: 'home-room' }],
+      ['third-room', { imported: 0, duplicates: 0, badLines: 0, otherRoom: 'never-seen' }],
+    ]);
+    const history = {
+      page: () => Promise.resolve({ events: [] }),
+      exportRoom: (_roomId: string, nameOf?: (userId: string) => string | undefined) => {
+        exported.push(nameOf?.('Z'.repeat(43)));
+        return Promise.resolve('');
+      },
+      importRoom: (roomId: string) => {
+        const report = reports.get(roomId);
+        return report ? Promise.resolve(report) : Promise.reject(new Error(`no file: ${roomId}`));
+      },
+      forgetRoom: () => Promise.resolve(),
+      warning: () => undefined,
+      onWarning: () => () => undefined,
+    };
+    const { app } = await user('Ann', '/', { history });
+    await app.openRoom('home-room', 'pw');
+    await app.openRoom('away-room', 'pw');
+    // A file of another room: nothing learned, and the room it belongs to is named.
+    const away = await app.importHistory('away-room', 'file');
+    expect(away.otherRoom).to.equal('home-room');
+    expect(away.otherRoomLabel).to.equal(
+      app.rooms.find((r) => r.record.roomId === 'home-room')?.label,
+    );
+    const third = await app.importHistory('third-room', 'file');
+    expect([third.otherRoom, third.otherRoomLabel]).to.deep.equal(['never-seen', undefined]);
+    expect(app.names.label('Z'.repeat(43))).to.match(/^Unknown/);
+    // The room's own file: its names show, marked, and never over a signed one.
+    app.names.learn('own', 'Olga', 1);
+    await app.importHistory('home-room', 'file');
+    expect(app.names.label('Z'.repeat(43))).to.equal('Zoe (unverified)');
+    expect(app.names.label('own')).to.equal('Olga');
+    // Exported again, the file passes the name on.
+    await app.exportHistory('home-room');
+    expect(exported).to.deep.equal(['Zoe']);
+  });
+
   it('counts unread messages of rooms not on screen', async () => {
     const ann = await user('Ann');
     const ben = await user('Ben');

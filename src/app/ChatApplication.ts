@@ -279,17 +279,36 @@ export class ChatApplication {
     return this.options.history?.warning();
   }
 
-  /** A room's stored history as a JSON lines file's text. */
+  /** A room's stored history as a JSON lines file's text, with the authors' names known here. */
   async exportHistory(roomId: string): Promise<string> {
     if (!this.options.history) throw new Error('this device keeps no history to export');
-    return this.options.history.exportRoom(roomId);
+    return this.options.history.exportRoom(
+      roomId,
+      (userId) => this.names.name(userId) ?? this.names.unverifiedName(userId),
+    );
   }
 
-  /** Imports a JSON lines file into a room's stored history and shows it. */
-  async importHistory(roomId: string, text: string): Promise<HistoryImport> {
+  /**
+   * Imports a JSON lines file into a room's stored history and shows it, with the authors'
+   * names the file gives (marked unverified, never over a signed name). A file of another
+   * room imports nothing; the outcome names that room (with its label, if joined here).
+   */
+  async importHistory(
+    roomId: string,
+    text: string,
+  ): Promise<HistoryImport & { readonly otherRoomLabel?: string }> {
     if (!this.options.history) throw new Error('this device keeps no history to import into');
     const report = await this.options.history.importRoom(roomId, text);
+    if (report.otherRoom !== undefined) {
+      const record = this.records.find((r) => r.roomId === report.otherRoom);
+      return record ? { ...report, otherRoomLabel: this.labelOf(record) } : report;
+    }
+    let renamed = false;
+    for (const [userId, name] of report.names ?? []) {
+      renamed = this.names.learnUnverified(userId, name) || renamed;
+    }
     await this.live.get(roomId)?.state.reloadStored();
+    if (renamed) this.changed();
     return report;
   }
 

@@ -79,4 +79,49 @@ describe('NameBook', () => {
     expect(reloaded.learn(ANN, 'Old name', 1500)).to.equal(false);
     expect(reloaded.learn(ANN, 'Annie', 3000)).to.equal(true);
   });
+
+  it('shows a name from a file marked unverified, and never over a signed name', () => {
+    const storage = new MapStorage();
+    const book = new NameBook(storage);
+    expect(book.learnUnverified(ANN, ' Ann ')).to.equal(true);
+    expect(book.label(ANN)).to.equal('Ann (unverified)');
+    expect(book.name(ANN)).to.equal(undefined); // not a signed name
+    expect(book.unverifiedName(ANN)).to.equal('Ann');
+    expect(book.learnUnverified(ANN, 'Ann')).to.equal(false);
+    // Kept across reloads, until a signed card names the user.
+    expect(new NameBook(storage).label(ANN)).to.equal('Ann (unverified)');
+    const revision = book.revision;
+    book.learn(ANN, 'Annie', 1000);
+    expect(book.revision).to.be.greaterThan(revision);
+    expect(book.label(ANN)).to.equal('Annie');
+    expect(book.unverifiedName(ANN)).to.equal(undefined);
+    // A file cannot rename someone whose signed name is known.
+    expect(book.learnUnverified(ANN, 'Mallory')).to.equal(false);
+    expect(book.label(ANN)).to.equal('Annie');
+    expect(new NameBook(storage).label(ANN)).to.equal('Annie');
+  });
+
+  it('tags a file name that looks like a known one, signed or from a file', () => {
+    const book = new NameBook();
+    book.learn(ANN, 'Ann');
+    book.learnUnverified(ANN2, 'Аnn'); // Cyrillic А
+    expect(book.label(ANN2)).to.equal(`Аnn (unverified, ${tagOf(ANN2)})`);
+    expect(book.label(ANN)).to.equal('Ann'); // a file's claim does not tag a signed name
+    const files = new NameBook();
+    files.learnUnverified(ANN, 'Bob');
+    files.learnUnverified(ANN2, 'bob');
+    expect(files.label(ANN)).to.equal(`Bob (unverified, ${tagOf(ANN)})`);
+    files.learnUnverified(ANN2, 'Cy');
+    expect(files.label(ANN)).to.equal('Bob (unverified)');
+  });
+
+  it('ignores empty file names and damaged stored ones', () => {
+    const storage = new MapStorage();
+    storage.setItem('meshchat:file-names', '[[1,2],"x",["u",""],null]');
+    const book = new NameBook(storage);
+    expect(book.unverifiedName('u')).to.equal(undefined);
+    expect(book.learnUnverified('u', '\u200B ')).to.equal(false);
+    storage.setItem('meshchat:file-names', '{not json');
+    expect(new NameBook(storage).label(ANN)).to.equal(`Unknown (${tagOf(ANN)})`);
+  });
 });

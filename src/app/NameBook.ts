@@ -5,6 +5,7 @@ import { nameSkeleton, normalizeName } from '../identity/names';
 import { fingerprint, isUserId } from '../identity/UserId';
 
 const NAMES_KEY = 'meshchat:names';
+const FILE_NAMES_KEY = 'meshchat:file-names';
 /** How many users' names are kept in storage (most recently learned kept). */
 const MAX_STORED = 500;
 
@@ -20,7 +21,8 @@ export function tagOf(userId: string): string {
  * carries the key tag, `Ann (3f9a-07c2-11d4)`, and so does the label of a user whose name is
  * unknown. A name learned with the time its card was signed replaces only an older one, so a
  * replayed old card cannot rename anyone. Every tab that knows the same users labels them
- * alike.
+ * alike. Names that came only with an imported file (unsigned claims) label a user whose
+ * signed name is unknown, marked `Ann (unverified)`; they never replace a signed name.
  */
 export class NameBook {
   private readonly names = new Map<string, string>();
@@ -28,6 +30,10 @@ export class NameBook {
   private readonly signedAt = new Map<string, number>();
   /** How many known users have each skeleton. */
   private readonly skeletons = new Map<string, number>();
+  /** Names from imported files, by user id (most recently learned last). */
+  private readonly fileNames = new Map<string, string>();
+  /** How many file names have each skeleton. */
+  private readonly fileSkeletons = new Map<string, number>();
   private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
   private version = 0;
 
@@ -47,6 +53,16 @@ export class NameBook {
       }
     } catch {
       // Unreadable storage: names are learned again from presence.
+    }
+    try {
+      const stored: unknown = JSON.parse(storage?.getItem(FILE_NAMES_KEY) ?? '[]');
+      for (const pair of Array.isArray(stored) ? (stored as unknown[]) : []) {
+        const [userId, name] = Array.isArray(pair) ? (pair as unknown[]) : [];
+        const clean = typeof name === 'string' ? normalizeName(name) : '';
+        if (typeof userId === 'string' && clean) this.putFileName(userId, clean);
+      }
+    } catch {
+      // Unreadable storage: importing the file again brings them back.
     }
   }
 
@@ -72,8 +88,37 @@ export class NameBook {
     return true;
   }
 
+  /** The signed name of `userId`, if known. */
   name(userId: string): string | undefined {
     return this.names.get(userId);
+  }
+
+  /**
+   * Takes note of a name an imported file gives for `userId`: an unsigned claim, shown (marked
+   * unverified) only while no signed name of the user is known. Returns whether a label changed.
+   */
+  learnUnverified(userId: string, name: string): boolean {
+    const clean = normalizeName(name);
+    if (!clean || this.fileNames.get(userId) === clean) return false;
+    this.putFileName(userId, clean);
+    while (this.fileNames.size > MAX_STORED) {
+      const [oldest] = this.fileNames.keys();
+      if (oldest === undefined) break;
+      this.deleteFileName(oldest);
+    }
+    try {
+      this.storage?.setItem(FILE_NAMES_KEY, JSON.stringify([...this.fileNames]));
+    } catch {
+      // Quota: the names stay known for this page.
+    }
+    if (this.names.has(userId)) return false;
+    this.version += 1;
+    return true;
+  }
+
+  /** The name a file gave for `userId`, when no signed one is known; else undefined. */
+  unverifiedName(userId: string): string | undefined {
+    return this.names.has(userId) ? undefined : this.fileNames.get(userId);
   }
 
   /** Whether another known user's name looks like `userId`'s (see nameSkeleton). */
@@ -86,8 +131,33 @@ export class NameBook {
   /** What to call `userId` in the transcript and lists. */
   label(userId: string): string {
     const name = this.names.get(userId);
-    if (name === undefined) return `Unknown (${tagOf(userId)})`;
+    if (name === undefined) {
+      const claimed = this.fileNames.get(userId);
+      if (claimed === undefined) return `Unknown (${tagOf(userId)})`;
+      // Tagged when it looks like anyone else's name, signed or from a file.
+      const skeleton = nameSkeleton(claimed);
+      const clash =
+        (this.skeletons.get(skeleton) ?? 0) > 0 || (this.fileSkeletons.get(skeleton) ?? 0) > 1;
+      return clash ? `${claimed} (unverified, ${tagOf(userId)})` : `${claimed} (unverified)`;
+    }
     return this.isAmbiguous(userId) ? `${name} (${tagOf(userId)})` : name;
+  }
+
+  private putFileName(userId: string, name: string): void {
+    this.deleteFileName(userId);
+    this.fileNames.set(userId, name);
+    const skeleton = nameSkeleton(name);
+    this.fileSkeletons.set(skeleton, (this.fileSkeletons.get(skeleton) ?? 0) + 1);
+  }
+
+  private deleteFileName(userId: string): void {
+    const previous = this.fileNames.get(userId);
+    if (previous === undefined) return;
+    this.fileNames.delete(userId);
+    const skeleton = nameSkeleton(previous);
+    const count = (this.fileSkeletons.get(skeleton) ?? 1) - 1;
+    if (count > 0) this.fileSkeletons.set(skeleton, count);
+    else this.fileSkeletons.delete(skeleton);
   }
 
   /** Sets a user's name (most recently learned last), keeping the skeleton counts. */

@@ -32,8 +32,11 @@ export interface HistoryPages {
 
 /** What the app needs of storage (src/storage's ChatStorage provides it in main.ts). */
 export interface RoomHistory extends HistoryPages {
-  /** The room's stored history as JSON lines, oldest first. */
-  exportRoom(roomId: string): Promise<string>;
+  /**
+   * The room's stored history as JSON lines, oldest first, naming the room and (where
+   * `nameOf` knows them) its authors in the first line.
+   */
+  exportRoom(roomId: string, nameOf?: (userId: string) => string | undefined): Promise<string>;
   /** Stores the events of a JSON lines file; events held already are skipped. */
   importRoom(roomId: string, text: string): Promise<HistoryImport>;
   /** Deletes everything this device keeps of a room: its record, events and CRDT state. */
@@ -48,6 +51,10 @@ export interface HistoryImport {
   readonly imported: number;
   readonly duplicates: number;
   readonly badLines: number;
+  /** The file is the history of this other room: nothing was imported. */
+  readonly otherRoom?: string;
+  /** The authors' names the file gives, by user id: unsigned claims. */
+  readonly names?: ReadonlyMap<string, string>;
 }
 
 /**

@@ -50,10 +50,17 @@ describe('history on this device', () => {
       await ann.page.getByRole('button', { name: 'Export history' }).click();
       const file = join(mkdtempSync(join(tmpdir(), 'meshchat-export-')), 'history.jsonl');
       await (await downloading).saveAs(file);
-      const lines = readFileSync(file, 'utf8')
+      const [header, ...lines] = readFileSync(file, 'utf8')
         .trimEnd()
         .split('\n')
         .map((line) => JSON.parse(line) as Record<string, unknown>);
+      // The first line names the room and the authors (Ann's user id is her messages' userId).
+      const annId = lines.find((event) => event.type === 'message')?.userId as string;
+      assert.deepEqual(header, {
+        format: 'meshchat-history/1',
+        roomId: new URL(ann.page.url()).pathname.split('/')[2],
+        names: { [annId]: 'Ann' },
+      });
       const messages = lines
         .filter((event) => event.type === 'message')
         .map((event) => event.message);
@@ -76,22 +83,43 @@ describe('history on this device', () => {
       const other = await openApp(browser, roomUrl);
       users.push(other);
       await enterName(other.page, 'Ann on her laptop');
-      await other.page.locator('input[type=file]').setInputFiles(file);
+      await other.page.getByLabel('History file to import').setInputFiles(file);
       await other.page.getByRole('status').filter({ hasText: 'Imported' }).waitFor();
       const otherLog = other.page.getByRole('log');
       for (const text of ['first note', 'second note', 'third <i>note</i>']) {
         await otherLog.getByText(text, { exact: false }).waitFor();
       }
-      // No signature came with the file: every imported line says its author is unverified.
+      // No signature came with the file: every imported line says its author is unverified,
+      // and the author's name, which came with the file too, says so as well.
       await otherLog.getByText('Imported, author not verified').nth(2).waitFor();
       assert.equal(await otherLog.getByText('Imported, author not verified').count(), 3);
+      await otherLog.getByText('Ann (unverified)').first().waitFor();
+      assert.equal(await otherLog.getByText(/^Unknown \(/).count(), 0);
       await other.page.getByRole('button', { name: 'OK' }).click();
-      await other.page.locator('input[type=file]').setInputFiles(file);
+      await other.page.getByLabel('History file to import').setInputFiles(file);
       const again = await other.page
         .getByRole('status')
         .filter({ hasText: 'Imported' })
         .textContent();
       assert.match(again ?? '', /Imported 0 events; \d+ were here already/);
+
+      // Into another room, the file imports nothing and says which room it belongs to.
+      await other.page.getByRole('button', { name: 'OK' }).click();
+      await other.page
+        .getByRole('button', { name: 'Rooms' })
+        .click()
+        .catch(() => undefined);
+      await other.page.getByRole('button', { name: 'Create room' }).click();
+      await other.page.waitForURL((url) => url.href !== roomUrl && url.hash.startsWith('#k='));
+      await other.page.getByLabel('History file to import').setInputFiles(file);
+      const refused = other.page.getByRole('status').filter({ hasText: 'Nothing imported' });
+      await refused.waitFor();
+      assert.match(
+        (await refused.textContent()) ?? '',
+        /this file is the history of your room “[^”]+”, not of this one\. Open that room/,
+      );
+      assert.doesNotMatch((await refused.textContent()) ?? '', /could not be read/);
+      assert.deepEqual(other.errors, []);
     },
   );
 

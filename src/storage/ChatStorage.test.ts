@@ -52,8 +52,15 @@ describe('ChatStorage', () => {
     for (let i = 0; i < 30; i += 1) hub.message('u1', `line ${i}`);
     hub.close();
     await handle.done;
-    const exported = await storage.exportRoom(ROOM);
-    const lines = exported.trimEnd().split('\n');
+    const exported = await storage.exportRoom(ROOM, (userId) =>
+      userId === 'u1' ? 'Ann' : undefined,
+    );
+    const [first, ...lines] = exported.trimEnd().split('\n');
+    expect(JSON.parse(first ?? '')).to.deep.equal({
+      format: 'meshchat-history/1',
+      roomId: ROOM,
+      names: { u1: 'Ann' },
+    });
     expect(lines).to.have.length(32);
     expect(lines.map((line) => JSON.parse(line) as unknown)).to.deep.equal(
       hub.history().slice(-32),
@@ -74,6 +81,10 @@ describe('ChatStorage', () => {
     expect(report.duplicates).to.equal(1);
     expect(report.badLines).to.equal(2);
     expect(report.errors.map((e) => e.line)).to.deep.equal([34, 35]);
+    expect(report.otherRoom).to.equal(undefined);
+    expect(report.names).to.deep.equal(new Map()); // that file had no first line
+    const named = await fresh.importRoom(ROOM, exported);
+    expect(named.names).to.deep.equal(new Map([['u1', 'Ann']]));
     const again = await fresh.importRoom(ROOM, exported);
     expect([again.imported, again.duplicates, again.badLines]).to.deep.equal([0, 32, 0]);
     expect(await fresh.events.count(ROOM)).to.equal(32);
@@ -83,12 +94,30 @@ describe('ChatStorage', () => {
       reExported
         .trimEnd()
         .split('\n')
+        .slice(1)
         .map((l) => (JSON.parse(l) as { id: string }).id)
         .sort(),
     ).to.deep.equal(lines.map((l) => (JSON.parse(l) as { id: string }).id).sort());
     expect(await rejection(fresh.importRoom(ROOM, JSON.stringify([1, 2, 3])))).to.be.instanceOf(
       JsonLinesFormatError,
     );
+  });
+
+  it('imports nothing from the history of another room, and says which room it is', async () => {
+    const storage = await open();
+    await storage.events.put([message(ROOM, 1), message(ROOM, 2)]);
+    const exported = await storage.exportRoom(ROOM);
+    const report = await storage.importRoom('another-room', exported);
+    expect(report.otherRoom).to.equal(ROOM);
+    expect([report.imported, report.duplicates]).to.deep.equal([0, 0]);
+    expect(report.names).to.deep.equal(new Map());
+    expect(await storage.events.count('another-room')).to.equal(0);
+    // A file of an older version (no first line) is known by its events' room.
+    const bare = exported.split('\n').slice(1).join('\n');
+    expect((await storage.importRoom('another-room', bare)).otherRoom).to.equal(ROOM);
+    // Its own room takes it, of course.
+    const home = await storage.importRoom(ROOM, bare);
+    expect([home.otherRoom, home.duplicates]).to.deep.equal([undefined, 2]);
   });
 
   it('persists a room Y.Doc with the shared health, and forgetRoom removes everything', async () => {

@@ -4,7 +4,7 @@ import type { EventStore, HistoryCursor, StoredEvent } from './EventStore';
 import { isOrder } from './EventValidation';
 import { IdbEventStore } from './IdbEventStore';
 import { IdbRoomDirectory } from './IdbRoomDirectory';
-import { exportJsonLines, parseJsonLines, type LineError } from './JsonLines';
+import { exportJsonLines, parseJsonLines, type LineError, type ParsedJsonLines } from './JsonLines';
 import { ResilientEventStore } from './ResilientEventStore';
 import { ResilientRoomDirectory } from './ResilientRoomDirectory';
 import { StorageHealth } from './StorageHealth';
@@ -31,6 +31,25 @@ export interface ImportReport {
   readonly badLines: number;
   /** The first of them, with line numbers and reasons. */
   readonly errors: readonly LineError[];
+  /**
+   * The room the file is the history of, when that is another room (its first line says so,
+   * or it holds events of that room and none of this one). Nothing is imported then.
+   */
+  readonly otherRoom?: string;
+  /** The authors' names the file gives, by user id (unverified: a file carries no signatures). */
+  readonly names: ReadonlyMap<string, string>;
+}
+
+/**
+ * The room a parsed file is the history of, if that is not `roomId`: the room its first line
+ * names, else the room most of its events belong to when none is of `roomId`.
+ */
+function otherRoomOf(parsed: ParsedJsonLines, roomId: string): string | undefined {
+  if (parsed.header) return parsed.header.roomId === roomId ? undefined : parsed.header.roomId;
+  if (parsed.events.length > 0) return undefined;
+  let most: [string, number] | undefined;
+  for (const entry of parsed.otherRooms) if (!most || entry[1] > most[1]) most = entry;
+  return most?.[0];
 }
 
 /** Events read per page while exporting. */
@@ -81,8 +100,14 @@ export class ChatStorage {
     return new ChatStorage(db, rooms, health);
   }
 
-  /** A room's whole stored history as JSON Lines, oldest first (see exportJsonLines). */
-  async exportRoom(roomId: string): Promise<string> {
+  /**
+   * A room's whole stored history as JSON Lines, oldest first (see exportJsonLines), after a
+   * first line that names the room and, where `nameOf` knows them, the authors.
+   */
+  async exportRoom(
+    roomId: string,
+    nameOf: (userId: string) => string | undefined = () => undefined,
+  ): Promise<string> {
     const pages: (readonly StoredEvent[])[] = [];
     let before: HistoryCursor | undefined;
     do {
@@ -90,20 +115,32 @@ export class ChatStorage {
       pages.unshift(page.events);
       before = page.older;
     } while (before);
-    return exportJsonLines(pages.flat().map((stored) => stored.event));
+    const events = pages.flat().map((stored) => stored.event);
+    const names = new Map<string, string>();
+    for (const { userId } of events) {
+      const name = userId === undefined || names.has(userId) ? undefined : nameOf(userId);
+      if (userId !== undefined && name !== undefined) names.set(userId, name);
+    }
+    return exportJsonLines(events, { roomId, names });
   }
 
   /**
    * Imports an exported history into a room. Events already stored are left alone (counted as
    * duplicates); invalid lines and events of another room are counted and reported, not
-   * imported. Throws JsonLinesFormatError for a file that is not JSON Lines at all.
+   * imported. A file that is the history of another room imports nothing and says which room
+   * (otherRoom). Throws JsonLinesFormatError for a file that is not JSON Lines at all.
    */
   async importRoom(
     roomId: string,
     text: string,
     orderOf: (event: ChatEvent) => number = (event) => event.unixTime,
   ): Promise<ImportReport> {
-    const { events, badLines, errors } = parseJsonLines(text, { chatroomId: roomId });
+    const parsed = parseJsonLines(text, { chatroomId: roomId });
+    const { events, badLines, errors } = parsed;
+    const otherRoom = otherRoomOf(parsed, roomId);
+    if (otherRoom !== undefined) {
+      return { imported: 0, duplicates: 0, badLines, errors, otherRoom, names: new Map() };
+    }
     const mine = events.map((event): StoredEvent => {
       const order = orderOf(event);
       return { order: isOrder(order) ? order : event.unixTime, event };
@@ -115,7 +152,7 @@ export class ChatStorage {
       imported += result.stored;
       duplicates += result.duplicates;
     }
-    return { imported, duplicates, badLines, errors };
+    return { imported, duplicates, badLines, errors, names: parsed.header?.names ?? new Map() };
   }
 
   /** Leaves a room on this device: its record, its events and its Yjs state. */

@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { makeEvent, type ChatEvent } from '../hub/events';
 import { JsonLinesFormatError } from './errors';
-import { exportJsonLines, MAX_REPORTED_ERRORS, parseJsonLines } from './JsonLines';
+import { exportJsonLines, HISTORY_FORMAT, MAX_REPORTED_ERRORS, parseJsonLines } from './JsonLines';
 
 const events: ChatEvent[] = [
   makeEvent({
@@ -54,7 +54,49 @@ describe('JSON Lines export and import', () => {
       events,
       badLines: 0,
       errors: [],
+      otherRooms: new Map(),
     });
+  });
+
+  it('writes and reads a first line naming the room and the authors', () => {
+    const names = new Map([['u1', 'Ann "the first"']]);
+    const text = exportJsonLines(events, { roomId: 'r', names });
+    expect(text.split('\n')[0]).to.equal(
+      `{"format":"${HISTORY_FORMAT}","roomId":"r","names":{"u1":"Ann \\"the first\\""}}`,
+    );
+    const parsed = parseJsonLines(text, { chatroomId: 'r' });
+    expect(parsed.header).to.deep.equal({ roomId: 'r', names });
+    expect(parsed.events).to.deep.equal(events);
+    expect(parsed.badLines).to.equal(0);
+  });
+
+  it('counts the events of other rooms, and reads a bad first line as a bad line', () => {
+    const other = exportJsonLines(events, { roomId: 'r', names: new Map() });
+    const parsed = parseJsonLines(other, { chatroomId: 'elsewhere' });
+    expect(parsed.header?.roomId).to.equal('r');
+    expect(parsed.events).to.deep.equal([]);
+    expect(parsed.otherRooms).to.deep.equal(new Map([['r', 4]]));
+    expect(parsed.badLines).to.equal(4);
+    const body = exportJsonLines(events);
+    for (const [first, reason] of [
+      ['{"format":"meshchat-history/9","roomId":"r","names":{}}', /newer version/],
+      ['{"format":"meshchat-history/1","names":{}}', /no valid roomId/],
+      ['{"format":"meshchat-history/1","roomId":"r","names":[]}', /no names object/],
+    ] as const) {
+      const read = parseJsonLines(first + '\n' + body);
+      expect(read.header).to.equal(undefined);
+      expect(read.events).to.deep.equal(events);
+      expect(read.errors).to.have.length(1);
+      expect(read.errors[0]?.line).to.equal(1);
+      expect(read.errors[0]?.reason).to.match(reason);
+    }
+    // Names that are not names are left out; the rest of the header stands.
+    const odd = parseJsonLines(
+      `{"format":"${HISTORY_FORMAT}","roomId":"r","names":{"u1":7,"u2":"Ben","":"x","u3":"${'y'.repeat(300)}"}}`,
+    );
+    expect(odd.header?.names).to.deep.equal(new Map([['u2', 'Ben']]));
+    // A header line anywhere but first is no header.
+    expect(parseJsonLines(body + '{"format":"meshchat-history/1"}').badLines).to.equal(1);
   });
 
   it('counts and reports bad lines with their numbers, importing the good ones', () => {
@@ -103,6 +145,11 @@ describe('JSON Lines export and import', () => {
       expect(error, text.slice(0, 20)).to.be.instanceOf(JsonLinesFormatError);
       expect((error as Error).message).to.match(/not a JSON Lines chat export/);
     }
-    expect(parseJsonLines('')).to.deep.equal({ events: [], badLines: 0, errors: [] });
+    expect(parseJsonLines('')).to.deep.equal({
+      events: [],
+      badLines: 0,
+      errors: [],
+      otherRooms: new Map(),
+    });
   });
 });

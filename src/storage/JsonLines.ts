@@ -1,6 +1,6 @@
 import type { ChatEvent } from '../hub/events';
 import { JsonLinesFormatError } from './errors';
-import { validateEvent } from './EventValidation';
+import { MAX_ID_LENGTH, validateEvent } from './EventValidation';
 
 /** The MIME type of an exported history (for the download's Blob). */
 export const JSON_LINES_TYPE = 'application/x-ndjson';
@@ -15,23 +15,52 @@ export interface LineError {
   readonly reason: string;
 }
 
+/** The `format` of an export's first line, which says what the file is. */
+export const HISTORY_FORMAT = 'meshchat-history/1';
+/** At most this many names in a file's first line (more make it a bad line). */
+export const MAX_HEADER_NAMES = 10_000;
+/** Longest name a file's first line may give (names are shortened again where shown). */
+const MAX_HEADER_NAME_LENGTH = 256;
+
+/**
+ * An export's first line: which room the history is of, and the authors' names as the
+ * exporting device knew them (claims only: nothing in a file is signed).
+ */
+export interface HistoryHeader {
+  readonly roomId: string;
+  /** Display names by user id. */
+  readonly names: ReadonlyMap<string, string>;
+}
+
 /** What parseJsonLines found. */
 export interface ParsedJsonLines {
   /** The valid events, in file order. */
   readonly events: ChatEvent[];
-  /** How many non-blank lines were not valid events. */
+  /** How many non-blank lines were neither valid events of the room nor a valid header. */
   readonly badLines: number;
   /** The first MAX_REPORTED_ERRORS of them, with reasons. */
   readonly errors: LineError[];
+  /** The file's first line, when it is a valid header (files of older versions have none). */
+  readonly header?: HistoryHeader;
+  /** Given `chatroomId`: how many valid events of each other room the file holds. */
+  readonly otherRooms: ReadonlyMap<string, number>;
 }
 
 /**
  * A room's history as JSON Lines: one event per line, with exactly the event fields in the
  * original's order (id, chatroomId, type, userId?, sessionId?, message?, unixTime), each line
- * ending in a newline. Pass events oldest first; that is the order the file keeps.
+ * ending in a newline. Pass events oldest first; that is the order the file keeps. Given a
+ * header, the first line is `{"format":"meshchat-history/1","roomId":…,"names":{userId:
+ * name…}}`.
  */
-export function exportJsonLines(events: readonly ChatEvent[]): string {
-  let text = '';
+export function exportJsonLines(events: readonly ChatEvent[], header?: HistoryHeader): string {
+  let text = header
+    ? JSON.stringify({
+        format: HISTORY_FORMAT,
+        roomId: header.roomId,
+        names: Object.fromEntries(header.names),
+      }) + '\n'
+    : '';
   for (const event of events) {
     const fields: Record<string, unknown> = {
       id: event.id,
@@ -48,11 +77,12 @@ export function exportJsonLines(events: readonly ChatEvent[]): string {
 }
 
 /**
- * Reads an exported history. Every line is validated as a ChatEvent; a bad line is counted and
+ * Reads an exported history. A first line with a `format` field is its header (see
+ * exportJsonLines); every other line is validated as a ChatEvent. A bad line is counted and
  * reported (with its number and reason), never imported. Blank lines are ignored, as are a
  * byte-order mark and Windows line ends.
  *
- * Given `chatroomId`, an event of another room is a bad line too.
+ * Given `chatroomId`, an event of another room is a bad line too, and counted in otherRooms.
  *
  * Throws JsonLinesFormatError when the file is not JSON Lines at all: binary content, or not
  * one line holding a JSON object (a JSON array file, a CSV, a picture).
@@ -67,6 +97,8 @@ export function parseJsonLines(
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const events: ChatEvent[] = [];
   const errors: LineError[] = [];
+  const otherRooms = new Map<string, number>();
+  let header: HistoryHeader | undefined;
   let badLines = 0;
   let nonBlank = 0;
   let objects = 0;
@@ -85,9 +117,16 @@ export function parseJsonLines(
       return;
     }
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) objects += 1;
+    if (nonBlank === 1 && isHeaderLike(value)) {
+      const read = readHeader(value);
+      if (typeof read === 'string') bad(index + 1, read);
+      else header = read;
+      return;
+    }
     const event = validateEvent(value);
     if (typeof event === 'string') bad(index + 1, event);
     else if (options.chatroomId !== undefined && event.chatroomId !== options.chatroomId) {
+      otherRooms.set(event.chatroomId, (otherRooms.get(event.chatroomId) ?? 0) + 1);
       bad(index + 1, `belongs to room ${event.chatroomId}, not ${options.chatroomId}`);
     } else events.push(event);
   });
@@ -97,5 +136,32 @@ export function parseJsonLines(
         '(expected one JSON object per line, as exported by this app).',
     );
   }
-  return { events, badLines, errors };
+  return { events, badLines, errors, ...(header ? { header } : {}), otherRooms };
+}
+
+function isHeaderLike(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'format' in value;
+}
+
+/** The header a first line holds, or why it is not one. */
+function readHeader(record: Record<string, unknown>): HistoryHeader | string {
+  const { format, roomId, names } = record;
+  if (format !== HISTORY_FORMAT) {
+    return `a header of format ${JSON.stringify(format)}, not ${HISTORY_FORMAT} (made by a newer version?)`;
+  }
+  if (typeof roomId !== 'string' || roomId === '' || roomId.length > MAX_ID_LENGTH) {
+    return 'the header has no valid roomId';
+  }
+  if (typeof names !== 'object' || names === null || Array.isArray(names)) {
+    return 'the header has no names object';
+  }
+  const entries = Object.entries(names as Record<string, unknown>);
+  if (entries.length > MAX_HEADER_NAMES) return `the header has over ${MAX_HEADER_NAMES} names`;
+  const valid = new Map<string, string>();
+  for (const [userId, name] of entries) {
+    if (userId === '' || userId.length > MAX_ID_LENGTH) continue;
+    if (typeof name !== 'string' || name.length > MAX_HEADER_NAME_LENGTH) continue;
+    valid.set(userId, name);
+  }
+  return { roomId, names: valid };
 }

@@ -431,7 +431,8 @@ export class ChatApp extends LitElement {
       link.download = `meshchat-${roomId}.jsonl`;
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      const lines = text === '' ? 0 : text.trimEnd().split('\n').length;
+      // One event per line, after the line that names the room and its authors.
+      const lines = text === '' ? 0 : text.trimEnd().split('\n').length - 1;
       this.historyNotice = `Exported ${lines} events to meshchat-${roomId}.jsonl.`;
     } catch (error) {
       this.historyNotice = `Export failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -441,6 +442,13 @@ export class ChatApp extends LitElement {
   private async importHistory(app: ChatApplication, roomId: string, text: string): Promise<void> {
     try {
       const report = await app.importHistory(roomId, text);
+      if (report.otherRoom !== undefined) {
+        this.historyNotice =
+          report.otherRoomLabel !== undefined
+            ? `Nothing imported: this file is the history of your room “${report.otherRoomLabel}”, not of this one. Open that room and import the file there.`
+            : `Nothing imported: this file is the history of another room (${report.otherRoom}), which is not on this device. Open that room’s link first, then import the file there.`;
+        return;
+      }
       this.historyNotice =
         `Imported ${report.imported} events` +
         (report.duplicates > 0 ? `; ${report.duplicates} were here already` : '') +
