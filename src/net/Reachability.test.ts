@@ -23,6 +23,14 @@ describe('ReachabilityWatch', () => {
     expect(tick(watch, 21_000, 60_000, 2, 0)).to.equal(true);
   });
 
+  it('says nothing while signaling is down, and says it again once it is back', () => {
+    const watch = new ReachabilityWatch();
+    expect(tick(watch, 0, 30_000, 1, 0)).to.equal(true);
+    // Offers and candidates cannot cross without signaling: that is not the networks' fault.
+    expect(watch.observe(31_000, 1, 0, false)).to.equal(false);
+    expect(watch.observe(32_000, 1, 0, true)).to.equal(true);
+  });
+
   it('never says it while alone in the room', () => {
     expect(tick(new ReachabilityWatch(), 0, 120_000, 0, 0)).to.equal(false);
   });

@@ -34,8 +34,10 @@ export class ReachabilityWatch {
    * @param now the time in ms (any clock, as long as it never runs backwards)
    * @param known remote peers signaling announced that a connection is being made or tried with
    * @param open data channels open now (any open one means the networks can meet)
+   * @param signaling whether a signaling server is connected: without one the offers and
+   *   candidates cannot cross, which says nothing about the networks, so nothing is said
    */
-  observe(now: number, known: number, open: number): boolean {
+  observe(now: number, known: number, open: number, signaling = true): boolean {
     if (open > 0) {
       this.waitingSince = undefined;
       if (known > 0) this.lastKnown = now;
@@ -47,6 +49,6 @@ export class ReachabilityWatch {
     } else if (now - this.lastKnown > this.goneAfterMs) {
       this.waitingSince = undefined;
     }
-    return this.waitingSince !== undefined && now - this.waitingSince >= this.afterMs;
+    return signaling && this.waitingSince !== undefined && now - this.waitingSince >= this.afterMs;
   }
 }

@@ -279,11 +279,12 @@ export class RoomNetwork {
     const known = room ? room.webrtcConns.size : 0;
     // With the mesh, only links that answer count: an open channel can carry nothing.
     const peers = this.mesh ? this.mesh.node.liveNeighbours() : this.openChannels.size;
+    const signaling = signalingConnected(this.provider);
     return {
-      signaling: signalingConnected(this.provider),
+      signaling,
       peers,
       localTabs: room ? room.bcConns.size : 0,
-      unreachable: this.reach.observe(this.now(), known, this.openChannels.size),
+      unreachable: this.reach.observe(this.now(), known, this.openChannels.size, signaling),
       passwordMismatch: this.mismatch.suspected(this.now(), peers),
     };
   }
