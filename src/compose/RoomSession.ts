@@ -6,10 +6,11 @@ import type { SignatureVerifier, Signer } from '../log/signing';
 import type { RejectReason } from '../log/schema';
 import { YjsEventLog } from '../log/YjsEventLog';
 import { makePreview, readPreview } from '../log/Preview';
-import { MESSAGES_ROOT } from '../log/schema';
+import { MESSAGES_ROOT, ROOTS } from '../log/schema';
 import { DeliveryTracker } from '../net/DeliveryTracker';
 import type { NetworkConfig } from '../net/NetworkConfig';
 import { RoomNetwork } from '../net/RoomNetwork';
+import { keepRoots } from '../net/rootFilter';
 import { AwarenessPresence } from '../presence/AwarenessPresence';
 import type { RoomSource } from '../app/RoomSource';
 import { SaveTracker } from './SaveTracker';
@@ -130,6 +131,8 @@ export class RoomSession implements RoomSource {
       ...(options.antiEntropyMs ? { antiEntropyMs: options.antiEntropyMs } : {}),
       ...(options.mesh ? { mesh: true } : {}),
       ...(this.persistence ? { startAfter: this.persistence.whenSynced } : {}),
+      // Peers' writes under other roots than the log's are not kept (docs/LOG_SCHEMA.md).
+      updateFilter: (update) => keepRoots(update, ROOTS),
       // Peers' awareness updates reach the awareness only through the presence gate.
       ...(this.presence.gate ? { awarenessIntake: this.presence.gate } : {}),
       preview: {

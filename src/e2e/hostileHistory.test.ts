@@ -92,4 +92,36 @@ describe('hostile history over WebRTC', () => {
       assert.deepEqual(await carol.page.evaluate(() => window.harness.rejected()), {});
     },
   );
+
+  it(
+    '10 MB written under another root by a member: nobody keeps it; messages still flow',
+    { timeout: 120_000 },
+    async () => {
+      const room = `e2e-junk-${process.pid}`;
+      const alice = await join(room, 'Alice');
+      const mallory = await join(room, 'Mallory');
+      await Promise.all([alice, mallory].map((p) => peersReach(p.page, 1)));
+      await mallory.page.evaluate(() => {
+        window.harness.turnHostile();
+        window.harness.writeOtherRoot(10 * 1024 * 1024);
+        // A marker after it on the same channel: once Alice's log has turned it away, the
+        // junk has reached her too, and Mallory's writes after it still integrate there.
+        window.harness.forge('marker-after-junk', { bad: true });
+      });
+      await alice.page.waitForFunction(
+        () => Object.keys(window.harness.rejected()).length > 0,
+        undefined,
+        { timeout: 60_000, polling: 50 },
+      );
+      const bytes = await alice.page.evaluate(() => window.harness.documentBytes());
+      assert.ok(bytes < 64 * 1024, `Alice's document is ${bytes} bytes`);
+      // Honest messages still flow.
+      await alice.page.evaluate(() => window.harness.send('after the junk'));
+      await mallory.page.waitForFunction(
+        () => window.harness.documentTexts().includes('after the junk'),
+        undefined,
+        { timeout: 30_000, polling: 50 },
+      );
+    },
+  );
 });

@@ -22,6 +22,8 @@ export interface DisseminationOptions {
    * three eager links per peer it sends about one, and ids (then grafts) cover the rest.
    */
   readonly eagerLinks: number;
+  /** What every update from a neighbour passes through before it is applied (none: as is). */
+  readonly filter?: (update: Uint8Array) => Uint8Array | undefined;
 }
 
 export const DEFAULT_DISSEMINATION: DisseminationOptions = {
@@ -249,7 +251,8 @@ export class Dissemination {
     if (fresh === 0 && meta.to.size > 0) return;
     this.counts.newUnits += fresh;
     try {
-      Y.applyUpdate(this.doc, update, new MeshOrigin(from, hops + 1));
+      const passed = this.options.filter ? this.options.filter(update) : update;
+      if (passed) Y.applyUpdate(this.doc, passed, new MeshOrigin(from, hops + 1));
     } catch {
       // A peer's undecodable update harms nothing here; the log's reader validates the rest.
     }

@@ -9,6 +9,8 @@ import type { NetworkConfig } from './NetworkConfig';
 import { PasswordMismatch, type PasswordMismatchOptions } from './PasswordMismatch';
 import type { WebrtcMesh } from './WebrtcMesh';
 import { reconnectDelay } from './reconnectDelay';
+import type { UpdateFilter } from './rootFilter';
+import { filterSyncMessage } from './syncIntake';
 import {
   guardRoomSignaling,
   jitterSignalingReconnects,
@@ -86,6 +88,11 @@ export interface RoomNetworkOptions {
    * gate, which applies only what it trusts). Without it they reach the awareness unchecked.
    */
   readonly awarenessIntake?: AwarenessIntake;
+  /**
+   * What every document update a peer sends passes through before it is applied (the room's
+   * roots only: rootFilter.ts). Without it, peers' updates are applied as they come.
+   */
+  readonly updateFilter?: UpdateFilter;
   /**
    * Run the bounded-degree mesh (src/mesh): at most 8 links per peer, each update sent about
    * once per peer, dead links rebuilt. Off by default for now: in end-to-end runs, rooms of
@@ -204,7 +211,14 @@ export class RoomNetwork {
           RTCPeerConnection: chunkingPeerConnection(Base, (channel, open) => {
             if (open) {
               const intake = options.awarenessIntake;
-              if (intake) channel.oninbound = (data) => takeAwareness(data, channel, intake);
+              const filter = options.updateFilter;
+              channel.oninbound = (data) => {
+                if (intake && takeAwareness(data, channel, intake)) return true;
+                const passed = filter ? filterSyncMessage(data, filter) : data;
+                if (passed === data) return false;
+                if (passed) channel.onmessage?.({ data: passed.buffer });
+                return true;
+              };
               this.openChannels.add(channel);
               this.sendPreview(channel, options.preview);
             } else if (this.openChannels.delete(channel)) {
@@ -242,7 +256,12 @@ export class RoomNetwork {
           room,
           this.doc,
           stack.WebrtcConn as unknown as WebrtcConnClass,
-          { dissemination: { antiEntropyMs: options.antiEntropyMs ?? 10_000 } },
+          {
+            dissemination: {
+              antiEntropyMs: options.antiEntropyMs ?? 10_000,
+              ...(options.updateFilter ? { filter: options.updateFilter } : {}),
+            },
+          },
         );
       });
     }

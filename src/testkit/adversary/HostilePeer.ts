@@ -46,6 +46,20 @@ export class HostilePeer {
     }, HOSTILE);
   }
 
+  /**
+   * Writes `bytes` of text under a root the schema does not have (an array named `root`), then
+   * one more item next to it and one inside a nested array: what a member who wants everyone
+   * to hold and store megabytes would write.
+   */
+  writeOtherRoot(bytes: number, root = 'junk'): void {
+    const array = this.doc.getArray<unknown>(root);
+    this.doc.transact(() => array.push(['x'.repeat(bytes)]), HOSTILE);
+    this.doc.transact(() => array.push(['y'.repeat(1024)]), HOSTILE);
+    const nested = new Y.Array<string>();
+    this.doc.transact(() => array.push([nested]), HOSTILE);
+    this.doc.transact(() => nested.push(['z'.repeat(1024)]), HOSTILE);
+  }
+
   /** Puts `value` under `key` of a root map, whatever stood there. */
   overwrite(root: string, key: string, value: unknown): void {
     this.doc.transact(() => this.doc.getMap(root).set(key, value), HOSTILE);

@@ -223,6 +223,14 @@ const harness = {
   async rewriteHistory(suffix: string): Promise<void> {
     await hostile?.rewriteHistory((old) => `${old}${suffix}`);
   },
+  /** As a hostile member: writes `bytes` under a root the schema does not have. */
+  writeOtherRoot(bytes: number): void {
+    hostile?.writeOtherRoot(bytes);
+  },
+  /** The size of this tab's whole document, encoded, in bytes. */
+  documentBytes(): number {
+    return session ? Y.encodeStateAsUpdate(session.doc).byteLength : 0;
+  },
   /** As a hostile member: deletes every key of the log. */
   deleteHistory(): void {
     hostile?.deleteKeys();
