@@ -1,7 +1,8 @@
 // Two people behind symmetric NATs (each Chromium in its own network namespace, behind a
 // router namespace that masquerades with --random-fully), the real server and coturn on a
 // "public" segment: they chat only through the TURN relay, with the short-lived credential the
-// server hands out; without TURN their browsers cannot connect at all. Every address is inside
+// server hands out, also from a tab open longer than that credential lasts (the tab renews
+// it); without TURN their browsers cannot connect at all, and say so. Every address is inside
 // namespaces this test creates and deletes (src/testing/nat-topology.sh). Root only: skipped
 // elsewhere, but under CI, and as root (a missing tool then, which the test command installs),
 // it must run.
@@ -21,6 +22,9 @@ if (missing !== null && mustRun !== null) {
 const SECRET = 'nat-test-shared-secret-0123456789';
 const WITH_TURN = 8080;
 const WITHOUT_TURN = 8081;
+/** A server whose TURN credentials last the shortest TURN_TTL allowed. */
+const SHORT_TTL = 8082;
+const SHORT_TTL_SECONDS = 60;
 
 /**
  * Keeps every RTCPeerConnection the page makes, so the test can read its stats, and every ICE
@@ -86,7 +90,12 @@ describe('two people behind symmetric NATs', { skip: missing ?? false }, () => {
       TURN_TTL: '600',
     });
     await rig.server(WITHOUT_TURN, app.dir, {});
-    const origins = [origin(WITH_TURN), origin(WITHOUT_TURN)];
+    await rig.server(SHORT_TTL, app.dir, {
+      TURN_URLS: `turn:${PUBLIC_ADDRESS}:${TURN_PORT}?transport=udp`,
+      TURN_SECRET: SECRET,
+      TURN_TTL: String(SHORT_TTL_SECONDS),
+    });
+    const origins = [origin(WITH_TURN), origin(WITHOUT_TURN), origin(SHORT_TTL)];
     browsers = {
       a: await rig.browser(rig.namespaces.hostA, origins),
       b: await rig.browser(rig.namespaces.hostB, origins),
@@ -97,8 +106,14 @@ describe('two people behind symmetric NATs', { skip: missing ?? false }, () => {
     removeApp();
   });
 
-  /** Ann (host A) creates a room on `port`, Ben (host B) follows its link. */
-  async function meet(port: number): Promise<{ ann: Page; ben: Page }> {
+  /**
+   * Ann (host A) creates a room on `port`, Ben (host B) follows its link (once `beforeBen`,
+   * given Ann's page, has settled).
+   */
+  async function meet(
+    port: number,
+    beforeBen: (ann: Page) => Promise<void> = () => Promise.resolve(),
+  ): Promise<{ ann: Page; ben: Page }> {
     const open = async (browser: Browser, path: string): Promise<Page> => {
       const context = await browser.newContext();
       await context.addInitScript(recordPeerConnections);
@@ -111,6 +126,7 @@ describe('two people behind symmetric NATs', { skip: missing ?? false }, () => {
     await ann.getByRole('button', { name: 'Create room' }).click();
     await ann.waitForURL(/\/r\/[A-Za-z0-9_-]{22}#k=/);
     const link = new URL(ann.url());
+    await beforeBen(ann);
     const ben = await open(browsers.b, link.pathname + link.hash);
     await enterName(ben, 'Ben');
     return { ann, ben };
@@ -134,6 +150,42 @@ describe('two people behind symmetric NATs', { skip: missing ?? false }, () => {
     }
     await Promise.all([ann.context().close(), ben.context().close()]);
   });
+
+  it(
+    'a tab open longer than its TURN credential lasts still relays, with a renewed one',
+    { timeout: 240_000 },
+    async () => {
+      const { ann, ben } = await meet(SHORT_TTL, async (page) => {
+        // Ann's tab fetched its config (and credential) before this moment: once TURN_TTL
+        // has passed from here, that credential has expired, and coturn refuses it.
+        const openedAt = await page.evaluate(() => Date.now());
+        await page.waitForFunction((expired) => Date.now() > expired, openedAt + 61_000, {
+          timeout: 120_000,
+          polling: 1000,
+        });
+      });
+      for (const page of [ann, ben]) {
+        await page.getByText(/Connected to 1 peer/).waitFor({ timeout: 60_000 });
+      }
+      await say(ben, 'Still reaching you');
+      await ann.getByRole('log').getByText('Still reaching you').waitFor({ timeout: 30_000 });
+      for (const pair of await selectedPairs(ann)) {
+        assert.ok(pair.local === 'relay' || pair.remote === 'relay', JSON.stringify(pair));
+      }
+      // Every connection Ann's tab made took a credential that had not expired.
+      const { expiries, now } = await ann.evaluate(() => ({
+        expiries: (
+          window as unknown as { peerConnections: RTCPeerConnection[] }
+        ).peerConnections.map((pc) =>
+          Number(String(pc.getConfiguration().iceServers?.[0]?.username).split(':')[0]),
+        ),
+        now: Date.now() / 1000,
+      }));
+      assert.ok(expiries.length > 0, 'Ann made a connection');
+      for (const expiry of expiries) assert.ok(expiry > now, `${expiry} <= ${now}`);
+      await Promise.all([ann.context().close(), ben.context().close()]);
+    },
+  );
 
   it('cannot connect at all without TURN, and says so', { timeout: 150_000 }, async () => {
     const { ann, ben } = await meet(WITHOUT_TURN);
