@@ -61,6 +61,12 @@ export interface NetworkStatus {
    * this tab but cannot be opened, and no peer is connected. Absent means no.
    */
   readonly passwordMismatch?: boolean;
+  /**
+   * The room's history on this device reached the size a room may grow to: what others write
+   * is no longer received this session; what it holds stays, and this user can still write.
+   * Absent means no.
+   */
+  readonly documentFull?: boolean;
 }
 
 /** The room's connection to its peers. */

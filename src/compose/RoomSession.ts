@@ -11,6 +11,7 @@ import { DeliveryTracker } from '../net/DeliveryTracker';
 import type { NetworkConfig } from '../net/NetworkConfig';
 import { RoomNetwork } from '../net/RoomNetwork';
 import { keepRoots } from '../net/rootFilter';
+import { DocumentCeiling } from '../net/DocumentCeiling';
 import { AwarenessPresence } from '../presence/AwarenessPresence';
 import type { RoomSource } from '../app/RoomSource';
 import { SaveTracker } from './SaveTracker';
@@ -44,6 +45,8 @@ export interface RoomSessionOptions {
    * paints the room's newest stored page; applying a large room blocks for a second or more).
    */
   readonly loadAfter?: PromiseLike<unknown>;
+  /** Bytes past which peers' updates are no longer applied (default DEFAULT_DOCUMENT_CEILING). */
+  readonly documentCeiling?: number;
 }
 
 /**
@@ -58,6 +61,8 @@ export class RoomSession implements RoomSource {
   readonly doc: Y.Doc;
   readonly awareness: Awareness;
   readonly log: YjsEventLog;
+  /** Stops peers' updates once the document is as large as a room may grow. */
+  readonly ceiling: DocumentCeiling;
   readonly presence: AwarenessPresence;
   readonly network: RoomNetwork;
   /** Which of this tab's messages some peer holds. */
@@ -100,6 +105,8 @@ export class RoomSession implements RoomSource {
     this.userId = options.signer.userId;
     this.sessionId = crypto.randomUUID();
     this.doc = new Y.Doc();
+    // Before the stored state loads, so that it counts too.
+    this.ceiling = new DocumentCeiling(this.doc, options.documentCeiling);
     this.persistence =
       options.storage &&
       roomPersistence(
@@ -132,7 +139,8 @@ export class RoomSession implements RoomSource {
       ...(options.mesh ? { mesh: true } : {}),
       ...(this.persistence ? { startAfter: this.persistence.whenSynced } : {}),
       // Peers' writes under other roots than the log's are not kept (docs/LOG_SCHEMA.md).
-      updateFilter: (update) => keepRoots(update, ROOTS),
+      updateFilter: this.ceiling.wrap((update) => keepRoots(update, ROOTS)),
+      documentFull: () => this.ceiling.full,
       // Peers' awareness updates reach the awareness only through the presence gate.
       ...(this.presence.gate ? { awarenessIntake: this.presence.gate } : {}),
       preview: {
@@ -214,6 +222,7 @@ export class RoomSession implements RoomSource {
     this.delivery.destroy();
     this.presence.destroy();
     this.network.destroy();
+    this.ceiling.destroy();
     this.log.destroy();
     this.awareness.destroy();
     // Persistence writes what is pending before it lets go; forgetting the room waits for it.

@@ -56,6 +56,11 @@ export interface NetworkStatus {
    * on the room's signaling topic while no peer is connected (see PasswordMismatch).
    */
   readonly passwordMismatch?: boolean;
+  /**
+   * The room's document reached its size ceiling (src/net/DocumentCeiling.ts): peers' updates
+   * are no longer applied this session; what it holds stays. Absent means no.
+   */
+  readonly documentFull?: boolean;
 }
 
 export interface RoomNetworkOptions {
@@ -93,6 +98,8 @@ export interface RoomNetworkOptions {
    * roots only: rootFilter.ts). Without it, peers' updates are applied as they come.
    */
   readonly updateFilter?: UpdateFilter;
+  /** Whether the document reached its size ceiling (shown in the status). */
+  readonly documentFull?: () => boolean;
   /**
    * Run the bounded-degree mesh (src/mesh): at most 8 links per peer, each update sent about
    * once per peer, dead links rebuilt. Off by default for now: in end-to-end runs, rooms of
@@ -144,10 +151,12 @@ export class RoomNetwork {
     localTabs: 0,
     unreachable: false,
     passwordMismatch: false,
+    documentFull: false,
   };
   private readonly reach = new ReachabilityWatch();
   private readonly mismatch: PasswordMismatch;
   private readonly now: () => number;
+  private readonly documentFull: () => boolean;
   private stopGuard: () => void = noop;
   /** Data channels open now: one per connected peer. */
   private readonly openChannels = new Set<ChunkedDataChannel>();
@@ -162,6 +171,7 @@ export class RoomNetwork {
     this.doc = doc;
     this.mismatch = new PasswordMismatch(options.passwordMismatch);
     this.now = options.now ?? Date.now;
+    this.documentFull = options.documentFull ?? (() => false);
     // The code loads while the stored state does, so neither waits for the other.
     const stack = loadWebrtcStack();
     const ready = options.startAfter?.then(noop, noop);
@@ -305,6 +315,7 @@ export class RoomNetwork {
       localTabs: room ? room.bcConns.size : 0,
       unreachable: this.reach.observe(this.now(), known, this.openChannels.size, signaling),
       passwordMismatch: this.mismatch.suspected(this.now(), peers),
+      documentFull: this.documentFull(),
     };
   }
 
@@ -364,7 +375,8 @@ export class RoomNetwork {
       next.peers === prev.peers &&
       next.localTabs === prev.localTabs &&
       next.unreachable === prev.unreachable &&
-      next.passwordMismatch === prev.passwordMismatch
+      next.passwordMismatch === prev.passwordMismatch &&
+      next.documentFull === prev.documentFull
     ) {
       return;
     }

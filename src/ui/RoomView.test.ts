@@ -181,6 +181,19 @@ describe('chat-room-view', () => {
     await poll(() => notice() === '');
   });
 
+  it('says so once the room reached its size ceiling on this device', async () => {
+    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
+    const room = mesh.open({ roomId: 'view-room', displayName: 'Ann', signer });
+    const state = new RoomState(room, { names: new NameBook() });
+    states.push(state);
+    const el = await view(state);
+    const notice = (): string => el.shadowRoot?.querySelector('.mismatch')?.textContent ?? '';
+    expect(notice()).to.equal('');
+    room.setStatus({ peers: 1, documentFull: true });
+    await poll(() => notice().includes('new messages from others no longer arrive here'));
+    await expectAccessible(el);
+  });
+
   it('sends the focus to the message box when asked', async () => {
     const el = await view(await member('Ann'));
     await el.focusComposer();

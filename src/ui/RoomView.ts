@@ -28,6 +28,10 @@ import { theme } from './theme';
 export const PASSWORD_MISMATCH =
   'Someone is in this room with a different password, so neither of you can reach the other. Ask them for the link again (the password is the part after “#k=”), or send them yours.';
 
+/** What a room says once its history reached the size a room may grow to (DocumentCeiling). */
+export const DOCUMENT_FULL =
+  'This room’s history has reached the largest size this device keeps for a room, so new messages from others no longer arrive here. Everything already here stays, and you can still write.';
+
 /**
  * One room on screen: its header (back with the unread count of other rooms, the room's
  * name and topic, connection, share, and a "More" menu with Rename room), the participants
@@ -232,13 +236,15 @@ export class RoomView extends LitElement {
         </div>
       </header>
       ${
-        snapshot.status.passwordMismatch === true
-          ? html`<p class="mismatch" role="status">${PASSWORD_MISMATCH}</p>`
-          : // Others are known but none can be reached: say so and what helps, instead of
-            // leaving the user waiting for messages that cannot arrive.
-            this.online && snapshot.status.unreachable && snapshot.status.peers === 0
-            ? html`<chat-unreachable-notice></chat-unreachable-notice>`
-            : nothing
+        snapshot.status.documentFull === true
+          ? html`<p class="mismatch" role="status">${DOCUMENT_FULL}</p>`
+          : snapshot.status.passwordMismatch === true
+            ? html`<p class="mismatch" role="status">${PASSWORD_MISMATCH}</p>`
+            : // Others are known but none can be reached: say so and what helps, instead of
+              // leaving the user waiting for messages that cannot arrive.
+              this.online && snapshot.status.unreachable && snapshot.status.peers === 0
+              ? html`<chat-unreachable-notice></chat-unreachable-notice>`
+              : nothing
       }
       <chat-participants
         .participants=${snapshot.participants}
