@@ -22,6 +22,7 @@ import type { HistoryImport, RoomHistory } from './StoredHistory';
 import { LiveRooms } from './LiveRooms';
 import type { RoomState } from './RoomState';
 import { UnreadCounts } from './UnreadCounts';
+import { MessageSearch, type SearchHit } from './MessageSearch';
 import type { Navigation } from './Navigation';
 import type { Route } from './RoomLink';
 import type { Settings } from './Settings';
@@ -81,6 +82,8 @@ export class ChatApplication {
   private readonly direct: DirectRooms;
   private records: RoomRecord[] = [];
   private readonly readBefore = new Map<string, number>();
+  /** Search over this device's history; built on the first search. */
+  private readonly search: MessageSearch | undefined;
   private currentId: string | undefined;
   private pendingRoute: Route | undefined;
   private problem: string | undefined;
@@ -121,7 +124,11 @@ export class ChatApplication {
       maxLive: options.maxLiveRooms ?? DEFAULT_MAX_LIVE_ROOMS,
       displayName: () => this.displayName,
       onScreen: () => this.currentId,
-      onEntries: (roomId, entries) => this.unread.onEntries(roomId, entries),
+      onEntries: (roomId, entries) => {
+        this.unread.onEntries(roomId, entries);
+        this.search?.add(roomId, entries);
+      },
+      onDeleted: (roomId, ids) => this.search?.remove(roomId, ids),
       onPresence: (state) => this.direct.seen(state),
       opened: (state) => {
         if (this.displayName) this.names.learn(this.userId, this.displayName);
@@ -130,6 +137,12 @@ export class ChatApplication {
         state.subscribe(() => this.nameFromLog(state));
       },
     });
+    this.search =
+      options.history &&
+      new MessageSearch({
+        history: options.history,
+        rooms: () => this.records.map((r) => r.roomId),
+      });
     this.unread = new UnreadCounts({
       userId: this.userId,
       directory: options.directory,
@@ -157,6 +170,17 @@ export class ChatApplication {
 
   get currentRecord(): RoomRecord | undefined {
     return this.records.find((r) => r.roomId === this.currentId);
+  }
+
+  /**
+   * The messages stored on this device, in every joined room, that have every word of
+   * `query`, best first. The first search reads the stored history into an index (`progress`
+   * hears how many messages it holds so far); later ones answer from memory.
+   */
+  async searchMessages(query: string, progress?: (indexed: number) => void): Promise<SearchHit[]> {
+    if (!this.search) return [];
+    await this.search.build(progress);
+    return this.search.search(query);
   }
 
   /** Mutes a room's notifications (its unread count stays), or unmutes them. */
@@ -433,6 +457,7 @@ export class ChatApplication {
     // The room's own writes must be done before its stored state is deleted, or they recreate it.
     await closed;
     await this.options.history?.forgetRoom(roomId);
+    this.search?.forgetRoom(roomId);
   }
 
   /** Whether a DM can be opened with `userId` (their signed key agreement key is known). */

@@ -26,6 +26,8 @@ export interface LiveRoomsOptions {
   onScreen(): string | undefined;
   /** Each room's new entries (unread counts, notifications). */
   onEntries(roomId: string, entries: readonly LogEntry[]): void;
+  /** Messages of a room were deleted by their author (withdrawn from search too). */
+  onDeleted?(roomId: string, ids: readonly string[]): void;
   /** A room's presence changed (DM invitations are read from it). */
   onPresence(state: RoomState): void;
   /** A room was just opened (to publish what every room carries). */
@@ -75,6 +77,7 @@ export class LiveRooms {
       names: this.options.names,
       displayName: () => this.options.displayName(),
       onEntries: (entries) => this.options.onEntries(record.roomId, entries),
+      onDeleted: (ids) => this.options.onDeleted?.(record.roomId, ids),
       onPresence: () => this.options.onPresence(state),
       ...(this.options.history ? { history: this.options.history } : {}),
     });

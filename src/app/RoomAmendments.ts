@@ -45,8 +45,11 @@ export class RoomAmendments {
   private readonly redacted = new Set<string>();
   private readonly unsubscribe: () => void;
 
-  constructor(source: RoomSource, changed: () => void) {
+  private readonly deleted: ((ids: readonly string[]) => void) | undefined;
+
+  constructor(source: RoomSource, changed: () => void, deleted?: (ids: readonly string[]) => void) {
     this.source = source;
+    this.deleted = deleted;
     this.unsubscribe = source.log.observeKinds(() => {
       this.cached = undefined;
       changed();
@@ -191,14 +194,15 @@ export class RoomAmendments {
   }
 
   private redactDeleted(amended: Map<string, Amendment>): void {
-    const redact = this.source.redact?.bind(this.source);
-    if (!redact) return;
     const ids: string[] = [];
     for (const [id, change] of amended) {
       if (change.deleted && !this.redacted.has(id)) ids.push(id);
     }
     if (ids.length === 0) return;
     for (const id of ids) this.redacted.add(id);
+    this.deleted?.(ids);
+    const redact = this.source.redact?.bind(this.source);
+    if (!redact) return;
     redact(ids).catch((error: unknown) => {
       for (const id of ids) this.redacted.delete(id);
       console.warn('MeshChat could not remove deleted messages from storage', error);

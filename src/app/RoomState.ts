@@ -49,6 +49,8 @@ export interface RoomStateOptions {
   readonly displayName?: () => string | undefined;
   /** Called with entries as they join the log (for unread counts and notifications). */
   readonly onEntries?: (entries: readonly LogEntry[]) => void;
+  /** Called with the ids of messages their authors deleted (once each). */
+  readonly onDeleted?: (ids: readonly string[]) => void;
   /** Called after any awareness change (for DM invitations). */
   readonly onPresence?: () => void;
   /** A typing mark older than this is stale (default 6 s). */
@@ -105,7 +107,7 @@ export class RoomState {
     this.typingTtlMs = options.typingTtlMs ?? 6000;
     this.typingThrottleMs = options.typingThrottleMs ?? 2000;
     this.transcript = new Transcript(source.userId);
-    this.amendments = new RoomAmendments(source, () => this.changed());
+    this.amendments = new RoomAmendments(source, () => this.changed(), options.onDeleted);
     this.signedNames = new RoomNames(source, options.names, () => this.changed());
     this.status = source.network.status();
     this.openedAt = this.now();

@@ -12,6 +12,7 @@ import { signVerify } from './identityBench';
 import { machineInfo } from './machine';
 import { signalingOutage } from './outageBench';
 import { roomScale } from './roomScaleBench';
+import { searchScenario } from './searchBench';
 import { meshSimRows } from './sim/meshSimBench';
 import { runSignalingLoad, type SignalingLoadResult } from './signaling-load';
 import { signalingRedis } from './signalingRedisBench';
@@ -52,6 +53,29 @@ const scenarios: Record<string, Scenario> = {
       target: 'report',
     }));
     return Promise.resolve({ raw: figures, rows });
+  },
+  search: async () => {
+    const f = await searchScenario();
+    return {
+      raw: f,
+      rows: [
+        {
+          scenario: 'search',
+          measure: `query p50 / p99 / max over ${fmt(f.messages)} stored messages in ${String(f.rooms)} rooms, ${String(f.queries)} queries (words, rare words, pairs, prefixes; Node's V8)`,
+          value: `${String(f.p50Ms)} / ${String(f.p99Ms)} / ${String(f.maxMs)} ms`,
+          target: '<= 50 ms',
+          anchor: `${fmt(f.hits)} hits in all`,
+          met: f.maxMs <= 50,
+        },
+        {
+          scenario: 'search',
+          measure: `heap of the index over ${fmt(f.messages)} messages; time to read them into it`,
+          value: `${String(f.heapMb)} MB; ${fmt(f.buildMs)} ms`,
+          target: '<= 30 MB',
+          met: f.heapMb <= 30,
+        },
+      ],
+    };
   },
   latency: async (rig) => {
     const f = await latency(await rig(), 1000);

@@ -70,6 +70,38 @@ async function pair(): Promise<{ ann: AppUser; ben: AppUser }> {
 
 describe('message actions between two browsers', () => {
   it(
+    'finds an old message by a word, in any room, and shows it in its room',
+    { timeout: 120_000 },
+    async () => {
+      const { ann, ben } = await pair();
+      await say(ben.page, 'The tickets are in the blue folder');
+      for (let i = 0; i < 5; i += 1) await say(ben.page, `filler ${String(i)}`);
+      await messageLog(ann.page).getByText('filler 4').waitFor({ timeout: 30_000 });
+      // A second room, open on screen while Ann searches the first.
+      await ann.page
+        .getByRole('button', { name: /^Rooms/ })
+        .click()
+        .catch(() => undefined);
+      await ann.page.getByRole('button', { name: 'Create room' }).click();
+      await ann.page.getByRole('textbox', { name: 'Message' }).waitFor();
+      const search = ann.page.getByRole('searchbox', { name: 'Search messages' });
+      await search.fill('ticket fold');
+      const result = ann.page.getByRole('list', { name: 'Search results' }).getByRole('button');
+      await result.first().waitFor({ timeout: 30_000 });
+      assert.equal(await result.count(), 1);
+      assert.match(await result.first().innerText(), /Ben in Room/);
+      assert.deepEqual(await axeViolations(ann.page), []);
+      await result.first().click();
+      await messageLog(ann.page)
+        .getByText('The tickets are in the blue folder')
+        .waitFor({ timeout: 30_000 });
+      await ann.page.getByRole('searchbox', { name: 'Search messages' }).fill('zebra');
+      await ann.page.getByText('No messages match “zebra”.').waitFor();
+      assert.deepEqual([...ann.errors, ...ben.errors], []);
+    },
+  );
+
+  it(
     'two people name the room, reply and react; each sees the other’s',
     { timeout: 120_000 },
     async () => {

@@ -23,6 +23,8 @@ import './RoomList';
 import type { RoomJoinDetail, RoomList, RoomOpenDetail } from './RoomList';
 import './RoomView';
 import type { RoomView } from './RoomView';
+import './MessageSearchBox';
+import type { MessageSearchBox, SearchOpenDetail } from './MessageSearchBox';
 import { theme } from './theme';
 
 /**
@@ -471,6 +473,14 @@ export class ChatApp extends LitElement {
     const item = record ? app.rooms.find((r) => r.record.roomId === record.roomId) : undefined;
     return html`<main class="body" data-view=${room ? 'room' : 'home'}>
       <nav aria-label="Rooms">
+        <chat-message-search
+          .search=${(query: string, progress: (n: number) => void) =>
+            app.searchMessages(query, progress)}
+          .label=${(userId: string) => app.names.label(userId)}
+          .roomLabel=${(roomId: string) =>
+            app.rooms.find((r) => r.record.roomId === roomId)?.label ?? roomId}
+          @search-open=${this.onSearchOpen}
+        ></chat-message-search>
         <chat-room-list
           .rooms=${app.rooms}
           currentId=${record?.roomId ?? ''}
@@ -555,6 +565,19 @@ export class ChatApp extends LitElement {
       </section>
     </main>`;
   }
+
+  /** Opens the room of a search result and shows the message in it. */
+  private readonly onSearchOpen = async (event: CustomEvent<SearchOpenDetail>): Promise<void> => {
+    const { roomId, id } = event.detail;
+    const box = event.target as MessageSearchBox;
+    await this.app?.openRoom(roomId);
+    await this.updateComplete;
+    const view = this.renderRoot.querySelector('chat-room-view');
+    await view?.updateComplete;
+    if (!(await view?.reveal(id))) {
+      box.tell('That message is no longer in this room’s history on this device.');
+    }
+  };
 
   private readonly onName = async (event: CustomEvent<NameSubmitDetail>): Promise<void> => {
     await this.app?.setDisplayName(event.detail.name);

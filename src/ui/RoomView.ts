@@ -294,6 +294,13 @@ export class RoomView extends LitElement {
     `;
   }
 
+  /** Shows message `id` in the log (a search result); false if this device does not hold it. */
+  async reveal(id: string): Promise<boolean> {
+    await this.updateComplete;
+    await this.log.updateComplete;
+    return this.log.reveal(id);
+  }
+
   /** Puts the keyboard focus in the message box. */
   async focusComposer(): Promise<void> {
     await this.updateComplete;
