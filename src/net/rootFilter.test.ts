@@ -5,6 +5,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { ROOTS } from '../log/schema';
 import { keepRoots } from './rootFilter';
+import { onlyRoots } from './rootScan';
 import { filterSyncMessage } from './syncIntake';
 
 const TEN_MB = 10 * 1024 * 1024;
@@ -89,5 +90,44 @@ describe('rootFilter: other roots than the log', () => {
 
   it('drops a sync message that does not decode', () => {
     expect(filterSyncMessage(syncMessage(2, new Uint8Array([1, 2, 3])), keep)).to.equal(undefined);
+  });
+
+  it('reads every kind of content without decoding it, as Yjs reads it', () => {
+    const doc = new Y.Doc();
+    const messages = doc.getMap<unknown>('messages');
+    doc.transact(() => {
+      messages.set('any', { v: 2, n: -7, f: 1.5, big: 2 ** 60, b: true, z: null, a: [1, 'two'] });
+      messages.set('bytes', new Uint8Array([1, 2, 3]));
+      messages.set('bigint', BigInt(12));
+      const text = new Y.Text();
+      messages.set('text', text);
+      text.insert(0, 'héllo ✓', { bold: true });
+      text.insertEmbed(3, { image: 'x' });
+      const xml = new Y.XmlElement('p');
+      messages.set('xml', xml);
+      xml.insert(0, [new Y.XmlText('t')]);
+      messages.set('hook', new Y.XmlHook('h'));
+      messages.set('doc', new Y.Doc());
+      const array = new Y.Array<number>();
+      messages.set('array', array);
+      array.push([1, 2, 3]);
+    });
+    messages.delete('bytes');
+    doc.getMap<string>('batches').set('b', 'signed');
+    const update = Y.encodeStateAsUpdate(doc);
+    expect(onlyRoots(update, ROOTS)).to.equal(true);
+    expect(keep(update)).to.equal(update);
+    doc.getArray<string>('junk').push(['x']);
+    const withJunk = Y.encodeStateAsUpdate(doc);
+    expect(onlyRoots(withJunk, ROOTS)).to.equal(false);
+    const victim = new Y.Doc();
+    Y.applyUpdate(victim, keep(withJunk));
+    expect(victim.getArray('junk').length).to.equal(0);
+    expect(victim.getMap('messages').get('any')).to.deep.equal(messages.get('any'));
+    // An update cut inside its structs never reads as clean (the delete set, last, is not
+    // read: Yjs integrates the structs before it reads that).
+    for (let end = 1; end < update.byteLength / 2; end += 7) {
+      expect(onlyRoots(update.subarray(0, end), ROOTS)).to.equal(false);
+    }
   });
 });

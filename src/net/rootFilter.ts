@@ -12,6 +12,7 @@
 // they neither wait in the pending structs nor keep their content, in this update or later.
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import { onlyRoots } from './rootScan';
 
 /** What the app does with one remote update: the update to apply, or undefined to refuse it. */
 export type UpdateFilter = (update: Uint8Array) => Uint8Array | undefined;
@@ -29,6 +30,8 @@ interface DecodedStruct {
  * that does not decode (Yjs would throw on applying it too).
  */
 export function keepRoots(update: Uint8Array, roots: ReadonlySet<string>): Uint8Array {
+  // The common case, read without building any content.
+  if (onlyRoots(update, roots)) return update;
   const { structs, ds } = Y.decodeUpdate(update) as {
     structs: DecodedStruct[];
     ds: { clients: Map<number, { clock: number; len: number }[]> };

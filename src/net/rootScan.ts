@@ -1,0 +1,164 @@
+// Decoding a whole update into Yjs structs (rootFilter.ts) costs about as much again as applying
+// it, most of it in building the content (every value of every entry). An update that puts
+// nothing under another root, the common case, needs none of that: this reads only the
+// structure of a Yjs v1 update, the way Yjs reads it (readClientsStructRefs and
+// readItemContent in yjs), skipping content without building it, and tells whether any item
+// names a root outside the allowed set. Anything it does not recognise sends the update the
+// long way (a full decode), which either filters it or rejects it.
+import * as decoding from 'lib0/decoding';
+
+/** The structure cannot be read here; decode it fully. */
+class Unreadable extends Error {}
+
+/** Info bits of a Yjs struct: content ref in the low five, then parent sub, right and left origin. */
+const BITS5 = 31;
+const BIT6 = 32;
+const BIT7 = 64;
+const BIT8 = 128;
+/** Content refs and type refs of Yjs 13. */
+const GC_REF = 0;
+const SKIP_REF = 10;
+const XML_ELEMENT = 3;
+const XML_HOOK = 5;
+
+/**
+ * Whether every item of `update` (Yjs v1) whose parent is a root names one in `roots`. False
+ * when some item names another root, and when the update's structure is not one this reads
+ * (then the full decode decides).
+ */
+export function onlyRoots(update: Uint8Array, roots: ReadonlySet<string>): boolean {
+  try {
+    return scan(decoding.createDecoder(update), roots);
+  } catch {
+    return false;
+  }
+}
+
+function scan(d: decoding.Decoder, roots: ReadonlySet<string>): boolean {
+  const clients = decoding.readVarUint(d);
+  for (let c = 0; c < clients; c += 1) {
+    const structs = decoding.readVarUint(d);
+    decoding.readVarUint(d); // client
+    decoding.readVarUint(d); // first clock
+    for (let s = 0; s < structs; s += 1) {
+      const info = decoding.readUint8(d);
+      const ref = info & BITS5;
+      if (ref === GC_REF || ref === SKIP_REF) {
+        decoding.readVarUint(d); // length
+        continue;
+      }
+      if ((info & BIT8) !== 0) skipId(d); // origin
+      if ((info & BIT7) !== 0) skipId(d); // right origin
+      if ((info & (BIT7 | BIT8)) === 0) {
+        // No origin: the parent is written, a root's name or an item's id.
+        if (decoding.readVarUint(d) === 1) {
+          if (!roots.has(decoding.readVarString(d))) return false;
+        } else {
+          skipId(d);
+        }
+        if ((info & BIT6) !== 0) skipString(d); // parent sub (a map key)
+      }
+      skipContent(d, ref);
+    }
+  }
+  return true;
+}
+
+function skipId(d: decoding.Decoder): void {
+  decoding.readVarUint(d);
+  decoding.readVarUint(d);
+}
+
+function skipBytes(d: decoding.Decoder, n: number): void {
+  if (d.pos + n > d.arr.length) throw new Unreadable('past the end');
+  d.pos += n;
+}
+
+/** A lib0 var string or var byte array: a length, then the bytes. */
+function skipString(d: decoding.Decoder): void {
+  skipBytes(d, decoding.readVarUint(d));
+}
+
+function skipContent(d: decoding.Decoder, ref: number): void {
+  switch (ref) {
+    case 1: // deleted: a length
+      decoding.readVarUint(d);
+      return;
+    case 2: {
+      // JSON: a count, then strings
+      const n = decoding.readVarUint(d);
+      for (let i = 0; i < n; i += 1) skipString(d);
+      return;
+    }
+    case 3: // binary
+    case 4: // string
+    case 5: // embed (JSON as a string)
+      skipString(d);
+      return;
+    case 6: // format: key, JSON value
+      skipString(d);
+      skipString(d);
+      return;
+    case 7: {
+      // type: a type ref, and a node name for XML elements and hooks
+      const type = decoding.readVarUint(d);
+      if (type === XML_ELEMENT || type === XML_HOOK) skipString(d);
+      else if (type > 6) throw new Unreadable('type ref');
+      return;
+    }
+    case 8: {
+      // any: a count, then lib0 any values
+      const n = decoding.readVarUint(d);
+      for (let i = 0; i < n; i += 1) skipAny(d);
+      return;
+    }
+    case 9: // doc: guid, options
+      skipString(d);
+      skipAny(d);
+      return;
+    default:
+      throw new Unreadable('content ref');
+  }
+}
+
+/** Skips one value as lib0's writeAny wrote it. */
+function skipAny(d: decoding.Decoder): void {
+  switch (decoding.readUint8(d)) {
+    case 127: // undefined
+    case 126: // null
+    case 121: // false
+    case 120: // true
+      return;
+    case 125: // var int
+      decoding.readVarInt(d);
+      return;
+    case 124: // float32
+      skipBytes(d, 4);
+      return;
+    case 123: // float64
+    case 122: // bigint64
+      skipBytes(d, 8);
+      return;
+    case 119: // string
+    case 116: // Uint8Array
+      skipString(d);
+      return;
+    case 118: {
+      // object: a count, then key and value pairs
+      const n = decoding.readVarUint(d);
+      for (let i = 0; i < n; i += 1) {
+        skipString(d);
+        skipAny(d);
+      }
+      return;
+    }
+    case 117: {
+      // array
+      const n = decoding.readVarUint(d);
+      for (let i = 0; i < n; i += 1) skipAny(d);
+      return;
+    }
+    default:
+      throw new Unreadable('any type');
+  }
+}
