@@ -8,7 +8,9 @@ import { FaultyEventStore } from '../testkit/storage/FaultyEventStore';
 import { IdbEventStore } from './IdbEventStore';
 import { ResilientEventStore } from './ResilientEventStore';
 import { idbHarness } from '../testkit/storage/idbTestHarness';
+import { poll } from '../testkit/waitFor';
 import { StorageHealth, type StorageStatus } from './StorageHealth';
+import { ManualTime } from '../testkit/ManualTime';
 
 const NAME = 'meshchat-test-resilient';
 
@@ -35,6 +37,7 @@ describe('ResilientEventStore failures', () => {
   let health: StorageHealth;
   let store: ResilientEventStore;
   let changes: StorageStatus[];
+  let time: ManualTime;
 
   beforeEach(async () => {
     await deleteDB(NAME);
@@ -43,7 +46,8 @@ describe('ResilientEventStore failures', () => {
     health = new StorageHealth();
     changes = [];
     health.subscribe((status) => changes.push(status));
-    store = new ResilientEventStore(faulty, health);
+    time = new ManualTime();
+    store = new ResilientEventStore(faulty, health, { retry: { after: time.after } });
   });
   afterEach(async () => {
     store.destroy();
@@ -64,7 +68,7 @@ describe('ResilientEventStore failures', () => {
     expect(status.message).to.match(/storage is full/i);
     expect((status.error as DOMException).name).to.equal('QuotaExceededError');
     expect(changes).to.have.length(1);
-    // Later writes go straight to memory: the disk is not tried again.
+    // Later writes go straight to memory: the disk is not tried again before the retry.
     const putsBefore = faulty.puts;
     await store.put([message('r', 3), message('r', 1)]);
     expect(faulty.puts).to.equal(putsBefore);
@@ -85,6 +89,40 @@ describe('ResilientEventStore failures', () => {
     const page = await store.page('r', 10);
     expect(page.events.map((s) => s.order)).to.deep.equal([2]);
     expect(await store.count('r')).to.equal(1);
+  });
+
+  it('writes what it kept in memory once the disk works again, and the warning goes', async () => {
+    await store.put([message('r', 1)]);
+    await store.redact('r', []); // a no-op redaction before the failure
+    faulty.failWrites = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    await store.put([message('r', 2), message('r', 3)]);
+    await store.redact('r', ['m1']);
+    await store.put([message('other', 4)]);
+    expect(store.inMemory).to.equal(true);
+    expect(store.unsavedWrites).to.equal(3);
+    // What the user sees (the history) is whole while the disk fails.
+    expect((await readAll(store, 'r', 10)).map((s) => s.order)).to.deep.equal([1, 2, 3]);
+    // The first retry (after 1 s) still finds the disk full: nothing is lost, it waits 2 s.
+    await time.advance(1000);
+    expect(store.unsavedWrites).to.equal(3);
+    expect(health.ok).to.equal(false);
+    faulty.failWrites = undefined;
+    await time.advance(2000);
+    await poll(() => store.unsavedWrites === 0 && !store.inMemory);
+    expect(health.ok).to.equal(true);
+    expect(changes.map((status) => status.state)).to.deep.equal(['degraded', 'ok']);
+    // Everything is on the disk itself, the redaction too: a second store over it agrees.
+    const disk = new IdbEventStore(db);
+    const onDisk = await readAll(disk, 'r', 10);
+    expect(onDisk.map((s) => s.order)).to.deep.equal([1, 2, 3]);
+    expect(onDisk[0]?.event.message ?? '').to.equal('');
+    expect(await disk.count('other')).to.equal(1);
+    // Writes go to the disk again.
+    const putsBefore = faulty.puts;
+    await store.put([message('r', 5)]);
+    expect(faulty.puts).to.equal(putsBefore + 1);
+    expect(await disk.count('r')).to.equal(4);
+    expect(time.pending).to.equal(0);
   });
 
   it('still refuses misuse with a typed error, without degrading', async () => {

@@ -10,7 +10,14 @@ import {
   type StoredEvent,
 } from './EventStore';
 import { MemoryEventStore } from './MemoryEventStore';
+import { RetryBackoff, type RetryOptions } from './RetryBackoff';
 import type { StorageHealth } from './StorageHealth';
+
+/** A write that reached memory only, to be made on the disk once it works again. */
+type Unsaved =
+  | { readonly kind: 'put'; readonly events: readonly StoredEvent[] }
+  | { readonly kind: 'redact'; readonly roomId: string; readonly ids: readonly string[] }
+  | { readonly kind: 'deleteRoom'; readonly roomId: string };
 
 const EMPTY: HistoryPage = { events: [], older: undefined, skipped: 0 };
 
@@ -21,29 +28,43 @@ const EMPTY: HistoryPage = { events: [], older: undefined, skipped: 0 };
  * saved before the failure and what arrived since. Without a primary (IndexedDB unavailable)
  * it is the memory store alone.
  *
+ * The failure need not last: every write kept in memory is also queued, and the queue is
+ * written to the primary again with backoff (`retry`). Once all of it is written, writes and
+ * reads go to the primary again, the memory store is emptied, and `health` hears that this
+ * store has recovered.
+ *
  * Misuse (an invalid event, a bad page size) still rejects with StorageError: that is a bug to
  * fix, not a disk to work around. In degraded mode counts may include an event twice if it was
  * stored before the failure and put again after it.
  */
 export class ResilientEventStore implements EventStore {
   private readonly primary: EventStore | undefined;
-  private readonly fallback: MemoryEventStore;
+  private fallback: MemoryEventStore;
   private readonly health: StorageHealth;
+  /** Writes since the failure, oldest first, that the primary does not have yet. */
+  private unsaved: Unsaved[] = [];
+  private readonly retry: RetryBackoff;
+  private recovering = false;
   /** Writes go to memory. */
   private degraded: boolean;
   /** The primary still answers reads (after a quota error it does; after a close it does not). */
   private primaryReadable: boolean;
   private destroyed = false;
 
-  constructor(primary: EventStore | undefined, health: StorageHealth) {
+  constructor(
+    primary: EventStore | undefined,
+    health: StorageHealth,
+    options: { readonly retry?: RetryOptions } = {},
+  ) {
     this.primary = primary;
     this.health = health;
+    this.retry = new RetryBackoff(options.retry);
     this.fallback = new MemoryEventStore();
     this.degraded = primary === undefined;
     this.primaryReadable = primary !== undefined;
   }
 
-  /** True once writes go to memory only. */
+  /** True while writes go to memory only. */
   get inMemory(): boolean {
     return this.degraded;
   }
@@ -61,7 +82,9 @@ export class ResilientEventStore implements EventStore {
         this.fail(error);
       }
     }
-    return this.fallback.put(events);
+    const result = await this.fallback.put(events);
+    this.keep({ kind: 'put', events });
+    return result;
   }
 
   async page(roomId: string, count: number, before?: HistoryCursor): Promise<HistoryPage> {
@@ -95,30 +118,49 @@ export class ResilientEventStore implements EventStore {
   async redact(roomId: string, ids: readonly string[]): Promise<void> {
     this.check('redact');
     await this.fallback.redact(roomId, ids);
-    if (this.degraded || !this.primary) return;
+    if (this.degraded || !this.primary) {
+      this.keep({ kind: 'redact', roomId, ids });
+      return;
+    }
     try {
       await this.primary.redact(roomId, ids);
     } catch (error) {
       this.fail(error);
+      this.keep({ kind: 'redact', roomId, ids });
     }
   }
 
   async deleteRoom(roomId: string): Promise<void> {
     this.check('deleteRoom');
     await this.fallback.deleteRoom(roomId);
-    if (this.degraded || !this.primary) return;
+    if (this.degraded || !this.primary) {
+      this.keep({ kind: 'deleteRoom', roomId });
+      return;
+    }
     try {
       await this.primary.deleteRoom(roomId);
     } catch (error) {
       this.fail(error);
+      this.keep({ kind: 'deleteRoom', roomId });
     }
+  }
+
+  /** Writes kept in memory that the disk does not have yet (0 while storage works). */
+  get unsavedWrites(): number {
+    return this.unsaved.length;
   }
 
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.retry.stop();
     this.primary?.destroy();
     this.fallback.destroy();
+  }
+
+  /** Not destroyed (a method, so that checks after an await are not narrowed away). */
+  private alive(): boolean {
+    return !this.destroyed;
   }
 
   private check(operation: string): void {
@@ -141,7 +183,52 @@ export class ResilientEventStore implements EventStore {
   private fail(error: unknown): void {
     if (error instanceof StorageError) throw error;
     this.degraded = true;
-    this.health.report(error);
+    this.health.report(error, this);
+    this.retry.schedule(() => void this.recover());
+  }
+
+  /** Queues a write that reached memory only (with no primary there is nothing to wait for). */
+  private keep(write: Unsaved): void {
+    if (!this.primary) return;
+    this.unsaved.push(write);
+    this.retry.schedule(() => void this.recover());
+  }
+
+  /**
+   * Tries the disk again: reads once if reads had failed, then makes every queued write there,
+   * in order (each is idempotent, so one made twice after a failure midway does no harm).
+   * Writes that come meanwhile join the queue and are made in the same run.
+   */
+  private async recover(): Promise<void> {
+    const primary = this.primary;
+    if (!primary || this.destroyed || this.recovering) return;
+    this.recovering = true;
+    try {
+      if (!this.primaryReadable) await primary.count('');
+      // No await between the queue's end and the switch below: nothing can slip in unsaved.
+      for (let write = this.unsaved[0]; write; write = this.unsaved[0]) {
+        if (write.kind === 'put') await primary.put(write.events);
+        else if (write.kind === 'redact') await primary.redact(write.roomId, write.ids);
+        else await primary.deleteRoom(write.roomId);
+        this.unsaved.shift();
+      }
+    } catch (error) {
+      if (this.alive()) {
+        this.health.report(error, this);
+        this.retry.schedule(() => void this.recover());
+      }
+      return;
+    } finally {
+      this.recovering = false;
+    }
+    if (!this.alive()) return;
+    // Everything is on disk: the memory store's copy is no longer needed.
+    this.degraded = false;
+    this.primaryReadable = true;
+    this.fallback.destroy();
+    this.fallback = new MemoryEventStore();
+    this.retry.reset();
+    this.health.recovered(this);
   }
 }
 

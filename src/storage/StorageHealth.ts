@@ -17,15 +17,18 @@ export type StorageStatus =
 
 const MESSAGES: Record<StorageFailureKind, string> = {
   quota:
-    'Storage is full. New messages are kept in this tab only and are lost when it closes. ' +
-    'Free up disk space, or export and leave rooms you no longer need.',
+    'Storage is full. New messages are kept in this tab only, and saved once there is room ' +
+    'again (the app keeps trying). Free up disk space, or export and leave rooms you no ' +
+    'longer need.',
   unavailable:
     'This browser does not let the app save data here (a private window, or site data is ' +
     'blocked). History is kept in this tab only, until it closes.',
   closed:
     'Saving stopped: the database was closed (the app was updated in another tab, or site ' +
     'data was cleared). Reload the page to save again.',
-  failed: 'Saving failed. New messages are kept in this tab only, until it closes.',
+  failed:
+    'Saving failed. The app keeps trying; until it succeeds, new messages are kept in this ' +
+    'tab only.',
 };
 
 /** Sorts an error thrown by IndexedDB (or by us about IndexedDB) into a failure kind. */
@@ -49,6 +52,8 @@ export function classifyStorageError(error: unknown): StorageFailureKind {
   }
 }
 
+const OK: StorageStatus = { state: 'ok' };
+
 /** The status a failure puts storage in. */
 export function degradedStatus(error: unknown): StorageStatus {
   const kind = classifyStorageError(error);
@@ -57,12 +62,18 @@ export function degradedStatus(error: unknown): StorageStatus {
 
 /**
  * Whether persistent storage works, as an observable the UI can show. It starts `ok` and turns
- * `degraded` at the first failure reported to it, for the rest of the page's life: from then
- * on the stores it watches keep data in memory only (a reload tries the disk again). Later
- * failures are counted but keep the first, root-cause message.
+ * `degraded` at a failure reported to it. A failure reported with a `source` (a store that
+ * keeps what it could not write and tries again) lasts until that source reports it has
+ * recovered; one reported without (the database would not open, or was closed) lasts for the
+ * rest of the page's life. While several last, the status is the oldest one's; later failures
+ * of a source are counted but keep its first, root-cause message.
  */
 export class StorageHealth {
-  private current: StorageStatus = { state: 'ok' };
+  private current: StorageStatus = OK;
+  /** The failure that lasts for the page's life, if there was one. */
+  private lasting: StorageStatus | undefined;
+  /** Failures of sources that retry, by source, oldest first. */
+  private readonly failing = new Map<object, StorageStatus>();
   private failureCount = 0;
   private readonly listeners = new Set<(status: StorageStatus) => void>();
 
@@ -90,19 +101,35 @@ export class StorageHealth {
     return () => this.listeners.delete(listener);
   }
 
-  /** Records a storage failure; returns the resulting status. Never throws. */
-  report(error: unknown): StorageStatus {
+  /**
+   * Records a storage failure, of `source` if it will try again and say when it has
+   * recovered; returns the resulting status. Never throws.
+   */
+  report(error: unknown, source?: object): StorageStatus {
     this.failureCount += 1;
-    if (this.current.state === 'ok') {
-      this.current = degradedStatus(error);
-      for (const listener of [...this.listeners]) {
-        try {
-          listener(this.current);
-        } catch {
-          // A broken UI callback must not turn a storage failure into a crash.
-        }
+    if (source === undefined) this.lasting ??= degradedStatus(error);
+    else if (!this.failing.has(source)) this.failing.set(source, degradedStatus(error));
+    this.settle();
+    return this.current;
+  }
+
+  /** `source` wrote what it had kept: its failure is over. Never throws. */
+  recovered(source: object): StorageStatus {
+    if (this.failing.delete(source)) this.settle();
+    return this.current;
+  }
+
+  private settle(): void {
+    const [oldest] = this.failing.values();
+    const next = this.lasting ?? oldest ?? OK;
+    if (next === this.current) return;
+    this.current = next;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(this.current);
+      } catch {
+        // A broken UI callback must not turn a storage failure into a crash.
       }
     }
-    return this.current;
   }
 }

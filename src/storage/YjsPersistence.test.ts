@@ -7,6 +7,7 @@ import { StorageHealth } from './StorageHealth';
 import type { CompactionMode, StoredUpdates, UpdateStore } from './UpdateStore';
 import { YjsPersistence, type YjsPersistenceOptions } from './YjsPersistence';
 import { poll } from '../testkit/waitFor';
+import { ManualTime } from '../testkit/ManualTime';
 
 let serial = 0;
 
@@ -24,6 +25,39 @@ class FailingUpdateStore implements UpdateStore {
   async append(): Promise<number> {
     await Promise.resolve();
     throw this.failAppend;
+  }
+  compact(mode: CompactionMode): Promise<void> {
+    return this.inner.compact(mode);
+  }
+  count(): Promise<number> {
+    return this.inner.count();
+  }
+  close(): void {
+    this.inner.close();
+  }
+}
+
+/**
+ * Real IndexedDB underneath, with appends that fail while told to, as a full disk does until
+ * space is freed.
+ */
+class FlakyUpdateStore implements UpdateStore {
+  /** How many of the next appends fail. */
+  failing = 0;
+  /** Appends tried, failed ones included. */
+  appends = 0;
+  constructor(private readonly inner: UpdateStore) {}
+  load(): Promise<StoredUpdates> {
+    return this.inner.load();
+  }
+  async append(updates: readonly Uint8Array[]): Promise<number> {
+    this.appends += 1;
+    if (this.failing > 0) {
+      this.failing -= 1;
+      await Promise.resolve();
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    }
+    return this.inner.append(updates);
   }
   compact(mode: CompactionMode): Promise<void> {
     return this.inner.compact(mode);
@@ -222,18 +256,80 @@ describe('YjsPersistence', () => {
 
   it('on QuotaExceededError reports degraded health and goes on in memory, throwing nothing', async () => {
     const health = new StorageHealth();
+    const time = new ManualTime();
     const quota = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     const store = new FailingUpdateStore(new IdbUpdateStore(room), quota);
-    const persistence = await open(new Y.Doc(), { store, health });
+    const persistence = await open(new Y.Doc(), { store, health, retry: { after: time.after } });
     persistence.doc.getMap('messages').set('k', 1);
     await persistence.flush();
     expect(health.status.state).to.equal('degraded');
     expect(health.status.state === 'degraded' && health.status.kind).to.equal('quota');
-    expect(persistence.isWriter).to.equal(false);
+    // Still the writer: it keeps what it could not write, and tries again later.
+    expect(persistence.isWriter).to.equal(true);
     persistence.doc.getMap('messages').set('k2', 2);
     await persistence.flush();
+    expect(persistence.unsaved).to.equal(2);
     expect(persistence.doc.getMap('messages').toJSON()).to.deep.equal({ k: 1, k2: 2 });
-    expect(health.failures).to.equal(1);
+    expect(health.failures).to.equal(1); // the second update waited for the retry
+    expect(time.pending).to.equal(1);
+  });
+
+  it('keeps what a transient failure could not write and writes it once storage works again', async () => {
+    const health = new StorageHealth();
+    const states: string[] = [];
+    health.subscribe((status) => states.push(status.state));
+    const time = new ManualTime();
+    const store = new FlakyUpdateStore(new IdbUpdateStore(room));
+    const doc = new Y.Doc();
+    const messages = doc.getMap<number>('messages');
+    const persistence = await open(doc, { store, health, retry: { after: time.after } });
+    messages.set('a', 1);
+    await persistence.flush();
+    expect(store.appends).to.equal(1);
+
+    store.failing = 3; // the disk is full for the next three tries
+    messages.set('b', 2);
+    await persistence.flush();
+    expect(health.ok).to.equal(false);
+    messages.set('c', 3); // while it fails: kept, and no write before the retry is due
+    await persistence.flush();
+    expect(store.appends).to.equal(2);
+    expect(persistence.unsaved).to.equal(2);
+    // The waits double: 1 s, then 2 s, then 4 s; the third retry finds room again.
+    await time.advance(999);
+    expect(store.appends).to.equal(2);
+    await time.advance(1);
+    await persistence.flush();
+    expect(store.appends).to.equal(3);
+    await time.advance(2000);
+    await persistence.flush();
+    expect(store.appends).to.equal(4);
+    messages.set('d', 4);
+    await time.advance(4000);
+    await persistence.flush();
+    expect(store.appends).to.equal(5);
+    expect(persistence.unsaved).to.equal(0);
+    // The warning showed only while writes failed.
+    expect(health.ok).to.equal(true);
+    expect(states).to.deep.equal(['degraded', 'ok']);
+    expect(time.pending).to.equal(0);
+
+    // Everything the doc held is on disk: a fresh load gives the same state.
+    const reader = new IdbUpdateStore(room);
+    const stored = await reader.load();
+    reader.close();
+    const fresh = new Y.Doc();
+    for (const update of stored.updates) Y.applyUpdate(fresh, update);
+    expect(fresh.getMap('messages').toJSON()).to.deep.equal({ a: 1, b: 2, c: 3, d: 4 });
+
+    // After a success, the next failure waits the first wait again.
+    store.failing = 1;
+    messages.set('e', 5);
+    await persistence.flush();
+    await time.advance(1000);
+    await persistence.flush();
+    expect(persistence.unsaved).to.equal(0);
+    expect(states).to.deep.equal(['degraded', 'ok', 'degraded', 'ok']);
   });
 
   it('with IndexedDB unavailable, whenSynced still resolves and health says why', async () => {

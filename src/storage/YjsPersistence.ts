@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { IdbUpdateStore } from './IdbUpdateStore';
+import { RetryBackoff, type RetryOptions } from './RetryBackoff';
 import { StorageHealth } from './StorageHealth';
 import { hasContent, type UpdateStore } from './UpdateStore';
 import { WriterLock } from './WriterLock';
@@ -22,6 +23,8 @@ export interface YjsPersistenceOptions {
    * first shows the room's newest stored page. Local edits made meanwhile are kept and written.
    */
   readonly applyAfter?: PromiseLike<unknown>;
+  /** When to try a failed write again (default: after 1 s, doubling up to 30 s). */
+  readonly retry?: RetryOptions;
 }
 
 /** What a persistence has done so far. */
@@ -68,6 +71,10 @@ const MERGE_BYTES = 64 * 1024;
  *
  * Storage failures (quota, IndexedDB unavailable, a closed connection) are reported to
  * `health`; `whenSynced` still resolves and the doc goes on in memory. Nothing throws into Yjs.
+ * A failed write loses nothing: its updates stay pending, in order, with those that come
+ * after, and the write is tried again with backoff (`retry`); once one succeeds, `health`
+ * hears that this persistence has recovered. A failed load (or takeover) still ends writing
+ * for the page's life: without the stored state, this tab cannot know what the store lacks.
  */
 export class YjsPersistence {
   readonly roomId: string;
@@ -86,6 +93,11 @@ export class YjsPersistence {
   private readonly applyAfter: Promise<unknown>;
   private stopWaiting: () => void = () => undefined;
   private observing = true;
+  private readonly retry: RetryBackoff;
+  /** Set while destroy() writes the last of it: no retry is scheduled any more. */
+  private closing = false;
+  /** A write failed: the next waits for the retry (or for destroy's last try). */
+  private stalled = false;
 
   constructor(roomId: string, doc: Y.Doc, options: YjsPersistenceOptions = {}) {
     this.roomId = roomId;
@@ -94,6 +106,7 @@ export class YjsPersistence {
     this.compactAfter = options.compactAfter ?? 500;
     this.health = options.health ?? new StorageHealth();
     this.lock = new WriterLock(options.lockName ?? `meshchat-yjs-writer:${roomId}`, options.locks);
+    this.retry = new RetryBackoff(options.retry);
     const stopped = new Promise<void>((resolve) => (this.stopWaiting = resolve));
     this.applyAfter = Promise.race([Promise.resolve(options.applyAfter).catch(() => {}), stopped]);
     doc.on('update', this.onUpdate);
@@ -115,10 +128,18 @@ export class YjsPersistence {
     return { ...this.counts };
   }
 
-  /** Settles once every update seen so far is written (or failed). Never rejects. */
+  /**
+   * Settles once every update seen so far is written, or its write failed (it then stays
+   * pending, for the retry). Never rejects.
+   */
   async flush(): Promise<void> {
     this.kick();
     while (this.writing) await this.writing;
+  }
+
+  /** Updates seen but not yet written (kept while storage fails). */
+  get unsaved(): number {
+    return this.pending.length;
   }
 
   /** Compacts now, whatever the count: the store then holds one update. Writer only. */
@@ -144,6 +165,10 @@ export class YjsPersistence {
     this.observing = false;
     this.doc.off('update', this.onUpdate);
     this.doc.off('destroy', this.onDocDestroy);
+    // One last try now, whatever the backoff says: what fails now is lost with the doc.
+    this.closing = true;
+    this.retry.stop();
+    this.stalled = false;
     await this.flush();
     this.mode = 'destroyed';
     this.lock.release();
@@ -228,6 +253,8 @@ export class YjsPersistence {
 
   private kick(): void {
     if (this.writing || this.pending.length === 0 || this.mode !== 'writer') return;
+    // After a failure, the next write waits for its retry.
+    if (this.stalled) return;
     this.writing = this.drain().finally(() => {
       this.writing = undefined;
       this.kick();
@@ -240,15 +267,35 @@ export class YjsPersistence {
       // Merging small updates is cheap and saves records; big ones (a sync) go in as they are.
       const bytes = batch.reduce((sum, update) => sum + update.length, 0);
       const records = batch.length > 1 && bytes <= MERGE_BYTES ? [Y.mergeUpdates(batch)] : batch;
-      await this.guard(async () => {
-        const count = await this.store.append(records);
-        this.counts.written += batch.length;
-        this.counts.writes += 1;
-        if (count >= this.compactAfter) {
+      let count: number;
+      try {
+        count = await this.store.append(records);
+      } catch (error) {
+        // Kept, before whatever came meanwhile, for the next try.
+        this.pending.unshift(...batch);
+        this.health.report(error, this);
+        this.stalled = true;
+        if (!this.closing) {
+          this.retry.schedule(() => {
+            this.stalled = false;
+            this.kick();
+          });
+        }
+        return;
+      }
+      this.counts.written += batch.length;
+      this.counts.writes += 1;
+      this.retry.reset();
+      this.health.recovered(this);
+      if (count >= this.compactAfter) {
+        try {
           await this.store.compact('tiered');
           this.counts.compactions += 1;
+        } catch (error) {
+          // Nothing is lost: the next write past compactAfter compacts again.
+          this.health.report(error, this);
         }
-      });
+      }
     }
   }
 
