@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import * as Y from 'yjs';
 import { ROOTS } from '../log/schema';
-import { DocumentCeiling } from './DocumentCeiling';
+import { DEFAULT_DOCUMENT_CEILING, DocumentCeiling } from './DocumentCeiling';
 import { keepRoots } from './rootFilter';
 
 /** `victim` takes every update of `from` through `ceiling`'s filter, as from a peer. */
@@ -66,5 +66,29 @@ describe('DocumentCeiling', () => {
     for (let i = 0; i < 100; i += 1) peer.getMap<string>('messages').set(`k${i}`, 'x'.repeat(100));
     expect(victim.getMap('messages').size).to.equal(100);
     expect(ceiling.full).to.equal(false);
+  });
+
+  it('forgets structs waiting for a gap that never fills, past the pending cap', () => {
+    const peer = new Y.Doc();
+    const victim = new Y.Doc();
+    const ceiling = new DocumentCeiling(victim, DEFAULT_DOCUMENT_CEILING, 4096);
+    const filter = ceiling.wrap((update) => keepRoots(update, ROOTS));
+    const messages = peer.getMap<string>('messages');
+    messages.set('never-sent', 'x'); // the gap: every later write depends on its clock
+    peer.on('update', (update: Uint8Array) => {
+      const passed = filter(update);
+      if (passed) Y.applyUpdate(victim, passed, 'peer');
+    });
+    let most = 0;
+    for (let i = 0; i < 200; i += 1) {
+      messages.set(`k${i}`, 'y'.repeat(100));
+      const store = victim.store as unknown as { pendingStructs: { update: Uint8Array } | null };
+      most = Math.max(most, store.pendingStructs?.update.byteLength ?? 0);
+    }
+    expect(victim.getMap('messages').size).to.equal(0);
+    expect(ceiling.pendingForgotten).to.be.above(0);
+    // At most the cap plus one update (about 150 bytes here).
+    expect(most).to.be.at.most(4096 + 512);
+    ceiling.destroy();
   });
 });

@@ -3,6 +3,7 @@
 // likes. A room stops taking peers' updates once its document reaches a ceiling.
 import type * as Y from 'yjs';
 import type { UpdateFilter } from './rootFilter';
+import { forgetPendingOver } from './yInternals';
 
 /**
  * The default ceiling: 256 MiB of updates, ten times the largest room measured (a 100,000-
@@ -10,6 +11,13 @@ import type { UpdateFilter } from './rootFilter';
  * per-author quota (200,000 entries each) would write.
  */
 export const DEFAULT_DOCUMENT_CEILING = 256 * 1024 * 1024;
+
+/**
+ * Most bytes of peers' updates kept waiting for missing dependencies (Yjs's pending structs
+ * and deletions, which the ceiling does not count since they are not integrated): the 64 MiB
+ * of one data-channel message. Past it they are forgotten, to come again with what they need.
+ */
+export const DEFAULT_MAX_PENDING = 64 * 1024 * 1024;
 
 /**
  * Counts the bytes of every update a room's document integrates (the stored state as it
@@ -32,16 +40,24 @@ export class DocumentCeiling {
     if (this.bytes >= this.limit) this.full = true;
   };
 
+  /** How often pending structs were forgotten for passing `maxPending`. */
+  pendingForgotten = 0;
+
   constructor(
     private readonly doc: Y.Doc,
     readonly limit: number = DEFAULT_DOCUMENT_CEILING,
+    readonly maxPending: number = DEFAULT_MAX_PENDING,
   ) {
     doc.on('update', this.count);
   }
 
   /** The ceiling, then `inner` (the room's other checks). */
   wrap(inner: UpdateFilter): UpdateFilter {
-    return (update) => (this.full ? undefined : inner(update));
+    return (update) => {
+      // What the previous update left waiting, before this one adds to it.
+      if (forgetPendingOver(this.doc, this.maxPending)) this.pendingForgotten += 1;
+      return this.full ? undefined : inner(update);
+    };
   }
 
   destroy(): void {

@@ -52,6 +52,27 @@ export function mapItemId<T>(
   return item ? { client: item.id.client, clock: item.id.clock } : undefined;
 }
 
+/** The parts of a Yjs store that hold what waits for missing dependencies. */
+interface PendingStore {
+  pendingStructs: { update: Uint8Array } | null;
+  pendingDs: Uint8Array | null;
+}
+
+/**
+ * Yjs keeps the structs and deletions of updates whose dependencies have not arrived (a gap
+ * in a client's clocks) in the doc's store, merged, until they do, with no limit; nothing else
+ * counts them. Forgets them when together they pass `maxBytes`: they are not in the state
+ * vector, so peers send them again together with what they depend on. Returns whether it did.
+ */
+export function forgetPendingOver(doc: Y.Doc, maxBytes: number): boolean {
+  const store = doc.store as unknown as PendingStore;
+  const bytes = (store.pendingStructs?.update.byteLength ?? 0) + (store.pendingDs?.byteLength ?? 0);
+  if (bytes <= maxBytes) return false;
+  store.pendingStructs = null;
+  store.pendingDs = null;
+  return true;
+}
+
 // ---- The mesh (src/mesh) takes over y-webrtc's topology and update flooding. ----
 
 /** A y-webrtc connection as the mesh drives it. */
