@@ -75,6 +75,7 @@ describe('RoomNetwork', () => {
       localTabs: 0,
       unreachable: false,
       passwordMismatch: false,
+      documentFull: false,
     });
     network.destroy();
   });
