@@ -5,42 +5,18 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { buildApp } from '../testkit/e2e/appBuild';
-import { launchBrowser } from '../testkit/e2e/browser';
-import { startServer, type ServerProcess } from '../testkit/e2e/serverProcess';
-import { axeViolations, enterName, openApp, say, type AppUser } from '../testkit/e2e/ui';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { appSuite } from '../testkit/e2e/appSuite';
+import { axeViolations, enterName, say, type AppUser } from '../testkit/e2e/ui';
 
-let server: ServerProcess;
-let browser: Browser;
-let removeApp: () => void;
-const users: AppUser[] = [];
-
-async function person(path: string): Promise<AppUser> {
-  const user = await openApp(browser, server.url + path);
-  users.push(user);
-  return user;
-}
+const suite = appSuite();
+const person = (path: string): Promise<AppUser> => suite.person(path);
 
 const messageLog = (page: Page) => page.getByRole('log');
 const yourIdentity = (page: Page) => page.getByRole('dialog', { name: 'Your identity' });
 const identityButton = (page: Page) =>
   page.getByRole('banner').getByRole('button', { name: 'Your identity' });
-
-before(async () => {
-  const app = await buildApp();
-  removeApp = app.remove;
-  server = await startServer(app.dir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  for (const user of users.splice(0)) await user.context.close().catch(() => undefined);
-  await browser.close();
-  assert.equal(await server.stop(), 0);
-  removeApp();
-});
 
 describe('identity across devices', () => {
   it(
@@ -79,7 +55,7 @@ describe('identity across devices', () => {
       const reloaded = phone.page.waitForEvent('load');
       await phoneDialog.getByRole('button', { name: 'Import identity' }).click();
       await reloaded;
-      await phone.page.goto(server.url + link.pathname + link.hash);
+      await phone.page.goto(suite.url() + link.pathname + link.hash);
       await messageLog(phone.page).getByText('from the laptop').waitFor({ timeout: 30_000 });
       await say(phone.page, 'from the phone');
 

@@ -1,23 +1,13 @@
 // Edit, delete, reply, react and naming the room between two people over real WebRTC: the built app served by the real
 // server, two separate Chromium contexts inside the suite's private network namespace.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { buildApp } from '../testkit/e2e/appBuild';
-import { launchBrowser } from '../testkit/e2e/browser';
-import { startServer, type ServerProcess } from '../testkit/e2e/serverProcess';
-import { axeViolations, enterName, openApp, say, type AppUser } from '../testkit/e2e/ui';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { appSuite } from '../testkit/e2e/appSuite';
+import { axeViolations, enterName, say, type AppUser } from '../testkit/e2e/ui';
 
-let server: ServerProcess;
-let browser: Browser;
-let removeApp: () => void;
-const users: AppUser[] = [];
-
-async function person(path: string): Promise<AppUser> {
-  const user = await openApp(browser, server.url + path);
-  users.push(user);
-  return user;
-}
+const suite = appSuite();
+const person = (path: string): Promise<AppUser> => suite.person(path);
 
 const messageLog = (page: Page) => page.getByRole('log');
 
@@ -40,20 +30,6 @@ function storedTexts(page: Page): Promise<string[]> {
       }),
   );
 }
-
-before(async () => {
-  const app = await buildApp();
-  removeApp = app.remove;
-  server = await startServer(app.dir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  for (const user of users.splice(0)) await user.context.close().catch(() => undefined);
-  await browser.close();
-  assert.equal(await server.stop(), 0);
-  removeApp();
-});
 
 /** Ann creates a room, Ben opens its link; both connected. */
 async function pair(): Promise<{ ann: AppUser; ben: AppUser }> {
@@ -78,10 +54,6 @@ describe('message actions between two browsers', () => {
       for (let i = 0; i < 5; i += 1) await say(ben.page, `filler ${String(i)}`);
       await messageLog(ann.page).getByText('filler 4').waitFor({ timeout: 30_000 });
       // A second room, open on screen while Ann searches the first.
-      await ann.page
-        .getByRole('button', { name: /^Rooms/ })
-        .click()
-        .catch(() => undefined);
       await ann.page.getByRole('button', { name: 'Create room' }).click();
       await ann.page.getByRole('textbox', { name: 'Message' }).waitFor();
       const search = ann.page.getByRole('searchbox', { name: 'Search messages' });
