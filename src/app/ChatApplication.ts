@@ -22,7 +22,7 @@ import type { HistoryImport, RoomHistory } from './StoredHistory';
 import { LiveRooms } from './LiveRooms';
 import type { RoomState } from './RoomState';
 import { UnreadCounts } from './UnreadCounts';
-import { MessageSearch, type SearchHit } from './MessageSearch';
+import type { MessageSearch, SearchHit } from './MessageSearch';
 import type { Navigation } from './Navigation';
 import type { Route } from './RoomLink';
 import type { Settings } from './Settings';
@@ -82,8 +82,12 @@ export class ChatApplication {
   private readonly direct: DirectRooms;
   private records: RoomRecord[] = [];
   private readonly readBefore = new Map<string, number>();
-  /** Search over this device's history; built on the first search. */
-  private readonly search: MessageSearch | undefined;
+  /**
+   * Search over this device's history: its code loads and its index is built on the first
+   * search, so the first page carries neither.
+   */
+  private search: MessageSearch | undefined;
+  private searchLoading: Promise<MessageSearch | undefined> | undefined;
   private currentId: string | undefined;
   private pendingRoute: Route | undefined;
   private problem: string | undefined;
@@ -137,12 +141,6 @@ export class ChatApplication {
         state.subscribe(() => this.nameFromLog(state));
       },
     });
-    this.search =
-      options.history &&
-      new MessageSearch({
-        history: options.history,
-        rooms: () => this.records.map((r) => r.roomId),
-      });
     this.unread = new UnreadCounts({
       userId: this.userId,
       directory: options.directory,
@@ -178,9 +176,17 @@ export class ChatApplication {
    * hears how many messages it holds so far); later ones answer from memory.
    */
   async searchMessages(query: string, progress?: (indexed: number) => void): Promise<SearchHit[]> {
-    if (!this.search) return [];
-    await this.search.build(progress);
-    return this.search.search(query);
+    const history = this.options.history;
+    if (!history) return [];
+    this.searchLoading ??= import('./MessageSearch').then(({ MessageSearch }) => {
+      if (this.destroyed) return undefined;
+      this.search = new MessageSearch({ history, rooms: () => this.records.map((r) => r.roomId) });
+      return this.search;
+    });
+    const search = await this.searchLoading;
+    if (!search) return [];
+    await search.build(progress);
+    return search.search(query);
   }
 
   /** Mutes a room's notifications (its unread count stays), or unmutes them. */
