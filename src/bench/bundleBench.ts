@@ -17,6 +17,8 @@ export interface BundleReport extends BundleFigure {
   readonly roomPage: BundleFigure;
   /** Lazy chunks loaded only on a later action (see ON_DEMAND), in neither figure above. */
   readonly onDemand: BundleFigure;
+  /** The files of `onDemand`, by the ON_DEMAND module whose action loads them. */
+  readonly onDemandBy: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -26,6 +28,7 @@ export interface BundleReport extends BundleFigure {
  */
 export const ON_DEMAND: Readonly<Record<string, string>> = {
   'src/ui/QrCode.ts': 'when the share dialog opens',
+  'src/app/MessageSearch.ts': 'with the first search',
 };
 
 /** One chunk in Vite's build manifest (dist/.vite/manifest.json, `build.manifest`). */
@@ -65,6 +68,15 @@ export function bundleSize(dist: string): BundleReport {
     ...measure(dist, [...firstPage]),
     roomPage: measure(dist, [...firstPage, ...[...roomPage].filter((f) => !firstPage.has(f))]),
     onDemand: measure(dist, onDemand),
+    onDemandBy: Object.fromEntries(
+      Object.keys(ON_DEMAND).map((key) => [
+        key,
+        // Through imports back into the page, another action's chunks are not this one's.
+        [...reachable(manifest, [key], (k) => !(k in ON_DEMAND))].filter(
+          (file) => !roomPage.has(file),
+        ),
+      ]),
+    ),
   };
 }
 

@@ -130,13 +130,16 @@ describe('benchmark scenarios, tiny', () => {
           await opening;
           await page.getByRole('textbox', { name: 'Message' }).waitFor();
           assert.deepEqual([...fetched.keys()].sort(), roomFiles);
-          const sharing = responses(
-            page,
-            f.onDemand.files.map((file) => `/${file}`),
-          );
+          const by = (key: string) => (f.onDemandBy[key] ?? []).map((file) => `/${file}`);
+          const sharing = responses(page, by('src/ui/QrCode.ts'));
           await page.getByRole('button', { name: 'Share room link' }).click();
           await sharing;
           await page.getByRole('img', { name: 'QR code of the room link' }).waitFor();
+          await page.keyboard.press('Escape');
+          const searching = responses(page, by('src/app/MessageSearch.ts'));
+          await page.getByRole('searchbox', { name: 'Search messages' }).fill('anything');
+          await searching;
+          await page.getByText('No messages match “anything”.').waitFor();
           assert.deepEqual([...fetched.keys()].sort(), allFiles);
           return page;
         };
