@@ -64,7 +64,10 @@ async function atBottom(el: MessageLog): Promise<void> {
 async function scrollUp(el: MessageLog): Promise<void> {
   // As a reader's wheel does, every try moves the view and so fires a scroll event: setting 0
   // again where the view is at 0 already would fire none, and a scroll the log ignored while it
-  // was still pinning the end would never be seen again.
+  // was still pinning the end would never be seen again. A scroll to the end still in progress
+  // (the first layout's) ignores scrolls away from the end, as it must while rows are measured:
+  // wait for it, as a reader's first wheel turn comes after the log has settled.
+  await el.scrollToEnd();
   await poll(() => {
     const s = scroller(el);
     s.scrollTop = s.scrollTop === 0 ? 1 : 0;
