@@ -3,46 +3,16 @@
 // for a group room the user is asked; for a private room it is refused, and a third person
 // with a private room's URL can neither read nor join it.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { buildApp } from '../testkit/e2e/appBuild';
-import { launchBrowser } from '../testkit/e2e/browser';
-import { startServer, type ServerProcess } from '../testkit/e2e/serverProcess';
-import { enterName, openApp, say, screenshot, type AppUser } from '../testkit/e2e/ui';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { appSuite } from '../testkit/e2e/appSuite';
+import { enterName, say, screenshot, type AppUser } from '../testkit/e2e/ui';
 
-let server: ServerProcess;
-let browser: Browser;
-let removeApp: () => void;
-const users: AppUser[] = [];
-
-async function person(path: string): Promise<AppUser> {
-  const user = await openApp(browser, server.url + path);
-  users.push(user);
-  return user;
-}
+const suite = appSuite({ lastScreens: 'links-last' });
+const person = (path: string): Promise<AppUser> => suite.person(path);
 
 const messageLog = (page: Page) => page.getByRole('log');
 const question = (page: Page) => page.getByRole('alertdialog');
-
-before(async () => {
-  const app = await buildApp();
-  removeApp = app.remove;
-  server = await startServer(app.dir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  // Each person's last screen: what to look at when a test has failed.
-  let n = 0;
-  for (const user of users) {
-    if (!user.page.isClosed())
-      await screenshot(user.page, `links-last-${(n += 1)}`).catch(() => '');
-  }
-  for (const user of users.splice(0)) await user.context.close().catch(() => undefined);
-  await browser.close();
-  assert.equal(await server.stop(), 0);
-  removeApp();
-});
 
 describe('links and stored rooms', () => {
   const bounded = { timeout: 120_000 };
@@ -57,7 +27,7 @@ describe('links and stored rooms', () => {
 
     // Followed from elsewhere (a fresh load), the link changes nothing by itself.
     await ann.page.goto('about:blank');
-    await ann.page.goto(server.url + other);
+    await ann.page.goto(suite.url() + other);
     await question(ann.page)
       .getByText(/another password/)
       .waitFor();
@@ -66,7 +36,7 @@ describe('links and stored rooms', () => {
     assert.equal(new URL(ann.page.url()).hash, room.hash);
 
     // Asked again (the link followed inside the open app this time), the user may agree.
-    await ann.page.goto(server.url + other);
+    await ann.page.goto(suite.url() + other);
     await ann.page.getByRole('button', { name: "Use the link's password" }).click();
     await ann.page.waitForURL((url) => url.hash === '#k=someone-elses-password');
     assert.deepEqual(ann.errors, []);
@@ -117,7 +87,7 @@ describe('links and stored rooms', () => {
 
       // A link to the DM with a password of someone else's choosing: refused, nothing changes.
       await ann.page.goto('about:blank');
-      await ann.page.goto(`${server.url}${dmPath}#k=attackers-password`);
+      await ann.page.goto(`${suite.url()}${dmPath}#k=attackers-password`);
       // No question, and the room still runs on its own password: Ben (who never saw the link)
       // still connects and reads what Ann says; with the link's password he could not.
       await ann.page.getByRole('heading', { name: /Ben/ }).waitFor();

@@ -2,54 +2,25 @@
 // Chromium contexts (separate people) talking over real WebRTC inside the suite's private
 // network namespace. Saves screenshots (1280x800 and 390x844) to test-results/screenshots/.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { buildApp } from '../testkit/e2e/appBuild';
-import { launchBrowser } from '../testkit/e2e/browser';
-import { startServer, type ServerProcess } from '../testkit/e2e/serverProcess';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { appSuite } from '../testkit/e2e/appSuite';
 import {
   axeViolations,
   DESKTOP,
   enterName,
-  openApp,
   PHONE,
   say,
   screenshot,
   type AppUser,
 } from '../testkit/e2e/ui';
 
-let server: ServerProcess;
-let browser: Browser;
-let removeApp: () => void;
-const users: AppUser[] = [];
-
-async function person(path: string, options: Parameters<typeof openApp>[2] = {}): Promise<AppUser> {
-  const user = await openApp(browser, server.url + path, options);
-  users.push(user);
-  return user;
-}
+const suite = appSuite({ lastScreens: 'last' });
+const person = (path: string, options: Parameters<typeof suite.person>[1] = {}): Promise<AppUser> =>
+  suite.person(path, options);
 
 const messageLog = (page: Page) => page.getByRole('log');
 const participants = (page: Page) => page.getByRole('list', { name: 'Participants' });
-
-before(async () => {
-  const app = await buildApp();
-  removeApp = app.remove;
-  server = await startServer(app.dir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  // Every person's last screen (last-N.png): what to look at when a test has failed.
-  let n = 0;
-  for (const user of users) {
-    if (!user.page.isClosed()) await screenshot(user.page, `last-${(n += 1)}`).catch(() => '');
-  }
-  for (const user of users.splice(0)) await user.context.close().catch(() => undefined);
-  await browser.close();
-  assert.equal(await server.stop(), 0);
-  removeApp();
-});
 
 describe('the chat app', () => {
   const bounded = { timeout: 120_000 };
@@ -145,7 +116,7 @@ describe('the chat app', () => {
     await ben.page.getByText('Ann wants to message you privately').waitFor({ timeout: 30_000 });
     await ben.page.getByRole('button', { name: /^Accept/ }).click();
     await messageLog(ben.page).waitFor();
-    await ben.context.grantPermissions(['notifications'], { origin: server.url });
+    await ben.context.grantPermissions(['notifications'], { origin: suite.url() });
     // A string, not a function: tsx would wrap the class in a helper the page lacks.
     await ben.page.evaluate(HIDE_PAGE_AND_RECORD_NOTIFICATIONS);
     await ben.page.getByRole('button', { name: 'Rooms' }).click();
@@ -176,7 +147,7 @@ describe('the chat app', () => {
     const cy = await person(new URL(roomUrl).pathname + new URL(roomUrl).hash);
     await enterName(cy.page, 'Cy');
     await participants(cy.page).getByText('Ann', { exact: true }).waitFor({ timeout: 30_000 });
-    await cy.page.goto(server.url + dmUrl.pathname);
+    await cy.page.goto(suite.url() + dmUrl.pathname);
     await cy.page.getByText(/cannot be joined by link/).waitFor();
     await say(ann.page, 'still private');
     await messageLog(ben.page).getByText('still private').waitFor({ timeout: 30_000 });
