@@ -4,6 +4,7 @@ import type { IdentityAccount } from '../app/IdentityAccount';
 import { SourceController } from './controllers/SourceController';
 import './IdentityPanel';
 import type { IdentityExportDetail, IdentityImportDetail } from './IdentityPanel';
+import { dialogStyles } from './dialogStyles';
 import { theme } from './theme';
 
 /**
@@ -16,18 +17,11 @@ import { theme } from './theme';
 export class IdentityDialog extends LitElement {
   static override styles = [
     theme,
+    dialogStyles,
     css`
-      dialog {
-        border: 1px solid var(--mc-border);
-        border-radius: var(--mc-radius);
-        background: var(--mc-bg);
-        color: var(--mc-text);
-        padding: 0.5rem;
-        width: min(32rem, calc(100vw - 2rem));
-        box-sizing: border-box;
-      }
-      dialog::backdrop {
-        background: rgb(0 0 0 / 45%);
+      :host {
+        --mc-dialog-width: 32rem;
+        --mc-dialog-padding: 0.5rem;
       }
       .status {
         margin: 0 0.75rem;

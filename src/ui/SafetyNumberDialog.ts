@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
+import { dialogStyles } from './dialogStyles';
 import { theme } from './theme';
 
 /**
@@ -11,22 +12,10 @@ import { theme } from './theme';
 export class SafetyNumberDialog extends LitElement {
   static override styles = [
     theme,
+    dialogStyles,
     css`
-      dialog {
-        border: 1px solid var(--mc-border);
-        border-radius: var(--mc-radius);
-        background: var(--mc-bg);
-        color: var(--mc-text);
-        padding: 1.25rem;
-        width: min(26rem, calc(100vw - 2rem));
-        box-sizing: border-box;
-      }
-      dialog::backdrop {
-        background: rgb(0 0 0 / 45%);
-      }
-      h2 {
-        margin: 0 0 0.75rem;
-        font-size: 1.2rem;
+      :host {
+        --mc-dialog-width: 26rem;
       }
       .digits {
         font-family: ui-monospace, monospace;

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { dialogStyles } from './dialogStyles';
 import { theme } from './theme';
 
 /**
@@ -12,23 +13,8 @@ import { theme } from './theme';
 export class ShareDialog extends LitElement {
   static override styles = [
     theme,
+    dialogStyles,
     css`
-      dialog {
-        border: 1px solid var(--mc-border);
-        border-radius: var(--mc-radius);
-        background: var(--mc-bg);
-        color: var(--mc-text);
-        padding: 1.25rem;
-        width: min(24rem, calc(100vw - 2rem));
-        box-sizing: border-box;
-      }
-      dialog::backdrop {
-        background: rgb(0 0 0 / 45%);
-      }
-      h2 {
-        margin: 0 0 0.75rem;
-        font-size: 1.2rem;
-      }
       label {
         display: block;
         font-weight: 600;
