@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { BATCHES_ROOT, MESSAGES_ROOT } from '../../log/schema';
 import type { Signer } from '../../log/signing';
+import { until } from '../waitFor';
 import { signBatchV1, signBatchV2, type ForgedBatch, type ForgedDraft } from './forgery';
 
 /** Origin of the adversary's own writes, so a recorder can tell them from received ones. */
@@ -103,6 +104,18 @@ export class HostilePeer {
   }
 
   /** Writes a forged batch's records into the document. */
+  /** Waits until `forged` (written here, sent over a link) is in `victim`'s document. */
+  async reaches(victim: Y.Doc, forged: ForgedBatch): Promise<void> {
+    await until(
+      (onChange) => {
+        victim.on('update', onChange);
+        return () => victim.off('update', onChange);
+      },
+      () => victim.getMap(BATCHES_ROOT).has(forged.batchId),
+      'the forged batch reaches the victim',
+    );
+  }
+
   put(forged: ForgedBatch): void {
     this.doc.transact(() => {
       this.doc.getMap(BATCHES_ROOT).set(forged.batchId, forged.batch);
