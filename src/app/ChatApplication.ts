@@ -551,7 +551,8 @@ export class ChatApplication {
    * the room is closed.
    */
   private nameFromLog(state: RoomState): void {
-    const name = state.snapshot().profile?.name;
+    // The room's name alone: building the whole view of a room not on screen is not needed.
+    const name = state.profile()?.name;
     const record = this.records.find((r) => r.roomId === state.roomId);
     if (!name || !record || record.kind !== 'group' || record.title === name) return;
     this.remember({ ...record, title: name });

@@ -207,6 +207,11 @@ export class RoomState {
     return this.cached;
   }
 
+  /** The room's name and topic as its members last set them (snapshot().profile, cheaply). */
+  profile(): RoomProfile | undefined {
+    return this.amendments.profile();
+  }
+
   /** Calls `listener` (batched, after a microtask) whenever the snapshot changes. */
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
