@@ -15,6 +15,8 @@ import { FakeWindow } from '../testkit/app/FakeWindow';
 import { MemorySettings } from './Settings';
 import { RoomMesh } from '../testkit/app/FakeRoom';
 import { poll } from '../testkit/waitFor';
+import { MemoryEventStore } from '../storage/MemoryEventStore';
+import { makeEvent } from '../hub/events';
 
 interface TestUser {
   app: ChatApplication;
@@ -231,6 +233,47 @@ describe('ChatApplication', () => {
     // Exported again, the file passes the name on.
     await app.exportHistory('home-room');
     expect(exported).to.deep.equal(['Zoe']);
+  });
+
+  it('finds stored messages by their words, and an edited one by its new words only', async () => {
+    const store = new MemoryEventStore();
+    const history = {
+      page: store.page.bind(store),
+      exportRoom: () => Promise.resolve(''),
+      importRoom: () => Promise.reject(new Error('no import here')),
+      forgetRoom: () => Promise.resolve(),
+      warning: () => undefined,
+      onWarning: () => () => undefined,
+    };
+    const ann = await user('Ann', '/', { history });
+    await ann.app.openRoom('plan-room', 'pw');
+    const room = ann.app.current;
+    room?.send('meet at noon by the fountain');
+    await poll(() => room?.snapshot().lines.some((l) => l.kind === 'message') ?? false);
+    const line = room?.snapshot().lines.find((l) => l.kind === 'message');
+    if (!room || line?.kind !== 'message') throw new Error('the message did not show');
+    // Storage keeps the text as it was sent; the room's log knows the edit.
+    await store.put([
+      {
+        order: 1,
+        event: makeEvent({
+          id: line.id,
+          chatroomId: 'plan-room',
+          type: 'message',
+          userId: ann.app.userId,
+          message: 'meet at noon by the fountain',
+          unixTime: 1,
+        }),
+      },
+    ]);
+    expect((await ann.app.searchMessages('fountain')).map((h) => h.id)).to.deep.equal([line.id]);
+    expect(room.edit(line.id, 'meet at one by the fountain')).to.equal(undefined);
+    await poll(() => room.snapshot().lines.some((l) => l.kind === 'message' && l.edited));
+    expect(await ann.app.searchMessages('noon')).to.deep.equal([]);
+    const hits = await ann.app.searchMessages('one fountain');
+    expect(hits.map((h) => [h.roomId, h.text])).to.deep.equal([
+      ['plan-room', 'meet at one by the fountain'],
+    ]);
   });
 
   it('counts unread messages of rooms not on screen', async () => {

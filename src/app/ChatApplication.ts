@@ -185,6 +185,10 @@ export class ChatApplication {
     });
     const search = await this.searchLoading;
     if (!search) return [];
+    // Edited messages are found by their new words: the open rooms' logs know the edits.
+    for (const state of this.live.states()) {
+      for (const [id, text] of state.edits()) search.revise(state.roomId, id, text);
+    }
     await search.build(progress);
     return search.search(query);
   }

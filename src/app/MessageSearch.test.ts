@@ -98,3 +98,57 @@ describe('MessageSearch', () => {
     ).to.deep.equal(['m1', 'm2', 'm3']);
   });
 });
+
+describe('MessageSearch ranking and edits', () => {
+  async function built(events: ReturnType<typeof stored>[]) {
+    const store = new MemoryEventStore();
+    await store.put(events);
+    const search = new MessageSearch({
+      history: store,
+      rooms: () => ['trip'],
+      pause: () => Promise.resolve(),
+    });
+    return search;
+  }
+
+  it('puts whole words before longer ones and typos, and the newest first among equals', async () => {
+    const search = await built([
+      stored('trip', 'old', 'see you at the station', 1),
+      stored('trip', 'new', 'the station is closed', 3),
+      stored('trip', 'longer', 'stationary bikes', 4),
+      stored('trip', 'typo', 'the stasion cafe', 5),
+      stored('trip', 'other', 'nothing to see', 6),
+    ]);
+    await search.build();
+    expect(search.search('station').map((h) => h.id)).to.deep.equal([
+      'new',
+      'old',
+      'longer',
+      'typo',
+    ]);
+    expect(search.search('STATION', 1).map((h) => h.id)).to.deep.equal(['new']);
+    // Accents and case do not matter; the last word may be unfinished, earlier ones not.
+    search.add('trip', [{ id: 'cafe', userId: 'ben', message: 'Café crème', unixTime: 7 }]);
+    expect(search.search('creme cafe').map((h) => h.id)).to.deep.equal(['cafe']);
+    expect(search.search('cre caf').map((h) => h.id)).to.deep.equal([]);
+  });
+
+  it('finds an edited message by its new words only, edited before or after the build', async () => {
+    const search = await built([
+      stored('trip', 'm1', 'meet at noon', 1),
+      stored('trip', 'm2', 'bring snacks', 2),
+    ]);
+    search.revise('trip', 'm2', 'bring sandwiches');
+    await search.build();
+    expect(search.search('snacks')).to.deep.equal([]);
+    expect(search.search('sandwiches').map((h) => h.text)).to.deep.equal(['bring sandwiches']);
+    search.revise('trip', 'm1', 'meet at one');
+    expect(search.search('noon')).to.deep.equal([]);
+    expect(search.search('meet one')).to.have.length(1);
+    expect(search.search('meet')[0]).to.deep.include({ id: 'm1', time: 1, userId: 'ann' });
+    expect(search.size).to.equal(2);
+    search.remove('trip', ['m1']);
+    expect(search.search('meet')).to.deep.equal([]);
+    expect(search.size).to.equal(1);
+  });
+});

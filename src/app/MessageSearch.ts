@@ -1,10 +1,10 @@
-// Search across every room on this device: a MiniSearch full-text index over the messages
-// IndexedDB holds, built once on first use (page by page, yielding between pages, with
-// progress), then kept up to date as messages arrive and are deleted. The index lives in
-// memory only: what storage forgets (a deleted message, a room left) is gone from the next
-// build, and removed from the live index at once.
-import MiniSearch from 'minisearch';
+// Search across every room on this device: a word index over the messages IndexedDB holds,
+// built once on first use (page by page, yielding between pages, with progress), then kept up
+// to date as messages arrive, are edited and are deleted. The index lives in memory only: what
+// storage forgets (a deleted message, a room left) is gone from the next build, and removed
+// from the live index at once.
 import type { HistoryPages, StoredHistoryCursor } from './StoredHistory';
+import { TermIndex, words } from './TermIndex';
 
 /** One message found. */
 export interface SearchHit {
@@ -34,34 +34,57 @@ export interface MessageSearchOptions {
   readonly pause?: () => Promise<void>;
 }
 
-interface Doc {
-  /** `roomId NUL entryId`: one message of one room. */
-  readonly key: string;
-  readonly roomId: string;
-  readonly entryId: string;
-  readonly userId: string;
-  readonly text: string;
-  readonly time: number;
-}
-
 /** The most hits a query returns. */
 const MAX_HITS = 50;
+/** The most words of a query that count. */
+const MAX_WORDS = 24;
+
+/**
+ * How well a message's word matches a query's word: the word itself, a longer word it begins
+ * (only for the word being typed, the last), a word one or two letters off (only for words of
+ * five letters or more: a short word with a typo matches much of a large history).
+ */
+const EXACT = 10;
+const PREFIX = 6;
+const TYPO = 4;
+
+function growTo<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(
+  array: T,
+  needed: number,
+): T {
+  if (needed <= array.length) return array;
+  const next = new (array.constructor as new (n: number) => T)(Math.max(needed, array.length * 2));
+  next.set(array);
+  return next;
+}
 
 export class MessageSearch {
   private readonly options: MessageSearchOptions;
-  private readonly index = new MiniSearch<Doc>({
-    idField: 'key',
-    fields: ['text'],
-    storeFields: ['roomId', 'entryId', 'userId', 'text', 'time'],
-    searchOptions: {
-      // Only the word being typed (the last) is a prefix, and only longer words may have a
-      // typo: a short prefix or a fuzzy short word matches much of a large history.
-      prefix: (_term: string, i: number, terms: string[]) => i === terms.length - 1,
-      fuzzy: (term: string) => (term.length >= 5 ? 0.2 : false),
-      maxFuzzy: 2,
-      combineWith: 'AND',
-    },
-  });
+  private readonly terms = new TermIndex();
+
+  // One slot per indexed message ("document"), by number; an edited message gets a new one.
+  private count = 0;
+  private alive = new Uint8Array(1024);
+  private time = new Float64Array(1024);
+  private room = new Uint32Array(1024);
+  private user = new Uint32Array(1024);
+  private entry: string[] = [];
+  private text: string[] = [];
+  /** Per search: the query words a message has matched so far, and its score. */
+  private stamp = new Int32Array(1024);
+  private score = new Uint32Array(1024);
+  private searches = 0;
+
+  private readonly roomIds: string[] = [];
+  private readonly roomNumbers = new Map<string, number>();
+  private readonly userIds: string[] = [];
+  private readonly userNumbers = new Map<string, number>();
+  /** Each room's indexed messages: entry id to document number. */
+  private readonly byRoom = new Map<string, Map<string, number>>();
+  /** Edited texts by room and message, applied when the message is indexed (before or after). */
+  private readonly revisions = new Map<string, Map<string, string>>();
+  private live = 0;
+
   private building: Promise<void> | undefined;
   private ready = false;
   /** Messages that arrived while the index was being built: added after it. */
@@ -73,7 +96,7 @@ export class MessageSearch {
 
   /** Messages in the index. */
   get size(): number {
-    return this.index.documentCount;
+    return this.live;
   }
 
   /** Whether the index holds everything stored (build() has finished). */
@@ -102,56 +125,207 @@ export class MessageSearch {
     else if (this.building) for (const m of messages) this.early.push([roomId, m]);
   }
 
-  private put(roomId: string, messages: readonly SearchableMessage[]): void {
-    for (const message of messages) {
-      const key = `${roomId}\u0000${message.id}`;
-      if (this.index.has(key) || message.message.trim() === '') continue;
-      this.index.add({
-        key,
-        roomId,
-        entryId: message.id,
-        userId: message.userId,
-        text: message.message,
-        time: message.unixTime,
-      });
-    }
+  /**
+   * A message's text as edited by its author: found by its new words, no longer by its old
+   * ones. Kept for the message if it is not indexed yet.
+   */
+  revise(roomId: string, id: string, text: string): void {
+    let edits = this.revisions.get(roomId);
+    if (edits?.get(id) === text) return;
+    if (!edits) this.revisions.set(roomId, (edits = new Map<string, string>()));
+    edits.set(id, text);
+    const doc = this.byRoom.get(roomId)?.get(id);
+    if (doc === undefined) return;
+    const message = {
+      id,
+      userId: this.userIds[this.user[doc] ?? 0] ?? '',
+      message: text,
+      unixTime: this.time[doc] ?? 0,
+    };
+    this.drop(roomId, doc);
+    this.put(roomId, [message]);
   }
 
   /** Drops messages (deleted by their author) from the index. */
   remove(roomId: string, ids: readonly string[]): void {
     for (const id of ids) {
-      const key = `${roomId}\u0000${id}`;
-      if (this.index.has(key)) this.index.discard(key);
+      const doc = this.byRoom.get(roomId)?.get(id);
+      if (doc !== undefined) this.drop(roomId, doc);
     }
   }
 
   /** Drops a room the user left. */
   forgetRoom(roomId: string): void {
-    const keys = this.index
-      .search(MiniSearch.wildcard, { filter: (r) => r.roomId === roomId })
-      .map((r) => String(r.id));
-    for (const key of keys) this.index.discard(key);
+    for (const doc of [...(this.byRoom.get(roomId)?.values() ?? [])]) this.drop(roomId, doc);
+    this.byRoom.delete(roomId);
+    this.revisions.delete(roomId);
   }
 
-  /** The messages that have every word of `query` (prefixes, small typos allowed), best first. */
+  /**
+   * The messages that have every word of `query` (the last may be the start of a word; longer
+   * words may have a typo), best first: the closest matches, and among those the newest.
+   */
   search(query: string, limit = MAX_HITS): SearchHit[] {
-    if (query.trim() === '') return [];
-    return this.index
-      .search(query)
-      .slice(0, limit)
-      .map((r) => ({
-        roomId: r.roomId as string,
-        id: r.entryId as string,
-        userId: r.userId as string,
-        text: r.text as string,
-        time: r.time as number,
-      }));
+    // Each word once, and a bounded number of them (scores must stay exact in a double).
+    const asked = [...new Set(words(query))].slice(0, MAX_WORDS);
+    if (asked.length === 0 || this.live === 0) return [];
+    const matches = asked.map((word, i) => this.matching(word, i === asked.length - 1));
+    this.stamp = growTo(this.stamp, this.count);
+    this.score = growTo(this.score, this.count);
+    // Stamps of earlier searches are all below this one's base.
+    if (this.searches > 0x7fff0000) {
+      this.stamp.fill(0);
+      this.searches = 0;
+    }
+    const base = this.searches;
+    this.searches += asked.length + 1;
+    const stamp = this.stamp;
+    const score = this.score;
+    // The rarest word first, so later words only look at what is left.
+    matches.sort((a, b) => a.documents - b.documents);
+    let candidates = new Int32Array(0);
+    let found = 0;
+    matches.forEach((match, k) => {
+      const before = base + k;
+      const now = base + k + 1;
+      const alive = this.alive;
+      let next = new Int32Array(k === 0 ? Math.min(match.documents, this.count) : found);
+      let kept = 0;
+      for (const [term, weight] of match.terms) {
+        this.terms.blocks(term, (pool, from, to) => {
+          for (let i = from; i < to; i += 1) {
+            const doc = pool[i] ?? 0;
+            const seen = stamp[doc];
+            if (k === 0) {
+              if (alive[doc] !== 1 || seen === now) continue;
+              score[doc] = weight;
+            } else if (seen !== before) continue;
+            else score[doc] = (score[doc] ?? 0) + weight;
+            stamp[doc] = now;
+            if (kept === next.length) next = growTo(next, kept + 1);
+            next[kept] = doc;
+            kept += 1;
+          }
+        });
+      }
+      candidates = next;
+      found = kept;
+    });
+    return this.best(candidates.subarray(0, found), limit).map((doc) => ({
+      roomId: this.roomIds[this.room[doc] ?? 0] ?? '',
+      id: this.entry[doc] ?? '',
+      userId: this.userIds[this.user[doc] ?? 0] ?? '',
+      text: this.text[doc] ?? '',
+      time: this.time[doc] ?? 0,
+    }));
+  }
+
+  /** The terms a query word matches, best first, and how many documents they list. */
+  private matching(word: string, last: boolean): { terms: [number, number][]; documents: number } {
+    const found = new Map<number, number>();
+    const exact = this.terms.exact(word);
+    if (exact !== undefined) found.set(exact, EXACT);
+    if (last)
+      for (const term of this.terms.prefixed(word)) if (!found.has(term)) found.set(term, PREFIX);
+    if (word.length >= 5) {
+      for (const term of this.terms.near(word, word.length >= 10 ? 2 : 1)) {
+        if (!found.has(term)) found.set(term, TYPO);
+      }
+    }
+    const terms = [...found].sort((a, b) => b[1] - a[1]);
+    let documents = 0;
+    for (const [term] of terms) documents += this.terms.listed(term);
+    return { terms, documents };
+  }
+
+  /** The `limit` best documents: highest score, then newest. */
+  private best(candidates: Int32Array, limit: number): number[] {
+    const score = this.score;
+    const time = this.time;
+    const key = (doc: number) => (score[doc] ?? 0) * 1e13 + (time[doc] ?? 0);
+    // A min-heap of the best so far: its root is the weakest, replaced by anything better.
+    const heap: number[] = [];
+    const less = (a: number, b: number) => key(a) < key(b);
+    const down = (from: number) => {
+      let i = from;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && less(heap[l] ?? 0, heap[m] ?? 0)) m = l;
+        if (r < heap.length && less(heap[r] ?? 0, heap[m] ?? 0)) m = r;
+        if (m === i) return;
+        [heap[i], heap[m]] = [heap[m] ?? 0, heap[i] ?? 0];
+        i = m;
+      }
+    };
+    for (const doc of candidates) {
+      if (heap.length < limit) {
+        heap.push(doc);
+        for (let i = heap.length - 1; i > 0;) {
+          const parent = (i - 1) >> 1;
+          if (!less(heap[i] ?? 0, heap[parent] ?? 0)) break;
+          [heap[i], heap[parent]] = [heap[parent] ?? 0, heap[i] ?? 0];
+          i = parent;
+        }
+      } else if (limit > 0 && less(heap[0] ?? 0, doc)) {
+        heap[0] = doc;
+        down(0);
+      }
+    }
+    return heap.sort((a, b) => key(b) - key(a));
+  }
+
+  private put(roomId: string, messages: readonly SearchableMessage[]): void {
+    let docs = this.byRoom.get(roomId);
+    for (const message of messages) {
+      if (docs?.has(message.id)) continue;
+      const text = this.revisions.get(roomId)?.get(message.id) ?? message.message;
+      const found = words(text);
+      if (found.length === 0) continue;
+      if (!docs) this.byRoom.set(roomId, (docs = new Map<string, number>()));
+      const doc = this.count;
+      this.count += 1;
+      this.alive = growTo(this.alive, this.count);
+      this.time = growTo(this.time, this.count);
+      this.room = growTo(this.room, this.count);
+      this.user = growTo(this.user, this.count);
+      this.alive[doc] = 1;
+      this.time[doc] = message.unixTime;
+      this.room[doc] = this.number(this.roomIds, this.roomNumbers, roomId);
+      this.user[doc] = this.number(this.userIds, this.userNumbers, message.userId);
+      this.entry[doc] = message.id;
+      this.text[doc] = text;
+      docs.set(message.id, doc);
+      this.live += 1;
+      for (const word of found) this.terms.add(word, doc);
+    }
+  }
+
+  private drop(roomId: string, doc: number): void {
+    if (this.alive[doc] !== 1) return;
+    this.alive[doc] = 0;
+    this.byRoom.get(roomId)?.delete(this.entry[doc] ?? '');
+    this.entry[doc] = '';
+    this.text[doc] = '';
+    this.live -= 1;
+  }
+
+  private number(names: string[], numbers: Map<string, number>, name: string): number {
+    let n = numbers.get(name);
+    if (n === undefined) {
+      n = names.length;
+      names.push(name);
+      numbers.set(name, n);
+    }
+    return n;
   }
 
   private async read(progress?: (indexed: number) => void): Promise<void> {
     const pageSize = this.options.pageSize ?? 1000;
     const pause = this.options.pause ?? (() => new Promise<void>((r) => setTimeout(r, 0)));
-    {
+    this.terms.bulk(true);
+    try {
       for (const roomId of this.options.rooms()) {
         let before: StoredHistoryCursor | undefined;
         do {
@@ -171,11 +345,13 @@ export class MessageSearch {
                 : [],
             ),
           );
-          progress?.(this.index.documentCount);
+          progress?.(this.live);
           before = page.older;
           await pause();
         } while (before);
       }
+    } finally {
+      this.terms.bulk(false);
     }
   }
 }

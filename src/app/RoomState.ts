@@ -212,6 +212,15 @@ export class RoomState {
     return this.amendments.profile();
   }
 
+  /** The room's edited messages, by id, with their latest text (deleted ones apart). */
+  edits(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [id, change] of this.amendments.current()) {
+      if (!change.deleted && change.text !== undefined) out.set(id, change.text);
+    }
+    return out;
+  }
+
   /** Calls `listener` (batched, after a microtask) whenever the snapshot changes. */
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
