@@ -18,12 +18,17 @@ describe('RoomAmendments', () => {
     return mesh.open({ roomId: 'amend-room', displayName: 'x', signer });
   }
 
-  it('asks storage once to redact each deleted message, and never what was not deleted', async () => {
+  it('asks storage once to redact each deleted message and to store each edit, nothing else', async () => {
     const ann = await open();
     const redacted: string[][] = [];
+    const revised: (readonly [string, string])[][] = [];
     const source: RoomSource = Object.assign(Object.create(ann) as RoomSource, {
       redact: (ids: readonly string[]) => {
         redacted.push([...ids]);
+        return Promise.resolve();
+      },
+      revise: (edits: readonly (readonly [string, string])[]) => {
+        revised.push([...edits]);
         return Promise.resolve();
       },
     });
@@ -46,11 +51,13 @@ describe('RoomAmendments', () => {
     expect(amendments.current().get(gone)).to.deep.equal({ edited: false, deleted: true });
     expect(amendments.current().get(keep)?.text).to.equal('kept, edited');
     expect(redacted).to.deep.equal([[gone]]);
+    expect(revised).to.deep.equal([[[keep, 'kept, edited']]]);
     // Asked again (nothing new), storage is not asked twice.
     ann.send('more');
     amendments.entriesArrived();
     amendments.current();
     expect(redacted).to.deep.equal([[gone]]);
+    expect(revised).to.have.length(1);
     expect(amendments.remove(gone, ann.userId)).to.equal('deleted');
     expect(amendments.edit(gone, ann.userId, 'again')).to.equal('deleted');
     expect(amendments.edit(keep, ann.userId, '  ')).to.equal('empty');

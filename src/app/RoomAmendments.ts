@@ -2,7 +2,8 @@
 // reactions and replies folded over the transcript's lines (src/log/amendments.ts and
 // src/log/responses.ts hold the readers' checks), and the room's name; and this user's own
 // such entries, written. A deleted message's text is also withdrawn from this device's stored
-// history, through the room's `redact` where it has one.
+// history, through the room's `redact` where it has one, and an edited one's text replaced
+// there (`revise`), so a cold open and search read what the room shows.
 import { amend, type Amendment } from '../log/amendments';
 import {
   DELETE,
@@ -43,6 +44,8 @@ export class RoomAmendments {
   private cached: Folded | undefined;
   /** Deleted ids already withdrawn from storage (or being withdrawn). */
   private readonly redacted = new Set<string>();
+  /** Edited texts already written to storage (or being written), by id. */
+  private readonly revised = new Map<string, string>();
   private readonly unsubscribe: () => void;
 
   private readonly deleted: ((ids: readonly string[]) => void) | undefined;
@@ -82,6 +85,7 @@ export class RoomAmendments {
         profile: roomProfile(kinds),
       };
       this.redactDeleted(this.cached.amended);
+      this.storeEdits(this.cached.amended);
     }
     return this.cached;
   }
@@ -206,6 +210,22 @@ export class RoomAmendments {
     redact(ids).catch((error: unknown) => {
       for (const id of ids) this.redacted.delete(id);
       console.warn('MeshChat could not remove deleted messages from storage', error);
+    });
+  }
+
+  private storeEdits(amended: Map<string, Amendment>): void {
+    const edits: [string, string][] = [];
+    for (const [id, change] of amended) {
+      if (!change.deleted && change.text !== undefined && this.revised.get(id) !== change.text) {
+        edits.push([id, change.text]);
+      }
+    }
+    const revise = this.source.revise?.bind(this.source);
+    if (edits.length === 0 || !revise) return;
+    for (const [id, text] of edits) this.revised.set(id, text);
+    revise(edits).catch((error: unknown) => {
+      for (const [id] of edits) this.revised.delete(id);
+      console.warn('MeshChat could not store edited messages', error);
     });
   }
 }

@@ -106,6 +106,8 @@ export interface RoomSource {
    * storage leaves it out).
    */
   redact?(ids: readonly string[]): Promise<void>;
+  /** Writes authors' edits (`[id, text]`) over the stored text of their messages. */
+  revise?(edits: readonly (readonly [string, string])[]): Promise<void>;
   /** Closes the room; what it returns settles once its pending writes are stored. */
   destroy(): void | Promise<void>;
 }

@@ -138,6 +138,10 @@ export class DeferredRoom implements RoomSource {
     await this.session?.redact(ids);
   }
 
+  async revise(edits: readonly (readonly [string, string])[]): Promise<void> {
+    await this.session?.revise(edits);
+  }
+
   destroy(): Promise<void> {
     if (this.destroyed) return this.gone;
     this.destroyed = true;

@@ -191,6 +191,13 @@ export class RoomSession implements RoomSource {
     await this.storage.events.redact(this.roomId, ids);
   }
 
+  /** Stores the edited text of edited messages (written after the listener's pending writes). */
+  async revise(edits: readonly (readonly [string, string])[]): Promise<void> {
+    if (!this.history || !this.storage) return;
+    await this.history.flush();
+    await this.storage.events.revise(this.roomId, edits);
+  }
+
   /** Sends a message as this tab's user; returns its id. */
   send(text: string): string | undefined {
     const id = this.hub.message(this.userId, text);

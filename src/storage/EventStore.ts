@@ -74,6 +74,11 @@ export interface EventStore {
    * but without its `message`. Ids not stored are left out.
    */
   redact(roomId: string, ids: readonly string[]): Promise<void>;
+  /**
+   * Replaces the text of the room's stored `message` events with their authors' edits, each
+   * `[id, text]`. Ids not stored, and messages already redacted, are left out.
+   */
+  revise(roomId: string, edits: readonly (readonly [string, string])[]): Promise<void>;
   /** Forgets every event of a room. */
   deleteRoom(roomId: string): Promise<void>;
   /** Records skipped on read because they were corrupted, since this store was made. */
@@ -97,6 +102,16 @@ export function redacted(stored: StoredEvent): StoredEvent {
   return {
     order: stored.order,
     event: makeEvent({ id, chatroomId, type, userId, sessionId, unixTime }),
+  };
+}
+
+/** The stored event with its text replaced (an author's edit); a redacted one stays so. */
+export function revised(stored: StoredEvent, text: string): StoredEvent {
+  if (stored.event.message === undefined) return stored;
+  const { id, chatroomId, type, userId, sessionId, unixTime } = stored.event;
+  return {
+    order: stored.order,
+    event: makeEvent({ id, chatroomId, type, userId, sessionId, message: text, unixTime }),
   };
 }
 

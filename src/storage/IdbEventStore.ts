@@ -9,6 +9,7 @@ import {
   checkPut,
   isCountedMessage,
   redacted,
+  revised,
   type EventStore,
   type HistoryCursor,
   type HistoryPage,
@@ -150,6 +151,22 @@ export class IdbEventStore implements EventStore {
       ids.map(async (id) => {
         const stored = decodeRecord(await byId.get([roomId, id]), roomId);
         if (stored?.event.message !== undefined) await tx.store.put(redacted(stored));
+      }),
+    );
+    await tx.done;
+  }
+
+  async revise(roomId: string, edits: readonly (readonly [string, string])[]): Promise<void> {
+    this.check('revise');
+    if (edits.length === 0) return;
+    const tx = this.db.transaction('events', 'readwrite');
+    const byId = tx.store.index('byId');
+    await Promise.all(
+      edits.map(async ([id, text]) => {
+        const stored = decodeRecord(await byId.get([roomId, id]), roomId);
+        if (stored?.event.message !== undefined && stored.event.message !== text) {
+          await tx.store.put(revised(stored, text));
+        }
       }),
     );
     await tx.done;

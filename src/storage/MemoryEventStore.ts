@@ -8,6 +8,7 @@ import {
   compareKeys,
   compareStored,
   redacted,
+  revised,
   type EventStore,
   type HistoryCursor,
   type HistoryPage,
@@ -102,6 +103,18 @@ export class MemoryEventStore implements EventStore {
       const wanted = new Set(ids);
       if (!room || !ids.some((id) => room.ids.has(id))) return;
       room.sorted = room.sorted.map((s) => (wanted.has(s.event.id) ? redacted(s) : s));
+    });
+  }
+
+  revise(roomId: string, edits: readonly (readonly [string, string])[]): Promise<void> {
+    return this.run('revise', () => {
+      const room = this.rooms.get(roomId);
+      const texts = new Map(edits);
+      if (!room || !edits.some(([id]) => room.ids.has(id))) return;
+      room.sorted = room.sorted.map((s) => {
+        const text = texts.get(s.event.id);
+        return text === undefined ? s : revised(s, text);
+      });
     });
   }
 

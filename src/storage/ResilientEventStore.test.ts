@@ -97,25 +97,27 @@ describe('ResilientEventStore failures', () => {
     faulty.failWrites = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     await store.put([message('r', 2), message('r', 3)]);
     await store.redact('r', ['m1']);
+    await store.revise('r', [['m2', 'edited while the disk was full']]);
     await store.put([message('other', 4)]);
     expect(store.inMemory).to.equal(true);
-    expect(store.unsavedWrites).to.equal(3);
+    expect(store.unsavedWrites).to.equal(4);
     // What the user sees (the history) is whole while the disk fails.
     expect((await readAll(store, 'r', 10)).map((s) => s.order)).to.deep.equal([1, 2, 3]);
     // The first retry (after 1 s) still finds the disk full: nothing is lost, it waits 2 s.
     await time.advance(1000);
-    expect(store.unsavedWrites).to.equal(3);
+    expect(store.unsavedWrites).to.equal(4);
     expect(health.ok).to.equal(false);
     faulty.failWrites = undefined;
     await time.advance(2000);
     await poll(() => store.unsavedWrites === 0 && !store.inMemory);
     expect(health.ok).to.equal(true);
     expect(changes.map((status) => status.state)).to.deep.equal(['degraded', 'ok']);
-    // Everything is on the disk itself, the redaction too: a second store over it agrees.
+    // Everything is on the disk itself, the redaction and edit too: a second store agrees.
     const disk = new IdbEventStore(db);
     const onDisk = await readAll(disk, 'r', 10);
     expect(onDisk.map((s) => s.order)).to.deep.equal([1, 2, 3]);
     expect(onDisk[0]?.event.message ?? '').to.equal('');
+    expect(onDisk[1]?.event.message).to.equal('edited while the disk was full');
     expect(await disk.count('other')).to.equal(1);
     // Writes go to the disk again.
     const putsBefore = faulty.puts;

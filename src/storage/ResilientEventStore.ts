@@ -17,6 +17,11 @@ import type { StorageHealth } from './StorageHealth';
 type Unsaved =
   | { readonly kind: 'put'; readonly events: readonly StoredEvent[] }
   | { readonly kind: 'redact'; readonly roomId: string; readonly ids: readonly string[] }
+  | {
+      readonly kind: 'revise';
+      readonly roomId: string;
+      readonly edits: readonly (readonly [string, string])[];
+    }
   | { readonly kind: 'deleteRoom'; readonly roomId: string };
 
 const EMPTY: HistoryPage = { events: [], older: undefined, skipped: 0 };
@@ -130,6 +135,21 @@ export class ResilientEventStore implements EventStore {
     }
   }
 
+  async revise(roomId: string, edits: readonly (readonly [string, string])[]): Promise<void> {
+    this.check('revise');
+    await this.fallback.revise(roomId, edits);
+    if (this.degraded || !this.primary) {
+      this.keep({ kind: 'revise', roomId, edits });
+      return;
+    }
+    try {
+      await this.primary.revise(roomId, edits);
+    } catch (error) {
+      this.fail(error);
+      this.keep({ kind: 'revise', roomId, edits });
+    }
+  }
+
   async deleteRoom(roomId: string): Promise<void> {
     this.check('deleteRoom');
     await this.fallback.deleteRoom(roomId);
@@ -209,6 +229,7 @@ export class ResilientEventStore implements EventStore {
       for (let write = this.unsaved[0]; write; write = this.unsaved[0]) {
         if (write.kind === 'put') await primary.put(write.events);
         else if (write.kind === 'redact') await primary.redact(write.roomId, write.ids);
+        else if (write.kind === 'revise') await primary.revise(write.roomId, write.edits);
         else await primary.deleteRoom(write.roomId);
         this.unsaved.shift();
       }

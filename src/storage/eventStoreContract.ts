@@ -95,6 +95,28 @@ export function eventStoreContract(name: string, makeHarness: () => EventStoreHa
       expect((await store.page('r', 10)).events[0]?.event.message).to.equal(undefined);
     });
 
+    it('replaces the text of edited messages, never of redacted ones', async () => {
+      const store = await harness.open();
+      await store.put([message('r', 1), message('r', 2), message('r', 3), message('other', 1)]);
+      await store.redact('r', ['m3']);
+      await store.revise('r', [
+        ['m1', 'text 1, edited'],
+        ['m3', 'back from the dead'],
+        ['missing', 'nowhere'],
+      ]);
+      const page = await store.page('r', 10);
+      expect(page.events.map((s) => s.event.message)).to.deep.equal([
+        'text 1, edited',
+        'text 2',
+        undefined,
+      ]);
+      expect(page.events[0]?.event).to.include({ id: 'm1', type: 'message', userId: 'alice' });
+      expect((await store.page('other', 10)).events[0]?.event.message).to.equal('text 1');
+      expect(await store.count('r')).to.equal(3);
+      expect(await store.put([message('r', 1)])).to.deep.equal({ stored: 0, duplicates: 1 });
+      expect((await store.page('r', 10)).events[0]?.event.message).to.equal('text 1, edited');
+    });
+
     it('holds nothing at first', async () => {
       const store = await harness.open();
       const page = await store.page('r', 50);

@@ -53,6 +53,12 @@ export class FaultyEventStore implements EventStore {
       : this.reject(this.failWrites);
   }
 
+  revise(roomId: string, edits: readonly (readonly [string, string])[]): Promise<void> {
+    return this.failWrites === undefined
+      ? this.inner.revise(roomId, edits)
+      : this.reject(this.failWrites);
+  }
+
   deleteRoom(roomId: string): Promise<void> {
     return this.failWrites === undefined
       ? this.inner.deleteRoom(roomId)
