@@ -10,7 +10,7 @@ import { MESSAGES_ROOT, ROOTS } from '../log/schema';
 import { DeliveryTracker } from '../net/DeliveryTracker';
 import type { NetworkConfig } from '../net/NetworkConfig';
 import { RoomNetwork } from '../net/RoomNetwork';
-import { keepRoots } from '../net/rootFilter';
+import { remoteUpdateFilter } from '../net/rootFilter';
 import { DocumentCeiling } from '../net/DocumentCeiling';
 import { AwarenessPresence } from '../presence/AwarenessPresence';
 import type { RoomSource } from '../app/RoomSource';
@@ -138,8 +138,9 @@ export class RoomSession implements RoomSource {
       ...(options.antiEntropyMs ? { antiEntropyMs: options.antiEntropyMs } : {}),
       ...(options.mesh ? { mesh: true } : {}),
       ...(this.persistence ? { startAfter: this.persistence.whenSynced } : {}),
-      // Peers' writes under other roots than the log's are not kept (docs/LOG_SCHEMA.md).
-      updateFilter: this.ceiling.wrap((update) => keepRoots(update, ROOTS)),
+      // Peers' writes under other roots than the log's are not kept (docs/LOG_SCHEMA.md), and
+      // what the document holds already is not decoded again.
+      updateFilter: this.ceiling.wrap(remoteUpdateFilter(this.doc, ROOTS)),
       documentFull: () => this.ceiling.full,
       // Peers' awareness updates reach the awareness only through the presence gate.
       ...(this.presence.gate ? { awarenessIntake: this.presence.gate } : {}),

@@ -12,7 +12,8 @@
 // they neither wait in the pending structs nor keep their content, in this update or later.
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { onlyRoots } from './rootScan';
+import { withoutHeld } from './heldRuns';
+import { onlyRoots, scanUpdate } from './rootScan';
 
 /** What the app does with one remote update: the update to apply, or undefined to refuse it. */
 export type UpdateFilter = (update: Uint8Array) => Uint8Array | undefined;
@@ -49,6 +50,20 @@ export function keepRoots(update: Uint8Array, roots: ReadonlySet<string>): Uint8
     }
   }
   return dropped > 0 ? encodeUpdate(kept, ds.clients) : update;
+}
+
+/**
+ * What a room does with a peer's update: runs of structs `doc` holds already are left out
+ * (heldRuns.ts), and items under roots outside `roots` become placeholders (keepRoots). One
+ * structural scan serves both; an update it cannot read takes the full decode.
+ */
+export function remoteUpdateFilter(doc: Y.Doc, roots: ReadonlySet<string>): UpdateFilter {
+  return (update) => {
+    const layout = scanUpdate(update, roots);
+    if (!layout) return keepRoots(update, roots);
+    const fresh = withoutHeld(update, layout, doc);
+    return layout.otherRoot ? keepRoots(fresh, roots) : fresh;
+  };
 }
 
 /** Writes structs (in the order decoded, runs of one client each) and a delete set as v1. */

@@ -3,8 +3,10 @@
 // nothing under another root, the common case, needs none of that: this reads only the
 // structure of a Yjs v1 update, the way Yjs reads it (readClientsStructRefs and
 // readItemContent in yjs), skipping content without building it, and tells whether any item
-// names a root outside the allowed set. Anything it does not recognise sends the update the
-// long way (a full decode), which either filters it or rejects it.
+// names a root outside the allowed set, and which clocks of which client each run of structs
+// covers (so runs the document holds already can be left out, see heldRuns.ts). Anything it
+// does not recognise sends the update the long way (a full decode), which either filters it or
+// rejects it.
 import * as decoding from 'lib0/decoding';
 
 /** The structure cannot be read here; decode it fully. */
@@ -21,30 +23,68 @@ const SKIP_REF = 10;
 const XML_ELEMENT = 3;
 const XML_HOOK = 5;
 
+/** One client's run of structs in an update: where its bytes are and which clocks it covers. */
+export interface RunLayout {
+  readonly client: number;
+  /** Its first clock. */
+  readonly clock: number;
+  /** The clock after its last struct; NaN when a struct's length is not read here. */
+  readonly end: number;
+  /** Its bytes in the update: [from, to), from the struct count on. */
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The structure of a Yjs v1 update, read without building its content. */
+export interface UpdateLayout {
+  readonly runs: readonly RunLayout[];
+  /** Where the delete set starts (it runs to the end). */
+  readonly dsFrom: number;
+  /** Whether some item names a root outside the allowed set. */
+  readonly otherRoot: boolean;
+}
+
+/**
+ * The structure of `update` (Yjs v1): its client runs and whether any item whose parent is a
+ * root names one outside `roots`. Undefined when the structure is not one this reads (then the
+ * full decode decides).
+ */
+export function scanUpdate(
+  update: Uint8Array,
+  roots: ReadonlySet<string>,
+): UpdateLayout | undefined {
+  try {
+    return scan(decoding.createDecoder(update), roots);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Whether every item of `update` (Yjs v1) whose parent is a root names one in `roots`. False
  * when some item names another root, and when the update's structure is not one this reads
  * (then the full decode decides).
  */
 export function onlyRoots(update: Uint8Array, roots: ReadonlySet<string>): boolean {
-  try {
-    return scan(decoding.createDecoder(update), roots);
-  } catch {
-    return false;
-  }
+  const layout = scanUpdate(update, roots);
+  return layout !== undefined && !layout.otherRoot;
 }
 
-function scan(d: decoding.Decoder, roots: ReadonlySet<string>): boolean {
+function scan(d: decoding.Decoder, roots: ReadonlySet<string>): UpdateLayout {
   const clients = decoding.readVarUint(d);
+  const runs: RunLayout[] = [];
+  let otherRoot = false;
   for (let c = 0; c < clients; c += 1) {
+    const from = d.pos;
     const structs = decoding.readVarUint(d);
-    decoding.readVarUint(d); // client
-    decoding.readVarUint(d); // first clock
+    const client = decoding.readVarUint(d);
+    const clock = decoding.readVarUint(d);
+    let end = clock;
     for (let s = 0; s < structs; s += 1) {
       const info = decoding.readUint8(d);
       const ref = info & BITS5;
       if (ref === GC_REF || ref === SKIP_REF) {
-        decoding.readVarUint(d); // length
+        end += decoding.readVarUint(d);
         continue;
       }
       if ((info & BIT8) !== 0) skipId(d); // origin
@@ -52,16 +92,17 @@ function scan(d: decoding.Decoder, roots: ReadonlySet<string>): boolean {
       if ((info & (BIT7 | BIT8)) === 0) {
         // No origin: the parent is written, a root's name or an item's id.
         if (decoding.readVarUint(d) === 1) {
-          if (!roots.has(decoding.readVarString(d))) return false;
+          if (!roots.has(decoding.readVarString(d))) otherRoot = true;
         } else {
           skipId(d);
         }
         if ((info & BIT6) !== 0) skipString(d); // parent sub (a map key)
       }
-      skipContent(d, ref);
+      end += skipContent(d, ref);
     }
+    runs.push({ client, clock, end, from, to: d.pos });
   }
-  return true;
+  return { runs, dsFrom: d.pos, otherRoot };
 }
 
 function skipId(d: decoding.Decoder): void {
@@ -79,43 +120,45 @@ function skipString(d: decoding.Decoder): void {
   skipBytes(d, decoding.readVarUint(d));
 }
 
-function skipContent(d: decoding.Decoder, ref: number): void {
+/** Skips an item's content; returns its length in clocks (NaN for a string, not counted here). */
+function skipContent(d: decoding.Decoder, ref: number): number {
   switch (ref) {
     case 1: // deleted: a length
-      decoding.readVarUint(d);
-      return;
+      return decoding.readVarUint(d);
     case 2: {
       // JSON: a count, then strings
       const n = decoding.readVarUint(d);
       for (let i = 0; i < n; i += 1) skipString(d);
-      return;
+      return n;
     }
+    case 4: // string: as long as its UTF-16 form, which is not worked out here
+      skipString(d);
+      return NaN;
     case 3: // binary
-    case 4: // string
     case 5: // embed (JSON as a string)
       skipString(d);
-      return;
+      return 1;
     case 6: // format: key, JSON value
       skipString(d);
       skipString(d);
-      return;
+      return 1;
     case 7: {
       // type: a type ref, and a node name for XML elements and hooks
       const type = decoding.readVarUint(d);
       if (type === XML_ELEMENT || type === XML_HOOK) skipString(d);
       else if (type > 6) throw new Unreadable('type ref');
-      return;
+      return 1;
     }
     case 8: {
       // any: a count, then lib0 any values
       const n = decoding.readVarUint(d);
       for (let i = 0; i < n; i += 1) skipAny(d);
-      return;
+      return n;
     }
     case 9: // doc: guid, options
       skipString(d);
       skipAny(d);
-      return;
+      return 1;
     default:
       throw new Unreadable('content ref');
   }
