@@ -1,4 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from './sha256';
 import { decodeBase64url, encodeBase64url } from '../identity/base64url';
 import { isContentKey, isUserIdShape, type SignedEntry } from './schema';
 import type { SignatureVerifier } from './signing';
