@@ -22,7 +22,9 @@ import type { HistoryImport, RoomHistory } from './StoredHistory';
 import { LiveRooms } from './LiveRooms';
 import type { RoomState } from './RoomState';
 import { UnreadCounts } from './UnreadCounts';
-import type { MessageSearch, SearchHit } from './MessageSearch';
+import { DeviceSearch } from './DeviceSearch';
+import { HistoryFiles } from './HistoryFiles';
+import type { SearchHit } from './MessageSearch';
 import type { Navigation } from './Navigation';
 import type { Route } from './RoomLink';
 import type { Settings } from './Settings';
@@ -82,12 +84,8 @@ export class ChatApplication {
   private readonly direct: DirectRooms;
   private records: RoomRecord[] = [];
   private readonly readBefore = new Map<string, number>();
-  /**
-   * Search over this device's history: its code loads and its index is built on the first
-   * search, so the first page carries neither.
-   */
-  private search: MessageSearch | undefined;
-  private searchLoading: Promise<MessageSearch | undefined> | undefined;
+  private readonly search: DeviceSearch;
+  private readonly files: HistoryFiles;
   private currentId: string | undefined;
   private pendingRoute: Route | undefined;
   private problem: string | undefined;
@@ -121,6 +119,21 @@ export class ChatApplication {
       },
       { dh: options.dh, verifier: options.verifier, settings: options.settings, now: this.now },
     );
+    this.files = new HistoryFiles({
+      ...(options.history ? { history: options.history } : {}),
+      names: options.names,
+      labelOf: (roomId) => {
+        const record = this.records.find((r) => r.roomId === roomId);
+        return record && this.labelOf(record);
+      },
+      reload: async (roomId) => this.live.get(roomId)?.state.reloadStored(),
+      changed: () => this.changed(),
+    });
+    this.search = new DeviceSearch({
+      ...(options.history ? { history: options.history } : {}),
+      rooms: () => this.records.map((r) => r.roomId),
+      open: () => this.live.states(),
+    });
     this.live = new LiveRooms({
       openRoom: options.openRoom,
       names: options.names,
@@ -130,9 +143,9 @@ export class ChatApplication {
       onScreen: () => this.currentId,
       onEntries: (roomId, entries) => {
         this.unread.onEntries(roomId, entries);
-        this.search?.add(roomId, entries);
+        this.search.arrived(roomId, entries);
       },
-      onDeleted: (roomId, ids) => this.search?.remove(roomId, ids),
+      onDeleted: (roomId, ids) => this.search.deleted(roomId, ids),
       onPresence: (state) => this.direct.seen(state),
       opened: (state) => {
         if (this.displayName) this.names.learn(this.userId, this.displayName);
@@ -176,21 +189,7 @@ export class ChatApplication {
    * hears how many messages it holds so far); later ones answer from memory.
    */
   async searchMessages(query: string, progress?: (indexed: number) => void): Promise<SearchHit[]> {
-    const history = this.options.history;
-    if (!history) return [];
-    this.searchLoading ??= import('./MessageSearch').then(({ MessageSearch }) => {
-      if (this.destroyed) return undefined;
-      this.search = new MessageSearch({ history, rooms: () => this.records.map((r) => r.roomId) });
-      return this.search;
-    });
-    const search = await this.searchLoading;
-    if (!search) return [];
-    // Edited messages are found by their new words: the open rooms' logs know the edits.
-    for (const state of this.live.states()) {
-      for (const [id, text] of state.edits()) search.revise(state.roomId, id, text);
-    }
-    await search.build(progress);
-    return search.search(query);
+    return this.search.search(query, progress);
   }
 
   /** Mutes a room's notifications (its unread count stays), or unmutes them. */
@@ -314,12 +313,8 @@ export class ChatApplication {
   }
 
   /** A room's stored history as a JSON lines file's text, with the authors' names known here. */
-  async exportHistory(roomId: string): Promise<string> {
-    if (!this.options.history) throw new Error('this device keeps no history to export');
-    return this.options.history.exportRoom(
-      roomId,
-      (userId) => this.names.name(userId) ?? this.names.unverifiedName(userId),
-    );
+  exportHistory(roomId: string): Promise<string> {
+    return this.files.exportRoom(roomId);
   }
 
   /**
@@ -327,23 +322,11 @@ export class ChatApplication {
    * names the file gives (marked unverified, never over a signed name). A file of another
    * room imports nothing; the outcome names that room (with its label, if joined here).
    */
-  async importHistory(
+  importHistory(
     roomId: string,
     text: string,
   ): Promise<HistoryImport & { readonly otherRoomLabel?: string }> {
-    if (!this.options.history) throw new Error('this device keeps no history to import into');
-    const report = await this.options.history.importRoom(roomId, text);
-    if (report.otherRoom !== undefined) {
-      const record = this.records.find((r) => r.roomId === report.otherRoom);
-      return record ? { ...report, otherRoomLabel: this.labelOf(record) } : report;
-    }
-    let renamed = false;
-    for (const [userId, name] of report.names ?? []) {
-      renamed = this.names.learnUnverified(userId, name) || renamed;
-    }
-    await this.live.get(roomId)?.state.reloadStored();
-    if (renamed) this.changed();
-    return report;
+    return this.files.importRoom(roomId, text);
   }
 
   subscribe(listener: () => void): () => void {
@@ -467,7 +450,7 @@ export class ChatApplication {
     // The room's own writes must be done before its stored state is deleted, or they recreate it.
     await closed;
     await this.options.history?.forgetRoom(roomId);
-    this.search?.forgetRoom(roomId);
+    this.search.forgetRoom(roomId);
   }
 
   /** Whether a DM can be opened with `userId` (their signed key agreement key is known). */
@@ -520,6 +503,7 @@ export class ChatApplication {
     this.destroyed = true;
     this.stopRouter?.();
     this.live.dropAll();
+    this.search.destroy();
     this.listeners.clear();
   }
 
