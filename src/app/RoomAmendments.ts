@@ -18,6 +18,8 @@ import {
   MAX_ROOM_TOPIC,
 } from '../log/entryKinds';
 import { reactions, replies, roomProfile, type Reaction, type RoomProfile } from '../log/responses';
+import { attachments, type Attachment } from '../log/attachments';
+import { FILE, encodeFile } from '../log/fileEntry';
 import type { RoomSource } from './RoomSource';
 import type { ChatLine, MessageLine } from './Transcript';
 
@@ -34,6 +36,7 @@ interface Folded {
   readonly reactions: Map<string, Reaction[]>;
   readonly replies: Map<string, string>;
   readonly profile: RoomProfile | undefined;
+  readonly files: Map<string, Attachment>;
 }
 
 /** How much of the answered message a reply quotes. */
@@ -83,6 +86,7 @@ export class RoomAmendments {
         reactions: reactions(kinds, target),
         replies: replies(kinds, target),
         profile: roomProfile(kinds),
+        files: attachments(kinds, target),
       };
       this.redactDeleted(this.cached.amended);
       this.storeEdits(this.cached.amended);
@@ -95,8 +99,10 @@ export class RoomAmendments {
    * none apply). `userId` is this user: their own reactions are marked.
    */
   apply(lines: readonly ChatLine[], userId?: string): readonly ChatLine[] {
-    const { amended, reactions: reacted, replies: answered } = this.folded();
-    if (amended.size === 0 && reacted.size === 0 && answered.size === 0) return lines;
+    const { amended, reactions: reacted, replies: answered, files } = this.folded();
+    if (amended.size === 0 && reacted.size === 0 && answered.size === 0 && files.size === 0) {
+      return lines;
+    }
     const byId = new Map<string, MessageLine>();
     const shown = lines.map((line) => {
       if (line.kind !== 'message') return line;
@@ -104,6 +110,8 @@ export class RoomAmendments {
       const change = amended.get(line.id);
       if (change?.deleted) out = { ...out, text: '', deleted: true, edited: false };
       else if (change) out = { ...out, text: change.text ?? line.text, edited: true };
+      const file = out.deleted ? undefined : files.get(line.id);
+      if (file) out = { ...out, file };
       const standing = out.deleted ? undefined : reacted.get(line.id);
       if (standing) {
         out = {
@@ -181,6 +189,14 @@ export class RoomAmendments {
     if (!answered || answered.kind !== undefined) return 'not-found';
     const payload = encodePayload({ kind: REPLY, message, target });
     return this.source.log.append(userId, payload, REPLY) === undefined ? 'offline' : undefined;
+  }
+
+  /** Attaches the file `file` (already kept on this device) to this user's message `message`. */
+  attach(message: string, userId: string, file: Attachment): AmendRefusal | undefined {
+    const own = this.source.log.get(message);
+    if (!own || own.kind !== undefined || own.userId !== userId) return 'not-own';
+    const payload = encodeFile({ kind: FILE, message, ...file });
+    return this.source.log.append(userId, payload, FILE) === undefined ? 'offline' : undefined;
   }
 
   /** Names the room (and sets its topic) as this user. */

@@ -4,6 +4,7 @@
 import type { EventStream } from '../hub/EventStream';
 import type { Member } from '../hub/Hub';
 import type { LogBatchInfo, LogEntry, PresenceChange } from '../hub/ports';
+import type { FileShelf } from './FileShelf';
 
 /** A verified message of the room's log, with its place in the converged order. */
 export interface RoomEntry extends LogEntry {
@@ -101,6 +102,8 @@ export interface RoomSource {
    */
   starting?(): Promise<unknown> | undefined;
   send(text: string): string | undefined;
+  /** The room's shared files (kept here, fetched from peers); absent while none can be. */
+  readonly files?: FileShelf | undefined;
   /**
    * Withdraws the text of deleted messages from this device's stored history (a room without
    * storage leaves it out).

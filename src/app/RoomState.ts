@@ -8,6 +8,7 @@ import { nextPaint, paintedFrames } from './nextPaint';
 import { tagOf, type NameBook } from './NameBook';
 import type { NetworkStatus, RoomSource } from './RoomSource';
 import { RoomAmendments, type AmendRefusal } from './RoomAmendments';
+import { shareFile, type FileShelf } from './FileShelf';
 import type { RoomProfile } from '../log/responses';
 import { RoomNames } from './RoomNames';
 import { StoredHistory, type HistoryPages } from './StoredHistory';
@@ -246,29 +247,45 @@ export class RoomState {
         );
       return true;
     }
-    return this.write(text, replyTo);
+    return this.write(text, replyTo) !== undefined;
+  }
+
+  /** The room's shared files (undefined until the room's code has loaded). */
+  get files(): FileShelf | undefined {
+    return this.source.files;
+  }
+
+  /** Shares `file` as this user's message; what to tell the user when it was not shared. */
+  shareFile(file: Blob & { readonly name?: string }): Promise<string | undefined> {
+    if (this.ended) return Promise.resolve('This room is closed here.');
+    return shareFile(
+      this.source.files,
+      file,
+      (text) => this.write(text),
+      (id, attached) => this.amendments.attach(id, this.userId, attached),
+    );
   }
 
   private sendQueued(): void {
     for (const { text, replyTo } of this.queued.splice(0)) {
-      if (!this.write(text, replyTo)) {
+      if (this.write(text, replyTo) === undefined) {
         console.error('MeshChat: a message could not be written', text);
       }
     }
   }
 
-  private write(text: string, replyTo?: string): boolean {
-    if (this.ended) return false;
+  private write(text: string, replyTo?: string): string | undefined {
+    if (this.ended) return undefined;
     this.signedNames.signOwn(this.options.displayName?.());
     const id = this.source.send(text);
-    if (id === undefined) return false;
+    if (id === undefined) return undefined;
     // The link goes right after its message, in the same batch: peers see both at once.
     if (replyTo !== undefined) this.amendments.linkReply(id, replyTo, this.userId);
     if (!this.source.delivery.isDelivered(id)) this.transcript.markPending(id);
     this.lastTypingSent = 0;
     this.source.presence.setField('typing', 0);
     this.changed();
-    return true;
+    return id;
   }
 
   /**

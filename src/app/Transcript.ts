@@ -45,6 +45,19 @@ export interface MessageLine {
   readonly reactions?: readonly LineReaction[];
   /** The message this one answers (its author linked it: src/log/responses.ts). */
   readonly replyTo?: ReplyQuote;
+  /** The file its author attached (src/log/attachments.ts); its text is the file's name. */
+  readonly file?: LineFile;
+}
+
+/** A file a message carries: the bytes are fetched from peers by their SHA-256 (src/files). */
+export interface LineFile {
+  readonly hash: string;
+  readonly name: string;
+  /** The MIME type the sender's browser gave ('' for none): a claim, checked before use. */
+  readonly type: string;
+  readonly size: number;
+  /** base64url of a small JPEG, PNG or WebP preview; '' for none. */
+  readonly thumb: string;
 }
 
 /** One emoji on a message: who gave it, and whether this user is among them. */

@@ -134,6 +134,11 @@ export class DeferredRoom implements RoomSource {
     return this.session?.send(text);
   }
 
+  /** The room's files, once its code has loaded. */
+  get files(): RoomSource['files'] {
+    return this.session?.files;
+  }
+
   async redact(ids: readonly string[]): Promise<void> {
     await this.session?.redact(ids);
   }

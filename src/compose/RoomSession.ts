@@ -19,6 +19,7 @@ import type { ChatStorage } from '../storage/ChatStorage';
 import type { YjsPersistence } from '../storage/YjsPersistence';
 import { roomPersistence } from '../storage/roomPersistence';
 import { PersistentListener } from '../storage/PersistentListener';
+import { RoomFiles, sharedFileStore } from '../files/RoomFiles';
 
 export interface RoomSessionOptions {
   readonly roomId: string;
@@ -67,6 +68,8 @@ export class RoomSession implements RoomSource {
   readonly network: RoomNetwork;
   /** Which of this tab's messages some peer holds. */
   readonly delivery: DeliveryTracker;
+  /** The room's shared files: kept in IndexedDB, exchanged over the data channels. */
+  readonly files: RoomFiles;
   readonly hub: Hub;
   /** This tab's own session stream. */
   readonly stream: EventStream;
@@ -149,6 +152,7 @@ export class RoomSession implements RoomSource {
         receive: (data) => readPreview(this.log, data),
       },
     });
+    this.files = new RoomFiles(options.roomId, sharedFileStore(), this.network.files);
     this.delivery = new DeliveryTracker({
       entries: this.doc.getMap(MESSAGES_ROOT),
       awareness: this.awareness,
@@ -229,6 +233,7 @@ export class RoomSession implements RoomSource {
     if (!this.hub.closed) this.hub.close();
     this.delivery.destroy();
     this.presence.destroy();
+    this.files.destroy();
     this.network.destroy();
     this.ceiling.destroy();
     this.log.destroy();

@@ -7,6 +7,8 @@
  * reactions.ts), because that needs the target, which may arrive later.
  */
 
+import { FILE, decodeFile, encodeFile, type FilePayload } from './fileEntry';
+
 /** A version 2 entry id: base64url of a SHA-256 hash (schema.ts's isContentKey). */
 const TARGET = /^[A-Za-z0-9_-]{43}$/;
 
@@ -22,11 +24,21 @@ export const REPLY = 'reply';
 export const ROOM = 'room';
 /** The display name the author signs with: `[name]`. It names its author, nobody else. */
 export const NAME = 'name';
+/** Attaches a file to the author's own message (src/log/fileEntry.ts). */
+export { FILE };
 /** Longest display name a `name` entry may carry, in UTF-16 code units. */
 export const MAX_SIGNED_NAME = 64;
 
 /** The kinds this version reads. */
-export const KNOWN_KINDS: ReadonlySet<string> = new Set([EDIT, DELETE, REACT, REPLY, ROOM, NAME]);
+export const KNOWN_KINDS: ReadonlySet<string> = new Set([
+  EDIT,
+  DELETE,
+  REACT,
+  REPLY,
+  ROOM,
+  NAME,
+  FILE,
+]);
 
 /** The longest reaction, in UTF-16 code units (a family or flag sequence fits). */
 export const MAX_REACTION = 32;
@@ -59,7 +71,8 @@ export type KindPayload =
     }
   | { readonly kind: typeof REPLY; readonly message: string; readonly target: string }
   | { readonly kind: typeof ROOM; readonly name: string; readonly topic: string }
-  | { readonly kind: typeof NAME; readonly name: string };
+  | { readonly kind: typeof NAME; readonly name: string }
+  | FilePayload;
 
 /**
  * Reads the payload of a kind entry: undefined when the kind is unknown or `m` does not have
@@ -77,6 +90,7 @@ export function decodePayload(kind: string, message: string): KindPayload | unde
   const fields: unknown[] = parsed;
   if (kind === ROOM) return room(fields);
   if (kind === NAME) return decodeName(fields);
+  if (kind === FILE) return decodeFile(fields);
   if (!isId(fields[0])) return undefined;
   const target = fields[0];
   switch (kind) {
@@ -128,6 +142,8 @@ export function encodePayload(payload: KindPayload): string {
       return JSON.stringify([payload.name, payload.topic]);
     case NAME:
       return JSON.stringify([payload.name]);
+    case FILE:
+      return encodeFile(payload);
   }
 }
 

@@ -5,6 +5,7 @@ import { workerTicker, type Ticker } from '../presence/Ticker';
 import { takeAwareness, type AwarenessIntake } from './awarenessIntake';
 import { ReachabilityWatch } from './Reachability';
 import type { ChunkedDataChannel } from './ChunkedDataChannel';
+import { FileChannels, SIDE_FILES } from './FileChannels';
 import type { NetworkConfig } from './NetworkConfig';
 import { PasswordMismatch, type PasswordMismatchOptions } from './PasswordMismatch';
 import type { WebrtcMesh } from './WebrtcMesh';
@@ -128,7 +129,7 @@ export function withCurrentIceServers(
   return CurrentIce as unknown as typeof RTCPeerConnection;
 }
 
-/** First byte of a side message on a data channel: a preview, or a mesh frame. */
+/** First byte of a side message on a data channel: a preview, a mesh frame, or a file message. */
 const SIDE_PREVIEW = 0;
 const SIDE_MESH = 1;
 
@@ -166,6 +167,8 @@ export class RoomNetwork {
   private stack: WebrtcStack | undefined;
   /** The mesh over the provider's room, once the room exists (unless turned off). */
   mesh: WebrtcMesh | undefined;
+  /** The open channels as the file transfer uses them (src/files). */
+  readonly files = new FileChannels(() => this.openChannels);
 
   constructor(roomId: string, doc: Y.Doc, awareness: Awareness, options: RoomNetworkOptions) {
     this.doc = doc;
@@ -283,6 +286,7 @@ export class RoomNetwork {
     channel.onside = (data) => {
       if (data[0] === SIDE_MESH) this.mesh?.receive(channel, data.subarray(1));
       else if (data[0] === SIDE_PREVIEW) preview?.receive(data.subarray(1));
+      else if (data[0] === SIDE_FILES) this.files.receive(channel, data.subarray(1));
     };
     const data = preview?.make();
     if (!data) return;

@@ -1,0 +1,90 @@
+/**
+ * One room's files (the app's FileShelf): the bytes kept on this device (FileStore), fetched
+ * from the room's peers and served to them (FileTransfer), and thumbnails for images.
+ */
+import type { FileShelf, FileUsage } from '../app/FileShelf';
+import { encodeBase64url } from '../identity/base64url';
+import { FileStore, QuotaExceeded } from './FileStore';
+import { FetchFailed, FileTransfer, sha256, type FileLinks } from './FileTransfer';
+import { makeThumbnail } from './thumbnail';
+
+let pageStore: FileStore | undefined;
+
+/** The page's one file store (its database opens on first use). */
+export function sharedFileStore(): FileStore {
+  pageStore ??= new FileStore();
+  return pageStore;
+}
+
+export class RoomFiles implements FileShelf {
+  readonly transfer: FileTransfer;
+  /** Fetches in progress, by hash: a second reader of one file waits for the first. */
+  private readonly fetching = new Map<string, Promise<Blob>>();
+
+  constructor(
+    private readonly roomId: string,
+    private readonly store: FileStore,
+    links: FileLinks,
+  ) {
+    this.transfer = new FileTransfer(links, {
+      get: (hash) => this.store.get(this.roomId, hash),
+    });
+  }
+
+  async keep(file: Blob, type: string): Promise<{ hash: string; thumb: string }> {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const hash = encodeBase64url(await sha256(bytes));
+    await this.store.put(
+      this.roomId,
+      hash,
+      new Blob([bytes], { type: 'application/octet-stream' }),
+    );
+    const thumb = await makeThumbnail(file, type).catch(() => '');
+    return { hash, thumb };
+  }
+
+  open(
+    file: { readonly hash: string; readonly size: number; readonly type: string },
+    progress?: (received: number) => void,
+    signal?: AbortSignal,
+  ): Promise<Blob> {
+    const running = this.fetching.get(file.hash);
+    if (running) return running;
+    const fetched = this.load(file, progress, signal).finally(() =>
+      this.fetching.delete(file.hash),
+    );
+    this.fetching.set(file.hash, fetched);
+    return fetched;
+  }
+
+  private async load(
+    file: { readonly hash: string; readonly size: number },
+    progress: ((received: number) => void) | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Blob> {
+    const kept = await this.store.get(this.roomId, file.hash).catch(() => undefined);
+    if (kept && kept.size === file.size) return kept;
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = await this.transfer.fetch(file.hash, file.size, progress, signal);
+    } catch (error) {
+      throw error instanceof FetchFailed ? new Error(error.message) : error;
+    }
+    const blob = new Blob([bytes], { type: 'application/octet-stream' });
+    try {
+      await this.store.put(this.roomId, file.hash, blob);
+    } catch (error) {
+      // Shown anyway; only not kept (and so not offered to others) past the quota.
+      if (!(error instanceof QuotaExceeded)) console.warn('MeshChat could not keep a file', error);
+    }
+    return blob;
+  }
+
+  usage(): Promise<FileUsage> {
+    return this.store.usage(this.roomId);
+  }
+
+  destroy(): void {
+    this.transfer.destroy();
+  }
+}
