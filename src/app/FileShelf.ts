@@ -5,8 +5,10 @@ import {
   MAX_FILE_NAME,
   isMimeType,
   isViewableImage,
+  rasterFormat,
   VIEWABLE_IMAGE_TYPES,
 } from '../log/fileEntry';
+import { decodeBase64url } from '../identity/base64url';
 import type { Attachment } from '../log/attachments';
 
 export { MAX_FILE_BYTES, isViewableImage, VIEWABLE_IMAGE_TYPES };
@@ -94,4 +96,13 @@ export async function shareFile(
   if (id === undefined) return 'The file could not be shared: this room is closed here.';
   const refused = attach(id, { ...described, name, type, size: file.size });
   return refused ? 'The file could not be attached to its message.' : undefined;
+}
+
+/** The data: URL of a thumbnail (base64url of JPEG, PNG or WebP), or '' when it is none. */
+export function thumbnailUrl(thumb: string): string {
+  const bytes = thumb === '' ? undefined : decodeBase64url(thumb);
+  const format = bytes && rasterFormat(bytes);
+  if (!bytes || !format || format === 'image/gif') return '';
+  const base64 = thumb.replace(/-/g, '+').replace(/_/g, '/');
+  return `data:${format};base64,${base64}${'='.repeat((4 - (base64.length % 4)) % 4)}`;
 }

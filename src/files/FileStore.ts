@@ -7,7 +7,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { formatBytes, type FileUsage } from '../app/FileShelf';
 
 /** The bytes one room may keep on this device (the user sees it in the room's menu). */
-export const DEFAULT_ROOM_QUOTA = 256 * 1024 * 1024;
+export const DEFAULT_ROOM_QUOTA = 250_000_000;
 
 const DB_NAME = 'meshchat-files';
 

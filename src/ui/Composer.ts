@@ -61,6 +61,26 @@ export class Composer extends LitElement {
         box-sizing: border-box;
         field-sizing: content;
       }
+      .attach {
+        position: relative;
+        display: inline-flex;
+        align-items: center;
+        justify-content: center;
+        min-width: 2.6rem;
+        min-height: 2.6rem;
+        border: 1px solid var(--mc-border);
+        border-radius: 6px;
+        cursor: pointer;
+      }
+      .attach:focus-within {
+        outline: 2px solid var(--mc-accent);
+      }
+      .attach input {
+        position: absolute;
+        inset: 0;
+        opacity: 0;
+        cursor: pointer;
+      }
       textarea[aria-invalid='true'] {
         border-color: var(--mc-danger);
       }
@@ -173,7 +193,20 @@ export class Composer extends LitElement {
             </ul>`
           : nothing
       }
-      <form @submit=${this.onSubmit}>
+      <form
+        @submit=${this.onSubmit}
+        @dragover=${(e: DragEvent) => e.preventDefault()}
+        @drop=${this.onDrop}
+      >
+        <label class="attach" title="Attach file"
+          ><span aria-hidden="true">📎</span
+          ><input
+            type="file"
+            multiple
+            aria-label="Attach file"
+            ?disabled=${this.disabled}
+            @change=${this.onPick}
+        /></label>
         <textarea
           aria-label="Message"
           aria-invalid=${this.error ? 'true' : 'false'}
@@ -187,6 +220,7 @@ export class Composer extends LitElement {
           ?disabled=${this.disabled}
           @keydown=${this.onKeyDown}
           @input=${this.onInput}
+          @paste=${this.onPaste}
         ></textarea>
         <button class="primary" type="submit" ?disabled=${this.disabled}>Send</button>
       </form>
@@ -318,6 +352,36 @@ export class Composer extends LitElement {
     this.suggestions = [];
   }
 
+  private readonly onPick = (event: Event): void => {
+    const input = event.target as HTMLInputElement;
+    this.attach(input.files);
+    input.value = '';
+  };
+
+  private readonly onPaste = (event: ClipboardEvent): void => {
+    if (event.clipboardData?.files.length) {
+      event.preventDefault();
+      this.attach(event.clipboardData.files);
+    }
+  };
+
+  private readonly onDrop = (event: DragEvent): void => {
+    event.preventDefault();
+    this.attach(event.dataTransfer?.files ?? null);
+  };
+
+  /** Sends files picked, pasted or dropped up as `files-attach` (detail: FilesAttachDetail). */
+  private attach(files: FileList | null): void {
+    if (this.disabled || !files || files.length === 0) return;
+    this.dispatchEvent(
+      new CustomEvent<FilesAttachDetail>('files-attach', {
+        detail: { files: [...files] },
+        bubbles: true,
+        composed: true,
+      }),
+    );
+  }
+
   /** Says why the text in the box was not sent; the text stays for the user to retry. */
   refuse(reason: string): void {
     this.error = reason;
@@ -327,6 +391,11 @@ export class Composer extends LitElement {
   private emit(type: string): void {
     this.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true }));
   }
+}
+
+/** Detail of `files-attach`: files to share in the room. */
+export interface FilesAttachDetail {
+  readonly files: readonly File[];
 }
 
 declare global {

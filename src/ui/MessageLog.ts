@@ -10,7 +10,14 @@ import { mentions } from '../app/mentions';
 import type { ChatLine } from '../app/Transcript';
 import { linkify } from './linkify';
 import './MessageActions';
-import { messagePartStyles, reactionChips, replyQuote, type ReplyOpenDetail } from './messageParts';
+import {
+  fileCard,
+  messagePartStyles,
+  reactionChips,
+  replyQuote,
+  type ReplyOpenDetail,
+} from './messageParts';
+import type { FileShelf } from '../app/FileShelf';
 import { continuesGroup, dayLabel, startsDay } from './messageGroups';
 import { theme } from './theme';
 
@@ -186,6 +193,8 @@ export class MessageLog extends LitElement {
   @property() selfName: string | undefined;
   /** Messages of others after this time are new since the user left: a line goes above them. */
   @property({ attribute: false }) newSince: number | undefined;
+  /** The room's files, for the messages that carry one. */
+  @property({ attribute: false }) files: FileShelf | undefined;
   /** The first new message, and how many there are. */
   private newMark: { id: string; count: number } | undefined;
   /** The clock that decides which day is "Today" (tests set it). */
@@ -467,7 +476,9 @@ export class MessageLog extends LitElement {
         : stamp;
     const text = line.deleted
       ? html`<span class="text deleted">message deleted</span>`
-      : html`<span class="text">${linkify(line.text)}</span>`;
+      : line.file
+        ? fileCard(line.file, this.files)
+        : html`<span class="text">${linkify(line.text)}</span>`;
     const label = (userId: string) => this.label(userId);
     const parts = html`${replyQuote(line, label)}`;
     const after = html`${reactionChips(line, label)}

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { formatBytes, type FileShelf } from '../app/FileShelf';
 import { theme } from './theme';
 
 /**
@@ -17,6 +18,11 @@ export class RoomMenu extends LitElement {
       :host {
         position: relative;
         display: inline-block;
+      }
+      .usage {
+        padding: 0.4rem 0.75rem;
+        font-size: 0.8rem;
+        color: var(--mc-muted);
       }
       .toggle {
         min-height: var(--mc-tool-height, 2.5rem);
@@ -54,7 +60,10 @@ export class RoomMenu extends LitElement {
   @property({ type: Boolean }) renamable = false;
   /** The room's notifications are muted: the menu offers to unmute them. */
   @property({ type: Boolean }) muted = false;
+  /** The room's files: the menu says how much of the room's quota they use here. */
+  @property({ attribute: false }) files: FileShelf | undefined;
   @state() private open = false;
+  @state() private usage = '';
   @query('.toggle') private toggle!: HTMLButtonElement;
   @query('input') private file!: HTMLInputElement;
 
@@ -100,6 +109,7 @@ export class RoomMenu extends LitElement {
               <li>
                 <button type="button" @click=${() => this.choose('room-leave')}>Leave room</button>
               </li>
+              ${this.usage ? html`<li class="usage" role="note">${this.usage}</li>` : nothing}
             </ul>`
           : nothing
       }
@@ -127,7 +137,16 @@ export class RoomMenu extends LitElement {
     this.removeEventListener('keydown', this.onKeyDown);
   }
 
+  /** Reads how much of its file quota the room uses on this device. */
+  private async readUsage(): Promise<void> {
+    const usage = await this.files?.usage().catch(() => undefined);
+    this.usage = usage
+      ? `Files kept on this device: ${formatBytes(usage.used)} of ${formatBytes(usage.quota)}`
+      : '';
+  }
+
   private readonly onToggle = async (): Promise<void> => {
+    if (!this.open) void this.readUsage();
     this.open = !this.open;
     if (!this.open) return;
     await this.updateComplete;

@@ -4,7 +4,7 @@ import { keyed } from 'lit/directives/keyed.js';
 import type { NameBook } from '../app/NameBook';
 import type { RoomState } from '../app/RoomState';
 import './Composer';
-import type { Composer, MessageSendDetail, ReplyTarget } from './Composer';
+import type { Composer, FilesAttachDetail, MessageSendDetail, ReplyTarget } from './Composer';
 import './ConnectionStatus';
 import { RoomController } from './controllers/RoomController';
 import './MessageLog';
@@ -232,7 +232,11 @@ export class RoomView extends LitElement {
                   Share<span class="wide"> room link</span>
                 </button>`
           }
-          <chat-room-menu ?renamable=${!this.direct} @room-rename=${this.onRename}></chat-room-menu>
+          <chat-room-menu
+            ?renamable=${!this.direct}
+            .files=${this.controller.files}
+            @room-rename=${this.onRename}
+          ></chat-room-menu>
         </div>
       </header>
       ${
@@ -257,6 +261,7 @@ export class RoomView extends LitElement {
           .names=${this.names}
           .namesRevision=${this.names?.revision ?? 0}
           .newSince=${this.newSince}
+          .files=${this.controller.files}
           selfName=${snapshot.participants.find((p) => p.self)?.label ?? ''}
           ?hasOlder=${snapshot.hasOlder}
           @load-older=${() => this.controller.showOlder()}
@@ -277,6 +282,7 @@ export class RoomView extends LitElement {
         .people=${snapshot.participants.filter((p) => !p.self).map((p) => p.label)}
         @reply-cancel=${() => (this.replyingTo = undefined)}
         @message-send=${this.onSend}
+        @files-attach=${this.onAttach}
         @message-typing=${() => this.controller.typing()}
         @message-typing-stop=${() => this.controller.stopTyping()}
       ></chat-composer>
@@ -355,6 +361,17 @@ export class RoomView extends LitElement {
       this.replyingTo = undefined;
       void this.log.scrollToEnd();
     }
+  };
+
+  private readonly onAttach = (event: CustomEvent<FilesAttachDetail>): void => {
+    const composer = event.target as Composer;
+    void (async () => {
+      for (const file of event.detail.files) {
+        const refused = await this.controller.shareFile(file);
+        if (refused) composer.refuse(`${file.name}: ${refused}`);
+        else void this.log.scrollToEnd();
+      }
+    })();
   };
 
   private emit(type: string): void {

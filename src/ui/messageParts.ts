@@ -3,7 +3,8 @@
 // back this user's own). Templates and styles only; MessageLog places them and handles the
 // events they send up.
 import { css, html, nothing } from 'lit';
-import type { MessageLine } from '../app/Transcript';
+import type { FileShelf } from '../app/FileShelf';
+import type { LineFile, MessageLine } from '../app/Transcript';
 
 /** Detail of `reply-open`: show the message `id` a reply quotes. */
 export interface ReplyOpenDetail {
@@ -117,4 +118,18 @@ export function reactionChips(line: MessageLine, label: (userId: string) => stri
       </button>`;
     })}
   </div>`;
+}
+
+let fileCode: Promise<unknown> | undefined;
+
+/**
+ * The file a message carries: a <chat-file-card>, whose code (thumbnail, viewer, download)
+ * loads the first time a room shows a file, so the first page does not carry it.
+ */
+export function fileCard(file: LineFile, files: FileShelf | undefined) {
+  fileCode ??= import('./FileCard').catch((error: unknown) => {
+    fileCode = undefined;
+    console.error('MeshChat could not load its file view', error);
+  });
+  return html`<chat-file-card .file=${file} .files=${files}></chat-file-card>`;
 }

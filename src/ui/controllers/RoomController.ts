@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RoomSnapshot, RoomState } from '../../app/RoomState';
+import type { FileShelf } from '../../app/FileShelf';
 
 /**
  * Gives an element the snapshot of one room and re-renders it on every change. The intents
@@ -31,6 +32,16 @@ export class RoomController implements ReactiveController {
 
   send(text: string, replyTo?: string): boolean {
     return this.room?.send(text, replyTo) ?? false;
+  }
+
+  /** Shares a file as this user's message; what to tell the user when it was not shared. */
+  shareFile(file: File): Promise<string | undefined> {
+    return this.room ? this.room.shareFile(file) : Promise.resolve('This room is closed here.');
+  }
+
+  /** The room's shared files (kept here, fetched from peers), once the room has loaded. */
+  get files(): FileShelf | undefined {
+    return this.room?.files;
   }
 
   /** Adds or takes back this user's reaction; the reason when refused (see RoomState.react). */
