@@ -16,15 +16,22 @@ const CLOCK_TICKS = ((): number => {
   }
 })();
 
-/** User plus system CPU time of a process and its waited-for children, in microseconds. */
-export function processCpuMicros(pid: number): number {
+/** User and system (kernel) CPU time of a process, in microseconds. */
+export function processCpuSplitMicros(pid: number): { user: number; system: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) may contain spaces and parentheses: split after its last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state): utime is field 14, stime field 15.
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return ((utime + stime) * 1e6) / CLOCK_TICKS;
+  return {
+    user: (Number(fields[11]) * 1e6) / CLOCK_TICKS,
+    system: (Number(fields[12]) * 1e6) / CLOCK_TICKS,
+  };
+}
+
+/** User plus system CPU time of a process, in microseconds. */
+export function processCpuMicros(pid: number): number {
+  const { user, system } = processCpuSplitMicros(pid);
+  return user + system;
 }
 
 /** Resident set size of a process in MiB (VmRSS from /proc/<pid>/status). */
@@ -48,20 +55,31 @@ export function openFilesLimit(): { soft: number; hard: number } {
 export class CpuMeter {
   readonly #pid: number | null;
   readonly #startedAt = performance.now();
-  readonly #startCpu: number;
+  readonly #startCpu: { user: number; system: number };
   readonly #startSelf = process.cpuUsage();
 
   constructor(pid: number | null) {
     this.#pid = pid;
-    this.#startCpu = pid === null ? 0 : processCpuMicros(pid);
+    this.#startCpu = pid === null ? { user: 0, system: 0 } : processCpuSplitMicros(pid);
   }
 
-  /** Elapsed wall time, the process's CPU time and this process's own CPU time, all in µs. */
-  read(): { wallMicros: number; cpuMicros: number | null; selfMicros: number } {
+  /**
+   * Elapsed wall time, the process's CPU time (and the part of it spent in the kernel) and
+   * this process's own CPU time, all in µs.
+   */
+  read(): {
+    wallMicros: number;
+    cpuMicros: number | null;
+    systemMicros: number | null;
+    selfMicros: number;
+  } {
     const self = process.cpuUsage(this.#startSelf);
+    const cpu = this.#pid === null ? null : processCpuSplitMicros(this.#pid);
+    const system = cpu === null ? null : cpu.system - this.#startCpu.system;
     return {
       wallMicros: (performance.now() - this.#startedAt) * 1000,
-      cpuMicros: this.#pid === null ? null : processCpuMicros(this.#pid) - this.#startCpu,
+      cpuMicros: cpu === null || system === null ? null : cpu.user - this.#startCpu.user + system,
+      systemMicros: system,
       selfMicros: self.user + self.system,
     };
   }

@@ -23,6 +23,11 @@ function assertSane(result: SignalingLoadResult): void {
   assert.ok(result.serverRssMb !== null && result.serverRssMb > 10 && result.serverRssMb < 1000);
   assert.ok(result.serverCpuPercent !== null && result.serverCpuPercent > 0);
   assert.ok(result.serverCpuUsPerDelivered !== null && result.serverCpuUsPerDelivered > 0);
+  const kernel = result.serverSystemCpuUsPerDelivered;
+  assert.ok(
+    kernel !== null && kernel >= 0 && kernel <= result.serverCpuUsPerDelivered,
+    `${kernel}`,
+  );
   assert.ok(result.loadgenCpuPercent > 0);
 }
 

@@ -63,6 +63,8 @@ export interface SignalingLoadResult {
   readonly serverRssMb: number | null;
   readonly serverCpuPercent: number | null;
   readonly serverCpuUsPerDelivered: number | null;
+  /** The part of serverCpuUsPerDelivered spent in the kernel (system time: socket I/O). */
+  readonly serverSystemCpuUsPerDelivered: number | null;
   /** The redis-server's CPU per delivered message and RSS (null without Redis). */
   readonly redisCpuUsPerDelivered: number | null;
   readonly redisRssMb: number | null;
@@ -203,10 +205,18 @@ export async function runSignalingLoad(
       await new Promise((wake) => setTimeout(wake, 20));
     }
     const usages = meters.map((meter) => meter.read());
-    const usage = usages[0] ?? { wallMicros: 1, cpuMicros: null, selfMicros: 0 };
+    const usage = usages[0] ?? {
+      wallMicros: 1,
+      cpuMicros: null,
+      systemMicros: null,
+      selfMicros: 0,
+    };
     const cpuMicros = usages.some((u) => u.cpuMicros === null)
       ? null
       : usages.reduce((sum, u) => sum + (u.cpuMicros ?? 0), 0);
+    const systemMicros = usages.some((u) => u.systemMicros === null)
+      ? null
+      : usages.reduce((sum, u) => sum + (u.systemMicros ?? 0), 0);
     const rss = group.pids.some((pid) => pid === null)
       ? null
       : group.pids.reduce<number>((sum, pid) => sum + processRssMb(pid ?? 0), 0);
@@ -232,6 +242,8 @@ export async function runSignalingLoad(
       serverCpuPercent: cpuMicros === null ? null : round((100 * cpuMicros) / usage.wallMicros, 1),
       serverCpuUsPerDelivered:
         cpuMicros === null || delivered === 0 ? null : round(cpuMicros / delivered),
+      serverSystemCpuUsPerDelivered:
+        systemMicros === null || delivered === 0 ? null : round(systemMicros / delivered),
       redisCpuUsPerDelivered:
         redisCpu === null || delivered === 0 ? null : round(redisCpu / delivered),
       redisRssMb: redisRss === null ? null : round(redisRss, 1),
