@@ -66,8 +66,17 @@ export class ChunkedDataChannel {
    * updates go to the presence gate instead, see awarenessIntake).
    */
   oninbound: ((data: Uint8Array) => boolean) | null = null;
+  /**
+   * Given each received message before it is handled, returns what tells, for a message sent
+   * on this channel while it is being handled, whether the peer holds it already (an echo of
+   * what it just sent, see echo.ts); such a message is not sent.
+   */
+  echoOf: ((received: Uint8Array) => (outgoing: Uint8Array) => boolean) | null = null;
+  /** Messages not sent for being echoes. */
+  echoesDropped = 0;
   /** Bytes handed to the wire, frames included (after compression). */
   bytesSent = 0;
+  private isEcho: ((outgoing: Uint8Array) => boolean) | undefined;
   private readonly reader: FrameReader;
   private readonly outbox: Uint8Array<ArrayBuffer>[] = [];
   private outboxHead = 0;
@@ -84,7 +93,12 @@ export class ChunkedDataChannel {
     this.reader = new FrameReader(
       {
         message: (data) => {
-          if (!this.oninbound?.(data)) this.onmessage?.({ data: data.buffer });
+          this.isEcho = this.echoOf?.(data);
+          try {
+            if (!this.oninbound?.(data)) this.onmessage?.({ data: data.buffer });
+          } finally {
+            this.isEcho = undefined;
+          }
         },
         side: (data) => this.onside?.(data),
         refuse: (reason) => {
@@ -149,7 +163,12 @@ export class ChunkedDataChannel {
   }
 
   send(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.enqueue(toBytes(data), false);
+    const bytes = toBytes(data);
+    if (this.isEcho?.(bytes)) {
+      this.echoesDropped += 1;
+      return;
+    }
+    this.enqueue(bytes, false);
   }
 
   /** Sends a side message: the other end's `onside` receives it; y-webrtc never sees it. */

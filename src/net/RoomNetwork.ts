@@ -11,6 +11,7 @@ import { PasswordMismatch, type PasswordMismatchOptions } from './PasswordMismat
 import type { WebrtcMesh } from './WebrtcMesh';
 import { reconnectDelay } from './reconnectDelay';
 import type { UpdateFilter } from './rootFilter';
+import { echoCheck } from './echo';
 import { filterSyncMessage } from './syncIntake';
 import {
   guardRoomSignaling,
@@ -232,6 +233,8 @@ export class RoomNetwork {
                 if (passed) channel.onmessage?.({ data: passed.buffer });
                 return true;
               };
+              // y-webrtc would send each update back to the peer it came from.
+              channel.echoOf = echoCheck;
               this.openChannels.add(channel);
               this.sendPreview(channel, options.preview);
             } else if (this.openChannels.delete(channel)) {

@@ -46,12 +46,12 @@ export interface UpdateLayout {
 
 /**
  * The structure of `update` (Yjs v1): its client runs and whether any item whose parent is a
- * root names one outside `roots`. Undefined when the structure is not one this reads (then the
- * full decode decides).
+ * root names one outside `roots` (none does when `roots` is not given). Undefined when the
+ * structure is not one this reads (then the full decode decides).
  */
 export function scanUpdate(
   update: Uint8Array,
-  roots: ReadonlySet<string>,
+  roots?: ReadonlySet<string>,
 ): UpdateLayout | undefined {
   try {
     return scan(decoding.createDecoder(update), roots);
@@ -70,7 +70,7 @@ export function onlyRoots(update: Uint8Array, roots: ReadonlySet<string>): boole
   return layout !== undefined && !layout.otherRoot;
 }
 
-function scan(d: decoding.Decoder, roots: ReadonlySet<string>): UpdateLayout {
+function scan(d: decoding.Decoder, roots: ReadonlySet<string> | undefined): UpdateLayout {
   const clients = decoding.readVarUint(d);
   const runs: RunLayout[] = [];
   let otherRoot = false;
@@ -92,7 +92,8 @@ function scan(d: decoding.Decoder, roots: ReadonlySet<string>): UpdateLayout {
       if ((info & (BIT7 | BIT8)) === 0) {
         // No origin: the parent is written, a root's name or an item's id.
         if (decoding.readVarUint(d) === 1) {
-          if (!roots.has(decoding.readVarString(d))) otherRoot = true;
+          const root = decoding.readVarString(d);
+          if (roots && !roots.has(root)) otherRoot = true;
         } else {
           skipId(d);
         }
