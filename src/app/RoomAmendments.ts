@@ -191,10 +191,10 @@ export class RoomAmendments {
     return this.source.log.append(userId, payload, REPLY) === undefined ? 'offline' : undefined;
   }
 
-  /** Attaches the file `file` (already kept on this device) to this user's message `message`. */
+  /** Attaches `file` (already kept on this device) to the message this user just wrote. */
   attach(message: string, userId: string, file: Attachment): AmendRefusal | undefined {
-    const own = this.source.log.get(message);
-    if (!own || own.kind !== undefined || own.userId !== userId) return 'not-own';
+    // `message` was just written by this user: the log may still be verifying it, and every
+    // reader checks that the file's author wrote it (src/log/attachments.ts).
     const payload = encodeFile({ kind: FILE, message, ...file });
     return this.source.log.append(userId, payload, FILE) === undefined ? 'offline' : undefined;
   }
