@@ -58,7 +58,13 @@ interface AddressBudget extends Pair {
 /** One connection's budget; {@link PublishBudgets.release} it when the connection closes. */
 export class ConnectionBudget {
   readonly #own: Pair;
-  readonly #penalty: Pair;
+  /**
+   * Made at the first refusal, full, as it would be by then had it been made with the
+   * connection: most connections are never refused, and every one of them costs memory.
+   */
+  #penalty: Pair | null = null;
+  readonly #limits: PublishLimits;
+  readonly #now: () => number;
 
   /** @internal created by {@link PublishBudgets.open} */
   constructor(
@@ -70,7 +76,8 @@ export class ConnectionBudget {
     const { publishRatePerSec: r, publishBurst: b } = limits;
     const { publishBytesPerSec: br, publishBytesBurst: bb } = limits;
     this.#own = pair(r, b, br, bb, now, INITIAL_FILL);
-    this.#penalty = pair(r, b, br, bb, now, 1);
+    this.#limits = limits;
+    this.#now = now;
   }
 
   /** Charges one publish of `bytes` and says whether to relay it, drop it, or close the writer. */
@@ -89,7 +96,15 @@ export class ConnectionBudget {
       address.bytes.spend(bytes);
       return 'ok';
     }
-    const penalty = this.#penalty;
+    const l = this.#limits;
+    const penalty = (this.#penalty ??= pair(
+      l.publishRatePerSec,
+      l.publishBurst,
+      l.publishBytesPerSec,
+      l.publishBytesBurst,
+      this.#now,
+      1,
+    ));
     penalty.messages.spend(1);
     penalty.bytes.spend(bytes);
     return penalty.messages.available() < 0 || penalty.bytes.available() < 0
