@@ -31,6 +31,7 @@ import {
 } from './schema';
 import type { SignatureVerifier, Signer } from './signing';
 import { SortedEntries } from './SortedEntries';
+import { speedUpShortStrings } from './shortStrings';
 
 export interface YjsEventLogOptions {
   /** The room's document; the log reads and writes its `messages` and `batches` maps. */
@@ -126,6 +127,8 @@ export class YjsEventLog implements EventLogPort {
   private destroyed = false;
 
   constructor(options: YjsEventLogOptions) {
+    // Yjs reads and writes a dozen short strings per entry (shortStrings.ts).
+    speedUpShortStrings();
     this.doc = options.doc;
     this.roomId = options.roomId;
     this.signer = options.signer;
