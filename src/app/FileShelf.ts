@@ -36,6 +36,11 @@ export interface FileShelf {
     signal?: AbortSignal,
   ): Promise<Blob>;
   usage(): Promise<FileUsage>;
+  /**
+   * Calls `listener` with how much (0 to 1) of file `hash` this device has sent to a peer
+   * fetching it, as chunks go out; returns an unsubscribe function.
+   */
+  onSending?(hash: string, listener: (sent: number) => void): () => void;
 }
 
 /** A size as people read it: "512 B", "1.5 KB", "25.0 MB" (powers of 1,000). */

@@ -91,7 +91,14 @@ describe('FileTransfer', () => {
     const sender = new Side();
     const reader = new Side();
     const files = new Map([[hash, new Blob([bytes])]]);
-    made.push(new FileTransfer(sender, { get: (h) => Promise.resolve(files.get(h)) }));
+    const sent: number[] = [];
+    made.push(
+      new FileTransfer(
+        sender,
+        { get: (h) => Promise.resolve(files.get(h)) },
+        { sent: (h, index) => h === hash && sent.push(index) },
+      ),
+    );
     const fetcher = new FileTransfer(
       reader,
       { get: () => Promise.resolve(undefined) },
@@ -100,18 +107,20 @@ describe('FileTransfer', () => {
       },
     );
     made.push(fetcher);
-    return { hash, sender, reader, fetcher };
+    return { hash, sender, reader, fetcher, sent };
   }
 
   it('fetches a file in chunks from a peer that has it, with progress', async () => {
     const bytes = randomBytes(CHUNK_SIZE * 70 + 123);
-    const { hash, sender, reader, fetcher } = await sharing(bytes);
+    const { hash, sender, reader, fetcher, sent } = await sharing(bytes);
     connect(reader, sender);
     const seen: number[] = [];
     const got = await fetcher.fetch(hash, bytes.byteLength, (n) => seen.push(n));
     expect(got).to.deep.equal(bytes);
     expect(seen.at(-1)).to.equal(bytes.byteLength);
     expect(seen.length).to.equal(71);
+    // The sender was told of every chunk it sent (its side's progress).
+    expect(new Set(sent).size).to.equal(71);
   });
 
   it('refuses bytes that do not match the hash, and takes them from an honest peer', async () => {

@@ -58,6 +58,8 @@ export interface FileTransferOptions {
   readonly window?: number;
   /** A sender waits while more than this is queued to a peer (default 1 MiB). */
   readonly highWater?: number;
+  /** Told of every chunk sent to a peer: the file's hash, the chunk, the file's chunks. */
+  readonly sent?: (hash: string, index: number, chunks: number) => void;
 }
 
 /** What was dropped, for tests and diagnostics. */
@@ -90,6 +92,7 @@ export class FileTransfer {
   private readonly run: number;
   private readonly window: number;
   private readonly highWater: number;
+  private readonly sent: FileTransferOptions['sent'];
   /** Request id -> the attempt it belongs to. */
   private readonly pending = new Map<number, Attempt>();
   /** Requests of each peer waiting to be answered, answered in order. */
@@ -106,6 +109,7 @@ export class FileTransfer {
     this.run = options.run ?? 32;
     this.window = options.window ?? 4;
     this.highWater = options.highWater ?? 1024 * 1024;
+    this.sent = options.sent;
     this.unsubscribe = links.onMessage((link, data) => this.receive(link, data));
   }
 
@@ -292,6 +296,7 @@ export class FileTransfer {
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
         if (!this.trySend(link, encodeChunk(request.id, index, bytes))) return;
+        this.sent?.(hash, index, chunkCount(blob.size));
       }
     }
   }

@@ -18,6 +18,9 @@ export function sharedFileStore(): FileStore {
 
 export class RoomFiles implements FileShelf {
   readonly transfer: FileTransfer;
+  /** Chunks sent of each file being sent, and who wants to know. */
+  private readonly sending = new Map<string, Set<number>>();
+  private readonly watchers = new Map<string, Set<(sent: number) => void>>();
   /** Fetches in progress, by hash: a second reader of one file waits for the first. */
   private readonly fetching = new Map<string, Promise<Blob>>();
 
@@ -26,9 +29,11 @@ export class RoomFiles implements FileShelf {
     private readonly store: FileStore,
     links: FileLinks,
   ) {
-    this.transfer = new FileTransfer(links, {
-      get: (hash) => this.store.get(this.roomId, hash),
-    });
+    this.transfer = new FileTransfer(
+      links,
+      { get: (hash) => this.store.get(this.roomId, hash) },
+      { sent: (hash, index, chunks) => this.chunkSent(hash, index, chunks) },
+    );
   }
 
   async keep(file: Blob, type: string): Promise<{ hash: string; thumb: string }> {
@@ -78,6 +83,27 @@ export class RoomFiles implements FileShelf {
       if (!(error instanceof QuotaExceeded)) console.warn('MeshChat could not keep a file', error);
     }
     return blob;
+  }
+
+  /** Calls `listener` with the share (0 to 1) of file `hash` sent to the peer fetching it. */
+  onSending(hash: string, listener: (sent: number) => void): () => void {
+    let set = this.watchers.get(hash);
+    if (!set) this.watchers.set(hash, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.watchers.delete(hash);
+    };
+  }
+
+  private chunkSent(hash: string, index: number, chunks: number): void {
+    let sent = this.sending.get(hash);
+    if (!sent) this.sending.set(hash, (sent = new Set()));
+    sent.add(index);
+    const share = sent.size / chunks;
+    // A whole copy has gone out: the next peer's fetch counts from zero again.
+    if (sent.size >= chunks) this.sending.delete(hash);
+    for (const listener of [...(this.watchers.get(hash) ?? [])]) listener(share);
   }
 
   usage(): Promise<FileUsage> {

@@ -82,11 +82,28 @@ export class FileCard extends LitElement {
   /** The object URL of the image shown in the viewer. */
   @state() private imageUrl = '';
   @state() private viewerNote = '';
+  /** How much of this file this device has sent to a peer (0 to 1); undefined: nothing yet. */
+  @state() private sent: number | undefined;
+  private stopWatching: (() => void) | undefined;
+  private watched: FileShelf | undefined;
   @query('dialog') private viewer!: HTMLDialogElement;
   private readonly urls: string[] = [];
 
+  override updated(): void {
+    // Follows what this device sends of the file to peers that fetch it.
+    if (this.watched === this.files) return;
+    this.stopWatching?.();
+    this.watched = this.files;
+    const hash = this.file?.hash;
+    this.stopWatching =
+      hash === undefined ? undefined : this.files?.onSending?.(hash, (sent) => (this.sent = sent));
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.stopWatching?.();
+    this.stopWatching = undefined;
+    this.watched = undefined;
     for (const url of this.urls.splice(0)) URL.revokeObjectURL(url);
     this.imageUrl = '';
   }
@@ -121,7 +138,7 @@ export class FileCard extends LitElement {
           Download
         </button>
       </div>
-      ${this.progress()}
+      ${this.progress()} ${this.sending(file)}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <dialog aria-label=${file.name} @close=${() => (this.viewerNote = '')}>
         <h2>${file.name}</h2>
@@ -147,6 +164,15 @@ export class FileCard extends LitElement {
         aria-label=${`Fetching ${file.name}`}
       ></progress>
       ${percent}%
+    </p>`;
+  }
+
+  private sending(file: LineFile) {
+    if (this.sent === undefined) return nothing;
+    if (this.sent >= 1) return html`<p class="progress" role="status">Sent to a peer</p>`;
+    return html`<p class="progress" role="status">
+      <progress max="1" value=${this.sent} aria-label=${`Sending ${file.name}`}></progress>
+      Sending ${Math.floor(this.sent * 100)}%
     </p>`;
   }
 
