@@ -109,7 +109,7 @@ export class RoomMenu extends LitElement {
               <li>
                 <button type="button" @click=${() => this.choose('room-leave')}>Leave room</button>
               </li>
-              ${this.usage ? html`<li class="usage" role="note">${this.usage}</li>` : nothing}
+              ${this.usage ? html`<li class="usage">${this.usage}</li>` : nothing}
             </ul>`
           : nothing
       }
