@@ -4,46 +4,33 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { buildApp } from '../testkit/e2e/appBuild';
-import { launchBrowser } from '../testkit/e2e/browser';
-import { startServer, type ServerProcess } from '../testkit/e2e/serverProcess';
-import { enterName, openApp, say, type AppUser } from '../testkit/e2e/ui';
+import { describe, it } from 'node:test';
+import { appSuite } from '../testkit/e2e/appSuite';
+import { enterName, say } from '../testkit/e2e/ui';
 
-let server: ServerProcess;
-let browser: Browser;
-let removeApp: () => void;
-const users: AppUser[] = [];
-
-before(async () => {
-  const app = await buildApp();
-  removeApp = app.remove;
-  server = await startServer(app.dir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  for (const user of users) await user.context.close().catch(() => undefined);
-  await browser.close();
-  await server.stop();
-  removeApp();
-});
+const suite = appSuite();
 
 describe('history on this device', () => {
   it(
     'exports a room as JSON lines and imports it on another device, once',
     { timeout: 90_000 },
     async () => {
-      const ann = await openApp(browser, server.url);
-      users.push(ann);
+      const ann = await suite.person('/');
       await enterName(ann.page, 'Ann');
       await ann.page.getByRole('button', { name: 'Create room' }).click();
       const log = ann.page.getByRole('log');
-      for (const text of ['first note', 'second note', 'third <i>note</i>']) {
+      for (const text of ['first note', 'secnd note', 'third <i>note</i>']) {
         await say(ann.page, text);
         await log.getByText(text).waitFor();
       }
+      // An edit reaches this device's stored history too, so the file carries the new text.
+      await log.getByText('secnd note').hover();
+      // Every own message has its actions, in the log's order: this is the second.
+      await ann.page.getByRole('button', { name: 'Edit' }).nth(1).click();
+      const box = ann.page.getByRole('textbox', { name: 'Edit message' });
+      await box.fill('second note');
+      await box.press('Enter');
+      await log.getByText('edited', { exact: true }).waitFor();
       const roomUrl = ann.page.url();
       const downloading = ann.page.waitForEvent('download');
       await ann.page.getByRole('button', { name: 'More room actions' }).click();
@@ -80,8 +67,7 @@ describe('history on this device', () => {
 
       // Another device, alone in the room (Ann has left), reads the history only from the file.
       await ann.context.close();
-      const other = await openApp(browser, roomUrl);
-      users.push(other);
+      const other = await suite.person(new URL(roomUrl).pathname + new URL(roomUrl).hash);
       await enterName(other.page, 'Ann on her laptop');
       await other.page.getByLabel('History file to import').setInputFiles(file);
       await other.page.getByRole('status').filter({ hasText: 'Imported' }).waitFor();
@@ -127,8 +113,7 @@ describe('history on this device', () => {
     'reloads with no network at all and still shows the room’s history',
     { timeout: 90_000 },
     async () => {
-      const dana = await openApp(browser, server.url);
-      users.push(dana);
+      const dana = await suite.person('/');
       const { page, context } = dana;
       await enterName(page, 'Dana');
       await page.getByRole('button', { name: 'Create room' }).click();

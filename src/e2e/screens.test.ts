@@ -8,17 +8,12 @@
 // message in view.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildApp } from '../testkit/e2e/appBuild';
-import { launchBrowser } from '../testkit/e2e/browser';
-import { startServer, type ServerProcess } from '../testkit/e2e/serverProcess';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { appSuite } from '../testkit/e2e/appSuite';
 import { enterName, say, screenshot } from '../testkit/e2e/ui';
 
-let server: ServerProcess;
-let browser: Browser;
-let removeApp: () => void;
-const contexts: BrowserContext[] = [];
+const suite = appSuite();
 
 const SIZES = [
   { name: 'desktop', width: 1280, height: 800, scale: 1 },
@@ -32,32 +27,14 @@ interface Person {
   readonly errors: string[];
 }
 
-async function person(url: string, size: (typeof SIZES)[number] = SIZES[0]): Promise<Person> {
-  const context = await browser.newContext({
+/** A newcomer at `path` (of the app's server or a full link), at one of the sizes. */
+function person(path: string, size: (typeof SIZES)[number] = SIZES[0]): Promise<Person> {
+  const url = new URL(path, 'http://app.invalid');
+  return suite.person(url.pathname + url.search + url.hash, {
     viewport: { width: size.width, height: size.height },
-    deviceScaleFactor: size.scale,
+    scale: size.scale,
   });
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.stack ?? error.message));
-  await page.goto(url);
-  return { page, errors };
 }
-
-before(async () => {
-  const app = await buildApp();
-  removeApp = app.remove;
-  server = await startServer(app.dir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
-  await browser.close();
-  assert.equal(await server.stop(), 0);
-  removeApp();
-});
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -163,7 +140,7 @@ describe('every screen at every size', () => {
     'is usable and accessible in light and dark, at four sizes',
     { timeout: 240_000 },
     async () => {
-      const ann = await person(server.url + '/');
+      const ann = await person('/');
       await enterName(ann.page, 'Ann');
       // After the name, the focus waits on "Create room"; after it, in the message box.
       await focusIs(ann.page, 'Create room');

@@ -21,11 +21,17 @@ export interface AppUser {
 export async function openApp(
   browser: Browser,
   url: string,
-  options: { viewport?: { width: number; height: number }; dark?: boolean } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    dark?: boolean;
+    /** Device pixels per CSS pixel (2 for a 200% zoom). */
+    scale?: number;
+  } = {},
 ): Promise<AppUser> {
   const context = await browser.newContext({
     viewport: options.viewport ?? DESKTOP,
     colorScheme: options.dark ? 'dark' : 'light',
+    deviceScaleFactor: options.scale ?? 1,
   });
   const page = await context.newPage();
   const errors: string[] = [];
