@@ -19,9 +19,7 @@ import { registerPwa } from './pwa/registerPwa';
 import { ChatStorage } from './storage/ChatStorage';
 import { LocalSettings } from './storage/LocalSettings';
 import './ui/ChatApp';
-// The message log's virtualizer imports its default layout with import(); importing it here too
-// puts it in the first chunk, so a room's first render from storage never waits for a fetch.
-import '@lit-labs/virtualizer/layouts/flow.js';
+import { loadRoomView } from './ui/roomViewCode';
 
 /** localStorage, or nothing where the browser refuses it (some private modes). */
 function webStorage(): Storage | undefined {
@@ -111,9 +109,15 @@ async function start(): Promise<void> {
   // Off a room's page (the name screen, the room list) nothing is painted from a room: load
   // the room code now, so a room the user opens next starts at once and a first message is
   // not refused. A room's page loads it only after its newest stored page is painted.
-  if (parseRoute(window.location).kind !== 'room') loadRoomCode().catch(() => undefined);
+  if (!onRoomPage) {
+    loadRoomView().catch(() => undefined);
+    loadRoomCode().catch(() => undefined);
+  }
 }
 
+// A room link's page shows the room first: its view's code loads while storage opens.
+const onRoomPage = parseRoute(window.location).kind === 'room';
+if (onRoomPage) loadRoomView().catch(() => undefined);
 // The shell (imported above) already listens for the PWA events registerPwa dispatches.
 registerPwa();
 start().catch((error: unknown) => {

@@ -1,6 +1,6 @@
 // "Your identity" as the app shows it: the key to compare, what the browser's storage policy
 // means for it, export and import of the identity, and safety numbers with other users.
-import { BackupError, MIN_PASSPHRASE_LENGTH } from '../identity/IdentityBackup';
+import { BackupError, MIN_PASSPHRASE_LENGTH } from '../identity/BackupError';
 import { persistenceMessage, type PersistenceState } from '../identity/persistentStorage';
 import { keyDigits, safetyNumber } from '../identity/safetyNumber';
 import { fingerprint, isUserId, type UserId } from '../identity/UserId';

@@ -1,6 +1,5 @@
 // The local user: a key pair kept in a KeyStore, the user id derived from it, and signing.
 import { exportPublicKey, generateKeyPair, signBytes } from './ed25519';
-import { exportIdentity, importIdentity } from './IdentityBackup';
 import type { KeyStore, StoredIdentity } from './KeyStore';
 import type { UserId } from './UserId';
 import { fingerprint, userIdFromPublicKey } from './UserId';
@@ -77,7 +76,9 @@ export class Identity {
    * This identity as backup text encrypted under `passphrase` (see IdentityBackup), for the
    * user to keep and import on another device. Rejects with BackupError.
    */
-  backup(passphrase: string): Promise<string> {
+  async backup(passphrase: string): Promise<string> {
+    // Backups are rare: their code loads with the first one, not with the page.
+    const { exportIdentity } = await import('./IdentityBackup');
     return exportIdentity(
       {
         keyPair: { publicKey: this.publicKey, privateKey: this.privateKey },
@@ -93,6 +94,7 @@ export class Identity {
    * with BackupError for a bad file or passphrase, leaving the store untouched.
    */
   static async restore(store: KeyStore, text: string, passphrase: string): Promise<Identity> {
+    const { importIdentity } = await import('./IdentityBackup');
     const stored = await importIdentity(text, passphrase);
     await store.save(stored);
     return Identity.from(stored, true, undefined);

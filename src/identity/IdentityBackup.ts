@@ -1,6 +1,7 @@
 // An identity people can keep: the key pair exported as a file, encrypted with a passphrase,
 // so that one person is one user on several devices, and a cleared browser loses nothing.
 import { decodeBase64url, encodeBase64url } from './base64url';
+import { BackupError, MIN_PASSPHRASE_LENGTH } from './BackupError';
 import type { StoredIdentity } from './KeyStore';
 import { exportPublicKey } from './ed25519';
 import { userIdFromPublicKey } from './UserId';
@@ -9,20 +10,8 @@ import { userIdFromPublicKey } from './UserId';
 export const BACKUP_FORMAT = 'meshchat-identity/1';
 /** PBKDF2-SHA-256 iterations (OWASP's 2023 figure for SHA-256). */
 export const BACKUP_ITERATIONS = 600_000;
-/** Shortest passphrase accepted for a backup. */
-export const MIN_PASSPHRASE_LENGTH = 8;
+export { BackupError, MIN_PASSPHRASE_LENGTH };
 const MAX_BACKUP_CHARS = 16_384;
-
-/** Why a backup could not be made or read; `reason` says which, for the UI. */
-export class BackupError extends Error {
-  constructor(
-    readonly reason: 'weak-passphrase' | 'not-extractable' | 'format' | 'wrong-passphrase',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'BackupError';
-  }
-}
 
 /** A backup file's JSON (all binary fields base64url without padding). */
 interface BackupFile {

@@ -110,6 +110,8 @@ describe('chat-app: your identity', () => {
     const el = await shell();
     identityButton(el)?.click();
     const dialog = shadow<IdentityDialog>(el, 'chat-identity-dialog');
+    // The dialog's code loads when it first opens.
+    await poll(() => dialog.open);
     const panel = shadow(dialog, 'chat-identity-panel');
     const saved: [string, string][] = [];
     dialog.saveFile = (name, text) => saved.push([name, text]);

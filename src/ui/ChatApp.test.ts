@@ -88,7 +88,13 @@ describe('chat-app', () => {
       questions.push(question);
       return answer;
     };
-    await poll(() => el.shadowRoot?.querySelector('chat-room-view') !== null);
+    // The room's view loads its code when first shown.
+    await poll(
+      () =>
+        el.shadowRoot
+          ?.querySelector('chat-room-view')
+          ?.shadowRoot?.querySelector('chat-room-menu') != null,
+    );
     // Leave room sits in the room's "More" menu.
     const leave = async (): Promise<void> => {
       const menu = shadow(shadow(el, 'chat-room-view'), 'chat-room-menu');

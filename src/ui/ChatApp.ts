@@ -1,28 +1,27 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ChatApplication } from '../app/ChatApplication';
 import type { IdentityAccount } from '../app/IdentityAccount';
-import { tagOf } from '../app/NameBook';
 import type { RoomRecord } from '../app/RoomDirectory';
 import { Connectivity } from '../pwa/Connectivity';
 import type { InstallableDetail, UpdateReadyDetail } from '../pwa/registerPwa';
+import { noticeStyles, renderBanners, renderNavNotices } from './appNotices';
+import { shellStyles } from './shellStyles';
 import { AppController } from './controllers/AppController';
+import { IdentityDialogs } from './controllers/IdentityDialogs';
 import { SourceController } from './controllers/SourceController';
-import './IdentityDialog';
-import type { IdentityDialog } from './IdentityDialog';
+import { exportHistoryFile, importHistoryFile } from './historyFiles';
 import './NameForm';
 import type { NameSubmitDetail } from './NameForm';
 import type { DirectMessageDetail, KeyCompareDetail } from './ParticipantList';
-import './SafetyNumberDialog';
-import type { SafetyNumberDialog } from './SafetyNumberDialog';
 import './InvitationList';
 import type { InvitationDetail } from './InvitationList';
 import './PasswordQuestion';
 import type { PasswordAnswerDetail } from './PasswordQuestion';
 import './RoomList';
 import type { RoomJoinDetail, RoomList, RoomOpenDetail } from './RoomList';
-import './RoomView';
 import type { RoomView } from './RoomView';
+import { loadRoomView } from './roomViewCode';
 import './MessageSearchBox';
 import type { MessageSearchBox, SearchOpenDetail } from './MessageSearchBox';
 import { theme } from './theme';
@@ -32,146 +31,13 @@ import { theme } from './theme';
  * update banners, and either the name screen or the rooms beside the open room (one pane at a
  * time on a phone), all in one main landmark. It turns the elements' intents into
  * ChatApplication calls, and puts the keyboard focus where the user goes next: the message
- * box once a room is open, else "Create room". A skip link leads to the message box.
+ * box once a room is open, else "Create room". A skip link leads to the message box. The
+ * room's view, the dialogs and the history files are their own modules; the room's view and
+ * the dialogs load when first shown.
  */
 @customElement('chat-app')
 export class ChatApp extends LitElement {
-  static override styles = [
-    theme,
-    css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        height: 100dvh;
-        background: var(--mc-bg);
-      }
-      .appbar {
-        display: flex;
-        align-items: center;
-        gap: 0.5rem;
-        padding: 0.4rem 0.75rem;
-        background: var(--mc-surface);
-        border-bottom: 1px solid var(--mc-border);
-        flex-wrap: wrap;
-      }
-      h1 {
-        font-size: 1.15rem;
-        margin: 0;
-        flex: 1;
-      }
-      .appbar button {
-        min-height: 2.25rem;
-        padding: 0.3rem 0.7rem;
-        font-size: 0.875rem;
-      }
-      .me {
-        font-size: 0.85rem;
-        color: var(--mc-muted);
-        max-width: 10rem;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      .banner {
-        display: flex;
-        align-items: center;
-        gap: 0.75rem;
-        flex-wrap: wrap;
-        padding: 0.5rem 0.75rem;
-        background: var(--mc-warning-bg);
-        color: var(--mc-warning-text);
-        font-size: 0.9rem;
-      }
-      .banner p {
-        margin: 0;
-        flex: 1;
-      }
-      .body {
-        flex: 1;
-        display: flex;
-        min-height: 0;
-      }
-      nav {
-        width: 18rem;
-        flex: none;
-        border-right: 1px solid var(--mc-border);
-        overflow-y: auto;
-        background: var(--mc-bg);
-      }
-      .notify {
-        margin: 0.75rem;
-        padding: 0.75rem;
-        border: 1px solid var(--mc-border);
-        border-radius: var(--mc-radius);
-        font-size: 0.875rem;
-      }
-      .notify p {
-        margin: 0 0 0.5rem;
-        color: var(--mc-muted);
-      }
-      .pane {
-        flex: 1;
-        min-width: 0;
-        display: flex;
-        flex-direction: column;
-        min-height: 0;
-      }
-      main.solo {
-        flex: 1;
-        min-height: 0;
-        display: flex;
-        flex-direction: column;
-        overflow-y: auto;
-      }
-      .skip {
-        position: absolute;
-        left: 0.5rem;
-        top: -4rem;
-        z-index: 20;
-        padding: 0.5rem 0.75rem;
-        background: var(--mc-accent);
-        color: var(--mc-accent-text);
-        border-radius: 8px;
-      }
-      .skip:focus {
-        top: 0.5rem;
-      }
-      @media (max-height: 500px) {
-        .appbar {
-          padding-top: 0.15rem;
-          padding-bottom: 0.15rem;
-        }
-        .appbar button {
-          min-height: 2rem;
-          padding-top: 0.15rem;
-          padding-bottom: 0.15rem;
-        }
-      }
-      chat-room-view {
-        flex: 1;
-      }
-      .placeholder {
-        margin: auto;
-        padding: 2rem;
-        text-align: center;
-        color: var(--mc-muted);
-      }
-      @media (max-width: 720px) {
-        nav {
-          width: auto;
-          flex: 1;
-          border-right: none;
-        }
-        .body[data-view='room'] nav,
-        .body[data-view='home'] .pane {
-          display: none;
-        }
-        chat-room-view {
-          --mc-back-display: inline-flex;
-        }
-      }
-    `,
-  ];
+  static override styles = [theme, noticeStyles, shellStyles];
 
   /** The application state this shell shows; wired by src/main.ts. */
   @property({ attribute: false }) app: ChatApplication | undefined;
@@ -191,8 +57,7 @@ export class ChatApp extends LitElement {
   @state() private historyNotice: string | undefined;
   private readonly controller = new AppController(this);
   private readonly accountSource = new SourceController(this);
-  /** The participant whose safety number is shown, and the number once computed. */
-  @state() private compared: { name: string; tag: string; digits: string } | undefined;
+  private readonly dialogs = new IdentityDialogs(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -219,6 +84,11 @@ export class ChatApp extends LitElement {
     this.controller.follow(this.app);
     this.accountSource.follow(this.account);
     this.followConnectivity();
+    if (this.app?.current) {
+      loadRoomView().catch((error: unknown) => {
+        console.error('MeshChat could not load the room view', error);
+      });
+    }
     const record = this.app?.currentRecord;
     const room = record
       ? this.app?.rooms.find((r) => r.record.roomId === record.roomId)
@@ -255,13 +125,18 @@ export class ChatApp extends LitElement {
   override render() {
     const inRoom = this.app?.current !== undefined && !this.naming;
     return html`
-      ${this.renderAppBar(inRoom)} ${this.renderBanners()}
-      <chat-identity-dialog .account=${this.account}></chat-identity-dialog>
-      <chat-safety-number
-        name=${this.compared?.name ?? ''}
-        tag=${this.compared?.tag ?? ''}
-        digits=${this.compared?.digits ?? ''}
-      ></chat-safety-number>
+      ${this.renderAppBar(inRoom)}
+      ${renderBanners(
+        {
+          app: this.app,
+          account: this.account,
+          online: this.online,
+          updateReady: this.updateReady,
+          historyNotice: this.historyNotice,
+        },
+        () => (this.historyNotice = undefined),
+      )}
+      ${this.dialogs.render(this.account)}
       ${
         !this.app
           ? html`<main class="solo"><p class="placeholder" role="status">Loading…</p></main>`
@@ -291,6 +166,7 @@ export class ChatApp extends LitElement {
     await this.updateComplete;
     const view = this.renderRoot.querySelector<RoomView>('chat-room-view');
     if (view) {
+      await customElements.whenDefined('chat-room-view');
       await view.focusComposer();
       return;
     }
@@ -305,29 +181,21 @@ export class ChatApp extends LitElement {
   };
 
   private readonly showIdentity = (): void => {
-    this.renderRoot.querySelector<IdentityDialog>('chat-identity-dialog')?.show();
+    this.dialogs.showIdentity().catch((error: unknown) => {
+      console.error('MeshChat could not open “Your identity”', error);
+    });
   };
 
   /** Shows the safety number with a participant (the user's own key: "Your identity"). */
-  private readonly onKeyCompare = async (event: CustomEvent<KeyCompareDetail>): Promise<void> => {
+  private readonly onKeyCompare = (event: CustomEvent<KeyCompareDetail>): void => {
     const { userId, self } = event.detail;
     const account = this.account;
     if (!account) return;
     if (self) return this.showIdentity();
-    const compared = {
-      name: this.app?.names.label(userId) ?? userId,
-      tag: tagOf(userId),
-      digits: '',
-    };
-    this.compared = compared;
-    await this.updateComplete;
-    this.renderRoot.querySelector<SafetyNumberDialog>('chat-safety-number')?.show();
-    try {
-      const digits = await account.safetyNumberWith(userId);
-      if (this.compared === compared) this.compared = { ...compared, digits };
-    } catch {
-      if (this.compared === compared) this.compared = { ...compared, digits: 'unavailable' };
-    }
+    const name = this.app?.names.label(userId) ?? userId;
+    this.dialogs.compare(account, userId, name).catch((error: unknown) => {
+      console.error('MeshChat could not show the safety number', error);
+    });
   };
 
   private readonly onNameCancel = (): void => {
@@ -372,49 +240,6 @@ export class ChatApp extends LitElement {
     </header>`;
   }
 
-  private renderBanners() {
-    return html`
-      ${
-        this.online
-          ? nothing
-          : html`<div class="banner" role="status">
-              <p>You are offline. You can read this device’s history; new messages wait here.</p>
-            </div>`
-      }
-      ${
-        this.updateReady
-          ? html`<div class="banner" role="status">
-              <p>A new version of MeshChat is ready.</p>
-              <button type="button" class="primary" @click=${() => this.updateReady?.reload()}>
-                Reload
-              </button>
-            </div>`
-          : nothing
-      }
-      ${
-        this.app?.storageWarning
-          ? html`<div class="banner" role="status"><p>${this.app.storageWarning}</p></div>`
-          : nothing
-      }
-      ${
-        this.historyNotice
-          ? html`<div class="banner" role="status">
-              <p>${this.historyNotice}</p>
-              <button type="button" @click=${() => (this.historyNotice = undefined)}>OK</button>
-            </div>`
-          : nothing
-      }
-      ${
-        this.app && !this.app.persistentIdentity
-          ? html`<div class="banner" role="status">
-              <p>This browser does not let MeshChat keep your key: you will be a new user later.</p>
-            </div>`
-          : nothing
-      }
-    `;
-  }
-
-  /** Saves the room's history as a JSON lines file. */
   /** Leaving deletes the room's history on this device, so the user confirms it first. */
   private leave(app: ChatApplication, record: RoomRecord): void {
     const what = record.kind === 'dm' ? 'this conversation' : `“${record.title}”`;
@@ -425,40 +250,11 @@ export class ChatApp extends LitElement {
   }
 
   private async exportHistory(app: ChatApplication, roomId: string): Promise<void> {
-    try {
-      const text = await app.exportHistory(roomId);
-      const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `meshchat-${roomId}.jsonl`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      // One event per line, after the line that names the room and its authors.
-      const lines = text === '' ? 0 : text.trimEnd().split('\n').length - 1;
-      this.historyNotice = `Exported ${lines} events to meshchat-${roomId}.jsonl.`;
-    } catch (error) {
-      this.historyNotice = `Export failed: ${error instanceof Error ? error.message : String(error)}`;
-    }
+    this.historyNotice = await exportHistoryFile(app, roomId);
   }
 
   private async importHistory(app: ChatApplication, roomId: string, text: string): Promise<void> {
-    try {
-      const report = await app.importHistory(roomId, text);
-      if (report.otherRoom !== undefined) {
-        this.historyNotice =
-          report.otherRoomLabel !== undefined
-            ? `Nothing imported: this file is the history of your room “${report.otherRoomLabel}”, not of this one. Open that room and import the file there.`
-            : `Nothing imported: this file is the history of another room (${report.otherRoom}), which is not on this device. Open that room’s link first, then import the file there.`;
-        return;
-      }
-      this.historyNotice =
-        `Imported ${report.imported} events` +
-        (report.duplicates > 0 ? `; ${report.duplicates} were here already` : '') +
-        (report.badLines > 0 ? `; ${report.badLines} lines could not be read` : '') +
-        '.';
-    } catch (error) {
-      this.historyNotice = `Import failed: ${error instanceof Error ? error.message : String(error)}`;
-    }
+    this.historyNotice = await importHistoryFile(app, roomId, text);
   }
 
   /** The name of the room a followed link would change the password of, if any. */
@@ -506,33 +302,7 @@ export class ChatApp extends LitElement {
           @invitation-ignore=${(e: CustomEvent<InvitationDetail>) =>
             void app.ignoreInvitation(e.detail.userId)}
         ></chat-invitations>
-        ${
-          app.offlineRoomCount > 0
-            ? html`<p class="notify">
-                ${app.offlineRoomCount === 1 ? '1 room is' : `${app.offlineRoomCount} rooms are`}
-                not connected now: at most ${app.rooms.length - app.offlineRoomCount} stay connected
-                at once. A room connects when you open it.
-              </p>`
-            : nothing
-        }
-        ${
-          this.account?.storage === 'refused'
-            ? html`<div class="notify">
-                <p>${this.account.storageNote}</p>
-                <button type="button" @click=${this.showIdentity}>Keep your identity</button>
-              </div>`
-            : nothing
-        }
-        ${
-          app.notificationState() === 'default' && app.rooms.some((r) => r.record.kind === 'dm')
-            ? html`<div class="notify">
-                <p>Get a notification when a private message arrives while MeshChat is hidden.</p>
-                <button type="button" @click=${() => void app.enableNotifications()}>
-                  Enable notifications
-                </button>
-              </div>`
-            : nothing
-        }
+        ${renderNavNotices(app, this.account, this.showIdentity)}
       </nav>
       <section class="pane" aria-label=${item?.label ?? record?.title ?? 'Room'}>
         ${

@@ -5,6 +5,9 @@ import {
   virtualizerRef,
   type VirtualizerHostElement,
 } from '@lit-labs/virtualizer/virtualize.js';
+// Given its layout, the virtualizer never takes its own import() of the default one: the
+// layout is in this element's chunk, and a room's first render never waits for another fetch.
+import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import type { NameBook } from '../app/NameBook';
 import { mentions } from '../app/mentions';
 import type { ChatLine } from '../app/Transcript';
@@ -230,6 +233,7 @@ export class MessageLog extends LitElement {
                 renderItem: (line: ChatLine | undefined, index: number) =>
                   line ? this.renderLine(line, index) : html``,
                 scroller: true,
+                layout: flow(),
               })
         }
       </div>

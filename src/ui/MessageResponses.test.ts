@@ -190,7 +190,8 @@ describe('chat-room-view: replies, reactions and the room name', () => {
     await menu.updateComplete;
     button(menu, 'Rename room').click();
     const dialog = shadow<Updating>(el, 'chat-room-name-dialog');
-    await dialog.updateComplete;
+    // The dialog's code loads when it first opens.
+    await poll(() => (dialog as unknown as { open?: boolean }).open === true);
     const name = shadow<HTMLInputElement>(dialog, 'input#room-name');
     expect(dialog.shadowRoot?.activeElement).to.equal(name);
     await expectAccessible(el);

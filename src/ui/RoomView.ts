@@ -17,7 +17,6 @@ import type {
 } from './MessageActions';
 import './ParticipantList';
 import './RoomMenu';
-import './RoomNameDialog';
 import type { RoomNameDetail, RoomNameDialog } from './RoomNameDialog';
 import './ShareDialog';
 import './UnreachableNotice';
@@ -320,8 +319,17 @@ export class RoomView extends LitElement {
     return (!this.direct && snapshot.profile?.name) || this.heading;
   }
 
-  private readonly onRename = (): void => {
-    void this.nameDialog.show();
+  /** The room name dialog, its code loaded the first time it opens. */
+  private readonly onRename = async (): Promise<void> => {
+    try {
+      await import('./RoomNameDialog');
+    } catch (error) {
+      console.error('MeshChat could not open the room name dialog', error);
+      return;
+    }
+    await this.updateComplete;
+    await this.nameDialog.updateComplete;
+    await this.nameDialog.show();
   };
 
   private readonly onRoomName = (event: CustomEvent<RoomNameDetail>): void => {
