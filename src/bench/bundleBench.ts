@@ -34,6 +34,7 @@ export const ON_DEMAND: Readonly<Record<string, string>> = {
   'src/ui/identityDialogs.ts': 'when “Your identity” or a safety number opens',
   'src/identity/IdentityBackup.ts': 'with the first identity backup export or import',
   'src/ui/RoomNameDialog.ts': 'when the room name dialog opens',
+  'src/ui/FileCard.ts': 'when a room first shows a file',
 };
 
 /**

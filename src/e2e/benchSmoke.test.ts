@@ -124,19 +124,32 @@ describe('benchmark scenarios, tiny', () => {
         const responses = (page: Page, files: readonly string[]): Promise<unknown> =>
           Promise.all(files.map((file) => page.waitForResponse(`${server.url}${file}`)));
         let sent = false;
+        const cardFiles = (f.onDemandBy['src/ui/FileCard.ts'] ?? []).map((file) => `/${file}`);
         const openRoomThenAct = async (): Promise<Page> => {
           fetched.clear();
           const page = await context.newPage();
-          const opening = responses(page, roomFiles);
+          // From the second visit on, the room shows the file sent on the first.
+          const opening = responses(page, sent ? [...roomFiles, ...cardFiles] : roomFiles);
           await page.goto(`${server.url}/r/bundle-smoke-${process.pid}`);
           await opening;
           await page.getByRole('textbox', { name: 'Message' }).waitFor();
-          assert.deepEqual([...fetched.keys()].sort(), roomFiles);
-          // A message in the room, so that the log's virtualizer renders: sent on the first
-          // visit, read from storage on the next (what a cold open does).
-          if (!sent) await say(page, 'bundle smoke message');
-          sent = true;
+          // A message and a file in the room, so that the log's virtualizer renders and a file
+          // shows: sent on the first visit, read from storage on the next (a cold open).
+          if (!sent) {
+            assert.deepEqual([...fetched.keys()].sort(), roomFiles);
+            await say(page, 'bundle smoke message');
+            const showingFile = responses(page, cardFiles);
+            await page.getByLabel('Attach file').setInputFiles({
+              name: 'smoke.txt',
+              mimeType: 'text/plain',
+              buffer: Buffer.from('bundle smoke file'),
+            });
+            await showingFile;
+            sent = true;
+          }
           await page.getByText('bundle smoke message', { exact: true }).waitFor();
+          await page.getByRole('button', { name: 'Download smoke.txt' }).waitFor();
+          assert.deepEqual([...fetched.keys()].sort(), [...roomFiles, ...cardFiles].sort());
           // An action's chunks not fetched already (two actions may share one, dialog styles).
           const by = (key: string) =>
             (f.onDemandBy[key] ?? [])
