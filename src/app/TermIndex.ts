@@ -123,13 +123,7 @@ export class TermIndex {
   /** The terms that start with `prefix` (the word itself included). */
   prefixed(prefix: string): number[] {
     this.sort();
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.terms[this.sorted[mid] ?? 0] ?? '') < prefix) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.place(prefix);
     const out: number[] = [];
     for (let i = lo; i < this.sorted.length; i += 1) {
       const term = this.sorted[i] ?? 0;
@@ -172,6 +166,7 @@ export class TermIndex {
     return term;
   }
 
+  /** Where `word` belongs in the sorted terms: the first place whose term is not below it. */
   private place(word: string): number {
     let lo = 0;
     let hi = this.sorted.length;

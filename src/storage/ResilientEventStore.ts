@@ -24,6 +24,20 @@ type Unsaved =
     }
   | { readonly kind: 'deleteRoom'; readonly roomId: string };
 
+/** The writes that change what is stored already. */
+type Change = Exclude<Unsaved, { readonly kind: 'put' }>;
+
+function applyChange(store: EventStore, write: Change): Promise<void> {
+  switch (write.kind) {
+    case 'redact':
+      return store.redact(write.roomId, write.ids);
+    case 'revise':
+      return store.revise(write.roomId, write.edits);
+    case 'deleteRoom':
+      return store.deleteRoom(write.roomId);
+  }
+}
+
 const EMPTY: HistoryPage = { events: [], older: undefined, skipped: 0 };
 
 /**
@@ -122,46 +136,31 @@ export class ResilientEventStore implements EventStore {
 
   async redact(roomId: string, ids: readonly string[]): Promise<void> {
     this.check('redact');
-    await this.fallback.redact(roomId, ids);
-    if (this.degraded || !this.primary) {
-      this.keep({ kind: 'redact', roomId, ids });
-      return;
-    }
-    try {
-      await this.primary.redact(roomId, ids);
-    } catch (error) {
-      this.fail(error);
-      this.keep({ kind: 'redact', roomId, ids });
-    }
+    await this.change({ kind: 'redact', roomId, ids });
   }
 
   async revise(roomId: string, edits: readonly (readonly [string, string])[]): Promise<void> {
     this.check('revise');
-    await this.fallback.revise(roomId, edits);
-    if (this.degraded || !this.primary) {
-      this.keep({ kind: 'revise', roomId, edits });
-      return;
-    }
-    try {
-      await this.primary.revise(roomId, edits);
-    } catch (error) {
-      this.fail(error);
-      this.keep({ kind: 'revise', roomId, edits });
-    }
+    await this.change({ kind: 'revise', roomId, edits });
   }
 
   async deleteRoom(roomId: string): Promise<void> {
     this.check('deleteRoom');
-    await this.fallback.deleteRoom(roomId);
+    await this.change({ kind: 'deleteRoom', roomId });
+  }
+
+  /** Makes a change in memory, then on the disk, or keeps it for the disk while that fails. */
+  private async change(write: Change): Promise<void> {
+    await applyChange(this.fallback, write);
     if (this.degraded || !this.primary) {
-      this.keep({ kind: 'deleteRoom', roomId });
+      this.keep(write);
       return;
     }
     try {
-      await this.primary.deleteRoom(roomId);
+      await applyChange(this.primary, write);
     } catch (error) {
       this.fail(error);
-      this.keep({ kind: 'deleteRoom', roomId });
+      this.keep(write);
     }
   }
 
@@ -228,9 +227,7 @@ export class ResilientEventStore implements EventStore {
       // No await between the queue's end and the switch below: nothing can slip in unsaved.
       for (let write = this.unsaved[0]; write; write = this.unsaved[0]) {
         if (write.kind === 'put') await primary.put(write.events);
-        else if (write.kind === 'redact') await primary.redact(write.roomId, write.ids);
-        else if (write.kind === 'revise') await primary.revise(write.roomId, write.edits);
-        else await primary.deleteRoom(write.roomId);
+        else await applyChange(primary, write);
         this.unsaved.shift();
       }
     } catch (error) {
