@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { decodeBase64url, encodeBase64url } from './base64url';
+import { decodeBase64url, encodeBase64url, isBase64urlOf } from './base64url';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -65,5 +65,26 @@ describe('base64url', () => {
     // 'Zh' and 'Zm9' would decode to the same bytes as 'Zg' and 'Zm8' if unused bits were ignored.
     expect(decodeBase64url('Zh')).to.equal(undefined);
     expect(decodeBase64url('Zm9')).to.equal(undefined);
+  });
+  it('tells a text that is exactly the encoding of bytes, and nothing else', () => {
+    for (let length = 0; length <= 40; length += 1) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 151 + length * 7) & 255);
+      const encoded = encodeBase64url(bytes);
+      expect(isBase64urlOf(encoded, bytes), `length ${length}`).to.equal(true);
+      expect(isBase64urlOf(`${encoded}A`, bytes)).to.equal(false);
+      if (length === 0) continue;
+      expect(isBase64urlOf(encoded.slice(0, -1), bytes)).to.equal(false);
+      // Every single-character change, including the last character's unused bits.
+      for (let at = 0; at < encoded.length; at += 1) {
+        const code = encoded.charCodeAt(at);
+        const other = code === 65 ? 'B' : 'A';
+        const changed = encoded.slice(0, at) + other + encoded.slice(at + 1);
+        expect(isBase64urlOf(changed, bytes), `${changed} for ${encoded}`).to.equal(false);
+      }
+    }
+    // Non-canonical texts that a lenient decoder would take for the same bytes.
+    expect(isBase64urlOf('Zh', text('f'))).to.equal(false);
+    expect(isBase64urlOf('Zg==', text('f'))).to.equal(false);
+    expect(isBase64urlOf('Zm9\u00f6', text('foo'))).to.equal(false);
   });
 });

@@ -51,6 +51,33 @@ export function encodeBase64url(bytes: Uint8Array): string {
 }
 
 /**
+ * Whether `text` is exactly encodeBase64url(bytes), compared character by character without
+ * making the string (a reader checks every entry's id against its hash).
+ */
+export function isBase64urlOf(text: string, bytes: Uint8Array): boolean {
+  const whole = bytes.length - (bytes.length % 3);
+  const rest = bytes.length - whole;
+  if (text.length !== (whole / 3) * 4 + (rest === 0 ? 0 : rest + 1)) return false;
+  let o = 0;
+  const next = (value: number): boolean => text.charCodeAt(o++) === CODES[value];
+  for (let i = 0; i < whole; i += 3) {
+    const v = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    if (!next(v >> 18) || !next((v >> 12) & 63) || !next((v >> 6) & 63) || !next(v & 63)) {
+      return false;
+    }
+  }
+  if (rest === 1) {
+    const v = bytes[whole] ?? 0;
+    return next(v >> 2) && next((v & 3) << 4);
+  }
+  if (rest === 2) {
+    const v = ((bytes[whole] ?? 0) << 8) | (bytes[whole + 1] ?? 0);
+    return next(v >> 10) && next((v >> 4) & 63) && next((v & 15) << 2);
+  }
+  return true;
+}
+
+/**
  * Decodes unpadded base64url, strictly.
  *
  * Returns `undefined` (never throws) for anything that {@link encodeBase64url} would not have
