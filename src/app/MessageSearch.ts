@@ -183,35 +183,44 @@ export class MessageSearch {
     const score = this.score;
     // The rarest word first, so later words only look at what is left.
     matches.sort((a, b) => a.documents - b.documents);
-    let candidates = new Int32Array(0);
+    // The last word's pass offers each message that has every word to the best so far.
+    const best = new TopK(limit);
+    const last = matches.length - 1;
+    const time = this.time;
     let found = 0;
     matches.forEach((match, k) => {
       const before = base + k;
       const now = base + k + 1;
       const alive = this.alive;
-      let next = new Int32Array(k === 0 ? Math.min(match.documents, this.count) : found);
+      let next = new Int32Array(
+        k === last ? 0 : k === 0 ? Math.min(match.documents, this.count) : found,
+      );
       let kept = 0;
       for (const [term, weight] of match.terms) {
         this.terms.blocks(term, (pool, from, to) => {
           for (let i = from; i < to; i += 1) {
             const doc = pool[i] ?? 0;
             const seen = stamp[doc];
+            // Terms come best first: a message's first match of a word is its best.
             if (k === 0) {
               if (alive[doc] !== 1 || seen === now) continue;
               score[doc] = weight;
             } else if (seen !== before) continue;
             else score[doc] = (score[doc] ?? 0) + weight;
             stamp[doc] = now;
+            if (k === last) {
+              best.offer(doc, (score[doc] ?? 0) * 1e13 + (time[doc] ?? 0));
+              continue;
+            }
             if (kept === next.length) next = growTo(next, kept + 1);
             next[kept] = doc;
             kept += 1;
           }
         });
       }
-      candidates = next;
       found = kept;
     });
-    return this.best(candidates.subarray(0, found), limit).map((doc) => ({
+    return best.sorted().map((doc) => ({
       roomId: this.roomIds[this.room[doc] ?? 0] ?? '',
       id: this.entry[doc] ?? '',
       userId: this.userIds[this.user[doc] ?? 0] ?? '',
@@ -236,44 +245,6 @@ export class MessageSearch {
     let documents = 0;
     for (const [term] of terms) documents += this.terms.listed(term);
     return { terms, documents };
-  }
-
-  /** The `limit` best documents: highest score, then newest. */
-  private best(candidates: Int32Array, limit: number): number[] {
-    const score = this.score;
-    const time = this.time;
-    const key = (doc: number) => (score[doc] ?? 0) * 1e13 + (time[doc] ?? 0);
-    // A min-heap of the best so far: its root is the weakest, replaced by anything better.
-    const heap: number[] = [];
-    const less = (a: number, b: number) => key(a) < key(b);
-    const down = (from: number) => {
-      let i = from;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && less(heap[l] ?? 0, heap[m] ?? 0)) m = l;
-        if (r < heap.length && less(heap[r] ?? 0, heap[m] ?? 0)) m = r;
-        if (m === i) return;
-        [heap[i], heap[m]] = [heap[m] ?? 0, heap[i] ?? 0];
-        i = m;
-      }
-    };
-    for (const doc of candidates) {
-      if (heap.length < limit) {
-        heap.push(doc);
-        for (let i = heap.length - 1; i > 0;) {
-          const parent = (i - 1) >> 1;
-          if (!less(heap[i] ?? 0, heap[parent] ?? 0)) break;
-          [heap[i], heap[parent]] = [heap[parent] ?? 0, heap[i] ?? 0];
-          i = parent;
-        }
-      } else if (limit > 0 && less(heap[0] ?? 0, doc)) {
-        heap[0] = doc;
-        down(0);
-      }
-    }
-    return heap.sort((a, b) => key(b) - key(a));
   }
 
   private put(roomId: string, messages: readonly SearchableMessage[]): void {
@@ -353,5 +324,59 @@ export class MessageSearch {
     } finally {
       this.terms.bulk(false);
     }
+  }
+}
+
+/** The `limit` documents with the highest keys offered, kept in a min-heap (root: the weakest). */
+class TopK {
+  private readonly docs: number[] = [];
+  private readonly keys: number[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  offer(doc: number, key: number): void {
+    const { docs, keys } = this;
+    if (docs.length < this.limit) {
+      docs.push(doc);
+      keys.push(key);
+      for (let i = docs.length - 1; i > 0;) {
+        const parent = (i - 1) >> 1;
+        if ((keys[parent] ?? 0) <= key) break;
+        this.swap(i, parent);
+        i = parent;
+      }
+    } else if (this.limit > 0 && (keys[0] ?? 0) < key) {
+      docs[0] = doc;
+      keys[0] = key;
+      this.down();
+    }
+  }
+
+  /** The documents kept, highest key first. */
+  sorted(): number[] {
+    return this.docs
+      .map((doc, i) => [doc, this.keys[i] ?? 0] as const)
+      .sort((a, b) => b[1] - a[1])
+      .map(([doc]) => doc);
+  }
+
+  private down(): void {
+    const keys = this.keys;
+    for (let i = 0; ;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < keys.length && (keys[l] ?? 0) < (keys[m] ?? 0)) m = l;
+      if (r < keys.length && (keys[r] ?? 0) < (keys[m] ?? 0)) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+
+  private swap(a: number, b: number): void {
+    const { docs, keys } = this;
+    [docs[a], docs[b]] = [docs[b] ?? 0, docs[a] ?? 0];
+    [keys[a], keys[b]] = [keys[b] ?? 0, keys[a] ?? 0];
   }
 }
