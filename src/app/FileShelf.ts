@@ -10,8 +10,9 @@ import {
 } from '../log/fileEntry';
 import { decodeBase64url } from '../identity/base64url';
 import type { Attachment } from '../log/attachments';
+import { formatBytes } from './formatBytes';
 
-export { MAX_FILE_BYTES, isViewableImage, VIEWABLE_IMAGE_TYPES };
+export { MAX_FILE_BYTES, isViewableImage, VIEWABLE_IMAGE_TYPES, formatBytes };
 
 /** How much of its quota a room uses on this device. */
 export interface FileUsage {
@@ -41,19 +42,6 @@ export interface FileShelf {
    * fetching it, as chunks go out; returns an unsubscribe function.
    */
   onSending?(hash: string, listener: (sent: number) => void): () => void;
-}
-
-/** A size as people read it: "512 B", "1.5 KB", "25.0 MB" (powers of 1,000). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${value.toFixed(1)} ${units[unit] ?? 'GB'}`;
 }
 
 /** The name a file is shared under: no control characters or slashes, at most 255 units. */

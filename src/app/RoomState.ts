@@ -8,7 +8,7 @@ import { nextPaint, paintedFrames } from './nextPaint';
 import { tagOf, type NameBook } from './NameBook';
 import type { NetworkStatus, RoomSource } from './RoomSource';
 import { RoomAmendments, type AmendRefusal } from './RoomAmendments';
-import { shareFile, type FileShelf } from './FileShelf';
+import type { FileShelf } from './FileShelf';
 import type { RoomProfile } from '../log/responses';
 import { RoomNames } from './RoomNames';
 import { StoredHistory, type HistoryPages } from './StoredHistory';
@@ -256,8 +256,10 @@ export class RoomState {
   }
 
   /** Shares `file` as this user's message; what to tell the user when it was not shared. */
-  shareFile(file: Blob & { readonly name?: string }): Promise<string | undefined> {
-    if (this.ended) return Promise.resolve('This room is closed here.');
+  async shareFile(file: Blob & { readonly name?: string }): Promise<string | undefined> {
+    if (this.ended) return 'This room is closed here.';
+    // The file code loads with the first file shared, not with the first page.
+    const { shareFile } = await import('./FileShelf');
     return shareFile(
       this.source.files,
       file,

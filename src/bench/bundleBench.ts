@@ -35,6 +35,7 @@ export const ON_DEMAND: Readonly<Record<string, string>> = {
   'src/identity/IdentityBackup.ts': 'with the first identity backup export or import',
   'src/ui/RoomNameDialog.ts': 'when the room name dialog opens',
   'src/ui/FileCard.ts': 'when a room first shows a file',
+  'src/app/FileShelf.ts': 'with the first file shared',
 };
 
 /**

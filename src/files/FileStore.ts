@@ -4,7 +4,8 @@
  * fetched and verified; the room's log holds only its hash and description.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { formatBytes, type FileUsage } from '../app/FileShelf';
+import type { FileUsage } from '../app/FileShelf';
+import { formatBytes } from '../app/formatBytes';
 
 /** The bytes one room may keep on this device (the user sees it in the room's menu). */
 export const DEFAULT_ROOM_QUOTA = 250_000_000;

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { formatBytes, type FileShelf } from '../app/FileShelf';
+import type { FileShelf } from '../app/FileShelf';
+import { formatBytes } from '../app/formatBytes';
 import { theme } from './theme';
 
 /**
