@@ -83,7 +83,11 @@ async function start(): Promise<void> {
         network,
         displayName: options.displayName,
         storage: history,
-        ...(options.loadAfter ? { loadAfter: options.loadAfter } : {}),
+        // The room's view must be able to paint the newest stored page before the room's
+        // state decodes: a room waits for the view's code as well (loaded once per page).
+        ...(options.loadAfter
+          ? { loadAfter: Promise.all([options.loadAfter, loadRoomView().catch(() => undefined)]) }
+          : {}),
         ...(options.password ? { password: options.password } : {}),
       }),
   });
