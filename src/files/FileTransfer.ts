@@ -56,7 +56,7 @@ export interface FileTransferOptions {
   readonly run?: number;
   /** Requests in flight to one peer (default 4). */
   readonly window?: number;
-  /** A sender waits while more than this is queued to a peer (default 1 MiB). */
+  /** A sender waits while more than this is queued to a peer (default 2 MiB). */
   readonly highWater?: number;
   /** Told of every chunk sent to a peer: the file's hash, the chunk, the file's chunks. */
   readonly sent?: (hash: string, index: number, chunks: number) => void;
@@ -108,7 +108,7 @@ export class FileTransfer {
     this.stallMs = options.stallMs ?? 10_000;
     this.run = options.run ?? 32;
     this.window = options.window ?? 4;
-    this.highWater = options.highWater ?? 1024 * 1024;
+    this.highWater = options.highWater ?? 2 * 1024 * 1024;
     this.sent = options.sent;
     this.unsubscribe = links.onMessage((link, data) => this.receive(link, data));
   }
@@ -288,9 +288,13 @@ export class FileTransfer {
         continue;
       }
       const last = Math.min(chunkCount(blob.size), request.first + request.count);
+      // One read for the whole run: a read per chunk costs more than the chunk's send.
+      const [runStart] = chunkRange(blob.size, request.first);
+      const [, runEnd] = chunkRange(blob.size, last - 1);
+      const run = new Uint8Array(await blob.slice(runStart, runEnd).arrayBuffer());
       for (let index = request.first; index < last; index += 1) {
         const [start, end] = chunkRange(blob.size, index);
-        const bytes = new Uint8Array(await blob.slice(start, end).arrayBuffer());
+        const bytes = run.subarray(start - runStart, end - runStart);
         while (link.bufferedAmount > this.highWater) {
           if (this.gone()) return;
           await new Promise((resolve) => setTimeout(resolve, 5));
