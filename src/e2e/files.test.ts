@@ -9,24 +9,12 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { appSuite } from '../testkit/e2e/appSuite';
-import { enterName, type AppUser } from '../testkit/e2e/ui';
+import type { AppUser } from '../testkit/e2e/ui';
 
 const suite = appSuite({ lastScreens: 'files' });
-const person = (path: string): Promise<AppUser> => suite.person(path);
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-/** Ann creates a room, Ben opens its link; both connected. */
-async function pair(): Promise<{ ann: AppUser; ben: AppUser }> {
-  const ann = await person('/');
-  await enterName(ann.page, 'Ann');
-  await ann.page.getByRole('button', { name: 'Create room' }).click();
-  await ann.page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}#k=/);
-  const link = new URL(ann.page.url());
-  const ben = await person(link.pathname + link.hash);
-  await enterName(ben.page, 'Ben');
-  await ann.page.getByText(/Connected to 1 peer/).waitFor({ timeout: 30_000 });
-  return { ann, ben };
-}
+const pair = (): Promise<{ ann: AppUser; ben: AppUser }> => suite.pair();
 
 /** A PNG of `width` x `height` made by the page's own canvas. */
 async function png(page: Page, width: number, height: number): Promise<Buffer> {

@@ -4,10 +4,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { appSuite } from '../testkit/e2e/appSuite';
-import { axeViolations, enterName, say, type AppUser } from '../testkit/e2e/ui';
+import { axeViolations, say, type AppUser } from '../testkit/e2e/ui';
 
 const suite = appSuite();
-const person = (path: string): Promise<AppUser> => suite.person(path);
 
 const messageLog = (page: Page) => page.getByRole('log');
 
@@ -31,18 +30,7 @@ function storedTexts(page: Page): Promise<string[]> {
   );
 }
 
-/** Ann creates a room, Ben opens its link; both connected. */
-async function pair(): Promise<{ ann: AppUser; ben: AppUser }> {
-  const ann = await person('/');
-  await enterName(ann.page, 'Ann');
-  await ann.page.getByRole('button', { name: 'Create room' }).click();
-  await ann.page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}#k=/);
-  const link = new URL(ann.page.url());
-  const ben = await person(link.pathname + link.hash);
-  await enterName(ben.page, 'Ben');
-  await ann.page.getByText(/Connected to 1 peer/).waitFor({ timeout: 30_000 });
-  return { ann, ben };
-}
+const pair = (): Promise<{ ann: AppUser; ben: AppUser }> => suite.pair();
 
 describe('message actions between two browsers', () => {
   it(

@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { buildApp } from './appBuild';
 import { launchBrowser } from './browser';
 import { startServer, type ServerProcess } from './serverProcess';
-import { openApp, screenshot, type AppUser } from './ui';
+import { enterName, openApp, screenshot, type AppUser } from './ui';
 
 export interface AppSuite {
   /** The server's base URL (valid once the file's tests run). */
@@ -15,6 +15,8 @@ export interface AppSuite {
   readonly browser: () => Browser;
   /** Opens the app at `path` for a new person. */
   person(path: string, options?: Parameters<typeof openApp>[2]): Promise<AppUser>;
+  /** Ann creates a room, Ben opens its link; both named, and connected to each other. */
+  pair(): Promise<{ ann: AppUser; ben: AppUser }>;
 }
 
 /**
@@ -53,17 +55,33 @@ export function appSuite(options: { lastScreens?: string } = {}): AppSuite {
     return value;
   };
 
+  const person = async (
+    path: string,
+    openOptions?: Parameters<typeof openApp>[2],
+  ): Promise<AppUser> => {
+    const user = await openApp(
+      started(browser, 'browser'),
+      started(server, 'server').url + path,
+      openOptions,
+    );
+    users.push(user);
+    return user;
+  };
+
   return {
     url: () => started(server, 'server').url,
     browser: () => started(browser, 'browser'),
-    async person(path, openOptions) {
-      const user = await openApp(
-        started(browser, 'browser'),
-        started(server, 'server').url + path,
-        openOptions,
-      );
-      users.push(user);
-      return user;
+    person,
+    async pair() {
+      const ann = await person('/');
+      await enterName(ann.page, 'Ann');
+      await ann.page.getByRole('button', { name: 'Create room' }).click();
+      await ann.page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}#k=/);
+      const link = new URL(ann.page.url());
+      const ben = await person(link.pathname + link.hash);
+      await enterName(ben.page, 'Ben');
+      await ann.page.getByText(/Connected to 1 peer/).waitFor({ timeout: 30_000 });
+      return { ann, ben };
     },
   };
 }
