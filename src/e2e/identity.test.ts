@@ -79,14 +79,8 @@ describe('identity across devices', () => {
     "a newcomer sees an offline author's signed name in history",
     { timeout: 120_000 },
     async () => {
-      const ann = await person('/');
-      await enterName(ann.page, 'Ann');
-      await ann.page.getByRole('button', { name: 'Create room' }).click();
-      await ann.page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}#k=/);
-      const link = new URL(ann.page.url());
-      const carl = await person(link.pathname + link.hash);
-      await enterName(carl.page, 'Carl');
-      await ann.page.getByText(/Connected to 1 peer/).waitFor({ timeout: 30_000 });
+      const { ann, ben: carl } = await suite.pair('Carl');
+      const link = new URL(carl.page.url());
       await say(ann.page, 'written by Ann');
       await messageLog(carl.page).getByText('written by Ann').waitFor({ timeout: 30_000 });
 

@@ -15,8 +15,11 @@ export interface AppSuite {
   readonly browser: () => Browser;
   /** Opens the app at `path` for a new person. */
   person(path: string, options?: Parameters<typeof openApp>[2]): Promise<AppUser>;
-  /** Ann creates a room, Ben opens its link; both named, and connected to each other. */
-  pair(): Promise<{ ann: AppUser; ben: AppUser }>;
+  /**
+   * Ann creates a room, a second person (`name`, default Ben) opens its link; both named,
+   * and connected to each other.
+   */
+  pair(name?: string): Promise<{ ann: AppUser; ben: AppUser }>;
 }
 
 /**
@@ -72,14 +75,14 @@ export function appSuite(options: { lastScreens?: string } = {}): AppSuite {
     url: () => started(server, 'server').url,
     browser: () => started(browser, 'browser'),
     person,
-    async pair() {
+    async pair(name = 'Ben') {
       const ann = await person('/');
       await enterName(ann.page, 'Ann');
       await ann.page.getByRole('button', { name: 'Create room' }).click();
       await ann.page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}#k=/);
       const link = new URL(ann.page.url());
       const ben = await person(link.pathname + link.hash);
-      await enterName(ben.page, 'Ben');
+      await enterName(ben.page, name);
       await ann.page.getByText(/Connected to 1 peer/).waitFor({ timeout: 30_000 });
       return { ann, ben };
     },
