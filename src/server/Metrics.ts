@@ -17,6 +17,8 @@ export const DROP_REASONS = [
   'flooding',
   'slow_consumer',
   'heartbeat_timeout',
+  'impersonation',
+  'too_many_peer_ids',
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 

@@ -4,6 +4,13 @@
  * channel, `meshchat:signal:<topic>`, and every publish a local client makes is published there
  * too, so clients of one room on different processes find each other.
  *
+ * A publish with a route (protocol.ts) carries it in the message's first word,
+ * `<process id>;to=<peer>` or `;sample=<k>`: the process where `to` is registered sends it to that
+ * connection only, the others (which cannot know where it is) to all of their subscribers, as
+ * they would without a route, and each process applies `sample` to its own subscribers. (A
+ * process of an older version reads the whole word as a foreign id and relays to everyone.) A
+ * publish whose target is connected to the publishing process is not sent to Redis at all.
+ *
  * Losing Redis is not an outage: rooms go on locally (clients on other processes simply stop
  * hearing each other), and ioredis reconnects with a capped backoff. A fresh Redis connection
  * has no subscriptions, so on every `ready` the bridge subscribes again to every local topic.
@@ -11,6 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { Logger } from './log.js';
+import { isPeerId, MAX_SAMPLE, NO_ROUTE, type PublishRoute } from './protocol.js';
 
 /** The channel prefix; the topic (room name) follows it verbatim. */
 export const CHANNEL_PREFIX = 'meshchat:signal:';
@@ -19,7 +27,34 @@ export const CHANNEL_PREFIX = 'meshchat:signal:';
 const SUBSCRIBE_CHUNK = 500;
 
 /** Where relayed messages from other processes go: the local subscribers of `topic`. */
-export type RemoteDelivery = (topic: string, dataJson: string | null) => void;
+export type RemoteDelivery = (topic: string, dataJson: string | null, route: PublishRoute) => void;
+
+/** The first word of a message on a channel: the publishing process and the route. */
+export function encodeHeader(id: string, route: PublishRoute): string {
+  let header = id;
+  if (route.to !== undefined) header += `;to=${route.to}`;
+  if (route.sample !== undefined) header += `;sample=${route.sample}`;
+  return header;
+}
+
+/** Reads {@link encodeHeader}'s word; parts it does not know (or that are malformed) are ignored. */
+export function decodeHeader(header: string): { id: string; route: PublishRoute } {
+  const [id = '', ...parts] = header.split(';');
+  if (parts.length === 0) return { id, route: NO_ROUTE };
+  let to: string | undefined;
+  let sample: number | undefined;
+  for (const part of parts) {
+    if (part.startsWith('to=') && isPeerId(part.slice(3))) to = part.slice(3);
+    if (part.startsWith('sample=')) {
+      const k = Number(part.slice(7));
+      if (Number.isInteger(k) && k >= 1) sample = Math.min(k, MAX_SAMPLE);
+    }
+  }
+  return {
+    id,
+    route: { ...(to === undefined ? {} : { to }), ...(sample === undefined ? {} : { sample }) },
+  };
+}
 
 /** Health of the Redis link, as /healthz and /metrics report it. */
 export type RedisState = 'ok' | 'down';
@@ -122,15 +157,16 @@ export class RedisBridge {
   }
 
   /** A local client published `data` to `topic`: tell the other processes. */
-  published(topic: string, data: unknown): void {
+  published(topic: string, data: unknown, route: PublishRoute = NO_ROUTE): void {
     if (this.#pub.status !== 'ready') {
       this.counters.skipped += 1;
       return;
     }
-    // "<process id> <data as JSON>"; no data at all (a publish without `data`) is just the id.
+    // "<header> <data as JSON>"; no data at all (a publish without `data`) is just the header.
     const json = data === undefined ? '' : JSON.stringify(data);
     this.counters.published += 1;
-    this.#command(this.#pub.publish(CHANNEL_PREFIX + topic, `${this.#id} ${json}`));
+    const header = encodeHeader(this.#id, route);
+    this.#command(this.#pub.publish(CHANNEL_PREFIX + topic, `${header} ${json}`));
   }
 
   /** Closes both connections. Idempotent. */
@@ -153,12 +189,13 @@ export class RedisBridge {
     if (!channel.startsWith(CHANNEL_PREFIX)) return;
     const space = message.indexOf(0x20);
     if (space < 0) return;
-    if (message.toString('latin1', 0, space) === this.#id) return; // delivered locally already
+    const { id, route } = decodeHeader(message.toString('latin1', 0, space));
+    if (id === this.#id) return; // delivered locally already
     const topic = channel.slice(CHANNEL_PREFIX.length);
     if (!this.#topics.has(topic)) return;
     this.counters.received += 1;
     const json = message.toString('utf8', space + 1);
-    this.#deliver(topic, json === '' ? null : json);
+    this.#deliver(topic, json === '' ? null : json, route);
   }
 
   #resubscribe(): void {

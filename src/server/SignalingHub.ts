@@ -3,7 +3,8 @@
  * take an already-serialized frame. The hub enforces the per-connection topic rules and serializes
  * each publish exactly once, however many subscribers receive it.
  */
-import { encodeRelayedPublish } from './protocol.js';
+import { PeerRoutes } from './PeerRoutes.js';
+import { encodeRelayedPublish, NO_ROUTE, type PublishRoute } from './protocol.js';
 
 /** A receiver of relayed frames (in production, one WebSocket connection). */
 export interface Subscriber {
@@ -23,10 +24,22 @@ export interface HubLimits {
 /** Result of {@link SignalingHub.subscribe}; on failure nothing was subscribed. */
 export type SubscribeOutcome = 'ok' | 'too_many_topics' | 'topic_too_long';
 
-/** Result of {@link SignalingHub.publish}: receivers reached, or why nothing was sent. */
+/**
+ * Result of {@link SignalingHub.publish}: receivers reached, or why nothing was sent.
+ * `delivered` is true when a publish `to` a peer reached that peer's connection here, so no
+ * other process needs it.
+ */
 export type PublishOutcome =
-  | { readonly ok: true; readonly receivers: number; readonly frameBytes: number }
-  | { readonly ok: false; readonly reason: 'not_subscribed' };
+  | {
+      readonly ok: true;
+      readonly receivers: number;
+      readonly frameBytes: number;
+      readonly delivered: boolean;
+    }
+  | {
+      readonly ok: false;
+      readonly reason: 'not_subscribed' | 'impersonation' | 'too_many_peer_ids';
+    };
 
 /** Told when a topic gets its first subscriber and loses its last (to share rooms over Redis). */
 export interface TopicObserver {
@@ -42,15 +55,22 @@ export class SignalingHub<S extends Subscriber> {
   #observer: TopicObserver | null = null;
   readonly #subscribers = new Map<string, Set<S>>();
   readonly #topicsOf = new Map<S, Set<string>>();
+  readonly #routes = new PeerRoutes<S>();
+  readonly #random: () => number;
   #subscriptionCount = 0;
 
   /**
    * @param encode frames a message once per publish; the default gives the UTF-8 JSON text,
    *   the WebSocket server passes a complete WebSocket frame encoder.
    */
-  constructor(limits: HubLimits, encode: FrameEncoder = (text) => Buffer.from(text)) {
+  constructor(
+    limits: HubLimits,
+    encode: FrameEncoder = (text) => Buffer.from(text),
+    random: () => number = Math.random,
+  ) {
     this.#limits = limits;
     this.#encode = encode;
+    this.#random = random;
   }
 
   /** Reports every topic opened or closed from now on. */
@@ -126,21 +146,35 @@ export class SignalingHub<S extends Subscriber> {
    * Relays `data` to every subscriber of `topic`, the sender included (the stock server does,
    * and y-webrtc clients ignore their own messages). Only subscribers may publish: otherwise
    * anyone could inject forged WebRTC offers into any room.
+   *
+   * With a route (see protocol.ts): `from` is claimed for the sender first, and a `from` that
+   * another connection holds is refused; a publish `to` a known peer goes to that peer's
+   * connection alone, to an unknown one to everyone; `sample` picks that many others at random.
    */
-  publish(sender: S, topic: string, data: unknown): PublishOutcome {
+  publish(sender: S, topic: string, data: unknown, route: PublishRoute = NO_ROUTE): PublishOutcome {
     const receivers = this.#subscribers.get(topic);
     if (receivers === undefined || !receivers.has(sender)) {
       return { ok: false, reason: 'not_subscribed' };
     }
+    if (route.from !== undefined) {
+      const claim = this.#routes.claim(sender, topic, route.from);
+      if (claim !== 'ok') return { ok: false, reason: claim };
+    }
     const count = receivers.size;
     const frame = this.#encode(encodeRelayedPublish(topic, data, count));
-    for (const receiver of receivers) receiver.send(frame);
-    return { ok: true, receivers: count, frameBytes: frame.length };
+    const target = route.to === undefined ? undefined : this.#routes.owner(topic, route.to);
+    if (target !== undefined) {
+      target.send(frame);
+      return { ok: true, receivers: 1, frameBytes: frame.length, delivered: true };
+    }
+    const reached = this.#sendRouted(receivers, frame, route, sender);
+    return { ok: true, receivers: reached, frameBytes: frame.length, delivered: false };
   }
 
   #detach(subscriber: S, topic: string): void {
     const set = this.#subscribers.get(topic);
     if (set?.delete(subscriber) !== true) return;
+    this.#routes.release(subscriber, topic);
     this.#subscriptionCount -= 1;
     if (set.size === 0) {
       this.#subscribers.delete(topic);
@@ -149,14 +183,48 @@ export class SignalingHub<S extends Subscriber> {
   }
 
   /**
-   * Sends every subscriber of `topic` one frame made by `text(subscriberCount)`: messages that
-   * other server processes relayed, whose senders are not here. Returns the receivers.
+   * Sends the subscribers of `topic` one frame made by `text(subscriberCount)`: messages that
+   * other server processes relayed, whose senders are not here. A route's `to` known here
+   * narrows it to that connection, `sample` to that many at random. Returns the receivers.
    */
-  deliver(topic: string, text: (clients: number) => string): number {
+  deliver(
+    topic: string,
+    text: (clients: number) => string,
+    route: PublishRoute = NO_ROUTE,
+  ): number {
     const receivers = this.#subscribers.get(topic);
     if (receivers === undefined) return 0;
     const frame = this.#encode(text(receivers.size));
-    for (const receiver of receivers) receiver.send(frame);
-    return receivers.size;
+    const target = route.to === undefined ? undefined : this.#routes.owner(topic, route.to);
+    if (target !== undefined) {
+      target.send(frame);
+      return 1;
+    }
+    return this.#sendRouted(receivers, frame, route, undefined);
+  }
+
+  /** Sends `frame` to every receiver, or to `route.sample` of them other than `sender`. */
+  #sendRouted(
+    receivers: Set<S>,
+    frame: Buffer,
+    route: PublishRoute,
+    sender: S | undefined,
+  ): number {
+    const sample = route.sample;
+    if (sample === undefined) {
+      for (const receiver of receivers) receiver.send(frame);
+      return receivers.size;
+    }
+    const others = [...receivers].filter((receiver) => receiver !== sender);
+    const picked = Math.min(sample, others.length);
+    // The first `picked` places of a partial Fisher-Yates shuffle.
+    for (let i = 0; i < picked; i += 1) {
+      const j = i + Math.floor(this.#random() * (others.length - i));
+      const chosen = others[j] as S;
+      others[j] = others[i] as S;
+      others[i] = chosen;
+      chosen.send(frame);
+    }
+    return picked;
   }
 }

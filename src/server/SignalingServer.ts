@@ -11,7 +11,13 @@ import type { SignalingLimits } from './config.js';
 import { Connection } from './Connection.js';
 import type { Logger } from './log.js';
 import type { DropReason, Metrics, RejectReason } from './Metrics.js';
-import { PONG_FRAME, parseClientMessage, type ClientMessage } from './protocol.js';
+import {
+  HELLO_FRAME,
+  PONG_FRAME,
+  parseClientMessage,
+  routeOf,
+  type ClientMessage,
+} from './protocol.js';
 import { PublishBudgets } from './PublishBudget.js';
 import { relayedPublishText, type RedisBridge } from './RedisBridge.js';
 import { requestPath } from './requestPath.js';
@@ -38,6 +44,7 @@ const REJECT_STATUS: Record<RejectReason, string> = {
 };
 
 const PONG = encodeTextFrame(PONG_FRAME);
+const HELLO = encodeTextFrame(HELLO_FRAME);
 
 function toBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
@@ -94,8 +101,8 @@ export class SignalingServer {
   share(bridge: RedisBridge): void {
     this.#bridge = bridge;
     this.#hub.observeTopics(bridge);
-    bridge.onRemote((topic, dataJson) => {
-      this.#hub.deliver(topic, (clients) => relayedPublishText(topic, dataJson, clients));
+    bridge.onRemote((topic, dataJson, route) => {
+      this.#hub.deliver(topic, (clients) => relayedPublishText(topic, dataJson, clients), route);
     });
   }
 
@@ -250,13 +257,18 @@ export class SignalingServer {
           ]);
           return;
         }
-        const outcome = this.#hub.publish(connection, message.topic, message.data);
+        const route = routeOf(message);
+        const outcome = this.#hub.publish(connection, message.topic, message.data, route);
         if (!outcome.ok) this.#metrics.drop(outcome.reason);
-        else this.#bridge?.published(message.topic, message.data);
+        // Delivered to its one target here: the other processes need not see it.
+        else if (!outcome.delivered) this.#bridge?.published(message.topic, message.data, route);
         return;
       }
       case 'ping':
         connection.send(PONG);
+        return;
+      case 'hello':
+        connection.send(HELLO);
         return;
     }
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JsonLogger } from './log.js';
-import { encodeRelayedPublish, parseClientMessage } from './protocol.js';
+import { encodeRelayedPublish, MAX_SAMPLE, parseClientMessage, routeOf } from './protocol.js';
 
 describe('parseClientMessage', () => {
   it('accepts the four messages a stock y-webrtc client sends', () => {
@@ -35,6 +35,50 @@ describe('parseClientMessage', () => {
     for (const [text, reason] of cases) {
       assert.deepEqual(parseClientMessage(text), { ok: false, reason }, text);
     }
+  });
+});
+
+describe('publish routes', () => {
+  const id = '2f1c8a3e-4b5d-4e6f-8a9b-0c1d2e3f4a5b';
+
+  it('accepts hello and publishes with from, to and sample', () => {
+    for (const message of [
+      { type: 'hello' },
+      { type: 'publish', topic: 'a', data: 'x', from: id, to: 'b_1.c:d' },
+      { type: 'publish', topic: 'a', data: 'x', from: id, sample: 8 },
+    ]) {
+      assert.deepEqual(parseClientMessage(JSON.stringify(message)), { ok: true, message });
+    }
+  });
+
+  it('refuses route fields that are not peer ids or counts', () => {
+    for (const route of [
+      { to: 5 },
+      { from: '' },
+      { from: 'x'.repeat(65) },
+      { to: 'with space' },
+      { to: 'semi;colon' },
+      { from: ['a'] },
+      { sample: 0 },
+      { sample: 1.5 },
+      { sample: '3' },
+    ]) {
+      const text = JSON.stringify({ type: 'publish', topic: 'a', data: 'x', ...route });
+      assert.deepEqual(parseClientMessage(text), { ok: false, reason: 'invalid_message' }, text);
+    }
+  });
+
+  it('takes the route apart from the data, with sample cut to its cap', () => {
+    const parse = (message: object) => {
+      const parsed = parseClientMessage(
+        JSON.stringify({ type: 'publish', topic: 't', ...message }),
+      );
+      assert.ok(parsed.ok && parsed.message.type === 'publish');
+      return routeOf(parsed.message);
+    };
+    assert.deepEqual(parse({ data: { from: id } }), {});
+    assert.deepEqual(parse({ from: id, to: 'b' }), { from: id, to: 'b' });
+    assert.deepEqual(parse({ sample: 10_000 }), { sample: MAX_SAMPLE });
   });
 });
 

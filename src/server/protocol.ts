@@ -8,6 +8,12 @@
  * A publish is relayed to every subscriber of its topic, the sender included, with `clients`
  * set to the number of subscribers. `data` is opaque here: a plain object for open rooms, a
  * base64 string for rooms with a password.
+ *
+ * Routing, for clients that ask (stock clients never do): a client sends `hello` and gets
+ * {@link HELLO_FRAME} back (a stock server ignores it and answers only the ping that follows).
+ * Its publishes may then carry, beside the still opaque `data`, the sender's peer id in the
+ * topic (`from`), the one peer it is for (`to`), and for announces `sample`: at most that many
+ * random other subscribers receive it. See {@link PublishRoute}.
  */
 
 /** Subscribe the connection to topics (room names). */
@@ -22,11 +28,39 @@ export interface UnsubscribeMessage {
   readonly topics: readonly string[];
 }
 
-/** Relay `data` to every subscriber of `topic`. */
-export interface PublishMessage {
+/** Who a publish is from and for, in cleartext beside its data (clients that said hello). */
+export interface PublishRoute {
+  /** The sender's peer id in the topic: registered to its connection on first use. */
+  readonly from?: string;
+  /** The peer it is for: only that peer's connection receives it, if the server knows it. */
+  readonly to?: string;
+  /** Deliver to at most this many random other subscribers (capped at {@link MAX_SAMPLE}). */
+  readonly sample?: number;
+}
+
+/** Relay `data` to every subscriber of `topic` (or as its route says). */
+export interface PublishMessage extends PublishRoute {
   readonly type: 'publish';
   readonly topic: string;
   readonly data?: unknown;
+}
+
+/** Asks which protocol additions the server speaks. */
+export interface HelloMessage {
+  readonly type: 'hello';
+}
+
+/** The longest peer id a route may name (y-webrtc's are 36-character UUIDs). */
+export const MAX_PEER_ID_LENGTH = 64;
+
+/** The largest `sample` honoured; larger ones are cut to it. */
+export const MAX_SAMPLE = 32;
+
+const PEER_ID = /^[A-Za-z0-9_.:-]+$/;
+
+/** Whether `value` can be a peer id in a route: 1 to 64 letters, digits or `_.:-`. */
+export function isPeerId(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= MAX_PEER_ID_LENGTH && PEER_ID.test(value);
 }
 
 /** Application-level keep-alive; answered with a pong. */
@@ -35,7 +69,8 @@ export interface PingMessage {
 }
 
 /** Every frame a client may send. */
-export type ClientMessage = SubscribeMessage | UnsubscribeMessage | PublishMessage | PingMessage;
+export type ClientMessage =
+  SubscribeMessage | UnsubscribeMessage | PublishMessage | PingMessage | HelloMessage;
 
 /** A relayed publish as subscribers receive it. */
 export interface RelayedPublish {
@@ -45,8 +80,14 @@ export interface RelayedPublish {
   readonly clients: number;
 }
 
+/** The answer to a hello: the additions this server speaks. */
+export interface HelloAnswer {
+  readonly type: 'hello';
+  readonly features: readonly string[];
+}
+
 /** Every frame the server sends. */
-export type ServerMessage = RelayedPublish | { readonly type: 'pong' };
+export type ServerMessage = RelayedPublish | { readonly type: 'pong' } | HelloAnswer;
 
 /** Why a frame could not be used. */
 export type ParseFailure = 'invalid_json' | 'invalid_message' | 'unknown_type';
@@ -75,9 +116,22 @@ export function isTopicsMessage(value: unknown): value is SubscribeMessage | Uns
   );
 }
 
-/** Type guard for {@link PublishMessage}. */
+/** Type guard for {@link PublishMessage}, its route fields included when present. */
 export function isPublishMessage(value: unknown): value is PublishMessage {
-  return isRecord(value) && value.type === 'publish' && typeof value.topic === 'string';
+  return (
+    isRecord(value) &&
+    value.type === 'publish' &&
+    typeof value.topic === 'string' &&
+    (value.from === undefined || isPeerId(value.from)) &&
+    (value.to === undefined || isPeerId(value.to)) &&
+    (value.sample === undefined ||
+      (typeof value.sample === 'number' && Number.isInteger(value.sample) && value.sample >= 1))
+  );
+}
+
+/** Type guard for {@link HelloMessage}. */
+export function isHelloMessage(value: unknown): value is HelloMessage {
+  return isRecord(value) && value.type === 'hello';
 }
 
 /** Type guard for {@link PingMessage}. */
@@ -87,10 +141,21 @@ export function isPingMessage(value: unknown): value is PingMessage {
 
 /** Type guard for any {@link ClientMessage}. */
 export function isClientMessage(value: unknown): value is ClientMessage {
-  return isTopicsMessage(value) || isPublishMessage(value) || isPingMessage(value);
+  return (
+    isTopicsMessage(value) ||
+    isPublishMessage(value) ||
+    isPingMessage(value) ||
+    isHelloMessage(value)
+  );
 }
 
-const KNOWN_TYPES: ReadonlySet<unknown> = new Set(['subscribe', 'unsubscribe', 'publish', 'ping']);
+const KNOWN_TYPES: ReadonlySet<unknown> = new Set([
+  'subscribe',
+  'unsubscribe',
+  'publish',
+  'ping',
+  'hello',
+]);
 
 /**
  * Parses one frame. Never throws: a frame that is not JSON, not an object of a known shape, or
@@ -112,6 +177,26 @@ export function parseClientMessage(text: string): ParseResult {
 
 /** The frame sent in answer to a ping, serialized once. */
 export const PONG_FRAME = JSON.stringify({ type: 'pong' } satisfies ServerMessage);
+
+/** The answer to a hello, serialized once: `route` is the from/to/sample routing above. */
+export const HELLO_FRAME = JSON.stringify({
+  type: 'hello',
+  features: ['route'],
+} satisfies ServerMessage);
+
+/** The route fields of a publish, without its data (empty for a stock client's publish). */
+export function routeOf(message: PublishMessage): PublishRoute {
+  const { from, to, sample } = message;
+  if (from === undefined && to === undefined && sample === undefined) return NO_ROUTE;
+  return {
+    ...(from === undefined ? {} : { from }),
+    ...(to === undefined ? {} : { to }),
+    ...(sample === undefined ? {} : { sample: Math.min(sample, MAX_SAMPLE) }),
+  };
+}
+
+/** The route of a publish that has none: relayed to every subscriber. */
+export const NO_ROUTE: PublishRoute = Object.freeze({});
 
 /** Serializes a relayed publish; called once per publish, whatever the number of receivers. */
 export function encodeRelayedPublish(topic: string, data: unknown, clients: number): string {

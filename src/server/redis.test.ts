@@ -100,6 +100,44 @@ describe(
       assert.equal(a.publishes('shared').filter((m) => m.data === 'once').length, 1);
     });
 
+    it('sends a publish to a peer on the other process to that peer’s connection alone', async () => {
+      const [one, two] = servers as [ServerProcess, ServerProcess];
+      const [a, d, b, c] = await Promise.all([
+        connect(one),
+        connect(one),
+        connect(two),
+        connect(two),
+      ]);
+      const all = [a, d, b, c];
+      await Promise.all(all.map((client) => client.subscribe('routed')));
+      await heard(a, b, 'routed', 'linked');
+      // B (on two) and D (on one) name themselves with a publish.
+      b.send({ type: 'publish', topic: 'routed', data: 'b here', from: 'b' });
+      d.send({ type: 'publish', topic: 'routed', data: 'd here', from: 'd' });
+      await Promise.all([
+        a.waitFor((m) => m.data === 'b here', 'b’s announce'),
+        c.waitFor((m) => m.data === 'd here', 'd’s announce'),
+      ]);
+      a.send({ type: 'publish', topic: 'routed', data: 'offer for b', from: 'a', to: 'b' });
+      a.send({ type: 'publish', topic: 'routed', data: 'offer for d', from: 'a', to: 'd' });
+      await b.waitFor((m) => m.data === 'offer for b', 'the offer to cross to b');
+      // Published after the offers on both processes: once it is everywhere, so would they be.
+      a.send({ type: 'publish', topic: 'routed', data: 'marker' });
+      await Promise.all(
+        all.map((client) => client.waitFor((m) => m.data === 'marker', 'the marker')),
+      );
+      const offers = (client: TestClient): unknown[] =>
+        client
+          .publishes('routed')
+          .map((m) => m.data)
+          .filter((data) => String(data).startsWith('offer'));
+      assert.deepEqual(offers(b), ['offer for b']);
+      assert.deepEqual(offers(c), []);
+      assert.deepEqual(offers(d), ['offer for b', 'offer for d']);
+      // One does not know where B is, so its own clients get that offer as from a stock server.
+      assert.deepEqual(offers(a), ['offer for b']);
+    });
+
     it('keeps local rooms going while Redis is down, and shares them again once it is back', async () => {
       const [one, two] = servers as [ServerProcess, ServerProcess];
       const [a, local, b] = await Promise.all([connect(one), connect(one), connect(two)]);

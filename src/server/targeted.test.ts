@@ -1,0 +1,123 @@
+// Routed signaling against the real server process: a client that said hello gets offers meant
+// for it alone, announces reach a sample of the room, stock clients see what they always saw,
+// and no connection can take over another's peer id (the offers for that peer would go to it).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startServer, type ServerProcess } from '../testkit/e2e/serverProcess.js';
+import { TestClient } from '../testkit/server/TestClient.js';
+
+/** A drop counter of the server's /metrics (0 while the series does not exist). */
+async function drops(server: ServerProcess, reason: string): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const match = new RegExp(`meshchat_signaling_drops_total\\{reason="${reason}"\\} (\\d+)`).exec(
+    text,
+  );
+  return Number(match?.[1] ?? 0);
+}
+
+describe('routed signaling, server process', () => {
+  let server: ServerProcess;
+  let dir: string;
+  const clients: TestClient[] = [];
+  const connect = async (): Promise<TestClient> => {
+    const client = await TestClient.connect(`ws://127.0.0.1:${server.port}/signal`);
+    clients.push(client);
+    return client;
+  };
+  /** Everyone's frames so far have been handled, and what they caused has arrived. */
+  const settle = (all: TestClient[]): Promise<unknown> =>
+    Promise.all(all.map((c) => c.roundTrip()));
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'meshchat-targeted-test-'));
+    server = await startServer(dir, { NODE_ENV: 'development' });
+  });
+  after(async () => {
+    for (const client of clients) client.socket.terminate();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers hello with the route feature', async () => {
+    const client = await connect();
+    const answer = client.waitFor((m) => m.type === 'hello', 'the hello answer');
+    client.send({ type: 'hello' });
+    assert.deepEqual(await answer, { type: 'hello', features: ['route'] });
+  });
+
+  it('sends an offer to its target alone; a stock client still sees its own room', async () => {
+    const [a, b, c, stock] = await Promise.all([connect(), connect(), connect(), connect()]);
+    const all = [a, b, c, stock];
+    await Promise.all(all.map((client) => client.subscribe('room')));
+    // B and C register their peer ids with their announces; the stock client announces as ever.
+    b.send({ type: 'publish', topic: 'room', data: 'announce b', from: 'b' });
+    c.send({ type: 'publish', topic: 'room', data: 'announce c', from: 'c' });
+    stock.send({ type: 'publish', topic: 'room', data: 'announce stock' });
+    await settle(all);
+    for (const client of all) {
+      const heard = client.publishes('room').map((m) => m.data);
+      assert.deepEqual(heard.sort(), ['announce b', 'announce c', 'announce stock']);
+    }
+    a.send({ type: 'publish', topic: 'room', data: 'offer for b', from: 'a', to: 'b' });
+    // The stock client never named itself: an offer for it goes to everyone, as today.
+    a.send({ type: 'publish', topic: 'room', data: 'offer for stock', from: 'a', to: 'stock-id' });
+    await settle(all);
+    const heard = (client: TestClient): unknown[] =>
+      client
+        .publishes('room')
+        .map((m) => m.data)
+        .filter((d) => String(d).startsWith('offer'));
+    assert.deepEqual(heard(b), ['offer for b', 'offer for stock']);
+    assert.deepEqual(heard(c), ['offer for stock']);
+    assert.deepEqual(heard(stock), ['offer for stock']);
+    assert.deepEqual(heard(a), ['offer for stock']);
+    // The relayed frame is exactly the stock shape: the route is not passed on.
+    assert.deepEqual(
+      b.publishes('room').find((m) => m.data === 'offer for b'),
+      {
+        type: 'publish',
+        topic: 'room',
+        data: 'offer for b',
+        clients: 4,
+      },
+    );
+  });
+
+  it('refuses a publish with a peer id another connection holds (impersonation)', async () => {
+    const [victim, attacker, dialer] = await Promise.all([connect(), connect(), connect()]);
+    const all = [victim, attacker, dialer];
+    await Promise.all(all.map((client) => client.subscribe('attacked')));
+    const before = await drops(server, 'impersonation');
+    victim.send({ type: 'publish', topic: 'attacked', data: 'hello from v', from: 'v' });
+    await settle(all);
+    // The attacker claims the victim's id, to receive the offers meant for it.
+    attacker.send({ type: 'publish', topic: 'attacked', data: 'forged', from: 'v', to: 'd' });
+    await settle(all);
+    dialer.send({ type: 'publish', topic: 'attacked', data: 'offer for v', from: 'd', to: 'v' });
+    await settle(all);
+    const data = (client: TestClient): unknown[] => client.publishes('attacked').map((m) => m.data);
+    assert.deepEqual(data(victim), ['hello from v', 'offer for v']);
+    assert.deepEqual(data(attacker), ['hello from v']);
+    assert.deepEqual(data(dialer), ['hello from v']);
+    assert.equal(await drops(server, 'impersonation'), before + 1);
+    // Once the victim has left, its id is free again (a rejoin on a new connection).
+    await victim.close();
+    attacker.send({ type: 'publish', topic: 'attacked', data: 'now mine', from: 'v' });
+    await settle([attacker, dialer]);
+    assert.ok(data(dialer).includes('now mine'));
+  });
+
+  it('sends a sampled announce to that many other members', async () => {
+    const members = await Promise.all(Array.from({ length: 12 }, () => connect()));
+    await Promise.all(members.map((client) => client.subscribe('sampled')));
+    const [sender] = members as [TestClient];
+    sender.send({ type: 'publish', topic: 'sampled', data: 'here', from: 's', sample: 5 });
+    await settle(members);
+    const reached = members.filter((client) => client.publishes('sampled').length > 0);
+    assert.equal(reached.length, 5);
+    assert.ok(!reached.includes(sender));
+  });
+});
