@@ -1,8 +1,9 @@
 // The app's entry point: the only place that wires concrete adapters to the app state.
 import { ChatApplication } from './app/ChatApplication';
 import { IdentityAccount } from './app/IdentityAccount';
-import type { RoomHistory } from './app/StoredHistory';
+import { STORED_PAGE_SIZE, type RoomHistory } from './app/StoredHistory';
 import { DeferredRoom, loadRoomCode } from './compose/DeferredRoom';
+import { PendingNetworkConfig } from './compose/PendingNetworkConfig';
 import { parseRoute } from './app/RoomLink';
 import { NameBook } from './app/NameBook';
 import { BrowserNotifier } from './browser/BrowserNotifier';
@@ -38,22 +39,45 @@ const memoryStorage = (): Pick<Storage, 'getItem' | 'setItem'> => {
 async function start(): Promise<void> {
   const shell = document.querySelector('chat-app');
   const keyStore = new IdbKeyStore();
-  const [identity, dh, network, history] = await Promise.all([
+  // Never rejects: without IndexedDB it runs in memory and says so through its health.
+  // Rooms an earlier version kept in localStorage move into IndexedDB here, once.
+  const opening = ChatStorage.open({ ...(webStorage() ? { legacyRooms: webStorage() } : {}) });
+  // A room link's newest stored page is read as soon as storage is open, while the keys load
+  // and the app starts: the room's view asks for it first (answered by this read, once).
+  const route = parseRoute(window.location);
+  let unread =
+    route.kind === 'room'
+      ? {
+          roomId: route.roomId,
+          page: opening.then((opened) => opened.events.page(route.roomId, STORED_PAGE_SIZE)),
+        }
+      : undefined;
+  // Storage trouble is reported by its health; a page nobody asks for is not an error.
+  unread?.page.catch(() => undefined);
+  // The network config (TURN credentials) is not waited for: a room's network starts only
+  // after its stored state has loaded, and waits for the first fetch (failed or not) then.
+  const fallback = fallbackNetworkConfig();
+  const network = new PendingNetworkConfig(
+    fallback,
+    // Fetched again before its TURN credentials expire, for as long as the page is open.
+    LiveNetworkConfig.open({ fetch: () => fetchNetworkConfig(), fallback }),
+  );
+  const [identity, dh, history] = await Promise.all([
     Identity.loadOrCreate(keyStore),
     DhKeys.loadOrCreate(new IdbDhKeyStore()),
-    // Fetched again before its TURN credentials expire, for as long as the page is open.
-    LiveNetworkConfig.open({
-      fetch: () => fetchNetworkConfig(),
-      fallback: fallbackNetworkConfig(),
-    }),
-    // Never rejects: without IndexedDB it runs in memory and says so through its health.
-    // Rooms an earlier version kept in localStorage move into IndexedDB here, once.
-    ChatStorage.open({ ...(webStorage() ? { legacyRooms: webStorage() } : {}) }),
+    opening,
   ]);
   const storage = webStorage() ?? memoryStorage();
   const verifier = new Verifier();
   const roomHistory: RoomHistory = {
-    page: (roomId, count, before) => history.events.page(roomId, count, before),
+    page: (roomId, count, before) => {
+      const early = unread;
+      unread = undefined;
+      if (early && early.roomId === roomId && count === STORED_PAGE_SIZE && !before) {
+        return early.page;
+      }
+      return history.events.page(roomId, count, before);
+    },
     exportRoom: (roomId, nameOf) => history.exportRoom(roomId, nameOf),
     importRoom: (roomId, text) => history.importRoom(roomId, text),
     forgetRoom: (roomId) => history.forgetRoom(roomId),
@@ -85,9 +109,11 @@ async function start(): Promise<void> {
         storage: history,
         // The room's view must be able to paint the newest stored page before the room's
         // state decodes: a room waits for the view's code as well (loaded once per page).
-        ...(options.loadAfter
-          ? { loadAfter: Promise.all([options.loadAfter, loadRoomView().catch(() => undefined)]) }
-          : {}),
+        // Its stored state, and so its network, wait for the network config's first fetch.
+        loadAfter: Promise.all([
+          network.ready,
+          ...(options.loadAfter ? [options.loadAfter, loadRoomView().catch(() => undefined)] : []),
+        ]),
         ...(options.password ? { password: options.password } : {}),
       }),
   });

@@ -294,8 +294,11 @@ export class ChatApplication {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    this.announcement = await announceDh(this.options.dh, this.options.signer);
-    this.records = await this.options.directory.list();
+    // Signing the announcement and reading the rooms wait on different things: together.
+    [this.announcement, this.records] = await Promise.all([
+      announceDh(this.options.dh, this.options.signer),
+      this.options.directory.list(),
+    ]);
     const route = this.options.router.current();
     // The room the user came for first: it is the first to paint and to load.
     const first = route.kind === 'room' && this.records.find((r) => r.roomId === route.roomId);

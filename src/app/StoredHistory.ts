@@ -57,6 +57,9 @@ export interface HistoryImport {
   readonly names?: ReadonlyMap<string, string>;
 }
 
+/** How many stored events a room's view reads at a time, the newest page first. */
+export const STORED_PAGE_SIZE = 200;
+
 /**
  * The stored pages of one room read so far, merged into what the log holds, by the log's
  * order: the newest page at once, older ones as the reader scrolls up.
@@ -72,7 +75,7 @@ export class StoredHistory {
   constructor(
     private readonly pages: HistoryPages,
     private readonly roomId: string,
-    private readonly pageSize = 200,
+    private readonly pageSize = STORED_PAGE_SIZE,
   ) {}
 
   /** Whether older events are stored than those read so far. */

@@ -72,6 +72,20 @@ describe('the installable app', () => {
     await context.close();
   });
 
+  it('starts while the network config does not answer', bounded, async () => {
+    const context = await browser.newContext();
+    // A deployment whose /config.json hangs (a captive portal, a stalled proxy): never answered.
+    let asked = false;
+    await context.route('**/config.json', () => {
+      asked = true;
+    });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/r/unanswered-config-room`);
+    await page.getByRole('textbox', { name: 'Your name' }).waitFor();
+    assert.ok(asked, 'the page asked for its network config');
+    await context.close();
+  });
+
   it('announces a new version and reloads into it only when asked', bounded, async () => {
     // A deploy: the same app served from a copy whose service worker then changes.
     const copy = mkdtempSync(join(tmpdir(), 'meshchat-deploy-'));
