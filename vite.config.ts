@@ -1,5 +1,44 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+
+/**
+ * On a room link's page (/r/...), the lazy chunk of `entry` and the chunks it imports are
+ * asked for by a small script at the top of the page, while the first page's own code loads,
+ * rather than once that code has run and imported them. Other pages do not fetch them.
+ */
+function roomPagePreload(entry: string): Plugin {
+  return {
+    name: 'meshchat-room-page-preload',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, { bundle }) {
+        if (!bundle) return html;
+        const chunks = Object.values(bundle).filter((c) => c.type === 'chunk');
+        const root = chunks.find((c) => c.facadeModuleId?.endsWith(entry));
+        if (!root) throw new Error(`room page preload: no chunk for ${entry}`);
+        const first = new Set<string>();
+        const addFirst = (file: string): void => {
+          const chunk = chunks.find((c) => c.fileName === file);
+          if (!chunk || first.has(file)) return;
+          first.add(file);
+          chunk.imports.forEach(addFirst);
+        };
+        chunks.filter((c) => c.isEntry).forEach((c) => addFirst(c.fileName));
+        const files: string[] = [];
+        const add = (file: string): void => {
+          const chunk = chunks.find((c) => c.fileName === file);
+          if (!chunk || first.has(file) || files.includes(file)) return;
+          files.push(file);
+          chunk.imports.forEach(add);
+        };
+        add(root.fileName);
+        const script = `if (location.pathname.startsWith('/r/')) for (const file of ${JSON.stringify(files)}) document.head.append(Object.assign(document.createElement('link'), { rel: 'modulepreload', href: '/' + file }));`;
+        return html.replace('</head>', `  <script>${script}</script>\n  </head>`);
+      },
+    },
+  };
+}
 
 // The built app lands in dist/, which the signaling server (src/server) serves on the same port.
 export default defineConfig({
@@ -19,6 +58,8 @@ export default defineConfig({
     },
   },
   plugins: [
+    // A room link's page fetches the room's view with the first page, not after it has run.
+    roomPagePreload('src/ui/RoomView.ts'),
     VitePWA({
       strategies: 'generateSW',
       // The user decides when to switch to a new version (no silent half-updates).
