@@ -53,6 +53,32 @@ export interface ColdOpenFigure {
   readonly busy: boolean;
 }
 
+/** One step of the page's load: a fetch, a paint or a mark, from navigation start. */
+export interface TimelineEntry {
+  readonly name: string;
+  readonly type: string;
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/**
+ * Runs in the page: what it fetched, painted and marked so far, in order of start, with the
+ * navigation's own steps (service worker start, response, DOM). A string, as watchForText.
+ */
+const timelineOfPage = `(() => {
+  const at = (name, type, start, end = start) =>
+    ({ name, type, startMs: Math.round(start), endMs: Math.round(end) });
+  const steps = performance.getEntriesByType('navigation').flatMap((nav) => [
+    at('service worker started', 'navigation', nav.workerStart),
+    at('response', 'navigation', nav.responseStart, nav.responseEnd),
+    at('DOM interactive', 'navigation', nav.domInteractive),
+    at('DOMContentLoaded', 'navigation', nav.domContentLoadedEventStart),
+  ]);
+  const entries = performance.getEntries().map((e) =>
+    at(e.name.replace(location.origin, ''), e.entryType, e.startTime, e.startTime + e.duration));
+  return [...steps, ...entries].sort((a, b) => a.startMs - b.startMs);
+})()`;
+
 /** A process that keeps one core busy until stopped: a loaded machine. */
 function cpuHog(): TrackedChild {
   return track(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
@@ -67,7 +93,13 @@ export async function coldOpen(
   browser: Browser,
   messages: number,
   settleMs = 10_000,
-  options: { readonly busy?: boolean } = {},
+  options: {
+    readonly busy?: boolean;
+    /** A file to write the load's Chromium performance trace to (chrome://tracing, DevTools). */
+    readonly trace?: string;
+    /** Called with the page's resource timeline up to the paint (start/end ms, name). */
+    readonly timeline?: (entries: readonly TimelineEntry[]) => void;
+  } = {},
 ): Promise<ColdOpenFigure> {
   const busy = options.busy === true;
   let hog: TrackedChild | undefined;
@@ -91,19 +123,29 @@ export async function coldOpen(
     await seed.evaluate(() => window.harness.shutdown());
     await seed.close();
 
-    // A reader who has used the app before: a name, and the service worker installed.
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await page.evaluate(() => localStorage.setItem('meshchat:displayName', 'Reader'));
-    await page.evaluate(async () => {
+    const newest = `cold ${messages - 1}`;
+    // A reader who has used the app before: a name, the service worker installed and the app
+    // run once from its cache, this room open (as on every later visit, the browser keeps the
+    // code it compiled).
+    const visit = await context.newPage();
+    await visit.goto(server.url);
+    await visit.evaluate(() => localStorage.setItem('meshchat:displayName', 'Reader'));
+    await visit.evaluate(async () => {
       await navigator.serviceWorker.ready;
     });
+    await visit.goto(`${server.url}/r/${roomId}`);
+    await visit.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await visit.getByText(newest, { exact: true }).waitFor({ timeout: 60_000 });
+    // Then the app closed: the room is opened in a new tab, with nothing of the app running.
+    await visit.close();
     await context.setOffline(true);
-    const newest = `cold ${messages - 1}`;
+    const page = await context.newPage();
     await page.addInitScript(watchForText(newest));
     if (busy) hog = cpuHog();
+    if (options.trace) await browser.startTracing(page, { path: options.trace, screenshots: true });
     await page.goto(`${server.url}/r/${roomId}`);
     await page.getByText(newest, { exact: true }).waitFor({ timeout: 60_000 });
+    if (options.trace) await browser.stopTracing();
     const seenMs = await page.evaluate(() => performance.now());
     // The frame that first showed it; the driver's own look comes later when the page is busy.
     const newestRenderedMs = await page.evaluate(() => window.textShownAt);
@@ -121,6 +163,7 @@ export async function coldOpen(
       )
       .then((handle) => handle.jsonValue() as Promise<number>)
       .catch(() => null);
+    if (options.timeline) options.timeline(await page.evaluate<TimelineEntry[]>(timelineOfPage));
     const cdp = await context.newCDPSession(page);
     const atRender = await cdp.send('Runtime.getHeapUsage');
     await new Promise((resolve) => setTimeout(resolve, settleMs));
