@@ -12,7 +12,7 @@ import { WebSocket } from 'ws';
 import type { Metrics } from './Metrics.js';
 import type { Subscriber } from './SignalingHub.js';
 import type { ConnectionBudget } from './PublishBudget.js';
-import { backlog, batchedWrite } from './WriteBatcher.js';
+import { FrameQueue } from './WriteBatcher.js';
 
 /** What a connection needs to know about the server's limits. */
 export interface ConnectionLimits {
@@ -33,6 +33,7 @@ export class Connection implements Subscriber {
   #slowTimer: NodeJS.Timeout | null = null;
   readonly #socket: WebSocket;
   readonly #stream: Duplex;
+  readonly #queue: FrameQueue;
   readonly #limits: ConnectionLimits;
   readonly #metrics: Metrics;
 
@@ -52,6 +53,7 @@ export class Connection implements Subscriber {
   ) {
     this.#socket = socket;
     this.#stream = stream;
+    this.#queue = new FrameQueue(socket, stream);
     this.#limits = limits;
     this.#metrics = metrics;
   }
@@ -64,7 +66,8 @@ export class Connection implements Subscriber {
   send(frame: Buffer): void {
     // CLOSING is set before ws writes a close frame: nothing may follow that frame.
     if (this.#socket.readyState !== WebSocket.OPEN) return;
-    const queued = backlog(this.#stream);
+    // What the reader has not taken: this turn's frames, still queued here, leave at once.
+    const queued = this.#stream.writableLength;
     if (queued > this.#limits.maxBufferedBytes) {
       if (queued > HARD_BUFFER_FACTOR * this.#limits.maxBufferedBytes) {
         this.#dropSlow();
@@ -78,7 +81,7 @@ export class Connection implements Subscriber {
       // It caught up: a later backlog gets a grace of its own.
       this.dispose();
     }
-    batchedWrite(this.#stream, frame);
+    this.#queue.push(frame);
     this.#metrics.framesOut += 1;
     this.#metrics.bytesOut += frame.length;
   }
@@ -88,7 +91,7 @@ export class Connection implements Subscriber {
     this.#slowTimer = null;
     this.#metrics.slowReaders -= 1;
     if (this.#socket.readyState !== WebSocket.OPEN) return;
-    if (backlog(this.#stream) > this.#limits.maxBufferedBytes) this.#dropSlow();
+    if (this.#stream.writableLength > this.#limits.maxBufferedBytes) this.#dropSlow();
   }
 
   #dropSlow(): void {
