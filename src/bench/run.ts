@@ -14,7 +14,7 @@ import { signalingOutage } from './outageBench';
 import { roomScale } from './roomScaleBench';
 import { searchScenario } from './searchBench';
 import { meshSimRows } from './sim/meshSimBench';
-import { runSignalingLoad, type SignalingLoadResult } from './signaling-load';
+import { signalingScenario } from './signalingBench';
 import { signalingRedis } from './signalingRedisBench';
 import { writeResults, type BenchRow } from './report';
 import { append, burst, catchUp, latency, startRig, type BenchRig } from './webrtcBench';
@@ -201,46 +201,7 @@ const scenarios: Record<string, Scenario> = {
     };
   },
   meshsim: () => Promise.resolve(meshSimRows()),
-  signaling: async () => {
-    // Ours and the stock server, one after the other in this run, at the same fixed rate:
-    // 0.5 publish/s per client keeps the load generator itself well below one core.
-    const sizes = [
-      { clients: 1000, rooms: 100 },
-      { clients: 5000, rooms: 500 },
-    ];
-    const runs: SignalingLoadResult[] = [];
-    for (const size of sizes) {
-      for (const server of ['ours', 'stock']) {
-        runs.push(await runSignalingLoad({ server, ...size, ratePerClient: 0.5, durationSec: 10 }));
-      }
-    }
-    const rows: BenchRow[] = [];
-    for (let i = 0; i < runs.length; i += 2) {
-      const ours = runs[i] as SignalingLoadResult;
-      const stock = runs[i + 1] as SignalingLoadResult;
-      const ratio = (ours.serverCpuUsPerDelivered ?? NaN) / (stock.serverCpuUsPerDelivered ?? NaN);
-      // A server that fell behind (a loaded machine) stopped with messages still unsent: its
-      // figures then cover a different mix of work and do not compare.
-      const short = (r: SignalingLoadResult): string =>
-        r.delivered < r.expected
-          ? `; only ${fmt(r.delivered)} of ${fmt(r.expected)} delivered, not comparable`
-          : '';
-      rows.push({
-        scenario: 'signaling',
-        measure: `C=${fmt(ours.clients)}/R=${ours.rooms}, ${ours.ratePerClient}/s per client: CPU per delivered message (of it in the kernel: socket I/O, one write per delivery); p50/p99; RSS; load generator CPU`,
-        value: `${ours.serverCpuUsPerDelivered ?? '?'} us (${ratio.toFixed(2)}x stock; kernel ${ours.serverSystemCpuUsPerDelivered ?? '?'} us); ${ours.p50Ms}/${ours.p99Ms} ms; ${ours.serverRssMb ?? '?'} MB; loadgen ${ours.loadgenCpuPercent}%${short(ours)}`,
-        target: '<= 0.5x stock CPU; p99 and RSS no higher',
-        anchor: `stock bin/server.js: ${stock.serverCpuUsPerDelivered ?? '?'} us (kernel ${stock.serverSystemCpuUsPerDelivered ?? '?'} us); ${stock.p50Ms}/${stock.p99Ms} ms; ${stock.serverRssMb ?? '?'} MB; loadgen ${stock.loadgenCpuPercent}%${short(stock)}`,
-        met:
-          ours.delivered === ours.expected &&
-          stock.delivered === stock.expected &&
-          ratio <= 0.5 &&
-          ours.p99Ms <= stock.p99Ms &&
-          (ours.serverRssMb ?? 0) <= (stock.serverRssMb ?? 0),
-      });
-    }
-    return { raw: runs, rows };
-  },
+  signaling: () => signalingScenario(),
   // Two processes sharing a redis-server the run starts and stops, beside one process.
   signalingredis: () => signalingRedis(),
   outage: async (rig) => {
