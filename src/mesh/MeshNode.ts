@@ -104,6 +104,11 @@ export class MeshNode {
     if (!this.destroyed) this.topology.onAnnounce(from, explore, attempt);
   }
 
+  /** `from` asked this peer to dial it (see Topology.onInvite). */
+  onInvite(from: string): void {
+    if (!this.destroyed) this.topology.onInvite(from);
+  }
+
   /** A link opened. It may be refused (the node is full): then it is closed at once. */
   linkOpened(link: MeshLink): void {
     if (this.destroyed) {

@@ -14,6 +14,8 @@ export interface TopologyOptions {
   readonly exploreMs: number;
   /** A dial that has not opened after this is forgotten (default 15 s). */
   readonly dialTimeoutMs: number;
+  /** A peer dialed in vain is not dialed again from neighbours' lists for this long (default 20 s). */
+  readonly retryMs: number;
 }
 
 export const DEFAULT_TOPOLOGY: TopologyOptions = {
@@ -23,6 +25,7 @@ export const DEFAULT_TOPOLOGY: TopologyOptions = {
   announceMs: 1000,
   exploreMs: 30_000,
   dialTimeoutMs: 15_000,
+  retryMs: 20_000,
 };
 
 /** What the topology asks of its owner besides discovery. */
@@ -54,6 +57,8 @@ export class Topology {
   private readonly dialing = new Map<string, number>();
   /** Peers heard of (from neighbours' lists and referrals) that could be dialed. */
   private readonly candidates = new Set<string>();
+  /** Peers whose dial timed out, with when: not taken from neighbours' lists again soon. */
+  private readonly failed = new Map<string, number>();
   private nextAnnounce = 0;
   private announcePause: number;
   private nextExplore: number;
@@ -110,12 +115,23 @@ export class Topology {
   }
 
   /**
+   * A peer asked this one to dial it (in the app the peer with the smaller id always dials, so
+   * that two offers never cross). It decided it wants the link; a full peer still answers, and
+   * the link's opening then makes room or refers it elsewhere, as for any link.
+   */
+  onInvite(from: string): void {
+    if (from === this.self || this.linked.has(from) || this.dialing.has(from)) return;
+    this.dial(from);
+  }
+
+  /**
    * A link opened (dialed by either side). Returns false if it must be refused: the caller
    * closes it, after referring the peer to the returned list.
    */
   onLinkOpen(peer: string): { accept: true } | { accept: false; refer: string[] } {
     this.dialing.delete(peer);
     this.candidates.delete(peer);
+    this.failed.delete(peer);
     if (this.linked.has(peer)) return { accept: true };
     if (this.linked.size >= this.options.cap) {
       const victim = this.mostRedundant();
@@ -146,21 +162,42 @@ export class Topology {
     const entry = this.linked.get(peer);
     if (!entry) return;
     entry.peers = peers;
-    for (const p of peers) if (p !== this.self && !this.linked.has(p)) this.candidates.add(p);
+    for (const p of peers) if (this.isCandidate(p)) this.candidates.add(p);
   }
 
   onRefer(peers: readonly string[]): void {
-    for (const p of peers) if (p !== this.self && !this.linked.has(p)) this.candidates.add(p);
+    for (const p of peers) if (this.isCandidate(p)) this.candidates.add(p);
+  }
+
+  private isCandidate(peer: string): boolean {
+    return (
+      peer !== this.self &&
+      !this.linked.has(peer) &&
+      !this.dialing.has(peer) &&
+      !this.failed.has(peer)
+    );
   }
 
   /** Called about once a second: announces, dials, expiry, neighbour lists. */
   tick(): void {
     const now = this.env.now();
     for (const [peer, started] of this.dialing) {
-      if (now - started > this.options.dialTimeoutMs) this.dialing.delete(peer);
+      if (now - started <= this.options.dialTimeoutMs) continue;
+      this.dialing.delete(peer);
+      this.failed.set(peer, now);
     }
+    for (const [peer, at] of this.failed)
+      if (now - at > this.options.retryMs) this.failed.delete(peer);
     if (this.candidates.size > 256) this.candidates.clear();
     const { low, target, cap } = this.options;
+    // Below the target with no one left to try: look again at what the neighbours last said
+    // (a dial may have failed or a neighbour gained links since), so that a small room ends
+    // fully linked instead of waiting for an exploring announce.
+    if (this.linked.size + this.dialing.size < target && this.candidates.size === 0) {
+      for (const { peers } of this.linked.values()) {
+        for (const p of peers) if (this.isCandidate(p)) this.candidates.add(p);
+      }
+    }
     if (this.linked.size < low && now >= this.nextAnnounce) {
       this.attempt += 1;
       this.discovery.announce(false, this.attempt);

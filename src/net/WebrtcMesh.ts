@@ -15,6 +15,9 @@ import {
   type WebrtcConnClass,
 } from './yInternals';
 
+/** A signaling message asking its target to dial the sender (which has the larger id). */
+const MESH_INVITE = 'mesh-dial';
+
 /** First byte of a mesh frame among a data channel's side messages (RoomNetwork's tag). */
 const SIDE_MESH = 1;
 
@@ -53,15 +56,33 @@ export class WebrtcMesh {
             ...(explore ? { explore: 1 } : { attempt }),
           }).catch(() => undefined);
         },
+        // Two peers that dial each other at once cross their offers, and y-webrtc then
+        // leaves each side sending on a channel the other ignores. So the peer with the
+        // smaller id always dials; the other asks it to.
         dial: (peer) => {
-          dialPeer(WebrtcConn, provider, room, peer);
+          if (room.peerId < peer) {
+            dialPeer(WebrtcConn, provider, room, peer);
+            return;
+          }
+          void publishToRoom(provider, room, {
+            type: MESH_INVITE,
+            from: room.peerId,
+            to: peer,
+          }).catch(() => undefined);
         },
       },
       // y-webrtc already syncs each new connection (its sync steps 1 and 2).
       { ...options, dissemination: { syncOnOpen: false, ...options.dissemination } },
     );
     this.stopListening = onRoomPublish(provider, room, (data) => {
-      if (data.type !== 'announce' || typeof data.from !== 'string') return;
+      if (typeof data.from !== 'string' || data.from === room.peerId) return;
+      if (data.type === MESH_INVITE) {
+        if (data.to === room.peerId && room.peerId < data.from && data.from.length <= 64) {
+          this.node.onInvite(data.from);
+        }
+        return;
+      }
+      if (data.type !== 'announce') return;
       if (data.from === room.peerId || room.bcConns.has(data.from) || data.to !== undefined) return;
       const attempt = typeof data.attempt === 'number' ? Math.min(10, data.attempt) : 1;
       this.node.onAnnounce(data.from, data.explore === 1, attempt);
