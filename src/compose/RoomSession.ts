@@ -34,7 +34,7 @@ export interface RoomSessionOptions {
   readonly historySize?: number;
   /** How often state vectors are exchanged with peers to repair lost updates (default 15 s). */
   readonly antiEntropyMs?: number;
-  /** Run the bounded-degree mesh (src/mesh) instead of y-webrtc's own connections. */
+  /** `false`: y-webrtc's own connections instead of the bounded-degree mesh (src/mesh). */
   readonly mesh?: boolean;
   readonly onReject?: (id: string, reason: RejectReason) => void;
   /** Own messages of earlier sessions that no peer had yet (kept by storage). */
@@ -139,7 +139,7 @@ export class RoomSession implements RoomSource {
       config: options.network,
       ...(options.password ? { password: options.password } : {}),
       ...(options.antiEntropyMs ? { antiEntropyMs: options.antiEntropyMs } : {}),
-      ...(options.mesh ? { mesh: true } : {}),
+      ...(options.mesh === false ? { mesh: false } : {}),
       ...(this.persistence ? { startAfter: this.persistence.whenSynced } : {}),
       // Peers' writes under other roots than the log's are not kept (docs/LOG_SCHEMA.md), and
       // what the document holds already is not decoded again.

@@ -37,7 +37,7 @@ after(async () => {
 });
 
 async function join(roomId: string, name: string): Promise<RoomPeer> {
-  const peer = await joinRoom(browser, url, { roomId, name, mesh: true });
+  const peer = await joinRoom(browser, url, { roomId, name });
   opened.push(peer);
   return peer;
 }
@@ -46,6 +46,26 @@ const meshOf = (peer: RoomPeer): Promise<MeshView | undefined> =>
   peer.page.evaluate(() => window.harness.mesh() as MeshView | undefined);
 
 describe('mesh links over WebRTC', () => {
+  it(
+    'five tabs joining at once link every pair: no two offers cross',
+    { timeout: 120_000 },
+    async () => {
+      const room = `mesh-five-${process.pid}`;
+      const names = ['Ann', 'Bob', 'Cy', 'Di', 'Ed'];
+      const peers = await Promise.all(names.map((name) => join(room, name)));
+      // Below its target of six links every tab seeks a link to every other. When two tabs
+      // dialed each other at once, both offers crossed and left a link that carried nothing.
+      await Promise.all(peers.map((p) => peersReach(p.page, names.length - 1, 60_000)));
+      for (const p of peers) {
+        const view = await meshOf(p);
+        assert.equal(view?.neighbours.length, names.length - 1);
+      }
+      await peers[0]?.page.evaluate(() => window.harness.send('to all four'));
+      await Promise.all(peers.map((p) => messagesReach(p.page, 1)));
+      for (const p of peers.splice(0)) await p.context.close();
+    },
+  );
+
   it(
     'updates cross as mesh frames, and a link that carries nothing is rebuilt',
     { timeout: 120_000 },

@@ -104,9 +104,8 @@ export interface RoomNetworkOptions {
   readonly documentFull?: () => boolean;
   /**
    * Run the bounded-degree mesh (src/mesh): at most 8 links per peer, each update sent about
-   * once per peer, dead links rebuilt. Off by default for now: in end-to-end runs, rooms of
-   * three or four browsers did not always reach every link within 30 s under load, where
-   * stock y-webrtc (every peer dials up to 20-34 others and floods every update) does.
+   * once per peer, dead links rebuilt (default). `false` keeps y-webrtc's own topology (every
+   * peer dials up to 20-34 others and floods every update), for comparison in benchmarks.
    */
   readonly mesh?: boolean;
   /** Timing of the password mismatch warning (tests shorten it). */
@@ -263,7 +262,7 @@ export class RoomNetwork {
         this.stopGuard = guardRoomSignaling(provider, room, this.onUnreadable);
       }
     });
-    if (options.mesh === true) {
+    if (options.mesh !== false) {
       void provider.key.then(() => {
         const room = meshRoom(provider);
         if (!room || this.destroyed) return;

@@ -25,7 +25,7 @@ export interface OpenOptions {
   password?: string;
   /** Persist in this context's IndexedDB (as the app does). */
   storage?: boolean;
-  /** Run the bounded-degree mesh instead of y-webrtc's own connections. */
+  /** `false`: y-webrtc's own connections instead of the bounded-degree mesh. */
   mesh?: boolean;
 }
 
@@ -85,7 +85,7 @@ const harness = {
       ...(options.password ? { password: options.password } : {}),
       ...(options.presenceTimeoutMs ? { presenceTimeoutMs: options.presenceTimeoutMs } : {}),
       ...(options.antiEntropyMs ? { antiEntropyMs: options.antiEntropyMs } : {}),
-      ...(options.mesh ? { mesh: true } : {}),
+      ...(options.mesh === false ? { mesh: false } : {}),
     });
     void pump(session.stream);
     session.network.onStatus((status) => {
