@@ -180,6 +180,28 @@ describe('chat-message-log', () => {
     expect(rows(el).length).to.be.lessThan(200);
   });
 
+  it('lays out a stored page from its newest line: the first rows it shows are the newest', async () => {
+    const el = await log([]);
+    // Every row the log ever puts in its DOM, in order, from the first on.
+    const added: string[] = [];
+    const watch = new MutationObserver((records) => {
+      for (const record of records) {
+        for (const node of record.addedNodes) {
+          if (node instanceof HTMLElement && node.classList.contains('row')) {
+            added.push(node.dataset.id ?? '');
+          }
+        }
+      }
+    });
+    watch.observe(el.shadowRoot as ShadowRoot, { childList: true, subtree: true });
+    el.lines = Array.from({ length: 2_000 }, (_, i) => message(i));
+    await atBottom(el);
+    watch.disconnect();
+    // Had it laid out from the top first, m0 and its neighbours would have come and gone.
+    expect(added).to.include('m1999');
+    expect(added).not.to.include('m0');
+  });
+
   it('offers "New messages" when new lines arrive while scrolled up', async () => {
     const lines = Array.from({ length: 200 }, (_, i) => message(i));
     const el = await log(lines);

@@ -91,7 +91,7 @@ export class MessageLog extends LitElement {
                 renderItem: (line: ChatLine | undefined, index: number) =>
                   line ? this.renderLine(line, index) : html``,
                 scroller: true,
-                layout: flow(),
+                layout: flow(this.layoutStart()),
               })
         }
       </div>
@@ -103,6 +103,20 @@ export class MessageLog extends LitElement {
           : nothing
       }
     `;
+  }
+
+  /** Whether the virtualizer exists (the log has had lines since it was last empty). */
+  private virtualized = false;
+
+  /**
+   * The layout's first settings: a virtualizer made for the log's first lines lays them out
+   * from the newest, so the newest is in the first frame it paints (the scroll to the end
+   * follows). Once it exists it keeps its own place; the user's scrolling unpins it.
+   */
+  private layoutStart(): { pin?: { index: number; block: 'end' } } {
+    if (this.virtualized || !this.atBottom) return {};
+    this.virtualized = true;
+    return { pin: { index: this.lines.length - 1, block: 'end' } };
   }
 
   /** Scrolls to the newest message and follows new ones again. */
@@ -132,6 +146,8 @@ export class MessageLog extends LitElement {
     if (changed.has('lines') || changed.has('newSince'))
       this.newMark = findNew(this.lines, this.newSince);
     if (!changed.has('lines')) return;
+    // An empty log shows no virtualizer: the next lines get a new one.
+    if (this.lines.length === 0) this.virtualized = false;
     this.linesChanged?.();
     const lastLine = this.lines.at(-1);
     const previousLast = this.lastId;
