@@ -9,6 +9,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { addressKey } from './addressKey.js';
 import type { SignalingLimits } from './config.js';
 import { Connection } from './Connection.js';
+import { HeartbeatWheel } from './HeartbeatWheel.js';
 import type { Logger } from './log.js';
 import type { DropReason, Metrics, RejectReason } from './Metrics.js';
 import {
@@ -70,7 +71,7 @@ export class SignalingServer {
   readonly #perAddress = new Map<string, number>();
   readonly #budgets: PublishBudgets;
   #bridge: RedisBridge | null = null;
-  readonly #heartbeat: NodeJS.Timeout;
+  readonly #heartbeat: HeartbeatWheel<Connection>;
   #stopped: Promise<void> | null = null;
 
   constructor({ limits, metrics, logger }: SignalingServerOptions) {
@@ -85,8 +86,11 @@ export class SignalingServer {
       perMessageDeflate: false,
       maxPayload: limits.maxFrameBytes,
     });
-    this.#heartbeat = setInterval(() => this.#beat(), limits.heartbeatIntervalMs);
-    this.#heartbeat.unref();
+    this.#heartbeat = new HeartbeatWheel(
+      limits.heartbeatIntervalMs,
+      (connection) => this.#beat(connection),
+      () => this.#budgets.sweep(),
+    );
     metrics.setGauges({
       connections: () => this.#connections.size,
       topics: () => this.#hub.topicCount,
@@ -143,7 +147,7 @@ export class SignalingServer {
   }
 
   async #stop(graceMs: number): Promise<void> {
-    clearInterval(this.#heartbeat);
+    this.#heartbeat.stop();
     const connections = [...this.#connections];
     for (const connection of connections)
       connection.close(CloseCode.goingAway, 'server shutting down');
@@ -182,6 +186,7 @@ export class SignalingServer {
     const budget = this.#budgets.open(key);
     const connection = new Connection(ws, stream, address, budget, this.#limits, this.#metrics);
     this.#connections.add(connection);
+    this.#heartbeat.add(connection);
     this.#perAddress.set(key, (this.#perAddress.get(key) ?? 0) + 1);
     this.#metrics.connectionsAccepted += 1;
     ws.on('pong', () => (connection.alive = true));
@@ -197,6 +202,7 @@ export class SignalingServer {
 
   #forget(connection: Connection): void {
     if (!this.#connections.delete(connection)) return;
+    this.#heartbeat.delete(connection);
     this.#hub.remove(connection);
     connection.dispose();
     const key = connection.publishBudget.key;
@@ -284,16 +290,14 @@ export class SignalingServer {
     });
   }
 
-  #beat(): void {
-    this.#budgets.sweep();
-    for (const connection of this.#connections) {
-      if (!connection.alive) {
-        this.#metrics.drop('heartbeat_timeout');
-        this.#hub.remove(connection);
-        connection.terminate();
-      } else {
-        connection.ping();
-      }
+  /** Drops a connection that did not answer the last ping, else pings it again. */
+  #beat(connection: Connection): void {
+    if (!connection.alive) {
+      this.#metrics.drop('heartbeat_timeout');
+      this.#hub.remove(connection);
+      connection.terminate();
+    } else {
+      connection.ping();
     }
   }
 }
