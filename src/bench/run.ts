@@ -164,9 +164,9 @@ const scenarios: Record<string, Scenario> = {
           scenario: 'catch-up',
           measure: `new peer joins a room of ${fmt(f.messages)}: newest 100 / all, from connection open; bytes it received`,
           value: `${fmt(f.newest100Ms)} / ${fmt(f.allMs)} ms; ${(f.wireBytes / 1e6).toFixed(1)} MB`,
-          target: '<= 1,000 / <= 5,000 ms',
+          target: '<= 500 / <= 3,000 ms',
           anchor: `${(f.stateBytes / 1e6).toFixed(1)} MB state; raw data channel moves it in ${fmt(f.rawTransferMs)} ms`,
-          met: f.newest100Ms <= 1000 && f.allMs <= 5000,
+          met: f.newest100Ms <= 500 && f.allMs <= 3000,
         },
       ],
     };
