@@ -1,5 +1,6 @@
 import { deflateRaw } from './deflate';
 import { FrameReader, type FrameStats } from './FrameReader';
+import { SyncPieces } from './syncPieces';
 import {
   CHUNK_BYTES,
   COMPRESS_MIN_BYTES,
@@ -84,6 +85,7 @@ export class ChunkedDataChannel {
   private greeted = false;
   private compressing = false;
   private readonly waiting: Waiting[] = [];
+  private readonly pieces = new SyncPieces();
   private lowThreshold = 0;
 
   constructor(
@@ -168,7 +170,10 @@ export class ChunkedDataChannel {
       this.echoesDropped += 1;
       return;
     }
-    this.enqueue(bytes, false);
+    // A large sync answer goes in pieces, so that both sides work while the wire does.
+    const pieces = this.pieces.prepare(bytes);
+    if (pieces) for (const piece of pieces) this.enqueue(piece, false, true);
+    else this.enqueue(bytes, false);
   }
 
   /** Sends a side message: the other end's `onside` receives it; y-webrtc never sees it. */
@@ -185,7 +190,8 @@ export class ChunkedDataChannel {
     this.channel.close();
   }
 
-  private enqueue(bytes: Uint8Array, side: boolean): void {
+  /** `owned`: made for this send alone, so it need not be copied. */
+  private enqueue(bytes: Uint8Array, side: boolean, owned = false): void {
     if (this.channel.readyState !== 'open') {
       throw new DOMException(`data channel is ${this.channel.readyState}`, 'InvalidStateError');
     }
@@ -195,7 +201,7 @@ export class ChunkedDataChannel {
     }
     if (this.compressing || bytes.byteLength >= COMPRESS_MIN_BYTES) {
       // Sent later: copied now, as RTCDataChannel.send would, so the caller may reuse it.
-      this.waiting.push({ bytes: bytes.slice(), side });
+      this.waiting.push({ bytes: owned ? bytes : bytes.slice(), side });
       if (!this.compressing) void this.drainWaiting();
       return;
     }

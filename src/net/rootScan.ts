@@ -74,36 +74,42 @@ function scan(d: decoding.Decoder, roots: ReadonlySet<string> | undefined): Upda
   const clients = decoding.readVarUint(d);
   const runs: RunLayout[] = [];
   let otherRoot = false;
+  const onRoot = (root: string): void => {
+    if (roots && !roots.has(root)) otherRoot = true;
+  };
   for (let c = 0; c < clients; c += 1) {
     const from = d.pos;
     const structs = decoding.readVarUint(d);
     const client = decoding.readVarUint(d);
     const clock = decoding.readVarUint(d);
     let end = clock;
-    for (let s = 0; s < structs; s += 1) {
-      const info = decoding.readUint8(d);
-      const ref = info & BITS5;
-      if (ref === GC_REF || ref === SKIP_REF) {
-        end += decoding.readVarUint(d);
-        continue;
-      }
-      if ((info & BIT8) !== 0) skipId(d); // origin
-      if ((info & BIT7) !== 0) skipId(d); // right origin
-      if ((info & (BIT7 | BIT8)) === 0) {
-        // No origin: the parent is written, a root's name or an item's id.
-        if (decoding.readVarUint(d) === 1) {
-          const root = decoding.readVarString(d);
-          if (roots && !roots.has(root)) otherRoot = true;
-        } else {
-          skipId(d);
-        }
-        if ((info & BIT6) !== 0) skipString(d); // parent sub (a map key)
-      }
-      end += skipContent(d, ref);
-    }
+    for (let s = 0; s < structs; s += 1) end += skipStruct(d, onRoot);
     runs.push({ client, clock, end, from, to: d.pos });
   }
   return { runs, dsFrom: d.pos, otherRoot };
+}
+
+/**
+ * Skips one struct of a Yjs v1 update; returns its length in clocks (NaN for a string, whose
+ * length is not worked out here). `onRoot` hears the root an item names as its parent.
+ */
+export function skipStruct(d: decoding.Decoder, onRoot?: (root: string) => void): number {
+  const info = decoding.readUint8(d);
+  const ref = info & BITS5;
+  if (ref === GC_REF || ref === SKIP_REF) return decoding.readVarUint(d);
+  if ((info & BIT8) !== 0) skipId(d); // origin
+  if ((info & BIT7) !== 0) skipId(d); // right origin
+  if ((info & (BIT7 | BIT8)) === 0) {
+    // No origin: the parent is written, a root's name or an item's id.
+    if (decoding.readVarUint(d) === 1) {
+      const root = decoding.readVarString(d);
+      onRoot?.(root);
+    } else {
+      skipId(d);
+    }
+    if ((info & BIT6) !== 0) skipString(d); // parent sub (a map key)
+  }
+  return skipContent(d, ref);
 }
 
 function skipId(d: decoding.Decoder): void {
