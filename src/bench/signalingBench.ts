@@ -36,6 +36,8 @@ export function cpuSplit(run: SignalingLoadResult): { user: number; kernel: numb
  * The floor as a share of the stock server's total: what a server spending no user time would
  * reach, taking the smaller of the two measured kernel times (both servers write one frame per
  * delivery; the difference between them is noise or batching, not a cost that must be paid).
+ * Null when either run fell behind: a backlog lets frames share writes, which no steady load
+ * of a few messages per client per second does.
  */
 export function kernelFloor(
   ours: SignalingLoadResult,
@@ -45,6 +47,8 @@ export function kernelFloor(
   const b = cpuSplit(stock);
   const stockTotal = stock.serverCpuUsPerDelivered;
   if (a === null || b === null || stockTotal === null || stockTotal === 0) return null;
+  // A server that fell behind wrote many frames per write: its kernel time is no floor.
+  if (ours.delivered < ours.expected || stock.delivered < stock.expected) return null;
   const us = Math.min(a.kernel, b.kernel);
   return { us, ofStock: round(us / stockTotal) };
 }
