@@ -4,7 +4,8 @@
  * a frame for every one of them; written one by one, each frame is a system call of its own,
  * and the system call is most of what a delivery costs. Frames wait in a {@link FrameQueue}
  * until setImmediate (after the turn's I/O callbacks), then leave in one write: the frame
- * itself when it is alone, else one Buffer of all of them. Latency grows by less than a turn.
+ * itself when it is alone, else one Buffer of all of them (or, behind a write still in
+ * progress, each frame by reference). Latency grows by less than a turn.
  *
  * Cheaper than cork()/uncork() on the stream: no Map lookup and no buffered-write record per
  * frame, and writev's per-call array building is replaced by one copy of small frames.
@@ -56,6 +57,12 @@ export class FrameQueue {
     if (first === null || this.socket.readyState !== WebSocket.OPEN) return;
     if (more === null) {
       this.stream.write(first);
+    } else if (this.stream.writableLength > 0) {
+      // A write is still in progress: the stream keeps these until it ends and then hands them
+      // over together. Queued by reference, they stay shared with the room's other readers,
+      // where a copy per reader would multiply the memory a backlog holds.
+      this.stream.write(first);
+      for (const frame of more) this.stream.write(frame);
     } else {
       more.unshift(first);
       this.stream.write(Buffer.concat(more, bytes));
