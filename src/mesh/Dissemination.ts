@@ -4,8 +4,13 @@ import { pick, type MeshEnv } from './ports';
 import type { ClockEntry, MeshMessage } from './wire';
 
 export interface DisseminationOptions {
-  /** Updates for one neighbour are merged over this window (default 25 ms). */
+  /**
+   * Updates for one neighbour are merged over this window (default 25 ms) once it has sent
+   * `immediateFrames` in it; before that each goes at once, so a quiet room adds no delay.
+   */
   readonly batchMs: number;
+  /** Frames a link sends at once within one batch window (default 4). */
+  readonly immediateFrames: number;
   /** Ids for lazy links are sent this often (default 40 ms). */
   readonly ihaveMs: number;
   /**
@@ -32,6 +37,7 @@ export interface DisseminationOptions {
 
 export const DEFAULT_DISSEMINATION: DisseminationOptions = {
   batchMs: 25,
+  immediateFrames: 4,
   ihaveMs: 40,
   graftMs: 150,
   antiEntropyMs: 10_000,
@@ -55,7 +61,9 @@ interface Neighbour {
   eager: boolean;
   batch: Uint8Array[];
   batchHops: number;
-  lastFlush: number;
+  /** When the current batch window began, and the frames sent in it. */
+  windowStart: number;
+  windowFrames: number;
   cancelFlush: (() => void) | undefined;
   /** Ids waiting for the next lazy push: client -> highest clock. */
   ihave: Map<number, number>;
@@ -124,7 +132,8 @@ export class Dissemination {
       eager,
       batch: [],
       batchHops: 0,
-      lastFlush: -Infinity,
+      windowStart: -Infinity,
+      windowFrames: 0,
       cancelFlush: undefined,
       ihave: new Map(),
       behind: false,
@@ -179,7 +188,7 @@ export class Dissemination {
     // Timers of a hidden tab may be held back for up to a minute; the tick (a worker's timer
     // in the app) sends whatever is overdue, so a hidden peer still relays within a second.
     for (const [peer, n] of this.neighbours) {
-      if (n.batch.length > 0 && now - n.lastFlush >= this.options.batchMs) {
+      if (n.batch.length > 0 && now - n.windowStart >= this.options.batchMs) {
         n.cancelFlush?.();
         this.flush(peer, n);
       }
@@ -266,6 +275,21 @@ export class Dissemination {
   private spread(update: Uint8Array, origin: unknown): void {
     const from = origin instanceof MeshOrigin ? origin.from : undefined;
     const hops = origin instanceof MeshOrigin ? origin.hops : 0;
+    // Its ids are needed only for lazy links and fetches in flight; when there are none (a
+    // room of two, or a peer whose links are all eager) the update is held unparsed, for a
+    // later graft, and pushed as it is.
+    let lazy = false;
+    for (const [peer, n] of this.neighbours) if (peer !== from && !n.eager) lazy = true;
+    if (!lazy && this.missing.size === 0) {
+      this.recent.add(update);
+      for (const [peer, n] of this.neighbours) {
+        if (peer === from) continue;
+        n.batch.push(update);
+        n.batchHops = Math.max(n.batchHops, hops);
+        this.scheduleFlush(peer, n);
+      }
+      return;
+    }
     const meta = Y.parseUpdateMeta(update);
     this.recent.add(update, meta);
     for (const client of meta.to.keys()) {
@@ -290,14 +314,29 @@ export class Dissemination {
 
   private scheduleFlush(peer: string, n: Neighbour): void {
     if (n.cancelFlush) return;
-    // The first update after a quiet spell goes at once; the rest wait for the window.
-    const wait = Math.max(0, n.lastFlush + this.options.batchMs - this.env.now());
+    const now = this.env.now();
+    if (now - n.windowStart >= this.options.batchMs) {
+      n.windowStart = now;
+      n.windowFrames = 0;
+    }
+    // A link that has sent little in this window sends at once (no delay in a quiet room);
+    // past that, what comes waits for the window's end and goes as one merged update.
+    if (n.windowFrames < this.options.immediateFrames) {
+      this.flush(peer, n);
+      return;
+    }
+    const wait = Math.max(0, n.windowStart + this.options.batchMs - now);
     n.cancelFlush = this.env.timer(wait, () => this.flush(peer, n));
   }
 
   private flush(peer: string, n: Neighbour): void {
     n.cancelFlush = undefined;
-    n.lastFlush = this.env.now();
+    const now = this.env.now();
+    if (now - n.windowStart >= this.options.batchMs) {
+      n.windowStart = now;
+      n.windowFrames = 0;
+    }
+    n.windowFrames += 1;
     const batch = n.batch;
     n.batch = [];
     if (batch.length === 0 || this.neighbours.get(peer) !== n) return;

@@ -1,11 +1,15 @@
 import * as Y from 'yjs';
 import type { ClockEntry } from './wire';
 
+type UpdateMeta = { from: Map<number, number>; to: Map<number, number> };
+
 interface Held {
   readonly update: Uint8Array;
-  readonly from: Map<number, number>;
-  readonly to: Map<number, number>;
+  /** Parsed when first needed: most updates are never asked for again. */
+  meta: UpdateMeta | undefined;
 }
+
+const metaOf = (h: Held): UpdateMeta => (h.meta ??= Y.parseUpdateMeta(h.update));
 
 /**
  * The last few updates a peer spread, with their Yjs id ranges, so that a neighbour fetching
@@ -18,8 +22,9 @@ export class RecentUpdates {
 
   constructor(private readonly capacity: number) {}
 
-  add(update: Uint8Array, meta: { from: Map<number, number>; to: Map<number, number> }): void {
-    const item = { update, from: meta.from, to: meta.to };
+  /** Holds `update`; `meta` is its parsed id ranges if the caller has them already. */
+  add(update: Uint8Array, meta?: UpdateMeta): void {
+    const item: Held = { update, meta };
     if (this.held.length < this.capacity) this.held.push(item);
     else this.held[this.head] = item;
     this.head = (this.head + 1) % this.capacity;
@@ -33,8 +38,8 @@ export class RecentUpdates {
     const chosen = new Set<Held>();
     for (const { client, clock } of entries) {
       const ranges = this.held
-        .filter((h) => (h.to.get(client) ?? 0) > clock)
-        .map((h) => [h.from.get(client) ?? 0, h.to.get(client) ?? 0, h] as const)
+        .filter((h) => (metaOf(h).to.get(client) ?? 0) > clock)
+        .map((h) => [metaOf(h).from.get(client) ?? 0, metaOf(h).to.get(client) ?? 0, h] as const)
         .sort((a, b) => a[0] - b[0]);
       // The held ranges must cover the clocks from `clock` on without a gap.
       let reached = clock;
