@@ -126,10 +126,22 @@ export class DeliveryTracker {
     const delivered: string[] = [];
     const want = new Set<number>();
     const peers = [...this.awareness.getStates()].filter(([c]) => c !== this.awareness.clientID);
+    // How far any peer holds each client, worked out once per client, not once per waiting
+    // entry: a tab that wrote a long history while alone has that many entries waiting.
+    const furthest = new Map<number, number>();
+    const heldUpTo = (client: number): number => {
+      let most = furthest.get(client);
+      if (most === undefined) {
+        most = -1;
+        for (const [, state] of peers) most = Math.max(most, ackFor(state, client));
+        furthest.set(client, most);
+      }
+      return most;
+    };
     for (const id of this.waiting) {
       const item = this.itemOf(id);
       if (!item) continue; // not written yet (still being signed)
-      const held = peers.some(([, state]) => ackFor(state, item.client) > item.clock);
+      const held = heldUpTo(item.client) > item.clock;
       if (held) delivered.push(id);
       else want.add(item.client);
     }
