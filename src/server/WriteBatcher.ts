@@ -4,11 +4,12 @@
  * a frame for every one of them; written one by one, each frame is a system call of its own,
  * and the system call is most of what a delivery costs. Frames wait in a {@link FrameQueue}
  * until setImmediate (after the turn's I/O callbacks), then leave in one write: the frame
- * itself when it is alone, else one Buffer of all of them (or, behind a write still in
- * progress, each frame by reference). Latency grows by less than a turn.
+ * itself when it is alone (the usual case: a client gets a few messages a second), else all of
+ * them in one writev(2). Latency grows by less than a turn.
  *
- * Cheaper than cork()/uncork() on the stream: no Map lookup and no buffered-write record per
- * frame, and writev's per-call array building is replaced by one copy of small frames.
+ * Cheaper than corking every stream at its first frame: no Map lookup per frame, and a lone
+ * frame (most turns) is written directly, without the stream's buffered-write record and the
+ * writev it leads to.
  */
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
@@ -17,7 +18,6 @@ import { WebSocket } from 'ws';
 export class FrameQueue {
   #first: Buffer | null = null;
   #more: Buffer[] | null = null;
-  #bytes = 0;
 
   /**
    * @param socket whose state decides whether the frames may still go: once ws has started
@@ -31,7 +31,6 @@ export class FrameQueue {
 
   /** Queues `frame`; the first frame of a turn schedules the flush. */
   push(frame: Buffer): void {
-    this.#bytes += frame.length;
     if (this.#first === null) {
       this.#first = frame;
       dirty.push(this);
@@ -50,23 +49,21 @@ export class FrameQueue {
   write(): void {
     const first = this.#first;
     const more = this.#more;
-    const bytes = this.#bytes;
     this.#first = null;
     this.#more = null;
-    this.#bytes = 0;
     if (first === null || this.socket.readyState !== WebSocket.OPEN) return;
     if (more === null) {
       this.stream.write(first);
-    } else if (this.stream.writableLength > 0) {
-      // A write is still in progress: the stream keeps these until it ends and then hands them
-      // over together. Queued by reference, they stay shared with the room's other readers,
-      // where a copy per reader would multiply the memory a backlog holds.
-      this.stream.write(first);
-      for (const frame of more) this.stream.write(frame);
-    } else {
-      more.unshift(first);
-      this.stream.write(Buffer.concat(more, bytes));
+      return;
     }
+    // Corked, the stream hands them to the kernel in one writev(2) at uncork, by reference:
+    // the frames stay shared with the room's other readers. Concatenating them instead made a
+    // copy per reader, garbage outside the JavaScript heap that a backlog turned into memory
+    // (about 20 MB more RSS at 5,000 clients on a machine too loaded to keep up).
+    this.stream.cork();
+    this.stream.write(first);
+    for (const frame of more) this.stream.write(frame);
+    this.stream.uncork();
   }
 }
 
