@@ -6,11 +6,13 @@ import { coldOpen } from './coldOpenBench';
 
 const args = process.argv.slice(2);
 const busy = args.includes('--busy');
+const opens = Number(process.env.COLD_OPENS ?? '1');
 const [count = '100000', trace = 'cold-open-trace.json'] = args.filter((a) => a !== '--busy');
 const browser = await launchBrowser();
 try {
   const figure = await coldOpen(browser, Number(count), 2_000, {
     busy,
+    opens,
     ...(trace === '-' ? {} : { trace }),
     timeline: (entries) => {
       for (const e of entries) {
