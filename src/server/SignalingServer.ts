@@ -266,8 +266,10 @@ export class SignalingServer {
         const route = routeOf(message);
         const outcome = this.#hub.publish(connection, message.topic, message.data, route);
         if (!outcome.ok) this.#metrics.drop(outcome.reason);
-        // Delivered to its one target here: the other processes need not see it.
-        else if (!outcome.delivered) this.#bridge?.published(message.topic, message.data, route);
+        // Delivered to its one target here, or to no one: the other processes need not see it.
+        else if (!outcome.delivered && (route.sample !== 0 || route.to !== undefined)) {
+          this.#bridge?.published(message.topic, message.data, route);
+        }
         return;
       }
       case 'ping':

@@ -59,7 +59,7 @@ describe('publish routes', () => {
       { to: 'with space' },
       { to: 'semi;colon' },
       { from: ['a'] },
-      { sample: 0 },
+      { sample: -1 },
       { sample: 1.5 },
       { sample: '3' },
     ]) {

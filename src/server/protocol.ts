@@ -34,7 +34,10 @@ export interface PublishRoute {
   readonly from?: string;
   /** The peer it is for: only that peer's connection receives it, if the server knows it. */
   readonly to?: string;
-  /** Deliver to at most this many random other subscribers (capped at {@link MAX_SAMPLE}). */
+  /**
+   * Deliver to at most this many random other subscribers (capped at {@link MAX_SAMPLE}); 0
+   * delivers to nobody, which only registers `from` (a client naming itself on connecting).
+   */
   readonly sample?: number;
 }
 
@@ -125,7 +128,7 @@ export function isPublishMessage(value: unknown): value is PublishMessage {
     (value.from === undefined || isPeerId(value.from)) &&
     (value.to === undefined || isPeerId(value.to)) &&
     (value.sample === undefined ||
-      (typeof value.sample === 'number' && Number.isInteger(value.sample) && value.sample >= 1))
+      (typeof value.sample === 'number' && Number.isInteger(value.sample) && value.sample >= 0))
   );
 }
 

@@ -101,6 +101,16 @@ describe('SignalingHub routes', () => {
     }
     // Random, not always the same six: 40 rounds reach most of the room.
     assert.ok(reached.size > 30, `only ${reached.size} peers were ever sampled`);
+    for (const peer of peers) peer.frames.length = 0;
+    // Sample 0: nobody receives it, and its from is registered (a client naming itself).
+    const claim = hub.publish(peers[1] as FakeSubscriber, 'room', undefined, {
+      from: 'c',
+      sample: 0,
+    });
+    assert.ok(claim.ok && claim.receivers === 0);
+    assert.ok(peers.every((peer) => peer.frames.length === 0));
+    hub.publish(sender, 'room', 'offer', { from: 's', to: 'c' });
+    assert.equal(peers[1]?.frames.length, 1);
     const small = room(3);
     const outcome = small.hub.publish(small.peers[0] as FakeSubscriber, 'room', 'a', { sample: 9 });
     assert.ok(outcome.ok && outcome.receivers === 2);
