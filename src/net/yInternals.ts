@@ -146,7 +146,7 @@ export function dialPeer(
 }
 
 /** y-webrtc's encryption of room data (its crypto.js): AES-GCM over a lib0 frame. */
-async function encryptRoom(data: Uint8Array, key: CryptoKey | null): Promise<Uint8Array> {
+export async function encryptRoom(data: Uint8Array, key: CryptoKey | null): Promise<Uint8Array> {
   if (!key) return data;
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const cipher = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, new Uint8Array(data));
@@ -157,7 +157,8 @@ async function encryptRoom(data: Uint8Array, key: CryptoKey | null): Promise<Uin
   return encoding.toUint8Array(e);
 }
 
-async function decryptRoom(data: Uint8Array, key: CryptoKey | null): Promise<Uint8Array> {
+/** Opens what {@link encryptRoom} (and y-webrtc's crypto.js) made; throws for another key. */
+export async function decryptRoom(data: Uint8Array, key: CryptoKey | null): Promise<Uint8Array> {
   if (!key) return data;
   const d = decoding.createDecoder(data);
   if (decoding.readVarString(d) !== 'AES-GCM') throw new Error('unknown room encryption');
