@@ -1,7 +1,9 @@
 // The room scale scenario's Node peers as processes (src/bench/nodePeer.ts, one each), and the
 // deadline helpers its bounded phases wait with.
 import { fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { track, type TrackedChild } from './children';
 import type { PeerCommand, PeerReport } from './nodePeer';
 
@@ -18,9 +20,48 @@ export interface NodePeer {
   request(command: PeerCommand): void;
 }
 
-export function spawnNodePeer(signalingUrl: string, roomId: string, name: string): NodePeer {
-  const child = fork(join(import.meta.dirname, 'nodePeer.ts'), [signalingUrl, roomId, name], {
-    execArgv: ['--import', 'tsx'],
+/** The Node peer as one JavaScript file, and a function that removes it. */
+export interface PeerBundle {
+  readonly file: string;
+  remove(): void;
+}
+
+/**
+ * Bundles src/bench/nodePeer.ts and what it imports into one file: a hundred processes that
+ * each compiled the TypeScript sources on start spent most of a run's start phase doing that.
+ */
+export async function bundleNodePeer(): Promise<PeerBundle> {
+  // Inside the project, so that the bundle's imports of native packages find node_modules.
+  const cache = join(import.meta.dirname, '../../node_modules/.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'meshchat-peer-'));
+  const file = join(dir, 'nodePeer.mjs');
+  try {
+    await build({
+      entryPoints: [join(import.meta.dirname, 'nodePeer.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile: file,
+      // Native code and its loader stay in node_modules.
+      external: ['@roamhq/wrtc', 'ws'],
+      logLevel: 'error',
+    });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function spawnNodePeer(
+  bundle: PeerBundle,
+  signalingUrl: string,
+  roomId: string,
+  name: string,
+): NodePeer {
+  const child = fork(bundle.file, [signalingUrl, roomId, name], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const tracked = track(child);

@@ -5,6 +5,7 @@ import {
   byDeadline,
   pollUntil,
   sleep,
+  bundleNodePeer,
   spawnNodePeer,
   startNodePeers,
   type NodePeer,
@@ -153,6 +154,7 @@ export async function roomScale(
 ): Promise<RoomScaleFigure> {
   const log = options.log ?? ((): void => undefined);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const bundle = await bundleNodePeer();
   const t0 = Date.now();
   const roomId = `bench-scale-${process.pid}-${nodePeers}-${t0}`;
   const signalingUrl = rig.url.replace(/^http/, 'ws').replace(/\/index\.html$/, '/signal');
@@ -173,7 +175,7 @@ export async function roomScale(
       nodePeers,
       options.startConcurrency ?? Math.max(2, 2 * cpus().length),
       t0 + 10_000 + limits.startMsPerPeer * nodePeers,
-      (i) => spawnNodePeer(signalingUrl, roomId, `n${i}`),
+      (i) => spawnNodePeer(bundle, signalingUrl, roomId, `n${i}`),
     );
     nodes = peers;
     live = started;
@@ -320,6 +322,7 @@ export async function roomScale(
       nodes.map((node) => node.process.stop(3000, () => node.request({ type: 'stop' }))),
     );
     for (const browser of browsers) await browser.context.close().catch(() => undefined);
+    bundle.remove();
     phaseMs.stop = lap();
     log(`stopped in ${phaseMs.stop} ms`);
   }
