@@ -119,6 +119,10 @@ export class Dissemination {
     private readonly send: (peer: string, message: MeshMessage) => boolean,
     private readonly buffered: (peer: string) => number,
     options: Partial<DisseminationOptions> = {},
+    private readonly carried: (
+      peer: string,
+    ) => ReadonlyMap<number, { readonly clock: number; readonly end: number }> | undefined = () =>
+      undefined,
   ) {
     this.options = { ...DEFAULT_DISSEMINATION, ...options };
     this.nextAntiEntropy = env.now() + this.options.antiEntropyMs * (0.5 + env.random());
@@ -404,13 +408,33 @@ export class Dissemination {
   private answerStateVector(from: string, stateVector: Uint8Array, askBack: boolean): void {
     let update: Uint8Array;
     try {
-      update = Y.encodeStateAsUpdate(this.doc, stateVector);
+      update = Y.encodeStateAsUpdate(this.doc, this.withCarried(from, stateVector));
     } catch {
       return;
     }
     // An update with nothing in it encodes as two zero bytes: not worth a message.
     if (update.byteLength > 2) this.send(from, { type: 'diff', update });
     if (askBack) this.sendStateVector(from, false);
+  }
+
+  /**
+   * `stateVector` raised by what the link already carries to `peer`: a newcomer still applying
+   * the room that its connection-time sync sent in pieces asks again (anti-entropy, a graft it
+   * cannot be answered from recent updates) and would otherwise be sent the room twice.
+   */
+  private withCarried(peer: string, stateVector: Uint8Array): Uint8Array {
+    const carried = this.carried(peer);
+    if (!carried || carried.size === 0) return stateVector;
+    const vector = Y.decodeStateVector(stateVector);
+    let raised = false;
+    for (const [client, { clock, end }] of carried) {
+      const has = vector.get(client) ?? 0;
+      if (clock <= has && has < end) {
+        vector.set(client, end);
+        raised = true;
+      }
+    }
+    return raised ? Y.encodeStateVector(vector) : stateVector;
   }
 
   private sendStateVector(peer: string, askBack: boolean): void {

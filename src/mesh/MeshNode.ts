@@ -70,6 +70,7 @@ export class MeshNode {
       (peer, message) => this.send(peer, message),
       (peer) => this.links.get(peer)?.bufferedAmount ?? 0,
       options.dissemination,
+      (peer) => this.links.get(peer)?.carried?.(),
     );
     this.liveness = new Liveness(
       env,

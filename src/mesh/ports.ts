@@ -12,6 +12,11 @@ export interface MeshLink {
   readonly bufferedAmount: number;
   /** Closes the link; the owner later reports it through MeshNode.linkClosed. */
   close(): void;
+  /**
+   * Per Yjs client, clock ranges already on their way to the neighbour over this link by
+   * other means (the app's connection-time sync, sent in pieces): not to be sent again.
+   */
+  carried?(): ReadonlyMap<number, { readonly clock: number; readonly end: number }>;
 }
 
 /** How the mesh reaches peers it has no link to (the signaling server). */

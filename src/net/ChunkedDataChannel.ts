@@ -126,6 +126,11 @@ export class ChunkedDataChannel {
   }
 
   /** What was received and dropped. */
+  /** Per Yjs client, the clock ranges sync answers in pieces have carried on this channel. */
+  carried(): ReadonlyMap<number, { readonly clock: number; readonly end: number }> {
+    return this.pieces.carried();
+  }
+
   get stats(): ChunkStats {
     return this.reader.stats;
   }

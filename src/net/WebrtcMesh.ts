@@ -150,6 +150,7 @@ export class WebrtcMesh {
         return channel.bufferedAmount;
       },
       close: () => conn.destroy(),
+      carried: () => channel.carried(),
     };
   }
 }

@@ -163,6 +163,11 @@ export class SyncPieces {
 
   constructor(private readonly pieceBytes = SYNC_PIECE_BYTES) {}
 
+  /** The clock ranges, per Yjs client, that this channel's pieces have carried so far. */
+  carried(): ReadonlyMap<number, { readonly clock: number; readonly end: number }> {
+    return this.sent;
+  }
+
   /** The messages to send in place of `message`; undefined to send it as it is. */
   prepare(message: Uint8Array): Uint8Array[] | undefined {
     if (message.byteLength <= this.pieceBytes && this.sent.size === 0) return undefined;

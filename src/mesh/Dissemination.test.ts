@@ -1,0 +1,64 @@
+import { expect } from '@esm-bundle/chai';
+import * as Y from 'yjs';
+import { Dissemination } from './Dissemination';
+import { realEnv } from './ports';
+import type { MeshMessage } from './wire';
+
+type Carried = Map<number, { clock: number; end: number }>;
+
+/** A peer holding `count` entries, answering one neighbour whose link carried `carried`. */
+function peerWith(count: number, carried: Carried | undefined) {
+  const doc = new Y.Doc();
+  for (let i = 0; i < count; i += 1) doc.getMap('m').set(`k${i}`, i);
+  const sent: MeshMessage[] = [];
+  const mesh = new Dissemination(
+    doc,
+    realEnv,
+    (_peer, message) => {
+      sent.push(message);
+      return true;
+    },
+    () => 0,
+    { antiEntropyMs: 0, syncOnOpen: false, eagerLinks: 0 },
+    () => carried,
+  );
+  mesh.addNeighbour('newcomer');
+  const diffs = (): Uint8Array[] => sent.flatMap((m) => (m.type === 'diff' ? [m.update] : []));
+  return { doc, mesh, diffs };
+}
+
+const askedByNewcomer = (mesh: Dissemination): void =>
+  mesh.receive('newcomer', {
+    type: 'sv',
+    stateVector: Y.encodeStateVector(new Y.Doc()),
+    askBack: false,
+  });
+
+describe('Dissemination answering a state vector', () => {
+  it('sends a newcomer whatever it lacks when nothing is on its way', () => {
+    const { mesh, diffs } = peerWith(50, undefined);
+    askedByNewcomer(mesh);
+    const newcomer = new Y.Doc();
+    for (const update of diffs()) Y.applyUpdate(newcomer, update);
+    expect(newcomer.getMap('m').size).to.equal(50);
+  });
+
+  it('leaves out what the connection-time sync already carries to it, not what came after', () => {
+    // The room's 50 entries went to the newcomer in pieces; it asks again before applying them.
+    const carriedNothing = peerWith(50, undefined);
+    const client = carriedNothing.doc.clientID;
+    const carried: Carried = new Map([[client, { clock: 0, end: 50 }]]);
+    const { doc, mesh, diffs } = peerWith(0, carried);
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(carriedNothing.doc));
+    askedByNewcomer(mesh);
+    expect(diffs(), 'the room is not sent a second time').to.deep.equal([]);
+    // One more entry since the pieces left: only it is sent.
+    carriedNothing.doc.getMap('m').set('late', 1);
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(carriedNothing.doc, Y.encodeStateVector(doc)));
+    askedByNewcomer(mesh);
+    expect(diffs()).to.have.length(1);
+    const meta = Y.parseUpdateMeta(diffs()[0] as Uint8Array);
+    expect(meta.from.get(client), 'from where the pieces ended').to.equal(50);
+    expect(meta.to.get(client)).to.equal(51);
+  });
+});
