@@ -294,14 +294,25 @@ export class ChunkedDataChannel {
   }
 
   private pump(): void {
-    while (this.outboxHead < this.outbox.length && this.channel.readyState === 'open') {
-      if (this.channel.bufferedAmount >= HIGH_WATER_BYTES) return;
+    if (this.outboxHead >= this.outbox.length || this.channel.readyState !== 'open') return;
+    // The channel's state and buffer are read once, not per frame: in Node's WebRTC each read
+    // is a call into the native side, and a Node peer in a busy room spent seconds in them.
+    // What this loop sends is added to the buffer it read. A channel that closes meanwhile
+    // refuses the send: what is queued goes with it, as on any close.
+    let buffered = this.channel.bufferedAmount;
+    while (this.outboxHead < this.outbox.length) {
+      if (buffered >= HIGH_WATER_BYTES) return;
       const next = this.outbox[this.outboxHead] as Uint8Array<ArrayBuffer>;
       this.outbox[this.outboxHead] = EMPTY;
       this.outboxHead += 1;
       this.outboxBytes -= next.byteLength;
       this.bytesSent += next.byteLength;
-      this.channel.send(next);
+      buffered += next.byteLength;
+      try {
+        this.channel.send(next);
+      } catch {
+        return;
+      }
     }
     if (this.outboxHead === this.outbox.length) {
       this.outbox.length = 0;

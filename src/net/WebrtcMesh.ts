@@ -6,6 +6,7 @@ import type { ChunkedDataChannel } from './ChunkedDataChannel';
 import {
   connChannel,
   dialPeer,
+  gatherRelayedAwareness,
   handOverTopology,
   onRoomPublish,
   publishToRoom,
@@ -14,6 +15,9 @@ import {
   type MeshRoom,
   type WebrtcConnClass,
 } from './yInternals';
+
+/** Peers' presence changes are relayed together, at most this long after they arrive. */
+const RELAY_AWARENESS_MS = 250;
 
 /** A signaling message asking its target to dial the sender (which has the larger id). */
 const MESH_INVITE = 'mesh-dial';
@@ -33,6 +37,7 @@ export class WebrtcMesh {
   private readonly unmatched = new Set<ChunkedDataChannel>();
   private readonly links = new Map<ChunkedDataChannel, MeshLink>();
   private readonly stopListening: () => void;
+  private readonly stopGathering: () => void;
 
   constructor(
     provider: WebrtcProvider,
@@ -43,6 +48,7 @@ export class WebrtcMesh {
   ) {
     handOverTopology(provider);
     sendUpdatesOnlyToTabs(doc, room);
+    this.stopGathering = gatherRelayedAwareness(room, RELAY_AWARENESS_MS);
     this.node = new MeshNode(
       room.peerId,
       doc,
@@ -121,6 +127,7 @@ export class WebrtcMesh {
 
   destroy(): void {
     this.stopListening();
+    this.stopGathering();
     this.node.destroy();
   }
 

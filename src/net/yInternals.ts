@@ -88,6 +88,20 @@ export interface MeshRoom extends ProviderRoom {
   readonly webrtcConns: Map<string, MeshConn>;
   /** y-webrtc's doc 'update' listener: sends every update to every peer and to the tabs. */
   _docUpdateHandler: (update: Uint8Array, origin: unknown) => void;
+  /** y-webrtc's awareness 'update' listener: sends the changed states to every peer and tab. */
+  readonly _awarenessUpdateHandler: (changes: AwarenessChanges, origin: unknown) => void;
+  readonly awareness: {
+    readonly clientID: number;
+    on(event: 'update', listener: (changes: AwarenessChanges, origin: unknown) => void): void;
+    off(event: 'update', listener: (changes: AwarenessChanges, origin: unknown) => void): void;
+  };
+}
+
+/** Which awareness clients an update added, changed or removed. */
+export interface AwarenessChanges {
+  readonly added: number[];
+  readonly updated: number[];
+  readonly removed: number[];
 }
 
 /** A y-webrtc signaling connection (lib0 WebsocketClient, shared by the rooms of a page). */
@@ -303,6 +317,41 @@ export function sendUpdatesOnlyToTabs(doc: Y.Doc, room: MeshRoom): void {
     );
   };
   doc.on('update', room._docUpdateHandler);
+}
+
+/**
+ * y-webrtc relays every awareness change it applies to every link at once, a frame per change:
+ * in a mesh each peer's renewal then crosses every link of the room, one frame each. This tab's
+ * own changes still go at once; peers' changes are gathered for `delayMs` and relayed as one
+ * update per link. Returns a function that restores y-webrtc's own relaying.
+ */
+export function gatherRelayedAwareness(room: MeshRoom, delayMs: number): () => void {
+  const { awareness } = room;
+  const relay = room._awarenessUpdateHandler;
+  const pending = new Set<number>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (pending.size === 0) return;
+    const clients = [...pending];
+    pending.clear();
+    relay({ added: [], updated: clients, removed: [] }, 'relay');
+  };
+  const gather = ({ added, updated, removed }: AwarenessChanges): void => {
+    for (const client of added) pending.add(client);
+    for (const client of updated) pending.add(client);
+    for (const client of removed) pending.add(client);
+    if (pending.has(awareness.clientID)) flush();
+    else timer ??= setTimeout(flush, delayMs);
+  };
+  awareness.off('update', relay);
+  awareness.on('update', gather);
+  return () => {
+    awareness.off('update', gather);
+    if (timer !== undefined) clearTimeout(timer);
+    awareness.on('update', relay);
+  };
 }
 
 // ---- Signaling reconnects: jittered, instead of lib0's lockstep backoff. ----
