@@ -5,12 +5,13 @@ import type { ClockEntry, MeshMessage } from './wire';
 
 export interface DisseminationOptions {
   /**
-   * Updates for one neighbour are merged over this window (default 25 ms) once it has sent
-   * `immediateFrames` in it; before that each goes at once, so a quiet room adds no delay.
+   * A link that sent a frame less than `quietMs` ago merges what follows over this window
+   * (default 25 ms) and sends it as one update; a link quiet for longer sends at once, so a
+   * quiet room adds no delay and a busy one sends few frames (each costs a native call).
    */
   readonly batchMs: number;
-  /** Frames a link sends at once within one batch window (default 4). */
-  readonly immediateFrames: number;
+  /** How long a link must have sent nothing for the next update to go at once (default 2 ms). */
+  readonly quietMs: number;
   /** Ids for lazy links are sent this often (default 40 ms). */
   readonly ihaveMs: number;
   /**
@@ -37,7 +38,7 @@ export interface DisseminationOptions {
 
 export const DEFAULT_DISSEMINATION: DisseminationOptions = {
   batchMs: 25,
-  immediateFrames: 4,
+  quietMs: 2,
   ihaveMs: 40,
   graftMs: 150,
   antiEntropyMs: 10_000,
@@ -62,8 +63,7 @@ interface Neighbour {
   batch: Uint8Array[];
   batchHops: number;
   /** When the current batch window began, and the frames sent in it. */
-  windowStart: number;
-  windowFrames: number;
+  lastSend: number;
   cancelFlush: (() => void) | undefined;
   /** Ids waiting for the next lazy push: client -> highest clock. */
   ihave: Map<number, number>;
@@ -136,8 +136,7 @@ export class Dissemination {
       eager,
       batch: [],
       batchHops: 0,
-      windowStart: -Infinity,
-      windowFrames: 0,
+      lastSend: -Infinity,
       cancelFlush: undefined,
       ihave: new Map(),
       behind: false,
@@ -192,7 +191,7 @@ export class Dissemination {
     // Timers of a hidden tab may be held back for up to a minute; the tick (a worker's timer
     // in the app) sends whatever is overdue, so a hidden peer still relays within a second.
     for (const [peer, n] of this.neighbours) {
-      if (n.batch.length > 0 && now - n.windowStart >= this.options.batchMs) {
+      if (n.batch.length > 0 && now - n.lastSend >= this.options.batchMs) {
         n.cancelFlush?.();
         this.flush(peer, n);
       }
@@ -319,28 +318,17 @@ export class Dissemination {
   private scheduleFlush(peer: string, n: Neighbour): void {
     if (n.cancelFlush) return;
     const now = this.env.now();
-    if (now - n.windowStart >= this.options.batchMs) {
-      n.windowStart = now;
-      n.windowFrames = 0;
-    }
-    // A link that has sent little in this window sends at once (no delay in a quiet room);
-    // past that, what comes waits for the window's end and goes as one merged update.
-    if (n.windowFrames < this.options.immediateFrames) {
+    if (now - n.lastSend >= this.options.quietMs) {
       this.flush(peer, n);
       return;
     }
-    const wait = Math.max(0, n.windowStart + this.options.batchMs - now);
+    const wait = Math.max(0, n.lastSend + this.options.batchMs - now);
     n.cancelFlush = this.env.timer(wait, () => this.flush(peer, n));
   }
 
   private flush(peer: string, n: Neighbour): void {
     n.cancelFlush = undefined;
-    const now = this.env.now();
-    if (now - n.windowStart >= this.options.batchMs) {
-      n.windowStart = now;
-      n.windowFrames = 0;
-    }
-    n.windowFrames += 1;
+    n.lastSend = this.env.now();
     const batch = n.batch;
     n.batch = [];
     if (batch.length === 0 || this.neighbours.get(peer) !== n) return;
