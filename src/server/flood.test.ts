@@ -2,34 +2,16 @@
 // one connection sending 200 publishes of 60 KB had 12 MB queued for every reader at once, and
 // every reader was dropped as slow. Now the writer is refused, then closed, and the room goes on.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startServer, type ServerProcess } from '../testkit/e2e/serverProcess.js';
-import { TestClient } from '../testkit/server/TestClient.js';
+import { describe, it } from 'node:test';
+import type { TestClient } from '../testkit/server/TestClient.js';
+import { serverSuite } from '../testkit/server/withServer.js';
 import { withTimeout } from '../testkit/waitFor.js';
 
 const CHUNK = 'f'.repeat(60_000);
 
 describe('a flood from one client, against a real server process', () => {
-  let server: ServerProcess;
-  let dir: string;
-  const clients: TestClient[] = [];
-  const connect = async (): Promise<TestClient> => {
-    const client = await TestClient.connect(`ws://127.0.0.1:${server.port}/signal`);
-    clients.push(client);
-    return client;
-  };
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'meshchat-flood-'));
-    server = await startServer(dir, { NODE_ENV: 'development' });
-  });
-  after(async () => {
-    for (const client of clients) client.socket.terminate();
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const suite = serverSuite('flood');
+  const connect = (): Promise<TestClient> => suite.connect();
 
   it('200 publishes of 60 KB from one connection drop the writer, not the readers', async () => {
     const readers = await Promise.all([connect(), connect(), connect()]);

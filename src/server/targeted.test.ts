@@ -2,12 +2,10 @@
 // for it alone, announces reach a sample of the room, stock clients see what they always saw,
 // and no connection can take over another's peer id (the offers for that peer would go to it).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startServer, type ServerProcess } from '../testkit/e2e/serverProcess.js';
-import { TestClient } from '../testkit/server/TestClient.js';
+import { describe, it } from 'node:test';
+import type { ServerProcess } from '../testkit/e2e/serverProcess.js';
+import type { TestClient } from '../testkit/server/TestClient.js';
+import { serverSuite } from '../testkit/server/withServer.js';
 
 /** A drop counter of the server's /metrics (0 while the series does not exist). */
 async function drops(server: ServerProcess, reason: string): Promise<number> {
@@ -19,27 +17,11 @@ async function drops(server: ServerProcess, reason: string): Promise<number> {
 }
 
 describe('routed signaling, server process', () => {
-  let server: ServerProcess;
-  let dir: string;
-  const clients: TestClient[] = [];
-  const connect = async (): Promise<TestClient> => {
-    const client = await TestClient.connect(`ws://127.0.0.1:${server.port}/signal`);
-    clients.push(client);
-    return client;
-  };
+  const suite = serverSuite('targeted-test');
+  const connect = (): Promise<TestClient> => suite.connect();
   /** Everyone's frames so far have been handled, and what they caused has arrived. */
   const settle = (all: TestClient[]): Promise<unknown> =>
     Promise.all(all.map((c) => c.roundTrip()));
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'meshchat-targeted-test-'));
-    server = await startServer(dir, { NODE_ENV: 'development' });
-  });
-  after(async () => {
-    for (const client of clients) client.socket.terminate();
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('answers hello with the route feature', async () => {
     const client = await connect();
@@ -90,7 +72,7 @@ describe('routed signaling, server process', () => {
     const [victim, attacker, dialer] = await Promise.all([connect(), connect(), connect()]);
     const all = [victim, attacker, dialer];
     await Promise.all(all.map((client) => client.subscribe('attacked')));
-    const before = await drops(server, 'impersonation');
+    const before = await drops(suite.server, 'impersonation');
     victim.send({ type: 'publish', topic: 'attacked', data: 'hello from v', from: 'v' });
     await settle(all);
     // The attacker claims the victim's id, to receive the offers meant for it.
@@ -102,7 +84,7 @@ describe('routed signaling, server process', () => {
     assert.deepEqual(data(victim), ['hello from v', 'offer for v']);
     assert.deepEqual(data(attacker), ['hello from v']);
     assert.deepEqual(data(dialer), ['hello from v']);
-    assert.equal(await drops(server, 'impersonation'), before + 1);
+    assert.equal(await drops(suite.server, 'impersonation'), before + 1);
     // Once the server has seen the victim leave, its id is free again (a rejoin on a new
     // connection); the client's close can finish before the server's, so try until it does.
     await victim.close();

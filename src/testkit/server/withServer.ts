@@ -2,7 +2,12 @@
  * Helpers shared by the hardening and admission tests: a server per test with every client it
  * hands out cleaned up, a pair of well-behaved bystanders, and raw HTTP requests.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
+import { startServer, type ServerProcess } from '../e2e/serverProcess.js';
 import { WAIT_MS } from '../waitFor.js';
 import { startTestServer, TestClient, type TestServer } from './TestClient.js';
 
@@ -58,6 +63,42 @@ export async function bystanders(connect: Connect): Promise<{ check(): Promise<v
       n += 1;
       a.send({ type: 'publish', topic: 'calm', data: n });
       await b.waitFor((m) => m.type === 'publish' && m.data === n, `bystander message ${n}`);
+    },
+  };
+}
+
+/**
+ * One real server process for a whole describe block (started in `before`, stopped in `after`
+ * with every client `connect` opened), for suites whose tests share a room server.
+ */
+export function serverSuite(
+  name: string,
+  env: Record<string, string> = { NODE_ENV: 'development' },
+): { readonly server: ServerProcess; connect(): Promise<TestClient> } {
+  let server: ServerProcess | undefined;
+  let dir = '';
+  const clients: TestClient[] = [];
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), `meshchat-${name}-`));
+    server = await startServer(dir, env);
+  });
+  after(async () => {
+    for (const client of clients) client.socket.terminate();
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const running = (): ServerProcess => {
+    if (!server) throw new Error('the server starts in before()');
+    return server;
+  };
+  return {
+    get server() {
+      return running();
+    },
+    async connect() {
+      const client = await TestClient.connect(`ws://127.0.0.1:${running().port}/signal`);
+      clients.push(client);
+      return client;
     },
   };
 }
