@@ -8,7 +8,7 @@ import {
   dialPeer,
   gatherRelayedAwareness,
   handOverTopology,
-  onRoomPublish,
+  followRoomPublish,
   publishToRoom,
   sendUpdatesOnlyToTabs,
   type MeshConn,
@@ -36,7 +36,7 @@ export class WebrtcMesh {
   /** Open channels not yet matched to their connection. */
   private readonly unmatched = new Set<ChunkedDataChannel>();
   private readonly links = new Map<ChunkedDataChannel, MeshLink>();
-  private readonly stopListening: () => void;
+  private readonly listening: { follow(): void; stop(): void };
   private readonly stopGathering: () => void;
 
   constructor(
@@ -80,7 +80,7 @@ export class WebrtcMesh {
       // y-webrtc already syncs each new connection (its sync steps 1 and 2).
       { ...options, dissemination: { syncOnOpen: false, ...options.dissemination } },
     );
-    this.stopListening = onRoomPublish(provider, room, (data) => {
+    this.listening = followRoomPublish(provider, room, (data) => {
       if (typeof data.from !== 'string' || data.from === room.peerId) return;
       if (data.type === MESH_INVITE) {
         if (data.to === room.peerId && room.peerId < data.from && data.from.length <= 64) {
@@ -121,12 +121,14 @@ export class WebrtcMesh {
 
   /** Called about once a second (a worker's timer, so hidden tabs keep it). */
   tick(): void {
+    // A room that disconnected and connected again talks over a new signaling connection.
+    this.listening.follow();
     this.match();
     this.node.tick();
   }
 
   destroy(): void {
-    this.stopListening();
+    this.listening.stop();
     this.stopGathering();
     this.node.destroy();
   }

@@ -209,6 +209,20 @@ export function onRoomPublish(
   room: MeshRoom,
   listener: (data: Record<string, unknown>) => void,
 ): () => void {
+  const listening = followRoomPublish(provider, room, listener);
+  return () => listening.stop();
+}
+
+/**
+ * As onRoomPublish, and `follow()` listens on signaling connections made since: y-webrtc
+ * closes a page's connection when its last room disconnects and opens a new one when a room
+ * connects again, so a listener on the old one would hear nothing of the room from then on.
+ */
+export function followRoomPublish(
+  provider: WebrtcProvider,
+  room: MeshRoom,
+  listener: (data: Record<string, unknown>) => void,
+): { follow(): void; stop(): void } {
   const handler = (message: unknown): void => {
     const m = message as { type?: unknown; topic?: unknown; data?: unknown } | null;
     if (m?.type !== 'publish' || m.topic !== room.name) return;
@@ -224,10 +238,21 @@ export function onRoomPublish(
       );
     }
   };
-  const clients = signalingClients(provider);
-  for (const conn of clients) conn.on('message', handler);
-  return () => {
-    for (const conn of clients) conn.off('message', handler);
+  const clients = new Set<SignalingClient>();
+  const follow = (): void => {
+    for (const conn of signalingClients(provider)) {
+      if (clients.has(conn)) continue;
+      clients.add(conn);
+      conn.on('message', handler);
+    }
+  };
+  follow();
+  return {
+    follow,
+    stop: () => {
+      for (const conn of clients) conn.off('message', handler);
+      clients.clear();
+    },
   };
 }
 
