@@ -283,19 +283,9 @@ export class Dissemination {
     // later graft, and pushed as it is.
     let lazy = false;
     for (const [peer, n] of this.neighbours) if (peer !== from && !n.eager) lazy = true;
-    if (!lazy && this.missing.size === 0) {
-      this.recent.add(update);
-      for (const [peer, n] of this.neighbours) {
-        if (peer === from) continue;
-        n.batch.push(update);
-        n.batchHops = Math.max(n.batchHops, hops);
-        this.scheduleFlush(peer, n);
-      }
-      return;
-    }
-    const meta = Y.parseUpdateMeta(update);
+    const meta = lazy || this.missing.size > 0 ? Y.parseUpdateMeta(update) : undefined;
     this.recent.add(update, meta);
-    for (const client of meta.to.keys()) {
+    for (const client of meta?.to.keys() ?? []) {
       const wanted = this.missing.get(client);
       if (wanted && Y.getState(this.doc.store, client) >= wanted.clock) this.missing.delete(client);
     }
@@ -305,13 +295,13 @@ export class Dissemination {
         n.batch.push(update);
         n.batchHops = Math.max(n.batchHops, hops);
         this.scheduleFlush(peer, n);
-      } else {
+      } else if (meta) {
         for (const [client, clock] of meta.to) {
           n.ihave.set(client, Math.max(clock, n.ihave.get(client) ?? 0));
         }
       }
     }
-    if (meta.to.size > 0)
+    if (meta && meta.to.size > 0)
       this.cancelIhave ??= this.env.timer(this.options.ihaveMs, this.flushIhave);
   }
 
