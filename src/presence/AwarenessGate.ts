@@ -134,7 +134,7 @@ export class AwarenessGate {
       return void (stats.malformed += 1);
     }
     if (!this.cards.isNewer(clientId, card.t)) return void (stats.old += 1);
-    if (!this.cards.fresh(card.t)) return void (stats.stale += 1);
+    if (!this.cards.fresh(card.t, card.iv)) return void (stats.stale += 1);
     const states = this.awareness.getStates();
     if (!states.has(clientId) && states.size >= this.maxClients) return void (stats.full += 1);
     const record = state as Record<string, unknown>;

@@ -118,6 +118,66 @@ describe('AwarenessPresence', () => {
     expect(removals).to.equal(1);
   });
 
+  it('renews less often in a larger room, and says so in its card', async () => {
+    const time = new ManualTime();
+    const watched = mesh.add({ timeoutMs: 600, heartbeatMs: 150, time });
+    watched.enter({ userId: 'u0', sessionId: 's' });
+    const awareness = mesh.members[0]?.awareness as Awareness;
+    expect(awareness.getLocalState()?.iv).to.equal(150);
+    for (let i = 1; i < 25; i += 1) {
+      mesh
+        .add({ timeoutMs: 600, heartbeatMs: 150, time })
+        .enter({ userId: `u${i}`, sessionId: 's' });
+    }
+    await sessionsAre(
+      watched,
+      Array.from({ length: 25 }, (_, i) => ({ userId: `u${i}`, sessionId: 's' })),
+    );
+    let renewals = 0;
+    awareness.on('update', (_: unknown, origin: unknown) => {
+      if (origin === 'local') renewals += 1;
+    });
+    // A room of 25: 2.5 times the base interval (the last card still said 150, so once more).
+    await time.advance(150);
+    expect(awareness.getLocalState()?.iv).to.equal(375);
+    const before = renewals;
+    // 1,500 ms: ten renewals at the base interval; at 375 (on a 150 ms tick) three or four.
+    await time.advance(1500);
+    expect(renewals - before).to.be.within(3, 4);
+  });
+
+  it('times a peer out after its own interval, and bounds what a card may claim', async () => {
+    const time = new ManualTime();
+    const watcher = mesh.add({ timeoutMs: 600, heartbeatMs: 150, time });
+    mesh.add({ timeoutMs: 600, heartbeatMs: 150, time });
+    mesh.add({ timeoutMs: 600, heartbeatMs: 150, time });
+    const [, slow, hostile] = mesh.members;
+    const card = (user: string, iv: number) => ({
+      v: 2,
+      u: user,
+      t: time.now(),
+      iv,
+      sessions: [[user, 's']],
+      sig: null,
+    });
+    // One renews every 300 ms (timed out after 1,200); one claims an hour (bounded to 900).
+    slow?.awareness.setLocalState(card('slow', 300));
+    hostile?.awareness.setLocalState(card('mallory', 3_600_000));
+    await sessionsAre(watcher, [
+      { userId: 'slow', sessionId: 's' },
+      { userId: 'mallory', sessionId: 's' },
+    ]);
+    for (const member of mesh.members.slice(1)) for (const link of member.links) link.up = false;
+    // Past the base timeout (600): both still here.
+    await time.advance(1000);
+    expect(watcher.sessions()).to.have.length(2);
+    await time.advance(500);
+    expect(watcher.sessions()).to.deep.equal([{ userId: 'mallory', sessionId: 's' }]);
+    // The cap: six base intervals, so 3,600 ms; an hour would keep her far longer.
+    await time.advance(2300);
+    expect(watcher.sessions()).to.deep.equal([]);
+  });
+
   it('ignores a peer whose state is malformed, and counts it', async () => {
     const good = mesh.add();
     const hostileAwareness = mesh.members.length;

@@ -3,6 +3,7 @@ import type { SignatureVerifier, Signer } from '../log/signing';
 import { sessionKey, type PresenceChange, type PresencePort, type SessionKey } from '../hub/ports';
 import { AwarenessGate, type AwarenessGateOptions } from './AwarenessGate';
 import { PRESENCE_VERSION, PresenceCards, readSessions } from './PresenceCards';
+import { expiryMs, renewalMs } from './renewal';
 import { workerTicker, type Ticker } from './Ticker';
 
 export { PRESENCE_VERSION, readSessions };
@@ -16,7 +17,11 @@ interface Standing {
 export interface AwarenessPresenceOptions {
   /** A peer silent for this long is gone (default 30 s, as y-protocols). */
   readonly timeoutMs?: number;
-  /** How often the local state is re-sent (default a third of the timeout). */
+  /**
+   * How often the local state is re-sent in a room of up to ten members (default a third of
+   * the timeout); larger rooms renew less often (see renewal.ts), and peers time a member out
+   * after as many of its own intervals as `timeoutMs` holds of this one.
+   */
   readonly heartbeatMs?: number;
   /** What drives the heartbeat and the expiry check (default: a worker-driven interval). */
   readonly ticker?: Ticker;
@@ -106,6 +111,8 @@ export class AwarenessPresence implements PresencePort {
 
   private readonly heartbeatEvery: number;
   private lastHeartbeat = 0;
+  /** The renewal interval the last published card announced (`iv`). */
+  private announcedIv = 0;
 
   /** Peers whose awareness state was malformed or failed to verify, and so was ignored. */
   get invalid(): number {
@@ -207,14 +214,21 @@ export class AwarenessPresence implements PresencePort {
     this.publishLocal();
   }
 
+  /** The renewal interval for the members seen now: this tab and the peers it trusts. */
+  private interval(): number {
+    return renewalMs(this.trusted.size + 1, this.heartbeatEvery);
+  }
+
   /** The local card without its signature: this class owns it, so no field gets lost. */
   private compose(t: number): Record<string, unknown> {
     const sessions = [...this.local.values()];
+    this.announcedIv = this.interval();
     return {
       ...Object.fromEntries(this.fields),
       v: PRESENCE_VERSION,
       u: this.signer?.userId ?? sessions[0]?.userId ?? '',
       t,
+      iv: this.announcedIv,
       sessions: sessions.map((s) => [s.userId, s.sessionId]),
     };
   }
@@ -293,8 +307,10 @@ export class AwarenessPresence implements PresencePort {
 
   private tick(): void {
     const at = this.now();
-    // Re-send (and re-sign: cards go stale) the local state so peers know this tab is alive.
-    if (at - this.lastHeartbeat >= this.heartbeatEvery * 0.9) {
+    // Re-send (and re-sign: cards go stale) the local state so peers know this tab is alive;
+    // within the interval the last card announced, since peers time this tab out by that one.
+    const every = Math.min(this.interval(), this.announcedIv || this.heartbeatEvery);
+    if (at - this.lastHeartbeat >= every * 0.9) {
       this.lastHeartbeat = at;
       if (this.awareness.getLocalState() !== null && this.local.size > 0) this.publishLocal();
     }
@@ -302,14 +318,29 @@ export class AwarenessPresence implements PresencePort {
     for (const client of this.awareness.getStates().keys()) {
       if (client === this.awareness.clientID) continue;
       const seen = this.lastSeen.get(client);
+      const state: Record<string, unknown> | undefined =
+        this.trusted.get(client)?.state ?? this.awareness.getStates().get(client);
+      const iv = state?.iv;
       if (seen === undefined) this.lastSeen.set(client, at);
-      else if (at - seen > this.timeoutMs) expired.push(client);
+      else if (at - seen > expiryMs(iv, this.heartbeatEvery, this.timeoutMs)) expired.push(client);
     }
     for (const client of expired) {
       this.lastSeen.delete(client);
       this.trusted.delete(client);
     }
     if (expired.length > 0) removeAwarenessStates(this.awareness, expired, 'timeout');
+    this.holdAwarenessTimeouts();
+  }
+
+  /**
+   * y-protocols drops a peer's state 30 s after its last update, and re-sends this tab's own
+   * state every 15 s; in a large room cards are renewed less often than that, and the expiry
+   * above (by each member's own interval) is the one that counts. So every state still held
+   * is marked as just updated (y-protocols' own clock is Date.now).
+   */
+  private holdAwarenessTimeouts(): void {
+    const at = Date.now();
+    for (const meta of this.awareness.meta.values()) meta.lastUpdated = at;
   }
 
   private derive(): Map<string, SessionKey> {

@@ -2,6 +2,7 @@ import { decodeBase64url, encodeBase64url } from '../identity/base64url';
 import type { SignatureVerifier, Signer } from '../log/signing';
 import type { SessionKey } from '../hub/ports';
 import { LruMap } from './LruMap';
+import { boundedInterval } from './renewal';
 import type { TokenBucket } from './TokenBucket';
 
 /** Version of the awareness state layout (see docs/LOG_SCHEMA.md, "Presence"). */
@@ -13,6 +14,8 @@ const MAX_ID_LENGTH = 128;
 export const DEFAULT_MAX_CARD_AGE_MS = 60_000;
 /** A card dated further ahead than this is refused (clocks of devices disagree a little). */
 export const DEFAULT_MAX_CARD_AHEAD_MS = 60_000;
+/** The renewal interval of a room of up to ten members (cards of larger rooms say theirs). */
+export const BASE_RENEWAL_MS = 10_000;
 /** Verdicts (and newest card times) remembered, least recently used forgotten first. */
 const DEFAULT_CACHE_SIZE = 1024;
 
@@ -25,6 +28,8 @@ export interface Card {
   /** When it was signed, ms since the epoch (the signer's clock). */
   readonly t: number;
   readonly sessions: SessionKey[];
+  /** The renewal interval the signer claims (ms), unbounded: readers bound it. */
+  readonly iv: number | undefined;
   readonly sig: string | null;
 }
 
@@ -50,12 +55,13 @@ export function readSessions(state: unknown): SessionKey[] | undefined {
 export function readCard(state: unknown): Card | undefined {
   const sessions = readSessions(state);
   if (!sessions) return undefined;
-  const { u, t, sig } = state as { u?: unknown; t?: unknown; sig?: unknown };
+  const { u, t, iv, sig } = state as { u?: unknown; t?: unknown; iv?: unknown; sig?: unknown };
   if (typeof u !== 'string' || !u || u.length > MAX_ID_LENGTH) return undefined;
   if (!Number.isSafeInteger(t) || (t as number) < 0) return undefined;
   if (sig !== null && typeof sig !== 'string') return undefined;
   if (sessions.some((s) => s.userId !== u)) return undefined;
-  return { userId: u, t: t as number, sessions, sig };
+  if (iv !== undefined && (!Number.isSafeInteger(iv) || (iv as number) <= 0)) return undefined;
+  return { userId: u, t: t as number, sessions, iv: iv as number | undefined, sig };
 }
 
 /** JSON with every object's keys sorted, so signer and reader encode one state alike. */
@@ -141,10 +147,15 @@ export class PresenceCards {
     return this.verifyCount;
   }
 
-  /** Whether a card signed at `t` is neither stale nor dated too far ahead, now. */
-  fresh(t: number): boolean {
+  /**
+   * Whether a card signed at `t` is neither stale nor dated too far ahead, now. A card that
+   * says it is renewed every `iv` ms (a large room) may be older by as much more than the base
+   * interval, bounded (see renewal.ts), so a newcomer still takes the cards its link sends.
+   */
+  fresh(t: number, iv?: number): boolean {
     const at = this.now();
-    return t >= at - this.maxAgeMs && t <= at + this.maxAheadMs;
+    const slower = boundedInterval(iv, BASE_RENEWAL_MS) - BASE_RENEWAL_MS;
+    return t >= at - this.maxAgeMs - slower && t <= at + this.maxAheadMs;
   }
 
   /** Whether a card of `clientId` signed at `t` is newer than every one trusted before. */
@@ -170,7 +181,8 @@ export class PresenceCards {
       return 'trusted';
     }
     // Stale, or older than a card of this client trusted before: a replay.
-    if (!this.fresh(card.t) || card.t < (this.newest.peek(clientId) ?? -1)) return 'invalid';
+    if (!this.fresh(card.t, card.iv) || card.t < (this.newest.peek(clientId) ?? -1))
+      return 'invalid';
     void this.verify(clientId, card, key).then(() => this.options.onSettled?.());
     return 'pending';
   }
