@@ -1,5 +1,35 @@
 import { compareSigned, type SignedEntry } from './schema';
 
+/** A position in the converged order: a clock and an entry id. */
+export interface ConvergedKey {
+  readonly clock: number;
+  readonly id: string;
+}
+
+/** Two lists sorted with compareSigned, merged into one. */
+export function mergeSorted(
+  a: readonly SignedEntry[],
+  b: readonly SignedEntry[],
+): readonly SignedEntry[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out: SignedEntry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (compareSigned(a[i] as SignedEntry, b[j] as SignedEntry) <= 0)
+      out.push(a[i++] as SignedEntry);
+    else out.push(b[j++] as SignedEntry);
+  }
+  while (i < a.length) out.push(a[i++] as SignedEntry);
+  while (j < b.length) out.push(b[j++] as SignedEntry);
+  return out;
+}
+
+function compareKey(entry: SignedEntry, key: ConvergedKey): number {
+  return entry.clock - key.clock || (entry.id < key.id ? -1 : entry.id > key.id ? 1 : 0);
+}
+
 /**
  * The verified entries in converged order. New entries usually sort last (a fresh message has
  * the highest clock), so appending is O(1); a batch that lands in the middle (a peer's offline
@@ -44,6 +74,36 @@ export class SortedEntries {
   /** Every entry, oldest first. */
   all(): readonly SignedEntry[] {
     return this.items;
+  }
+
+  /**
+   * The entries from `first` to `last` in converged order, both included (by clock, then id;
+   * neither need be held). Two binary searches and one slice.
+   */
+  between(first: ConvergedKey, last: ConvergedKey): readonly SignedEntry[] {
+    return this.items.slice(this.firstAtOrAfter(first), this.firstAfter(last));
+  }
+
+  private firstAtOrAfter(key: ConvergedKey): number {
+    let low = 0;
+    let high = this.items.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compareKey(this.items[mid] as SignedEntry, key) < 0) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  private firstAfter(key: ConvergedKey): number {
+    let low = 0;
+    let high = this.items.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compareKey(this.items[mid] as SignedEntry, key) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 
   /** The newest `count` entries before position `end` (default: the end), oldest first. */

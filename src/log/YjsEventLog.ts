@@ -30,7 +30,8 @@ import {
   type SignedEntry,
 } from './schema';
 import type { SignatureVerifier, Signer } from './signing';
-import { SortedEntries } from './SortedEntries';
+import type { SealedHistory } from './Seals';
+import { SortedEntries, mergeSorted, type ConvergedKey } from './SortedEntries';
 import { speedUpShortStrings } from './shortStrings';
 
 export interface YjsEventLogOptions {
@@ -124,6 +125,8 @@ export class YjsEventLog implements EventLogPort {
   private writing: Promise<void> | undefined;
   private processing: Promise<void> = Promise.resolve();
   private readonly rejections = new Map<RejectReason, number>();
+  /** Sealed history (Seals.ts): deletions it covers are not attacks. */
+  private sealed: SealedHistory | undefined;
   private destroyed = false;
 
   constructor(options: YjsEventLogOptions) {
@@ -232,6 +235,20 @@ export class YjsEventLog implements EventLogPort {
     return this.verified.get(id);
   }
 
+  /** Verified version 2 entries, messages and kinds, from `first` to `last` (both included). */
+  between(first: ConvergedKey, last: ConvergedKey): readonly SignedEntry[] {
+    const v2 = (entry: SignedEntry): boolean => entry.version === 2;
+    return mergeSorted(
+      this.sorted.between(first, last).filter(v2),
+      this.kindEntries.between(first, last).filter(v2),
+    );
+  }
+
+  /** From now on, entries and batches that `seals` covers may leave the document. */
+  honourSeals(seals: SealedHistory): void {
+    this.sealed = seals;
+  }
+
   /** The verified record of a batch, as written by its author. */
   batchRecord(batchId: string): EncodedBatch | undefined {
     return this.batchVerifier.known(batchId)?.record;
@@ -305,7 +322,8 @@ export class YjsEventLog implements EventLogPort {
     const ids: string[] = [];
     for (const [batchId, change] of event.changes.keys) {
       const kept = this.batchVerifier.known(batchId);
-      if (kept && !sameBatch(this.batches.get(batchId), kept.record)) {
+      const sealed = change.action === 'delete' && this.sealed?.coversBatch(batchId) === true;
+      if (kept && !sealed && !sameBatch(this.batches.get(batchId), kept.record)) {
         this.reject(batchId, change.action === 'delete' ? 'deleted' : 'overwritten');
         this.scheduleRestore('batches', batchId);
       }
@@ -349,6 +367,7 @@ export class YjsEventLog implements EventLogPort {
    * entry twice); anything else is evidence, and the verified record goes back.
    */
   private guardEntry(id: string, kept: SignedEntry, deleted: boolean): void {
+    if (deleted && this.sealed?.coversEntry(id)) return;
     const value = this.messages.get(id);
     if (!deleted && value !== undefined) {
       const decoded = decodeEntry(id, value, this.maxMessageLength);

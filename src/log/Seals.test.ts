@@ -1,0 +1,260 @@
+import { expect } from '@esm-bundle/chai';
+import * as Y from 'yjs';
+import { Identity } from '../identity/Identity';
+import { MemoryKeyStore } from '../identity/MemoryKeyStore';
+import { Verifier } from '../identity/Verifier';
+import { MemorySegmentStore } from '../storage/SegmentStore';
+import { until, type Subscribe } from '../testkit/waitFor';
+import { BATCHES_ROOT, MESSAGES_ROOT, SEALS_ROOT } from './schema';
+import { sealSegment } from './Segment';
+import { EpochSeals, type EpochSealsOptions } from './Seals';
+import { YjsEventLog } from './YjsEventLog';
+
+const ROOM = 'room-seals';
+const verifier = new Verifier();
+const made: { log: YjsEventLog; doc: Y.Doc; seals: EpochSeals }[] = [];
+
+afterEach(() => {
+  for (const { log, doc, seals } of made.splice(0)) {
+    seals.destroy();
+    log.destroy();
+    doc.destroy();
+  }
+});
+
+async function tab(options: Partial<EpochSealsOptions> = {}, doc = new Y.Doc()) {
+  const identity = await Identity.loadOrCreate(new MemoryKeyStore());
+  const log = new YjsEventLog({ doc, roomId: ROOM, signer: identity, verifier });
+  const store = new MemorySegmentStore();
+  // Settled at once: a burst's clocks run a little ahead of the wall clock (HybridClock).
+  const seals = new EpochSeals({
+    doc,
+    source: log,
+    verifier,
+    store,
+    settleMs: 0,
+    now: () => Date.now() + 60_000,
+    ...options,
+  });
+  made.push({ log, doc, seals });
+  return { log, doc, seals, store, userId: identity.userId };
+}
+
+/** Relays every update between two documents, as a link would. */
+function link(a: Y.Doc, b: Y.Doc): void {
+  const relay = (to: Y.Doc) => (update: Uint8Array, origin: unknown) => {
+    if (origin !== 'relay') Y.applyUpdate(to, update, 'relay');
+  };
+  a.on('update', relay(b));
+  b.on('update', relay(a));
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a), 'relay');
+  Y.applyUpdate(a, Y.encodeStateAsUpdate(b), 'relay');
+}
+
+const onLog =
+  (log: YjsEventLog): Subscribe =>
+  (change) =>
+    log.observe(change);
+const onDoc =
+  (doc: Y.Doc): Subscribe =>
+  (change) => {
+    doc.on('update', change);
+    return () => doc.off('update', change);
+  };
+
+async function write(log: YjsEventLog, userId: string, count: number): Promise<void> {
+  for (let n = 0; n < count; n += 1) log.append(userId, `message ${n}`);
+  await log.whenProcessed();
+}
+
+describe('Sealing the live document', () => {
+  it('seals the oldest entries into a segment; the document shrinks, no entry is lost', async () => {
+    const alice = await tab({ liveLimit: 30, sealSize: 20 });
+    const bob = await tab();
+    link(alice.doc, bob.doc);
+    await write(alice.log, alice.userId, 50);
+    await until(onLog(bob.log), () => bob.log.entries().length === 50);
+    const before = Y.encodeStateAsUpdate(alice.doc).length;
+
+    const id = await alice.seals.sealDue();
+
+    expect(id, 'a segment was sealed').to.be.a('string');
+    expect(alice.doc.getMap(MESSAGES_ROOT).size).to.equal(30);
+    expect([...alice.doc.getMap(SEALS_ROOT).keys()]).to.deep.equal([id]);
+    expect(Y.encodeStateAsUpdate(alice.doc).length).to.be.lessThan(before * 0.8);
+    expect(await alice.store.get(ROOM, id as string), 'the sealer keeps it').to.not.equal(
+      undefined,
+    );
+    // Bob checked the seal against his own entries: the deletion is no attack to him.
+    await bob.log.whenProcessed();
+    expect(bob.seals.checkedCount).to.equal(1);
+    expect(bob.log.rejected()).to.deep.equal({});
+    expect(bob.doc.getMap(MESSAGES_ROOT).size).to.equal(30);
+    expect(bob.log.entries()).to.have.length(50);
+    expect(alice.log.entries()).to.have.length(50);
+    expect(await bob.store.get(ROOM, id as string), 'bob keeps it too').to.not.equal(undefined);
+  });
+
+  it('seals only whole segments, only past the limit, and never the unsettled', async () => {
+    const young = await tab({ liveLimit: 10, sealSize: 20, settleMs: 60_000, now: Date.now });
+    await write(young.log, young.userId, 30);
+    expect(await young.seals.sealDue(), 'all entries are younger than a minute').to.equal(
+      undefined,
+    );
+    const small = await tab({ liveLimit: 40, sealSize: 20 });
+    await write(small.log, small.userId, 30);
+    expect(await small.seals.sealDue(), 'under the limit').to.equal(undefined);
+    expect(small.doc.getMap(MESSAGES_ROOT).size).to.equal(30);
+  });
+
+  it('seals one segment after another without overlap', async () => {
+    const alice = await tab({ liveLimit: 5, sealSize: 10 });
+    await write(alice.log, alice.userId, 30);
+    const first = await alice.seals.sealDue();
+    const second = await alice.seals.sealDue();
+    expect(first).to.be.a('string');
+    expect(second).to.be.a('string').and.not.equal(first);
+    expect(alice.doc.getMap(MESSAGES_ROOT).size).to.equal(10);
+    expect(alice.log.entries()).to.have.length(30);
+    expect(alice.log.rejected()).to.deep.equal({});
+  });
+
+  it('writes back entries deleted under a seal that names other content (attack)', async () => {
+    const alice = await tab();
+    const bob = await tab();
+    link(alice.doc, bob.doc);
+    await write(alice.log, alice.userId, 20);
+    await until(onLog(bob.log), () => bob.log.entries().length === 20);
+    // Mallory's client records a seal of a made-up id over the first ten and deletes them.
+    const ten = alice.log.entries().slice(0, 10);
+    const first = ten[0];
+    const last = ten[9];
+    if (!first || !last) throw new Error('entries missing');
+    bob.doc.transact(() => {
+      bob.doc.getMap(SEALS_ROOT).set('A'.repeat(43), {
+        v: 1,
+        f: [first.clock, first.id],
+        l: [last.clock, last.id],
+        n: 10,
+        s: 5000,
+      });
+      for (const entry of ten) bob.doc.getMap(MESSAGES_ROOT).delete(entry.id);
+    }, 'mallory');
+    await until(onDoc(alice.doc), () => alice.doc.getMap(MESSAGES_ROOT).size === 20);
+    expect(alice.log.rejected().deleted).to.equal(10);
+    expect(bob.doc.getMap(MESSAGES_ROOT).size).to.equal(20);
+  });
+
+  it('writes back an entry left out of a real segment of its range (attack)', async () => {
+    const alice = await tab();
+    const bob = await tab();
+    link(alice.doc, bob.doc);
+    await write(alice.log, alice.userId, 20);
+    await until(onLog(bob.log), () => bob.log.entries().length === 20);
+    // A true segment of nine entries that skips the fifth, recorded over the whole range.
+    const ten = alice.log.entries().slice(0, 10);
+    const nine = ten.filter((_, n) => n !== 4);
+    const segment = sealSegment(ROOM, nine, (id) => alice.log.batchRecord(id));
+    bob.doc.transact(() => {
+      bob.doc.getMap(SEALS_ROOT).set(segment.id, {
+        v: 1,
+        f: [segment.first.clock, segment.first.id],
+        l: [segment.last.clock, segment.last.id],
+        n: 9,
+        s: segment.bytes.length,
+      });
+      for (const entry of ten) bob.doc.getMap(MESSAGES_ROOT).delete(entry.id);
+    }, 'mallory');
+    await until(onDoc(alice.doc), () => alice.doc.getMap(MESSAGES_ROOT).size === 20);
+    expect(alice.log.rejected().deleted).to.equal(10);
+    expect(alice.seals.checkedCount, 'the seal did not check').to.equal(0);
+  });
+
+  it('writes back a batch record deleted while some of its entries are live (attack)', async () => {
+    const alice = await tab({ liveLimit: 5, sealSize: 10 });
+    const bob = await tab();
+    link(alice.doc, bob.doc);
+    await write(alice.log, alice.userId, 30);
+    await until(onLog(bob.log), () => bob.log.entries().length === 30);
+    await alice.seals.sealDue();
+    const live = [...bob.doc.getMap(MESSAGES_ROOT).keys()];
+    const batchId = bob.log.get(live[0] as string)?.batch as string;
+    bob.doc.transact(() => bob.doc.getMap(BATCHES_ROOT).delete(batchId), 'mallory');
+    await until(onDoc(alice.doc), () => alice.doc.getMap(BATCHES_ROOT).has(batchId));
+    expect(alice.log.rejected().deleted).to.equal(1);
+  });
+
+  it('shows sealed entries again after a restart, from the segments it kept', async () => {
+    const alice = await tab({ liveLimit: 5, sealSize: 10 });
+    await write(alice.log, alice.userId, 25);
+    await alice.seals.sealDue();
+    const state = Y.encodeStateAsUpdate(alice.doc);
+
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, state);
+    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
+    const log = new YjsEventLog({ doc, roomId: ROOM, signer, verifier });
+    const seals = new EpochSeals({ doc, source: log, verifier, store: alice.store });
+    made.push({ log, doc, seals });
+    await log.whenProcessed();
+    expect(log.entries(), 'only the live entries are in the document').to.have.length(15);
+    expect(await seals.openStored()).to.equal(1);
+    await log.whenProcessed();
+    expect(log.entries()).to.have.length(25);
+    expect(log.rejected()).to.deep.equal({});
+  });
+
+  it('takes a segment from anyone, whole and under its own id only', async () => {
+    const alice = await tab({ liveLimit: 5, sealSize: 10 });
+    await write(alice.log, alice.userId, 25);
+    const id = (await alice.seals.sealDue()) as string;
+    const bytes = (await alice.store.get(ROOM, id)) as Uint8Array<ArrayBuffer>;
+
+    const carol = await tab();
+    Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
+    await carol.log.whenProcessed();
+    expect(carol.log.entries()).to.have.length(15);
+    expect(await carol.seals.take('B'.repeat(43), bytes), 'another id').to.equal(false);
+    const tampered = bytes.slice();
+    tampered[tampered.length - 10] = (tampered[tampered.length - 10] ?? 0) ^ 1;
+    expect(await carol.seals.take(id, tampered), 'tampered bytes').to.equal(false);
+    expect(await carol.seals.take(id, bytes)).to.equal(true);
+    await carol.log.whenProcessed();
+    expect(carol.log.entries()).to.have.length(25);
+    expect(carol.seals.coversEntry(alice.log.entries()[0]?.id as string)).to.equal(true);
+  });
+
+  it('fetches the segments it cannot check from peers, and refuses bytes under another id', async () => {
+    const alice = await tab({ liveLimit: 5, sealSize: 10 });
+    await write(alice.log, alice.userId, 25);
+    const id = (await alice.seals.sealDue()) as string;
+    const asked: string[] = [];
+    let serve = async (wanted: string): Promise<Uint8Array> =>
+      (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
+    const carol = await tab({
+      fetch: (wanted) => {
+        asked.push(wanted);
+        return serve(wanted);
+      },
+    });
+    Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
+    await carol.log.whenProcessed();
+    expect(carol.log.entries()).to.have.length(15);
+
+    // A peer that answers with other bytes: refused, and not asked again at once.
+    const other = (await alice.store.get(ROOM, id))?.slice().reverse() as Uint8Array;
+    const honest = serve;
+    serve = () => Promise.resolve(other);
+    expect(await carol.seals.fetchMissing()).to.equal(0);
+    expect(await carol.seals.fetchMissing(), 'asked again only later').to.equal(0);
+    expect(asked).to.deep.equal([id]);
+    expect(carol.log.entries()).to.have.length(15);
+
+    const dave = await tab({ fetch: (wanted) => honest(wanted) });
+    Y.applyUpdate(dave.doc, Y.encodeStateAsUpdate(alice.doc));
+    expect(await dave.seals.fetchMissing()).to.equal(1);
+    await dave.log.whenProcessed();
+    expect(dave.log.entries()).to.have.length(25);
+    expect(await dave.store.get(ROOM, id), 'kept, to serve it on').to.not.equal(undefined);
+  });
+});

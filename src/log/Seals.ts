@@ -1,0 +1,377 @@
+import * as Y from 'yjs';
+import { decodeBase64url, encodeBase64url } from '../identity/base64url';
+import type { SegmentStore } from '../storage/SegmentStore';
+import { HASH_BYTES, type EncodedBatch } from './batches';
+import { BATCHES_ROOT, MESSAGES_ROOT, SEALS_ROOT, isContentKey, type SignedEntry } from './schema';
+import { MAX_SEGMENT_ENTRIES, SegmentError, openSegment, sealSegment } from './Segment';
+import type { SignatureVerifier } from './signing';
+import type { ConvergedKey } from './SortedEntries';
+
+/**
+ * Sealing the live document (docs/LOG_SCHEMA.md, "Epochs"). Once the room's document holds
+ * more than a bound of entries, a tab seals its oldest settled entries into a segment
+ * (Segment.ts), keeps the segment, and in one transaction records the seal under the root
+ * `seals` and deletes the sealed entries (and the batch records all of whose entries are
+ * sealed) from the document. Yjs then keeps only a tombstone range for them, so the live
+ * document stays small however long the room lives.
+ *
+ * A deletion of a verified entry is otherwise an attack the log undoes (YjsEventLog restores
+ * it). A tab accepts a deletion only when a seal covers the entry and the tab has checked the
+ * seal: the entries it holds in the seal's range, sealed the same way, hash to the seal's id,
+ * or it holds the segment's bytes under that id. A seal that names anything else covers
+ * nothing, so a member who deletes history behind a forged or partial seal sees it written
+ * back as before.
+ */
+
+/** How long an entry lives in the document before it may be sealed (late writers settle). */
+export const DEFAULT_SETTLE_MS = 10 * 60 * 1000;
+/** Seal records looked at, at most: a flood of junk records costs nothing beyond. */
+const MAX_SEALS = 10_000;
+/** The longest segment fetched from a peer. */
+export const MAX_SEGMENT_BYTES = 64 * 1024 * 1024;
+/** A segment no peer could send is asked for again after this long. */
+const REFETCH_MS = 30_000;
+
+/** A seal as the document holds it: the segment's first and last entries and its size. */
+export interface SealRecord {
+  readonly v: 1;
+  /** [clock, id] of the first entry. */
+  readonly f: readonly [number, string];
+  /** [clock, id] of the last entry. */
+  readonly l: readonly [number, string];
+  /** How many entries the segment holds. */
+  readonly n: number;
+  /** The segment's length in bytes (to fetch it). */
+  readonly s: number;
+}
+
+/** What the log asks before it takes a deletion for an attack. */
+export interface SealedHistory {
+  /** Whether a checked seal covers the entry `id`. */
+  coversEntry(id: string): boolean;
+  /** Whether every entry the batch `batchId` vouches for is covered by checked seals. */
+  coversBatch(batchId: string): boolean;
+}
+
+/** What sealing reads of the log. */
+export interface SealSource {
+  readonly roomId: string;
+  /** Verified version 2 entries (messages and kinds) from `first` to `last`, converged order. */
+  between(first: ConvergedKey, last: ConvergedKey): readonly SignedEntry[];
+  batchRecord(batchId: string): EncodedBatch | undefined;
+  /** Tells the log to honour checked seals when entries vanish from the document. */
+  honourSeals(seals: SealedHistory): void;
+  /** Takes entries from outside the document with the batch records that vouch for them. */
+  ingest(
+    entries: readonly (readonly [string, unknown])[],
+    batches: readonly (readonly [string, unknown])[],
+  ): void;
+}
+
+export interface EpochSealsOptions {
+  readonly doc: Y.Doc;
+  readonly source: SealSource;
+  readonly verifier: SignatureVerifier;
+  /** Where segments are kept (to serve them and to show them again after a restart). */
+  readonly store?: SegmentStore;
+  /** Seal once the document holds more entries than this; undefined: only honour others' seals. */
+  readonly liveLimit?: number;
+  /** Entries per segment (default and at most MAX_SEGMENT_ENTRIES). */
+  readonly sealSize?: number;
+  /** Entries younger than this are not sealed (default DEFAULT_SETTLE_MS). */
+  readonly settleMs?: number;
+  readonly now?: () => number;
+  /** Fetches a segment's bytes from the room's peers (by SHA-256, length); throws if none has it. */
+  readonly fetch?: (id: string, size: number) => Promise<Uint8Array>;
+}
+
+export class EpochSeals implements SealedHistory {
+  private readonly doc: Y.Doc;
+  private readonly seals: Y.Map<unknown>;
+  private readonly messages: Y.Map<unknown>;
+  private readonly batches: Y.Map<unknown>;
+  private readonly source: SealSource;
+  private readonly options: EpochSealsOptions;
+  private readonly sealSize: number;
+  /** Seals checked and found true. */
+  private readonly checked = new Set<string>();
+  /** Seals that did not check, with the document's entry count then (retried when it moves). */
+  private readonly failed = new Map<string, number>();
+  private readonly covered = new Set<string>();
+  private sealing: Promise<unknown> | undefined;
+  /** Seals whose segment was asked of peers, and when. */
+  private readonly asked = new Map<string, number>();
+  private fetching: Promise<number> | undefined;
+  private destroyed = false;
+
+  constructor(options: EpochSealsOptions) {
+    this.options = options;
+    this.doc = options.doc;
+    this.source = options.source;
+    this.seals = this.doc.getMap(SEALS_ROOT);
+    this.messages = this.doc.getMap(MESSAGES_ROOT);
+    this.batches = this.doc.getMap(BATCHES_ROOT);
+    this.sealSize = Math.min(options.sealSize ?? MAX_SEGMENT_ENTRIES, MAX_SEGMENT_ENTRIES);
+    if (!(this.sealSize >= 1)) throw new RangeError('sealSize must be at least 1');
+    this.source.honourSeals(this);
+  }
+
+  /** How many seals this tab has checked. */
+  get checkedCount(): number {
+    return this.checked.size;
+  }
+
+  coversEntry(id: string): boolean {
+    this.checkNew();
+    return this.covered.has(id);
+  }
+
+  coversBatch(batchId: string): boolean {
+    this.checkNew();
+    const ids = batchEntryIds(this.source.batchRecord(batchId));
+    return ids.length > 0 && ids.every((id) => this.covered.has(id));
+  }
+
+  /**
+   * Shows the entries of the seals in the document whose segments this tab keeps: after a
+   * restart, the document no longer holds them. Resolves with how many segments were opened.
+   */
+  async openStored(): Promise<number> {
+    const store = this.options.store;
+    if (!store) return 0;
+    let opened = 0;
+    for (const id of [...this.seals.keys()].slice(0, MAX_SEALS)) {
+      if (this.checked.has(id) || !isContentKey(id)) continue;
+      const bytes = await store.get(this.source.roomId, id);
+      if (!bytes || this.destroyed) continue;
+      if (await this.take(id, new Uint8Array(bytes))) opened += 1;
+    }
+    return opened;
+  }
+
+  /**
+   * Fetches from peers the segments of seals this tab could not check with what it holds (a
+   * newcomer, or a tab that was away): one at a time; one no peer sent is asked again after
+   * REFETCH_MS. Resolves with how many were taken.
+   */
+  fetchMissing(): Promise<number> {
+    this.fetching ??= this.fetchEach().finally(() => (this.fetching = undefined));
+    return this.fetching;
+  }
+
+  private async fetchEach(): Promise<number> {
+    const fetch = this.options.fetch;
+    if (!fetch) return 0;
+    this.checkNew();
+    let taken = 0;
+    for (const [id, value] of [...this.seals].slice(0, MAX_SEALS)) {
+      if (this.destroyed) break;
+      const record = readRecord(value);
+      if (this.checked.has(id) || !record || !isContentKey(id)) continue;
+      const at = this.asked.get(id);
+      const now = Date.now();
+      if (at !== undefined && now - at < REFETCH_MS) continue;
+      this.asked.set(id, now);
+      const stored = await this.options.store?.get(this.source.roomId, id);
+      const bytes = stored ?? (await fetch(id, record.s).catch(() => undefined));
+      if (bytes && (await this.take(id, new Uint8Array(bytes)))) {
+        taken += 1;
+        if (!stored) await this.keep(id, bytes, record);
+      }
+    }
+    return taken;
+  }
+
+  private async keep(id: string, bytes: Uint8Array, record: SealRecord): Promise<void> {
+    const segment = {
+      id,
+      bytes: new Uint8Array(bytes),
+      first: { clock: record.f[0], id: record.f[1] },
+      last: { clock: record.l[0], id: record.l[1] },
+      count: record.n,
+    };
+    await this.options.store?.put(this.source.roomId, segment).catch(() => undefined);
+  }
+
+  /**
+   * Takes a segment's bytes received under `id` (from storage or a peer): opens and checks
+   * it whole, counts its entries as sealed and hands them to the log. False if refused.
+   */
+  async take(id: string, bytes: Uint8Array): Promise<boolean> {
+    let entries: SignedEntry[];
+    try {
+      entries = await openSegment(this.source.roomId, id, bytes, this.options.verifier);
+    } catch (error) {
+      if (error instanceof SegmentError) return false;
+      throw error;
+    }
+    if (this.destroyed) return false;
+    const body = JSON.parse(new TextDecoder().decode(bytes)) as {
+      e: [string, unknown][];
+      b: [string, unknown][];
+    };
+    this.markChecked(id, entries);
+    this.source.ingest(body.e, body.b);
+    return true;
+  }
+
+  /**
+   * Seals the oldest settled entries if the document holds more than the live limit: one
+   * segment of `sealSize` entries at a time. Resolves with the segment, or undefined.
+   */
+  sealDue(): Promise<string | undefined> {
+    if (this.sealing) return this.sealing.then(() => undefined);
+    const run = this.sealOnce().finally(() => (this.sealing = undefined));
+    this.sealing = run;
+    return run;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+  }
+
+  /** A method, not the field: the field may change while a seal awaits storage. */
+  private isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
+  private async sealOnce(): Promise<string | undefined> {
+    const limit = this.options.liveLimit;
+    if (limit === undefined || this.destroyed || this.messages.size <= limit) return undefined;
+    this.checkNew();
+    const now = (this.options.now ?? Date.now)();
+    const cutoff = now - (this.options.settleMs ?? DEFAULT_SETTLE_MS);
+    const settled = this.source.between(
+      { clock: Number.NEGATIVE_INFINITY, id: '' },
+      { clock: cutoff, id: '' },
+    );
+    // Past the newest checked seal, so that seals follow one another without overlapping.
+    const after = this.newestSealed();
+    const entries: SignedEntry[] = [];
+    for (const entry of settled) {
+      if (
+        after &&
+        (entry.clock < after.clock || (entry.clock === after.clock && entry.id <= after.id))
+      )
+        continue;
+      if (this.covered.has(entry.id)) continue;
+      entries.push(entry);
+      if (entries.length === this.sealSize) break;
+    }
+    if (entries.length < this.sealSize) return undefined;
+    const segment = sealSegment(this.source.roomId, entries, (id) => this.source.batchRecord(id));
+    // Kept before the document lets go of its entries: nothing sealed exists only in memory.
+    await this.options.store?.put(this.source.roomId, segment);
+    if (this.isDestroyed()) return undefined;
+    // The range as sealed: a late entry in it since would make the seal name other content.
+    const first = entries[0] as SignedEntry;
+    const last = entries[entries.length - 1] as SignedEntry;
+    if (this.source.between(first, last).length !== entries.length) return undefined;
+    this.markChecked(segment.id, entries);
+    const batchIds = new Set(entries.map((entry) => entry.batch));
+    this.doc.transact(() => {
+      const record: SealRecord = {
+        v: 1,
+        f: [first.clock, first.id],
+        l: [last.clock, last.id],
+        n: entries.length,
+        s: segment.bytes.length,
+      };
+      this.seals.set(segment.id, record);
+      for (const entry of entries) this.messages.delete(entry.id);
+      for (const batchId of batchIds) if (this.coversBatch(batchId)) this.batches.delete(batchId);
+    }, this);
+    return segment.id;
+  }
+
+  /** The last entry of the newest checked seal, in converged order. */
+  private newestSealed(): ConvergedKey | undefined {
+    let newest: ConvergedKey | undefined;
+    for (const id of this.checked) {
+      const record = readRecord(this.seals.get(id));
+      if (!record) continue;
+      const [clock, last] = record.l;
+      if (!newest || clock > newest.clock || (clock === newest.clock && last > newest.id)) {
+        newest = { clock, id: last };
+      }
+    }
+    return newest;
+  }
+
+  /** Checks the seal records not checked yet against the entries this tab holds. */
+  private checkNew(): void {
+    if (this.checked.size >= this.seals.size) return;
+    const size = this.messages.size;
+    let looked = 0;
+    for (const [id, value] of this.seals) {
+      if (++looked > MAX_SEALS) break;
+      if (this.checked.has(id) || this.failed.get(id) === size) continue;
+      if (!this.check(id, value)) this.failed.set(id, size);
+    }
+  }
+
+  /** Whether the entries this tab holds in the seal's range seal to the seal's id. */
+  private check(id: string, value: unknown): boolean {
+    const record = readRecord(value);
+    if (!record || !isContentKey(id)) return false;
+    const first = { clock: record.f[0], id: record.f[1] };
+    const last = { clock: record.l[0], id: record.l[1] };
+    const entries = this.source.between(first, last);
+    if (entries.length !== record.n) return false;
+    let segment;
+    try {
+      segment = sealSegment(this.source.roomId, entries, (batchId) =>
+        this.source.batchRecord(batchId),
+      );
+    } catch (error) {
+      if (error instanceof SegmentError) return false;
+      throw error;
+    }
+    if (segment.id !== id) return false;
+    this.markChecked(id, entries);
+    // Kept, to serve it and to show its entries after a restart.
+    void this.options.store?.put(this.source.roomId, segment).catch(() => undefined);
+    return true;
+  }
+
+  private markChecked(id: string, entries: readonly SignedEntry[]): void {
+    this.checked.add(id);
+    this.failed.delete(id);
+    for (const entry of entries) this.covered.add(entry.id);
+  }
+}
+
+/** A seal record, or undefined if the value is not one. */
+export function readRecord(value: unknown): SealRecord | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { v, f, l, n } = value as Record<string, unknown>;
+  if (v !== 1 || !isKey(f) || !isKey(l)) return undefined;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_SEGMENT_ENTRIES)
+    return undefined;
+  const size = (value as Record<string, unknown>).s;
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > MAX_SEGMENT_BYTES)
+    return undefined;
+  return { v, f, l, n, s: size };
+}
+
+function isKey(value: unknown): value is [number, string] {
+  return (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    typeof value[0] === 'number' &&
+    Number.isFinite(value[0]) &&
+    typeof value[1] === 'string'
+  );
+}
+
+/** The entry ids a version 2 batch record vouches for (its hashes), or none. */
+function batchEntryIds(record: EncodedBatch | undefined): string[] {
+  if (!record || typeof record.h !== 'string') return [];
+  const hashes = decodeBase64url(record.h);
+  if (!hashes || hashes.length === 0 || hashes.length % HASH_BYTES !== 0) return [];
+  const ids: string[] = [];
+  for (let at = 0; at < hashes.length; at += HASH_BYTES) {
+    ids.push(encodeBase64url(hashes.subarray(at, at + HASH_BYTES)));
+  }
+  return ids;
+}
