@@ -6,7 +6,10 @@ import type { SignatureVerifier, Signer } from '../log/signing';
 import type { RejectReason } from '../log/schema';
 import { YjsEventLog } from '../log/YjsEventLog';
 import { makePreview, readPreview } from '../log/Preview';
-import { MESSAGES_ROOT, ROOTS } from '../log/schema';
+import { MESSAGES_ROOT, ROOTS, SEALS_ROOT } from '../log/schema';
+import { EpochSeals } from '../log/Seals';
+import { MemorySegmentStore, type SegmentStore } from '../storage/SegmentStore';
+import { sharedSegmentStore } from '../storage/IdbSegmentStore';
 import { DeliveryTracker } from '../net/DeliveryTracker';
 import type { NetworkConfig } from '../net/NetworkConfig';
 import { RoomNetwork } from '../net/RoomNetwork';
@@ -20,6 +23,9 @@ import type { YjsPersistence } from '../storage/YjsPersistence';
 import { roomPersistence } from '../storage/roomPersistence';
 import { PersistentListener } from '../storage/PersistentListener';
 import { RoomFiles, sharedFileStore } from '../files/RoomFiles';
+
+/** Sealing waits for the room's writing to pause this long. */
+const SEAL_PAUSE_MS = 5000;
 
 export interface RoomSessionOptions {
   readonly roomId: string;
@@ -48,6 +54,12 @@ export interface RoomSessionOptions {
   readonly loadAfter?: PromiseLike<unknown>;
   /** Bytes past which peers' updates are no longer applied (default DEFAULT_DOCUMENT_CEILING). */
   readonly documentCeiling?: number;
+  /**
+   * Sealing (src/log/Seals.ts): past `above` entries in the document, the oldest settled ones
+   * leave it for segments of `size` entries. Absent: this tab does not seal (it still honours
+   * and fetches the seals of others).
+   */
+  readonly seal?: { readonly above: number; readonly size?: number; readonly settleMs?: number };
 }
 
 /**
@@ -70,6 +82,10 @@ export class RoomSession implements RoomSource {
   readonly delivery: DeliveryTracker;
   /** The room's shared files: kept in IndexedDB, exchanged over the data channels. */
   readonly files: RoomFiles;
+  /** Older history sealed out of the document into segments, and where they are kept. */
+  readonly seals: EpochSeals;
+  readonly segments: SegmentStore;
+  private sealTimer: ReturnType<typeof setTimeout> | undefined;
   readonly hub: Hub;
   /** This tab's own session stream. */
   readonly stream: EventStream;
@@ -152,7 +168,25 @@ export class RoomSession implements RoomSource {
         receive: (data) => readPreview(this.log, data),
       },
     });
-    this.files = new RoomFiles(options.roomId, sharedFileStore(), this.network.files);
+    this.segments = options.storage ? sharedSegmentStore() : new MemorySegmentStore();
+    this.files = new RoomFiles(options.roomId, sharedFileStore(), this.network.files, (hash) =>
+      this.segments.get(options.roomId, hash),
+    );
+    this.seals = new EpochSeals({
+      doc: this.doc,
+      source: this.log,
+      verifier: options.verifier,
+      store: this.segments,
+      ...(options.seal
+        ? {
+            liveLimit: options.seal.above,
+            ...(options.seal.size ? { sealSize: options.seal.size } : {}),
+            ...(options.seal.settleMs !== undefined ? { settleMs: options.seal.settleMs } : {}),
+          }
+        : {}),
+      fetch: async (hash, size) => new Uint8Array(await this.files.transfer.fetch(hash, size)),
+    });
+    this.watchSeals(options.seal !== undefined);
     this.delivery = new DeliveryTracker({
       entries: this.doc.getMap(MESSAGES_ROOT),
       awareness: this.awareness,
@@ -203,6 +237,38 @@ export class RoomSession implements RoomSource {
     await this.storage.events.revise(this.roomId, edits);
   }
 
+  /**
+   * Shows the sealed history kept on this device once the stored state is in, fetches what
+   * peers sealed that this tab lacks whenever seals or peers come, and (when this tab seals)
+   * seals a few seconds after the room's writing pauses.
+   */
+  private watchSeals(sealing: boolean): void {
+    const fetchMissing = (): void => {
+      if (!this.destroyed) void this.seals.fetchMissing().catch(() => undefined);
+    };
+    void this.loaded.then(() => this.seals.openStored()).then(fetchMissing, () => undefined);
+    this.doc.getMap(SEALS_ROOT).observe(fetchMissing);
+    this.network.onStatus((status) => {
+      if (status.peers > 0) fetchMissing();
+    });
+    if (!sealing) return;
+    this.log.observe(() => {
+      if (this.sealTimer !== undefined || this.destroyed) return;
+      this.sealTimer = setTimeout(() => void this.sealWhileDue(), SEAL_PAUSE_MS);
+    });
+  }
+
+  private async sealWhileDue(): Promise<void> {
+    try {
+      await this.loaded;
+      while (!this.destroyed && (await this.seals.sealDue()) !== undefined);
+    } catch {
+      // A full disk: the entries stay in the document, sealing is tried at the next pause.
+    } finally {
+      this.sealTimer = undefined;
+    }
+  }
+
   /** Sends a message as this tab's user; returns its id. */
   send(text: string): string | undefined {
     const id = this.hub.message(this.userId, text);
@@ -233,6 +299,8 @@ export class RoomSession implements RoomSource {
     if (!this.hub.closed) this.hub.close();
     this.delivery.destroy();
     this.presence.destroy();
+    clearTimeout(this.sealTimer);
+    this.seals.destroy();
     this.files.destroy();
     this.network.destroy();
     this.ceiling.destroy();

@@ -24,14 +24,26 @@ export class RoomFiles implements FileShelf {
   /** Fetches in progress, by hash: a second reader of one file waits for the first. */
   private readonly fetching = new Map<string, Promise<Blob>>();
 
+  /**
+   * `sealed`: the room's sealed history segments (src/log/Seals.ts), served to peers like
+   * files: they too are asked for by their SHA-256.
+   */
   constructor(
     private readonly roomId: string,
     private readonly store: FileStore,
     links: FileLinks,
+    sealed?: (hash: string) => Promise<Uint8Array | undefined>,
   ) {
     this.transfer = new FileTransfer(
       links,
-      { get: (hash) => this.store.get(this.roomId, hash) },
+      {
+        get: async (hash) => {
+          const file = await this.store.get(this.roomId, hash);
+          if (file || !sealed) return file;
+          const segment = await sealed(hash);
+          return segment && new Blob([new Uint8Array(segment)]);
+        },
+      },
       { sent: (hash, index, chunks) => this.chunkSent(hash, index, chunks) },
     );
   }

@@ -1,4 +1,4 @@
-// A room's document has two roots (docs/LOG_SCHEMA.md); the log reads nothing else. Yjs would
+// A room's document has three roots (docs/LOG_SCHEMA.md); the log reads nothing else. Yjs would
 // still integrate, keep and store whatever other root a modified client writes
 // (doc.getArray('junk') with megabytes in it). Remote updates pass through keepRoots before
 // they are applied: an item written directly under another root becomes a GC struct, a

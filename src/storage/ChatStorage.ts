@@ -155,7 +155,7 @@ export class ChatStorage {
     return { imported, duplicates, badLines, errors, names: parsed.header?.names ?? new Map() };
   }
 
-  /** Leaves a room on this device: its record, its events and its Yjs state. */
+  /** Leaves a room on this device: its record, its events, its Yjs state and sealed history. */
   async forgetRoom(roomId: string): Promise<void> {
     await this.rooms.remove(roomId);
     await this.events.deleteRoom(roomId);
@@ -164,6 +164,8 @@ export class ChatStorage {
       // Loaded here, not imported: it brings Yjs, which the first page must not carry.
       const { IdbUpdateStore } = await import('./IdbUpdateStore');
       await IdbUpdateStore.clear(roomId);
+      const { sharedSegmentStore } = await import('./IdbSegmentStore');
+      await sharedSegmentStore().deleteRoom(roomId);
     } catch (error) {
       this.health.report(error);
     }

@@ -7,6 +7,14 @@ import { compareSegments, infoOf, type SegmentInfo, type SegmentStore } from './
 /** The database every room's segments share. */
 export const SEGMENTS_DATABASE = 'meshchat-segments';
 
+let pageStore: IdbSegmentStore | undefined;
+
+/** The page's one segment store (its database opens on first use). */
+export function sharedSegmentStore(): IdbSegmentStore {
+  pageStore ??= new IdbSegmentStore();
+  return pageStore;
+}
+
 interface StoredSegment extends SegmentInfo {
   readonly room: string;
   readonly bytes: Uint8Array;

@@ -27,6 +27,8 @@ export interface OpenOptions {
   storage?: boolean;
   /** `false`: y-webrtc's own connections instead of the bounded-degree mesh. */
   mesh?: boolean;
+  /** Seal older history out of the document (RoomSessionOptions.seal). */
+  seal?: { above: number; size?: number; settleMs?: number };
 }
 
 const bytes = (base64: string): Uint8Array<ArrayBuffer> =>
@@ -86,6 +88,7 @@ const harness = {
       ...(options.presenceTimeoutMs ? { presenceTimeoutMs: options.presenceTimeoutMs } : {}),
       ...(options.antiEntropyMs ? { antiEntropyMs: options.antiEntropyMs } : {}),
       ...(options.mesh === false ? { mesh: false } : {}),
+      ...(options.seal ? { seal: options.seal } : {}),
     });
     void pump(session.stream);
     session.network.onStatus((status) => {
@@ -174,6 +177,13 @@ const harness = {
   /** Events of this room held in IndexedDB. */
   async stored(): Promise<number> {
     return storage && session ? storage.events.count(session.roomId) : 0;
+  },
+  /** Seals this tab checked, and entries its document holds (the rest are sealed). */
+  sealed(): { checked: number; live: number } {
+    return {
+      checked: session?.seals.checkedCount ?? 0,
+      live: session?.doc.getMap(MESSAGES_ROOT).size ?? 0,
+    };
   },
   rejected(): Record<string, number> {
     return session?.log.rejected() ?? {};

@@ -1,0 +1,91 @@
+// Older history leaves the live document for sealed segments (src/log/Seals.ts): real
+// Chromium contexts, real IndexedDB, real WebRTC through the real signaling server.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser } from '../testkit/e2e/browser';
+import { buildHarness } from '../testkit/e2e/harnessBuild';
+import { messagesReach } from '../testkit/e2e/room';
+import { startServer, type ServerProcess } from '../testkit/e2e/serverProcess';
+
+let server: ServerProcess;
+let browser: Browser;
+let removeHarness: () => void;
+let url: string;
+
+before(async () => {
+  const harness = await buildHarness();
+  removeHarness = harness.remove;
+  server = await startServer(harness.dir);
+  url = `${server.url}/index.html`;
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser.close();
+  await server.stop();
+  removeHarness();
+});
+
+/** Seals past 40 entries, 30 at a time, as soon as the room pauses. */
+const SEAL = { above: 40, size: 30, settleMs: 0 };
+
+async function openRoom(
+  context: BrowserContext,
+  roomId: string,
+  options: { storage?: boolean; seal?: typeof SEAL } = {},
+): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.evaluate(({ id, o }) => window.harness.open({ roomId: id, name: 'Me', ...o }), {
+    id: roomId,
+    o: options,
+  });
+  return page;
+}
+
+const sealed = (page: Page) => page.evaluate(() => window.harness.sealed());
+
+describe('sealed history', () => {
+  const bounded = { timeout: 120_000 };
+
+  it(
+    'keeps the live document small, and a newcomer still gets every message',
+    bounded,
+    async () => {
+      const roomId = `sealed-${process.pid}-1`;
+      const aliceContext = await browser.newContext();
+      const alice = await openRoom(aliceContext, roomId, { storage: true, seal: SEAL });
+      await alice.evaluate(() => window.harness.burst(100, 'old'));
+      await messagesReach(alice, 100);
+      await alice.waitForFunction(() => window.harness.sealed().live === 40, null, {
+        timeout: 60_000,
+      });
+      assert.deepEqual(await sealed(alice), { checked: 2, live: 40 });
+
+      // Bob has never been here: the document he receives holds 40 entries, the 60 before
+      // them come as two segments from Alice over the data channel, checked whole.
+      const bobContext = await browser.newContext();
+      const bob = await openRoom(bobContext, roomId);
+      await messagesReach(bob, 100, 60_000);
+      assert.deepEqual(await sealed(bob), { checked: 2, live: 40 });
+      assert.deepEqual(
+        await bob.evaluate(() => window.harness.messages()),
+        await alice.evaluate(() => window.harness.messages()),
+      );
+      assert.deepEqual(await bob.evaluate(() => window.harness.rejected()), {});
+      assert.deepEqual(await alice.evaluate(() => window.harness.rejected()), {});
+      await bobContext.close();
+
+      // Alone after a reload, Alice shows the sealed history from her own IndexedDB.
+      await alice.reload();
+      await alice.evaluate(
+        (id) => window.harness.open({ roomId: id, name: 'Me', storage: true }),
+        roomId,
+      );
+      await messagesReach(alice, 100);
+      assert.deepEqual(await sealed(alice), { checked: 2, live: 40 });
+      await aliceContext.close();
+    },
+  );
+});
