@@ -1,114 +1,64 @@
-// One room peer in Node for the room-scale benchmark: the real RoomSession (signed log,
-// presence, chunked channels) over @roamhq/wrtc, driven by its parent over IPC. It says
-// 'ready' once loaded and joins the room when told, so that starting many processes and
-// joining the room are separate phases.
-// Usage: node --import tsx src/bench/nodePeer.ts <signalingUrl> <roomId> <name>
+// A Node process hosting one or more room peers for the room-scale benchmark, driven by its
+// parent over IPC. Each peer is src/bench/nodePeerInstance.ts imported under its own URL
+// (`?peer=<index>`): a fresh instance of every module it bundles, so each peer keeps its own
+// identity, Y.Doc, RoomSession, y-webrtc room and signaling connection, and its own WebRTC
+// connections. What the peers of a process share is the process itself: one V8 heap, one
+// event loop and wrtc's native threads (one PeerConnectionFactory with its audio device
+// ticking every 10 ms), which cost as much for one peer as for ten.
+// The process says 'ready' once every peer is loaded and joins a peer to the room when told,
+// so that starting processes and joining the room are separate phases.
+// Usage: node nodePeer.mjs <signalingUrl> <roomId> <instanceFile> <name>[,<name>...]
+import { pathToFileURL } from 'node:url';
 import wrtc from '@roamhq/wrtc';
 import WebSocket from 'ws';
+import type { HostedPeer, PeerCommand } from './nodePeerInstance';
 
-// y-webrtc and simple-peer look for the browser's globals.
+/** A command to the peer at `peer` (its index among the names), or to stop the process. */
+export type HostCommand = { type: 'peer'; peer: number; command: PeerCommand } | { type: 'stop' };
+
+// y-webrtc and simple-peer look for the browser's globals. No BroadcastChannel: Node's reaches
+// every instance in the process, and y-webrtc would take the peers hosted here for tabs of one
+// browser (filterBcConns) and link them over it instead of WebRTC; with none, lib0 falls back
+// to a channel that reaches no one, as for a peer alone in its process.
 Object.assign(globalThis, {
   RTCPeerConnection: wrtc.RTCPeerConnection,
   RTCSessionDescription: wrtc.RTCSessionDescription,
   RTCIceCandidate: wrtc.RTCIceCandidate,
   WebSocket,
+  BroadcastChannel: undefined,
 });
 
-const { RoomSession } = await import('../compose/RoomSession');
-const { Identity } = await import('../identity/Identity');
-const { MemoryKeyStore } = await import('../identity/MemoryKeyStore');
-const { Verifier } = await import('../identity/Verifier');
+const [signalingUrl = '', roomId = '', instanceFile = '', namesArg = ''] = process.argv.slice(2);
+const names = namesArg.split(',').filter((name) => name !== '');
+if (!signalingUrl || !roomId || !instanceFile || names.length === 0)
+  throw new Error('usage: nodePeer <signalingUrl> <roomId> <instanceFile> <name>[,<name>...]');
 
-/** Commands from the parent. */
-export type PeerCommand =
-  | { type: 'join' }
-  | { type: 'send'; texts: string[] }
-  | { type: 'expect'; count: number }
-  | { type: 'stop' };
-
-/**
- * What a peer pushes to its parent every REPORT_EVERY_MS once it has joined, and as soon as
- * it is complete, so the parent never waits on a busy peer to answer. A report that comes
- * late means the peer's event loop was busy that long.
- */
-export interface PeerReport {
-  type: 'report';
-  messages: number;
-  peers: number;
-  bytesReceived: number;
-  /** Wall clock (ms) when the expected count was first reached. */
-  completeAt: number | undefined;
-  /** Wall clock (ms) when the last send command was carried out. */
-  sentAt: number | undefined;
-  /** Awareness updates seen (own and peers'); y-webrtc sends each one to every connection. */
-  awarenessUpdates: number;
+type Instance = typeof import('./nodePeerInstance');
+const peers: HostedPeer[] = [];
+for (const [index, name] of names.entries()) {
+  // Yjs warns when it is imported twice in one realm (it marks the realm): here that is
+  // intended, one Yjs per peer.
+  delete (globalThis as Record<string, unknown>)['__ $YJS$ __'];
+  const url = `${pathToFileURL(instanceFile).href}?peer=${index}`;
+  const { startPeer } = (await import(url)) as Instance;
+  peers.push(
+    await startPeer({
+      signalingUrl,
+      roomId,
+      name,
+      report: (report) => {
+        if (process.connected) process.send?.({ ...report, peer: index });
+      },
+    }),
+  );
 }
 
-const REPORT_EVERY_MS = 500;
-
-const [signalingUrl = '', roomId = '', name = ''] = process.argv.slice(2);
-if (!signalingUrl || !roomId || !name)
-  throw new Error('usage: nodePeer <signalingUrl> <roomId> <name>');
-
-const wallClock = (): number => performance.timeOrigin + performance.now();
-const identity = await Identity.loadOrCreate(new MemoryKeyStore());
-let session: InstanceType<typeof RoomSession> | undefined;
-let expected = Number.POSITIVE_INFINITY;
-let completeAt: number | undefined;
-let sentAt: number | undefined;
-let awarenessUpdates = 0;
-
-function join(): InstanceType<typeof RoomSession> {
-  const joined = new RoomSession({
-    roomId,
-    signer: identity,
-    verifier: new Verifier(),
-    network: { signalingUrls: [signalingUrl], iceServers: [] },
-    displayName: name,
-  });
-  joined.awareness.on('update', () => (awarenessUpdates += 1));
-  joined.log.observe(checkComplete);
-  setInterval(report, REPORT_EVERY_MS);
-  return joined;
-}
-
-function report(): void {
-  if (!session || !process.connected) return;
-  const status: PeerReport = {
-    type: 'report',
-    messages: session.log.entries().length,
-    peers: session.network.status().peers,
-    bytesReceived: session.network.bytesReceived(),
-    completeAt,
-    sentAt,
-    awarenessUpdates,
-  };
-  process.send?.(status);
-}
-
-function checkComplete(): void {
-  if (!session || completeAt !== undefined || session.log.entries().length < expected) return;
-  completeAt = wallClock();
-  report();
-}
-
-process.on('message', (command: PeerCommand) => {
-  switch (command.type) {
-    case 'join':
-      session ??= join();
-      break;
-    case 'send':
-      for (const text of command.texts) session?.send(text);
-      sentAt = wallClock();
-      report();
-      break;
-    case 'expect':
-      expected = command.count;
-      checkComplete();
-      break;
-    case 'stop':
-      void session?.destroy();
-      process.exit(0);
+process.on('message', (message: HostCommand) => {
+  if (message.type === 'peer') peers[message.peer]?.handle(message.command);
+  else {
+    // Leave the room (the others see the peers go at once), but not for long.
+    setTimeout(() => process.exit(0), 1000).unref();
+    void Promise.allSettled(peers.map((peer) => peer.destroy())).then(() => process.exit(0));
   }
 });
 // A browser tab logs an exception thrown in an event handler and goes on; y-webrtc's lib0
@@ -116,7 +66,7 @@ process.on('message', (command: PeerCommand) => {
 let uncaught = 0;
 process.on('uncaughtException', (error) => {
   uncaught += 1;
-  if (uncaught <= 3) console.error(`[peer ${name}] ${error.message}`);
+  if (uncaught <= 3) console.error(`[peers ${namesArg}] ${error.message}`);
 });
 process.send?.({ type: 'ready' });
 // Never outlive the parent or a bounded run.

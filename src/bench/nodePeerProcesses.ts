@@ -1,15 +1,19 @@
-// The room scale scenario's Node peers as processes (src/bench/nodePeer.ts, one each), and the
-// deadline helpers its bounded phases wait with.
+// The room scale scenario's Node peers, hosted some to a process (src/bench/nodePeer.ts), and
+// the deadline helpers its bounded phases wait with.
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { track, type TrackedChild } from './children';
-import type { PeerCommand, PeerReport } from './nodePeer';
+import type { HostCommand } from './nodePeer';
+import type { PeerCommand, PeerReport } from './nodePeerInstance';
 
-/** A Node peer process: what it last reported, and how to ask it things. */
+/** A Node peer: what it last reported, and how to ask it things. */
 export interface NodePeer {
+  /** The process that hosts it (and maybe other peers). */
   readonly process: TrackedChild;
+  /** The operating system's id of the process. */
+  readonly pid: number | undefined;
   readonly ready: Promise<boolean>;
   /** The latest report the peer pushed. */
   latest(): PeerReport | undefined;
@@ -20,30 +24,35 @@ export interface NodePeer {
   request(command: PeerCommand): void;
 }
 
-/** The Node peer as one JavaScript file, and a function that removes it. */
+/** The Node peer host and the peer it imports once per peer, as JavaScript files. */
 export interface PeerBundle {
   readonly file: string;
+  readonly instanceFile: string;
   remove(): void;
 }
 
 /**
- * Bundles src/bench/nodePeer.ts and what it imports into one file: a hundred processes that
- * each compiled the TypeScript sources on start spent most of a run's start phase doing that.
+ * Bundles src/bench/nodePeer.ts (the host) and nodePeerInstance.ts with everything it imports,
+ * each into one file: a hundred processes that each compiled the TypeScript sources on start
+ * spent most of a run's start phase doing that.
  */
 export async function bundleNodePeer(): Promise<PeerBundle> {
   // Inside the project, so that the bundle's imports of native packages find node_modules.
   const cache = join(import.meta.dirname, '../../node_modules/.cache');
   mkdirSync(cache, { recursive: true });
   const dir = mkdtempSync(join(cache, 'meshchat-peer-'));
-  const file = join(dir, 'nodePeer.mjs');
   try {
     await build({
-      entryPoints: [join(import.meta.dirname, 'nodePeer.ts')],
+      entryPoints: [
+        join(import.meta.dirname, 'nodePeer.ts'),
+        join(import.meta.dirname, 'nodePeerInstance.ts'),
+      ],
       bundle: true,
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      outfile: file,
+      outdir: dir,
+      outExtension: { '.js': '.mjs' },
       // Native code and its loader stay in node_modules.
       external: ['@roamhq/wrtc', 'ws'],
       logLevel: 'error',
@@ -52,51 +61,64 @@ export async function bundleNodePeer(): Promise<PeerBundle> {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    file: join(dir, 'nodePeer.mjs'),
+    instanceFile: join(dir, 'nodePeerInstance.mjs'),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
-export function spawnNodePeer(
+/** Starts one process hosting a peer for each of `names`; the peers in the order of the names. */
+export function spawnNodePeers(
   bundle: PeerBundle,
   signalingUrl: string,
   roomId: string,
-  name: string,
-): NodePeer {
-  const child = fork(bundle.file, [signalingUrl, roomId, name], {
+  names: readonly string[],
+): NodePeer[] {
+  const child = fork(bundle.file, [signalingUrl, roomId, bundle.instanceFile, names.join(',')], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const tracked = track(child);
   // A peer process that died must not take the benchmark down with it.
   child.on('error', () => undefined);
-  let latest: PeerReport | undefined;
-  let lastReportAt: number | undefined;
-  let silenceMax = 0;
+  const send = (command: HostCommand): void => {
+    if (child.connected) child.send(command);
+  };
   const ready = new Promise<boolean>((resolve) => {
     child.on('message', (message: { type: string }) => {
       if (message.type === 'ready') resolve(true);
-      else if (message.type === 'report') {
-        latest = message as PeerReport;
-        const now = Date.now();
-        silenceMax = Math.max(silenceMax, now - (lastReportAt ?? now));
-        lastReportAt = now;
-      }
     });
     void tracked.exited.then(() => resolve(false));
   });
-  return {
-    process: tracked,
-    ready,
-    latest: () => latest,
-    takeSilenceMax() {
+  return names.map((_, index) => {
+    let latest: PeerReport | undefined;
+    let lastReportAt: number | undefined;
+    let silenceMax = 0;
+    child.on('message', (message: { type: string; peer?: number }) => {
+      if (message.type !== 'report' || message.peer !== index) return;
+      latest = message as PeerReport;
       const now = Date.now();
-      const max = Math.max(silenceMax, now - (lastReportAt ?? now));
-      silenceMax = 0;
-      return max;
-    },
-    lastReportAt: () => lastReportAt,
-    request(command) {
-      if (child.connected) child.send(command);
-    },
-  };
+      silenceMax = Math.max(silenceMax, now - (lastReportAt ?? now));
+      lastReportAt = now;
+    });
+    return {
+      process: tracked,
+      pid: child.pid,
+      ready,
+      latest: () => latest,
+      takeSilenceMax() {
+        const now = Date.now();
+        const max = Math.max(silenceMax, now - (lastReportAt ?? now));
+        silenceMax = 0;
+        return max;
+      },
+      lastReportAt: () => lastReportAt,
+      request(command) {
+        // Stopping one peer stops its process, and every peer in it.
+        send(command.type === 'stop' ? { type: 'stop' } : { type: 'peer', peer: index, command });
+      },
+    };
+  });
 }
 
 export const sleep = (ms: number): Promise<void> =>
@@ -124,24 +146,34 @@ export async function pollUntil(
   }
 }
 
-/** Starts `count` peers, at most `concurrency` coming up at once, each by `until`. */
+/**
+ * Starts `count` peers, `perProcess` to a process (the last one may host fewer), at most
+ * `concurrency` processes coming up at once, each by `until`.
+ */
 export async function startNodePeers(
   count: number,
+  perProcess: number,
   concurrency: number,
   until: number,
-  spawn: (index: number) => NodePeer,
-): Promise<{ peers: NodePeer[]; started: NodePeer[] }> {
+  spawn: (names: string[]) => NodePeer[],
+): Promise<{ peers: NodePeer[]; started: NodePeer[]; processes: number }> {
   const peers: NodePeer[] = [];
   const started: NodePeer[] = [];
   let next = 0;
+  let processes = 0;
   const worker = async (): Promise<void> => {
     while (next < count && Date.now() < until) {
-      const peer = spawn(next);
-      next += 1;
-      peers.push(peer);
-      if (await byDeadline(peer.ready, until, false)) started.push(peer);
+      const size = Math.min(perProcess, count - next);
+      const names = Array.from({ length: size }, (_, k) => `n${next + k}`);
+      next += size;
+      processes += 1;
+      const hosted = spawn(names);
+      peers.push(...hosted);
+      if (await byDeadline(hosted[0]?.ready ?? Promise.resolve(false), until, false))
+        started.push(...hosted);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  return { peers, started };
+  const hosts = Math.ceil(count / Math.max(1, perProcess));
+  await Promise.all(Array.from({ length: Math.min(concurrency, hosts) }, worker));
+  return { peers, started, processes };
 }

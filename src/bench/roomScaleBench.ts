@@ -6,7 +6,7 @@ import {
   pollUntil,
   sleep,
   bundleNodePeer,
-  spawnNodePeer,
+  spawnNodePeers,
   startNodePeers,
   type NodePeer,
 } from './nodePeerProcesses';
@@ -16,6 +16,8 @@ import type { BenchRig } from './webrtcBench';
 
 export interface RoomScaleFigure {
   readonly nodePeers: number;
+  /** Processes the Node peers were hosted in (each peer keeps its own modules and links). */
+  readonly nodeProcesses: number;
   readonly browserPeers: number;
   readonly messages: number;
   /** From the last send until the last peer had every message; null when some never did. */
@@ -89,8 +91,17 @@ export const DEFAULT_LIMITS: RoomScaleLimits = {
   deliverMs: 30_000,
 };
 
+/**
+ * Node peers per process by default. Each process carries a V8 heap, an event loop and wrtc's
+ * native threads whatever it hosts: 25 peers idle in the room took 30 millicores each in 25
+ * processes (a third of them wrtc's audio device thread, one per process).
+ */
+export const DEFAULT_PEERS_PER_PROCESS = 5;
+
 export interface RoomScaleOptions {
   readonly limits?: Partial<RoomScaleLimits>;
+  /** Node peers hosted by one process (default DEFAULT_PEERS_PER_PROCESS). */
+  readonly peersPerProcess?: number;
   /** Node peer processes starting at once (default: twice the cores). */
   readonly startConcurrency?: number;
   /** Progress lines. */
@@ -141,7 +152,7 @@ function progress(states: readonly PeerState[], messages: number): string {
 }
 
 /**
- * `nodePeers` Node peers (one process each) and two browser contexts in one room; `messages`
+ * `nodePeers` Node peers (`peersPerProcess` to a process) and two browser contexts in one room; `messages`
  * messages from random peers; every peer must then hold all of them. Bounded: each phase ends
  * by its deadline, and whatever was not done by then is reported as such. Every process and
  * context it started is gone when it returns or throws.
@@ -154,6 +165,8 @@ export async function roomScale(
 ): Promise<RoomScaleFigure> {
   const log = options.log ?? ((): void => undefined);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const perProcess = Math.max(1, options.peersPerProcess ?? DEFAULT_PEERS_PER_PROCESS);
+  let nodeProcesses: number;
   const bundle = await bundleNodePeer();
   const t0 = Date.now();
   const roomId = `bench-scale-${process.pid}-${nodePeers}-${t0}`;
@@ -171,16 +184,20 @@ export async function roomScale(
   };
   try {
     // Start: the processes, in parallel; they load everything but do not join yet.
-    const { peers, started } = await startNodePeers(
+    const { peers, started, processes } = await startNodePeers(
       nodePeers,
+      perProcess,
       options.startConcurrency ?? Math.max(2, 2 * cpus().length),
       t0 + 10_000 + limits.startMsPerPeer * nodePeers,
-      (i) => spawnNodePeer(bundle, signalingUrl, roomId, `n${i}`),
+      (names) => spawnNodePeers(bundle, signalingUrl, roomId, names),
     );
     nodes = peers;
     live = started;
+    nodeProcesses = processes;
     phaseMs.start = lap();
-    log(`${started.length}/${nodePeers} Node peers up in ${phaseMs.start} ms`);
+    log(
+      `${started.length}/${nodePeers} Node peers up in ${processes} processes in ${phaseMs.start} ms`,
+    );
 
     // Connect: the browser contexts join, and the Node peers one every joinEveryMs, as people
     // arrive in a room (all at once trips the signaling server's publish rate limit). y-webrtc
@@ -293,6 +310,7 @@ export async function roomScale(
       values.length === 0 ? null : round(mean(values) / messages, digits);
     const figure = {
       nodePeers,
+      nodeProcesses,
       browserPeers: browsers.length,
       messages,
       allDeliveredMs: incomplete === 0 ? round(lastComplete - lastSend, 0) : null,
@@ -318,6 +336,7 @@ export async function roomScale(
     // Ask every peer to leave the room, then make sure every process is gone. (This runs
     // before the caller gets the figure, so its phaseMs.stop is filled in.)
     lap();
+    // (Peers of one process share its TrackedChild, whose stop() runs once.)
     await Promise.all(
       nodes.map((node) => node.process.stop(3000, () => node.request({ type: 'stop' }))),
     );

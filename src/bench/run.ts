@@ -11,7 +11,7 @@ import { hubScenario } from './hubBench';
 import { signVerify } from './identityBench';
 import { machineInfo } from './machine';
 import { signalingOutage } from './outageBench';
-import { roomScale } from './roomScaleBench';
+import { DEFAULT_PEERS_PER_PROCESS, roomScale } from './roomScaleBench';
 import { searchScenario } from './searchBench';
 import { meshSimRows } from './sim/meshSimBench';
 import { signalingScenario } from './signalingBench';
@@ -175,9 +175,11 @@ const scenarios: Record<string, Scenario> = {
     const figures = [];
     // MESHCHAT_SCALE_SIZES=10,25 runs chosen sizes (the large ones need a quiet machine).
     const sizes = (process.env.MESHCHAT_SCALE_SIZES ?? '10,25,50,100').split(',').map(Number);
+    // MESHCHAT_SCALE_PER_PROCESS=1 hosts each Node peer in its own process.
+    const perProcess = Number(process.env.MESHCHAT_SCALE_PER_PROCESS ?? DEFAULT_PEERS_PER_PROCESS);
     for (const peers of sizes) {
       const log = (line: string): void => console.log(`  ${peers} peers: ${line}`);
-      figures.push(await roomScale(await rig(), peers, 1000, { log }));
+      figures.push(await roomScale(await rig(), peers, 1000, { log, peersPerProcess: perProcess }));
     }
     const percent = (share: number): string => `${Math.round(share * 100)}%`;
     const orUnknown = (n: number | null): string => (n === null ? '?' : fmt(n));
@@ -192,7 +194,7 @@ const scenarios: Record<string, Scenario> = {
         const notStarted = f.notStarted > 0 ? `, ${f.notStarted} never started` : '';
         return {
           scenario: 'room scale',
-          measure: `${f.nodePeers} Node + ${f.browserPeers} browser peers, ${fmt(f.messages)} messages from random peers: every peer has all, after the last send (and after the commands to send); connections per peer; bytes received and awareness updates (Node peers) per message per peer, over peers still reporting; peers below ${f.wantedConnections} connections at the first send; machine CPU busy connecting / delivering; Node peers silent (too busy to report every 500 ms): longest while delivering, how many at the end`,
+          measure: `${f.nodePeers} Node peers in ${f.nodeProcesses} processes + ${f.browserPeers} browser peers, ${fmt(f.messages)} messages from random peers: every peer has all, after the last send (and after the commands to send); connections per peer; bytes received and awareness updates (Node peers) per message per peer, over peers still reporting; peers below ${f.wantedConnections} connections at the first send; machine CPU busy connecting / delivering; Node peers silent (too busy to report every 500 ms): longest while delivering, how many at the end`,
           value: `${delivered}${notStarted}; ${f.connectionsPerPeer} connections; ${orUnknown(f.bytesPerMessagePerPeer)} B, ${orUnknown(f.awarenessUpdatesPerMessagePerPeer)} awareness; ${f.underConnected} below; CPU ${percent(f.cpuBusy.connect)} / ${percent(f.cpuBusy.deliver)}; silent ${fmt(f.silenceMaxMs.deliver)} ms, ${f.silentAtEnd} of ${f.nodePeers - f.notStarted} at the end`,
           target: '<= 5,000 ms',
           met: f.allDeliveredMs !== null && f.allDeliveredMs <= 5000,

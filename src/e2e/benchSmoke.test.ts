@@ -87,6 +87,8 @@ describe('benchmark scenarios, tiny', () => {
     const all = JSON.stringify(f);
     assert.equal(f.incomplete, 0, all);
     assert.equal(f.notStarted, 0, all);
+    // Both Node peers hosted by one process (five to a process by default).
+    assert.equal(f.nodeProcesses, 1, all);
     assert.ok(f.allDeliveredMs !== null && f.allDeliveredMs >= 0, all);
     // Three other peers, and every peer connected to all of them before the sending.
     assert.equal(f.wantedConnections, 3, all);
