@@ -1,3 +1,4 @@
+import type { OpenOptions } from '../testkit/harness/harness';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../testkit/e2e/browser';
 import { buildHarness } from '../testkit/e2e/harnessBuild';
@@ -9,7 +10,7 @@ import { quantile, round } from './stats';
 export interface BenchRig {
   readonly browser: Browser;
   readonly url: string;
-  join(roomId: string, name: string): Promise<RoomPeer>;
+  join(roomId: string, name: string, options?: Partial<OpenOptions>): Promise<RoomPeer>;
   close(): Promise<void>;
 }
 
@@ -22,8 +23,8 @@ export async function startRig(): Promise<BenchRig> {
   return {
     browser,
     url,
-    async join(roomId, name) {
-      const peer = await joinRoom(browser, url, { roomId, name });
+    async join(roomId, name, options = {}) {
+      const peer = await joinRoom(browser, url, { ...options, roomId, name });
       peers.push(peer);
       return peer;
     },
@@ -165,6 +166,14 @@ export interface CatchUpFigure {
   readonly wireBytes: number;
   /** The anchor: the same number of bytes over a raw data channel between two contexts. */
   readonly rawTransferMs: number;
+  /** Sealed: entries left in the writer's document, and the newcomer's seals checked. */
+  readonly sealed?: { readonly live: number; readonly segments: number; readonly sealMs: number };
+}
+
+/** How the writer seals: down to `live` entries in its document, `size` per segment. */
+export interface SealedRoom {
+  readonly live: number;
+  readonly size: number;
 }
 
 /** Milliseconds to move `bytes` over a plain data channel between two fresh contexts. */
@@ -188,11 +197,32 @@ async function rawTransfer(rig: BenchRig, bytes: number): Promise<number> {
 }
 
 /** A new peer joins a room of `messages` messages over WebRTC. */
-export async function catchUp(rig: BenchRig, messages: number): Promise<CatchUpFigure> {
-  const id = room('catchup');
-  const writer = await rig.join(id, 'Writer');
+/**
+ * A newcomer joins a room of `messages`. `sealed`: the writer first seals all but the newest
+ * entries out of its document (src/log/Seals.ts), so the newcomer syncs a small document and
+ * fetches the sealed segments.
+ */
+export async function catchUp(
+  rig: BenchRig,
+  messages: number,
+  sealed?: SealedRoom,
+): Promise<CatchUpFigure> {
+  const id = room(sealed ? 'catchup-sealed' : 'catchup');
+  const writer = await rig.join(
+    id,
+    'Writer',
+    sealed ? { seal: { above: sealed.live, size: sealed.size, settleMs: 0 } } : {},
+  );
   await writer.page.evaluate((n) => window.harness.burst(n, 'history'), messages);
   await messagesReach(writer.page, messages, 120_000);
+  const sealStart = Date.now();
+  if (sealed) {
+    await writer.page.waitForFunction((n) => window.harness.sealed().live <= n, sealed.live, {
+      timeout: 180_000,
+      polling: 100,
+    });
+  }
+  const sealMs = Date.now() - sealStart;
   const newest = await writer.page.evaluate(() => window.harness.newestIds(100));
   const stateBytes = await writer.page.evaluate(() => window.harness.docBytes());
   const late = await rig.join(id, 'Late');
@@ -205,6 +235,7 @@ export async function catchUp(rig: BenchRig, messages: number): Promise<CatchUpF
   const allAt = await late.page.evaluate(() => window.harness.now());
   const wireBytes = await late.page.evaluate(() => window.harness.bytesReceived());
   const openedAt = await late.page.evaluate(() => window.harness.connectedAt());
+  const lateSeals = await late.page.evaluate(() => window.harness.sealed());
   await leave([writer, late]);
   if (openedAt === undefined) throw new Error('catch-up: the late peer never had a connection');
   const rawTransferMs = await rawTransfer(rig, stateBytes);
@@ -215,5 +246,8 @@ export async function catchUp(rig: BenchRig, messages: number): Promise<CatchUpF
     allMs: round(allAt - openedAt, 0),
     wireBytes,
     rawTransferMs: round(rawTransferMs, 0),
+    ...(sealed
+      ? { sealed: { live: lateSeals.live, segments: lateSeals.checked, sealMs: round(sealMs, 0) } }
+      : {}),
   };
 }

@@ -86,6 +86,7 @@ export class RoomSession implements RoomSource {
   readonly seals: EpochSeals;
   readonly segments: SegmentStore;
   private sealTimer: ReturnType<typeof setTimeout> | undefined;
+  private rewriteTimer: ReturnType<typeof setTimeout> | undefined;
   readonly hub: Hub;
   /** This tab's own session stream. */
   readonly stream: EventStream;
@@ -247,7 +248,15 @@ export class RoomSession implements RoomSource {
       if (!this.destroyed) void this.seals.fetchMissing().catch(() => undefined);
     };
     void this.loaded.then(() => this.seals.openStored()).then(fetchMissing, () => undefined);
-    this.doc.getMap(SEALS_ROOT).observe(fetchMissing);
+    // Sealed entries' content leaves storage too, once the room has sealed (this tab or a peer).
+    this.doc.getMap(SEALS_ROOT).observe(() => {
+      fetchMissing();
+      if (this.rewriteTimer !== undefined || this.destroyed) return;
+      this.rewriteTimer = setTimeout(() => {
+        this.rewriteTimer = undefined;
+        if (!this.destroyed) void this.persistence?.rewrite();
+      }, SEAL_PAUSE_MS);
+    });
     this.network.onStatus((status) => {
       if (status.peers > 0) fetchMissing();
     });
@@ -300,6 +309,7 @@ export class RoomSession implements RoomSource {
     this.delivery.destroy();
     this.presence.destroy();
     clearTimeout(this.sealTimer);
+    clearTimeout(this.rewriteTimer);
     this.seals.destroy();
     this.files.destroy();
     this.network.destroy();

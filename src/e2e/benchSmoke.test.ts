@@ -55,6 +55,20 @@ describe('benchmark scenarios, tiny', () => {
     assert.ok(f.newest100Ms >= 0 && f.allMs >= f.newest100Ms, JSON.stringify(f));
   });
 
+  it(
+    'catch-up, sealed: the newcomer syncs the live entries and fetches the segments',
+    bounded,
+    async () => {
+      const f = await catchUp(rig, 500, { live: 100, size: 200 });
+      assert.ok(f.newest100Ms >= 0 && f.allMs >= f.newest100Ms, JSON.stringify(f));
+      assert.deepEqual(f.sealed && { ...f.sealed, sealMs: 0 }, {
+        live: 100,
+        segments: 2,
+        sealMs: 0,
+      });
+    },
+  );
+
   it('cold open: the newest cached message renders offline, heap measured', bounded, async () => {
     const f = await coldOpen(rig.browser, 200, 500);
     assert.ok(

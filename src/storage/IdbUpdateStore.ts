@@ -78,6 +78,12 @@ export class IdbUpdateStore implements UpdateStore {
     ]);
   }
 
+  async replaceWith(state: Uint8Array): Promise<void> {
+    const db = await this.db('replaceWith');
+    const tx = db.transaction('updates', 'readwrite');
+    await Promise.all([tx.store.clear(), tx.store.add(state), tx.done]);
+  }
+
   async count(): Promise<number> {
     const db = await this.db('count');
     return db.count('updates');

@@ -30,6 +30,11 @@ export class MemoryUpdateStore implements UpdateStore {
     this.updates = compactRecords(this.updates, mode);
   }
 
+  async replaceWith(state: Uint8Array): Promise<void> {
+    await this.check('replaceWith');
+    this.updates = [state.slice()];
+  }
+
   async count(): Promise<number> {
     await this.check('count');
     return this.updates.length;

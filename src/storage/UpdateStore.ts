@@ -29,6 +29,11 @@ export interface UpdateStore {
    * stored bytes alone, so it never loses an update another writer appended.
    */
   compact(mode: CompactionMode): Promise<void>;
+  /**
+   * Atomically replaces every stored update by `state`, which the caller guarantees holds them
+   * all (a writer's own document: see YjsPersistence.rewrite).
+   */
+  replaceWith(state: Uint8Array): Promise<void>;
   /** How many updates are stored. */
   count(): Promise<number>;
   /** Releases the store (closes its connection). Idempotent. */

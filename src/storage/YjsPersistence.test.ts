@@ -29,6 +29,9 @@ class FailingUpdateStore implements UpdateStore {
   compact(mode: CompactionMode): Promise<void> {
     return this.inner.compact(mode);
   }
+  replaceWith(state: Uint8Array): Promise<void> {
+    return this.inner.replaceWith(state);
+  }
   count(): Promise<number> {
     return this.inner.count();
   }
@@ -62,6 +65,9 @@ class FlakyUpdateStore implements UpdateStore {
   compact(mode: CompactionMode): Promise<void> {
     return this.inner.compact(mode);
   }
+  replaceWith(state: Uint8Array): Promise<void> {
+    return this.inner.replaceWith(state);
+  }
   count(): Promise<number> {
     return this.inner.count();
   }
@@ -86,6 +92,9 @@ class WatchedUpdateStore implements UpdateStore {
   }
   compact(mode: CompactionMode): Promise<void> {
     return this.inner.compact(mode);
+  }
+  replaceWith(state: Uint8Array): Promise<void> {
+    return this.inner.replaceWith(state);
   }
   count(): Promise<number> {
     return this.inner.count();
@@ -179,6 +188,37 @@ describe('YjsPersistence', () => {
     const reloaded = await open();
     expect(reloaded.doc.getMap('messages').toJSON()).to.deep.equal(state);
     expect(Object.keys(state)).to.have.length(100);
+  });
+
+  it('rewrites the store from its doc: deleted content leaves storage, nothing else', async () => {
+    const persistence = await open();
+    for (let i = 0; i < 200; i += 1)
+      persistence.doc.getMap('messages').set(`k${i}`, { m: 'x'.repeat(100) });
+    await persistence.flush();
+    persistence.doc.transact(() => {
+      for (let i = 0; i < 150; i += 1) persistence.doc.getMap('messages').delete(`k${i}`);
+    });
+    await persistence.flush();
+    const storedBytes = async (): Promise<number> => {
+      const store = new IdbUpdateStore(room);
+      const { updates } = await store.load();
+      store.close();
+      return updates.reduce((sum, update) => sum + update.length, 0);
+    };
+    const before = await storedBytes();
+    const rewriting = persistence.rewrite();
+    // Written as the rewrite starts: kept, whether the state or a later append holds it.
+    persistence.doc.getMap('messages').set('late', { m: 'kept' });
+    await rewriting;
+    expect(persistence.stats().compactions).to.equal(1);
+    await persistence.flush();
+    const after = await storedBytes();
+    expect(after, `${after} B stored, ${before} B before`).to.be.below(before / 2);
+    const state = persistence.doc.getMap('messages').toJSON();
+    await persistence.destroy();
+    const reloaded = await open();
+    expect(reloaded.doc.getMap('messages').toJSON()).to.deep.equal(state);
+    expect(Object.keys(state)).to.have.length(51);
   });
 
   it('merges small updates that arrive during a write into one record (group commit)', async () => {

@@ -152,6 +152,31 @@ export class YjsPersistence {
     });
   }
 
+  /**
+   * Replaces the stored updates by the doc's own state. Writer only. After sealing
+   * (src/log/Seals.ts) the doc keeps tombstones where the stored updates still hold every
+   * sealed entry's content; this lets storage shrink with the doc. Safe for the writer alone:
+   * its doc holds everything stored (it loaded the store and has written every update since).
+   * Run in the write chain, so no append lands between the state and its replacement. A
+   * failure is reported and loses nothing (the old records stay).
+   */
+  async rewrite(): Promise<void> {
+    // As flush() does, but the check below runs in the same turn as the last wait's end.
+    this.kick();
+    while (this.writing) await this.writing;
+    if (this.mode !== 'writer' || this.stalled || this.doc.isDestroyed) return;
+    const state = Y.encodeStateAsUpdate(this.doc);
+    const run = this.store.replaceWith(state).then(
+      () => void (this.counts.compactions += 1),
+      (error: unknown) => void this.health.report(error, this),
+    );
+    this.writing = run.finally(() => {
+      this.writing = undefined;
+      this.kick();
+    });
+    await this.writing;
+  }
+
   /** Writes what is pending, stops observing the doc, lets the lock go, closes. Idempotent. */
   destroy(): Promise<void> {
     this.destroying ??= this.shutdown();

@@ -92,5 +92,18 @@ export function updateStoreContract(name: string, makeHarness: () => UpdateStore
       const content = contentOf(full.updates) as Record<string, unknown>;
       expect(Object.keys(content)).to.have.length(705);
     });
+
+    it('replaces every stored update by one state, across a reopen', async () => {
+      const store = await harness.open();
+      const { doc, updates } = updatesOf(10);
+      await store.append(updates);
+      doc.getMap('m').delete('k0');
+      const state = Y.encodeStateAsUpdate(doc);
+      await store.replaceWith(state);
+      expect(await store.count()).to.equal(1);
+      const loaded = await (await harness.reopen()).load();
+      expect(loaded.updates.map((u) => Array.from(u))).to.deep.equal([Array.from(state)]);
+      expect(Object.keys(contentOf(loaded.updates) as object)).to.have.length(9);
+    });
   });
 }
