@@ -3,6 +3,7 @@ import type * as Y from 'yjs';
 import { MeshNode, type MeshNodeOptions } from '../mesh/MeshNode';
 import { realEnv, type MeshLink } from '../mesh/ports';
 import type { ChunkedDataChannel } from './ChunkedDataChannel';
+import { routeRoomSignaling } from './targetedSignaling';
 import {
   connChannel,
   dialPeer,
@@ -38,6 +39,7 @@ export class WebrtcMesh {
   private readonly links = new Map<ChunkedDataChannel, MeshLink>();
   private readonly listening: { follow(): void; stop(): void };
   private readonly stopGathering: () => void;
+  private readonly routing: { follow(): void; stop(): void };
 
   constructor(
     provider: WebrtcProvider,
@@ -49,6 +51,8 @@ export class WebrtcMesh {
     handOverTopology(provider);
     sendUpdatesOnlyToTabs(doc, room);
     this.stopGathering = gatherRelayedAwareness(room, RELAY_AWARENESS_MS);
+    // Against a server that says it routes, offers go to their target alone (README).
+    this.routing = routeRoomSignaling(provider, room);
     this.node = new MeshNode(
       room.peerId,
       doc,
@@ -123,12 +127,14 @@ export class WebrtcMesh {
   tick(): void {
     // A room that disconnected and connected again talks over a new signaling connection.
     this.listening.follow();
+    this.routing.follow();
     this.match();
     this.node.tick();
   }
 
   destroy(): void {
     this.listening.stop();
+    this.routing.stop();
     this.stopGathering();
     this.node.destroy();
   }

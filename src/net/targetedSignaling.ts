@@ -1,10 +1,10 @@
 // Routed signaling: y-webrtc publishes every offer, answer and ICE candidate to the whole room,
 // where every member decrypts it. Against a server that says it can route (src/server's hello),
 // the room's publishes carry, in cleartext beside the still encrypted data, the sender's peer
-// id (`from`), the target's (`to`, for signal messages) and, for the mesh's announces, a sample
-// size: the server then sends an offer to its target alone and an announce to a few members.
-// Against any other server nothing changes. A room turns it on with routeRoomSignaling; no room
-// does yet: with it, two-peer mesh rooms in the end-to-end tests connected less reliably.
+// id (`from`), the target's (`to`, for signal messages and the mesh's invites) and, for the
+// mesh's announces, a sample size: the server then sends an offer to its target alone and an
+// announce to a few members. Against any other server nothing changes. Mesh rooms turn it on
+// (WebrtcMesh) with routeRoomSignaling.
 import * as buffer from 'lib0/buffer';
 import * as decoding from 'lib0/decoding';
 import type { WebrtcProvider } from 'y-webrtc';
@@ -37,25 +37,55 @@ interface RoutingClient {
   on(event: 'message', listener: (message: unknown) => void): void;
 }
 
+/** A routed room of this page. */
+interface RoutedRoom {
+  readonly key: CryptoKey | null;
+  readonly peerId: string;
+  /**
+   * Shown to the server with each claim of the peer id, never to other members: after a
+   * reconnect it gives the id back to this page while the server still holds the old socket.
+   */
+  readonly secret: string;
+}
+
 /** The rooms of this page whose publishes are routed, by topic. */
-const routed = new Map<string, { readonly key: CryptoKey | null; readonly peerId: string }>();
+const routed = new Map<string, RoutedRoom>();
 /** For each connection taken over: names a room's peer id to the server, if it routes. */
-const claimers = new WeakMap<object, (topic: string, peerId: string) => void>();
+const claimers = new WeakMap<object, (topic: string, room: RoutedRoom) => void>();
+
+/** 128 random bits, in letters and digits (the server takes 16 to 64 of `[A-Za-z0-9_-]`). */
+const newSecret = (): string =>
+  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
 
 /**
  * Routes `room`'s publishes on the provider's signaling connections that support it. The
  * connections are shared by every room of the page, so each is taken over once; publishes of
  * other rooms pass unchanged. Returns a function that stops routing this room.
  */
-export function routeRoomSignaling(provider: WebrtcProvider, room: MeshRoom): () => void {
-  const entry = { key: room.key, peerId: room.peerId };
+export function routeRoomSignaling(
+  provider: WebrtcProvider,
+  room: MeshRoom,
+): { follow(): void; stop(): void } {
+  const entry: RoutedRoom = { key: room.key, peerId: room.peerId, secret: newSecret() };
   routed.set(room.name, entry);
-  for (const client of signalingClients(provider)) {
-    takeOver(client as unknown as RoutingClient);
-    claimers.get(client)?.(room.name, room.peerId);
-  }
-  return () => {
-    if (routed.get(room.name) === entry) routed.delete(room.name);
+  // y-webrtc opens a new connection when a room connects again after its page's last one closed.
+  const followed = new WeakSet<object>();
+  const follow = (): void => {
+    for (const client of signalingClients(provider)) {
+      if (followed.has(client)) continue;
+      followed.add(client);
+      takeOver(client as unknown as RoutingClient);
+      claimers.get(client)?.(room.name, entry);
+    }
+  };
+  follow();
+  return {
+    follow,
+    stop: () => {
+      if (routed.get(room.name) === entry) routed.delete(room.name);
+    },
   };
 }
 
@@ -79,7 +109,9 @@ export async function routeOf(data: unknown, key: CryptoKey | null): Promise<Rou
   if (plain === null || typeof plain !== 'object') return null;
   const m = plain as { type?: unknown; from?: unknown; to?: unknown; mesh?: unknown };
   if (!isPeerId(m.from)) return null;
-  if (m.type === 'signal') return isPeerId(m.to) ? { from: m.from, to: m.to } : { from: m.from };
+  if (m.type === 'signal' || m.type === 'mesh-dial') {
+    return isPeerId(m.to) ? { from: m.from, to: m.to } : { from: m.from };
+  }
   if (m.type === 'announce' && m.mesh === 1 && m.to === undefined) {
     return { from: m.from, sample: ANNOUNCE_SAMPLE };
   }
@@ -91,7 +123,8 @@ export async function routeOf(data: unknown, key: CryptoKey | null): Promise<Rou
  * server answers the hello before the pong, a stock one only the ping. Nothing waits for the
  * answer (delaying a joiner's first announce made offer collisions more likely): until it
  * comes, publishes go as they are; when it says the server routes, each routed room names its
- * peer id at once (`sample: 0`, delivered to no one), so offers to it are routed from then on.
+ * peer id at once (`sample: 0`, delivered to no one) with the room's secret, so offers to it are
+ * routed from then on, to this socket even if the server has not yet dropped an earlier one.
  * Routed publishes wait for their decryption, and what is sent after one waits for it too, so
  * the order is kept (an offer before its candidates, a publish before an unsubscribe).
  */
@@ -104,15 +137,17 @@ function takeOver(client: RoutingClient): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let queue: Promise<void> = Promise.resolve();
   let waiting = 0;
-  const claim = (topic: string, peerId: string): void => {
-    if (routes) client.send({ type: 'publish', topic, from: peerId, sample: 0 });
+  const claim = (topic: string, room: RoutedRoom): void => {
+    if (routes) {
+      client.send({ type: 'publish', topic, from: room.peerId, sample: 0, secret: room.secret });
+    }
   };
   claimers.set(client, claim);
   const decide = (supported: boolean): void => {
     clearTimeout(timer);
     asking = false;
     routes = supported;
-    for (const [topic, room] of routed) claim(topic, room.peerId);
+    for (const [topic, room] of routed) claim(topic, room);
   };
   client.on('message', (message) => {
     const m = message as { type?: unknown; features?: unknown } | null;

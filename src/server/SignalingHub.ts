@@ -148,7 +148,7 @@ export class SignalingHub<S extends Subscriber> {
    * anyone could inject forged WebRTC offers into any room.
    *
    * With a route (see protocol.ts): `from` is claimed for the sender first, and a `from` that
-   * another connection holds is refused; a publish `to` a known peer goes to that peer's
+   * another connection holds is refused (unless `secret` is the one it was claimed with); a publish `to` a known peer goes to that peer's
    * connection alone, to an unknown one to everyone; `sample` picks that many others at random.
    */
   publish(sender: S, topic: string, data: unknown, route: PublishRoute = NO_ROUTE): PublishOutcome {
@@ -157,7 +157,7 @@ export class SignalingHub<S extends Subscriber> {
       return { ok: false, reason: 'not_subscribed' };
     }
     if (route.from !== undefined) {
-      const claim = this.#routes.claim(sender, topic, route.from);
+      const claim = this.#routes.claim(sender, topic, route.from, route.secret);
       if (claim !== 'ok') return { ok: false, reason: claim };
     }
     const count = receivers.size;

@@ -46,6 +46,7 @@ describe('publish routes', () => {
       { type: 'hello' },
       { type: 'publish', topic: 'a', data: 'x', from: id, to: 'b_1.c:d' },
       { type: 'publish', topic: 'a', data: 'x', from: id, sample: 8 },
+      { type: 'publish', topic: 'a', from: id, sample: 0, secret: 'Zm9v-YmFy_MTIzNDU2Nzg' },
     ]) {
       assert.deepEqual(parseClientMessage(JSON.stringify(message)), { ok: true, message });
     }
@@ -62,6 +63,10 @@ describe('publish routes', () => {
       { sample: -1 },
       { sample: 1.5 },
       { sample: '3' },
+      { from: id, secret: 'too-short' },
+      { from: id, secret: 'x'.repeat(65) },
+      { from: id, secret: 'has space in it, long enough' },
+      { secret: 'a secret with no from to be for' },
     ]) {
       const text = JSON.stringify({ type: 'publish', topic: 'a', data: 'x', ...route });
       assert.deepEqual(parseClientMessage(text), { ok: false, reason: 'invalid_message' }, text);
@@ -79,6 +84,8 @@ describe('publish routes', () => {
     assert.deepEqual(parse({ data: { from: id } }), {});
     assert.deepEqual(parse({ from: id, to: 'b' }), { from: id, to: 'b' });
     assert.deepEqual(parse({ sample: 10_000 }), { sample: MAX_SAMPLE });
+    const secret = 'a'.repeat(32);
+    assert.deepEqual(parse({ from: id, secret, sample: 0 }), { from: id, secret, sample: 0 });
   });
 });
 

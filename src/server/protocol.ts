@@ -39,6 +39,13 @@ export interface PublishRoute {
    * delivers to nobody, which only registers `from` (a client naming itself on connecting).
    */
   readonly sample?: number;
+  /**
+   * A secret the client chose for its `from` (16 to 64 letters, digits, `_` or `-`), never
+   * relayed. A connection that claims an id held by another with the secret that one claimed
+   * it with takes the id over: the same client, reconnected before its old connection was
+   * dropped.
+   */
+  readonly secret?: string;
 }
 
 /** Relay `data` to every subscriber of `topic` (or as its route says). */
@@ -60,6 +67,13 @@ export const MAX_PEER_ID_LENGTH = 64;
 export const MAX_SAMPLE = 32;
 
 const PEER_ID = /^[A-Za-z0-9_.:-]+$/;
+
+const SECRET = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** Whether `value` can be a route's secret. */
+export function isRouteSecret(value: unknown): value is string {
+  return typeof value === 'string' && SECRET.test(value);
+}
 
 /** Whether `value` can be a peer id in a route: 1 to 64 letters, digits or `_.:-`. */
 export function isPeerId(value: unknown): value is string {
@@ -127,6 +141,7 @@ export function isPublishMessage(value: unknown): value is PublishMessage {
     typeof value.topic === 'string' &&
     (value.from === undefined || isPeerId(value.from)) &&
     (value.to === undefined || isPeerId(value.to)) &&
+    (value.secret === undefined || (value.from !== undefined && isRouteSecret(value.secret))) &&
     (value.sample === undefined ||
       (typeof value.sample === 'number' && Number.isInteger(value.sample) && value.sample >= 0))
   );
@@ -189,10 +204,11 @@ export const HELLO_FRAME = JSON.stringify({
 
 /** The route fields of a publish, without its data (empty for a stock client's publish). */
 export function routeOf(message: PublishMessage): PublishRoute {
-  const { from, to, sample } = message;
+  const { from, to, sample, secret } = message;
   if (from === undefined && to === undefined && sample === undefined) return NO_ROUTE;
   return {
     ...(from === undefined ? {} : { from }),
+    ...(secret === undefined ? {} : { secret }),
     ...(to === undefined ? {} : { to }),
     ...(sample === undefined ? {} : { sample: Math.min(sample, MAX_SAMPLE) }),
   };

@@ -60,6 +60,37 @@ describe('SignalingHub routes', () => {
     assert.deepEqual(attacker.frames, []);
   });
 
+  it('moves a peer id to a connection that claims it with the secret it was claimed with', () => {
+    const { hub, peers } = room(4);
+    const [old, fresh, attacker, dialer] = peers as [
+      FakeSubscriber,
+      FakeSubscriber,
+      FakeSubscriber,
+      FakeSubscriber,
+    ];
+    const secret = 's'.repeat(32);
+    hub.publish(old, 'room', 'announce', { from: 'p', secret, sample: 0 });
+    // Another member cannot take the id, with no secret or a wrong one.
+    assert.deepEqual(hub.publish(attacker, 'room', 'x', { from: 'p' }), {
+      ok: false,
+      reason: 'impersonation',
+    });
+    assert.deepEqual(hub.publish(attacker, 'room', 'x', { from: 'p', secret: 't'.repeat(32) }), {
+      ok: false,
+      reason: 'impersonation',
+    });
+    // The same client on a new connection, the old one not closed yet.
+    assert.ok(hub.publish(fresh, 'room', 'announce', { from: 'p', secret }).ok);
+    for (const peer of peers) peer.frames.length = 0;
+    hub.publish(dialer, 'room', 'offer', { from: 'd', to: 'p' });
+    assert.deepEqual([old.frames.length, fresh.frames.length], [0, 1]);
+    // The old connection closing at last leaves the id with the new one.
+    hub.remove(old);
+    hub.publish(dialer, 'room', 'offer', { from: 'd', to: 'p' });
+    assert.equal(fresh.frames.length, 2);
+    assert.equal(attacker.frames.length, 0);
+  });
+
   it('frees a peer id when its connection unsubscribes or leaves', () => {
     const { hub, peers } = room(3);
     const [first, second, third] = peers as [FakeSubscriber, FakeSubscriber, FakeSubscriber];

@@ -16,6 +16,23 @@ async function drops(server: ServerProcess, reason: string): Promise<number> {
   return Number(match?.[1] ?? 0);
 }
 
+/** A gauge of the server's /metrics. */
+async function gauge(server: ServerProcess, name: string): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const match = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
+  assert.ok(match, `${name} in /metrics`);
+  return Number(match[1]);
+}
+
+/** Resolves once `check` holds (checked every 20 ms, for at most 5 s). */
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + 5000;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('routed signaling, server process', () => {
   const suite = serverSuite('targeted-test');
   const connect = (): Promise<TestClient> => suite.connect();
@@ -97,6 +114,44 @@ describe('routed signaling, server process', () => {
     } finally {
       clearInterval(retry);
     }
+  });
+
+  it('gives a reconnected client its peer id back while its old connection lingers', async () => {
+    // A client's network drops and it reconnects at once; the server drops the old socket only
+    // after its heartbeat goes unanswered. Until then the old connection held the id: the
+    // client's routed publishes were refused, and offers for it went into the dead socket.
+    const [old, dialer, attacker] = await Promise.all([connect(), connect(), connect()]);
+    await Promise.all([old, dialer, attacker].map((client) => client.subscribe('reconnect')));
+    const secret = 'c2VjcmV0LW9mLXRoZS1jbGllbnQ';
+    old.send({ type: 'publish', topic: 'reconnect', from: 'p', sample: 0, secret });
+    await settle([old, dialer, attacker]);
+    const fresh = await connect();
+    await fresh.subscribe('reconnect');
+    const all = [old, fresh, dialer, attacker];
+    const before = await drops(suite.server, 'impersonation');
+    attacker.send({ type: 'publish', topic: 'reconnect', from: 'p', secret: 'x'.repeat(27) });
+    fresh.send({ type: 'publish', topic: 'reconnect', from: 'p', sample: 0, secret });
+    fresh.send({ type: 'publish', topic: 'reconnect', data: 'announce p', from: 'p', secret });
+    await settle(all);
+    dialer.send({ type: 'publish', topic: 'reconnect', data: 'offer for p', from: 'd', to: 'p' });
+    await settle(all);
+    const data = (client: TestClient): unknown[] =>
+      client.publishes('reconnect').map((m) => m.data);
+    assert.deepEqual(data(dialer), ['announce p']);
+    assert.deepEqual(data(fresh), ['announce p', 'offer for p']);
+    assert.deepEqual(data(old), ['announce p']);
+    assert.equal(await drops(suite.server, 'impersonation'), before + 1);
+    // When the old connection is gone at last, the id stays with the new one.
+    const subscribed = await gauge(suite.server, 'meshchat_signaling_subscriptions');
+    await old.close();
+    await until(
+      'the server to see the old connection close',
+      async () => (await gauge(suite.server, 'meshchat_signaling_subscriptions')) < subscribed,
+    );
+    dialer.send({ type: 'publish', topic: 'reconnect', data: 'offer again', from: 'd', to: 'p' });
+    await settle([fresh, dialer, attacker]);
+    assert.deepEqual(data(fresh), ['announce p', 'offer for p', 'offer again']);
+    assert.deepEqual(data(attacker), ['announce p']);
   });
 
   it('sends a sampled announce to that many other members', async () => {
