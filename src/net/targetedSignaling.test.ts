@@ -18,11 +18,14 @@ const newKey = (): Promise<CryptoKey> =>
   crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
 
 describe('routeOf', () => {
-  it('names the sender and target of a signal message, read through the room key', async () => {
+  it('names the sender and target of a signal or invite, read through the room key', async () => {
     const key = await newKey();
     const offer = { type: 'signal', from: a, to: b, token: 1, signal: { type: 'offer' } };
     expect(await routeOf(await sealed(offer, key), key)).to.deep.equal({ from: a, to: b });
     expect(await routeOf(offer, null)).to.deep.equal({ from: a, to: b });
+    // The mesh's request that the peer with the smaller id dial goes to that peer alone too.
+    const invite = { type: 'mesh-dial', from: b, to: a };
+    expect(await routeOf(await sealed(invite, key), key)).to.deep.equal({ from: b, to: a });
   });
 
   it('samples the mesh’s announces and leaves y-webrtc’s own announce to everyone', async () => {
