@@ -164,6 +164,7 @@ export class RoomSession implements RoomSource {
       documentFull: () => this.ceiling.full,
       // Peers' awareness updates reach the awareness only through the presence gate.
       ...(this.presence.gate ? { awarenessIntake: this.presence.gate } : {}),
+      ...(this.presence.gate ? { presenceSignals: this.presence } : {}),
       preview: {
         make: () => makePreview(this.log, this.doc),
         receive: (data) => readPreview(this.log, data),

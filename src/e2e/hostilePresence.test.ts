@@ -74,9 +74,9 @@ describe('hostile presence over WebRTC', () => {
       assert.deepEqual(await bob.page.evaluate(() => window.harness.ownCardSessions()), [
         [bob.userId, await bob.page.evaluate(() => window.harness.events()[0]?.sessionId)],
       ]);
-      // Bob is still there for Alice after two more of his heartbeats.
-      const accepted = (await alice.page.evaluate(() => window.harness.gateStats())).accepted ?? 0;
-      await gateCounted(alice.page, 'accepted', accepted + 2);
+      // Bob is still there for Alice after two more of his heartbeats (signed beats).
+      const beats = (await alice.page.evaluate(() => window.harness.gateStats())).beats ?? 0;
+      await gateCounted(alice.page, 'beats', beats + 2);
       assert.ok(
         (await alice.page.evaluate(() => window.harness.presentUsers())).includes(bob.userId),
       );

@@ -2,7 +2,15 @@ import type { WebrtcProvider } from 'y-webrtc';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { workerTicker, type Ticker } from '../presence/Ticker';
-import { takeAwareness, type AwarenessIntake } from './awarenessIntake';
+import * as bc from 'lib0/broadcastchannel';
+import {
+  SIDE_PRESENCE,
+  tabSignalsChannel,
+  takeAwareness,
+  type AwarenessIntake,
+  type SignalIntake,
+  type SignalRoute,
+} from './awarenessIntake';
 import { ReachabilityWatch } from './Reachability';
 import type { ChunkedDataChannel } from './ChunkedDataChannel';
 import { FileChannels, SIDE_FILES } from './FileChannels';
@@ -96,6 +104,11 @@ export interface RoomNetworkOptions {
    */
   readonly awarenessIntake?: AwarenessIntake;
   /**
+   * Presence signals (beats, typing): carried on the data channels' side lane to direct
+   * neighbours, and over a BroadcastChannel to the other tabs of the room in this browser.
+   */
+  readonly presenceSignals?: SignalIntake;
+  /**
    * What every document update a peer sends passes through before it is applied (the room's
    * roots only: rootFilter.ts). Without it, peers' updates are applied as they come.
    */
@@ -133,6 +146,9 @@ export function withCurrentIceServers(
 const SIDE_PREVIEW = 0;
 const SIDE_MESH = 1;
 
+/** The sender of presence signals that came from the other tabs of this browser. */
+const TABS = Object.freeze({ tabs: true });
+
 /** Prefix of signaling topics, so rooms of other y-webrtc apps on a shared server never mix. */
 export const TOPIC_PREFIX = 'meshchat/';
 
@@ -159,6 +175,8 @@ export class RoomNetwork {
   private readonly now: () => number;
   private readonly documentFull: () => boolean;
   private stopGuard: () => void = noop;
+  private stopTabSignals: () => void = noop;
+  private signals: SignalIntake | undefined;
   /** Data channels open now: one per connected peer. */
   private readonly openChannels = new Set<ChunkedDataChannel>();
   private receivedFromClosed = 0;
@@ -281,12 +299,43 @@ export class RoomNetwork {
       });
     }
     provider.on('peers', () => this.update());
+    if (options.presenceSignals) this.carrySignals(TOPIC_PREFIX + roomId, options.presenceSignals);
+  }
+
+  /** Carries presence signals: to the open channels (direct neighbours) and the tabs. */
+  private carrySignals(topic: string, signals: SignalIntake): void {
+    const channelName = tabSignalsChannel(topic);
+    const fromTabs = (data: unknown): void => {
+      if (data instanceof ArrayBuffer) signals.receiveSignals(new Uint8Array(data), TABS);
+      else if (data instanceof Uint8Array) signals.receiveSignals(data, TABS);
+    };
+    bc.subscribe(channelName, fromTabs);
+    this.stopTabSignals = () => bc.unsubscribe(channelName, fromTabs);
+    this.signals = signals;
+    signals.attachSignals({
+      send: (frame: Uint8Array, to: SignalRoute) => {
+        if (this.destroyed) return;
+        const tagged = new Uint8Array(frame.byteLength + 1);
+        tagged[0] = SIDE_PRESENCE;
+        tagged.set(frame, 1);
+        for (const channel of this.openChannels) {
+          if (to.except === channel || (to.only && to.only !== channel)) continue;
+          try {
+            channel.sendSide(tagged);
+          } catch {
+            // A channel closing meanwhile: the next beat goes over the links left.
+          }
+        }
+        if (to.except !== TABS && (!to.only || to.only === TABS)) bc.publish(channelName, frame);
+      },
+    });
   }
 
   private sendPreview(channel: ChunkedDataChannel, preview: RoomNetworkOptions['preview']): void {
     // Side messages start with a tag: a preview, or a mesh frame.
     channel.onside = (data) => {
       if (data[0] === SIDE_MESH) this.mesh?.receive(channel, data.subarray(1));
+      else if (data[0] === SIDE_PRESENCE) this.signals?.receiveSignals(data.subarray(1), channel);
       else if (data[0] === SIDE_PREVIEW) preview?.receive(data.subarray(1));
       else if (data[0] === SIDE_FILES) this.files.receive(channel, data.subarray(1));
     };
@@ -368,6 +417,7 @@ export class RoomNetwork {
     this.destroyed = true;
     this.stopTicker();
     this.stopGuard();
+    this.stopTabSignals();
     this.listeners.clear();
     this.mesh?.destroy();
     this.provider?.destroy();

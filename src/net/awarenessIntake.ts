@@ -39,3 +39,23 @@ export function takeAwareness(
   intake.receive(update, sender);
   return true;
 }
+
+/** First byte of a side message that holds presence signals (beats, typing; see presence/). */
+export const SIDE_PRESENCE = 3;
+
+/** The name of the BroadcastChannel that carries a room's presence signals between tabs. */
+export function tabSignalsChannel(topic: string): string {
+  return `${topic}#presence`;
+}
+
+/** Where a frame of presence signals goes: `except` that sender, or `only` to it. */
+export interface SignalRoute {
+  readonly except?: object;
+  readonly only?: object;
+}
+
+/** The presence signals of a room, as the network carries them (AwarenessPresence). */
+export interface SignalIntake {
+  attachSignals(links: { send(frame: Uint8Array, to: SignalRoute): void }): void;
+  receiveSignals(frame: Uint8Array, sender: object): void;
+}

@@ -21,6 +21,13 @@ export interface AwarenessGateOptions {
   readonly maxClientsPerUser?: number;
   readonly verifyBurst?: number;
   readonly verifyPerSecond?: number;
+  /**
+   * Whether a verified, fresh beat vouches for a card that is stale, or that was held before
+   * and expired here (undefined: no beat for it). See PresenceSignals.vouch.
+   */
+  readonly vouch?: (clientId: number, card: Card) => Promise<boolean> | undefined;
+  /** Called with each sender the first time it sends an update (a new link). */
+  readonly onSender?: (sender: object) => void;
 }
 
 /** What the gate did with the entries it was given, by reason. */
@@ -84,6 +91,9 @@ export class AwarenessGate {
   private readonly verifyBurst: number;
   private readonly verifyPerSecond: number;
   private readonly budgets = new WeakMap<object, TokenBucket>();
+  private readonly senders = new WeakSet<object>();
+  private readonly vouch: AwarenessGateOptions['vouch'];
+  private readonly onSender: AwarenessGateOptions['onSender'];
   private admitted: Admitted[] = [];
   private flushing = false;
   private destroyed = false;
@@ -99,6 +109,8 @@ export class AwarenessGate {
     this.maxClientsPerUser = options.maxClientsPerUser ?? MAX_CLIENTS_PER_USER;
     this.verifyBurst = options.verifyBurst ?? VERIFY_BURST;
     this.verifyPerSecond = options.verifyPerSecond ?? VERIFY_PER_SECOND;
+    this.vouch = options.vouch;
+    this.onSender = options.onSender;
   }
 
   /** Takes an awareness update received from `sender` (one connection). Never throws. */
@@ -111,6 +123,10 @@ export class AwarenessGate {
     }
     this.stats.skipped += decoded.skipped;
     for (const { clientId, json } of decoded.entries) this.take(clientId, json, sender);
+    if (!this.senders.has(sender)) {
+      this.senders.add(sender);
+      this.onSender?.(sender);
+    }
   }
 
   destroy(): void {
@@ -133,11 +149,37 @@ export class AwarenessGate {
     if (!card || typeof state !== 'object' || Array.isArray(state)) {
       return void (stats.malformed += 1);
     }
-    if (!this.cards.isNewer(clientId, card.t)) return void (stats.old += 1);
-    if (!this.cards.fresh(card.t, card.iv)) return void (stats.stale += 1);
+    const record = state as Record<string, unknown>;
+    const newer = this.cards.isNewer(clientId, card.t);
+    if (newer && this.cards.fresh(card.t, card.iv)) {
+      this.judge(clientId, record, card, json, sender);
+      return;
+    }
+    // A card renewed by beats alone grows old, and one that expired here comes back unchanged:
+    // a verified, fresh beat for it vouches for it. Anything else is a replay or stale.
+    const vouched =
+      newer || this.cards.isNewest(clientId, card.t) ? this.vouch?.(clientId, card) : undefined;
+    if (!vouched) {
+      if (newer) stats.stale += 1;
+      else stats.old += 1;
+      return;
+    }
+    void vouched.then((ok) => {
+      if (ok) this.judge(clientId, record, card, json, sender);
+      else stats.stale += 1;
+    });
+  }
+
+  private judge(
+    clientId: number,
+    record: Record<string, unknown>,
+    card: Card,
+    json: string,
+    sender: object,
+  ): void {
+    const { stats } = this;
     const states = this.awareness.getStates();
     if (!states.has(clientId) && states.size >= this.maxClients) return void (stats.full += 1);
-    const record = state as Record<string, unknown>;
     void this.cards.judge(clientId, record, card, this.budgetOf(sender)).then((verdict) => {
       if (verdict === 'throttled') stats.throttled += 1;
       else if (verdict !== 'trusted') stats.invalid += 1;

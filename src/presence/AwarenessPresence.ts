@@ -1,8 +1,13 @@
-import { removeAwarenessStates, type Awareness } from 'y-protocols/awareness';
+import {
+  encodeAwarenessUpdate,
+  removeAwarenessStates,
+  type Awareness,
+} from 'y-protocols/awareness';
 import type { SignatureVerifier, Signer } from '../log/signing';
 import { sessionKey, type PresenceChange, type PresencePort, type SessionKey } from '../hub/ports';
 import { AwarenessGate, type AwarenessGateOptions } from './AwarenessGate';
-import { PRESENCE_VERSION, PresenceCards, readSessions } from './PresenceCards';
+import { PRESENCE_VERSION, PresenceCards, readCard, readSessions } from './PresenceCards';
+import { PresenceSignals, type SignalLinks } from './PresenceSignals';
 import { expiryMs, renewalMs } from './renewal';
 import { workerTicker, type Ticker } from './Ticker';
 
@@ -80,6 +85,14 @@ export class AwarenessPresence implements PresencePort {
   private restoring = false;
   /** Each peer's last trusted card: its sessions stand while a newer card is checked. */
   private readonly trusted = new Map<number, Standing>();
+  /** Beats and typing beside the cards; present when cards are verified. */
+  private readonly signals: PresenceSignals | undefined;
+  /** The interval each peer's newest beat announced (its card's, until one comes). */
+  private readonly beatIv = new Map<number, number>();
+  /** Each peer's typing signal: ms while typing, 0 when stopped. */
+  private readonly typingOf = new Map<number, number>();
+  /** This tab's typing value, once typing travels as signals. */
+  private ownTyping: unknown;
 
   constructor(awareness: Awareness, options: AwarenessPresenceOptions = {}) {
     this.awareness = awareness;
@@ -97,8 +110,45 @@ export class AwarenessPresence implements PresencePort {
         this.statesChanged();
       },
     });
+    const verifier = options.verifier;
+    this.signals = verifier
+      ? new PresenceSignals({
+          context: options.context ?? '',
+          signer: options.signer,
+          verifier,
+          now: this.now,
+          clientId: () => this.awareness.clientID,
+          fresh: (at) => this.cards.fresh(at),
+          card: (client) => {
+            const card = readCard(this.trusted.get(client)?.state);
+            return card && { userId: card.userId, t: card.t };
+          },
+          renew: (client, iv) => {
+            if (!this.trusted.has(client)) return;
+            this.lastSeen.set(client, this.now());
+            this.beatIv.set(client, iv);
+          },
+          typing: (client, at) => {
+            this.typingOf.set(client, at);
+            this.statesChanged();
+          },
+          encodeCards: (clients) => {
+            const held = clients.filter(
+              (c) => this.trusted.has(c) || (c === this.awareness.clientID && this.published),
+            );
+            return held.length > 0 ? encodeAwarenessUpdate(this.awareness, held) : undefined;
+          },
+          receiveCards: (update, sender) => this.gate?.receive(update, sender),
+        })
+      : undefined;
     this.gate = options.verifier
-      ? new AwarenessGate(awareness, { ...options.gate, cards: this.cards, now: this.now })
+      ? new AwarenessGate(awareness, {
+          ...options.gate,
+          cards: this.cards,
+          now: this.now,
+          vouch: (client, card) => this.signals?.vouch(client, card.t, card.userId),
+          onSender: (sender) => this.signals?.greet(sender),
+        })
       : undefined;
     const heartbeatMs = options.heartbeatMs ?? this.timeoutMs / 3;
     this.awareness.on('change', this.onChange);
@@ -141,11 +191,39 @@ export class AwarenessPresence implements PresencePort {
     this.publishLocal();
   }
 
-  /** Shares another field of the local state (display name, typing) with the peers. */
+  /**
+   * Shares another field of the local state (display name, typing) with the peers. Once
+   * signal links are attached, `typing` travels as a typing signal to direct neighbours
+   * (throttled, never relayed) instead of re-signing and spreading the whole card.
+   */
   setField(field: string, value: unknown): void {
-    if (this.destroyed || ['sessions', 'v', 'sig', 'u', 't'].includes(field)) return;
+    if (this.destroyed || ['sessions', 'v', 'sig', 'u', 't', 'iv'].includes(field)) return;
+    if (field === 'typing' && this.signals?.attached && this.signer) {
+      this.ownTyping = value;
+      this.signals.typing(typeof value === 'number' && value > 0);
+      this.statesChanged();
+      return;
+    }
     this.fields.set(field, value);
     this.publishLocal();
+  }
+
+  /**
+   * Where beats and typing signals go (direct neighbours, the tabs of this browser). Until
+   * links are attached, cards are renewed whole and typing rides in them.
+   */
+  attachSignals(links: SignalLinks): void {
+    this.signals?.attach(links);
+  }
+
+  /** A frame of presence signals from `sender` (a connection, or the tabs). Never throws. */
+  receiveSignals(frame: Uint8Array, sender: object): void {
+    this.signals?.receive(frame, sender);
+  }
+
+  /** What the signals did (for tests and diagnostics). */
+  get signalStats(): PresenceSignals['stats'] | undefined {
+    return this.signals?.stats;
   }
 
   /**
@@ -155,9 +233,16 @@ export class AwarenessPresence implements PresencePort {
   states(): Map<number, Record<string, unknown>> {
     const out = new Map<number, Record<string, unknown>>();
     const own = this.awareness.getLocalState();
-    if (own && (readSessions(own)?.length ?? 0) > 0) out.set(this.awareness.clientID, own);
+    if (own && (readSessions(own)?.length ?? 0) > 0) {
+      out.set(
+        this.awareness.clientID,
+        this.ownTyping === undefined ? own : { ...own, typing: this.ownTyping },
+      );
+    }
     for (const [client, standing] of this.trusted) {
-      if (standing.sessions.length > 0) out.set(client, standing.state);
+      if (standing.sessions.length === 0) continue;
+      const typing = this.typingOf.get(client);
+      out.set(client, typing === undefined ? standing.state : { ...standing.state, typing });
     }
     return out;
   }
@@ -188,6 +273,7 @@ export class AwarenessPresence implements PresencePort {
     else this.publishLocal();
     this.cards.cancel();
     this.gate?.destroy();
+    this.signals?.destroy();
     this.destroyed = true;
     this.stopTicker();
     this.awareness.off('change', this.onChange);
@@ -312,7 +398,7 @@ export class AwarenessPresence implements PresencePort {
     const every = Math.min(this.interval(), this.announcedIv || this.heartbeatEvery);
     if (at - this.lastHeartbeat >= every * 0.9) {
       this.lastHeartbeat = at;
-      if (this.awareness.getLocalState() !== null && this.local.size > 0) this.publishLocal();
+      if (this.awareness.getLocalState() !== null && this.local.size > 0) this.renew();
     }
     const expired: number[] = [];
     for (const client of this.awareness.getStates().keys()) {
@@ -320,16 +406,32 @@ export class AwarenessPresence implements PresencePort {
       const seen = this.lastSeen.get(client);
       const state: Record<string, unknown> | undefined =
         this.trusted.get(client)?.state ?? this.awareness.getStates().get(client);
-      const iv = state?.iv;
+      const iv = this.beatIv.get(client) ?? state?.iv;
       if (seen === undefined) this.lastSeen.set(client, at);
       else if (at - seen > expiryMs(iv, this.heartbeatEvery, this.timeoutMs)) expired.push(client);
     }
     for (const client of expired) {
       this.lastSeen.delete(client);
       this.trusted.delete(client);
+      this.beatIv.delete(client);
+      this.typingOf.delete(client);
     }
     if (expired.length > 0) removeAwarenessStates(this.awareness, expired, 'timeout');
     this.holdAwarenessTimeouts();
+  }
+
+  /**
+   * Renews this tab's presence: a beat when signal links are attached and the signed card
+   * standing is the newest (nothing but liveness changed), else the whole card, re-signed.
+   */
+  private renew(): void {
+    const card = readCard(this.published);
+    if (this.signals?.attached && card?.sig && card.t === this.lastT - 1) {
+      this.announcedIv = this.interval();
+      this.signals.beat(card.t, this.announcedIv);
+      return;
+    }
+    this.publishLocal();
   }
 
   /**
@@ -354,6 +456,8 @@ export class AwarenessPresence implements PresencePort {
       if (verdict === 'trusted' && sessions) {
         const standing = this.trusted.get(client);
         if (standing?.state !== state) {
+          this.beatIv.delete(client);
+          this.typingOf.delete(client);
           this.trusted.set(client, { state, sessions });
           if (this.cards.verifying) this.lastSeen.set(client, this.now());
         }

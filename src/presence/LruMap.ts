@@ -42,6 +42,11 @@ export class LruMap<K, V> {
     }
   }
 
+  /** The values, least recently used first, without touching their recency. */
+  values(): IterableIterator<V> {
+    return this.map.values();
+  }
+
   delete(key: K): boolean {
     return this.map.delete(key);
   }

@@ -209,6 +209,11 @@ export class PresenceCards {
     return this.verify(clientId, card, key);
   }
 
+  /** Whether `t` is the time of the newest card of `clientId` trusted so far. */
+  isNewest(clientId: number, t: number): boolean {
+    return this.newest.peek(clientId) === t;
+  }
+
   /** Records that `clientId`'s card of time `t` is the one now standing. */
   noteTrusted(clientId: number, t: number): void {
     if (this.isNewer(clientId, t)) this.newest.set(clientId, t);

@@ -64,7 +64,8 @@ export function attackPresence(session: RoomSession, attack: PresenceAttack): nu
   return sent;
 }
 
-/** What the session's presence gate refused and let in so far. */
-export function gateStats(session: RoomSession): GateStats | undefined {
-  return session.presence.gate ? { ...session.presence.gate.stats } : undefined;
+/** What the session's presence gate refused and let in so far, and the beats it took. */
+export function gateStats(session: RoomSession): (GateStats & { beats: number }) | undefined {
+  const { gate, signalStats } = session.presence;
+  return gate ? { ...gate.stats, beats: signalStats?.beats ?? 0 } : undefined;
 }
