@@ -24,8 +24,10 @@ import { roomPersistence } from '../storage/roomPersistence';
 import { PersistentListener } from '../storage/PersistentListener';
 import { RoomFiles, sharedFileStore } from '../files/RoomFiles';
 
-/** Sealing waits for the room's writing to pause this long. */
+/** Sealing starts this long after the room writes. */
 const SEAL_PAUSE_MS = 5000;
+/** A room over its bound whose oldest entries are not settled yet is looked at again after this. */
+const SEAL_RETRY_MS = 60_000;
 
 export interface RoomSessionOptions {
   readonly roomId: string;
@@ -240,7 +242,7 @@ export class RoomSession implements RoomSource {
   }
 
   /**
-   * Shows the sealed history kept on this device once the stored state is in, fetches what
+   * Counts the sealed history kept on this device once the stored state is in, fetches what
    * peers sealed that this tab lacks whenever seals or peers come, and (when this tab seals)
    * seals a few seconds after the room's writing pauses.
    */
@@ -248,7 +250,8 @@ export class RoomSession implements RoomSource {
     const fetchMissing = (): void => {
       if (!this.destroyed) void this.seals.fetchMissing().catch(() => undefined);
     };
-    void this.loaded.then(() => this.seals.openStored()).then(fetchMissing, () => undefined);
+    // With stored history, the sealed entries are shown from it: their segments stay unread.
+    void this.loaded.then(() => this.seals.holdStored()).then(fetchMissing, () => undefined);
     // Sealed entries' content leaves storage too, once the room has sealed (this tab or a peer).
     this.doc.getMap(SEALS_ROOT).observe(() => {
       fetchMissing();
@@ -269,14 +272,22 @@ export class RoomSession implements RoomSource {
   }
 
   private async sealWhileDue(): Promise<void> {
-    try {
-      await this.loaded;
-      while (!this.destroyed && (await this.seals.sealDue()) !== undefined);
-    } catch {
-      // A full disk: the entries stay in the document, sealing is tried at the next pause.
-    } finally {
-      this.sealTimer = undefined;
+    // Still over the bound afterwards: its oldest entries are not settled yet, or storage
+    // failed (the entries then stay in the document). Tried again later, whether or not
+    // anyone writes meanwhile.
+    const again = await this.sealAll().then(
+      () => this.seals.overLimit(),
+      () => true,
+    );
+    this.sealTimer = undefined;
+    if (again && !this.destroyed) {
+      this.sealTimer = setTimeout(() => void this.sealWhileDue(), SEAL_RETRY_MS);
     }
+  }
+
+  private async sealAll(): Promise<void> {
+    await this.loaded;
+    while (!this.destroyed && (await this.seals.sealDue()) !== undefined);
   }
 
   /** Sends a message as this tab's user; returns its id. */

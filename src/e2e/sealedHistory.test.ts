@@ -77,14 +77,22 @@ describe('sealed history', () => {
       assert.deepEqual(await alice.evaluate(() => window.harness.rejected()), {});
       await bobContext.close();
 
-      // Alone after a reload, Alice shows the sealed history from her own IndexedDB.
+      // Alone after a reload, Alice holds only the live entries in memory; the sealed ones
+      // are in her stored history, her segments kept unread.
       await alice.reload();
       await alice.evaluate(
         (id) => window.harness.open({ roomId: id, name: 'Me', storage: true }),
         roomId,
       );
-      await messagesReach(alice, 100);
+      await messagesReach(alice, 40);
+      await alice.waitForFunction(() => window.harness.sealed().checked === 2, null, {
+        timeout: 30_000,
+      });
       assert.deepEqual(await sealed(alice), { checked: 2, live: 40 });
+      assert.equal(await alice.evaluate(() => window.harness.messageCount()), 40);
+      // Her two joins at least beside the messages (Bob's join and leave may be there too).
+      const stored = await alice.evaluate(() => window.harness.stored());
+      assert.ok(stored >= 100 + 2 && stored <= 100 + 4, `${stored} events stored`);
       await aliceContext.close();
     },
   );

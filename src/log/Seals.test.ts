@@ -204,6 +204,34 @@ describe('Sealing the live document', () => {
     expect(log.rejected()).to.deep.equal({});
   });
 
+  it('holds the segments it keeps unread after a restart, and fetches none of them', async () => {
+    const alice = await tab({ liveLimit: 5, sealSize: 10 });
+    await write(alice.log, alice.userId, 25);
+    await alice.seals.sealDue();
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(alice.doc));
+    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
+    const log = new YjsEventLog({ doc, roomId: ROOM, signer, verifier });
+    const asked: string[] = [];
+    const seals = new EpochSeals({
+      doc,
+      source: log,
+      verifier,
+      store: alice.store,
+      fetch: (id) => {
+        asked.push(id);
+        return Promise.reject(new Error('no peer'));
+      },
+    });
+    made.push({ log, doc, seals });
+    expect(await seals.holdStored()).to.equal(1);
+    expect(seals.checkedCount).to.equal(1);
+    expect(await seals.fetchMissing()).to.equal(0);
+    expect(asked, 'kept here: not asked of peers').to.deep.equal([]);
+    await log.whenProcessed();
+    expect(log.entries(), 'only the live entries are in memory').to.have.length(15);
+  });
+
   it('takes a segment from anyone, whole and under its own id only', async () => {
     const alice = await tab({ liveLimit: 5, sealSize: 10 });
     await write(alice.log, alice.userId, 25);

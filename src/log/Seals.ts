@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { decodeBase64url, encodeBase64url } from '../identity/base64url';
 import type { SegmentStore } from '../storage/SegmentStore';
-import { HASH_BYTES, type EncodedBatch } from './batches';
+import { HASH_BYTES, type BatchVerifier, type EncodedBatch } from './batches';
 import { BATCHES_ROOT, MESSAGES_ROOT, SEALS_ROOT, isContentKey, type SignedEntry } from './schema';
 import { MAX_SEGMENT_ENTRIES, SegmentError, openSegment, sealSegment } from './Segment';
 import type { SignatureVerifier } from './signing';
@@ -59,6 +59,8 @@ export interface SealSource {
   /** Verified version 2 entries (messages and kinds) from `first` to `last`, converged order. */
   between(first: ConvergedKey, last: ConvergedKey): readonly SignedEntry[];
   batchRecord(batchId: string): EncodedBatch | undefined;
+  /** The log's verified batches: signatures checked opening a segment are not checked again. */
+  readonly verifiedBatches?: BatchVerifier;
   /** Tells the log to honour checked seals when entries vanish from the document. */
   honourSeals(seals: SealedHistory): void;
   /** Takes entries from outside the document with the batch records that vouch for them. */
@@ -95,6 +97,8 @@ export class EpochSeals implements SealedHistory {
   private readonly sealSize: number;
   /** Seals checked and found true. */
   private readonly checked = new Set<string>();
+  /** Seals whose segments this tab keeps, not read (holdStored). */
+  private readonly held = new Set<string>();
   /** Seals that did not check, with the document's entry count then (retried when it moves). */
   private readonly failed = new Map<string, number>();
   private readonly covered = new Set<string>();
@@ -116,9 +120,15 @@ export class EpochSeals implements SealedHistory {
     this.source.honourSeals(this);
   }
 
-  /** How many seals this tab has checked. */
+  /** Whether this tab seals and its document holds more entries than the live limit. */
+  overLimit(): boolean {
+    const limit = this.options.liveLimit;
+    return limit !== undefined && this.messages.size > limit;
+  }
+
+  /** How many seals this tab has checked, or keeps the segments of (holdStored). */
   get checkedCount(): number {
-    return this.checked.size;
+    return this.checked.size + this.held.size;
   }
 
   coversEntry(id: string): boolean {
@@ -130,6 +140,22 @@ export class EpochSeals implements SealedHistory {
     this.checkNew();
     const ids = batchEntryIds(this.source.batchRecord(batchId));
     return ids.length > 0 && ids.every((id) => this.covered.has(id));
+  }
+
+  /**
+   * After a restart, for a tab with stored history: the seals in the document whose segments
+   * this tab keeps count as held, unread. Their entries are in the tab's stored history
+   * already (it stores every entry it shows), which the room shows from when the reader
+   * scrolls back, so memory holds only the live entries. Resolves with how many are held.
+   */
+  async holdStored(): Promise<number> {
+    const store = this.options.store;
+    if (!store) return 0;
+    const kept = new Set((await store.list(this.source.roomId)).map((info) => info.id));
+    for (const id of [...this.seals.keys()].slice(0, MAX_SEALS)) {
+      if (kept.has(id) && !this.checked.has(id)) this.held.add(id);
+    }
+    return this.held.size;
   }
 
   /**
@@ -164,19 +190,24 @@ export class EpochSeals implements SealedHistory {
     if (!fetch) return 0;
     this.checkNew();
     let taken = 0;
-    for (const [id, value] of [...this.seals].slice(0, MAX_SEALS)) {
+    // Newest first: a newcomer reads recent history before the oldest.
+    for (const [id, value] of [...this.seals].slice(0, MAX_SEALS).reverse()) {
       if (this.destroyed) break;
       const record = readRecord(value);
-      if (this.checked.has(id) || !record || !isContentKey(id)) continue;
+      if (this.checked.has(id) || this.held.has(id) || !record || !isContentKey(id)) continue;
       const at = this.asked.get(id);
       const now = Date.now();
       if (at !== undefined && now - at < REFETCH_MS) continue;
       this.asked.set(id, now);
-      const stored = await this.options.store?.get(this.source.roomId, id);
-      const bytes = stored ?? (await fetch(id, record.s).catch(() => undefined));
+      // Kept here from an earlier visit: its entries are in the stored history (holdStored).
+      if (await this.options.store?.get(this.source.roomId, id)) {
+        if (!this.checked.has(id)) this.held.add(id);
+        continue;
+      }
+      const bytes = await fetch(id, record.s).catch(() => undefined);
       if (bytes && (await this.take(id, new Uint8Array(bytes)))) {
         taken += 1;
-        if (!stored) await this.keep(id, bytes, record);
+        await this.keep(id, bytes, record);
       }
     }
     return taken;
@@ -200,7 +231,14 @@ export class EpochSeals implements SealedHistory {
   async take(id: string, bytes: Uint8Array): Promise<boolean> {
     let entries: SignedEntry[];
     try {
-      entries = await openSegment(this.source.roomId, id, bytes, this.options.verifier);
+      entries = await openSegment(
+        this.source.roomId,
+        id,
+        bytes,
+        this.options.verifier,
+        undefined,
+        this.source.verifiedBatches,
+      );
     } catch (error) {
       if (error instanceof SegmentError) return false;
       throw error;
@@ -287,7 +325,7 @@ export class EpochSeals implements SealedHistory {
   /** The last entry of the newest checked seal, in converged order. */
   private newestSealed(): ConvergedKey | undefined {
     let newest: ConvergedKey | undefined;
-    for (const id of this.checked) {
+    for (const id of [...this.checked, ...this.held]) {
       const record = readRecord(this.seals.get(id));
       if (!record) continue;
       const [clock, last] = record.l;
@@ -300,12 +338,12 @@ export class EpochSeals implements SealedHistory {
 
   /** Checks the seal records not checked yet against the entries this tab holds. */
   private checkNew(): void {
-    if (this.checked.size >= this.seals.size) return;
+    if (this.checked.size + this.held.size >= this.seals.size) return;
     const size = this.messages.size;
     let looked = 0;
     for (const [id, value] of this.seals) {
       if (++looked > MAX_SEALS) break;
-      if (this.checked.has(id) || this.failed.get(id) === size) continue;
+      if (this.checked.has(id) || this.held.has(id) || this.failed.get(id) === size) continue;
       if (!this.check(id, value)) this.failed.set(id, size);
     }
   }
@@ -336,6 +374,7 @@ export class EpochSeals implements SealedHistory {
 
   private markChecked(id: string, entries: readonly SignedEntry[]): void {
     this.checked.add(id);
+    this.held.delete(id);
     this.failed.delete(id);
     for (const entry of entries) this.covered.add(entry.id);
   }

@@ -96,6 +96,7 @@ export async function openSegment(
   bytes: Uint8Array,
   verifier: SignatureVerifier,
   maxMessageLength = DEFAULT_MAX_MESSAGE_LENGTH,
+  batches = new BatchVerifier(roomId, verifier),
 ): Promise<SignedEntry[]> {
   if (!isContentKey(id) || encodeBase64url(sha256(bytes)) !== id) {
     throw new SegmentError('bytes do not hash to the id');
@@ -117,7 +118,6 @@ export async function openSegment(
     if (!isPair(pair) || records.has(pair[0])) throw new SegmentError('batch shape');
     records.set(pair[0], pair[1]);
   }
-  const batches = new BatchVerifier(roomId, verifier);
   const entries: SignedEntry[] = [];
   for (const pair of e) {
     if (!isPair(pair)) throw new SegmentError('entry shape');

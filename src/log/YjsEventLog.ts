@@ -244,6 +244,11 @@ export class YjsEventLog implements EventLogPort {
     );
   }
 
+  /** The batches this log verified: a segment opened with it need not be checked twice. */
+  get verifiedBatches(): BatchVerifier {
+    return this.batchVerifier;
+  }
+
   /** From now on, entries and batches that `seals` covers may leave the document. */
   honourSeals(seals: SealedHistory): void {
     this.sealed = seals;
