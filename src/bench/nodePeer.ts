@@ -8,6 +8,9 @@
 // The process says 'ready' once every peer is loaded and joins a peer to the room when told,
 // so that starting processes and joining the room are separate phases.
 // Usage: node nodePeer.mjs <signalingUrl> <roomId> <instanceFile> <name>[,<name>...]
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import wrtc from '@roamhq/wrtc';
 import WebSocket from 'ws';
@@ -53,12 +56,35 @@ for (const [index, name] of names.entries()) {
   );
 }
 
+// MESHCHAT_PEER_PROFILE=<dir>: a CPU profile of the process from the first 'expect' (the
+// deliver phase) until 'stop', saved there as <first name>.cpuprofile.
+const profileDir = process.env.MESHCHAT_PEER_PROFILE;
+let profiler: Session | undefined;
+const post = (method: string): Promise<unknown> =>
+  new Promise((resolve, reject) =>
+    profiler?.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+  );
+async function saveProfile(): Promise<void> {
+  if (!profiler || !profileDir) return;
+  const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+  writeFileSync(join(profileDir, `${names[0]}.cpuprofile`), JSON.stringify(profile));
+}
+
 process.on('message', (message: HostCommand) => {
-  if (message.type === 'peer') peers[message.peer]?.handle(message.command);
-  else {
+  if (message.type === 'peer') {
+    if (profileDir && !profiler && message.command.type === 'expect') {
+      profiler = new Session();
+      profiler.connect();
+      void post('Profiler.enable').then(() => post('Profiler.start'));
+    }
+    peers[message.peer]?.handle(message.command);
+  } else {
     // Leave the room (the others see the peers go at once), but not for long.
-    setTimeout(() => process.exit(0), 1000).unref();
-    void Promise.allSettled(peers.map((peer) => peer.destroy())).then(() => process.exit(0));
+    setTimeout(() => process.exit(0), profileDir ? 5000 : 1000).unref();
+    void saveProfile()
+      .catch((error: unknown) => console.error(`[peers ${namesArg}] profile: ${String(error)}`))
+      .then(() => Promise.allSettled(peers.map((peer) => peer.destroy())))
+      .then(() => process.exit(0));
   }
 });
 // A browser tab logs an exception thrown in an event handler and goes on; y-webrtc's lib0

@@ -119,7 +119,8 @@ try {
       `${(used / 1e6).toFixed(1)} CPU-s in peers over ${(wall / 1e6).toFixed(1)} s (${(used / wall).toFixed(2)} cores)`,
   );
 } finally {
-  await Promise.all(peers.map((p) => p.process.stop(3000, () => p.request({ type: 'stop' }))));
+  const grace = process.env.MESHCHAT_PEER_PROFILE ? 10_000 : 3000;
+  await Promise.all(peers.map((p) => p.process.stop(grace, () => p.request({ type: 'stop' }))));
   console.log(`local tabs seen: ${Math.max(0, ...peers.map((p) => p.latest()?.localTabs ?? 0))}`);
   bundle.remove();
   await server.stop();
