@@ -7,7 +7,8 @@ import { MemorySegmentStore } from '../storage/SegmentStore';
 import { until, type Subscribe } from '../testkit/waitFor';
 import { BATCHES_ROOT, MESSAGES_ROOT, SEALS_ROOT } from './schema';
 import { sealSegment } from './Segment';
-import { EpochSeals, type EpochSealsOptions } from './Seals';
+import { EpochSeals, type EpochSealsOptions, type SegmentPacking } from './Seals';
+import { Inflater, concatBytes, deflateRaw } from '../net/deflate';
 import { YjsEventLog } from './YjsEventLog';
 
 const ROOM = 'room-seals';
@@ -284,5 +285,61 @@ describe('Sealing the live document', () => {
     await dave.log.whenProcessed();
     expect(dave.log.entries()).to.have.length(25);
     expect(await dave.store.get(ROOM, id), 'kept, to serve it on').to.not.equal(undefined);
+  });
+
+  it('sends segments compressed; any holder makes the same bytes; bad ones fall back', async () => {
+    const packing: SegmentPacking = {
+      async pack(bytes) {
+        const parts: Uint8Array[] = [];
+        for await (const part of deflateRaw(bytes)) parts.push(part);
+        return concatBytes(parts);
+      },
+      unpack(bytes, maxBytes) {
+        const inflater = new Inflater(maxBytes);
+        inflater.push(new Uint8Array(bytes));
+        return inflater.end();
+      },
+    };
+    const alice = await tab({ liveLimit: 5, sealSize: 10, packing });
+    const bob = await tab({ packing });
+    link(alice.doc, bob.doc);
+    await write(alice.log, alice.userId, 25);
+    await until(onLog(bob.log), () => bob.log.entries().length === 25);
+    const id = (await alice.seals.sealDue()) as string;
+    const record = alice.doc.getMap(SEALS_ROOT).get(id) as { s: number; z: [string, number] };
+    expect(record.z[1], 'smaller than the segment').to.be.below(record.s);
+    // Bob checked the seal from his own entries: he makes the very bytes Alice named.
+    const fromBob = await bob.seals.packedFor(record.z[0]);
+    expect(fromBob && Array.from(fromBob)).to.deep.equal(
+      Array.from((await alice.seals.packedFor(record.z[0])) as Uint8Array),
+    );
+
+    const asked: string[] = [];
+    const carol = await tab({
+      packing,
+      fetch: async (hash) => {
+        asked.push(hash);
+        return (await bob.seals.packedFor(hash)) ?? Promise.reject(new Error('not held'));
+      },
+    });
+    Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
+    expect(await carol.seals.fetchMissing()).to.equal(1);
+    expect(asked, 'only the compressed form was asked for').to.deep.equal([record.z[0]]);
+    await carol.log.whenProcessed();
+    expect(carol.log.entries()).to.have.length(25);
+
+    // Compressed bytes that inflate to something else: refused, the plain segment is fetched.
+    const plainAsked: string[] = [];
+    const dave = await tab({
+      packing,
+      fetch: async (hash) => {
+        plainAsked.push(hash);
+        if (hash === record.z[0]) return packing.pack(new TextEncoder().encode('not a segment'));
+        return (await alice.store.get(ROOM, hash)) ?? Promise.reject(new Error('not held'));
+      },
+    });
+    Y.applyUpdate(dave.doc, Y.encodeStateAsUpdate(alice.doc));
+    expect(await dave.seals.fetchMissing()).to.equal(1);
+    expect(plainAsked).to.deep.equal([record.z[0], id]);
   });
 });

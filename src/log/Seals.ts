@@ -1,3 +1,4 @@
+import { sha256 } from '@noble/hashes/sha2.js';
 import * as Y from 'yjs';
 import { decodeBase64url, encodeBase64url } from '../identity/base64url';
 import type { SegmentStore } from '../storage/SegmentStore';
@@ -43,6 +44,15 @@ export interface SealRecord {
   readonly n: number;
   /** The segment's length in bytes (to fetch it). */
   readonly s: number;
+  /** The segment compressed as its sealer did: [SHA-256 (base64url), length]; may be absent. */
+  readonly z?: readonly [string, number];
+}
+
+/** How segments are compressed for the wire (deflate-raw in the app: src/net/deflate.ts). */
+export interface SegmentPacking {
+  pack(bytes: Uint8Array): Promise<Uint8Array>;
+  /** Inflates; rejects past `maxBytes` or on a stream that is not valid. */
+  unpack(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array>;
 }
 
 /** What the log asks before it takes a deletion for an attack. */
@@ -85,7 +95,12 @@ export interface EpochSealsOptions {
   readonly now?: () => number;
   /** Fetches a segment's bytes from the room's peers (by SHA-256, length); throws if none has it. */
   readonly fetch?: (id: string, size: number) => Promise<Uint8Array>;
+  /** Segments travel compressed when both sides have this. */
+  readonly packing?: SegmentPacking;
 }
+
+/** Compressed segments kept in memory to serve them (each about a third of 2-3 MB). */
+const PACKED_CACHE = 4;
 
 export class EpochSeals implements SealedHistory {
   private readonly doc: Y.Doc;
@@ -106,6 +121,8 @@ export class EpochSeals implements SealedHistory {
   /** Seals whose segment was asked of peers, and when. */
   private readonly asked = new Map<string, number>();
   private fetching: Promise<number> | undefined;
+  /** Compressed segments by their own hash, newest last, to serve them. */
+  private readonly packed = new Map<string, Uint8Array>();
   private destroyed = false;
 
   constructor(options: EpochSealsOptions) {
@@ -204,13 +221,63 @@ export class EpochSeals implements SealedHistory {
         if (!this.checked.has(id)) this.held.add(id);
         continue;
       }
-      const bytes = await fetch(id, record.s).catch(() => undefined);
-      if (bytes && (await this.take(id, new Uint8Array(bytes)))) {
+      // Compressed first; if no peer has that form, or it is not the segment, the plain one.
+      const packed = await this.fetchPacked(record);
+      const bytes =
+        packed && (await this.take(id, packed))
+          ? packed
+          : await fetch(id, record.s)
+              .then(async (plain) => ((await this.take(id, plain)) ? plain : undefined))
+              .catch(() => undefined);
+      if (bytes) {
         taken += 1;
         await this.keep(id, bytes, record);
       }
     }
     return taken;
+  }
+
+  /** The segment's bytes from its compressed form, if the seal names one and a peer has it. */
+  private async fetchPacked(record: SealRecord): Promise<Uint8Array | undefined> {
+    const { fetch, packing } = this.options;
+    if (!fetch || !packing || !record.z) return undefined;
+    try {
+      const packed = await fetch(record.z[0], record.z[1]);
+      this.remember(record.z[0], packed);
+      return await packing.unpack(packed, record.s);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The compressed form of a sealed segment asked for by its hash: kept from sealing or
+   * fetching, or made again from the segment this tab keeps (compression is deterministic,
+   * and the result is served only if it hashes to the name asked for).
+   */
+  async packedFor(hash: string): Promise<Uint8Array | undefined> {
+    const cached = this.packed.get(hash);
+    if (cached) return cached;
+    const packing = this.options.packing;
+    if (!packing || !isContentKey(hash)) return undefined;
+    for (const [id, value] of [...this.seals].slice(0, MAX_SEALS)) {
+      if (readRecord(value)?.z?.[0] !== hash) continue;
+      const bytes = await this.options.store?.get(this.source.roomId, id);
+      if (!bytes) return undefined;
+      const packed = await packing.pack(bytes);
+      if (encodeBase64url(sha256(packed)) !== hash) return undefined;
+      this.remember(hash, packed);
+      return packed;
+    }
+    return undefined;
+  }
+
+  private remember(hash: string, packed: Uint8Array): void {
+    this.packed.delete(hash);
+    this.packed.set(hash, packed);
+    while (this.packed.size > PACKED_CACHE) {
+      this.packed.delete(this.packed.keys().next().value as string);
+    }
   }
 
   private async keep(id: string, bytes: Uint8Array, record: SealRecord): Promise<void> {
@@ -300,6 +367,12 @@ export class EpochSeals implements SealedHistory {
     const segment = sealSegment(this.source.roomId, entries, (id) => this.source.batchRecord(id));
     // Kept before the document lets go of its entries: nothing sealed exists only in memory.
     await this.options.store?.put(this.source.roomId, segment);
+    let z: [string, number] | undefined;
+    if (this.options.packing) {
+      const packed = await this.options.packing.pack(segment.bytes);
+      z = [encodeBase64url(sha256(packed)), packed.length];
+      this.remember(z[0], packed);
+    }
     if (this.isDestroyed()) return undefined;
     // The range as sealed: a late entry in it since would make the seal name other content.
     const first = entries[0] as SignedEntry;
@@ -314,6 +387,7 @@ export class EpochSeals implements SealedHistory {
         l: [last.clock, last.id],
         n: entries.length,
         s: segment.bytes.length,
+        ...(z ? { z } : {}),
       };
       this.seals.set(segment.id, record);
       for (const entry of entries) this.messages.delete(entry.id);
@@ -390,7 +464,19 @@ export function readRecord(value: unknown): SealRecord | undefined {
   const size = (value as Record<string, unknown>).s;
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > MAX_SEGMENT_BYTES)
     return undefined;
-  return { v, f, l, n, s: size };
+  const z = (value as Record<string, unknown>).z;
+  const packed =
+    Array.isArray(z) &&
+    z.length === 2 &&
+    typeof z[0] === 'string' &&
+    isContentKey(z[0]) &&
+    typeof z[1] === 'number' &&
+    Number.isInteger(z[1]) &&
+    z[1] >= 1 &&
+    z[1] <= MAX_SEGMENT_BYTES
+      ? { z: [z[0], z[1]] as const }
+      : {};
+  return { v, f, l, n, s: size, ...packed };
 }
 
 function isKey(value: unknown): value is [number, string] {
