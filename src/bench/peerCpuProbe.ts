@@ -115,7 +115,7 @@ try {
   const lastSend = Math.max(...peers.map((p) => p.latest()?.sentAt ?? 0));
   const lastComplete = Math.max(...peers.map((p) => p.latest()?.completeAt ?? 0));
   console.log(
-    `deliver ${messages}: complete ${done}, ${(lastComplete - lastSend).toFixed(0)} ms after the last send; ` +
+    `deliver ${messages}: complete ${done}, ${done ? (lastComplete - lastSend).toFixed(0) : '-'} ms after the last send; ` +
       `${(used / 1e6).toFixed(1)} CPU-s in peers over ${(wall / 1e6).toFixed(1)} s (${(used / wall).toFixed(2)} cores)`,
   );
 } finally {
