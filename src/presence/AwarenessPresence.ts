@@ -8,7 +8,8 @@ import { sessionKey, type PresenceChange, type PresencePort, type SessionKey } f
 import { AwarenessGate, type AwarenessGateOptions } from './AwarenessGate';
 import { PRESENCE_VERSION, PresenceCards, readCard, readSessions } from './PresenceCards';
 import { PresenceSignals, type SignalLinks } from './PresenceSignals';
-import { expiryMs, renewalMs } from './renewal';
+import { PeerExpiry } from './PeerExpiry';
+import { renewalMs } from './renewal';
 import { workerTicker, type Ticker } from './Ticker';
 
 export { PRESENCE_VERSION, readSessions };
@@ -63,8 +64,8 @@ export class AwarenessPresence implements PresencePort {
   private readonly stateListeners = new Set<() => void>();
   private readonly local = new Map<string, SessionKey>();
   private present = new Map<string, SessionKey>();
-  /** When each remote client's standing card was last renewed (or it was last heard from). */
-  private readonly lastSeen = new Map<number, number>();
+  /** When each remote client's standing card was last renewed, and when it is gone. */
+  private readonly expiry: PeerExpiry;
   private readonly stopTicker: () => void;
   private invalidStates = 0;
   private destroyed = false;
@@ -87,8 +88,6 @@ export class AwarenessPresence implements PresencePort {
   private readonly trusted = new Map<number, Standing>();
   /** Beats and typing beside the cards; present when cards are verified. */
   private readonly signals: PresenceSignals | undefined;
-  /** The interval each peer's newest beat announced (its card's, until one comes). */
-  private readonly beatIv = new Map<number, number>();
   /** Each peer's typing signal: ms while typing, 0 when stopped. */
   private readonly typingOf = new Map<number, number>();
   /** This tab's typing value, once typing travels as signals. */
@@ -125,8 +124,7 @@ export class AwarenessPresence implements PresencePort {
           },
           renew: (client, iv) => {
             if (!this.trusted.has(client)) return;
-            this.lastSeen.set(client, this.now());
-            this.beatIv.set(client, iv);
+            this.expiry.renewed(client, iv, this.now());
           },
           typing: (client, at) => {
             this.typingOf.set(client, at);
@@ -151,6 +149,7 @@ export class AwarenessPresence implements PresencePort {
         })
       : undefined;
     const heartbeatMs = options.heartbeatMs ?? this.timeoutMs / 3;
+    this.expiry = new PeerExpiry(heartbeatMs, this.timeoutMs);
     this.awareness.on('change', this.onChange);
     this.awareness.on('update', this.onUpdate);
     const ticker = options.ticker ?? workerTicker;
@@ -368,7 +367,7 @@ export class AwarenessPresence implements PresencePort {
     if (this.cards.verifying) return;
     const at = this.now();
     for (const client of [...added, ...updated]) {
-      if (client !== this.awareness.clientID) this.lastSeen.set(client, at);
+      if (client !== this.awareness.clientID) this.expiry.seen(client, at);
     }
   };
 
@@ -400,24 +399,16 @@ export class AwarenessPresence implements PresencePort {
       this.lastHeartbeat = at;
       if (this.awareness.getLocalState() !== null && this.local.size > 0) this.renew();
     }
-    const expired: number[] = [];
-    for (const client of this.awareness.getStates().keys()) {
-      if (client === this.awareness.clientID) continue;
-      const seen = this.lastSeen.get(client);
-      const state: Record<string, unknown> | undefined =
-        this.trusted.get(client)?.state ?? this.awareness.getStates().get(client);
-      const iv = this.beatIv.get(client) ?? state?.iv;
-      if (seen === undefined) this.lastSeen.set(client, at);
-      else if (at - seen > expiryMs(iv, this.heartbeatEvery, this.timeoutMs)) expired.push(client);
-    }
+    const states = this.awareness.getStates();
+    const ivOf = (client: number): unknown =>
+      ((this.trusted.get(client)?.state ?? states.get(client)) as { iv?: unknown } | undefined)?.iv;
+    const expired = this.expiry.due(states.keys(), this.awareness.clientID, at, ivOf);
     for (const client of expired) {
-      this.lastSeen.delete(client);
       this.trusted.delete(client);
-      this.beatIv.delete(client);
       this.typingOf.delete(client);
     }
     if (expired.length > 0) removeAwarenessStates(this.awareness, expired, 'timeout');
-    this.holdAwarenessTimeouts();
+    this.expiry.hold(this.awareness);
   }
 
   /**
@@ -434,17 +425,6 @@ export class AwarenessPresence implements PresencePort {
     this.publishLocal();
   }
 
-  /**
-   * y-protocols drops a peer's state 30 s after its last update, and re-sends this tab's own
-   * state every 15 s; in a large room cards are renewed less often than that, and the expiry
-   * above (by each member's own interval) is the one that counts. So every state still held
-   * is marked as just updated (y-protocols' own clock is Date.now).
-   */
-  private holdAwarenessTimeouts(): void {
-    const at = Date.now();
-    for (const meta of this.awareness.meta.values()) meta.lastUpdated = at;
-  }
-
   private derive(): Map<string, SessionKey> {
     const next = new Map<string, SessionKey>(this.local);
     let invalid = 0;
@@ -456,10 +436,9 @@ export class AwarenessPresence implements PresencePort {
       if (verdict === 'trusted' && sessions) {
         const standing = this.trusted.get(client);
         if (standing?.state !== state) {
-          this.beatIv.delete(client);
           this.typingOf.delete(client);
           this.trusted.set(client, { state, sessions });
-          if (this.cards.verifying) this.lastSeen.set(client, this.now());
+          if (this.cards.verifying) this.expiry.seen(client, this.now());
         }
       } else if (verdict === 'invalid' && Object.keys(state).length > 0) {
         invalid += 1;
