@@ -305,7 +305,9 @@ export class RoomNetwork {
   /** Carries presence signals: to the open channels (direct neighbours) and the tabs. */
   private carrySignals(topic: string, signals: SignalIntake): void {
     const channelName = tabSignalsChannel(topic);
-    const fromTabs = (data: unknown): void => {
+    const fromTabs = (data: unknown, origin: unknown): void => {
+      // lib0 hands a tab its own publications too (origin null): only other tabs' count.
+      if (origin !== 'broadcastchannel') return;
       if (data instanceof ArrayBuffer) signals.receiveSignals(new Uint8Array(data), TABS);
       else if (data instanceof Uint8Array) signals.receiveSignals(data, TABS);
     };
