@@ -441,6 +441,8 @@ export class RoomState {
   /** Learns names and typing marks from the awareness states. */
   private readPresence(): void {
     const at = this.now();
+    // A user typing in one tab is typing, whatever another of their tabs last said.
+    const typingOf = new Map<string, number>();
     for (const state of this.source.presence.states().values()) {
       const card = readPeerCard(state);
       if (!card) continue;
@@ -448,8 +450,11 @@ export class RoomState {
       const signedAt = typeof state.t === 'number' ? state.t : undefined;
       if (card.name) this.names.learn(card.userId, card.name, signedAt);
       const typing = typeof state.typing === 'number' ? state.typing : 0;
-      const seen = this.typingSeen.get(card.userId);
-      if (!seen || seen[0] !== typing) this.typingSeen.set(card.userId, [typing, at]);
+      typingOf.set(card.userId, Math.max(typing, typingOf.get(card.userId) ?? 0));
+    }
+    for (const [userId, typing] of typingOf) {
+      const seen = this.typingSeen.get(userId);
+      if (!seen || seen[0] !== typing) this.typingSeen.set(userId, [typing, at]);
     }
   }
 
