@@ -7,8 +7,8 @@ import type { RejectReason } from '../log/schema';
 import { YjsEventLog } from '../log/YjsEventLog';
 import { makePreview, readPreview } from '../log/Preview';
 import { MESSAGES_ROOT, ROOTS, SEALS_ROOT } from '../log/schema';
-import { EpochSeals, type SegmentPacking } from '../log/Seals';
-import { Inflater, concatBytes, deflateRaw } from '../net/deflate';
+import { EpochSeals } from '../log/Seals';
+import { segmentPacking } from '../net/deflate';
 import { MemorySegmentStore, type SegmentStore } from '../storage/SegmentStore';
 import { sharedSegmentStore } from '../storage/IdbSegmentStore';
 import { DeliveryTracker } from '../net/DeliveryTracker';
@@ -24,20 +24,6 @@ import type { YjsPersistence } from '../storage/YjsPersistence';
 import { roomPersistence } from '../storage/roomPersistence';
 import { PersistentListener } from '../storage/PersistentListener';
 import { RoomFiles, sharedFileStore } from '../files/RoomFiles';
-
-/** Segments cross the wire as deflate-raw (about a third of their size). */
-const deflatePacking: SegmentPacking = {
-  async pack(bytes) {
-    const parts: Uint8Array[] = [];
-    for await (const part of deflateRaw(bytes)) parts.push(part);
-    return concatBytes(parts);
-  },
-  unpack(bytes, maxBytes) {
-    const inflater = new Inflater(maxBytes);
-    inflater.push(new Uint8Array(bytes));
-    return inflater.end();
-  },
-};
 
 /** Sealing starts this long after the room writes. */
 const SEAL_PAUSE_MS = 5000;
@@ -208,7 +194,7 @@ export class RoomSession implements RoomSource {
           }
         : {}),
       fetch: async (hash, size) => new Uint8Array(await this.files.transfer.fetch(hash, size)),
-      packing: deflatePacking,
+      packing: segmentPacking,
     });
     this.watchSeals(options.seal !== undefined);
     this.delivery = new DeliveryTracker({

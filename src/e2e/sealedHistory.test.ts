@@ -1,31 +1,12 @@
 // Older history leaves the live document for sealed segments (src/log/Seals.ts): real
 // Chromium contexts, real IndexedDB, real WebRTC through the real signaling server.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../testkit/e2e/browser';
-import { buildHarness } from '../testkit/e2e/harnessBuild';
+import { describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { harnessSuite } from '../testkit/e2e/harnessSuite';
 import { messagesReach } from '../testkit/e2e/room';
-import { startServer, type ServerProcess } from '../testkit/e2e/serverProcess';
 
-let server: ServerProcess;
-let browser: Browser;
-let removeHarness: () => void;
-let url: string;
-
-before(async () => {
-  const harness = await buildHarness();
-  removeHarness = harness.remove;
-  server = await startServer(harness.dir);
-  url = `${server.url}/index.html`;
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser.close();
-  await server.stop();
-  removeHarness();
-});
+const suite = harnessSuite();
 
 /** Seals past 40 entries, 30 at a time, as soon as the room pauses. */
 const SEAL = { above: 40, size: 30, settleMs: 0 };
@@ -36,7 +17,7 @@ async function openRoom(
   options: { storage?: boolean; seal?: typeof SEAL } = {},
 ): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(url);
+  await page.goto(suite.url());
   await page.evaluate(({ id, o }) => window.harness.open({ roomId: id, name: 'Me', ...o }), {
     id: roomId,
     o: options,
@@ -54,7 +35,7 @@ describe('sealed history', () => {
     bounded,
     async () => {
       const roomId = `sealed-${process.pid}-1`;
-      const aliceContext = await browser.newContext();
+      const aliceContext = await suite.browser().newContext();
       const alice = await openRoom(aliceContext, roomId, { storage: true, seal: SEAL });
       await alice.evaluate(() => window.harness.burst(100, 'old'));
       await messagesReach(alice, 100);
@@ -65,7 +46,7 @@ describe('sealed history', () => {
 
       // Bob has never been here: the document he receives holds 40 entries, the 60 before
       // them come as two segments from Alice over the data channel, checked whole.
-      const bobContext = await browser.newContext();
+      const bobContext = await suite.browser().newContext();
       const bob = await openRoom(bobContext, roomId);
       await messagesReach(bob, 100, 60_000);
       assert.deepEqual(await sealed(bob), { checked: 2, live: 40 });

@@ -8,7 +8,7 @@ import { until, type Subscribe } from '../testkit/waitFor';
 import { BATCHES_ROOT, MESSAGES_ROOT, SEALS_ROOT } from './schema';
 import { sealSegment } from './Segment';
 import { EpochSeals, type EpochSealsOptions, type SegmentPacking } from './Seals';
-import { Inflater, concatBytes, deflateRaw } from '../net/deflate';
+import { segmentPacking } from '../net/deflate';
 import { YjsEventLog } from './YjsEventLog';
 
 const ROOM = 'room-seals';
@@ -62,6 +62,16 @@ const onDoc =
     doc.on('update', change);
     return () => doc.off('update', change);
   };
+
+/** Alice and Bob linked, Alice's `count` messages at both. */
+async function linkedPair(count: number, options: Partial<EpochSealsOptions> = {}) {
+  const alice = await tab(options);
+  const bob = await tab();
+  link(alice.doc, bob.doc);
+  await write(alice.log, alice.userId, count);
+  await until(onLog(bob.log), () => bob.log.entries().length === count);
+  return { alice, bob };
+}
 
 async function write(log: YjsEventLog, userId: string, count: number): Promise<void> {
   for (let n = 0; n < count; n += 1) log.append(userId, `message ${n}`);
@@ -121,11 +131,7 @@ describe('Sealing the live document', () => {
   });
 
   it('writes back entries deleted under a seal that names other content (attack)', async () => {
-    const alice = await tab();
-    const bob = await tab();
-    link(alice.doc, bob.doc);
-    await write(alice.log, alice.userId, 20);
-    await until(onLog(bob.log), () => bob.log.entries().length === 20);
+    const { alice, bob } = await linkedPair(20);
     // Mallory's client records a seal of a made-up id over the first ten and deletes them.
     const ten = alice.log.entries().slice(0, 10);
     const first = ten[0];
@@ -147,11 +153,7 @@ describe('Sealing the live document', () => {
   });
 
   it('writes back an entry left out of a real segment of its range (attack)', async () => {
-    const alice = await tab();
-    const bob = await tab();
-    link(alice.doc, bob.doc);
-    await write(alice.log, alice.userId, 20);
-    await until(onLog(bob.log), () => bob.log.entries().length === 20);
+    const { alice, bob } = await linkedPair(20);
     // A true segment of nine entries that skips the fifth, recorded over the whole range.
     const ten = alice.log.entries().slice(0, 10);
     const nine = ten.filter((_, n) => n !== 4);
@@ -288,18 +290,7 @@ describe('Sealing the live document', () => {
   });
 
   it('sends segments compressed; any holder makes the same bytes; bad ones fall back', async () => {
-    const packing: SegmentPacking = {
-      async pack(bytes) {
-        const parts: Uint8Array[] = [];
-        for await (const part of deflateRaw(bytes)) parts.push(part);
-        return concatBytes(parts);
-      },
-      unpack(bytes, maxBytes) {
-        const inflater = new Inflater(maxBytes);
-        inflater.push(new Uint8Array(bytes));
-        return inflater.end();
-      },
-    };
+    const packing: SegmentPacking = segmentPacking;
     const alice = await tab({ liveLimit: 5, sealSize: 10, packing });
     const bob = await tab({ packing });
     link(alice.doc, bob.doc);

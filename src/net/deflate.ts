@@ -120,3 +120,17 @@ export function concatBytes(
   }
   return out;
 }
+
+/** Sealed segments on the wire (src/log/Seals.ts): deflate-raw, inflated to at most their size. */
+export const segmentPacking = {
+  async pack(bytes: Uint8Array): Promise<Uint8Array> {
+    const parts: Uint8Array[] = [];
+    for await (const part of deflateRaw(bytes)) parts.push(part);
+    return concatBytes(parts);
+  },
+  unpack(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+    const inflater = new Inflater(maxBytes);
+    inflater.push(new Uint8Array(bytes));
+    return inflater.end();
+  },
+};
