@@ -8,6 +8,9 @@ describe('presence renewal', () => {
     expect(renewalMs(50, 10_000)).to.equal(50_000);
     expect(renewalMs(100, 10_000)).to.equal(60_000);
     expect(renewalMs(1000, 10_000)).to.equal(60_000);
+    // A base that is not a whole number of ms still gives one (readers refuse any other).
+    expect(renewalMs(3, 4000 / 3)).to.equal(1333);
+    expect(renewalMs(25, 4000 / 3)).to.equal(3333);
   });
 
   it('bounds the interval a card claims, so no card stays for an hour', () => {

@@ -11,8 +11,9 @@ export const MAX_INTERVAL_FACTOR = 6;
 
 /** The interval for a room of `members` (the base up to BASE_ROOM members, then linear, capped). */
 export function renewalMs(members: number, baseMs: number): number {
-  const grown = Math.round((baseMs * Math.max(members, 1)) / BASE_ROOM);
-  return Math.min(baseMs * MAX_INTERVAL_FACTOR, Math.max(baseMs, grown));
+  // Whole ms: readers take only an integer `iv` (a base of 4000 / 3 ms is not one).
+  const grown = (baseMs * Math.max(members, 1)) / BASE_ROOM;
+  return Math.round(Math.min(baseMs * MAX_INTERVAL_FACTOR, Math.max(baseMs, grown)));
 }
 
 /** A card's claimed interval `iv`, bounded to [base, cap]; the base when absent or malformed. */
