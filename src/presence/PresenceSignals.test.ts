@@ -202,14 +202,14 @@ describe('Presence signals: beats and typing', () => {
     const cardsBefore = a.cards;
     const typing = (tab: Tab) =>
       [...tab.presence.states().values()].filter((s) => s.u === alice.userId && s.typing);
-    for (let i = 0; i < 10; i += 1) a.presence.setField('typing', Date.now());
+    for (let i = 0; i < 10; i += 1) a.presence.signalTyping(Date.now());
     await poll(() => typing(b).length === 1, 'Bob to see Alice typing');
     await sleep(300);
     expect(typing(c)).to.deep.equal([]);
     expect(b.presence.signalStats?.typing).to.equal(1);
     expect(a.cards).to.equal(cardsBefore);
     // The stop waits for the end of the gap, then goes.
-    a.presence.setField('typing', 0);
+    a.presence.signalTyping(0);
     await poll(() => typing(b).length === 0, 'Bob to see Alice stop', { timeoutMs: 4000 });
     expect(b.presence.signalStats?.typing).to.equal(2);
   });
