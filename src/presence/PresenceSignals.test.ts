@@ -118,7 +118,8 @@ describe('Presence signals: beats and typing', () => {
 
   const session = (identity: Identity) => ({ userId: identity.userId, sessionId: 't1' });
 
-  it('renews a card by small signed beats, relayed, without sending the card again', async () => {
+  /** Alice - Bob - Carol in a line, Alice present at Carol through Bob. */
+  const aliceBobCarol = async () => {
     const a = room.add(alice);
     const b = room.add(bob);
     const c = room.add(carol);
@@ -126,6 +127,11 @@ describe('Presence signals: beats and typing', () => {
     room.link(b, c);
     a.presence.enter(session(alice));
     await sessionsAre(c.presence, [session(alice)]);
+    return { a, b, c };
+  };
+
+  it('renews a card by small signed beats, relayed, without sending the card again', async () => {
+    const { a, c } = await aliceBobCarol();
     const cardsBefore = a.cards;
     // Two timeouts (1,500 ms each): without renewals Alice would expire at Carol.
     await sleep(3200);
@@ -192,13 +198,7 @@ describe('Presence signals: beats and typing', () => {
   });
 
   it('shows typing to direct neighbours only, throttled, without re-signing the card', async () => {
-    const a = room.add(alice);
-    const b = room.add(bob);
-    const c = room.add(carol);
-    room.link(a, b);
-    room.link(b, c);
-    a.presence.enter(session(alice));
-    await sessionsAre(c.presence, [session(alice)]);
+    const { a, b, c } = await aliceBobCarol();
     const cardsBefore = a.cards;
     const typing = (tab: Tab) =>
       [...tab.presence.states().values()].filter((s) => s.u === alice.userId && s.typing);
