@@ -256,8 +256,9 @@ export class RoomSession implements RoomSource {
     const fetchMissing = (): void => {
       if (!this.destroyed) void this.seals.fetchMissing().catch(() => undefined);
     };
-    // With stored history, the sealed entries are shown from it: their segments stay unread.
-    void this.loaded.then(() => this.seals.holdStored()).then(fetchMissing, () => undefined);
+    // Segments kept here stay unread (their entries are in the stored history); only the
+    // others are fetched.
+    void this.loaded.then(fetchMissing, () => undefined);
     // Sealed entries' content leaves storage too, once the room has sealed (this tab or a peer).
     this.doc.getMap(SEALS_ROOT).observe(() => {
       fetchMissing();

@@ -152,7 +152,7 @@ export class EpochSeals implements SealedHistory {
   async holdStored(): Promise<number> {
     const store = this.options.store;
     if (!store) return 0;
-    const kept = new Set((await store.list(this.source.roomId)).map((info) => info.id));
+    const kept = await store.ids(this.source.roomId);
     for (const id of [...this.seals.keys()].slice(0, MAX_SEALS)) {
       if (kept.has(id) && !this.checked.has(id)) this.held.add(id);
     }
@@ -190,6 +190,8 @@ export class EpochSeals implements SealedHistory {
     const fetch = this.options.fetch;
     if (!fetch) return 0;
     this.checkNew();
+    // Kept here from an earlier visit: its entries are in the stored history.
+    await this.holdStored();
     let taken = 0;
     // Newest first: a newcomer reads recent history before the oldest.
     for (const [id, value] of [...this.seals].slice(0, MAX_SEALS).reverse()) {
@@ -200,16 +202,11 @@ export class EpochSeals implements SealedHistory {
       const now = Date.now();
       if (at !== undefined && now - at < REFETCH_MS) continue;
       this.asked.set(id, now);
-      // Kept here from an earlier visit: its entries are in the stored history (holdStored).
-      if (await this.options.store?.get(this.source.roomId, id)) {
-        if (!this.checked.has(id)) this.held.add(id);
-        continue;
-      }
       // Compressed first; if no peer has that form, or it is not the segment, the plain one.
-      const packed = await this.fetchPacked(record);
+      const inflated = await this.fetchPacked(record);
       const bytes =
-        packed && (await this.take(id, packed))
-          ? packed
+        inflated && (await this.take(id, inflated))
+          ? inflated
           : await fetch(id, record.s)
               .then(async (plain) => ((await this.take(id, plain)) ? plain : undefined))
               .catch(() => undefined);

@@ -59,6 +59,13 @@ export class IdbSegmentStore implements SegmentStore {
     return isStored(stored) ? stored.bytes : undefined;
   }
 
+  async ids(roomId: string): Promise<Set<string>> {
+    const db = await this.db('ids');
+    // Keys only: a room's segments are megabytes each.
+    const keys = await db.getAllKeys('segments', roomRange(roomId));
+    return new Set(keys.map(([, id]) => id));
+  }
+
   async list(roomId: string): Promise<SegmentInfo[]> {
     const db = await this.db('list');
     const stored: unknown[] = await db.getAll('segments', roomRange(roomId));

@@ -14,6 +14,8 @@ export interface SegmentStore {
   put(roomId: string, segment: SealedSegment): Promise<void>;
   /** The bytes of one segment, if held. */
   get(roomId: string, id: string): Promise<Uint8Array | undefined>;
+  /** The ids of the segments held for `roomId`, without reading any segment. */
+  ids(roomId: string): Promise<Set<string>>;
   /** Every segment held for `roomId`, oldest first (by their first entry's converged order). */
   list(roomId: string): Promise<SegmentInfo[]>;
   /** Forgets a room's segments. */
@@ -45,6 +47,10 @@ export class MemorySegmentStore implements SegmentStore {
 
   get(roomId: string, id: string): Promise<Uint8Array | undefined> {
     return this.run('get', () => this.rooms.get(roomId)?.get(id)?.bytes);
+  }
+
+  ids(roomId: string): Promise<Set<string>> {
+    return this.run('ids', () => new Set(this.rooms.get(roomId)?.keys()));
   }
 
   list(roomId: string): Promise<SegmentInfo[]> {

@@ -50,6 +50,8 @@ export function segmentStoreContract(name: string, harness: () => SegmentStoreHa
       expect(new TextDecoder().decode(bytes)).to.equal('segment later');
       expect(await again.get('room-a', 'other')).to.equal(undefined);
       expect((await again.list('room-b')).map((s) => s.id)).to.deep.equal(['other']);
+      expect([...(await again.ids('room-a'))].sort()).to.deep.equal(['earlier', 'later']);
+      expect([...(await again.ids('room-c'))]).to.deep.equal([]);
     });
 
     it('forgets one room without touching the others, and refuses use after close', async () => {
