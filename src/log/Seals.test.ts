@@ -187,26 +187,6 @@ describe('Sealing the live document', () => {
     expect(alice.log.rejected().deleted).to.equal(1);
   });
 
-  it('shows sealed entries again after a restart, from the segments it kept', async () => {
-    const alice = await tab({ liveLimit: 5, sealSize: 10 });
-    await write(alice.log, alice.userId, 25);
-    await alice.seals.sealDue();
-    const state = Y.encodeStateAsUpdate(alice.doc);
-
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, state);
-    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
-    const log = new YjsEventLog({ doc, roomId: ROOM, signer, verifier });
-    const seals = new EpochSeals({ doc, source: log, verifier, store: alice.store });
-    made.push({ log, doc, seals });
-    await log.whenProcessed();
-    expect(log.entries(), 'only the live entries are in the document').to.have.length(15);
-    expect(await seals.openStored()).to.equal(1);
-    await log.whenProcessed();
-    expect(log.entries()).to.have.length(25);
-    expect(log.rejected()).to.deep.equal({});
-  });
-
   it('holds the segments it keeps unread after a restart, and fetches none of them', async () => {
     const alice = await tab({ liveLimit: 5, sealSize: 10 });
     await write(alice.log, alice.userId, 25);

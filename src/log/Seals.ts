@@ -98,6 +98,8 @@ export class EpochSeals implements SealedHistory {
   private readonly checked = new Set<string>();
   /** Seals whose segments this tab keeps, not read (holdStored). */
   private readonly held = new Set<string>();
+  /** How many seal records the document held when the kept segments were last listed. */
+  private heldAt = -1;
   /** Seals that did not check, with the document's entry count then (retried when it moves). */
   private readonly failed = new Map<string, number>();
   private readonly covered = new Set<string>();
@@ -151,29 +153,15 @@ export class EpochSeals implements SealedHistory {
    */
   async holdStored(): Promise<number> {
     const store = this.options.store;
-    if (!store) return 0;
+    // Listed again only when seals came since: the store gains no others meanwhile but the
+    // segments this tab checked or took itself.
+    if (!store || this.heldAt === this.seals.size) return this.held.size;
+    this.heldAt = this.seals.size;
     const kept = await store.ids(this.source.roomId);
     for (const id of [...this.seals.keys()].slice(0, MAX_SEALS)) {
       if (kept.has(id) && !this.checked.has(id)) this.held.add(id);
     }
     return this.held.size;
-  }
-
-  /**
-   * Shows the entries of the seals in the document whose segments this tab keeps: after a
-   * restart, the document no longer holds them. Resolves with how many segments were opened.
-   */
-  async openStored(): Promise<number> {
-    const store = this.options.store;
-    if (!store) return 0;
-    let opened = 0;
-    for (const id of [...this.seals.keys()].slice(0, MAX_SEALS)) {
-      if (this.checked.has(id) || !isContentKey(id)) continue;
-      const bytes = await store.get(this.source.roomId, id);
-      if (!bytes || this.destroyed) continue;
-      if (await this.take(id, new Uint8Array(bytes))) opened += 1;
-    }
-    return opened;
   }
 
   /**
