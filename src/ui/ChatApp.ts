@@ -167,7 +167,8 @@ export class ChatApp extends LitElement {
     const view = this.renderRoot.querySelector<RoomView>('chat-room-view');
     if (view) {
       await customElements.whenDefined('chat-room-view');
-      await view.focusComposer();
+      // A view taken out of the page before its element was defined is never upgraded.
+      if (view.isConnected && typeof view.focusComposer === 'function') await view.focusComposer();
       return;
     }
     const list = this.renderRoot.querySelector<RoomList>('chat-room-list');
