@@ -4,8 +4,21 @@ import { encodeBase64url } from '../identity/base64url';
 import type { SegmentStore } from '../storage/SegmentStore';
 import type { BatchVerifier, EncodedBatch } from './batches';
 import { batchEntryIds, readRecord, type SealRecord } from './sealRecord';
-import { BATCHES_ROOT, MESSAGES_ROOT, SEALS_ROOT, isContentKey, type SignedEntry } from './schema';
-import { MAX_SEGMENT_ENTRIES, SegmentError, openSegment, sealSegment } from './Segment';
+import {
+  BATCHES_ROOT,
+  MESSAGES_ROOT,
+  SEALS_ROOT,
+  encodeEntry,
+  isContentKey,
+  type SignedEntry,
+} from './schema';
+import {
+  MAX_SEGMENT_ENTRIES,
+  SegmentError,
+  openSegment,
+  sealSegment,
+  type OpenedSegment,
+} from './Segment';
 import type { SignatureVerifier } from './signing';
 import type { ConvergedKey } from './SortedEntries';
 
@@ -265,9 +278,9 @@ export class EpochSeals implements SealedHistory {
    * it whole, counts its entries as sealed and hands them to the log. False if refused.
    */
   async take(id: string, bytes: Uint8Array): Promise<boolean> {
-    let entries: SignedEntry[];
+    let opened: OpenedSegment;
     try {
-      entries = await openSegment(
+      opened = await openSegment(
         this.source.roomId,
         id,
         bytes,
@@ -280,12 +293,11 @@ export class EpochSeals implements SealedHistory {
       throw error;
     }
     if (this.destroyed) return false;
-    const body = JSON.parse(new TextDecoder().decode(bytes)) as {
-      e: [string, unknown][];
-      b: [string, unknown][];
-    };
-    this.markChecked(id, entries);
-    this.source.ingest(body.e, body.b);
+    this.markChecked(id, opened.entries);
+    this.source.ingest(
+      opened.entries.map((entry) => [entry.id, encodeEntry(entry)] as const),
+      opened.batches,
+    );
     return true;
   }
 

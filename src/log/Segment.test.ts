@@ -58,7 +58,14 @@ describe('Segment', () => {
     expect(again.id).to.equal(sealed.id);
     expect(sealed.count).to.equal(60);
     expect(sealed.first.id).to.equal(entries[0]?.id);
-    const opened = await openSegment(ROOM, sealed.id, sealed.bytes, new Verifier());
+    // Rows carry no entry ids, authors or batch ids: the batch records say them once.
+    const body = JSON.parse(decoder.decode(sealed.bytes)) as { e: unknown[] };
+    const rows = JSON.stringify(body.e);
+    expect(entries.some((entry) => rows.includes(entry.id) || rows.includes(entry.batch))).to.equal(
+      false,
+    );
+    expect(rows.includes(entries[0]?.userId ?? '?')).to.equal(false);
+    const { entries: opened } = await openSegment(ROOM, sealed.id, sealed.bytes, new Verifier());
     expect(opened.map((e) => e.id)).to.deep.equal(entries.map((e) => e.id));
     expect(opened.map((e) => e.message)).to.deep.equal(entries.map((e) => e.message));
   });
@@ -77,17 +84,34 @@ describe('Segment', () => {
       'another room',
     );
     const altered = rewritten(sealed.bytes, (body) => {
-      const first = (body.e as [string, Record<string, unknown>][])[0];
-      if (first) first[1].m = 'words never written';
+      const first = (body.e as unknown[][])[0];
+      if (first) first[4] = 'words never written';
     });
-    expect(await refusal(openSegment(ROOM, altered.id, altered.bytes, verifier))).to.match(
-      /unsigned$/,
+    expect(await refusal(openSegment(ROOM, altered.id, altered.bytes, verifier))).to.equal(
+      'entry unsigned',
+    );
+    // Ann's words put in Ben's name: the row points at the other author's batch.
+    const misnamed = rewritten(sealed.bytes, (body) => {
+      const rows = body.e as unknown[][];
+      const first = rows[0];
+      const other = rows.find((row) => row[0] !== first?.[0]);
+      if (first && other) first[0] = other[0];
+    });
+    expect(await refusal(openSegment(ROOM, misnamed.id, misnamed.bytes, verifier))).to.equal(
+      'entry unsigned',
+    );
+    const forged = rewritten(sealed.bytes, (body) => {
+      const record = (body.b as [string, Record<string, string>][])[0];
+      if (record) record[1].g = record[1].g?.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) ?? '';
+    });
+    expect(await refusal(openSegment(ROOM, forged.id, forged.bytes, verifier))).to.match(
+      /^batch .*: unsigned$/,
     );
     const unbatched = rewritten(sealed.bytes, (body) => {
       body.b = [];
     });
-    expect(await refusal(openSegment(ROOM, unbatched.id, unbatched.bytes, verifier))).to.match(
-      /unsigned$/,
+    expect(await refusal(openSegment(ROOM, unbatched.id, unbatched.bytes, verifier))).to.equal(
+      'entry shape',
     );
     const reordered = rewritten(sealed.bytes, (body) => {
       (body.e as unknown[]).reverse();

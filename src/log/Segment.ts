@@ -1,12 +1,18 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { encodeBase64url } from '../identity/base64url';
-import { BatchVerifier, vouches, type EncodedBatch } from './batches';
+import {
+  BatchVerifier,
+  HASH_BYTES,
+  entryHash,
+  type EncodedBatch,
+  type VerifiedBatch,
+} from './batches';
 import {
   DEFAULT_MAX_MESSAGE_LENGTH,
   compareSigned,
   decodeEntry,
-  encodeEntry,
   isContentKey,
+  isTime,
   type SignedEntry,
 } from './schema';
 import type { SignatureVerifier } from './signing';
@@ -19,7 +25,7 @@ import type { SignatureVerifier } from './signing';
  */
 
 /** The segment format's version. */
-export const SEGMENT_VERSION = 1;
+export const SEGMENT_VERSION = 2;
 /** Entries one segment holds at most. */
 export const MAX_SEGMENT_ENTRIES = 10_000;
 
@@ -47,8 +53,10 @@ const decoder = new TextDecoder();
 
 /**
  * Seals `entries` (version 2, any order) with the records of the batches that vouch for them.
- * The bytes are canonical: entries in converged order, batches by id, fields in table order,
- * so every peer that seals the same entries gets the same id.
+ * The bytes are canonical: batches by id, entries in converged order, so every peer that seals
+ * the same entries gets the same id. An entry row leaves out what its batch already says: its
+ * id (the hash at its place in the batch), its author (the batch's) and its batch id (an index
+ * into `b`): half the bytes of the stored form, and the ids were the part that does not compress.
  */
 export function sealSegment(
   roomId: string,
@@ -58,20 +66,27 @@ export function sealSegment(
   if (entries.length === 0) throw new SegmentError('no entries');
   if (entries.length > MAX_SEGMENT_ENTRIES) throw new SegmentError('too many entries');
   const sorted = [...entries].sort(compareSigned);
-  const batches = new Map<string, EncodedBatch>();
+  const records = new Map<string, EncodedBatch>();
   for (const entry of sorted) {
     if (entry.version !== 2) throw new SegmentError(`entry ${entry.id} is not version 2`);
-    if (batches.has(entry.batch)) continue;
+    if (records.has(entry.batch)) continue;
     const record = batchRecord(entry.batch);
     if (!record) throw new SegmentError(`no record of batch ${entry.batch}`);
-    batches.set(entry.batch, { v: record.v, u: record.u, h: record.h, g: record.g });
+    records.set(entry.batch, { v: record.v, u: record.u, h: record.h, g: record.g });
   }
-  const body = {
-    v: SEGMENT_VERSION,
-    r: roomId,
-    e: sorted.map((entry) => [entry.id, encodeEntry(entry)]),
-    b: [...batches].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  const batches = [...records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const place = new Map(batches.map(([batchId], at) => [batchId, at]));
+  const row = (entry: SignedEntry): SegmentRow => {
+    const fields: SegmentRow = [
+      place.get(entry.batch) ?? -1,
+      entry.index,
+      entry.unixTime,
+      entry.clock,
+      entry.message,
+    ];
+    return entry.kind === undefined ? fields : [...fields, entry.kind];
   };
+  const body = { v: SEGMENT_VERSION, r: roomId, b: batches, e: sorted.map(row) };
   const bytes = encoder.encode(JSON.stringify(body));
   const first = sorted[0] as SignedEntry;
   const last = sorted[sorted.length - 1] as SignedEntry;
@@ -84,11 +99,16 @@ export function sealSegment(
   };
 }
 
+/** An entry in a segment: batch index in `b`, place in the batch, `t`, `c`, `m`, then `k`. */
+type SegmentRow =
+  [number, number, number, number, string] | [number, number, number, number, string, string];
+
 /**
  * Opens a segment received under `id` from anyone: checks that the bytes hash to `id`, that
- * they name this room, that every entry decodes as a version 2 entry, is vouched for by a batch
- * in the segment whose signature verifies, and that the entries are in strictly ascending
- * converged order. Returns the entries in that order; throws SegmentError otherwise.
+ * they name this room, that every batch record's id and signature verify, that every entry is
+ * a valid version 2 entry whose hash is the one at its place in its batch, and that the
+ * entries are in strictly ascending converged order. Returns the entries in that order with
+ * the batch records; throws SegmentError otherwise.
  */
 export async function openSegment(
   roomId: string,
@@ -97,7 +117,7 @@ export async function openSegment(
   verifier: SignatureVerifier,
   maxMessageLength = DEFAULT_MAX_MESSAGE_LENGTH,
   batches = new BatchVerifier(roomId, verifier),
-): Promise<SignedEntry[]> {
+): Promise<OpenedSegment> {
   if (!isContentKey(id) || encodeBase64url(sha256(bytes)) !== id) {
     throw new SegmentError('bytes do not hash to the id');
   }
@@ -113,24 +133,64 @@ export async function openSegment(
   if (r !== roomId) throw new SegmentError('another room');
   if (!Array.isArray(e) || !Array.isArray(b) || e.length === 0) throw new SegmentError('shape');
   if (e.length > MAX_SEGMENT_ENTRIES) throw new SegmentError('too many entries');
-  const records = new Map<string, unknown>();
-  for (const pair of b) {
-    if (!isPair(pair) || records.has(pair[0])) throw new SegmentError('batch shape');
-    records.set(pair[0], pair[1]);
-  }
+  if (b.length > e.length) throw new SegmentError('batch shape');
+  const verified = await Promise.all(
+    b.map(async (pair: unknown, at) => {
+      if (!isPair(pair)) throw new SegmentError('batch shape');
+      const previous: unknown = at > 0 ? (b[at - 1] as unknown[])[0] : undefined;
+      if (typeof previous === 'string' && previous >= pair[0])
+        throw new SegmentError('batch order');
+      const batch = await batches.check(pair[0], pair[1]);
+      if (batch?.version !== 2) throw new SegmentError(`batch ${pair[0]}: unsigned`);
+      return { id: pair[0], batch };
+    }),
+  );
   const entries: SignedEntry[] = [];
-  for (const pair of e) {
-    if (!isPair(pair)) throw new SegmentError('entry shape');
-    const entry = decodeEntry(pair[0], pair[1], maxMessageLength);
-    if (typeof entry === 'string') throw new SegmentError(`entry ${pair[0]}: ${entry}`);
-    if (entry.version !== 2) throw new SegmentError(`entry ${entry.id} is not version 2`);
+  for (const row of e) {
+    const entry = openRow(row, verified, maxMessageLength);
+    if (typeof entry === 'string') throw new SegmentError(entry);
     const previous = entries[entries.length - 1];
     if (previous && compareSigned(previous, entry) >= 0) throw new SegmentError('order');
-    const batch = await batches.check(entry.batch, records.get(entry.batch));
-    if (!batch || !vouches(batch, entry)) throw new SegmentError(`entry ${entry.id}: unsigned`);
     entries.push(entry);
   }
-  return entries;
+  return { entries, batches: verified.map(({ id, batch }) => [id, batch.record] as const) };
+}
+
+/** A segment opened and checked: its entries in converged order, and its batch records. */
+export interface OpenedSegment {
+  readonly entries: SignedEntry[];
+  readonly batches: readonly (readonly [string, EncodedBatch])[];
+}
+
+/** One entry row, checked against its (verified) batch; the entry or why it is refused. */
+function openRow(
+  row: unknown,
+  batches: readonly { readonly id: string; readonly batch: VerifiedBatch }[],
+  maxMessageLength: number,
+): SignedEntry | string {
+  if (!Array.isArray(row) || (row.length !== 5 && row.length !== 6)) return 'entry shape';
+  const [at, index, t, c, m, k] = row as unknown[];
+  const named = Number.isSafeInteger(at) ? batches[at as number] : undefined;
+  if (!named) return 'entry shape';
+  if (!Number.isSafeInteger(index) || (index as number) < 0) return 'entry shape';
+  if (!isTime(t) || !isTime(c) || typeof m !== 'string') return 'entry shape';
+  if (m.length > maxMessageLength) return 'entry too long';
+  if (row.length === 6 && typeof k !== 'string') return 'entry shape';
+  const { batch } = named;
+  const kind = k as string | undefined;
+  const hash = entryHash({ userId: batch.userId, unixTime: t, clock: c, message: m, kind });
+  const start = (index as number) * HASH_BYTES;
+  if (start + HASH_BYTES > batch.hashes.length) return 'entry unsigned';
+  for (let j = 0; j < HASH_BYTES; j += 1) {
+    if (hash[j] !== batch.hashes[start + j]) return 'entry unsigned';
+  }
+  const stored = { v: 2, u: batch.userId, t, c, m, b: named.id, i: index };
+  const entry = decodeEntry(
+    encodeBase64url(hash),
+    kind === undefined ? stored : { ...stored, k: kind },
+    maxMessageLength,
+  );
+  return typeof entry === 'string' ? `entry: ${entry}` : entry;
 }
 
 function isPair(value: unknown): value is [string, unknown] {
