@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import wrtc from '@roamhq/wrtc';
 import WebSocket from 'ws';
 import type { HostedPeer, PeerCommand } from './nodePeerInstance';
+import { NativeCalls } from './nodePeerSends';
 
 /** A command to the peer at `peer` (its index among the names), or to stop the process. */
 export type HostCommand = { type: 'peer'; peer: number; command: PeerCommand } | { type: 'stop' };
@@ -30,6 +31,9 @@ Object.assign(globalThis, {
   WebSocket,
   BroadcastChannel: undefined,
 });
+
+// MESHCHAT_PEER_SENDS=1: native calls counted from the deliver phase, printed on stop.
+const nativeCalls = process.env.MESHCHAT_PEER_SENDS === '1' ? new NativeCalls(wrtc) : undefined;
 
 const [signalingUrl = '', roomId = '', instanceFile = '', namesArg = ''] = process.argv.slice(2);
 const names = namesArg.split(',').filter((name) => name !== '');
@@ -59,6 +63,7 @@ for (const [index, name] of names.entries()) {
 // MESHCHAT_PEER_PROFILE=<dir>: a CPU profile of the process from the first 'expect' (the
 // deliver phase) until 'stop', saved there as <first name>.cpuprofile.
 const profileDir = process.env.MESHCHAT_PEER_PROFILE;
+let delivering = false;
 let profiler: Session | undefined;
 const post = (method: string): Promise<unknown> =>
   new Promise((resolve, reject) =>
@@ -72,6 +77,10 @@ async function saveProfile(): Promise<void> {
 
 process.on('message', (message: HostCommand) => {
   if (message.type === 'peer') {
+    if (message.command.type === 'expect' && !delivering) {
+      delivering = true;
+      nativeCalls?.reset();
+    }
     if (profileDir && !profiler && message.command.type === 'expect') {
       profiler = new Session();
       profiler.connect();
@@ -81,6 +90,7 @@ process.on('message', (message: HostCommand) => {
   } else {
     // Leave the room (the others see the peers go at once), but not for long.
     setTimeout(() => process.exit(0), profileDir ? 5000 : 1000).unref();
+    if (nativeCalls) console.error(nativeCalls.summary(`peers ${namesArg}`));
     void saveProfile()
       .catch((error: unknown) => console.error(`[peers ${namesArg}] profile: ${String(error)}`))
       .then(() => Promise.allSettled(peers.map((peer) => peer.destroy())))

@@ -36,6 +36,14 @@ export { CHUNK_BYTES } from './frames';
 /** Frames are handed to the browser while its buffer holds less than this. */
 const HIGH_WATER_BYTES = 4 * 1024 * 1024;
 /**
+ * The browser's buffer is read again once what was handed to it since the last read passes
+ * this. Reading it (and the channel's state) is a call into the native side, which in Node's
+ * WebRTC waits on its network thread: in a busy 25-peer room those reads took as long as the
+ * sends themselves. What was handed over since the last read bounds the buffer from above
+ * (it only drains meanwhile), so below this the bound serves.
+ */
+const REREAD_BYTES = 256 * 1024;
+/**
  * A message larger than this (compressed or inflated) is discarded on arrival. The largest
  * legitimate message is a newcomer's sync reply, the room's whole state: measured at
  * 27.1 MB for 100,000 messages of about 40 characters (schema v2). 64 MiB leaves room for
@@ -87,6 +95,10 @@ export class ChunkedDataChannel {
   private readonly waiting: Waiting[] = [];
   private readonly pieces = new SyncPieces();
   private lowThreshold = 0;
+  /** Whether the channel is open, from its events (and refused sends), not read natively. */
+  private isOpen: boolean;
+  /** An upper bound of the browser's buffer: its last reading plus what was sent since. */
+  private wireBound = 0;
 
   constructor(
     private readonly channel: RTCDataChannel,
@@ -110,16 +122,23 @@ export class ChunkedDataChannel {
       },
       maxMessageBytes,
     );
+    this.isOpen = channel.readyState === 'open';
+    this.wireBound = channel.bufferedAmount || 0;
     channel.binaryType = 'arraybuffer';
     channel.bufferedAmountLowThreshold = HIGH_WATER_BYTES / 4;
     channel.onmessage = (event: MessageEvent) => this.reader.receive(event.data);
-    channel.onopen = (event) => this.onopen?.(event);
+    channel.onopen = (event) => {
+      this.isOpen = true;
+      this.onopen?.(event);
+    };
     channel.onclose = (event) => {
+      this.isOpen = false;
       this.reader.close();
       this.onclose?.(event);
     };
     channel.onerror = (event) => this.onerror?.(event);
     channel.onbufferedamountlow = () => {
+      this.readWire();
       this.pump();
       if (this.bufferedAmount <= this.lowThreshold) this.onbufferedamountlow?.({});
     };
@@ -149,7 +168,8 @@ export class ChunkedDataChannel {
 
   /** Bytes not yet sent: the browser's buffer plus this wrapper's queue. */
   get bufferedAmount(): number {
-    return this.channel.bufferedAmount + this.outboxBytes;
+    const wire = this.wireBound < REREAD_BYTES ? this.wireBound : this.readWire();
+    return wire + this.outboxBytes;
   }
 
   get bufferedAmountLowThreshold(): number {
@@ -187,6 +207,7 @@ export class ChunkedDataChannel {
   }
 
   close(): void {
+    this.isOpen = false;
     this.outbox.length = 0;
     this.outboxHead = 0;
     this.outboxBytes = 0;
@@ -197,7 +218,7 @@ export class ChunkedDataChannel {
 
   /** `owned`: made for this send alone, so it need not be copied. */
   private enqueue(bytes: Uint8Array, side: boolean, owned = false): void {
-    if (this.channel.readyState !== 'open') {
+    if (!this.isOpen) {
       throw new DOMException(`data channel is ${this.channel.readyState}`, 'InvalidStateError');
     }
     if (!this.greeted) {
@@ -293,24 +314,36 @@ export class ChunkedDataChannel {
     this.outboxBytes += framed.byteLength;
   }
 
+  /** Reads the browser's buffer (a native call), which makes the bound exact again. */
+  private readWire(): number {
+    this.wireBound = this.channel.bufferedAmount;
+    return this.wireBound;
+  }
+
   private pump(): void {
-    if (this.outboxHead >= this.outbox.length || this.channel.readyState !== 'open') return;
-    // The channel's state and buffer are read once, not per frame: in Node's WebRTC each read
-    // is a call into the native side, and a Node peer in a busy room spent seconds in them.
-    // What this loop sends is added to the buffer it read. A channel that closes meanwhile
+    if (this.outboxHead >= this.outbox.length || !this.isOpen) return;
+    // The channel's state and buffer are not read per frame (see REREAD_BYTES): the buffer is
+    // read only when the bound says it may be full, and the loop stops only on a fresh
+    // reading (the browser then says when it has drained). A channel that closes meanwhile
     // refuses the send: what is queued goes with it, as on any close.
-    let buffered = this.channel.bufferedAmount;
+    let fresh = false;
     while (this.outboxHead < this.outbox.length) {
-      if (buffered >= HIGH_WATER_BYTES) return;
+      if (this.wireBound >= HIGH_WATER_BYTES) {
+        if (fresh) return;
+        this.readWire();
+        fresh = true;
+        if (this.wireBound >= HIGH_WATER_BYTES) return;
+      }
       const next = this.outbox[this.outboxHead] as Uint8Array<ArrayBuffer>;
       this.outbox[this.outboxHead] = EMPTY;
       this.outboxHead += 1;
       this.outboxBytes -= next.byteLength;
       this.bytesSent += next.byteLength;
-      buffered += next.byteLength;
+      this.wireBound += next.byteLength;
       try {
         this.channel.send(next);
       } catch {
+        this.isOpen = false;
         return;
       }
     }
