@@ -102,6 +102,8 @@ export class RoomSession implements RoomSource {
   /** Settles once the stored state is in the doc (at once without storage). */
   readonly loaded: Promise<unknown>;
   private destroyed = false;
+  /** Which peer a sealed segment is asked of first (FileTransfer.fetch `turn`). */
+  private fetchTurn = 0;
   private gone: Promise<void> = Promise.resolve();
   private readonly onPageHide = (): void => this.presence.goodbye();
   private readonly onPageShow = (event: PageTransitionEvent): void => {
@@ -193,7 +195,11 @@ export class RoomSession implements RoomSource {
             ...(options.seal.settleMs !== undefined ? { settleMs: options.seal.settleMs } : {}),
           }
         : {}),
-      fetch: async (hash, size) => new Uint8Array(await this.files.transfer.fetch(hash, size)),
+      // Each fetch asks the next peer first: segments fetched side by side come from several.
+      fetch: async (hash, size) =>
+        new Uint8Array(
+          await this.files.transfer.fetch(hash, size, undefined, undefined, this.fetchTurn++),
+        ),
       packing: segmentPacking,
     });
     this.watchSeals(options.seal !== undefined);

@@ -110,6 +110,34 @@ describe('FileTransfer', () => {
     return { hash, sender, reader, fetcher, sent };
   }
 
+  it('asks the peer of its turn first, so fetches side by side spread over the peers', async () => {
+    const bytes = randomBytes(CHUNK_SIZE * 3);
+    const hash = encodeBase64url(await sha256(bytes));
+    const reader = new Side();
+    const sentBy = [0, 0];
+    for (const at of [0, 1]) {
+      const holder = new Side();
+      connect(reader, holder);
+      made.push(
+        new FileTransfer(
+          holder,
+          { get: () => Promise.resolve(new Blob([bytes])) },
+          { sent: () => (sentBy[at] = (sentBy[at] ?? 0) + 1) },
+        ),
+      );
+    }
+    const fetcher = new FileTransfer(reader, { get: () => Promise.resolve(undefined) });
+    made.push(fetcher);
+    const both = await Promise.all(
+      [0, 1].map((turn) => fetcher.fetch(hash, bytes.byteLength, undefined, undefined, turn)),
+    );
+    for (const got of both) expect(got).to.deep.equal(bytes);
+    expect(sentBy).to.deep.equal([3, 3]);
+    // Turn 2 comes round to the first peer again.
+    await fetcher.fetch(hash, bytes.byteLength, undefined, undefined, 2);
+    expect(sentBy).to.deep.equal([6, 3]);
+  });
+
   it('fetches a file in chunks from a peer that has it, with progress', async () => {
     const bytes = randomBytes(CHUNK_SIZE * 70 + 123);
     const { hash, sender, reader, fetcher, sent } = await sharing(bytes);

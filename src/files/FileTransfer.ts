@@ -116,13 +116,15 @@ export class FileTransfer {
   /**
    * Fetches the file whose SHA-256 is `hash` (base64url) and whose length is `size` from the
    * peers, one after another until one sends bytes that match. `progress` is told the bytes
-   * received from the current peer.
+   * received from the current peer. `turn` picks the peer asked first (the `turn`-th, round
+   * the list), so that fetches made side by side can go to different peers.
    */
   async fetch(
     hash: string,
     size: number,
     progress?: (received: number) => void,
     signal?: AbortSignal,
+    turn = 0,
   ): Promise<Uint8Array<ArrayBuffer>> {
     const hashBytes = decodeBase64url(hash);
     if (!hashBytes || hashBytes.byteLength !== 32) throw new TypeError('not a SHA-256 hash');
@@ -132,7 +134,9 @@ export class FileTransfer {
       if (signal?.aborted || this.destroyed) {
         throw new FetchFailed('cancelled', 'The download was cancelled.');
       }
-      const link = this.links.links().find((l) => !tried.has(l));
+      const links = this.links.links();
+      const first = links.length > 0 ? turn % links.length : 0;
+      const link = [...links.slice(first), ...links.slice(0, first)].find((l) => !tried.has(l));
       if (!link) break;
       tried.add(link);
       const bytes = await this.attempt(link, hashBytes, size, progress, signal);

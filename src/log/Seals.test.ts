@@ -269,6 +269,38 @@ describe('Sealing the live document', () => {
     expect(await dave.store.get(ROOM, id), 'kept, to serve it on').to.not.equal(undefined);
   });
 
+  it('fetches a few segments side by side, the newest first', async () => {
+    const alice = await tab({ liveLimit: 5, sealSize: 10 });
+    await write(alice.log, alice.userId, 45);
+    const sealed: string[] = [];
+    for (let id = await alice.seals.sealDue(); id; id = await alice.seals.sealDue())
+      sealed.push(id);
+    expect(sealed).to.have.length(4);
+    const asked: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    let threeAsked = (): void => undefined;
+    const three = new Promise<void>((resolve) => (threeAsked = resolve));
+    const carol = await tab({
+      fetch: async (wanted) => {
+        asked.push(wanted);
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        if (asked.length === 3) threeAsked();
+        // Nothing arrives until three are asked for: they travel together.
+        await three;
+        inFlight -= 1;
+        return (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
+      },
+    });
+    Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
+    expect(await carol.seals.fetchMissing()).to.equal(4);
+    expect(most).to.equal(3);
+    expect(asked).to.deep.equal([...sealed].reverse());
+    await carol.log.whenProcessed();
+    expect(carol.log.entries()).to.have.length(45);
+  });
+
   it('sends segments compressed; any holder makes the same bytes; bad ones fall back', async () => {
     const packing: SegmentPacking = segmentPacking;
     const alice = await tab({ liveLimit: 5, sealSize: 10, packing });

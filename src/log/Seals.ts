@@ -44,6 +44,8 @@ export const DEFAULT_SETTLE_MS = 10 * 60 * 1000;
 const MAX_SEALS = 10_000;
 /** A segment no peer could send is asked for again after this long. */
 const REFETCH_MS = 30_000;
+/** Sealed segments fetched side by side. */
+const SEGMENT_FETCHES = 3;
 
 /** How segments are compressed for the wire (deflate-raw in the app: src/net/deflate.ts). */
 export interface SegmentPacking {
@@ -193,30 +195,43 @@ export class EpochSeals implements SealedHistory {
     this.checkNew();
     // Kept here from an earlier visit: its entries are in the stored history.
     await this.holdStored();
-    let taken = 0;
     // Newest first: a newcomer reads recent history before the oldest.
-    for (const [id, value] of [...this.seals].slice(0, MAX_SEALS).reverse()) {
-      if (this.destroyed) break;
-      const record = readRecord(value);
-      if (this.checked.has(id) || this.held.has(id) || !record || !isContentKey(id)) continue;
-      const at = this.asked.get(id);
-      const now = Date.now();
-      if (at !== undefined && now - at < REFETCH_MS) continue;
-      this.asked.set(id, now);
-      // Compressed first; if no peer has that form, or it is not the segment, the plain one.
-      const inflated = await this.fetchPacked(record);
-      const bytes =
-        inflated && (await this.take(id, inflated))
-          ? inflated
-          : await fetch(id, record.s)
-              .then(async (plain) => ((await this.take(id, plain)) ? plain : undefined))
-              .catch(() => undefined);
-      if (bytes) {
-        taken += 1;
-        await this.keep(id, bytes, record);
+    const queue = [...this.seals].slice(0, MAX_SEALS).reverse();
+    let taken = 0;
+    // A few side by side: one segment travels while the one before it is checked, and each
+    // fetch asks another peer first.
+    const worker = async (): Promise<void> => {
+      for (let next = queue.shift(); next && !this.destroyed; next = queue.shift()) {
+        if (await this.fetchOne(fetch, next[0], next[1])) taken += 1;
       }
-    }
+    };
+    await Promise.all(Array.from({ length: SEGMENT_FETCHES }, worker));
     return taken;
+  }
+
+  /** Fetches, checks and keeps one sealed segment; whether it was taken. */
+  private async fetchOne(
+    fetch: NonNullable<EpochSealsOptions['fetch']>,
+    id: string,
+    value: unknown,
+  ): Promise<boolean> {
+    const record = readRecord(value);
+    if (this.checked.has(id) || this.held.has(id) || !record || !isContentKey(id)) return false;
+    const at = this.asked.get(id);
+    const now = Date.now();
+    if (at !== undefined && now - at < REFETCH_MS) return false;
+    this.asked.set(id, now);
+    // Compressed first; if no peer has that form, or it is not the segment, the plain one.
+    const inflated = await this.fetchPacked(record);
+    const bytes =
+      inflated && (await this.take(id, inflated))
+        ? inflated
+        : await fetch(id, record.s)
+            .then(async (plain) => ((await this.take(id, plain)) ? plain : undefined))
+            .catch(() => undefined);
+    if (!bytes) return false;
+    await this.keep(id, bytes, record);
+    return true;
   }
 
   /** The segment's bytes from its compressed form, if the seal names one and a peer has it. */
