@@ -43,6 +43,15 @@ describe('base64url', () => {
     }
   });
 
+  it('agrees with btoa across the short/long boundary and for a batch of hashes', () => {
+    // Up to 256 characters (192 bytes) the text is built from a reused array, beyond by TextDecoder.
+    const lengths = [...Array.from({ length: 12 }, (_, k) => 186 + k), 32_000, 32, 3];
+    for (const length of lengths) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 73 + length) & 255);
+      expect(encodeBase64url(bytes)).to.equal(reference(bytes));
+    }
+  });
+
   it('rejects padding, other alphabets, whitespace and non-ASCII', () => {
     for (const bad of [
       'Zg==',

@@ -4,9 +4,6 @@ import type { EventLogPort, LogBatchInfo, LogEntry } from '../hub/ports';
 import {
   BatchVerifier,
   MAX_BATCH,
-  batchBytes,
-  batchIdOf,
-  entryHash,
   HASH_BYTES,
   sameBatch,
   vouches,
@@ -16,11 +13,11 @@ import {
 import { AuthorQuota, DEFAULT_QUOTA, type QuotaLimits } from './AuthorQuota';
 import { FutureHold } from './FutureHold';
 import { HybridClock } from './HybridClock';
+import { OwnBatches } from './OwnBatches';
 import {
   BATCHES_ROOT,
   DEFAULT_MAX_MESSAGE_LENGTH,
   MESSAGES_ROOT,
-  SCHEMA_VERSION,
   compareSigned,
   decodeEntry,
   encodeEntry,
@@ -64,10 +61,10 @@ const MAX_ORPHANS = 100_000;
 /** Batch ids remembered as evicted (about 0.5 MB at most). */
 const MAX_EVICTED = 10_000;
 
-/** A local entry appended but not yet written, with its hash (its id, decoded). */
-interface Draft {
-  readonly entry: Omit<SignedEntry, 'batch' | 'index'>;
-  readonly hash: Uint8Array;
+/** An entry this tab wrote, with the very object put in the map. */
+interface OwnWrite {
+  readonly entry: SignedEntry;
+  readonly encoded: unknown;
 }
 
 /**
@@ -102,13 +99,9 @@ export class YjsEventLog implements EventLogPort {
     (entries: readonly LogEntry[], info: LogBatchInfo) => void
   >();
   private readonly storedOrigin: unknown;
-  /** Local entries not yet written, in append order. */
-  private readonly unwritten: Draft[] = [];
-  /**
-   * Entries this tab has just written, with the very object put in the map, until admitted:
-   * they were checked and hashed here, no need to redo it.
-   */
-  private readonly ownWritten = new Map<string, { entry: SignedEntry; encoded: unknown }>();
+  private readonly own: OwnBatches;
+  /** The transaction writing this tab's own batch: its entries are admitted by writeBatch. */
+  private ownTransaction: Y.Transaction | undefined;
   /** Entries waiting for their batch record, by batch id. */
   private readonly orphans = new Map<string, Set<string>>();
   private orphanCount = 0;
@@ -122,7 +115,6 @@ export class YjsEventLog implements EventLogPort {
   /** Keys whose verified record is to be written back, and whether one is scheduled. */
   private readonly toRestore = { entries: new Set<string>(), batches: new Set<string>() };
   private restoreScheduled = false;
-  private writing: Promise<void> | undefined;
   private processing: Promise<void> = Promise.resolve();
   private readonly rejections = new Map<RejectReason, number>();
   /** Sealed history (Seals.ts): deletions it covers are not attacks. */
@@ -148,6 +140,14 @@ export class YjsEventLog implements EventLogPort {
     this.storedOrigin = options.storedOrigin;
     this.maxOrphans = options.maxPending ?? MAX_ORPHANS;
     this.quota = new AuthorQuota(options.quota ?? DEFAULT_QUOTA);
+    this.own = new OwnBatches({
+      roomId: this.roomId,
+      signer: this.signer,
+      batches: this.batchVerifier,
+      clock: this.clock,
+      now: this.now,
+      write: (batchId, record, entries) => this.writeBatch(batchId, record, entries),
+    });
     this.messages = this.doc.getMap(MESSAGES_ROOT);
     this.batches = this.doc.getMap(BATCHES_ROOT);
     this.messages.observe(this.onMessages);
@@ -162,13 +162,13 @@ export class YjsEventLog implements EventLogPort {
 
   /** Settles once every entry written or seen so far has been checked and reported. */
   async whenProcessed(): Promise<void> {
-    while (this.writing) await this.writing;
+    await this.own.whenWritten();
     await this.processing;
   }
 
   /** Local messages appended but not yet in the document (waiting for their signature). */
   unwrittenCount(): number {
-    return this.unwritten.length;
+    return this.own.pending;
   }
 
   /** How many verified entries are held back because they are dated in the future. */
@@ -191,15 +191,7 @@ export class YjsEventLog implements EventLogPort {
         `append: message is ${message.length} characters; the limit is ${this.maxMessageLength}`,
       );
     }
-    // The wall clock first: the order key is then never below it (readers check c >= t).
-    const unixTime = this.now();
-    const clock = Math.max(unixTime, this.clock.tick());
-    const hash = entryHash({ userId, unixTime, clock, message, kind });
-    const id = encodeBase64url(hash);
-    const entry = { id, userId, message, unixTime, clock, version: SCHEMA_VERSION } as const;
-    this.unwritten.push({ entry: kind === undefined ? entry : { ...entry, kind }, hash });
-    this.writing ??= this.writeOwn();
-    return id;
+    return this.own.append(message, kind);
   }
 
   observe(observer: (entries: readonly LogEntry[], info: LogBatchInfo) => void): () => void {
@@ -262,6 +254,7 @@ export class YjsEventLog implements EventLogPort {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.own.stop();
     this.messages.unobserve(this.onMessages);
     this.batches.unobserve(this.onBatches);
     this.future.destroy();
@@ -269,50 +262,48 @@ export class YjsEventLog implements EventLogPort {
     this.kindObservers.clear();
   }
 
-  /** A method, not the field: the field may change while a write awaits its signature. */
-  private isDestroyed(): boolean {
-    return this.destroyed;
+  /**
+   * Writes one of this tab's signed batches (OwnBatches.ts) into the document. Its entries were
+   * made and hashed here and their batch signed here: they are listed without being decoded,
+   * hashed or looked up again, once whatever the log is checking before them is done.
+   */
+  private writeBatch(batchId: string, record: EncodedBatch, entries: SignedEntry[]): void {
+    const written: OwnWrite[] = new Array<OwnWrite>(entries.length);
+    this.doc.transact((transaction) => {
+      this.ownTransaction = transaction;
+      this.batches.set(batchId, record);
+      for (let k = 0; k < entries.length; k += 1) {
+        const entry = entries[k] as SignedEntry;
+        const encoded = encodeEntry(entry);
+        written[k] = { entry, encoded };
+        this.messages.set(entry.id, encoded);
+      }
+    }, this);
+    this.ownTransaction = undefined;
+    this.processing = this.processing.then(() => this.admitOwn(written));
   }
 
   /**
-   * Writes local entries in batches of at most MAX_BATCH, one signature each, in append order.
-   * Appends made while a batch is being signed go into the next one.
+   * Lists this tab's own entries, in append order (their clocks rise). They are genuine by
+   * construction: one that a peer wrote over or deleted before this turn is listed all the
+   * same, and the peer's write is treated as any write over a verified key (counted, undone).
    */
-  private async writeOwn(): Promise<void> {
-    try {
-      while (this.unwritten.length > 0 && !this.isDestroyed()) {
-        const drafts = this.unwritten.slice(0, MAX_BATCH);
-        const userId = this.signer.userId;
-        const all = new Uint8Array(drafts.length * HASH_BYTES);
-        drafts.forEach((draft, k) => all.set(draft.hash, k * HASH_BYTES));
-        const h = encodeBase64url(all);
-        const batchId = batchIdOf(this.roomId, userId, h);
-        const signature = await this.signer.sign(batchBytes(2, this.roomId, '', userId, h));
-        if (this.isDestroyed()) return;
-        const record: EncodedBatch = {
-          v: SCHEMA_VERSION,
-          u: userId,
-          h,
-          g: encodeBase64url(signature),
-        };
-        this.batchVerifier.trust(batchId, { userId, hashes: all, version: 2, record });
-        this.doc.transact(() => {
-          this.batches.set(batchId, record);
-          drafts.forEach(({ entry: draft }, index) => {
-            const entry: SignedEntry = { ...draft, batch: batchId, index };
-            const encoded = encodeEntry(entry);
-            this.ownWritten.set(entry.id, { entry, encoded });
-            this.messages.set(entry.id, encoded);
-          });
-        }, this);
-        this.unwritten.splice(0, drafts.length);
-      }
-    } finally {
-      this.writing = undefined;
+  private admitOwn(written: readonly OwnWrite[]): void {
+    if (this.destroyed) return;
+    const accepted: SignedEntry[] = [];
+    const changed: SignedEntry[] = [];
+    for (const { entry, encoded } of written) {
+      if (this.verified.has(entry.id) || this.future.get(entry.id)) continue;
+      if (this.future.early(entry)) this.future.hold(entry, false);
+      else accepted.push(entry);
+      if (this.messages.get(entry.id) !== encoded) changed.push(entry);
     }
+    this.show(accepted, false);
+    for (const entry of changed) this.guardEntry(entry.id, entry, !this.messages.has(entry.id));
   }
 
   private readonly onMessages = (event: Y.YMapEvent<unknown>): void => {
+    if (event.transaction === this.ownTransaction) return;
     const ids: string[] = [];
     for (const [id, change] of event.changes.keys) {
       const kept = this.verified.get(id) ?? this.future.get(id);
@@ -461,12 +452,7 @@ export class YjsEventLog implements EventLogPort {
         if (value !== undefined && fromDocument) this.guardEntry(id, known, false);
         continue;
       }
-      // The map still holds the object this tab wrote: it was checked before it was written.
-      const mine = this.ownWritten.get(id);
-      const decoded =
-        mine !== undefined && value === mine.encoded
-          ? mine.entry
-          : decodeEntry(id, value, this.maxMessageLength);
+      const decoded = decodeEntry(id, value, this.maxMessageLength);
       if (typeof decoded === 'string') this.reject(id, decoded);
       else candidates.push(decoded);
     }
@@ -480,13 +466,9 @@ export class YjsEventLog implements EventLogPort {
       for (const entry of chunk) {
         if (this.verified.has(entry.id) || this.future.get(entry.id)) continue; // admitted meanwhile
         const batch = batches.get(entry.batch);
-        const mine = this.ownWritten.get(entry.id);
-        this.ownWritten.delete(entry.id);
-        // Our own entry, unless a peer wrote over it before we got to it.
-        const own = mine !== undefined && (mine.entry === entry || sameEntry(mine.entry, entry));
         if (batch === undefined) {
           if (fromDocument) this.orphan(entry);
-        } else if (batch === null || !(own || vouches(batch, entry))) {
+        } else if (batch === null || !vouches(batch, entry)) {
           this.reject(entry.id, 'bad-signature');
         } else if (
           entry.userId !== this.signer.userId &&
@@ -505,10 +487,12 @@ export class YjsEventLog implements EventLogPort {
   /** Lists verified entries (sorted by compareSigned) and tells the observers. */
   private show(accepted: SignedEntry[], stored: boolean): void {
     if (accepted.length === 0 || this.destroyed) return;
+    let newest = 0;
     for (const entry of accepted) {
       this.verified.set(entry.id, entry);
-      this.clock.observe(entry.clock);
+      if (entry.clock > newest) newest = entry.clock;
     }
+    this.clock.observe(newest);
     const kinds = accepted.filter((entry) => entry.kind !== undefined);
     const messages = kinds.length === 0 ? accepted : accepted.filter((e) => e.kind === undefined);
     if (kinds.length > 0) {

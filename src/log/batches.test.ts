@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { encodeBase64url } from '../identity/base64url';
-import { batchBytes, batchIdOf, entryText, leafHash } from './batches';
+import { batchBytes, batchBytesOf, batchIdOf, entryHash, entryText, leafHash } from './batches';
 
 const encoder = new TextEncoder();
 
@@ -32,6 +32,23 @@ describe('leafHash', () => {
     }
   });
 
+  it('hashes the same bytes as JSON.stringify on the plain-ASCII path and off it', () => {
+    // Every character JSON or UTF-8 treat apart, alone and inside plain text, in each field.
+    const odd = ['"', '\\', '\n', '\u001f', '\u007f', 'é', '\ud800', '🙂', '</', "'"];
+    const texts = ['', ' ', '~', 'plain text 123', ...odd, ...odd.map((c) => `ab${c}cd`)];
+    const times = [0, 1, 1_763_000_000_123, 1.5, 1e21, -1, Number.MAX_SAFE_INTEGER];
+    const check = (entry: Parameters<typeof entryHash>[0]): void => {
+      expect(entryHash(entry)).to.deep.equal(sha256(encoder.encode(entryText(entry))));
+    };
+    const userId = 'U'.repeat(42) + '_';
+    for (const message of [...texts, 'y'.repeat(20_000), 'z']) {
+      check({ userId, unixTime: 1_763_000_000_000, clock: 1_763_000_000_001, message });
+      check({ userId, unixTime: 5, clock: 6, message: 'm', kind: message });
+      check({ userId: message, unixTime: 5, clock: 6, message: 'm' });
+    }
+    for (const unixTime of times) check({ userId, unixTime, clock: unixTime, message: 'm' });
+  });
+
   it('puts the kind last, only when there is one', () => {
     const entry = { userId: 'u'.repeat(43), unixTime: 1, clock: 2, message: 'm' };
     expect(entryText({ ...entry, kind: 'reaction' })).to.equal(
@@ -47,5 +64,14 @@ describe('batch ids', () => {
       JSON.stringify(['meshchat/2-batch', 'room-1', 'u'.repeat(43), 'hh']),
     );
     expect(batchIdOf('room-1', 'u'.repeat(43), 'hh')).to.equal(encodeBase64url(sha256(bytes)));
+  });
+
+  it('are signed over the same bytes when made from the hashes as ASCII', () => {
+    const h = encodeBase64url(Uint8Array.from({ length: 3200 }, (_, i) => i & 255));
+    for (const roomId of ['room-1', 'a "quoted" \\ room', 'café 🙂', '']) {
+      expect(batchBytesOf(roomId, 'u'.repeat(43), encoder.encode(h))).to.deep.equal(
+        batchBytes(2, roomId, '', 'u'.repeat(43), h),
+      );
+    }
   });
 });

@@ -122,6 +122,28 @@ describe('Hostile history: keys deleted or overwritten', () => {
     expect(texts(reloaded.log)).to.deep.equal(['one', 'two', 'three']);
   });
 
+  it('an own message written over before this tab listed it is listed and written back', async () => {
+    const alice = await member();
+    const messages = alice.doc.getMap(MESSAGES_ROOT);
+    // A peer's write that lands between Alice's write and her listing it (her checks were busy).
+    let forged = false;
+    alice.doc.on('afterTransaction', (transaction: Y.Transaction) => {
+      if (forged || transaction.origin !== alice.log) return;
+      forged = true;
+      for (const [id, value] of messages.entries()) {
+        alice.doc.transact(() => messages.set(id, { ...(value as object), m: 'forged' }), 'peer');
+      }
+    });
+    const id = alice.log.append(alice.identity.userId, 'mine');
+    await entriesReach(alice.log, 1);
+    await alice.log.whenProcessed();
+    expect(forged).to.equal(true);
+    expect(texts(alice.log)).to.deep.equal(['mine']);
+    await holds(alice.doc, () => honestIn(alice.doc, alice.log), 'the entry written back');
+    expect((messages.get(id) as { m?: unknown }).m).to.equal('mine');
+    expect(alice.log.rejected()).to.include({ overwritten: 1 });
+  });
+
   it('a batch signed by someone else cannot stand under an honest batch id', async () => {
     const alice = await member();
     const mallory = await adversary();

@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { sha256 as noble } from '@noble/hashes/sha2.js';
-import { sha256 } from './sha256';
+import { sha256, sha256Into } from './sha256';
 
 const hex = (bytes: Uint8Array): string =>
   Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -38,6 +38,18 @@ describe('sha256', () => {
     for (const length of [1000, 4096, 65_537, 1_000_003]) {
       const input = bytesOf(length, length);
       expect(hex(sha256(input)), `length ${length}`).to.equal(hex(noble(input)));
+    }
+  });
+
+  it('writes the digest of a prefix where it is told, and nothing else', () => {
+    const input = bytesOf(300, 11);
+    for (const length of [0, 55, 56, 64, 100, 300]) {
+      const out = new Uint8Array(100).fill(0xee);
+      sha256Into(input, length, out, 33);
+      expect(hex(out.subarray(33, 65)), `length ${length}`).to.equal(
+        hex(noble(input.subarray(0, length))),
+      );
+      expect([...out.subarray(0, 33), ...out.subarray(65)].every((b) => b === 0xee)).to.equal(true);
     }
   });
 

@@ -75,16 +75,27 @@ const tail = new Uint8Array(128);
 
 /** The SHA-256 digest of `bytes` (32 bytes). */
 export function sha256(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(32);
+  sha256Into(bytes, bytes.length, out, 0);
+  return out;
+}
+
+/**
+ * Writes the SHA-256 digest of the first `length` bytes of `bytes` into `out` at `at`: a
+ * writer hashing its appends puts each digest straight where its batch needs it, and a scratch
+ * buffer needs no view cut to its length.
+ */
+export function sha256Into(bytes: Uint8Array, length: number, out: Uint8Array, at: number): void {
   H.set(INITIAL);
-  const whole = bytes.length - (bytes.length % 64);
-  for (let at = 0; at < whole; at += 64) block(bytes, at);
-  const rest = bytes.length - whole;
+  const whole = length - (length % 64);
+  for (let from = 0; from < whole; from += 64) block(bytes, from);
+  const rest = length - whole;
   const tailLength = rest < 56 ? 64 : 128;
   tail.fill(0);
-  tail.set(bytes.subarray(whole), 0);
+  for (let i = 0; i < rest; i += 1) tail[i] = bytes[whole + i] ?? 0;
   tail[rest] = 0x80;
   // The length in bits, big-endian over the last 8 bytes (inputs stay far below 2^53 bits).
-  const bits = bytes.length * 8;
+  const bits = length * 8;
   const high = Math.floor(bits / 0x100000000);
   for (let i = 0; i < 4; i += 1) {
     tail[tailLength - 8 + i] = (high >>> (24 - i * 8)) & 0xff;
@@ -92,13 +103,11 @@ export function sha256(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   }
   block(tail, 0);
   if (tailLength === 128) block(tail, 64);
-  const out = new Uint8Array(32);
   for (let i = 0; i < 8; i += 1) {
     const v = H[i] ?? 0;
-    out[i * 4] = v >>> 24;
-    out[i * 4 + 1] = (v >>> 16) & 0xff;
-    out[i * 4 + 2] = (v >>> 8) & 0xff;
-    out[i * 4 + 3] = v & 0xff;
+    out[at + i * 4] = v >>> 24;
+    out[at + i * 4 + 1] = (v >>> 16) & 0xff;
+    out[at + i * 4 + 2] = (v >>> 8) & 0xff;
+    out[at + i * 4 + 3] = v & 0xff;
   }
-  return out;
 }
