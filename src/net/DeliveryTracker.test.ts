@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { until } from '../testkit/waitFor';
 import { ManualTime } from '../testkit/ManualTime';
 import { linkAwareness, linkDocs, resyncDocs } from '../testkit/links';
-import { DeliveryTracker } from './DeliveryTracker';
+import { ACKERS_PER_WANT, DeliveryTracker, answers } from './DeliveryTracker';
 
 interface Tab {
   doc: Y.Doc;
@@ -145,6 +145,81 @@ describe('DeliveryTracker', () => {
       expect((publishedAt[i] ?? 0) - (publishedAt[i - 1] ?? 0)).to.be.at.least(200);
     }
     tracker.destroy();
+    expect(time.pending, 'no timer left behind').to.equal(0);
+  });
+
+  it('has the same few peers answer each want, and every peer in a small room', () => {
+    const members = Array.from({ length: 30 }, (_, i) => 1000 + i * 7919);
+    for (const wanter of members) {
+      const answering = members.filter((m) => m !== wanter && answers(m, wanter, members));
+      expect(answering.length, `answers to ${wanter}`).to.equal(ACKERS_PER_WANT);
+    }
+    const small = members.slice(0, ACKERS_PER_WANT + 1);
+    for (const wanter of small) {
+      expect(small.filter((m) => m !== wanter && answers(m, wanter, small))).to.have.length(
+        ACKERS_PER_WANT,
+      );
+    }
+  });
+
+  it('delivers in a room of eight where most peers do not answer, and only few publish acks', async () => {
+    const room = Array.from({ length: 8 }, () => open());
+    linkAwareness(room.map((t) => t.awareness));
+    linkDocs(room.map((t) => t.doc));
+    const [author] = room as [Tab];
+    write(author, 'hello');
+    author.awareness.setLocalState(author.awareness.getLocalState());
+    await delivered(author, 'hello');
+    // Only the ranked peers answered the author's want; the others published no acks for it.
+    const key = String(author.doc.clientID);
+    const acked = room.filter((t) => {
+      const acks = (t.awareness.getLocalState() as { acks?: Record<string, number> }).acks;
+      return acks !== undefined && key in acks;
+    });
+    expect(acked.length).to.be.within(1, ACKERS_PER_WANT);
+  });
+
+  it('waits longer between acks when many peers publish them', async () => {
+    const time = new ManualTime();
+    // One author, and five more peers already publishing acks; this tab is made one the
+    // author's want ranks (so it answers): six publishers, so 200 ms x 6 / 3 between two.
+    const peer = new Y.Doc();
+    const peerAwareness = new Awareness(peer);
+    const others = Array.from({ length: 5 }, () => new Awareness(new Y.Doc()));
+    const doc = new Y.Doc();
+    const ids = [peer.clientID, ...others.map((a) => a.clientID)];
+    while (!answers(doc.clientID, peer.clientID, [doc.clientID, ...ids])) doc.clientID += 1;
+    const awareness = new Awareness(doc);
+    awareness.setLocalState({ v: 1 });
+    const publishedAt: number[] = [];
+    const tracker = new DeliveryTracker({
+      entries: doc.getMap('messages'),
+      awareness,
+      publish: (field, value) => {
+        if (field !== 'acks') return;
+        publishedAt.push(time.now());
+        awareness.setLocalStateField(field, value);
+      },
+      ackIntervalMs: 200,
+      clock: time,
+    });
+    linkAwareness([peerAwareness, awareness, ...others]);
+    for (const other of others) other.setLocalState({ v: 1, acks: { '1': 1 } });
+    peerAwareness.setLocalState({ v: 1, want: [peer.clientID] });
+    for (let i = 0; i < 60; i += 1) {
+      peer.getMap('messages').set(`p${i}`, { m: i });
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(peer));
+      await time.advance(10);
+    }
+    await time.advance(500);
+    // The empty acks of the start, then the answers: at least two, 400 ms or more apart.
+    expect(publishedAt.length).to.be.at.least(3);
+    for (let i = 2; i < publishedAt.length; i += 1) {
+      expect((publishedAt[i] ?? 0) - (publishedAt[i - 1] ?? 0)).to.be.at.least(400);
+    }
+    tracker.destroy();
+    for (const other of others) other.destroy();
+    peerAwareness.destroy();
     expect(time.pending, 'no timer left behind').to.equal(0);
   });
 });

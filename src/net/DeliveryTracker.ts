@@ -4,6 +4,19 @@ import { mapItemId } from './yInternals';
 
 /** At most this many Yjs clients are asked about, or answered for, per peer. */
 const MAX_WANTED = 64;
+/**
+ * Peers that answer one tab's `want`: the ones whose awareness ids rank first for that tab
+ * (rendezvous hashing over the members each peer sees, so they agree without a message). One
+ * holder is enough to call an entry delivered; every peer answering made each message cost
+ * a signed card from every peer, flooded to all (in a 25-peer burst, most of the room's CPU).
+ */
+export const ACKERS_PER_WANT = 3;
+/**
+ * Publishing peers the base ack interval is meant for: with more (a burst from many authors),
+ * each waits longer, so the room publishes about ACKING_PEERS / ackIntervalMs cards a second
+ * whatever its size.
+ */
+const ACKING_PEERS = 3;
 
 /** Where an entry sits in the document: the Yjs item that carries it. */
 interface ItemRef {
@@ -20,7 +33,8 @@ export interface DeliveryTrackerOptions {
   /** Entries of earlier sessions still waiting for a peer (kept by storage across reloads). */
   readonly pending?: readonly string[];
   /**
-   * Least time between two changes of `acks` published (default 250 ms). y-webrtc sends every
+   * Least time between two changes of `acks` published (default 250 ms), while at most
+   * ACKING_PEERS peers publish acks; longer in proportion when more do. y-webrtc sends every
    * awareness change over every connection and peers pass it on, so acks that followed each
    * transaction of a busy room cost every peer a message per message per peer.
    */
@@ -67,6 +81,8 @@ export class DeliveryTracker {
   private readonly clock: AckClock;
   /** Cancels the publish waiting for the interval to pass, while one waits. */
   private ackTimer: (() => void) | undefined;
+  /** Peers publishing acks when they were last looked at (this tab included). */
+  private ackingPeers = 0;
 
   constructor(options: DeliveryTrackerOptions) {
     this.entries = options.entries;
@@ -150,6 +166,7 @@ export class DeliveryTracker {
       'want',
       [...want].slice(0, MAX_WANTED).sort((a, b) => a - b),
     );
+    this.ackingPeers = peers.filter(([, state]) => hasAcks(state)).length + 1;
     this.publishAcks(this.acksFor(peers));
     if (delivered.length > 0) for (const listener of [...this.listeners]) listener(delivered);
   }
@@ -160,8 +177,10 @@ export class DeliveryTracker {
     const doc = this.entries.doc;
     if (!doc) return acks;
     let count = 0;
-    for (const [, state] of peers) {
+    const members = [this.awareness.clientID, ...peers.map(([client]) => client)];
+    for (const [wanter, state] of peers) {
       const wanted = Array.isArray(state.want) ? (state.want as unknown[]) : [];
+      if (wanted.length === 0 || !answers(this.awareness.clientID, wanter, members)) continue;
       for (const client of wanted.slice(0, MAX_WANTED)) {
         if (!Number.isSafeInteger(client) || count >= MAX_WANTED) continue;
         const key = String(client);
@@ -177,7 +196,8 @@ export class DeliveryTracker {
   private publishAcks(acks: Record<string, number>): void {
     if (this.ackTimer !== undefined) return; // a later update() publishes the newest
     if (JSON.stringify(acks) === this.lastAcks) return;
-    const wait = this.acksAt + this.ackIntervalMs - this.clock.now();
+    const interval = this.ackIntervalMs * Math.max(1, this.ackingPeers / ACKING_PEERS);
+    const wait = this.acksAt + interval - this.clock.now();
     if (wait > 0) {
       this.ackTimer = this.clock.after(wait, () => {
         this.ackTimer = undefined;
@@ -200,6 +220,36 @@ export class DeliveryTracker {
   private itemOf(id: string): ItemRef | undefined {
     return mapItemId(this.entries, id);
   }
+}
+
+/**
+ * Whether `self` is among the ACKERS_PER_WANT members (`wanter` aside) that rank first for
+ * `wanter`. Every peer ranks the members it sees the same way, so in a settled room the same
+ * few answer; one that does not see a ranked member yet answers too, which costs a card only.
+ */
+export function answers(self: number, wanter: number, members: readonly number[]): boolean {
+  const mine = rank(wanter, self);
+  let before = 0;
+  for (const member of members) {
+    if (member === wanter || member === self) continue;
+    const theirs = rank(wanter, member);
+    if (theirs < mine || (theirs === mine && member < self)) before += 1;
+    if (before >= ACKERS_PER_WANT) return false;
+  }
+  return true;
+}
+
+/** A well-mixed 32-bit rank of `member` for `wanter` (awareness ids are 32-bit). */
+function rank(wanter: number, member: number): number {
+  let h = Math.imul((wanter ^ 0x9e3779b9) >>> 0, 0x85ebca6b) ^ member;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function hasAcks(state: Record<string, unknown>): boolean {
+  const acks = state.acks;
+  return typeof acks === 'object' && acks !== null && Object.keys(acks).length > 0;
 }
 
 function ackFor(state: Record<string, unknown>, client: number): number {
