@@ -17,8 +17,14 @@ import {
   type WebrtcConnClass,
 } from './yInternals';
 
-/** Peers' presence changes are relayed together, at most this long after they arrive. */
+/**
+ * Peers' presence changes are relayed together, at most this long after they arrive, in rooms
+ * of up to RELAY_ROOM members; longer in proportion in larger ones. Each relay is a frame on
+ * every link, and the changes to relay grow with the room: at 25 peers, awareness frames were
+ * the most frequent native send of a busy peer.
+ */
 const RELAY_AWARENESS_MS = 250;
+const RELAY_ROOM = 10;
 
 /** A signaling message asking its target to dial the sender (which has the larger id). */
 const MESH_INVITE = 'mesh-dial';
@@ -50,7 +56,10 @@ export class WebrtcMesh {
   ) {
     handOverTopology(provider);
     sendUpdatesOnlyToTabs(doc, room);
-    this.stopGathering = gatherRelayedAwareness(room, RELAY_AWARENESS_MS);
+    this.stopGathering = gatherRelayedAwareness(
+      room,
+      () => RELAY_AWARENESS_MS * Math.max(1, provider.awareness.getStates().size / RELAY_ROOM),
+    );
     // Against a server that says it routes, offers go to their target alone (README).
     this.routing = routeRoomSignaling(provider, room);
     this.node = new MeshNode(

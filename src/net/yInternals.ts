@@ -347,10 +347,14 @@ export function sendUpdatesOnlyToTabs(doc: Y.Doc, room: MeshRoom): void {
 /**
  * y-webrtc relays every awareness change it applies to every link at once, a frame per change:
  * in a mesh each peer's renewal then crosses every link of the room, one frame each. This tab's
- * own changes still go at once; peers' changes are gathered for `delayMs` and relayed as one
- * update per link. Returns a function that restores y-webrtc's own relaying.
+ * own changes still go at once; peers' changes are gathered for `delayMs` (read at the first
+ * change of each gathering) and relayed as one update per link. Returns a function that
+ * restores y-webrtc's own relaying.
  */
-export function gatherRelayedAwareness(room: MeshRoom, delayMs: number): () => void {
+export function gatherRelayedAwareness(
+  room: MeshRoom,
+  delayMs: number | (() => number),
+): () => void {
   const { awareness } = room;
   const relay = room._awarenessUpdateHandler;
   const pending = new Set<number>();
@@ -368,7 +372,7 @@ export function gatherRelayedAwareness(room: MeshRoom, delayMs: number): () => v
     for (const client of updated) pending.add(client);
     for (const client of removed) pending.add(client);
     if (pending.has(awareness.clientID)) flush();
-    else timer ??= setTimeout(flush, delayMs);
+    else timer ??= setTimeout(flush, typeof delayMs === 'number' ? delayMs : delayMs());
   };
   awareness.off('update', relay);
   awareness.on('update', gather);
