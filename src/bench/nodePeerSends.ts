@@ -75,7 +75,12 @@ export class NativeCalls {
     };
   }
 
+  private cpuAt = process.cpuUsage();
+  private wallAt = performance.now();
+
   reset(): void {
+    this.cpuAt = process.cpuUsage();
+    this.wallAt = performance.now();
     this.sends.clear();
     this.time.clear();
   }
@@ -86,7 +91,10 @@ export class NativeCalls {
         .sort((a, b) => b[1].amount - a[1].amount)
         .map(([key, t]) => `${key} ${t.count}/${Math.round(t.amount)}${unit}`)
         .join(', ');
-    return `[${label}] sends (count/bytes): ${rows(this.sends, ' B')}\n[${label}] native (calls/time): ${rows(this.time, ' ms')}`;
+    const cpu = process.cpuUsage(this.cpuAt);
+    const wall = performance.now() - this.wallAt;
+    const ms = (us: number): number => Math.round(us / 1000);
+    return `[${label}] CPU (all threads) ${ms(cpu.user)} ms user + ${ms(cpu.system)} ms system in ${Math.round(wall)} ms\n[${label}] sends (count/bytes): ${rows(this.sends, ' B')}\n[${label}] native (calls/time): ${rows(this.time, ' ms')}`;
   }
 
   private timed(name: string, f: Method): Method {

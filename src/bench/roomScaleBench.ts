@@ -10,7 +10,7 @@ import {
   startNodePeers,
   type NodePeer,
 } from './nodePeerProcesses';
-import { CpuBusyMeter } from './ProcessStats';
+import { CpuBusyMeter, processCpuMicros } from './ProcessStats';
 import { round } from './stats';
 import type { BenchRig } from './webrtcBench';
 
@@ -66,6 +66,12 @@ export interface RoomScaleFigure {
   readonly silenceMaxMs: { readonly connect: number; readonly deliver: number };
   /** Node peers with no report in the last 2 s of the wait: too busy to run a timer. */
   readonly silentAtEnd: number;
+  /**
+   * CPU time (user + system, all threads) the Node peer processes used in the deliver phase,
+   * per message per Node peer (us): what the machine's load does not change, unlike the
+   * times, so runs on a busy machine compare by it. Null when it could not be read.
+   */
+  readonly nodeCpuPerMessageUs: number | null;
 }
 
 /**
@@ -259,6 +265,15 @@ export async function roomScale(
     for (let i = 0; i < messages; i += 1)
       shares[Math.floor(Math.random() * total)]?.push(`rs ${i}`);
     for (const node of live) node.request({ type: 'expect', count: messages });
+    const pids = [...new Set(live.map((n) => n.pid))].filter((pid) => pid !== undefined);
+    const nodeCpu = (): number | null => {
+      try {
+        return pids.reduce((sum, pid) => sum + processCpuMicros(pid), 0);
+      } catch {
+        return null; // A process is gone.
+      }
+    };
+    const cpuAtSend = nodeCpu();
     const browserSends = browsers.map((b, k) =>
       b.page.evaluate(
         (texts) => {
@@ -286,6 +301,7 @@ export async function roomScale(
       return atEnd.every((s) => s.completeAt !== undefined);
     }, deliverUntil);
     phaseMs.deliver = lap();
+    const cpuAtEnd = nodeCpu();
     const deliverBusy = cpu.lap();
     const deliverSilence = silenceMax(phaseMs.deliver);
     const end = Date.now();
@@ -327,6 +343,10 @@ export async function roomScale(
       cpuBusy: { connect: connectBusy, deliver: deliverBusy },
       silenceMaxMs: { connect: connectSilence, deliver: deliverSilence },
       silentAtEnd: live.filter((n) => !fresh(n.lastReportAt())).length,
+      nodeCpuPerMessageUs:
+        cpuAtSend === null || cpuAtEnd === null || live.length === 0
+          ? null
+          : round((cpuAtEnd - cpuAtSend) / messages / live.length, 0),
     };
     log(
       `${total - incomplete + notStarted}/${total} peers complete, ${figure.allDeliveredMs ?? '-'} ms after the last send`,
