@@ -72,6 +72,8 @@ export interface RoomScaleFigure {
    * times, so runs on a busy machine compare by it. Null when it could not be read.
    */
   readonly nodeCpuPerMessageUs: number | null;
+  /** With `idleProbeMs`: the Node peers' CPU per peer while the room is idle (millicores). */
+  readonly nodeIdleMillicores: number | null;
 }
 
 /**
@@ -112,6 +114,8 @@ export interface RoomScaleOptions {
   readonly startConcurrency?: number;
   /** Progress lines. */
   readonly log?: (line: string) => void;
+  /** Wait this long after connecting, measuring the idle room's CPU, before sending (0). */
+  readonly idleProbeMs?: number;
 }
 
 /** What each peer says about itself, whatever kind of peer it is. */
@@ -259,12 +263,6 @@ export async function roomScale(
       `${total - underConnected}/${total} peers with >= ${wanted} connections after ${phaseMs.connect} ms`,
     );
 
-    // Deliver: random authors, each peer's share sent in one go.
-    const deliverUntil = Date.now() + limits.deliverMs;
-    const shares = Array.from({ length: total }, () => [] as string[]);
-    for (let i = 0; i < messages; i += 1)
-      shares[Math.floor(Math.random() * total)]?.push(`rs ${i}`);
-    for (const node of live) node.request({ type: 'expect', count: messages });
     const pids = [...new Set(live.map((n) => n.pid))].filter((pid) => pid !== undefined);
     const nodeCpu = (): number | null => {
       try {
@@ -273,6 +271,25 @@ export async function roomScale(
         return null; // A process is gone.
       }
     };
+    // Optionally, what the connected room costs while nobody writes (timers, keep-alives).
+    let idleMillicores: number | null = null;
+    if (options.idleProbeMs) {
+      const before = nodeCpu();
+      await sleep(options.idleProbeMs);
+      const after = nodeCpu();
+      if (before !== null && after !== null && live.length > 0)
+        idleMillicores = round(
+          ((after - before) / 1000 / options.idleProbeMs / live.length) * 1000,
+          1,
+        );
+    }
+
+    // Deliver: random authors, each peer's share sent in one go.
+    const deliverUntil = Date.now() + limits.deliverMs;
+    const shares = Array.from({ length: total }, () => [] as string[]);
+    for (let i = 0; i < messages; i += 1)
+      shares[Math.floor(Math.random() * total)]?.push(`rs ${i}`);
+    for (const node of live) node.request({ type: 'expect', count: messages });
     const cpuAtSend = nodeCpu();
     const browserSends = browsers.map((b, k) =>
       b.page.evaluate(
@@ -347,9 +364,10 @@ export async function roomScale(
         cpuAtSend === null || cpuAtEnd === null || live.length === 0
           ? null
           : round((cpuAtEnd - cpuAtSend) / messages / live.length, 0),
+      nodeIdleMillicores: idleMillicores,
     };
     log(
-      `${total - incomplete + notStarted}/${total} peers complete, ${figure.allDeliveredMs ?? '-'} ms after the last send`,
+      `${total - incomplete + notStarted}/${total} peers complete, ${figure.allDeliveredMs ?? '-'} ms after the last send; Node peers' CPU ${figure.nodeCpuPerMessageUs ?? '-'} us per message per peer, idle ${figure.nodeIdleMillicores ?? '-'} millicores per peer`,
     );
     return figure;
   } finally {

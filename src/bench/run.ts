@@ -189,7 +189,15 @@ const scenarios: Record<string, Scenario> = {
     const perProcess = Number(process.env.MESHCHAT_SCALE_PER_PROCESS ?? DEFAULT_PEERS_PER_PROCESS);
     for (const peers of sizes) {
       const log = (line: string): void => console.log(`  ${peers} peers: ${line}`);
-      figures.push(await roomScale(await rig(), peers, 1000, { log, peersPerProcess: perProcess }));
+      // MESHCHAT_SCALE_IDLE_MS=<ms>: measure the idle room's CPU that long before sending.
+      const idleProbeMs = Number(process.env.MESHCHAT_SCALE_IDLE_MS ?? 0);
+      figures.push(
+        await roomScale(await rig(), peers, 1000, {
+          log,
+          peersPerProcess: perProcess,
+          idleProbeMs,
+        }),
+      );
     }
     const percent = (share: number): string => `${Math.round(share * 100)}%`;
     const orUnknown = (n: number | null): string => (n === null ? '?' : fmt(n));
