@@ -61,14 +61,23 @@ for (const [index, name] of names.entries()) {
 }
 
 // MESHCHAT_PEER_PROFILE=<dir>: a CPU profile of the process from the first 'expect' (the
-// deliver phase) until 'stop', saved there as <first name>.cpuprofile.
+// deliver phase) until 'stop', saved there as <first name>.cpuprofile. With
+// MESHCHAT_PEER_PROFILE_IDLE_MS=<ms> instead from that long after the first 'join' until the
+// first 'expect': the idle room (with MESHCHAT_SCALE_IDLE_MS, long enough to be connected).
 const profileDir = process.env.MESHCHAT_PEER_PROFILE;
+const idleProfileMs = Number(process.env.MESHCHAT_PEER_PROFILE_IDLE_MS ?? 0);
 let delivering = false;
 let profiler: Session | undefined;
 const post = (method: string): Promise<unknown> =>
   new Promise((resolve, reject) =>
     profiler?.post(method, (error, result) => (error ? reject(error) : resolve(result))),
   );
+let idleTimer: NodeJS.Timeout | undefined;
+function startProfile(): void {
+  profiler = new Session();
+  profiler.connect();
+  void post('Profiler.enable').then(() => post('Profiler.start'));
+}
 async function saveProfile(): Promise<void> {
   if (!profiler || !profileDir) return;
   const { profile } = (await post('Profiler.stop')) as { profile: unknown };
@@ -77,15 +86,24 @@ async function saveProfile(): Promise<void> {
 
 process.on('message', (message: HostCommand) => {
   if (message.type === 'peer') {
-    if (message.command.type === 'expect' && !delivering) {
+    const firstExpect = message.command.type === 'expect' && !delivering;
+    if (firstExpect) {
       delivering = true;
       nativeCalls?.reset();
     }
-    if (profileDir && !profiler && message.command.type === 'expect') {
-      profiler = new Session();
-      profiler.connect();
-      void post('Profiler.enable').then(() => post('Profiler.start'));
+    if (
+      profileDir &&
+      !profiler &&
+      !idleTimer &&
+      idleProfileMs > 0 &&
+      message.command.type === 'join'
+    )
+      idleTimer = setTimeout(startProfile, idleProfileMs);
+    if (profileDir && idleProfileMs > 0 && firstExpect) {
+      clearTimeout(idleTimer);
+      void saveProfile().then(() => (profiler = undefined));
     }
+    if (profileDir && !profiler && !idleProfileMs && firstExpect) startProfile();
     peers[message.peer]?.handle(message.command);
   } else {
     // Leave the room (the others see the peers go at once), but not for long.
