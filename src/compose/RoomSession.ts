@@ -6,7 +6,7 @@ import type { SignatureVerifier, Signer } from '../log/signing';
 import type { RejectReason } from '../log/schema';
 import { YjsEventLog } from '../log/YjsEventLog';
 import { makePreview, readPreview } from '../log/Preview';
-import { MESSAGES_ROOT, ROOTS, SEALS_ROOT } from '../log/schema';
+import { ROOTS, SEALS_ROOT } from '../log/schema';
 import { EpochSeals } from '../log/Seals';
 import { segmentPacking } from '../net/deflate';
 import { MemorySegmentStore, type SegmentStore } from '../storage/SegmentStore';
@@ -204,7 +204,7 @@ export class RoomSession implements RoomSource {
     });
     this.watchSeals(options.seal !== undefined);
     this.delivery = new DeliveryTracker({
-      entries: this.doc.getMap(MESSAGES_ROOT),
+      entries: this.log.pages,
       awareness: this.awareness,
       publish: (field, value) => this.presence.setField(field, value),
       ...(options.pending ? { pending: options.pending } : {}),

@@ -5,7 +5,8 @@ import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { Verifier } from '../identity/Verifier';
 import { MemorySegmentStore } from '../storage/SegmentStore';
 import { until, type Subscribe } from '../testkit/waitFor';
-import { BATCHES_ROOT, MESSAGES_ROOT, SEALS_ROOT } from './schema';
+import { deleteEntries } from '../testkit/adversary/entryMaps';
+import { BATCHES_ROOT, SEALS_ROOT } from './schema';
 import { sealSegment } from './Segment';
 import { EpochSeals, type EpochSealsOptions, type SegmentPacking } from './Seals';
 import { segmentPacking } from '../net/deflate';
@@ -90,7 +91,7 @@ describe('Sealing the live document', () => {
     const id = await alice.seals.sealDue();
 
     expect(id, 'a segment was sealed').to.be.a('string');
-    expect(alice.doc.getMap(MESSAGES_ROOT).size).to.equal(30);
+    expect(alice.log.pages.size).to.equal(30);
     expect([...alice.doc.getMap(SEALS_ROOT).keys()]).to.deep.equal([id]);
     expect(Y.encodeStateAsUpdate(alice.doc).length).to.be.lessThan(before * 0.8);
     expect(await alice.store.get(ROOM, id as string), 'the sealer keeps it').to.not.equal(
@@ -100,7 +101,7 @@ describe('Sealing the live document', () => {
     await bob.log.whenProcessed();
     expect(bob.seals.checkedCount).to.equal(1);
     expect(bob.log.rejected()).to.deep.equal({});
-    expect(bob.doc.getMap(MESSAGES_ROOT).size).to.equal(30);
+    expect(bob.log.pages.size).to.equal(30);
     expect(bob.log.entries()).to.have.length(50);
     expect(alice.log.entries()).to.have.length(50);
     expect(await bob.store.get(ROOM, id as string), 'bob keeps it too').to.not.equal(undefined);
@@ -115,7 +116,7 @@ describe('Sealing the live document', () => {
     const small = await tab({ liveLimit: 40, sealSize: 20 });
     await write(small.log, small.userId, 30);
     expect(await small.seals.sealDue(), 'under the limit').to.equal(undefined);
-    expect(small.doc.getMap(MESSAGES_ROOT).size).to.equal(30);
+    expect(small.log.pages.size).to.equal(30);
   });
 
   it('seals one segment after another without overlap', async () => {
@@ -125,7 +126,7 @@ describe('Sealing the live document', () => {
     const second = await alice.seals.sealDue();
     expect(first).to.be.a('string');
     expect(second).to.be.a('string').and.not.equal(first);
-    expect(alice.doc.getMap(MESSAGES_ROOT).size).to.equal(10);
+    expect(alice.log.pages.size).to.equal(10);
     expect(alice.log.entries()).to.have.length(30);
     expect(alice.log.rejected()).to.deep.equal({});
   });
@@ -145,11 +146,14 @@ describe('Sealing the live document', () => {
         n: 10,
         s: 5000,
       });
-      for (const entry of ten) bob.doc.getMap(MESSAGES_ROOT).delete(entry.id);
+      deleteEntries(
+        bob.doc,
+        ten.map((entry) => entry.id),
+      );
     }, 'mallory');
-    await until(onDoc(alice.doc), () => alice.doc.getMap(MESSAGES_ROOT).size === 20);
+    await until(onDoc(alice.doc), () => alice.log.pages.size === 20);
     expect(alice.log.rejected().deleted).to.equal(10);
-    expect(bob.doc.getMap(MESSAGES_ROOT).size).to.equal(20);
+    expect(bob.log.pages.size).to.equal(20);
   });
 
   it('writes back an entry left out of a real segment of its range (attack)', async () => {
@@ -166,9 +170,12 @@ describe('Sealing the live document', () => {
         n: 9,
         s: segment.bytes.length,
       });
-      for (const entry of ten) bob.doc.getMap(MESSAGES_ROOT).delete(entry.id);
+      deleteEntries(
+        bob.doc,
+        ten.map((entry) => entry.id),
+      );
     }, 'mallory');
-    await until(onDoc(alice.doc), () => alice.doc.getMap(MESSAGES_ROOT).size === 20);
+    await until(onDoc(alice.doc), () => alice.log.pages.size === 20);
     expect(alice.log.rejected().deleted).to.equal(10);
     expect(alice.seals.checkedCount, 'the seal did not check').to.equal(0);
   });
@@ -180,7 +187,7 @@ describe('Sealing the live document', () => {
     await write(alice.log, alice.userId, 30);
     await until(onLog(bob.log), () => bob.log.entries().length === 30);
     await alice.seals.sealDue();
-    const live = [...bob.doc.getMap(MESSAGES_ROOT).keys()];
+    const live = [...bob.log.pages.keys()];
     const batchId = bob.log.get(live[0] as string)?.batch as string;
     bob.doc.transact(() => bob.doc.getMap(BATCHES_ROOT).delete(batchId), 'mallory');
     await until(onDoc(alice.doc), () => alice.doc.getMap(BATCHES_ROOT).has(batchId));

@@ -3,15 +3,9 @@ import * as Y from 'yjs';
 import { encodeBase64url } from '../identity/base64url';
 import type { SegmentStore } from '../storage/SegmentStore';
 import type { BatchVerifier, EncodedBatch } from './batches';
+import type { EntryPages } from './EntryPages';
 import { batchEntryIds, readRecord, type SealRecord } from './sealRecord';
-import {
-  BATCHES_ROOT,
-  MESSAGES_ROOT,
-  SEALS_ROOT,
-  encodeEntry,
-  isContentKey,
-  type SignedEntry,
-} from './schema';
+import { BATCHES_ROOT, SEALS_ROOT, encodeEntry, isContentKey, type SignedEntry } from './schema';
 import {
   MAX_SEGMENT_ENTRIES,
   SegmentError,
@@ -68,8 +62,12 @@ export interface SealSource {
   /** Verified version 2 entries (messages and kinds) from `first` to `last`, converged order. */
   between(first: ConvergedKey, last: ConvergedKey): readonly SignedEntry[];
   batchRecord(batchId: string): EncodedBatch | undefined;
+  /** A verified entry by id. */
+  get(id: string): SignedEntry | undefined;
   /** The log's verified batches: signatures checked opening a segment are not checked again. */
   readonly verifiedBatches?: BatchVerifier;
+  /** Where the document holds the entries. */
+  readonly pages: EntryPages;
   /** Tells the log to honour checked seals when entries vanish from the document. */
   honourSeals(seals: SealedHistory): void;
   /** Takes entries from outside the document with the batch records that vouch for them. */
@@ -104,7 +102,6 @@ const PACKED_CACHE = 4;
 export class EpochSeals implements SealedHistory {
   private readonly doc: Y.Doc;
   private readonly seals: Y.Map<unknown>;
-  private readonly messages: Y.Map<unknown>;
   private readonly batches: Y.Map<unknown>;
   private readonly source: SealSource;
   private readonly options: EpochSealsOptions;
@@ -131,7 +128,6 @@ export class EpochSeals implements SealedHistory {
     this.doc = options.doc;
     this.source = options.source;
     this.seals = this.doc.getMap(SEALS_ROOT);
-    this.messages = this.doc.getMap(MESSAGES_ROOT);
     this.batches = this.doc.getMap(BATCHES_ROOT);
     this.sealSize = Math.min(options.sealSize ?? MAX_SEGMENT_ENTRIES, MAX_SEGMENT_ENTRIES);
     if (!(this.sealSize >= 1)) throw new RangeError('sealSize must be at least 1');
@@ -141,7 +137,7 @@ export class EpochSeals implements SealedHistory {
   /** Whether this tab seals and its document holds more entries than the live limit. */
   overLimit(): boolean {
     const limit = this.options.liveLimit;
-    return limit !== undefined && this.messages.size > limit;
+    return limit !== undefined && this.source.pages.size > limit;
   }
 
   /** How many seals this tab has checked, or keeps the segments of (holdStored). */
@@ -338,7 +334,7 @@ export class EpochSeals implements SealedHistory {
 
   private async sealOnce(): Promise<string | undefined> {
     const limit = this.options.liveLimit;
-    if (limit === undefined || this.destroyed || this.messages.size <= limit) return undefined;
+    if (limit === undefined || this.destroyed || this.source.pages.size <= limit) return undefined;
     this.checkNew();
     const now = (this.options.now ?? Date.now)();
     const cutoff = now - (this.options.settleMs ?? DEFAULT_SETTLE_MS);
@@ -386,7 +382,14 @@ export class EpochSeals implements SealedHistory {
         ...(z ? { z } : {}),
       };
       this.seals.set(segment.id, record);
-      for (const entry of entries) this.messages.delete(entry.id);
+      // Whole pages: Yjs then keeps no tombstone per entry (EntryPages.ts).
+      this.source.pages.dropCovered(
+        (id) => this.covered.has(id),
+        (id) => {
+          const entry = this.source.get(id);
+          return entry ? encodeEntry(entry) : undefined;
+        },
+      );
       for (const batchId of batchIds) if (this.coversBatch(batchId)) this.batches.delete(batchId);
     }, this);
     return segment.id;
@@ -409,7 +412,7 @@ export class EpochSeals implements SealedHistory {
   /** Checks the seal records not checked yet against the entries this tab holds. */
   private checkNew(): void {
     if (this.checked.size + this.held.size >= this.seals.size) return;
-    const size = this.messages.size;
+    const size = this.source.pages.size;
     let looked = 0;
     for (const [id, value] of this.seals) {
       if (++looked > MAX_SEALS) break;

@@ -6,6 +6,7 @@ import { Identity } from '../identity/Identity';
 import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { Verifier } from '../identity/Verifier';
 import { BATCHES_ROOT, MESSAGES_ROOT, encodeEntry, type SignedEntry } from './schema';
+import { deleteEntries } from '../testkit/adversary/entryMaps';
 import { YjsEventLog } from './YjsEventLog';
 import { makePreview, readPreview } from './Preview';
 import { linkDocs } from '../testkit/links';
@@ -154,7 +155,7 @@ describe('YjsEventLog: hostile peers', () => {
     const genuine = mallory.log.get(id) as SignedEntry;
     forge(mallory.doc, id, { ...encodeEntry(genuine), m: 'replaced' });
     await alice.log.whenProcessed();
-    mallory.doc.getMap(MESSAGES_ROOT).delete(id);
+    deleteEntries(mallory.doc, [id]);
     await alice.log.whenProcessed();
     expect(alice.log.entries().map((e) => e.message)).to.deep.equal(['keep me']);
   });

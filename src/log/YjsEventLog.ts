@@ -11,13 +11,13 @@ import {
   type VerifiedBatch,
 } from './batches';
 import { AuthorQuota, DEFAULT_QUOTA, type QuotaLimits } from './AuthorQuota';
+import { EntryPages, type EntryChange } from './EntryPages';
 import { FutureHold } from './FutureHold';
 import { HybridClock } from './HybridClock';
 import { OwnBatches } from './OwnBatches';
 import {
   BATCHES_ROOT,
   DEFAULT_MAX_MESSAGE_LENGTH,
-  MESSAGES_ROOT,
   compareSigned,
   decodeEntry,
   encodeEntry,
@@ -82,7 +82,7 @@ interface OwnWrite {
 export class YjsEventLog implements EventLogPort {
   readonly roomId: string;
   private readonly doc: Y.Doc;
-  private readonly messages: Y.Map<unknown>;
+  private readonly messages: EntryPages;
   private readonly batches: Y.Map<unknown>;
   private readonly signer: Signer;
   private readonly batchVerifier: BatchVerifier;
@@ -148,7 +148,7 @@ export class YjsEventLog implements EventLogPort {
       now: this.now,
       write: (batchId, record, entries) => this.writeBatch(batchId, record, entries),
     });
-    this.messages = this.doc.getMap(MESSAGES_ROOT);
+    this.messages = new EntryPages(this.doc);
     this.batches = this.doc.getMap(BATCHES_ROOT);
     this.messages.observe(this.onMessages);
     this.batches.observe(this.onBatches);
@@ -227,6 +227,11 @@ export class YjsEventLog implements EventLogPort {
     return this.verified.get(id);
   }
 
+  /** Where the document holds the entries (its pages): sealing drops whole pages. */
+  get pages(): EntryPages {
+    return this.messages;
+  }
+
   /** Verified version 2 entries, messages and kinds, from `first` to `last` (both included). */
   between(first: ConvergedKey, last: ConvergedKey): readonly SignedEntry[] {
     const v2 = (entry: SignedEntry): boolean => entry.version === 2;
@@ -255,7 +260,7 @@ export class YjsEventLog implements EventLogPort {
     if (this.destroyed) return;
     this.destroyed = true;
     this.own.stop();
-    this.messages.unobserve(this.onMessages);
+    this.messages.destroy();
     this.batches.unobserve(this.onBatches);
     this.future.destroy();
     this.observers.clear();
@@ -302,15 +307,18 @@ export class YjsEventLog implements EventLogPort {
     for (const entry of changed) this.guardEntry(entry.id, entry, !this.messages.has(entry.id));
   }
 
-  private readonly onMessages = (event: Y.YMapEvent<unknown>): void => {
-    if (event.transaction === this.ownTransaction) return;
+  private readonly onMessages = (
+    changes: readonly EntryChange[],
+    transaction: Y.Transaction,
+  ): void => {
+    if (transaction === this.ownTransaction) return;
     const ids: string[] = [];
-    for (const [id, change] of event.changes.keys) {
+    for (const { id, gone } of changes) {
       const kept = this.verified.get(id) ?? this.future.get(id);
-      if (kept) this.guardEntry(id, kept, change.action === 'delete');
-      else if (change.action !== 'delete') ids.push(id);
+      if (kept) this.guardEntry(id, kept, gone);
+      else if (!gone) ids.push(id);
     }
-    const origin = event.transaction.origin as unknown;
+    const origin = transaction.origin as unknown;
     this.enqueue(ids, this.storedOrigin !== undefined && origin === this.storedOrigin);
   };
 
@@ -364,17 +372,22 @@ export class YjsEventLog implements EventLogPort {
    */
   private guardEntry(id: string, kept: SignedEntry, deleted: boolean): void {
     if (deleted && this.sealed?.coversEntry(id)) return;
-    const value = this.messages.get(id);
-    if (!deleted && value !== undefined) {
-      const decoded = decodeEntry(id, value, this.maxMessageLength);
-      if (typeof decoded !== 'string' && sameEntry(decoded, kept)) return;
-      if (typeof decoded !== 'string' && decoded.version === 2 && kept.version === 2) {
-        const batch = this.batchVerifier.known(decoded.batch);
-        if (batch && vouches(batch, decoded)) return;
-      }
+    if (!deleted && this.messages.values(id).every((value) => this.stands(id, value, kept))) {
+      return;
     }
     this.reject(id, deleted ? 'deleted' : 'overwritten');
     this.scheduleRestore('entries', id);
+  }
+
+  /** Whether `value` stored under a verified key is that entry, vouched for just as well. */
+  private stands(id: string, value: unknown, kept: SignedEntry): boolean {
+    if (value === undefined) return false;
+    const decoded = decodeEntry(id, value, this.maxMessageLength);
+    if (typeof decoded === 'string') return false;
+    if (sameEntry(decoded, kept)) return true;
+    if (decoded.version !== 2 || kept.version !== 2) return false;
+    const batch = this.batchVerifier.known(decoded.batch);
+    return batch !== undefined && vouches(batch, decoded);
   }
 
   /** Writes verified records back, together, once the current transaction is over. */
@@ -395,7 +408,9 @@ export class YjsEventLog implements EventLogPort {
         }
         for (const id of entries) {
           const kept = this.verified.get(id) ?? this.future.get(id);
-          if (kept) this.messages.set(id, encodeEntry(kept));
+          if (kept) {
+            this.messages.restore(id, encodeEntry(kept), (value) => this.stands(id, value, kept));
+          }
         }
       }, this);
       entries.clear();

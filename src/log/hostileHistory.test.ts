@@ -10,6 +10,7 @@ import { linkDocs, resyncDocs } from '../testkit/links';
 import { until } from '../testkit/waitFor';
 import { readPreview } from './Preview';
 import { BATCHES_ROOT, MESSAGES_ROOT, encodeEntry, type SignedEntry } from './schema';
+import { storedValues } from '../testkit/adversary/entryMaps';
 import { STORED_V1_ROOM } from './testdata/storedV1Room';
 import { YjsEventLog } from './YjsEventLog';
 
@@ -45,12 +46,15 @@ function holds(doc: Y.Doc, check: () => boolean, what: string): Promise<void> {
 
 /** Whether every verified entry and batch of `log` stands, unaltered, in `doc`. */
 function honestIn(doc: Y.Doc, log: YjsEventLog): boolean {
-  const messages = doc.getMap(MESSAGES_ROOT);
   const batches = doc.getMap(BATCHES_ROOT);
   return log.entries().every((entry) => {
-    const value = messages.get(entry.id) as Record<string, unknown> | undefined;
+    const values = storedValues(doc, entry.id) as (Record<string, unknown> | undefined)[];
     const batch = batches.get(entry.batch) as Record<string, unknown> | undefined;
-    return value?.m === entry.message && batch?.g === log.batchRecord(entry.batch)?.g;
+    return (
+      values.length > 0 &&
+      values.every((value) => value?.m === entry.message) &&
+      batch?.g === log.batchRecord(entry.batch)?.g
+    );
   });
 }
 
@@ -81,6 +85,28 @@ describe('Hostile history: keys deleted or overwritten', () => {
 
     const newcomer = await member();
     resyncDocs([bob.doc, mallory.doc, newcomer.doc]);
+    await entriesReach(newcomer.log, 3);
+    await newcomer.log.whenProcessed();
+    expect(texts(newcomer.log)).to.deep.equal(['one', 'two', 'three']);
+  });
+
+  it('writes back every entry of pages a member deleted whole, with no seal behind them', async () => {
+    const alice = await member();
+    const bob = await member();
+    const mallory = await adversary();
+    linkDocs([alice.doc, bob.doc, mallory.doc]);
+    for (const text of ['one', 'two', 'three']) alice.log.append(alice.identity.userId, text);
+    await entriesReach(bob.log, 3);
+    await holds(mallory.doc, () => mallory.keys().length === 3, 'the adversary holds 3 entries');
+
+    // What sealing does to a page, done without a seal: Yjs then drops the entries' content.
+    mallory.deletePages();
+    await holds(mallory.doc, () => honestIn(mallory.doc, alice.log), 'the history written back');
+    expect(alice.log.rejected()).to.deep.equal({ deleted: 3 });
+    expect(bob.log.rejected()).to.deep.equal({ deleted: 3 });
+
+    const newcomer = await member();
+    resyncDocs([mallory.doc, newcomer.doc]);
     await entriesReach(newcomer.log, 3);
     await newcomer.log.whenProcessed();
     expect(texts(newcomer.log)).to.deep.equal(['one', 'two', 'three']);
@@ -235,9 +261,10 @@ describe('Stored version 1 rooms', () => {
     await log.whenProcessed();
     const [firstId] = STORED_V1_ROOM.entries[0] as [string, string];
     doc.getMap(MESSAGES_ROOT).delete(firstId);
-    await holds(doc, () => doc.getMap(MESSAGES_ROOT).has(firstId), 'the v1 entry written back');
-    expect(doc.getMap(MESSAGES_ROOT).get(firstId)).to.deep.equal(
+    // Written back into this writer's page, like anything it writes.
+    await holds(doc, () => log.pages.has(firstId), 'the v1 entry written back');
+    expect(storedValues(doc, firstId)).to.deep.equal([
       encodeEntry(log.get(firstId) as SignedEntry),
-    );
+    ]);
   });
 });

@@ -17,10 +17,17 @@ export const SCHEMA_VERSION = 2;
 export const MESSAGES_ROOT = 'messages';
 /** Name of the root Y.Map that holds the signed batches, keyed by batch id. */
 export const BATCHES_ROOT = 'batches';
-/** Every root of a room's document; peers' writes under any other root are not kept. */
 /** The root of seal records (Seals.ts): which older entries left the document for segments. */
 export const SEALS_ROOT = 'seals';
-export const ROOTS: ReadonlySet<string> = new Set([MESSAGES_ROOT, BATCHES_ROOT, SEALS_ROOT]);
+/** The root Y.Map of pages: nested Y.Maps of entries, one writer's each (EntryPages.ts). */
+export const PAGES_ROOT = 'pages';
+/** Every root of a room's document; peers' writes under any other root are not kept. */
+export const ROOTS: ReadonlySet<string> = new Set([
+  MESSAGES_ROOT,
+  PAGES_ROOT,
+  BATCHES_ROOT,
+  SEALS_ROOT,
+]);
 /** Default cap on a message's length, in UTF-16 code units (16 KiB of text). */
 export const DEFAULT_MAX_MESSAGE_LENGTH = 16 * 1024;
 /** Largest `t` or `c`: the last millisecond a JavaScript Date can hold (year 275760). */

@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { until } from '../testkit/waitFor';
 import { ManualTime } from '../testkit/ManualTime';
 import { linkAwareness, linkDocs, resyncDocs } from '../testkit/links';
-import { ACKERS_PER_WANT, DeliveryTracker, answers } from './DeliveryTracker';
+import { ACKERS_PER_WANT, DeliveryTracker, answers, mapEntries } from './DeliveryTracker';
 
 interface Tab {
   doc: Y.Doc;
@@ -17,7 +17,7 @@ function tab(pending: string[] = []): Tab {
   const awareness = new Awareness(doc);
   awareness.setLocalState({ v: 1 });
   const tracker = new DeliveryTracker({
-    entries: doc.getMap('messages'),
+    entries: mapEntries(doc.getMap('messages')),
     awareness,
     publish: (field, value) => awareness.setLocalStateField(field, value),
     pending,
@@ -114,7 +114,7 @@ describe('DeliveryTracker', () => {
     const publishedAt: number[] = [];
     const published: unknown[] = [];
     const tracker = new DeliveryTracker({
-      entries: doc.getMap('messages'),
+      entries: mapEntries(doc.getMap('messages')),
       awareness,
       publish: (field, value) => {
         if (field !== 'acks') return;
@@ -193,7 +193,7 @@ describe('DeliveryTracker', () => {
     awareness.setLocalState({ v: 1 });
     const publishedAt: number[] = [];
     const tracker = new DeliveryTracker({
-      entries: doc.getMap('messages'),
+      entries: mapEntries(doc.getMap('messages')),
       awareness,
       publish: (field, value) => {
         if (field !== 'acks') return;

@@ -24,9 +24,22 @@ interface ItemRef {
   readonly clock: number;
 }
 
+/** Where the entries are: the room's document, and the item that carries each entry. */
+export interface EntryItems {
+  readonly doc: Y.Doc;
+  itemOf(id: string): ItemRef | undefined;
+}
+
+/** A single Y.Map of entries as EntryItems. */
+export function mapEntries(map: Y.Map<unknown>): EntryItems {
+  const doc = map.doc;
+  if (!doc) throw new Error('mapEntries: the map is not in a document');
+  return { doc, itemOf: (id) => mapItemId(map, id) };
+}
+
 export interface DeliveryTrackerOptions {
-  /** The map of entries (the log's `messages`). */
-  readonly entries: Y.Map<unknown>;
+  /** The entries (the log's pages, EntryPages.ts). */
+  readonly entries: EntryItems;
   readonly awareness: Awareness;
   /** Publishes a field of the local awareness state (the presence's setField). */
   readonly publish: (field: 'want' | 'acks', value: unknown) => void;
@@ -67,7 +80,7 @@ const realClock: AckClock = {
  * only while something is waiting.
  */
 export class DeliveryTracker {
-  private readonly entries: Y.Map<unknown>;
+  private readonly entries: EntryItems;
   private readonly awareness: Awareness;
   private readonly publish: DeliveryTrackerOptions['publish'];
   private readonly waiting = new Set<string>();
@@ -94,7 +107,7 @@ export class DeliveryTracker {
     this.awareness.on('change', this.schedule);
     // afterTransaction, not 'update': an 'update' listener makes Yjs encode every transaction,
     // which for a room's stored state loading (20 MB at 100k messages) costs over a second.
-    this.entries.doc?.on('afterTransaction', this.schedule);
+    this.entries.doc.on('afterTransaction', this.schedule);
     this.schedule();
   }
 
@@ -124,7 +137,7 @@ export class DeliveryTracker {
     if (this.destroyed) return;
     this.destroyed = true;
     this.awareness.off('change', this.schedule);
-    this.entries.doc?.off('afterTransaction', this.schedule);
+    this.entries.doc.off('afterTransaction', this.schedule);
     this.ackTimer?.();
     this.listeners.clear();
   }
@@ -175,7 +188,6 @@ export class DeliveryTracker {
   private acksFor(peers: [number, Record<string, unknown>][]): Record<string, number> {
     const acks: Record<string, number> = {};
     const doc = this.entries.doc;
-    if (!doc) return acks;
     let count = 0;
     const members = [this.awareness.clientID, ...peers.map(([client]) => client)];
     for (const [wanter, state] of peers) {
@@ -218,7 +230,7 @@ export class DeliveryTracker {
   }
 
   private itemOf(id: string): ItemRef | undefined {
-    return mapItemId(this.entries, id);
+    return this.entries.itemOf(id);
   }
 }
 

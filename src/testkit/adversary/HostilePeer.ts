@@ -1,7 +1,8 @@
 import * as Y from 'yjs';
-import { BATCHES_ROOT, MESSAGES_ROOT } from '../../log/schema';
+import { BATCHES_ROOT, MESSAGES_ROOT, PAGES_ROOT } from '../../log/schema';
 import type { Signer } from '../../log/signing';
 import { until } from '../waitFor';
+import { entryMaps } from './entryMaps';
 import { signBatchV1, signBatchV2, type ForgedBatch, type ForgedDraft } from './forgery';
 
 /** Origin of the adversary's own writes, so a recorder can tell them from received ones. */
@@ -31,19 +32,36 @@ export class HostilePeer {
     });
   }
 
-  /** The keys of a root map, as the adversary's replica holds them now. */
+  /**
+   * The keys of a root map, as the adversary's replica holds them now; for `messages`, the
+   * entry ids wherever they stand (the root map and every page).
+   */
   keys(root: string = MESSAGES_ROOT): string[] {
-    return [...this.doc.getMap(root).keys()];
+    if (root !== MESSAGES_ROOT) return [...this.doc.getMap(root).keys()];
+    return [...new Set(this.entryMaps().flatMap((map) => [...map.keys()]))];
   }
 
-  /** Deletes every key of `messages` and `batches` (or only those given). */
+  /** The maps entries stand in: the root `messages` and every page under `pages`. */
+  entryMaps(): Y.Map<unknown>[] {
+    return entryMaps(this.doc);
+  }
+
+  /** Deletes every entry and every key of `batches` (or only those given), key by key. */
   deleteKeys(keys?: { messages?: readonly string[]; batches?: readonly string[] }): void {
     this.doc.transact(() => {
-      for (const root of [MESSAGES_ROOT, BATCHES_ROOT] as const) {
-        const map = this.doc.getMap(root);
-        const chosen = (root === MESSAGES_ROOT ? keys?.messages : keys?.batches) ?? [...map.keys()];
-        for (const key of chosen) map.delete(key);
+      for (const map of this.entryMaps()) {
+        for (const key of keys?.messages ?? [...map.keys()]) map.delete(key);
       }
+      const batches = this.doc.getMap(BATCHES_ROOT);
+      for (const key of keys?.batches ?? [...batches.keys()]) batches.delete(key);
+    }, HOSTILE);
+  }
+
+  /** Deletes every page of entries whole, as sealing does, with no seal behind it. */
+  deletePages(): void {
+    const pages = this.doc.getMap(PAGES_ROOT);
+    this.doc.transact(() => {
+      for (const key of [...pages.keys()]) pages.delete(key);
     }, HOSTILE);
   }
 
@@ -72,20 +90,21 @@ export class HostilePeer {
    * newcomers to see another history would write.
    */
   async rewriteHistory(text: (old: string) => string): Promise<void> {
-    const messages = this.doc.getMap(MESSAGES_ROOT);
     const batches = this.doc.getMap(BATCHES_ROOT);
-    const rewrites: [string, string, unknown][] = [];
-    for (const [id, value] of messages.entries()) {
-      const old = value as Record<string, unknown>;
-      rewrites.push([MESSAGES_ROOT, id, { ...old, m: text(String(old.m)) }]);
+    const rewrites: [Y.Map<unknown>, string, unknown][] = [];
+    for (const map of this.entryMaps()) {
+      for (const [id, value] of map.entries()) {
+        const old = value as Record<string, unknown>;
+        rewrites.push([map, id, { ...old, m: text(String(old.m)) }]);
+      }
     }
     for (const [batchId, value] of batches.entries()) {
       const old = value as { v: number; u: string; h: string };
       const own = await signBatchV2(this.signer, this.roomId, this.signer.userId, []);
-      rewrites.push([BATCHES_ROOT, batchId, { ...own.batch, v: old.v, h: old.h }]);
+      rewrites.push([batches, batchId, { ...own.batch, v: old.v, h: old.h }]);
     }
     this.doc.transact(() => {
-      for (const [root, key, value] of rewrites) this.doc.getMap(root).set(key, value);
+      for (const [map, key, value] of rewrites) map.set(key, value);
     }, HOSTILE);
   }
 

@@ -4,7 +4,6 @@ import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { Hub } from '../../hub/Hub';
 import { Verifier } from '../../identity/Verifier';
-import { MESSAGES_ROOT } from '../../log/schema';
 import { YjsEventLog } from '../../log/YjsEventLog';
 import { DeliveryTracker } from '../../net/DeliveryTracker';
 import type { Signer } from '../../log/signing';
@@ -52,7 +51,7 @@ export class FakeRoom implements RoomSource {
     });
     this.presence.setField('name', options.displayName);
     this.delivery = new DeliveryTracker({
-      entries: this.doc.getMap(MESSAGES_ROOT),
+      entries: this.log.pages,
       awareness: this.awareness,
       publish: (field, value) => this.presence.setField(field, value),
     });

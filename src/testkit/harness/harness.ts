@@ -182,7 +182,7 @@ const harness = {
   sealed(): { checked: number; live: number } {
     return {
       checked: session?.seals.checkedCount ?? 0,
-      live: session?.doc.getMap(MESSAGES_ROOT).size ?? 0,
+      live: session?.log.pages.size ?? 0,
     };
   },
   rejected(): Record<string, number> {
@@ -248,9 +248,12 @@ const harness = {
   /** The texts under the document's `messages` keys now, whatever they are. */
   documentTexts(): string[] {
     const texts: string[] = [];
-    session?.doc.getMap(MESSAGES_ROOT).forEach((value) => {
-      texts.push(String((value as { m?: unknown } | undefined)?.m));
-    });
+    const pages = session?.log.pages;
+    for (const id of pages?.keys() ?? []) {
+      for (const value of pages?.values(id) ?? []) {
+        texts.push(String((value as { m?: unknown } | undefined)?.m));
+      }
+    }
     return texts.sort();
   },
   /** This tab's awareness client id. */
