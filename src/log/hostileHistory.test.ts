@@ -10,7 +10,7 @@ import { linkDocs, resyncDocs } from '../testkit/links';
 import { until } from '../testkit/waitFor';
 import { readPreview } from './Preview';
 import { BATCHES_ROOT, MESSAGES_ROOT, encodeEntry, type SignedEntry } from './schema';
-import { storedValues } from '../testkit/adversary/entryMaps';
+import { entryMaps, storedValues } from '../testkit/adversary/entryMaps';
 import { STORED_V1_ROOM } from './testdata/storedV1Room';
 import { YjsEventLog } from './YjsEventLog';
 
@@ -150,14 +150,15 @@ describe('Hostile history: keys deleted or overwritten', () => {
 
   it('an own message written over before this tab listed it is listed and written back', async () => {
     const alice = await member();
-    const messages = alice.doc.getMap(MESSAGES_ROOT);
     // A peer's write that lands between Alice's write and her listing it (her checks were busy).
     let forged = false;
     alice.doc.on('afterTransaction', (transaction: Y.Transaction) => {
       if (forged || transaction.origin !== alice.log) return;
       forged = true;
-      for (const [id, value] of messages.entries()) {
-        alice.doc.transact(() => messages.set(id, { ...(value as object), m: 'forged' }), 'peer');
+      for (const map of entryMaps(alice.doc)) {
+        for (const [id, value] of map.entries()) {
+          alice.doc.transact(() => map.set(id, { ...(value as object), m: 'forged' }), 'peer');
+        }
       }
     });
     const id = alice.log.append(alice.identity.userId, 'mine');
@@ -166,7 +167,9 @@ describe('Hostile history: keys deleted or overwritten', () => {
     expect(forged).to.equal(true);
     expect(texts(alice.log)).to.deep.equal(['mine']);
     await holds(alice.doc, () => honestIn(alice.doc, alice.log), 'the entry written back');
-    expect((messages.get(id) as { m?: unknown }).m).to.equal('mine');
+    expect(storedValues(alice.doc, id).map((value) => (value as { m?: unknown }).m)).to.deep.equal([
+      'mine',
+    ]);
     expect(alice.log.rejected()).to.include({ overwritten: 1 });
   });
 
