@@ -101,6 +101,14 @@ export async function startPeer(options: PeerOptions): Promise<HostedPeer> {
 
   const destroy = async (): Promise<void> => {
     clearInterval(timer);
+    // MESHCHAT_PEER_SENDS=1: what the mesh received, in Yjs clock units (one per entry).
+    const node = session?.network.mesh?.node;
+    if (process.env.MESHCHAT_PEER_SENDS === '1' && node) {
+      const c = node.dissemination.counts;
+      console.error(
+        `[${name} mesh] new ${c.newUnits}, pushed duplicates ${c.duplicateUnits}, sync duplicates ${c.syncDuplicateUnits}, grafts ${c.grafts}, prunes ${c.prunes}, resyncs ${c.resyncs}, eager ${node.dissemination.eagerCount()} of ${node.neighbours().length}`,
+      );
+    }
     await session?.destroy();
   };
   return {
