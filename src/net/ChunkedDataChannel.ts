@@ -1,4 +1,4 @@
-import { RecentDeflates, deflateRaw } from './deflate';
+import { deflateRaw } from './deflate';
 import { FrameReader, type FrameStats } from './FrameReader';
 import { SyncPieces } from './syncPieces';
 import {
@@ -52,9 +52,6 @@ const REREAD_BYTES = 256 * 1024;
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 type Handler = ((event: unknown) => void) | null;
-
-/** Shared by the page's channels: a message sent to several peers is compressed once. */
-const recentDeflates = new RecentDeflates();
 
 /** Counters a channel keeps about what it received and dropped. */
 export type ChunkStats = FrameStats;
@@ -282,21 +279,6 @@ export class ChunkedDataChannel {
       this.queue(frame(flag, piece));
       this.pump();
     };
-    if (bytes.byteLength <= recentDeflates.maxBytes) {
-      let compressed: Uint8Array;
-      try {
-        compressed = await recentDeflates.deflate(bytes);
-      } catch (error) {
-        console.error('MeshChat could not compress a message', error);
-        this.sendPlain(bytes, side);
-        return;
-      }
-      for (let start = 0; start < compressed.byteLength || start === 0; start += CHUNK_BYTES) {
-        const end = Math.min(start + CHUNK_BYTES, compressed.byteLength);
-        emit(compressed.slice(start, end), end === compressed.byteLength);
-      }
-      return;
-    }
     let buffer = new Uint8Array(CHUNK_BYTES);
     let filled = 0;
     try {

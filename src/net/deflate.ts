@@ -121,46 +121,6 @@ export function concatBytes(
   return out;
 }
 
-/**
- * The compressed bytes of the last few messages compressed whole, so that one message sent to
- * several peers (the mesh sends each update to every neighbour, framed alike) is compressed
- * once: in a burst of 10,000 messages to 3 peers, compressing each update 3 times took a
- * third of the sender's main thread. A message equal byte for byte to a recent one shares its
- * compression, finished or still running. Only messages up to `maxBytes` are kept (a large
- * one is streamed instead, and kept here it would pin its memory).
- */
-export class RecentDeflates {
-  private readonly recent: { input: Uint8Array; output: Promise<Uint8Array> }[] = [];
-
-  constructor(
-    readonly maxBytes = 1024 * 1024,
-    private readonly keep = 4,
-  ) {}
-
-  /** Compresses `bytes` (not to be changed afterwards), or reuses a recent equal message's. */
-  deflate(bytes: Uint8Array): Promise<Uint8Array> {
-    const known = this.recent.find(({ input }) => sameBytes(input, bytes));
-    if (known) return known.output;
-    const output = segmentPacking.pack(bytes);
-    const entry = { input: bytes, output };
-    this.recent.push(entry);
-    if (this.recent.length > this.keep) this.recent.shift();
-    // A failed compression is not handed to the next sender of the same bytes.
-    output.catch(() => {
-      const at = this.recent.indexOf(entry);
-      if (at >= 0) this.recent.splice(at, 1);
-    });
-    return output;
-  }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a === b) return true;
-  if (a.byteLength !== b.byteLength) return false;
-  for (let i = 0; i < a.byteLength; i += 1) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** Sealed segments on the wire (src/log/Seals.ts): deflate-raw, inflated to at most their size. */
 export const segmentPacking = {
   async pack(bytes: Uint8Array): Promise<Uint8Array> {
