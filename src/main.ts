@@ -107,6 +107,9 @@ async function start(): Promise<void> {
         network,
         displayName: options.displayName,
         storage: history,
+        // Past 10,000 entries in its document, a room's oldest settled history is sealed into
+        // segments of 10,000 (README, "How a long history behaves").
+        seal: { above: 10_000 },
         // The room's view must be able to paint the newest stored page before the room's
         // state decodes: a room waits for the view's code as well (loaded once per page).
         // Its stored state, and so its network, wait for the network config's first fetch.
