@@ -6,13 +6,7 @@ import type { BatchVerifier, EncodedBatch } from './batches';
 import type { EntryPages } from './EntryPages';
 import { batchEntryIds, readRecord, type SealRecord } from './sealRecord';
 import { BATCHES_ROOT, SEALS_ROOT, encodeEntry, isContentKey, type SignedEntry } from './schema';
-import {
-  MAX_SEGMENT_ENTRIES,
-  SegmentError,
-  openSegment,
-  sealSegment,
-  type OpenedSegment,
-} from './Segment';
+import { MAX_SEGMENT_ENTRIES, SegmentError, openSegment, sealSegment } from './Segment';
 import type { SignatureVerifier } from './signing';
 import type { ConvergedKey } from './SortedEntries';
 
@@ -65,16 +59,13 @@ export interface SealSource {
   /** A verified entry by id. */
   get(id: string): SignedEntry | undefined;
   /** The log's verified batches: signatures checked opening a segment are not checked again. */
-  readonly verifiedBatches?: BatchVerifier;
+  readonly verifiedBatches: BatchVerifier;
   /** Where the document holds the entries. */
   readonly pages: EntryPages;
   /** Tells the log to honour checked seals when entries vanish from the document. */
   honourSeals(seals: SealedHistory): void;
-  /** Takes entries from outside the document with the batch records that vouch for them. */
-  ingest(
-    entries: readonly (readonly [string, unknown])[],
-    batches: readonly (readonly [string, unknown])[],
-  ): void;
+  /** Takes entries checked already against signed batches that `verifiedBatches` holds. */
+  ingestChecked(entries: readonly SignedEntry[]): void;
 }
 
 export interface EpochSealsOptions {
@@ -289,9 +280,9 @@ export class EpochSeals implements SealedHistory {
    * it whole, counts its entries as sealed and hands them to the log. False if refused.
    */
   async take(id: string, bytes: Uint8Array): Promise<boolean> {
-    let opened: OpenedSegment;
+    let entries: SignedEntry[];
     try {
-      opened = await openSegment(
+      entries = await openSegment(
         this.source.roomId,
         id,
         bytes,
@@ -304,11 +295,9 @@ export class EpochSeals implements SealedHistory {
       throw error;
     }
     if (this.destroyed) return false;
-    this.markChecked(id, opened.entries);
-    this.source.ingest(
-      opened.entries.map((entry) => [entry.id, encodeEntry(entry)] as const),
-      opened.batches,
-    );
+    this.markChecked(id, entries);
+    // Opened with the log's verifier: their batches are in it, no need to check them again.
+    this.source.ingestChecked(entries);
     return true;
   }
 

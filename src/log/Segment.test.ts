@@ -65,7 +65,7 @@ describe('Segment', () => {
       false,
     );
     expect(rows.includes(entries[0]?.userId ?? '?')).to.equal(false);
-    const { entries: opened } = await openSegment(ROOM, sealed.id, sealed.bytes, new Verifier());
+    const opened = await openSegment(ROOM, sealed.id, sealed.bytes, new Verifier());
     expect(opened.map((e) => e.id)).to.deep.equal(entries.map((e) => e.id));
     expect(opened.map((e) => e.message)).to.deep.equal(entries.map((e) => e.message));
   });

@@ -107,8 +107,8 @@ type SegmentRow =
  * Opens a segment received under `id` from anyone: checks that the bytes hash to `id`, that
  * they name this room, that every batch record's id and signature verify, that every entry is
  * a valid version 2 entry whose hash is the one at its place in its batch, and that the
- * entries are in strictly ascending converged order. Returns the entries in that order with
- * the batch records; throws SegmentError otherwise.
+ * entries are in strictly ascending converged order. Returns the entries in that order;
+ * throws SegmentError otherwise.
  */
 export async function openSegment(
   roomId: string,
@@ -117,7 +117,7 @@ export async function openSegment(
   verifier: SignatureVerifier,
   maxMessageLength = DEFAULT_MAX_MESSAGE_LENGTH,
   batches = new BatchVerifier(roomId, verifier),
-): Promise<OpenedSegment> {
+): Promise<SignedEntry[]> {
   if (!isContentKey(id) || encodeBase64url(sha256(bytes)) !== id) {
     throw new SegmentError('bytes do not hash to the id');
   }
@@ -153,13 +153,7 @@ export async function openSegment(
     if (previous && compareSigned(previous, entry) >= 0) throw new SegmentError('order');
     entries.push(entry);
   }
-  return { entries, batches: verified.map(({ id, batch }) => [id, batch.record] as const) };
-}
-
-/** A segment opened and checked: its entries in converged order, and its batch records. */
-export interface OpenedSegment {
-  readonly entries: SignedEntry[];
-  readonly batches: readonly (readonly [string, EncodedBatch])[];
+  return entries;
 }
 
 /** One entry row, checked against its (verified) batch; the entry or why it is refused. */

@@ -433,6 +433,17 @@ export class YjsEventLog implements EventLogPort {
   }
 
   /**
+   * Takes entries already checked against their signed batches, which this log's verifier
+   * holds (an opened segment, Segment.ts): listed like any other entry (quota, time bounds),
+   * without being decoded or hashed again.
+   */
+  ingestChecked(entries: readonly SignedEntry[]): void {
+    if (this.destroyed || entries.length === 0) return;
+    const fresh = entries.filter((e) => !this.verified.has(e.id) && !this.future.get(e.id));
+    this.processing = this.processing.then(() => this.adopt(fresh, null, false, false));
+  }
+
+  /**
    * Takes entries that came from outside the document (a peer's preview, see Preview.ts)
    * with the batch records that vouch for them; each is checked like any other. An entry
    * whose batch is missing is dropped here: it will come again with the full sync.
@@ -471,21 +482,41 @@ export class YjsEventLog implements EventLogPort {
       if (typeof decoded === 'string') this.reject(id, decoded);
       else candidates.push(decoded);
     }
+    await this.adopt(candidates, batchValue, fromDocument, stored);
+  }
+
+  /**
+   * Lists decoded entries whose batch vouches for them, within the author's quota; holds
+   * those from the future. `batchValue` null: the entries were checked already (an opened
+   * segment), against batches this log's verifier holds.
+   */
+  private async adopt(
+    candidates: SignedEntry[],
+    batchValue: ((batchId: string) => unknown) | null,
+    fromDocument: boolean,
+    stored: boolean,
+  ): Promise<void> {
     // Newest first, so a peer catching up on a long history shows the latest messages soonest.
     candidates.sort((a, b) => compareSigned(b, a));
     for (let start = 0; start < candidates.length; start += REPORT_CHUNK) {
       const chunk = candidates.slice(start, start + REPORT_CHUNK);
-      const batches = await this.batchesFor(chunk, batchValue);
+      const batches = batchValue ? await this.batchesFor(chunk, batchValue) : undefined;
       if (this.destroyed) return;
       const accepted: SignedEntry[] = [];
       for (const entry of chunk) {
         if (this.verified.has(entry.id) || this.future.get(entry.id)) continue; // admitted meanwhile
-        const batch = batches.get(entry.batch);
-        if (batch === undefined) {
-          if (fromDocument) this.orphan(entry);
-        } else if (batch === null || !vouches(batch, entry)) {
-          this.reject(entry.id, 'bad-signature');
-        } else if (
+        if (batches) {
+          const batch = batches.get(entry.batch);
+          if (batch === undefined) {
+            if (fromDocument) this.orphan(entry);
+            continue;
+          }
+          if (batch === null || !vouches(batch, entry)) {
+            this.reject(entry.id, 'bad-signature');
+            continue;
+          }
+        }
+        if (
           entry.userId !== this.signer.userId &&
           !this.quota.take(entry.userId, entry.message.length)
         ) {
