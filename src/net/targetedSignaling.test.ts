@@ -1,8 +1,9 @@
 import { expect } from '@esm-bundle/chai';
 import * as buffer from 'lib0/buffer';
 import * as encoding from 'lib0/encoding';
-import { ANNOUNCE_SAMPLE, routeOf } from './targetedSignaling';
-import { encryptRoom } from './yInternals';
+import type { WebrtcProvider } from 'y-webrtc';
+import { ANNOUNCE_SAMPLE, routeOf, routeRoomSignaling } from './targetedSignaling';
+import { encryptRoom, type MeshRoom } from './yInternals';
 
 const a = '0b8f6c1e-2d3a-4b5c-8d9e-0f1a2b3c4d5e';
 const b = '9c7d5e3f-1a2b-4c3d-9e8f-7a6b5c4d3e2f';
@@ -50,5 +51,91 @@ describe('routeOf', () => {
     expect(await routeOf({ type: 'signal', from: a, to: 'x'.repeat(65) }, null)).to.deep.equal({
       from: a,
     });
+  });
+});
+
+/** A signaling connection as lib0's WebsocketClient looks to the wrapper: what it sent. */
+class FakeClient {
+  readonly ws = {};
+  readonly connected = true;
+  readonly sent: Record<string, unknown>[] = [];
+  private readonly listeners: ((message: unknown) => void)[] = [];
+  send(message: Record<string, unknown>): void {
+    this.sent.push(message);
+  }
+  on(_event: 'message', listener: (message: unknown) => void): void {
+    this.listeners.push(listener);
+  }
+  receive(message: unknown): void {
+    for (const listener of this.listeners) listener(message);
+  }
+}
+
+/** Lets the wrapper's promise chains run. */
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('routeRoomSignaling', () => {
+  function routedRoom(topic: string) {
+    const client = new FakeClient();
+    const provider = { signalingConns: [client] } as unknown as WebrtcProvider;
+    const room = { name: topic, key: null, peerId: a } as unknown as MeshRoom;
+    const routing = routeRoomSignaling(provider, room);
+    return { client, stop: () => routing.stop() };
+  }
+  const announce = { type: 'announce', from: a, mesh: 1 };
+
+  it('holds a joiner’s first publishes until the server says it routes, its claim first', async () => {
+    const { client, stop } = routedRoom('meshchat/held-1');
+    client.send({ type: 'publish', topic: 'meshchat/held-1', data: announce });
+    client.send({
+      type: 'publish',
+      topic: 'meshchat/held-1',
+      data: { type: 'mesh-dial', from: a, to: b },
+    });
+    await settle();
+    // Sent without a route, the announce would not claim the id, nor the invite reach b alone.
+    expect(client.sent.map((m) => m.type)).to.deep.equal(['hello', 'ping']);
+    client.receive({ type: 'hello', features: ['route'] });
+    await settle();
+    expect(client.sent.slice(2)).to.deep.equal([
+      {
+        type: 'publish',
+        topic: 'meshchat/held-1',
+        from: a,
+        sample: 0,
+        secret: client.sent[2]?.secret,
+      },
+      {
+        type: 'publish',
+        topic: 'meshchat/held-1',
+        data: announce,
+        from: a,
+        sample: ANNOUNCE_SAMPLE,
+      },
+      {
+        type: 'publish',
+        topic: 'meshchat/held-1',
+        data: { type: 'mesh-dial', from: a, to: b },
+        from: a,
+        to: b,
+      },
+    ]);
+    expect(client.sent[2]?.secret).to.be.a('string');
+    stop();
+  });
+
+  it('sends them as they are, in order, once a stock server answers only the ping', async () => {
+    const { client, stop } = routedRoom('meshchat/held-2');
+    client.send({ type: 'publish', topic: 'meshchat/held-2', data: announce });
+    client.send({ type: 'unsubscribe', topics: ['meshchat/held-2'] });
+    await settle();
+    expect(client.sent).to.have.length(2);
+    client.receive({ type: 'pong' });
+    await settle();
+    expect(client.sent.slice(2)).to.deep.equal([
+      { type: 'publish', topic: 'meshchat/held-2', data: announce },
+      { type: 'unsubscribe', topics: ['meshchat/held-2'] },
+    ]);
+    stop();
   });
 });

@@ -120,13 +120,15 @@ export async function routeOf(data: unknown, key: CryptoKey | null): Promise<Rou
 
 /**
  * Wraps the connection's send. On each new socket it first sends hello and a ping: this
- * server answers the hello before the pong, a stock one only the ping. Nothing waits for the
- * answer (delaying a joiner's first announce made offer collisions more likely): until it
- * comes, publishes go as they are; when it says the server routes, each routed room names its
- * peer id at once (`sample: 0`, delivered to no one) with the room's secret, so offers to it are
- * routed from then on, to this socket even if the server has not yet dropped an earlier one.
- * Routed publishes wait for their decryption, and what is sent after one waits for it too, so
- * the order is kept (an offer before its candidates, a publish before an unsubscribe).
+ * server answers the hello before the pong, a stock one only the ping. A routed room's
+ * publishes wait for that answer (one round trip): sent before it, a joiner's first announce
+ * would not name its peer id, so a member's offer to it would go to the whole room, and so
+ * would its own invites to dial. When the answer says the server routes, each routed room
+ * names its peer id at once (`sample: 0`, delivered to no one) with the room's secret, ahead
+ * of what waits, so offers to it are routed from then on, to this socket even if the server
+ * has not yet dropped an earlier one. Routed publishes wait for their decryption, and what is
+ * sent after one waits for it too, so the order is kept (an offer before its candidates, a
+ * publish before an unsubscribe).
  */
 function takeOver(client: RoutingClient): void {
   if (claimers.has(client)) return;
@@ -137,10 +139,11 @@ function takeOver(client: RoutingClient): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let queue: Promise<void> = Promise.resolve();
   let waiting = 0;
+  let answered = (): void => undefined;
+  let answer: Promise<void> = Promise.resolve();
   const claim = (topic: string, room: RoutedRoom): void => {
-    if (routes) {
-      client.send({ type: 'publish', topic, from: room.peerId, sample: 0, secret: room.secret });
-    }
+    // Straight to the socket: ahead of the publishes that wait for the answer.
+    if (routes) send({ type: 'publish', topic, from: room.peerId, sample: 0, secret: room.secret });
   };
   claimers.set(client, claim);
   const decide = (supported: boolean): void => {
@@ -148,6 +151,7 @@ function takeOver(client: RoutingClient): void {
     asking = false;
     routes = supported;
     for (const [topic, room] of routed) claim(topic, room);
+    answered();
   };
   client.on('message', (message) => {
     const m = message as { type?: unknown; features?: unknown } | null;
@@ -161,6 +165,7 @@ function takeOver(client: RoutingClient): void {
     socket = client.ws;
     routes = false;
     asking = true;
+    answer = new Promise((resolve) => (answered = resolve));
     clearTimeout(timer);
     timer = setTimeout(() => decide(false), HELLO_TIMEOUT_MS);
     send({ type: 'hello' });
@@ -171,13 +176,17 @@ function takeOver(client: RoutingClient): void {
     const m = message as { type?: unknown; topic?: unknown; data?: unknown } | null;
     const room =
       m?.type === 'publish' && typeof m.topic === 'string' ? routed.get(m.topic) : undefined;
-    if (waiting === 0 && (room === undefined || !routes)) {
+    if (waiting === 0 && (room === undefined || (!routes && !asking))) {
       send(message);
       return;
     }
     waiting += 1;
-    // Decrypting starts now, in parallel with the publishes before it; sending keeps the order.
-    const route = room === undefined || !routes ? null : routeOf(m?.data, room.key);
+    // Decrypting starts now, in parallel with the publishes before it and with the server's
+    // answer; sending keeps the order.
+    const route =
+      room === undefined || (!routes && !asking)
+        ? null
+        : Promise.all([routeOf(m?.data, room.key), answer]).then(([found]) => found);
     queue = queue
       .then(() => route)
       .then((found) => send(found && routes ? { ...(message as object), ...found } : message))
