@@ -58,6 +58,18 @@ function honestIn(doc: Y.Doc, log: YjsEventLog): boolean {
   });
 }
 
+/** Alice, Bob and the adversary Mallory, linked, each holding Alice's three messages. */
+async function threeMessages() {
+  const alice = await member();
+  const bob = await member();
+  const mallory = await adversary();
+  linkDocs([alice.doc, bob.doc, mallory.doc]);
+  for (const text of ['one', 'two', 'three']) alice.log.append(alice.identity.userId, text);
+  await entriesReach(bob.log, 3);
+  await holds(mallory.doc, () => mallory.keys().length === 3, 'the adversary holds 3 entries');
+  return { alice, bob, mallory };
+}
+
 const texts = (log: YjsEventLog): string[] => log.entries().map((e) => e.message);
 
 afterEach(() => {
@@ -69,13 +81,7 @@ afterEach(() => {
 
 describe('Hostile history: keys deleted or overwritten', () => {
   it('a newcomer ends with exactly the honest history after a member deleted every key', async () => {
-    const alice = await member();
-    const bob = await member();
-    const mallory = await adversary();
-    linkDocs([alice.doc, bob.doc, mallory.doc]);
-    for (const text of ['one', 'two', 'three']) alice.log.append(alice.identity.userId, text);
-    await entriesReach(bob.log, 3);
-    await holds(mallory.doc, () => mallory.keys().length === 3, 'the adversary holds 3 entries');
+    const { alice, bob, mallory } = await threeMessages();
 
     mallory.deleteKeys();
     // Honest holders write back what they verified; the adversary's replica receives it too.
@@ -91,13 +97,7 @@ describe('Hostile history: keys deleted or overwritten', () => {
   });
 
   it('writes back every entry of pages a member deleted whole, with no seal behind them', async () => {
-    const alice = await member();
-    const bob = await member();
-    const mallory = await adversary();
-    linkDocs([alice.doc, bob.doc, mallory.doc]);
-    for (const text of ['one', 'two', 'three']) alice.log.append(alice.identity.userId, text);
-    await entriesReach(bob.log, 3);
-    await holds(mallory.doc, () => mallory.keys().length === 3, 'the adversary holds 3 entries');
+    const { alice, bob, mallory } = await threeMessages();
 
     // What sealing does to a page, done without a seal: Yjs then drops the entries' content.
     mallory.deletePages();
