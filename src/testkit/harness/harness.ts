@@ -9,6 +9,7 @@ import { Identity } from '../../identity/Identity';
 import { MemoryKeyStore } from '../../identity/MemoryKeyStore';
 import { Verifier } from '../../identity/Verifier';
 import { MESSAGES_ROOT } from '../../log/schema';
+import { entryMaps } from '../adversary/entryMaps';
 import { loadNetworkConfig } from '../../net/NetworkConfig';
 import { HostilePeer } from '../adversary/HostilePeer';
 import { attackPresence, gateStats, type PresenceAttack } from './hostilePresence';
@@ -245,14 +246,18 @@ const harness = {
   deleteHistory(): void {
     hostile?.deleteKeys();
   },
-  /** The texts under the document's `messages` keys now, whatever they are. */
+  /** The texts under the document's entry keys now (one per key), whatever they are. */
   documentTexts(): string[] {
     const texts: string[] = [];
-    const pages = session?.log.pages;
-    for (const id of pages?.keys() ?? []) {
-      for (const value of pages?.values(id) ?? []) {
+    // Read from the document itself (a hostile page's log is gone: turnHostile), one text per
+    // key: two honest peers may write the same entry back, each into its own page.
+    const seen = new Set<string>();
+    for (const map of session ? entryMaps(session.doc) : []) {
+      map.forEach((value, id) => {
+        if (seen.has(id)) return;
+        seen.add(id);
         texts.push(String((value as { m?: unknown } | undefined)?.m));
-      }
+      });
     }
     return texts.sort();
   },
