@@ -123,16 +123,22 @@ describe('AwarenessGate: presence against hostile members', () => {
     bobTab.presence.enter(session(bob));
     await sessionsAre(carolTab.presence, [session(bob)]);
     const adversary = new HostileAwareness(ROOM);
+    // Newer than any card Bob has signed, even one signed this very millisecond: a card of
+    // the same time would be judged a replay, not verified.
     const forged = adversary.forge(bobTab.awareness.clientID, {
       v: 2,
       u: bob.userId,
-      t: room.now(),
+      t: room.now() + 1,
       sessions: [],
     });
     // To Bob himself, and to Carol, with the clock 2^53 that once made it stick.
     bobTab.presence.gate?.receive(forged, adversary);
     carolTab.presence.gate?.receive(forged, adversary);
-    await poll(() => (carolTab.presence.gate?.stats.invalid ?? 0) >= 1, 'the forgery judged');
+    // A signature check waits behind whatever else the browser verifies (the suite runs files
+    // side by side): allowed more than the default wait, within the test's own 20 s.
+    await poll(() => (carolTab.presence.gate?.stats.invalid ?? 0) >= 1, 'the forgery judged', {
+      timeoutMs: 15_000,
+    });
     expect(bobTab.presence.gate?.stats.own).to.equal(1);
     expect(bobTab.awareness.getLocalState()?.sessions).to.deep.equal([[bob.userId, 't1']]);
     // Heartbeats later, Bob is still there for Carol.
