@@ -130,6 +130,27 @@ describe('EntryPages', () => {
     expect(other.size).to.equal(1);
   });
 
+  it('moves an entry that stands in two dropped pages once', () => {
+    const [a, b] = linked();
+    const first = pagesOf(a, 10);
+    const second = pagesOf(b, 10);
+    a.transact(() => [0, 9].forEach((n) => first.set(key(n), value(n))));
+    b.transact(() => [1, 9].forEach((n) => second.set(key(n), value(n))));
+    const asked: string[] = [];
+    a.transact(() =>
+      first.dropCovered(
+        (id) => id === key(0) || id === key(1),
+        (id) => {
+          asked.push(id);
+          return first.get(id);
+        },
+      ),
+    );
+    expect(asked).to.deep.equal([key(9)]);
+    expect([...first.keys()]).to.deep.equal([key(9)]);
+    expect(first.values(key(9))).to.deep.equal([value(9)]);
+  });
+
   it('drops whole pages of sealed entries, moving the others, and leaves far fewer bytes than deleting keys', () => {
     const doc = new Y.Doc();
     const pages = pagesOf(doc, 1000);

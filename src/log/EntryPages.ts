@@ -141,11 +141,14 @@ export class EntryPages {
     }
     const leaving = new Set(doomed.map(([, map]) => map));
     if (this.own && leaving.has(this.own.map)) this.own = undefined;
+    const moved = new Set<string>();
     for (const [key, , ids] of doomed) {
       for (const id of [...ids]) {
-        if (covered(id)) continue;
+        // Moved from another doomed page already, or sealed.
+        if (moved.has(id) || covered(id)) continue;
         // Still in a page that stays: nothing to move.
         if ([...(this.where.get(id) ?? [])].some((map) => !leaving.has(map))) continue;
+        moved.add(id);
         const value = moving(id);
         if (value !== undefined) this.set(id, value);
       }
