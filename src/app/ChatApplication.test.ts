@@ -235,6 +235,43 @@ describe('ChatApplication', () => {
     expect(exported).to.deep.equal(['Zoe']);
   });
 
+  it('finds a message that arrived a moment ago, before its room has stored it', async () => {
+    const store = new MemoryEventStore();
+    const history = {
+      page: store.page.bind(store),
+      exportRoom: () => Promise.resolve(''),
+      importRoom: () => Promise.reject(new Error('no import here')),
+      forgetRoom: () => Promise.resolve(),
+      warning: () => undefined,
+      onWarning: () => () => undefined,
+    };
+    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
+    // Ann's room writes what it receives a minute after it came, unless asked sooner.
+    const ann = await user('Ann', '/', {
+      history,
+      signer,
+      openRoom: mesh.opener(signer, { events: store, maxDelayMs: 60_000 }),
+    });
+    const ben = await user('Ben');
+    await ann.app.openRoom('plan-room', 'pw');
+    await ben.app.openRoom('plan-room', 'pw');
+    ben.app.current?.send('the tickets are in the blue folder');
+    await poll(() => ann.app.current?.snapshot().lines.some((l) => l.kind === 'message') ?? false);
+    expect(await store.page('plan-room', 10))
+      .to.have.property('events')
+      .with.length(0);
+    const hits = await ann.app.searchMessages('ticket fold');
+    expect(hits.map((h) => h.text)).to.deep.equal(['the tickets are in the blue folder']);
+    // Arrived after the index was built: found from memory.
+    ben.app.current?.send('the folder is on the shelf');
+    await poll(
+      () => ann.app.current?.snapshot().lines.filter((l) => l.kind === 'message').length === 2,
+    );
+    expect((await ann.app.searchMessages('shelf')).map((h) => h.text)).to.deep.equal([
+      'the folder is on the shelf',
+    ]);
+  });
+
   it('finds stored messages by their words, and an edited one by its new words only', async () => {
     const store = new MemoryEventStore();
     const history = {

@@ -1,7 +1,8 @@
 // Search over this device's history, as the app offers it: the index's code loads and the
 // index is built on the first search (so the first page carries neither), and from then on
 // it follows what arrives, is deleted or is left. The open rooms' edits are read into it
-// before each search, so an edited message is found by its new words.
+// before each search, so an edited message is found by its new words. The build waits until
+// what the open rooms received is stored, so a message that came a moment ago is found too.
 import type { LogEntry } from '../hub/ports';
 import type { MessageSearch, SearchHit } from './MessageSearch';
 import type { RoomState } from './RoomState';
@@ -36,7 +37,11 @@ export class DeviceSearch {
     if (!history) return [];
     this.loading ??= import('./MessageSearch').then(({ MessageSearch }) => {
       if (this.destroyed) return undefined;
-      this.index = new MessageSearch({ history, rooms: () => this.options.rooms() });
+      this.index = new MessageSearch({
+        history,
+        rooms: () => this.options.rooms(),
+        stored: () => Promise.all(this.options.open().map((state) => state.saved())),
+      });
       return this.index;
     });
     const index = await this.loading;

@@ -32,6 +32,11 @@ export interface MessageSearchOptions {
   readonly pageSize?: number;
   /** Lets the page paint between pages (default: a macrotask). */
   readonly pause?: () => Promise<void>;
+  /**
+   * Settles once what has arrived so far is in storage: the build waits for it before it
+   * reads, and what arrives meanwhile goes in after the build.
+   */
+  readonly stored?: () => Promise<unknown>;
 }
 
 /** The most hits a query returns. */
@@ -295,6 +300,11 @@ export class MessageSearch {
   private async read(progress?: (indexed: number) => void): Promise<void> {
     const pageSize = this.options.pageSize ?? 1000;
     const pause = this.options.pause ?? (() => new Promise<void>((r) => setTimeout(r, 0)));
+    try {
+      await this.options.stored?.();
+    } catch {
+      // Read what storage holds: the index then follows what arrives.
+    }
     this.terms.bulk(true);
     try {
       for (const roomId of this.options.rooms()) {

@@ -109,6 +109,11 @@ export interface RoomSource {
    * storage leaves it out).
    */
   redact?(ids: readonly string[]): Promise<void>;
+  /**
+   * Settles once every entry that has arrived so far is in this device's stored history (a
+   * room without storage leaves it out).
+   */
+  saved?(): Promise<void>;
   /** Writes authors' edits (`[id, text]`) over the stored text of their messages. */
   revise?(edits: readonly (readonly [string, string])[]): Promise<void>;
   /** Closes the room; what it returns settles once its pending writes are stored. */

@@ -213,6 +213,11 @@ export class RoomState {
     return this.amendments.profile();
   }
 
+  /** Settles once every entry that has arrived so far is in this device's stored history. */
+  async saved(): Promise<void> {
+    await this.source.saved?.();
+  }
+
   /** The room's edited messages, by id, with their latest text (deleted ones apart). */
   edits(): Map<string, string> {
     const out = new Map<string, string>();

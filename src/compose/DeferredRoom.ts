@@ -143,6 +143,10 @@ export class DeferredRoom implements RoomSource {
     await this.session?.redact(ids);
   }
 
+  async saved(): Promise<void> {
+    await this.session?.saved();
+  }
+
   async revise(edits: readonly (readonly [string, string])[]): Promise<void> {
     await this.session?.revise(edits);
   }

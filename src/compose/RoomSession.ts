@@ -1,7 +1,7 @@
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { EventStream } from '../hub/EventStream';
-import { Hub } from '../hub/Hub';
+import { Hub, type ListenerHandle } from '../hub/Hub';
 import type { SignatureVerifier, Signer } from '../log/signing';
 import type { RejectReason } from '../log/schema';
 import { YjsEventLog } from '../log/YjsEventLog';
@@ -98,6 +98,8 @@ export class RoomSession implements RoomSource {
   /** Writes every event to IndexedDB and tells when own messages are saved (with storage). */
   readonly saves: SaveTracker | undefined;
   private readonly history: PersistentListener | undefined;
+  /** The stored history's place among the hub's listeners. */
+  private readonly storing: ListenerHandle | undefined;
   private readonly storage: ChatStorage | undefined;
   /** Settles once the stored state is in the doc (at once without storage). */
   readonly loaded: Promise<unknown>;
@@ -224,7 +226,7 @@ export class RoomSession implements RoomSource {
       });
     this.history = history;
     this.saves = history && new SaveTracker(history, (event) => event.userId === this.userId);
-    if (this.saves) this.hub.attachListener(this.saves);
+    this.storing = this.saves && this.hub.attachListener(this.saves);
     this.stream = this.hub.add(this.userId, this.sessionId);
     // Leave at once when the page goes away, where the browser lets the message out.
     // Node peers (benchmarks) have no window.
@@ -244,6 +246,13 @@ export class RoomSession implements RoomSource {
     if (!this.history || !this.storage) return;
     await this.history.flush();
     await this.storage.events.redact(this.roomId, ids);
+  }
+
+  /** Settles once every entry that has arrived so far is in this device's stored history. */
+  async saved(): Promise<void> {
+    if (!this.history || !this.storing) return;
+    await this.storing.handed();
+    await this.history.flush();
   }
 
   /** Stores the edited text of edited messages (written after the listener's pending writes). */

@@ -46,8 +46,11 @@ describe('message actions between two browsers', () => {
       await ann.page.getByRole('textbox', { name: 'Message' }).waitFor();
       const search = ann.page.getByRole('searchbox', { name: 'Search messages' });
       await search.fill('ticket fold');
+      // What the search box says once the search is done: the outcome, or its error.
+      const status = ann.page.locator('chat-message-search').getByRole('status');
+      await status.filter({ hasText: /found|match|failed/ }).waitFor({ timeout: 30_000 });
+      assert.equal(await status.innerText(), '1 message found.');
       const result = ann.page.getByRole('list', { name: 'Search results' }).getByRole('button');
-      await result.first().waitFor({ timeout: 30_000 });
       assert.equal(await result.count(), 1);
       assert.match(await result.first().innerText(), /Ben in Room/);
       assert.deepEqual(await axeViolations(ann.page), []);

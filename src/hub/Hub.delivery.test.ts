@@ -7,6 +7,7 @@ import { makeEvent } from './events';
 import { Hub } from './Hub';
 import { MemoryEventLog } from './MemoryEventLog';
 import { MemoryPresence } from './MemoryPresence';
+import { poll } from '../testkit/waitFor';
 
 const types = (events: readonly ChatEvent[]): string[] =>
   events.map((e) => `${e.type} ${e.userId ?? '-'}${e.sessionId ? `/${e.sessionId}` : ''}`);
@@ -84,6 +85,47 @@ describe('Hub: slow consumers', () => {
     expect(got.map((e) => e.message ?? e.type)).to.deep.equal(['boom', 'after', 'close']);
     expect(hub.stats().listenerErrors).to.equal(1);
     expect(String(errors[0])).to.contain('disk on fire');
+  });
+
+  it('tells when every event emitted so far has been handed to a listener', async () => {
+    const hub = new Hub({
+      chatroomId: 'r',
+      log: new MemoryEventLog(),
+      presence: new MemoryPresence(),
+    });
+    const got: string[] = [];
+    const releases: (() => void)[] = [];
+    const handle = hub.attachListener({
+      receive: (events) =>
+        new Promise<void>((resolve) => {
+          got.push(...events.map((e) => e.message ?? e.type));
+          releases.push(resolve);
+        }),
+    });
+    hub.message('u', 'one');
+    let handed = false;
+    const first = handle.handed().then(() => (handed = true));
+    await new Promise((r) => setTimeout(r, 0));
+    hub.message('u', 'two');
+    // 'one' is with the listener, but its receive() has not returned.
+    expect(got).to.deep.equal(['one']);
+    expect(handed).to.equal(false);
+    let later = false;
+    const second = handle.handed().then(() => (later = true));
+    releases.shift()?.();
+    await first;
+    await new Promise((r) => setTimeout(r, 0));
+    // 'two' was emitted before the second question, and is not handed over yet.
+    expect(got).to.deep.equal(['one', 'two']);
+    expect(later).to.equal(false);
+    releases.shift()?.();
+    await second;
+    hub.close();
+    const closing = handle.handed();
+    await poll(() => got.includes('close'));
+    releases.shift()?.();
+    await closing;
+    await handle.done;
   });
 
   it('a stream can be read with for await until it ends', async () => {

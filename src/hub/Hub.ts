@@ -25,6 +25,11 @@ export interface ListenerHandle {
   detach(): void;
   /** Settles once the listener has received its last batch and end() has returned. */
   readonly done: Promise<void>;
+  /**
+   * Settles once every event emitted so far has been handed to the listener: its receive()
+   * has returned (or the event was dropped, or the listener detached).
+   */
+  handed(): Promise<void>;
 }
 
 export interface HubOptions {
@@ -187,26 +192,34 @@ export class Hub {
     const stream = new EventStream(this.listenerCapacity);
     if (this.isClosed) stream.end();
     else this.listenerStreams.add(stream);
-    const done = this.pump(stream, listener);
+    const progress = new HandOver(stream);
+    const done = this.pump(stream, listener, progress).finally(() => progress.finish());
     return {
       detach: () => {
         this.listenerStreams.delete(stream);
         stream.end();
       },
       done,
+      handed: () => progress.until(),
     };
   }
 
-  private async pump(stream: EventStream, listener: HubListener): Promise<void> {
+  private async pump(
+    stream: EventStream,
+    listener: HubListener,
+    progress: HandOver,
+  ): Promise<void> {
     for (;;) {
       const batch = await stream.nextBatch();
       if (!batch) break;
+      progress.taken(batch.length);
       try {
         await listener.receive(batch);
       } catch (error) {
         this.counters.listenerErrors += 1;
         this.onListenerError(error);
       }
+      progress.handed(batch.length);
     }
     try {
       await listener.end?.();
@@ -294,6 +307,52 @@ export class Hub {
   private deliver(stream: EventStream, event: ChatEvent): void {
     this.counters.delivered += 1;
     if (!stream.push(event)) this.counters.dropped += 1;
+  }
+}
+
+/** How far a listener's pump has got: events handed over, against events emitted to it. */
+class HandOver {
+  private done = 0;
+  private inFlight = 0;
+  private finished = false;
+  private readonly waiters: { at: number; resolve: () => void }[] = [];
+
+  constructor(private readonly stream: EventStream) {}
+
+  taken(count: number): void {
+    this.inFlight = count;
+  }
+
+  handed(count: number): void {
+    this.inFlight = 0;
+    this.done += count;
+    this.wake();
+  }
+
+  finish(): void {
+    this.finished = true;
+    this.wake();
+  }
+
+  /** Settles once every event emitted to the stream by now is handed over (or dropped). */
+  until(): Promise<void> {
+    const at = this.done + this.inFlight + this.stream.pending + this.stream.dropped;
+    if (this.finished || this.reached(at)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ at, resolve }));
+  }
+
+  private reached(at: number): boolean {
+    return this.done + this.stream.dropped >= at;
+  }
+
+  private wake(): void {
+    for (let i = this.waiters.length - 1; i >= 0; i -= 1) {
+      const waiter = this.waiters[i];
+      if (waiter && (this.finished || this.reached(waiter.at))) {
+        this.waiters.splice(i, 1);
+        waiter.resolve();
+      }
+    }
   }
 }
 

@@ -11,6 +11,16 @@ import type { NetworkStatus } from '../../net/RoomNetwork';
 import { AwarenessPresence } from '../../presence/AwarenessPresence';
 import { intervalTicker } from '../../presence/Ticker';
 import type { OpenRoomOptions, RoomOpener, RoomSource } from '../../app/RoomSource';
+import type { ListenerHandle } from '../../hub/Hub';
+import type { EventStore } from '../../storage/EventStore';
+import { PersistentListener } from '../../storage/PersistentListener';
+
+/** Where a FakeRoom stores the events it receives, as a real room does. */
+export interface FakeRoomStorage {
+  readonly events: EventStore;
+  /** How long the first event after a quiet spell waits before it is written. */
+  readonly maxDelayMs?: number;
+}
 
 const REMOTE = Symbol('remote');
 
@@ -32,7 +42,9 @@ export class FakeRoom implements RoomSource {
   private status: NetworkStatus = { signaling: true, peers: 0, localTabs: 0, unreachable: false };
   private readonly statusListeners = new Set<(status: NetworkStatus) => void>();
 
-  constructor(options: OpenRoomOptions & { signer: Signer }) {
+  private readonly storing: { listener: PersistentListener; handle: ListenerHandle } | undefined;
+
+  constructor(options: OpenRoomOptions & { signer: Signer; storage?: FakeRoomStorage }) {
     this.roomId = options.roomId;
     this.userId = options.signer.userId;
     this.password = options.password;
@@ -56,6 +68,15 @@ export class FakeRoom implements RoomSource {
       publish: (field, value) => this.presence.setField(field, value),
     });
     this.hub = new Hub({ chatroomId: options.roomId, log: this.log, presence: this.presence });
+    if (options.storage) {
+      const listener = new PersistentListener(options.storage.events, {
+        ...(options.storage.maxDelayMs === undefined
+          ? {}
+          : { maxDelayMs: options.storage.maxDelayMs }),
+        flushOnPageHide: false,
+      });
+      this.storing = { listener, handle: this.hub.attachListener(listener) };
+    }
     this.stream = this.hub.add(this.userId, this.sessionId);
     this.network = {
       status: (): NetworkStatus => this.status,
@@ -70,6 +91,12 @@ export class FakeRoom implements RoomSource {
   setStatus(status: Partial<NetworkStatus>): void {
     this.status = { ...this.status, ...status };
     for (const listener of [...this.statusListeners]) listener(this.status);
+  }
+
+  async saved(): Promise<void> {
+    if (!this.storing) return;
+    await this.storing.handle.handed();
+    await this.storing.listener.flush();
   }
 
   send(text: string): string | undefined {
@@ -97,12 +124,12 @@ export class FakeRoom implements RoomSource {
 export class RoomMesh {
   readonly rooms: FakeRoom[] = [];
 
-  /** A RoomOpener for `signer`, whose rooms join this mesh. */
-  opener(signer: Signer): RoomOpener {
-    return (options) => this.open({ ...options, signer });
+  /** A RoomOpener for `signer`, whose rooms join this mesh (and store into `storage`). */
+  opener(signer: Signer, storage?: FakeRoomStorage): RoomOpener {
+    return (options) => this.open({ ...options, signer, ...(storage ? { storage } : {}) });
   }
 
-  open(options: OpenRoomOptions & { signer: Signer }): FakeRoom {
+  open(options: OpenRoomOptions & { signer: Signer; storage?: FakeRoomStorage }): FakeRoom {
     const room = new FakeRoom(options);
     const peers = (): FakeRoom[] =>
       this.rooms.filter(
