@@ -89,6 +89,41 @@ describe('StoredHistory', () => {
     expect(a).to.equal(log[0]);
   });
 
+  it('shows sealed messages, stored signed and absent from the log, as verified', async () => {
+    // A restarted tab holds sealed history only in storage: the log has the live entries.
+    const signed = (id: string, order: number): StoredHistoryEvent => ({
+      ...message(id, order),
+      signed: true,
+    });
+    const pages = [
+      [signed('sealed-1', 1), message('imported', 2)],
+      [signed('sealed-2', 3), signed('live', 4)],
+    ];
+    const history = new StoredHistory(
+      {
+        page: (_room, _count, before) =>
+          Promise.resolve(
+            before
+              ? { events: pages[0] ?? [] }
+              : { events: pages[1] ?? [], older: { order: 3, id: 'sealed-2' } },
+          ),
+      },
+      'r',
+      2,
+    );
+    await history.load();
+    await history.loadOlder();
+    const log = [entry('live', 4)];
+    const inLog = (id: string): boolean => log.some((e) => e.id === id);
+    const shown = history.merge(log, inLog, true);
+    expect(shown.map((e) => [e.id, e.unverified === true])).to.deep.equal([
+      ['sealed-1', false],
+      ['imported', true],
+      ['sealed-2', false],
+      ['live', false],
+    ]);
+  });
+
   it('shows what the log has when storage fails', async () => {
     const history = new StoredHistory({ page: () => Promise.reject(new Error('quota')) }, 'r');
     expect(await history.load()).to.deep.equal([]);

@@ -8,6 +8,8 @@ import type { TranscriptEntry } from './Transcript';
 export interface StoredHistoryEvent {
   readonly order: number;
   readonly event: ChatEvent;
+  /** Stored from the room's log, its signature checked on this device (not imported). */
+  readonly signed?: true;
 }
 
 /** A position in a room's stored history (src/storage's HistoryCursor). */
@@ -67,6 +69,8 @@ export const STORED_PAGE_SIZE = 200;
 export class StoredHistory {
   /** Stored messages read so far, oldest first. */
   private entries: TranscriptEntry[] = [];
+  /** Those of them whose signatures this device never checked (imported from a file). */
+  private unsigned = new Set<string>();
   private older: StoredHistoryCursor | undefined;
   private read = 0;
   private reading: Promise<readonly ChatEvent[]> | undefined;
@@ -91,6 +95,7 @@ export class StoredHistory {
     const page = await this.fetch(Math.max(this.pageSize, this.read));
     if (!page) return [];
     this.entries = messagesOf(page.events);
+    this.unsigned = new Set(unsignedOf(page.events));
     this.older = page.older;
     this.read = page.events.length;
     return noticesOf(page.events);
@@ -104,9 +109,10 @@ export class StoredHistory {
 
   /**
    * The log's entries with the stored ones it lacks, in order. When the log has them all
-   * (the usual case once it has loaded), the log's own array comes back untouched. Stored
-   * messages the loaded log lacks are marked unverified: their signatures are not held here
-   * (imported from a file, or written before this device lost the room's CRDT state).
+   * (the usual case once it has loaded), the log's own array comes back untouched. The log
+   * lacks sealed history (kept in segments, not in memory) and imported history: of these,
+   * the messages this device never checked a signature of (imported from a file) are marked
+   * unverified once the log has loaded.
    */
   merge(
     logEntries: readonly TranscriptEntry[],
@@ -116,7 +122,9 @@ export class StoredHistory {
     const missing = this.entries.filter((entry) => !inLog(entry.id));
     if (missing.length === 0) return logEntries;
     const unverified = logLoaded
-      ? missing.map((entry) => ({ ...entry, unverified: true }))
+      ? missing.map((entry) =>
+          this.unsigned.has(entry.id) ? { ...entry, unverified: true } : entry,
+        )
       : missing;
     const merged: TranscriptEntry[] = [];
     let i = 0;
@@ -140,6 +148,7 @@ export class StoredHistory {
     const page = await this.fetch(this.pageSize, cursor);
     if (!page || this.older !== cursor) return [];
     this.entries = [...messagesOf(page.events), ...this.entries];
+    for (const id of unsignedOf(page.events)) this.unsigned.add(id);
     this.older = page.older;
     this.read += page.events.length;
     return noticesOf(page.events);
@@ -168,6 +177,12 @@ function messagesOf(events: readonly StoredHistoryEvent[]): TranscriptEntry[] {
       unixTime: event.unixTime,
       clock: order,
     }));
+}
+
+function unsignedOf(events: readonly StoredHistoryEvent[]): string[] {
+  return events
+    .filter((stored) => stored.event.type === 'message' && stored.signed !== true)
+    .map((stored) => stored.event.id);
 }
 
 function noticesOf(events: readonly StoredHistoryEvent[]): ChatEvent[] {

@@ -74,6 +74,9 @@ describe('sealed history', () => {
       // Her two joins at least beside the messages (Bob's join and leave may be there too).
       const stored = await alice.evaluate(() => window.harness.stored());
       assert.ok(stored >= 100 + 2 && stored <= 100 + 4, `${stored} events stored`);
+      // Every stored message is marked as checked on this device: the room shows the sealed
+      // ones, which the log no longer holds, as verified when she scrolls back.
+      assert.equal(await alice.evaluate(() => window.harness.storedUnsigned()), 0);
       await aliceContext.close();
     },
   );

@@ -7,6 +7,16 @@ export interface StoredEvent {
   /** Sort key within the room (the log's hybrid clock for messages, else unixTime). */
   readonly order: number;
   readonly event: ChatEvent;
+  /**
+   * A message that came from the room's log, which takes only entries whose signatures this
+   * device checked; absent for imported history (a file's claims, never checked).
+   */
+  readonly signed?: true;
+}
+
+/** `stored` as kept: order, event, and the signed mark only where it is set. */
+export function storedRecord(order: number, event: ChatEvent, signed: unknown): StoredEvent {
+  return signed === true ? { order, event, signed: true } : { order, event };
 }
 
 /** A position in a room's history: the (order, id) of an event. Plain data, serializable. */
@@ -99,20 +109,22 @@ export function isCountedMessage(stored: StoredEvent, exceptUserId: string | und
 export function redacted(stored: StoredEvent): StoredEvent {
   if (stored.event.message === undefined) return stored;
   const { id, chatroomId, type, userId, sessionId, unixTime } = stored.event;
-  return {
-    order: stored.order,
-    event: makeEvent({ id, chatroomId, type, userId, sessionId, unixTime }),
-  };
+  return storedRecord(
+    stored.order,
+    makeEvent({ id, chatroomId, type, userId, sessionId, unixTime }),
+    stored.signed,
+  );
 }
 
 /** The stored event with its text replaced (an author's edit); a redacted one stays so. */
 export function revised(stored: StoredEvent, text: string): StoredEvent {
   if (stored.event.message === undefined) return stored;
   const { id, chatroomId, type, userId, sessionId, unixTime } = stored.event;
-  return {
-    order: stored.order,
-    event: makeEvent({ id, chatroomId, type, userId, sessionId, message: text, unixTime }),
-  };
+  return storedRecord(
+    stored.order,
+    makeEvent({ id, chatroomId, type, userId, sessionId, message: text, unixTime }),
+    stored.signed,
+  );
 }
 
 /** Sorts by (order, id): the order of every page. */

@@ -14,6 +14,7 @@ import {
   type HistoryCursor,
   type HistoryPage,
   type PutResult,
+  storedRecord,
   type StoredEvent,
 } from './EventStore';
 import { isOrder, validateEvent } from './EventValidation';
@@ -52,14 +53,14 @@ export class IdbEventStore implements EventStore {
     let stored = 0;
     let duplicates = 0;
     const seen = new Set<string>();
-    for (const { order, event } of events) {
+    for (const { order, event, signed } of events) {
       const key = JSON.stringify([event.chatroomId, event.id]);
       if (seen.has(key)) {
         duplicates += 1;
         continue;
       }
       seen.add(key);
-      const request = store.add({ order, event });
+      const request = store.add(storedRecord(order, event, signed));
       request.onsuccess = () => {
         stored += 1;
       };
@@ -189,9 +190,9 @@ export class IdbEventStore implements EventStore {
 /** A stored record as a StoredEvent of `roomId`, or undefined if it is corrupted. */
 function decodeRecord(value: unknown, roomId: string): StoredEvent | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { order, event } = value as { order?: unknown; event?: unknown };
+  const { order, event, signed } = value as { order?: unknown; event?: unknown; signed?: unknown };
   if (!isOrder(order)) return undefined;
   const checked: ChatEvent | string = validateEvent(event);
   if (typeof checked === 'string' || checked.chatroomId !== roomId) return undefined;
-  return { order, event: checked };
+  return storedRecord(order, checked, signed);
 }

@@ -13,6 +13,7 @@ import {
   type HistoryCursor,
   type HistoryPage,
   type PutResult,
+  storedRecord,
   type StoredEvent,
 } from './EventStore';
 
@@ -49,7 +50,7 @@ export class MemoryEventStore implements EventStore {
         }
         room.ids.add(stored.event.id);
         const list = fresh.get(stored.event.chatroomId) ?? [];
-        list.push({ order: stored.order, event: stored.event });
+        list.push(storedRecord(stored.order, stored.event, stored.signed));
         fresh.set(stored.event.chatroomId, list);
       }
       let stored = 0;

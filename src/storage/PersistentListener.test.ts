@@ -95,6 +95,15 @@ describe('PersistentListener', () => {
       'leave',
       'close',
     ]);
+    // Messages come from the room's log, whose signatures were checked: marked so.
+    expect(stored.map((s) => s.signed === true)).to.deep.equal([
+      false,
+      true,
+      false,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('writes a burst of 1,000 events in a handful of transactions', async () => {

@@ -1,6 +1,6 @@
 import type { ChatEvent } from '../hub/events';
 import type { HubListener } from '../hub/Hub';
-import type { EventStore, StoredEvent } from './EventStore';
+import { storedRecord, type EventStore, type StoredEvent } from './EventStore';
 import { isOrder, validateEvent } from './EventValidation';
 
 /** Options of {@link PersistentListener}. */
@@ -113,7 +113,8 @@ export class PersistentListener implements HubListener {
         this.report(new TypeError(`not stored: invalid event ${event.id}: ${checked}`));
         continue;
       }
-      this.pending.push({ order: this.order(checked), event: checked });
+      // The hub's messages come from the room's log, which takes only checked signatures.
+      this.pending.push(storedRecord(this.order(checked), checked, checked.type === 'message'));
     }
     this.schedule();
     return this.pending.length >= this.highWater ? this.progress.promise : undefined;

@@ -117,6 +117,23 @@ export function eventStoreContract(name: string, makeHarness: () => EventStoreHa
       expect((await store.page('r', 10)).events[0]?.event.message).to.equal('text 1, edited');
     });
 
+    it('keeps the signed mark of a message through pages, redaction and edits', async () => {
+      const store = await harness.open();
+      const signed = (order: number): StoredEvent => ({ ...message('r', order), signed: true });
+      await store.put([signed(1), message('r', 2), signed(3), signed(4)]);
+      await store.redact('r', ['m3']);
+      await store.revise('r', [['m4', 'text 4, edited']]);
+      const page = await store.page('r', 10);
+      expect(page.events.map((s) => [s.event.id, s.signed === true])).to.deep.equal([
+        ['m1', true],
+        ['m2', false],
+        ['m3', true],
+        ['m4', true],
+      ]);
+      // Unmarked is absent, not false: a record holds nothing it does not need.
+      expect(page.events[1]).not.to.have.property('signed');
+    });
+
     it('holds nothing at first', async () => {
       const store = await harness.open();
       const page = await store.page('r', 50);

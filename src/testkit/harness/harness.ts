@@ -179,6 +179,12 @@ const harness = {
   async stored(): Promise<number> {
     return storage && session ? storage.events.count(session.roomId) : 0;
   },
+  /** Stored messages of the room without the signed mark (imported ones, or a defect). */
+  async storedUnsigned(): Promise<number> {
+    if (!storage || !session) return 0;
+    const page = await storage.events.page(session.roomId, 100_000);
+    return page.events.filter((s) => s.event.type === 'message' && s.signed !== true).length;
+  },
   /** Seals this tab checked, and entries its document holds (the rest are sealed). */
   sealed(): { checked: number; live: number } {
     return {
