@@ -146,6 +146,7 @@ export class ChatApplication {
         this.search.arrived(roomId, entries);
       },
       onDeleted: (roomId, ids) => this.search.deleted(roomId, ids),
+      onStoredHistory: (roomId, entries) => this.search.arrived(roomId, entries),
       onPresence: (state) => this.direct.seen(state),
       opened: (state) => {
         if (this.displayName) this.names.learn(this.userId, this.displayName);

@@ -26,6 +26,8 @@ export interface LiveRoomsOptions {
   onScreen(): string | undefined;
   /** Each room's new entries (unread counts, notifications). */
   onEntries(roomId: string, entries: readonly LogEntry[]): void;
+  /** A room's older messages, stored from peers (searchable, not news). */
+  onStoredHistory?(roomId: string, entries: readonly LogEntry[]): void;
   /** Messages of a room were deleted by their author (withdrawn from search too). */
   onDeleted?(roomId: string, ids: readonly string[]): void;
   /** A room's presence changed (DM invitations are read from it). */
@@ -78,6 +80,7 @@ export class LiveRooms {
       displayName: () => this.options.displayName(),
       onEntries: (entries) => this.options.onEntries(record.roomId, entries),
       onDeleted: (ids) => this.options.onDeleted?.(record.roomId, ids),
+      onStoredHistory: (entries) => this.options.onStoredHistory?.(record.roomId, entries),
       onPresence: () => this.options.onPresence(state),
       ...(this.options.history ? { history: this.options.history } : {}),
     });

@@ -110,6 +110,12 @@ export interface RoomSource {
    */
   redact?(ids: readonly string[]): Promise<void>;
   /**
+   * Calls `listener` with messages of older (sealed) history fetched from peers and stored on
+   * this device rather than held in the log; the room shows them from storage. Returns
+   * unsubscribe (a room without storage leaves it out).
+   */
+  onStoredHistory?(listener: (messages: readonly LogEntry[]) => void): () => void;
+  /**
    * Settles once every entry that has arrived so far is in this device's stored history (a
    * room without storage leaves it out).
    */

@@ -50,6 +50,8 @@ export interface RoomStateOptions {
   readonly displayName?: () => string | undefined;
   /** Called with entries as they join the log (for unread counts and notifications). */
   readonly onEntries?: (entries: readonly LogEntry[]) => void;
+  /** Called with older messages stored from peers, not news (for search). */
+  readonly onStoredHistory?: (entries: readonly LogEntry[]) => void;
   /** Called with the ids of messages their authors deleted (once each). */
   readonly onDeleted?: (ids: readonly string[]) => void;
   /** Called after any awareness change (for DM invitations). */
@@ -131,6 +133,11 @@ export class RoomState {
     this.readPresence();
     void this.pump();
     this.stored = options.history && new StoredHistory(options.history, source.roomId);
+    const stored = source.onStoredHistory?.((entries) => {
+      this.options.onStoredHistory?.(entries);
+      void this.reloadStored();
+    });
+    if (stored) this.unsubscribe.push(stored);
     this.storedShown = this.reloadStored();
     // Until the room's stored CRDT state is in the log, stored lines it lacks are only not
     // loaded yet; after, they are lines this device holds no signature for.

@@ -1,4 +1,5 @@
 import type { NetworkStatus, RoomSource } from '../app/RoomSource';
+import type { LogEntry } from '../hub/ports';
 import type { RoomSession, RoomSessionOptions } from './RoomSession';
 
 type SessionModule = typeof import('./RoomSession');
@@ -141,6 +142,10 @@ export class DeferredRoom implements RoomSource {
 
   async redact(ids: readonly string[]): Promise<void> {
     await this.session?.redact(ids);
+  }
+
+  onStoredHistory(listener: (messages: readonly LogEntry[]) => void): () => void {
+    return this.attach((s) => s.onStoredHistory(listener));
   }
 
   async saved(): Promise<void> {

@@ -3,7 +3,10 @@ import * as Y from 'yjs';
 import type { EventStream } from '../hub/EventStream';
 import { Hub, type ListenerHandle } from '../hub/Hub';
 import type { SignatureVerifier, Signer } from '../log/signing';
-import type { RejectReason } from '../log/schema';
+import type { RejectReason, SignedEntry } from '../log/schema';
+import { makeEvent } from '../hub/events';
+import type { LogEntry } from '../hub/ports';
+import { storedRecord } from '../storage/EventStore';
 import { YjsEventLog } from '../log/YjsEventLog';
 import { makePreview, readPreview } from '../log/Preview';
 import { ROOTS, SEALS_ROOT } from '../log/schema';
@@ -98,6 +101,7 @@ export class RoomSession implements RoomSource {
   /** Writes every event to IndexedDB and tells when own messages are saved (with storage). */
   readonly saves: SaveTracker | undefined;
   private readonly history: PersistentListener | undefined;
+  private readonly historyListeners = new Set<(messages: readonly LogEntry[]) => void>();
   /** The stored history's place among the hub's listeners. */
   private readonly storing: ListenerHandle | undefined;
   private readonly storage: ChatStorage | undefined;
@@ -203,6 +207,7 @@ export class RoomSession implements RoomSource {
           await this.files.transfer.fetch(hash, size, undefined, undefined, this.fetchTurn++),
         ),
       packing: segmentPacking,
+      ...(options.storage ? { history: { store: (m) => this.storeSealed(m) } } : {}),
     });
     this.watchSeals(options.seal !== undefined);
     this.delivery = new DeliveryTracker({
@@ -246,6 +251,30 @@ export class RoomSession implements RoomSource {
     if (!this.history || !this.storage) return;
     await this.history.flush();
     await this.storage.events.redact(this.roomId, ids);
+  }
+
+  /**
+   * Calls `listener` with the messages of older history fetched from peers and stored on
+   * this device, not held in the log (the room shows them from storage). Returns unsubscribe.
+   */
+  onStoredHistory(listener: (messages: readonly LogEntry[]) => void): () => void {
+    this.historyListeners.add(listener);
+    return () => this.historyListeners.delete(listener);
+  }
+
+  /** Stores the checked messages of a sealed segment as signed history, then tells the room. */
+  private async storeSealed(messages: readonly SignedEntry[]): Promise<void> {
+    if (!this.storage) throw new Error('no storage');
+    const roomId = this.roomId;
+    const records = messages.map(({ id, userId, message, unixTime, clock }) =>
+      storedRecord(
+        clock,
+        makeEvent({ id, chatroomId: roomId, type: 'message', userId, message, unixTime }),
+        true,
+      ),
+    );
+    await this.storage.events.put(records);
+    for (const listener of [...this.historyListeners]) listener(messages);
   }
 
   /** Settles once every entry that has arrived so far is in this device's stored history. */

@@ -37,19 +37,19 @@ describe('sealed history', () => {
       const roomId = `sealed-${process.pid}-1`;
       const aliceContext = await suite.browser().newContext();
       const alice = await openRoom(aliceContext, roomId, { storage: true, seal: SEAL });
-      await alice.evaluate(() => window.harness.burst(100, 'old'));
-      await messagesReach(alice, 100);
+      await alice.evaluate(() => window.harness.burst(160, 'old'));
+      await messagesReach(alice, 160);
       await alice.waitForFunction(() => window.harness.sealed().live === 40, null, {
         timeout: 60_000,
       });
-      assert.deepEqual(await sealed(alice), { checked: 2, live: 40 });
+      assert.deepEqual(await sealed(alice), { checked: 4, live: 40 });
 
-      // Bob has never been here: the document he receives holds 40 entries, the 60 before
-      // them come as two segments from Alice over the data channel, checked whole.
+      // Bob has never been here: the document he receives holds 40 entries, the 120 before
+      // them come as four segments from Alice over the data channel, checked whole.
       const bobContext = await suite.browser().newContext();
       const bob = await openRoom(bobContext, roomId);
-      await messagesReach(bob, 100, 60_000);
-      assert.deepEqual(await sealed(bob), { checked: 2, live: 40 });
+      await messagesReach(bob, 160, 60_000);
+      assert.deepEqual(await sealed(bob), { checked: 4, live: 40 });
       assert.deepEqual(
         await bob.evaluate(() => window.harness.messages()),
         await alice.evaluate(() => window.harness.messages()),
@@ -57,6 +57,23 @@ describe('sealed history', () => {
       assert.deepEqual(await bob.evaluate(() => window.harness.rejected()), {});
       assert.deepEqual(await alice.evaluate(() => window.harness.rejected()), {});
       await bobContext.close();
+
+      // Carol keeps history on her device: the segments' messages go to her stored history,
+      // signed, and her memory holds only the live entries.
+      const carolContext = await suite.browser().newContext();
+      const carol = await openRoom(carolContext, roomId, { storage: true });
+      const storedAt = Date.now();
+      while ((await carol.evaluate(() => window.harness.storedMessages())) < 160) {
+        assert.ok(Date.now() - storedAt < 60_000, 'the sealed history was not stored in 60 s');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(await carol.evaluate(() => window.harness.storedMessages()), 160);
+      assert.deepEqual(await sealed(carol), { checked: 4, live: 40 });
+      // The live entries and the peer's preview of its newest 100: not the 160.
+      assert.equal(await carol.evaluate(() => window.harness.messageCount()), 100);
+      assert.equal(await carol.evaluate(() => window.harness.storedUnsigned()), 0);
+      assert.deepEqual(await carol.evaluate(() => window.harness.rejected()), {});
+      await carolContext.close();
 
       // Alone after a reload, Alice holds only the live entries in memory; the sealed ones
       // are in her stored history, her segments kept unread.
@@ -66,14 +83,14 @@ describe('sealed history', () => {
         roomId,
       );
       await messagesReach(alice, 40);
-      await alice.waitForFunction(() => window.harness.sealed().checked === 2, null, {
+      await alice.waitForFunction(() => window.harness.sealed().checked === 4, null, {
         timeout: 30_000,
       });
-      assert.deepEqual(await sealed(alice), { checked: 2, live: 40 });
+      assert.deepEqual(await sealed(alice), { checked: 4, live: 40 });
       assert.equal(await alice.evaluate(() => window.harness.messageCount()), 40);
-      // Her two joins at least beside the messages (Bob's join and leave may be there too).
+      // Her two joins at least beside the messages (Bob's and Carol's joins and leaves may be there too).
       const stored = await alice.evaluate(() => window.harness.stored());
-      assert.ok(stored >= 100 + 2 && stored <= 100 + 4, `${stored} events stored`);
+      assert.ok(stored >= 160 + 2 && stored <= 160 + 6, `${stored} events stored`);
       // Every stored message is marked as checked on this device: the room shows the sealed
       // ones, which the log no longer holds, as verified when she scrolls back.
       assert.equal(await alice.evaluate(() => window.harness.storedUnsigned()), 0);

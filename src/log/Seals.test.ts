@@ -7,6 +7,7 @@ import { MemorySegmentStore } from '../storage/SegmentStore';
 import { until, type Subscribe } from '../testkit/waitFor';
 import { deleteEntries } from '../testkit/adversary/entryMaps';
 import { BATCHES_ROOT, SEALS_ROOT } from './schema';
+import { REACT } from './entryKinds';
 import { sealSegment } from './Segment';
 import { EpochSeals, type EpochSealsOptions, type SegmentPacking } from './Seals';
 import { segmentPacking } from '../net/deflate';
@@ -220,6 +221,64 @@ describe('Sealing the live document', () => {
     expect(asked, 'kept here: not asked of peers').to.deep.equal([]);
     await log.whenProcessed();
     expect(log.entries(), 'only the live entries are in memory').to.have.length(15);
+  });
+
+  it("stores a fetched segment's messages, not in memory, and keeps its reactions in the log", async () => {
+    const alice = await tab({ liveLimit: 5, sealSize: 10 });
+    await write(alice.log, alice.userId, 4);
+    const target = alice.log.entries()[0]?.id as string;
+    alice.log.append(alice.userId, JSON.stringify([target, '👍', 1]), REACT);
+    await write(alice.log, alice.userId, 20);
+    const id = (await alice.seals.sealDue()) as string;
+    const shelved: string[] = [];
+    const fetch = async (wanted: string): Promise<Uint8Array> =>
+      (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
+    const carol = await tab({
+      fetch,
+      history: {
+        store: (messages) => {
+          shelved.push(...messages.map((m) => m.message));
+          return Promise.resolve();
+        },
+      },
+    });
+    Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
+    await carol.log.whenProcessed();
+    expect(await carol.seals.fetchMissing()).to.equal(1);
+    await carol.log.whenProcessed();
+    expect(shelved, 'the sealed messages, on the shelf').to.have.length(9);
+    expect(carol.log.entries(), 'memory holds the live ones').to.have.length(15);
+    expect(carol.log.kinds().map((k) => k.kind)).to.deep.equal([REACT]);
+    expect(carol.seals.checkedCount).to.equal(1);
+    expect(await carol.store.get(ROOM, id), 'kept, to serve it on').to.not.equal(undefined);
+
+    // Storage failing: nothing is lost, the messages stay in memory.
+    const dave = await tab({ fetch, history: { store: () => Promise.reject(new Error('full')) } });
+    Y.applyUpdate(dave.doc, Y.encodeStateAsUpdate(alice.doc));
+    expect(await dave.seals.fetchMissing()).to.equal(1);
+    await dave.log.whenProcessed();
+    expect(dave.log.entries()).to.have.length(24);
+  });
+
+  it("keeps a sealed segment's reactions through a restart without reading the segment", async () => {
+    const alice = await tab({ liveLimit: 5, sealSize: 10 });
+    await write(alice.log, alice.userId, 4);
+    const target = alice.log.entries()[0]?.id as string;
+    alice.log.append(alice.userId, JSON.stringify([target, '🎉', 1]), REACT);
+    await write(alice.log, alice.userId, 20);
+    await alice.seals.sealDue();
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(alice.doc));
+    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
+    const log = new YjsEventLog({ doc, roomId: ROOM, signer, verifier });
+    const seals = new EpochSeals({ doc, source: log, verifier, store: alice.store });
+    made.push({ log, doc, seals });
+    await log.whenProcessed();
+    expect(log.kinds(), 'sealed away with its segment').to.deep.equal([]);
+    expect(await seals.holdStored()).to.equal(1);
+    await log.whenProcessed();
+    expect(log.kinds().map((k) => k.message)).to.deep.equal([JSON.stringify([target, '🎉', 1])]);
+    expect(log.entries()).to.have.length(15);
   });
 
   it('takes a segment from anyone, whole and under its own id only', async () => {

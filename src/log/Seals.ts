@@ -4,7 +4,7 @@ import { encodeBase64url } from '../identity/base64url';
 import type { SegmentStore } from '../storage/SegmentStore';
 import type { BatchVerifier, EncodedBatch } from './batches';
 import type { EntryPages } from './EntryPages';
-import { batchEntryIds, readRecord, type SealRecord } from './sealRecord';
+import { batchEntryIds, readKindEntry, readRecord, type SealRecord } from './sealRecord';
 import { BATCHES_ROOT, SEALS_ROOT, encodeEntry, isContentKey, type SignedEntry } from './schema';
 import { MAX_SEGMENT_ENTRIES, SegmentError, openSegment, sealSegment } from './Segment';
 import type { SignatureVerifier } from './signing';
@@ -40,6 +40,15 @@ export interface SegmentPacking {
   pack(bytes: Uint8Array): Promise<Uint8Array>;
   /** Inflates; rejects past `maxBytes` or on a stream that is not valid. */
   unpack(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array>;
+}
+
+/**
+ * Where a tab that stores its history puts the messages of a segment it fetched: on disk,
+ * not in memory (the room shows them from storage as the reader scrolls back).
+ */
+export interface SealedHistoryShelf {
+  /** Stores checked messages; rejects if storage fails (they are then kept in memory). */
+  store(messages: readonly SignedEntry[]): Promise<void>;
 }
 
 /** What the log asks before it takes a deletion for an attack. */
@@ -85,6 +94,8 @@ export interface EpochSealsOptions {
   readonly fetch?: (id: string, size: number) => Promise<Uint8Array>;
   /** Segments travel compressed when both sides have this. */
   readonly packing?: SegmentPacking;
+  /** Where a fetched segment's messages go instead of memory (a tab with stored history). */
+  readonly history?: SealedHistoryShelf;
 }
 
 /** Compressed segments kept in memory to serve them (each about a third of 2-3 MB). */
@@ -160,9 +171,14 @@ export class EpochSeals implements SealedHistory {
     if (!store || this.heldAt === this.seals.size) return this.held.size;
     this.heldAt = this.seals.size;
     const kept = await store.ids(this.source.roomId);
+    const newly: string[] = [];
     for (const id of [...this.seals.keys()].slice(0, MAX_SEALS)) {
-      if (kept.has(id) && !this.checked.has(id)) this.held.add(id);
+      if (kept.has(id) && !this.checked.has(id) && !this.held.has(id)) newly.push(id);
     }
+    for (const id of newly) this.held.add(id);
+    // Their edits, deletions, reactions and names still take effect: those the memory keeps.
+    const kinds = await store.kinds(this.source.roomId, newly).catch(() => []);
+    if (!this.destroyed) this.source.ingestChecked(kinds.flatMap((v) => readKindEntry(v) ?? []));
     return this.held.size;
   }
 
@@ -209,15 +225,16 @@ export class EpochSeals implements SealedHistory {
     if (at !== undefined && now - at < REFETCH_MS) return false;
     this.asked.set(id, now);
     // Compressed first; if no peer has that form, or it is not the segment, the plain one.
-    const inflated = await this.fetchPacked(record);
-    const bytes =
-      inflated && (await this.take(id, inflated))
-        ? inflated
-        : await fetch(id, record.s)
-            .then(async (plain) => ((await this.take(id, plain)) ? plain : undefined))
-            .catch(() => undefined);
-    if (!bytes) return false;
-    await this.keep(id, bytes, record);
+    let bytes = await this.fetchPacked(record);
+    let entries = bytes && (await this.open(id, bytes));
+    if (!entries) {
+      bytes = await fetch(id, record.s).catch(() => undefined);
+      entries = bytes && (await this.open(id, bytes));
+    }
+    if (!bytes || !entries || this.destroyed) return false;
+    // Kept first: a tab that holds a segment serves it, and reads its messages from storage.
+    await this.keep(id, bytes, record, entries);
+    await this.settle(id, entries);
     return true;
   }
 
@@ -264,7 +281,12 @@ export class EpochSeals implements SealedHistory {
     }
   }
 
-  private async keep(id: string, bytes: Uint8Array, record: SealRecord): Promise<void> {
+  private async keep(
+    id: string,
+    bytes: Uint8Array,
+    record: SealRecord,
+    entries: readonly SignedEntry[],
+  ): Promise<void> {
     const segment = {
       id,
       bytes: new Uint8Array(bytes),
@@ -272,17 +294,26 @@ export class EpochSeals implements SealedHistory {
       last: { clock: record.l[0], id: record.l[1] },
       count: record.n,
     };
-    await this.options.store?.put(this.source.roomId, segment).catch(() => undefined);
+    await this.options.store
+      ?.put(this.source.roomId, segment, kindsOf(entries))
+      .catch(() => undefined);
   }
 
   /**
    * Takes a segment's bytes received under `id` (from storage or a peer): opens and checks
-   * it whole, counts its entries as sealed and hands them to the log. False if refused.
+   * it whole, counts its entries as sealed and hands them on (see settle). False if refused.
    */
   async take(id: string, bytes: Uint8Array): Promise<boolean> {
-    let entries: SignedEntry[];
+    const entries = await this.open(id, bytes);
+    if (!entries || this.destroyed) return false;
+    await this.settle(id, entries);
+    return true;
+  }
+
+  /** A segment's entries, opened and checked whole; undefined if refused. */
+  private async open(id: string, bytes: Uint8Array): Promise<SignedEntry[] | undefined> {
     try {
-      entries = await openSegment(
+      return await openSegment(
         this.source.roomId,
         id,
         bytes,
@@ -291,14 +322,35 @@ export class EpochSeals implements SealedHistory {
         this.source.verifiedBatches,
       );
     } catch (error) {
-      if (error instanceof SegmentError) return false;
+      if (error instanceof SegmentError) return undefined;
       throw error;
     }
-    if (this.destroyed) return false;
+  }
+
+  /**
+   * A checked segment's entries: with a history shelf, its messages go to storage and only
+   * its kind entries (edits, deletions, reactions, names) to the log; else all to the log.
+   * Opened with the log's verifier: their batches are in it, no need to check them again.
+   */
+  private async settle(id: string, entries: readonly SignedEntry[]): Promise<void> {
+    const shelf = this.options.history;
+    if (shelf) {
+      const stored = await shelf.store(entries.filter((e) => e.kind === undefined)).then(
+        () => true,
+        () => false,
+      );
+      if (this.destroyed) return;
+      if (stored) {
+        this.held.add(id);
+        this.failed.delete(id);
+        // The document may hold some of them still: its deletions of those are honoured.
+        for (const entry of entries) if (this.source.get(entry.id)) this.covered.add(entry.id);
+        this.source.ingestChecked(kindsOf(entries));
+        return;
+      }
+    }
     this.markChecked(id, entries);
-    // Opened with the log's verifier: their batches are in it, no need to check them again.
     this.source.ingestChecked(entries);
-    return true;
   }
 
   /**
@@ -347,7 +399,7 @@ export class EpochSeals implements SealedHistory {
     if (entries.length < this.sealSize) return undefined;
     const segment = sealSegment(this.source.roomId, entries, (id) => this.source.batchRecord(id));
     // Kept before the document lets go of its entries: nothing sealed exists only in memory.
-    await this.options.store?.put(this.source.roomId, segment);
+    await this.options.store?.put(this.source.roomId, segment, kindsOf(entries));
     let z: [string, number] | undefined;
     if (this.options.packing) {
       const packed = await this.options.packing.pack(segment.bytes);
@@ -430,7 +482,9 @@ export class EpochSeals implements SealedHistory {
     if (segment.id !== id) return false;
     this.markChecked(id, entries);
     // Kept, to serve it and to show its entries after a restart.
-    void this.options.store?.put(this.source.roomId, segment).catch(() => undefined);
+    void this.options.store
+      ?.put(this.source.roomId, segment, kindsOf(entries))
+      .catch(() => undefined);
     return true;
   }
 
@@ -440,4 +494,9 @@ export class EpochSeals implements SealedHistory {
     this.failed.delete(id);
     for (const entry of entries) this.covered.add(entry.id);
   }
+}
+
+/** The kind entries among a segment's entries. */
+function kindsOf(entries: readonly SignedEntry[]): SignedEntry[] {
+  return entries.filter((entry) => entry.kind !== undefined);
 }

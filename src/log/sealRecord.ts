@@ -1,6 +1,6 @@
 import { decodeBase64url, encodeBase64url } from '../identity/base64url';
 import { HASH_BYTES, type EncodedBatch } from './batches';
-import { isContentKey } from './schema';
+import { isContentKey, type SignedEntry } from './schema';
 import { MAX_SEGMENT_ENTRIES } from './Segment';
 
 // The seal records of the root `seals` (docs/LOG_SCHEMA.md, "Sealing"), as a reader takes them.
@@ -68,4 +68,37 @@ export function batchEntryIds(record: EncodedBatch | undefined): string[] {
     ids.push(encodeBase64url(hashes.subarray(at, at + HASH_BYTES)));
   }
   return ids;
+}
+
+/**
+ * A kind entry as a SegmentStore gives it back (stored by this tab after it checked the
+ * segment), or undefined if the value does not have a verified entry's shape.
+ */
+export function readKindEntry(value: unknown): SignedEntry | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  const { id, userId, message, unixTime, clock, batch, index, kind } = v;
+  if (
+    typeof id !== 'string' ||
+    typeof userId !== 'string' ||
+    typeof message !== 'string' ||
+    typeof batch !== 'string' ||
+    typeof kind !== 'string' ||
+    !Number.isFinite(unixTime) ||
+    !Number.isFinite(clock) ||
+    !Number.isInteger(index) ||
+    v.version !== 2
+  )
+    return undefined;
+  return {
+    id,
+    userId,
+    message,
+    unixTime: unixTime as number,
+    clock: clock as number,
+    batch,
+    index: index as number,
+    version: 2,
+    kind,
+  };
 }

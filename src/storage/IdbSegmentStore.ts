@@ -1,4 +1,5 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { SignedEntry } from '../log/schema';
 import type { SealedSegment } from '../log/Segment';
 import { withOpenTimeout } from './ChatDatabase';
 import { DestroyedError } from './errors';
@@ -23,12 +24,14 @@ interface StoredSegment extends SegmentInfo {
 interface SegmentsSchema extends DBSchema {
   /** Keyed by [room, id]: a room's segments are one key range. */
   segments: { key: [string, string]; value: StoredSegment };
+  /** A segment's kind entries, under the segment's key (version 2). */
+  kinds: { key: [string, string]; value: { readonly kinds: readonly unknown[] } };
 }
 
 /**
  * Sealed history segments in IndexedDB: database `meshchat-segments`, object store `segments`
- * keyed by `[roomId, segmentId]`, its own database so that the chat database's schema is
- * untouched. A record that is not a segment (written by something else) is left out of
+ * keyed by `[roomId, segmentId]` (and `kinds`, a segment's kind entries, under the same key),
+ * its own database so that the chat database's schema is untouched. A record that is not a segment (written by something else) is left out of
  * `list` and `get`.
  */
 export class IdbSegmentStore implements SegmentStore {
@@ -45,12 +48,35 @@ export class IdbSegmentStore implements SegmentStore {
     await deleteDB(databaseName);
   }
 
-  async put(roomId: string, segment: SealedSegment): Promise<void> {
+  async put(roomId: string, segment: SealedSegment, kinds?: readonly SignedEntry[]): Promise<void> {
     const db = await this.db('put');
-    await db.put('segments', { room: roomId, ...infoOf(segment), bytes: segment.bytes }, [
-      roomId,
-      segment.id,
-    ]);
+    const tx = db.transaction(['segments', 'kinds'], 'readwrite');
+    const key: [string, string] = [roomId, segment.id];
+    const writes = [
+      tx
+        .objectStore('segments')
+        .put({ room: roomId, ...infoOf(segment), bytes: segment.bytes }, key),
+      ...(kinds && kinds.length > 0
+        ? [tx.objectStore('kinds').put({ kinds: [...kinds] }, key)]
+        : []),
+    ];
+    await Promise.all([...writes, tx.done]);
+  }
+
+  async kinds(roomId: string, ids: Iterable<string>): Promise<unknown[]> {
+    const db = await this.db('kinds');
+    const tx = db.transaction(['segments', 'kinds'], 'readonly');
+    const out: unknown[] = [];
+    for (const id of ids) {
+      const [held, record] = await Promise.all([
+        tx.objectStore('segments').getKey([roomId, id]),
+        tx.objectStore('kinds').get([roomId, id]) as Promise<unknown>,
+      ]);
+      const list = (record as { kinds?: unknown } | undefined)?.kinds;
+      if (held !== undefined && Array.isArray(list)) out.push(...(list as unknown[]));
+    }
+    await tx.done;
+    return out;
   }
 
   async get(roomId: string, id: string): Promise<Uint8Array | undefined> {
@@ -77,7 +103,12 @@ export class IdbSegmentStore implements SegmentStore {
 
   async deleteRoom(roomId: string): Promise<void> {
     const db = await this.db('deleteRoom');
-    await db.delete('segments', roomRange(roomId));
+    const tx = db.transaction(['segments', 'kinds'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('segments').delete(roomRange(roomId)),
+      tx.objectStore('kinds').delete(roomRange(roomId)),
+      tx.done,
+    ]);
   }
 
   close(): void {
@@ -93,9 +124,10 @@ export class IdbSegmentStore implements SegmentStore {
     if (this.closed) throw new DestroyedError(`IdbSegmentStore.${operation}`);
     this.connection ??= withOpenTimeout(
       () =>
-        openDB<SegmentsSchema>(this.databaseName, 1, {
-          upgrade(db) {
-            db.createObjectStore('segments');
+        openDB<SegmentsSchema>(this.databaseName, 2, {
+          upgrade(db, oldVersion) {
+            if (oldVersion < 1) db.createObjectStore('segments');
+            if (oldVersion < 2) db.createObjectStore('kinds');
           },
           blocking(_current, _blocked, event) {
             (event.target as IDBDatabase).close();

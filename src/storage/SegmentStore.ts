@@ -1,3 +1,4 @@
+import type { SignedEntry } from '../log/schema';
 import type { SealedSegment } from '../log/Segment';
 import { DestroyedError } from './errors';
 
@@ -10,8 +11,17 @@ export type SegmentInfo = Omit<SealedSegment, 'bytes'>;
  * segments they opened (verified); a reader opens what it gets back again, hash included.
  */
 export interface SegmentStore {
-  /** Keeps a verified segment of `roomId`. */
-  put(roomId: string, segment: SealedSegment): Promise<void>;
+  /**
+   * Keeps a verified segment of `roomId`, and beside it, where given, its kind entries
+   * (edits, deletions, reactions, names: what a tab that does not read the segment still
+   * needs in memory).
+   */
+  put(roomId: string, segment: SealedSegment, kinds?: readonly SignedEntry[]): Promise<void>;
+  /**
+   * The kind entries kept beside the segments `ids` of `roomId`, as stored: plain values the
+   * caller checks (segments kept without any give none).
+   */
+  kinds(roomId: string, ids: Iterable<string>): Promise<unknown[]>;
   /** The bytes of one segment, if held. */
   get(roomId: string, id: string): Promise<Uint8Array | undefined>;
   /** The ids of the segments held for `roomId`, without reading any segment. */
@@ -35,14 +45,24 @@ export function compareSegments(a: SegmentInfo, b: SegmentInfo): number {
 /** Segments in memory: the fake beside IdbSegmentStore, and the store without IndexedDB. */
 export class MemorySegmentStore implements SegmentStore {
   private readonly rooms = new Map<string, Map<string, SealedSegment>>();
+  private readonly kindsOf = new Map<string, readonly SignedEntry[]>();
   private closed = false;
 
-  put(roomId: string, segment: SealedSegment): Promise<void> {
+  put(roomId: string, segment: SealedSegment, kinds?: readonly SignedEntry[]): Promise<void> {
     return this.run('put', () => {
       let room = this.rooms.get(roomId);
       if (!room) this.rooms.set(roomId, (room = new Map<string, SealedSegment>()));
       room.set(segment.id, segment);
+      if (kinds && kinds.length > 0) this.kindsOf.set(kindsKey(roomId, segment.id), [...kinds]);
     });
+  }
+
+  kinds(roomId: string, ids: Iterable<string>): Promise<unknown[]> {
+    return this.run('kinds', () =>
+      [...ids].flatMap((id) =>
+        this.rooms.get(roomId)?.has(id) ? [...(this.kindsOf.get(kindsKey(roomId, id)) ?? [])] : [],
+      ),
+    );
   }
 
   get(roomId: string, id: string): Promise<Uint8Array | undefined> {
@@ -61,6 +81,8 @@ export class MemorySegmentStore implements SegmentStore {
 
   deleteRoom(roomId: string): Promise<void> {
     return this.run('deleteRoom', () => {
+      for (const id of this.rooms.get(roomId)?.keys() ?? [])
+        this.kindsOf.delete(kindsKey(roomId, id));
       this.rooms.delete(roomId);
     });
   }
@@ -74,6 +96,10 @@ export class MemorySegmentStore implements SegmentStore {
     if (this.closed) return Promise.reject(new DestroyedError(`MemorySegmentStore.${operation}`));
     return Promise.resolve(body());
   }
+}
+
+function kindsKey(roomId: string, id: string): string {
+  return JSON.stringify([roomId, id]);
 }
 
 /** A segment's info: everything but its bytes. */

@@ -1,5 +1,6 @@
 // The contract every SegmentStore meets, run on the in-memory fake and on IndexedDB alike.
 import { expect } from '@esm-bundle/chai';
+import type { SignedEntry } from '../log/schema';
 import type { SealedSegment } from '../log/Segment';
 import type { SegmentStore } from './SegmentStore';
 
@@ -52,6 +53,35 @@ export function segmentStoreContract(name: string, harness: () => SegmentStoreHa
       expect((await again.list('room-b')).map((s) => s.id)).to.deep.equal(['other']);
       expect([...(await again.ids('room-a'))].sort()).to.deep.equal(['earlier', 'later']);
       expect([...(await again.ids('room-c'))]).to.deep.equal([]);
+    });
+
+    it('keeps kind entries beside a segment, per room, and forgets them with the room', async () => {
+      const store = await h.open();
+      const kind = (id: string): SignedEntry => ({
+        id,
+        userId: 'u',
+        message: 'x',
+        unixTime: 1,
+        clock: 1,
+        batch: 'b',
+        index: 0,
+        version: 2,
+        kind: 'react',
+      });
+      await store.put('room-a', segment('one', 1), [kind('k1'), kind('k2')]);
+      await store.put('room-a', segment('two', 9));
+      await store.put('room-b', segment('one', 1), [kind('k3')]);
+      const again = await h.reopen();
+      const ids = (values: unknown[]): unknown[] => values.map((v) => (v as SignedEntry).id);
+      expect(ids(await again.kinds('room-a', ['one', 'two', 'missing']))).to.deep.equal([
+        'k1',
+        'k2',
+      ]);
+      expect(ids(await again.kinds('room-b', ['one']))).to.deep.equal(['k3']);
+      expect(await again.kinds('room-b', ['two'])).to.deep.equal([]);
+      await again.deleteRoom('room-a');
+      expect(await again.kinds('room-a', ['one'])).to.deep.equal([]);
+      expect(ids(await again.kinds('room-b', ['one']))).to.deep.equal(['k3']);
     });
 
     it('forgets one room without touching the others, and refuses use after close', async () => {

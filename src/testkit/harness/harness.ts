@@ -179,6 +179,16 @@ const harness = {
   async stored(): Promise<number> {
     return storage && session ? storage.events.count(session.roomId) : 0;
   },
+  /** Messages of the room stored on this device (sealed history included), up to 10 million. */
+  async storedMessages(): Promise<number> {
+    if (!storage || !session) return 0;
+    return storage.events.countMessagesAfter(
+      session.roomId,
+      Number.NEGATIVE_INFINITY,
+      undefined,
+      1e7,
+    );
+  },
   /** Stored messages of the room without the signed mark (imported ones, or a defect). */
   async storedUnsigned(): Promise<number> {
     if (!storage || !session) return 0;
