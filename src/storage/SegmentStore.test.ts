@@ -1,5 +1,7 @@
+import { expect } from '@esm-bundle/chai';
+import { openDB } from 'idb';
 import { IdbSegmentStore } from './IdbSegmentStore';
-import { segmentStoreContract } from './segmentStoreContract';
+import { segment, segmentStoreContract } from './segmentStoreContract';
 import { MemorySegmentStore, type SegmentStore } from './SegmentStore';
 
 segmentStoreContract('MemorySegmentStore', () => {
@@ -30,4 +32,39 @@ segmentStoreContract('IdbSegmentStore', () => {
       await IdbSegmentStore.clear(name);
     },
   };
+});
+
+describe('IdbSegmentStore upgrade', () => {
+  it('keeps the segments of a version 1 database, and gives them no kind entries', async () => {
+    const name = `meshchat-segments-v1-${Date.now()}-${Math.random()}`;
+    const old = await openDB(name, 1, {
+      upgrade(db) {
+        db.createObjectStore('segments');
+      },
+    });
+    const kept = segment('kept', 10);
+    await old.put(
+      'segments',
+      {
+        room: 'r',
+        id: kept.id,
+        first: kept.first,
+        last: kept.last,
+        count: kept.count,
+        bytes: kept.bytes,
+      },
+      ['r', kept.id],
+    );
+    old.close();
+    const store = new IdbSegmentStore(name);
+    try {
+      expect((await store.list('r')).map((s) => s.id)).to.deep.equal(['kept']);
+      expect(await store.kinds('r', ['kept'])).to.deep.equal([]);
+      await store.put('r', segment('new', 20), []);
+      expect([...(await store.ids('r'))].sort()).to.deep.equal(['kept', 'new']);
+    } finally {
+      store.close();
+      await IdbSegmentStore.clear(name);
+    }
+  });
 });
