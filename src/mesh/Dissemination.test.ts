@@ -62,3 +62,38 @@ describe('Dissemination answering a state vector', () => {
     expect(meta.to.get(client)).to.equal(51);
   });
 });
+
+describe('Dissemination answering a graft', () => {
+  it('sends what follows the clock asked for, of that writer alone', () => {
+    const doc = new Y.Doc();
+    const sent: MeshMessage[] = [];
+    const mesh = new Dissemination(
+      doc,
+      realEnv,
+      (_peer, message) => {
+        sent.push(message);
+        return true;
+      },
+      () => 0,
+      { antiEntropyMs: 0, syncOnOpen: false, eagerLinks: 1 },
+    );
+    mesh.addNeighbour('relay');
+    mesh.addNeighbour('asker');
+    // Two writers' messages reach this peer together, as one batch from its eager neighbour.
+    const [alice, bob] = [new Y.Doc(), new Y.Doc()];
+    for (let i = 0; i < 3; i += 1) alice.getMap('m').set(`a${i}`, i);
+    for (let i = 0; i < 3; i += 1) bob.getMap('m').set(`b${i}`, i);
+    const batch = Y.mergeUpdates([Y.encodeStateAsUpdate(alice), Y.encodeStateAsUpdate(bob)]);
+    mesh.receive('relay', { type: 'update', update: batch, hops: 0 });
+    sent.length = 0;
+    // The asker has all of Bob's and Alice's first; it waited too long for the rest of Alice's.
+    mesh.receive('asker', { type: 'graft', entries: [{ client: alice.clientID, clock: 1 }] });
+    const diffs = sent.flatMap((m) => (m.type === 'diff' ? [m.update] : []));
+    expect(diffs).to.have.length(1);
+    const meta = Y.parseUpdateMeta(diffs[0] as Uint8Array);
+    expect([...meta.to.keys()], 'only the writer asked for').to.deep.equal([alice.clientID]);
+    expect(meta.from.get(alice.clientID), 'from the clock asked for').to.equal(1);
+    expect(meta.to.get(alice.clientID)).to.equal(3);
+    mesh.destroy();
+  });
+});

@@ -174,8 +174,7 @@ export class Dissemination {
         n.batch = [];
         break;
       case 'graft':
-        n.eager = true;
-        this.answerGraft(from, message.entries);
+        this.receiveGraft(from, n, message.entries);
         break;
       case 'sv':
         this.answerStateVector(from, message.stateVector, message.askBack);
@@ -258,10 +257,17 @@ export class Dissemination {
     // mixes several messages, so "all duplicate" would rarely prune under load).
     // A peer keeps two eager links whatever it hears, so that prunes made at once for different
     // messages never cut the tree apart (each would be right alone; together they disconnect).
-    if (pushed && n.eager && stale > 0 && stale >= fresh && this.eagerCount() > MIN_EAGER) {
-      n.eager = false;
-      this.counts.prunes += 1;
-      this.send(from, { type: 'prune' });
+    if (pushed && stale > 0 && stale >= fresh) {
+      if (n.eager && this.eagerCount() > MIN_EAGER) {
+        n.eager = false;
+        this.counts.prunes += 1;
+        this.send(from, { type: 'prune' });
+      } else if (!n.eager) {
+        // The sender holds this link eager and this peer does not (its graft came before the
+        // link was open here, or crossed a prune): unanswered, it would push every message
+        // here for good. At 25 peers, two thirds of the pushed frames came over such links.
+        this.send(from, { type: 'prune' });
+      }
     }
     // Everything in it is here already: not applied.
     if (fresh === 0 && meta.to.size > 0) return;
@@ -371,6 +377,19 @@ export class Dissemination {
       this.send(peer, { type: 'graft', entries });
     }
   };
+
+  private receiveGraft(from: string, n: Neighbour, entries: readonly ClockEntry[]): void {
+    if (entries.length === 0 && !n.eager && this.eagerCount() >= this.options.eagerLinks) {
+      // Only "push to me" (a new link, or a peer short of eager links), and this peer has its
+      // share: accepting every one left a peer as many eager links as peers had dialled it,
+      // each one more path for duplicates. The asker keeps the link lazy: ids still flow,
+      // and a fetch grafts it when a message is missing.
+      this.send(from, { type: 'prune' });
+      return;
+    }
+    n.eager = true;
+    this.answerGraft(from, entries);
+  }
 
   private answerGraft(from: string, entries: readonly ClockEntry[]): void {
     if (entries.length === 0) return; // Only "push to me again".

@@ -31,8 +31,8 @@ export class RecentUpdates {
   }
 
   /**
-   * The merged updates holding everything after each entry's clock, or undefined if some of
-   * it is no longer held (the caller then falls back to a state-vector exchange).
+   * An update holding what follows each entry's clock, of those writers alone, or undefined
+   * if some of it is no longer held (the caller then falls back to a state-vector exchange).
    */
   after(entries: readonly ClockEntry[]): Uint8Array | undefined {
     const chosen = new Set<Held>();
@@ -52,6 +52,14 @@ export class RecentUpdates {
     }
     if (chosen.size === 0) return undefined;
     const updates = [...chosen].map((h) => h.update);
-    return updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+    const merged = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates);
+    // A held update is a whole batch (tens of messages of many writers under load), and the
+    // asker, which only waited too long for the ones it named, mostly has the rest already.
+    const asked = new Map(entries.map(({ client, clock }) => [client, clock]));
+    const known = new Map<number, number>();
+    for (const [client, to] of Y.parseUpdateMeta(merged).to) {
+      known.set(client, asked.get(client) ?? to);
+    }
+    return Y.diffUpdate(merged, Y.encodeStateVector(known));
   }
 }
