@@ -1,10 +1,16 @@
 import { spawn } from 'node:child_process';
-import type { Browser } from 'playwright-core';
 import { track, type TrackedChild } from './children';
 import { buildApp } from '../testkit/e2e/appBuild';
 import { buildHarness } from '../testkit/e2e/harnessBuild';
 import { startServer } from '../testkit/e2e/serverProcess';
 import { round } from './stats';
+import {
+  COLD_OPEN_PORT,
+  copyProfile,
+  launchProfile,
+  storedRoom,
+  type StoredShape,
+} from './coldOpenStore';
 
 declare global {
   interface Window {
@@ -36,6 +42,8 @@ const watchForText = (text: string): string => `(() => {
 
 export interface ColdOpenFigure {
   readonly messages: number;
+  /** How the room's history was stored: sealed (the app today) or one document (before). */
+  readonly shape: StoredShape;
   /** From navigation start until the newest message is on screen. */
   readonly newestRenderedMs: number;
   /** When the benchmark driver, polling on the page's thread, found the newest message. */
@@ -87,13 +95,14 @@ function cpuHog(): TrackedChild {
 }
 
 /**
- * The app with `messages` cached messages in IndexedDB, the context offline, loading the
- * room's page: how soon the newest message is rendered, and the JS heap then and later.
- * The messages are written through the real RoomSession (harness page, same origin).
+ * The app with a room of `messages` messages in IndexedDB (stored as `shape`, generated once
+ * and cached: coldOpenStore.ts), the context offline, loading the room's page: how soon the
+ * newest message is rendered, and the JS heap then and later. Each call runs its own Chromium
+ * on a copy of the cached profile.
  */
 export async function coldOpen(
-  browser: Browser,
   messages: number,
+  shape: StoredShape,
   settleMs = 10_000,
   options: {
     readonly busy?: boolean;
@@ -109,28 +118,17 @@ export async function coldOpen(
   let hog: TrackedChild | undefined;
   const app = await buildApp();
   await buildHarness(app.dir, 'harness.html');
-  const server = await startServer(app.dir);
-  const context = await browser.newContext();
+  const room = await storedRoom(app.dir, messages, shape);
+  const profile = copyProfile(room);
+  const server = await startServer(app.dir, { PORT: String(COLD_OPEN_PORT) });
+  const context = await launchProfile(profile.dir);
   try {
-    const roomId = `cold-open-${process.pid}-${messages}`;
-    const seed = await context.newPage();
-    await seed.goto(`${server.url}/harness.html`);
-    await seed.evaluate(
-      (id) => window.harness.open({ roomId: id, name: 'Writer', storage: true }),
-      roomId,
-    );
-    await seed.evaluate((n) => window.harness.burst(n, 'cold'), messages);
-    await seed.waitForFunction((n) => window.harness.saved().length >= n, messages, {
-      timeout: 600_000,
-      polling: 500,
-    });
-    await seed.evaluate(() => window.harness.shutdown());
-    await seed.close();
-
-    const newest = `cold ${messages - 1}`;
+    const { roomId, newest } = room;
     // A reader who has used the app before: a name, the service worker installed and the app
     // run once from its cache, this room open (as on every later visit, the browser keeps the
-    // code it compiled).
+    // code it compiled). The visit ends as soon as the newest message shows, well before the
+    // app would seal anything (RoomSession seals a few seconds after loading): the
+    // single-document anchor stays as stored.
     const visit = await context.newPage();
     await visit.goto(server.url);
     await visit.evaluate(() => localStorage.setItem('meshchat:displayName', 'Reader'));
@@ -157,10 +155,12 @@ export async function coldOpen(
     }
     const page = await context.newPage();
     await page.addInitScript(watchForText(newest));
-    if (options.trace) await browser.startTracing(page, { path: options.trace, screenshots: true });
+    const browser = context.browser();
+    const tracing = options.trace !== undefined && browser !== null;
+    if (tracing) await browser.startTracing(page, { path: options.trace, screenshots: true });
     await page.goto(`${server.url}/r/${roomId}`);
     await page.getByText(newest, { exact: true }).waitFor({ timeout: 60_000 });
-    if (options.trace) await browser.stopTracing();
+    if (tracing) await browser.stopTracing();
     const seenMs = await page.evaluate(() => performance.now());
     // The frame that first showed it; the driver's own look comes later when the page is busy.
     const newestRenderedMs = await page.evaluate(() => window.textShownAt);
@@ -186,6 +186,7 @@ export async function coldOpen(
     const loaded = await cdp.send('Runtime.getHeapUsage');
     return {
       messages,
+      shape,
       newestRenderedMs: round(newestRenderedMs, 0),
       driverSawMs: round(seenMs, 0),
       heapAtRenderMb: round(atRender.usedSize / 2 ** 20, 1),
@@ -198,6 +199,7 @@ export async function coldOpen(
     await hog?.stop();
     await context.close();
     await server.stop();
+    profile.remove();
     app.remove();
   }
 }

@@ -70,7 +70,7 @@ describe('benchmark scenarios, tiny', () => {
   );
 
   it('cold open: the newest cached message renders offline, heap measured', bounded, async () => {
-    const f = await coldOpen(rig.browser, 200, 500);
+    const f = await coldOpen(200, 'sealed', 500);
     assert.ok(
       f.newestRenderedMs > 0 && f.heapAtRenderMb > 0 && f.heapLoadedMb > 0,
       JSON.stringify(f),
@@ -86,7 +86,7 @@ describe('benchmark scenarios, tiny', () => {
     'cold open beside a CPU-bound process: the order holds, the hog is stopped',
     bounded,
     async () => {
-      const f = await coldOpen(rig.browser, 200, 500, { busy: true });
+      const f = await coldOpen(200, 'sealed', 500, { busy: true });
       assert.equal(f.busy, true);
       assert.ok(
         f.roomCodeRequestedMs !== null && f.roomCodeRequestedMs >= f.newestRenderedMs,

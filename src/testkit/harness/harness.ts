@@ -202,6 +202,12 @@ const harness = {
       live: session?.log.pages.size ?? 0,
     };
   },
+  /** Seals now what is due (as a sealing room does a few seconds after writing); how many. */
+  async sealNow(): Promise<number> {
+    let sealed = 0;
+    while (session && (await session.seals.sealDue()) !== undefined) sealed += 1;
+    return sealed;
+  },
   rejected(): Record<string, number> {
     return session?.log.rejected() ?? {};
   },
