@@ -56,6 +56,11 @@ const GENERATION = 1;
  */
 const FORMAT_FILES = [
   'src/storage/ChatDatabase.ts',
+  'src/storage/EventStore.ts',
+  'src/storage/IdbEventStore.ts',
+  'src/storage/IdbSegmentStore.ts',
+  'src/storage/IdbUpdateStore.ts',
+  'src/storage/PersistentListener.ts',
   'src/log/schema.ts',
   'src/log/EntryPages.ts',
   'src/log/batches.ts',
