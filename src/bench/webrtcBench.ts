@@ -166,8 +166,17 @@ export interface CatchUpFigure {
   readonly wireBytes: number;
   /** The anchor: the same number of bytes over a raw data channel between two contexts. */
   readonly rawTransferMs: number;
-  /** Sealed: entries left in the writer's document, and the newcomer's seals checked. */
-  readonly sealed?: { readonly live: number; readonly segments: number; readonly sealMs: number };
+  /**
+   * Sealed: entries left in the writer's document, the newcomer's seals checked, the entries
+   * it holds in memory (the rest it stored), and its JS heap after a collection at the end.
+   */
+  readonly sealed?: {
+    readonly live: number;
+    readonly segments: number;
+    readonly sealMs: number;
+    readonly inMemory: number;
+    readonly heapMB: number;
+  };
 }
 
 /** How the writer seals: down to `live` entries in its document, `size` per segment. */
@@ -196,7 +205,34 @@ async function rawTransfer(rig: BenchRig, bytes: number): Promise<number> {
   return at - started;
 }
 
-/** A new peer joins a room of `messages` messages over WebRTC. */
+/**
+ * Waits until the page has stored `count` messages of its room: polls the store's count of
+ * events (cheap), then checks the messages among them (a count that walks the room).
+ */
+async function storedReach(page: Page, count: number, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  const poll = async (read: () => Promise<number>): Promise<void> => {
+    while ((await read()) < count) {
+      if (Date.now() - started > timeoutMs) throw new Error(`${count} messages not stored in time`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  await poll(() => page.evaluate(() => window.harness.stored()));
+  await poll(() => page.evaluate(() => window.harness.storedMessages()));
+}
+
+/** The page's JS heap in MB after a full garbage collection. */
+async function heapAfterCollection(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    return usedSize / 1e6;
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /**
  * A newcomer joins a room of `messages`. `sealed`: the writer first seals all but the newest
  * entries out of its document (src/log/Seals.ts), so the newcomer syncs a small document and
@@ -227,14 +263,19 @@ export async function catchUp(
   const sealMs = Date.now() - sealStart;
   const newest = await writer.page.evaluate(() => window.harness.newestIds(100));
   const stateBytes = await writer.page.evaluate(() => window.harness.docBytes());
-  const late = await rig.join(id, 'Late');
+  // Sealed, the newcomer keeps history on its device as the app does: every message is there
+  // once stored (sealed history goes to storage, not memory).
+  const late = await rig.join(id, 'Late', sealed ? { storage: true } : {});
   await late.page.waitForFunction((ids) => window.harness.hasAll(ids), newest, {
     timeout: 120_000,
     polling: 10,
   });
   const newestAt = await late.page.evaluate(() => window.harness.now());
-  await messagesReach(late.page, messages, 180_000);
+  if (sealed) await storedReach(late.page, messages, 180_000);
+  else await messagesReach(late.page, messages, 180_000);
   const allAt = await late.page.evaluate(() => window.harness.now());
+  const inMemory = await late.page.evaluate(() => window.harness.messageCount());
+  const heapMB = sealed ? await heapAfterCollection(late.page) : 0;
   const wireBytes = await late.page.evaluate(() => window.harness.bytesReceived());
   const openedAt = await late.page.evaluate(() => window.harness.connectedAt());
   const lateSeals = await late.page.evaluate(() => window.harness.sealed());
@@ -249,7 +290,15 @@ export async function catchUp(
     wireBytes,
     rawTransferMs: round(rawTransferMs, 0),
     ...(sealed
-      ? { sealed: { live: lateSeals.live, segments: lateSeals.checked, sealMs: round(sealMs, 0) } }
+      ? {
+          sealed: {
+            live: lateSeals.live,
+            segments: lateSeals.checked,
+            sealMs: round(sealMs, 0),
+            inMemory,
+            heapMB: round(heapMB, 1),
+          },
+        }
       : {}),
   };
 }
