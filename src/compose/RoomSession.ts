@@ -28,7 +28,7 @@ import { roomPersistence } from '../storage/roomPersistence';
 import { PersistentListener } from '../storage/PersistentListener';
 import { RoomFiles, sharedFileStore } from '../files/RoomFiles';
 
-/** Sealing starts this long after the room writes. */
+/** Sealing looks this long after the first entry written since it last looked. */
 const SEAL_PAUSE_MS = 5000;
 /** A room over its bound whose oldest entries are not settled yet is looked at again after this. */
 const SEAL_RETRY_MS = 60_000;
@@ -294,7 +294,8 @@ export class RoomSession implements RoomSource {
   /**
    * Counts the sealed history kept on this device once the stored state is in, fetches what
    * peers sealed that this tab lacks whenever seals or peers come, and (when this tab seals)
-   * seals a few seconds after the room's writing pauses.
+   * seals SEAL_PAUSE_MS after the first entry since its last look: a room that never stops
+   * writing is sealed all the same, at most once per SEAL_PAUSE_MS.
    */
   private watchSeals(sealing: boolean): void {
     const fetchMissing = (): void => {
