@@ -61,11 +61,15 @@ describe('benchmark scenarios, tiny', () => {
     async () => {
       const f = await catchUp(rig, 500, { live: 100, size: 200 });
       assert.ok(f.newest100Ms >= 0 && f.allMs >= f.newest100Ms, JSON.stringify(f));
-      assert.deepEqual(f.sealed && { ...f.sealed, sealMs: 0 }, {
+      assert.deepEqual(f.sealed && { ...f.sealed, sealMs: 0, heapMB: 0 }, {
         live: 100,
         segments: 2,
         sealMs: 0,
+        // The 400 sealed messages are stored, not in memory: only the live 100 are there.
+        inMemory: 100,
+        heapMB: 0,
       });
+      assert.ok((f.sealed?.heapMB ?? 0) > 0, JSON.stringify(f));
     },
   );
 
