@@ -18,6 +18,18 @@ import { poll } from '../testkit/waitFor';
 import { MemoryEventStore } from '../storage/MemoryEventStore';
 import { makeEvent } from '../hub/events';
 
+/** A room history that pages `store` and does nothing else. */
+function pagesOf(store: MemoryEventStore) {
+  return {
+    page: store.page.bind(store),
+    exportRoom: () => Promise.resolve(''),
+    importRoom: () => Promise.reject(new Error('no import here')),
+    forgetRoom: () => Promise.resolve(),
+    warning: () => undefined,
+    onWarning: () => () => undefined,
+  };
+}
+
 interface TestUser {
   app: ChatApplication;
   win: FakeWindow;
@@ -237,14 +249,7 @@ describe('ChatApplication', () => {
 
   it('finds a message that arrived a moment ago, before its room has stored it', async () => {
     const store = new MemoryEventStore();
-    const history = {
-      page: store.page.bind(store),
-      exportRoom: () => Promise.resolve(''),
-      importRoom: () => Promise.reject(new Error('no import here')),
-      forgetRoom: () => Promise.resolve(),
-      warning: () => undefined,
-      onWarning: () => () => undefined,
-    };
+    const history = pagesOf(store);
     const signer = await Identity.loadOrCreate(new MemoryKeyStore());
     // Ann's room writes what it receives a minute after it came, unless asked sooner.
     const ann = await user('Ann', '/', {
@@ -274,14 +279,7 @@ describe('ChatApplication', () => {
 
   it('finds stored messages by their words, and an edited one by its new words only', async () => {
     const store = new MemoryEventStore();
-    const history = {
-      page: store.page.bind(store),
-      exportRoom: () => Promise.resolve(''),
-      importRoom: () => Promise.reject(new Error('no import here')),
-      forgetRoom: () => Promise.resolve(),
-      warning: () => undefined,
-      onWarning: () => () => undefined,
-    };
+    const history = pagesOf(store);
     const ann = await user('Ann', '/', { history });
     await ann.app.openRoom('plan-room', 'pw');
     const room = ann.app.current;

@@ -6,10 +6,8 @@ import type { MeshMessage } from './wire';
 
 type Carried = Map<number, { clock: number; end: number }>;
 
-/** A peer holding `count` entries, answering one neighbour whose link carried `carried`. */
-function peerWith(count: number, carried: Carried | undefined) {
-  const doc = new Y.Doc();
-  for (let i = 0; i < count; i += 1) doc.getMap('m').set(`k${i}`, i);
+/** Dissemination over `doc` without timers, keeping every message it sends. */
+function recording(doc: Y.Doc, eagerLinks: number, carried?: () => Carried | undefined) {
   const sent: MeshMessage[] = [];
   const mesh = new Dissemination(
     doc,
@@ -19,9 +17,17 @@ function peerWith(count: number, carried: Carried | undefined) {
       return true;
     },
     () => 0,
-    { antiEntropyMs: 0, syncOnOpen: false, eagerLinks: 0 },
-    () => carried,
+    { antiEntropyMs: 0, syncOnOpen: false, eagerLinks },
+    carried,
   );
+  return { mesh, sent };
+}
+
+/** A peer holding `count` entries, answering one neighbour whose link carried `carried`. */
+function peerWith(count: number, carried: Carried | undefined) {
+  const doc = new Y.Doc();
+  for (let i = 0; i < count; i += 1) doc.getMap('m').set(`k${i}`, i);
+  const { mesh, sent } = recording(doc, 0, () => carried);
   mesh.addNeighbour('newcomer');
   const diffs = (): Uint8Array[] => sent.flatMap((m) => (m.type === 'diff' ? [m.update] : []));
   return { doc, mesh, diffs };
@@ -66,17 +72,7 @@ describe('Dissemination answering a state vector', () => {
 describe('Dissemination answering a graft', () => {
   it('sends what follows the clock asked for, of that writer alone', () => {
     const doc = new Y.Doc();
-    const sent: MeshMessage[] = [];
-    const mesh = new Dissemination(
-      doc,
-      realEnv,
-      (_peer, message) => {
-        sent.push(message);
-        return true;
-      },
-      () => 0,
-      { antiEntropyMs: 0, syncOnOpen: false, eagerLinks: 1 },
-    );
+    const { mesh, sent } = recording(doc, 1);
     mesh.addNeighbour('relay');
     mesh.addNeighbour('asker');
     // Two writers' messages reach this peer together, as one batch from its eager neighbour.
