@@ -80,6 +80,16 @@ async function write(log: YjsEventLog, userId: string, count: number): Promise<v
   await log.whenProcessed();
 }
 
+/** Alice's 24 messages and a reaction to her first, the reaction among the oldest 10. */
+async function sealedWithReaction(emoji: string) {
+  const alice = await tab({ liveLimit: 5, sealSize: 10 });
+  await write(alice.log, alice.userId, 4);
+  const target = alice.log.entries()[0]?.id as string;
+  alice.log.append(alice.userId, JSON.stringify([target, emoji, 1]), REACT);
+  await write(alice.log, alice.userId, 20);
+  return { alice, target };
+}
+
 describe('Sealing the live document', () => {
   it('seals the oldest entries into a segment; the document shrinks, no entry is lost', async () => {
     const alice = await tab({ liveLimit: 30, sealSize: 20 });
@@ -224,11 +234,7 @@ describe('Sealing the live document', () => {
   });
 
   it("stores a fetched segment's messages, not in memory, and keeps its reactions in the log", async () => {
-    const alice = await tab({ liveLimit: 5, sealSize: 10 });
-    await write(alice.log, alice.userId, 4);
-    const target = alice.log.entries()[0]?.id as string;
-    alice.log.append(alice.userId, JSON.stringify([target, '👍', 1]), REACT);
-    await write(alice.log, alice.userId, 20);
+    const { alice } = await sealedWithReaction('👍');
     const id = (await alice.seals.sealDue()) as string;
     const shelved: string[] = [];
     const fetch = async (wanted: string): Promise<Uint8Array> =>
@@ -261,11 +267,7 @@ describe('Sealing the live document', () => {
   });
 
   it("keeps a sealed segment's reactions through a restart without reading the segment", async () => {
-    const alice = await tab({ liveLimit: 5, sealSize: 10 });
-    await write(alice.log, alice.userId, 4);
-    const target = alice.log.entries()[0]?.id as string;
-    alice.log.append(alice.userId, JSON.stringify([target, '🎉', 1]), REACT);
-    await write(alice.log, alice.userId, 20);
+    const { alice, target } = await sealedWithReaction('🎉');
     await alice.seals.sealDue();
     const doc = new Y.Doc();
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(alice.doc));
