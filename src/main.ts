@@ -1,7 +1,10 @@
 // The app's entry point: the only place that wires concrete adapters to the app state.
+// First, before the rest of the app's code is evaluated: the identity, the storage and a room
+// link's newest stored page are read from IndexedDB (startupReads.ts).
+import { reads, webStorage } from './compose/startupReads';
 import { ChatApplication } from './app/ChatApplication';
 import { IdentityAccount } from './app/IdentityAccount';
-import { STORED_PAGE_SIZE, type RoomHistory } from './app/StoredHistory';
+import type { RoomHistory } from './app/StoredHistory';
 import { DeferredRoom, loadRoomCode } from './compose/DeferredRoom';
 import { PendingNetworkConfig } from './compose/PendingNetworkConfig';
 import { parseRoute } from './app/RoomLink';
@@ -10,26 +13,15 @@ import { BrowserNotifier } from './browser/BrowserNotifier';
 import { Router } from './browser/Router';
 import { DhKeys } from './direct/DhKeys';
 import { IdbDhKeyStore } from './direct/DhKeyStore';
-import { IdbKeyStore } from './identity/IdbKeyStore';
 import { Identity } from './identity/Identity';
 import { requestPersistence } from './identity/persistentStorage';
 import { Verifier } from './identity/Verifier';
 import { LiveNetworkConfig } from './net/LiveNetworkConfig';
 import { fallbackNetworkConfig, fetchNetworkConfig } from './net/NetworkConfig';
 import { registerPwa } from './pwa/registerPwa';
-import { ChatStorage } from './storage/ChatStorage';
 import { LocalSettings } from './storage/LocalSettings';
 import './ui/ChatApp';
 import { loadRoomView } from './ui/roomViewCode';
-
-/** localStorage, or nothing where the browser refuses it (some private modes). */
-function webStorage(): Storage | undefined {
-  try {
-    return window.localStorage;
-  } catch {
-    return undefined;
-  }
-}
 
 const memoryStorage = (): Pick<Storage, 'getItem' | 'setItem'> => {
   const map = new Map<string, string>();
@@ -38,22 +30,6 @@ const memoryStorage = (): Pick<Storage, 'getItem' | 'setItem'> => {
 
 async function start(): Promise<void> {
   const shell = document.querySelector('chat-app');
-  const keyStore = new IdbKeyStore();
-  // Never rejects: without IndexedDB it runs in memory and says so through its health.
-  // Rooms an earlier version kept in localStorage move into IndexedDB here, once.
-  const opening = ChatStorage.open({ ...(webStorage() ? { legacyRooms: webStorage() } : {}) });
-  // A room link's newest stored page is read as soon as storage is open, while the keys load
-  // and the app starts: the room's view asks for it first (answered by this read, once).
-  const route = parseRoute(window.location);
-  let unread =
-    route.kind === 'room'
-      ? {
-          roomId: route.roomId,
-          page: opening.then((opened) => opened.events.page(route.roomId, STORED_PAGE_SIZE)),
-        }
-      : undefined;
-  // Storage trouble is reported by its health; a page nobody asks for is not an error.
-  unread?.page.catch(() => undefined);
   // The network config (TURN credentials) is not waited for: a room's network starts only
   // after its stored state has loaded, and waits for the first fetch (failed or not) then.
   const fallback = fallbackNetworkConfig();
@@ -62,22 +38,17 @@ async function start(): Promise<void> {
     // Fetched again before its TURN credentials expire, for as long as the page is open.
     LiveNetworkConfig.open({ fetch: () => fetchNetworkConfig(), fallback }),
   );
-  const [identity, dh, history] = await Promise.all([
-    Identity.loadOrCreate(keyStore),
-    DhKeys.loadOrCreate(new IdbDhKeyStore()),
-    opening,
-  ]);
+  // The key of direct messages is first needed once the first page is painted (the app
+  // announces it in the rooms then): it is read from IndexedDB only then.
+  let loadDh: () => void = () => undefined;
+  const dh = new Promise<DhKeys>((resolve, reject) => {
+    loadDh = () => void DhKeys.loadOrCreate(new IdbDhKeyStore()).then(resolve, reject);
+  });
+  const [identity, history] = await Promise.all([reads.identity, reads.storage]);
   const storage = webStorage() ?? memoryStorage();
   const verifier = new Verifier();
   const roomHistory: RoomHistory = {
-    page: (roomId, count, before) => {
-      const early = unread;
-      unread = undefined;
-      if (early && early.roomId === roomId && count === STORED_PAGE_SIZE && !before) {
-        return early.page;
-      }
-      return history.events.page(roomId, count, before);
-    },
+    page: (roomId, count, before) => reads.page(roomId, count, before),
     exportRoom: (roomId, nameOf) => history.exportRoom(roomId, nameOf),
     importRoom: (roomId, text) => history.importRoom(roomId, text),
     forgetRoom: (roomId) => history.forgetRoom(roomId),
@@ -123,12 +94,16 @@ async function start(): Promise<void> {
   const account = new IdentityAccount({
     identity,
     restore: async (text, passphrase) => {
-      await Identity.restore(keyStore, text, passphrase);
+      await Identity.restore(reads.keyStore, text, passphrase);
     },
     persist: () => requestPersistence(),
     reload: () => window.location.reload(),
   });
   await app.start();
+  void app.painted().then(() => {
+    loadDh();
+    painted();
+  });
   // Once the user has a room, there is something to lose: ask the browser to keep it all.
   const askWhenInRoom = (): void => {
     if (app.rooms.length > 0) void account.askToKeep();
@@ -151,8 +126,11 @@ async function start(): Promise<void> {
 // A room link's page shows the room first: its view's code loads while storage opens.
 const onRoomPage = parseRoute(window.location).kind === 'room';
 if (onRoomPage) loadRoomView().catch(() => undefined);
-// The shell (imported above) already listens for the PWA events registerPwa dispatches.
-registerPwa();
+// The shell (imported above) already listens for the PWA events registerPwa dispatches. The
+// service worker is registered once the first page is painted.
+let painted: () => void = () => undefined;
+registerPwa(window, new Promise<void>((resolve) => (painted = resolve)));
 start().catch((error: unknown) => {
   console.error('MeshChat could not start', error);
+  painted();
 });

@@ -332,6 +332,31 @@ describe('ChatApplication', () => {
     expect(ben.app.rooms[0]?.unread).to.equal(0);
   });
 
+  it('starts without its key for direct messages, and announces it once its page is painted', async () => {
+    const identity = await Identity.loadOrCreate(new MemoryKeyStore());
+    // The key loads, and the announcement is signed, only when the test lets them: the app
+    // must start and show its room before.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const signer = {
+      userId: identity.userId,
+      sign: async (data: Uint8Array) => {
+        await held;
+        return identity.sign(data);
+      },
+    };
+    const dh = held.then(() => DhKeys.loadOrCreate(new MemoryDhKeyStore()));
+    const ann = await user('Ann', '/', { signer, dh, openRoom: mesh.opener(identity) });
+    await ann.app.openRoom('lobby-room', 'pw');
+    await ann.app.painted();
+    const ben = await user('Ben');
+    await ben.app.openRoom('lobby-room', 'pw');
+    await poll(() => ann.app.canMessagePrivately(ben.app.userId));
+    expect(ben.app.canMessagePrivately(ann.app.userId)).to.equal(false);
+    release();
+    await poll(() => ben.app.canMessagePrivately(ann.app.userId));
+  });
+
   it('opens a DM only once the invitee accepts; nobody else learns of it', async () => {
     const ann = await user('Ann');
     const ben = await user('Ben');

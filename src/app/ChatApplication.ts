@@ -20,6 +20,7 @@ import {
 import type { RoomOpener } from './RoomSource';
 import type { HistoryImport, RoomHistory } from './StoredHistory';
 import { LiveRooms } from './LiveRooms';
+import { nextPaint } from './nextPaint';
 import type { RoomState } from './RoomState';
 import { UnreadCounts } from './UnreadCounts';
 import { DeviceSearch } from './DeviceSearch';
@@ -32,7 +33,11 @@ import type { Settings } from './Settings';
 export interface ChatApplicationOptions {
   readonly signer: Signer;
   readonly verifier: SignatureVerifier;
-  readonly dh: DhKeys;
+  /**
+   * The key of direct messages; a promise when it loads later than the app starts (it is
+   * first needed once the room on screen has painted: see ChatApplication.painted).
+   */
+  readonly dh: DhKeys | Promise<DhKeys>;
   readonly settings: Settings;
   readonly directory: RoomDirectory;
   readonly router: Navigation;
@@ -295,11 +300,7 @@ export class ChatApplication {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    // Signing the announcement and reading the rooms wait on different things: together.
-    [this.announcement, this.records] = await Promise.all([
-      announceDh(this.options.dh, this.options.signer),
-      this.options.directory.list(),
-    ]);
+    this.records = await this.options.directory.list();
     const route = this.options.router.current();
     // The room the user came for first: it is the first to paint and to load.
     const first = route.kind === 'room' && this.records.find((r) => r.roomId === route.roomId);
@@ -308,6 +309,35 @@ export class ChatApplication {
     this.stopRouter = this.options.router.onChange((route) => void this.apply(route));
     await this.apply(route);
     this.changed();
+    const shown = first && this.displayName ? this.live.get(first.roomId)?.state : undefined;
+    const onScreen = shown ? shown.onScreen() : nextPaint();
+    onScreen.then(this.markPainted, this.markPainted);
+    // Signed and published in every open room only once the first page is on screen.
+    void this.firstPaint.then(() => this.announce());
+  }
+
+  /**
+   * Settles once the page start() showed is painted: the room on screen with its newest
+   * stored page, else the room list or the name screen. What the first paint does not need
+   * (the service worker, the key of direct messages) waits for it.
+   */
+  painted(): Promise<void> {
+    return this.firstPaint;
+  }
+
+  private markPainted: () => void = () => undefined;
+  private readonly firstPaint = new Promise<void>((resolve) => (this.markPainted = resolve));
+
+  /** Signs this device's key of direct messages and publishes it in every open room. */
+  private async announce(): Promise<void> {
+    try {
+      const announcement = await announceDh(await this.options.dh, this.options.signer);
+      if (this.destroyed) return;
+      this.announcement = announcement;
+      for (const state of this.live.states()) state.publish(DH_FIELD, announcement);
+    } catch (error) {
+      console.error('MeshChat could not announce its key for direct messages', error);
+    }
   }
 
   /** Calls `listener` after every change of state; returns an unsubscribe function. */

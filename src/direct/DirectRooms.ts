@@ -28,7 +28,8 @@ export interface DirectRoomsHost {
 }
 
 export interface DirectRoomsOptions {
-  readonly dh: DhKeys;
+  /** The key of direct messages, or its load (first awaited by an invitation). */
+  readonly dh: DhKeys | Promise<DhKeys>;
   readonly verifier: SignatureVerifier;
   readonly settings: Settings;
   readonly now: () => number;
@@ -166,7 +167,9 @@ export class DirectRooms {
     const key = `${roomId}|${inviter}|${invitee}`;
     let token = this.tokens.get(key);
     if (!token) {
-      token = inviteToken(this.options.dh, peerKey, roomId, inviter, invitee);
+      token = Promise.resolve(this.options.dh).then((dh) =>
+        inviteToken(dh, peerKey, roomId, inviter, invitee),
+      );
       this.tokens.set(key, token);
     }
     return token;
@@ -176,7 +179,7 @@ export class DirectRooms {
   private async derive(peerUserId: string): Promise<RoomRecord | undefined> {
     const peerKey = this.keys.get(peerUserId);
     if (!peerKey || peerUserId === this.host.userId) return undefined;
-    const secrets = await dmSecrets(this.options.dh, peerKey, this.host.userId, peerUserId);
+    const secrets = await dmSecrets(await this.options.dh, peerKey, this.host.userId, peerUserId);
     if (!secrets) return undefined;
     return {
       roomId: secrets.roomId,

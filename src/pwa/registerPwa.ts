@@ -22,8 +22,13 @@ interface BeforeInstallPromptEvent extends Event {
  * lifecycle into two window events the UI shows as buttons: `meshchat:installable` and
  * `meshchat:update-ready`. A new version never takes over by itself: the user reloads into it.
  * A window kept open looks for new versions every hour and when it comes back into view.
+ * The service worker is registered once `registerAfter` settles (the first paint: its
+ * registration and code are no part of it); the install events are listened for at once.
  */
-export function registerPwa(target: Window = window): void {
+export function registerPwa(
+  target: Window = window,
+  registerAfter: Promise<unknown> = Promise.resolve(),
+): void {
   target.addEventListener('beforeinstallprompt', (event) => {
     event.preventDefault();
     const install = event as BeforeInstallPromptEvent;
@@ -42,20 +47,23 @@ export function registerPwa(target: Window = window): void {
     target.dispatchEvent(new CustomEvent('meshchat:installed'));
   });
   if (!('serviceWorker' in navigator)) return;
-  const updateSW = registerSW({
-    immediate: true,
-    onNeedRefresh() {
-      target.dispatchEvent(
-        new CustomEvent<UpdateReadyDetail>('meshchat:update-ready', {
-          detail: { reload: () => void updateSW(true) },
-        }),
-      );
-    },
-    onRegisteredSW(_url, registration) {
-      if (registration) new UpdateChecks(registration);
-    },
-    onOfflineReady() {
-      target.dispatchEvent(new CustomEvent('meshchat:offline-ready'));
-    },
-  });
+  const register = (): void => {
+    const updateSW = registerSW({
+      immediate: true,
+      onNeedRefresh() {
+        target.dispatchEvent(
+          new CustomEvent<UpdateReadyDetail>('meshchat:update-ready', {
+            detail: { reload: () => void updateSW(true) },
+          }),
+        );
+      },
+      onRegisteredSW(_url, registration) {
+        if (registration) new UpdateChecks(registration);
+      },
+      onOfflineReady() {
+        target.dispatchEvent(new CustomEvent('meshchat:offline-ready'));
+      },
+    });
+  };
+  void registerAfter.then(register, register);
 }

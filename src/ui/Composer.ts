@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { MAX_MESSAGE_LENGTH } from '../app/limits';
 import { completions, mentionAt } from '../app/mentions';
+import { numbers } from './formats';
 import { theme } from './theme';
 
 /** Detail of `message-send`. */
@@ -20,7 +21,6 @@ export interface ReplyTarget {
 
 /** The counter shows once this few characters are left. */
 const COUNTER_FROM = 1000;
-const count = new Intl.NumberFormat();
 
 /**
  * The message box. Enter sends, Shift+Enter starts a new line; empty or whitespace-only
@@ -229,8 +229,8 @@ export class Composer extends LitElement {
           ? html`<p id="count" class="count ${left < 0 ? 'over' : ''}">
               ${
                 left >= 0
-                  ? `${count.format(left)} characters left`
-                  : `${count.format(-left)} characters over the limit`
+                  ? `${numbers().format(left)} characters left`
+                  : `${numbers().format(-left)} characters over the limit`
               }
             </p>`
           : nothing
@@ -332,8 +332,8 @@ export class Composer extends LitElement {
     if (this.disabled || text.trim() === '') return;
     if (text.length > this.maxLength) {
       this.refuse(
-        `Not sent: this message is ${count.format(text.length)} characters long and the ` +
-          `limit is ${count.format(this.maxLength)}. Shorten it or send it in parts.`,
+        `Not sent: this message is ${numbers().format(text.length)} characters long and the ` +
+          `limit is ${numbers().format(this.maxLength)}. Shorten it or send it in parts.`,
       );
       return;
     }

@@ -22,6 +22,7 @@ import {
 } from './messageParts';
 import type { FileShelf } from '../app/FileShelf';
 import { continuesGroup, dayLabel, startsDay } from './messageGroups';
+import { clockTime, dateTime } from './formats';
 import { messageLogStyles } from './messageLogStyles';
 import { theme } from './theme';
 
@@ -29,9 +30,6 @@ import { theme } from './theme';
 const STICK_PX = 48;
 /** How close to the top (px) asks for older messages. */
 const OLDER_PX = 400;
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
  * The transcript, virtualized: only the rows near the viewport are in the DOM, so a history
@@ -340,11 +338,11 @@ export class MessageLog extends LitElement {
     // The time shows once, under the group's last message; every message keeps its full date
     // and time in the markup (title, datetime) for hover and assistive technology.
     const stamp = last
-      ? html`<time datetime=${time.toISOString()} title=${dateFormat.format(time)}
-          >${timeFormat.format(time)}</time
+      ? html`<time datetime=${time.toISOString()} title=${dateTime().format(time)}
+          >${clockTime().format(time)}</time
         >`
       : html`<time class="sr-only" datetime=${time.toISOString()}
-          >${timeFormat.format(time)}</time
+          >${clockTime().format(time)}</time
         >`;
     const meta =
       last || marks.length > 0

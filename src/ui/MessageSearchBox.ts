@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { SearchHit } from '../app/MessageSearch';
+import { numbers, dateTime } from './formats';
 import { theme } from './theme';
 
 /** Detail of `search-open`: show message `id` of room `roomId`. */
@@ -17,8 +18,6 @@ export type SearchRunner = (
 
 /** Waits this long after the last keystroke before searching. */
 const TYPING_PAUSE_MS = 200;
-const count = new Intl.NumberFormat();
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
  * "Search messages": a search box over every room on this device, with results that open the
@@ -108,7 +107,7 @@ export class MessageSearchBox extends LitElement {
                     <button type="button" @click=${() => this.open(hit)}>
                       <span class="where"
                         >${this.label(hit.userId)} in ${this.roomLabel(hit.roomId)} ·
-                        ${dateFormat.format(new Date(hit.time))}</span
+                        ${dateTime().format(new Date(hit.time))}</span
                       >
                       <span class="text">${hit.text}</span>
                     </button>
@@ -136,7 +135,7 @@ export class MessageSearchBox extends LitElement {
     try {
       const hits = await this.search(query, (indexed) => {
         if (asked === this.asked)
-          this.status = `Reading your history… ${count.format(indexed)} messages`;
+          this.status = `Reading your history… ${numbers().format(indexed)} messages`;
       });
       if (asked !== this.asked) return;
       this.hits = hits;
@@ -145,7 +144,7 @@ export class MessageSearchBox extends LitElement {
           ? `No messages match “${query.trim()}”.`
           : hits.length === 1
             ? '1 message found.'
-            : `${count.format(hits.length)} messages found.`;
+            : `${numbers().format(hits.length)} messages found.`;
     } catch (error) {
       if (asked !== this.asked) return;
       this.hits = [];

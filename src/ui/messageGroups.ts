@@ -3,6 +3,7 @@
 // once at the end of the group. Pure functions over the lines, so the virtualized log can
 // decide each row from its neighbours alone.
 import type { ChatLine } from '../app/Transcript';
+import { longDate } from './formats';
 
 /** Messages of one author further apart than this start a new group. */
 export const GROUP_GAP_MS = 5 * 60_000;
@@ -34,18 +35,11 @@ export function continuesGroup(
   );
 }
 
-const longDate = new Intl.DateTimeFormat(undefined, {
-  weekday: 'long',
-  year: 'numeric',
-  month: 'long',
-  day: 'numeric',
-});
-
 /** The separator's words: "Today", "Yesterday", or the full date ("Monday, 23 November 2026"). */
 export function dayLabel(time: number, now: number): string {
   const today = new Date(now);
   if (dayOf(time) === dayOf(now)) return 'Today';
   const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1, 12);
-  const full = longDate.format(new Date(time));
+  const full = longDate().format(new Date(time));
   return dayOf(time) === dayOf(yesterday.getTime()) ? `Yesterday, ${full}` : full;
 }

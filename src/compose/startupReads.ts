@@ -1,0 +1,66 @@
+// The page's first reads from IndexedDB, started by the first module src/main.ts imports: it
+// is evaluated before the rest of the app's code (the shell, the app state, the dialogs), so
+// the database opens and a room link's newest stored page is read while that code evaluates.
+import { parseRoute } from '../app/RoomLink';
+import { STORED_PAGE_SIZE } from '../app/StoredHistory';
+import { IdbKeyStore } from '../identity/IdbKeyStore';
+import { Identity } from '../identity/Identity';
+import type { HistoryCursor, HistoryPage } from '../storage/EventStore';
+import { ChatStorage } from '../storage/ChatStorage';
+
+/** localStorage, or nothing where the browser refuses it (some private modes). */
+export function webStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the page reads before anything else, each under way from the first module on. */
+export interface StartupReads {
+  readonly keyStore: IdbKeyStore;
+  /** The user's identity (made and saved on a first visit). */
+  readonly identity: Promise<Identity>;
+  /** This device's storage. Never rejects: without IndexedDB it runs in memory (its health). */
+  readonly storage: Promise<ChatStorage>;
+  /**
+   * A stored page of `roomId`: the newest page of a room link's room is answered by the read
+   * started with the page (once); any other by a read now.
+   */
+  page(roomId: string, count: number, before?: HistoryCursor): Promise<HistoryPage>;
+}
+
+/** Starts the first reads: the identity, the storage and, on a room link, its newest page. */
+export function startupReads(location: Location): StartupReads {
+  const keyStore = new IdbKeyStore();
+  // Rooms an earlier version kept in localStorage move into IndexedDB here, once.
+  const legacy = webStorage();
+  const storage = ChatStorage.open(legacy ? { legacyRooms: legacy } : {});
+  const route = parseRoute(location);
+  let early =
+    route.kind === 'room'
+      ? {
+          roomId: route.roomId,
+          page: storage.then((opened) => opened.events.page(route.roomId, STORED_PAGE_SIZE)),
+        }
+      : undefined;
+  // Storage trouble is reported by its health; a page nobody asks for is not an error.
+  early?.page.catch(() => undefined);
+  return {
+    keyStore,
+    identity: Identity.loadOrCreate(keyStore),
+    storage,
+    page: (roomId, count, before) => {
+      const first = early;
+      early = undefined;
+      if (first && first.roomId === roomId && count === STORED_PAGE_SIZE && !before) {
+        return first.page;
+      }
+      return storage.then((opened) => opened.events.page(roomId, count, before));
+    },
+  };
+}
+
+/** The reads of this page, started as this module is evaluated. */
+export const reads = startupReads(window.location);
