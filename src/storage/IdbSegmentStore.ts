@@ -1,9 +1,23 @@
-import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import {
+  deleteDB,
+  openDB,
+  type DBSchema,
+  type IDBPDatabase,
+  type IDBPTransaction,
+  type StoreNames,
+} from 'idb';
 import type { SignedEntry } from '../log/schema';
 import type { SealedSegment } from '../log/Segment';
 import { withOpenTimeout } from './ChatDatabase';
 import { DestroyedError } from './errors';
-import { compareSegments, infoOf, type SegmentInfo, type SegmentStore } from './SegmentStore';
+import {
+  amendInto,
+  compareSegments,
+  infoOf,
+  type SealedAmendment,
+  type SegmentInfo,
+  type SegmentStore,
+} from './SegmentStore';
 
 /** The database every room's segments share. */
 export const SEGMENTS_DATABASE = 'meshchat-segments';
@@ -26,13 +40,21 @@ interface SegmentsSchema extends DBSchema {
   segments: { key: [string, string]; value: StoredSegment };
   /** A segment's kind entries, under the segment's key (version 2). */
   kinds: { key: [string, string]; value: { readonly kinds: readonly unknown[] } };
+  /** A segment's info without its bytes, under the segment's key: listed without reading megabytes (version 3). */
+  info: { key: [string, string]; value: SegmentInfo };
+  /** Edits and deletions of sealed messages, keyed by [room, message id] (version 3). */
+  amended: { key: [string, string]; value: { readonly text?: string } };
 }
+
+/** The version of the segments database. */
+const SEGMENTS_VERSION = 3;
 
 /**
  * Sealed history segments in IndexedDB: database `meshchat-segments`, object store `segments`
- * keyed by `[roomId, segmentId]` (and `kinds`, a segment's kind entries, under the same key),
- * its own database so that the chat database's schema is untouched. A record that is not a segment (written by something else) is left out of
- * `list` and `get`.
+ * keyed by `[roomId, segmentId]` (and under the same key `kinds`, a segment's kind entries, and
+ * `info`, what `list` gives), with `amended`, the edits and deletions of sealed messages, keyed
+ * by `[roomId, messageId]`. Its own database, so that the chat database's schema is untouched.
+ * A record that is not a segment (written by something else) is left out of `list` and `get`.
  */
 export class IdbSegmentStore implements SegmentStore {
   private connection: Promise<IDBPDatabase<SegmentsSchema>> | undefined;
@@ -50,12 +72,13 @@ export class IdbSegmentStore implements SegmentStore {
 
   async put(roomId: string, segment: SealedSegment, kinds?: readonly SignedEntry[]): Promise<void> {
     const db = await this.db('put');
-    const tx = db.transaction(['segments', 'kinds'], 'readwrite');
+    const tx = db.transaction(['segments', 'kinds', 'info'], 'readwrite');
     const key: [string, string] = [roomId, segment.id];
     const writes = [
       tx
         .objectStore('segments')
         .put({ room: roomId, ...infoOf(segment), bytes: segment.bytes }, key),
+      tx.objectStore('info').put(infoOf(segment), key),
       ...(kinds && kinds.length > 0
         ? [tx.objectStore('kinds').put({ kinds: [...kinds] }, key)]
         : []),
@@ -94,19 +117,57 @@ export class IdbSegmentStore implements SegmentStore {
 
   async list(roomId: string): Promise<SegmentInfo[]> {
     const db = await this.db('list');
-    const stored: unknown[] = await db.getAll('segments', roomRange(roomId));
+    // The info records only: a room's segments are megabytes each.
+    const stored: unknown[] = await db.getAll('info', roomRange(roomId));
     return stored
-      .filter(isStored)
+      .filter(isInfo)
       .map(({ id, first, last, count }) => ({ id, first, last, count }))
       .sort(compareSegments);
   }
 
+  async amend(roomId: string, changes: readonly SealedAmendment[]): Promise<void> {
+    if (changes.length === 0) return;
+    const db = await this.db('amend');
+    const tx = db.transaction('amended', 'readwrite');
+    const room = new Map<string, string | undefined>();
+    await Promise.all(
+      changes.map(async ([id]) => {
+        const held = await tx.store.get([roomId, id]);
+        if (held) room.set(id, typeof held.text === 'string' ? held.text : undefined);
+      }),
+    );
+    for (const change of changes) amendInto(room, change);
+    await Promise.all([
+      ...[...room].map(([id, text]) =>
+        tx.store.put(text === undefined ? {} : { text }, [roomId, id]),
+      ),
+      tx.done,
+    ]);
+  }
+
+  async amendments(roomId: string): Promise<Map<string, string | undefined>> {
+    const db = await this.db('amendments');
+    const tx = db.transaction('amended', 'readonly');
+    const [keys, values] = await Promise.all([
+      tx.store.getAllKeys(messageRange(roomId)),
+      tx.store.getAll(messageRange(roomId)),
+    ]);
+    const out = new Map<string, string | undefined>();
+    keys.forEach(([, id], at) => {
+      const text = (values[at] as { text?: unknown } | undefined)?.text;
+      out.set(id, typeof text === 'string' ? text : undefined);
+    });
+    return out;
+  }
+
   async deleteRoom(roomId: string): Promise<void> {
     const db = await this.db('deleteRoom');
-    const tx = db.transaction(['segments', 'kinds'], 'readwrite');
+    const tx = db.transaction(['segments', 'kinds', 'info', 'amended'], 'readwrite');
     await Promise.all([
       tx.objectStore('segments').delete(roomRange(roomId)),
       tx.objectStore('kinds').delete(roomRange(roomId)),
+      tx.objectStore('info').delete(roomRange(roomId)),
+      tx.objectStore('amended').delete(messageRange(roomId)),
       tx.done,
     ]);
   }
@@ -124,10 +185,17 @@ export class IdbSegmentStore implements SegmentStore {
     if (this.closed) throw new DestroyedError(`IdbSegmentStore.${operation}`);
     this.connection ??= withOpenTimeout(
       () =>
-        openDB<SegmentsSchema>(this.databaseName, 2, {
-          upgrade(db, oldVersion) {
+        openDB<SegmentsSchema>(this.databaseName, SEGMENTS_VERSION, {
+          upgrade(db, oldVersion, _newVersion, transaction) {
             if (oldVersion < 1) db.createObjectStore('segments');
             if (oldVersion < 2) db.createObjectStore('kinds');
+            if (oldVersion < 3) {
+              db.createObjectStore('amended');
+              db.createObjectStore('info');
+              // Segments kept before version 3 get their info records, read once here: the
+              // database opens when the upgrade transaction, these writes included, is done.
+              void addInfoRecords(transaction);
+            }
           },
           blocking(_current, _blocked, event) {
             (event.target as IDBDatabase).close();
@@ -140,12 +208,33 @@ export class IdbSegmentStore implements SegmentStore {
   }
 }
 
+async function addInfoRecords(
+  transaction: IDBPTransaction<SegmentsSchema, StoreNames<SegmentsSchema>[], 'versionchange'>,
+): Promise<void> {
+  const info = transaction.objectStore('info');
+  let cursor = await transaction.objectStore('segments').openCursor();
+  while (cursor) {
+    const value: unknown = cursor.value;
+    if (isStored(value)) await info.put(infoOf(value), cursor.key);
+    cursor = await cursor.continue();
+  }
+}
+
 /** Every key [roomId, *]: ids are base64url, all below '~'. */
 function roomRange(roomId: string): IDBKeyRange {
   return IDBKeyRange.bound([roomId, ''], [roomId, '~']);
 }
 
+/** Every key [roomId, any string]: message ids are not only base64url. */
+function messageRange(roomId: string): IDBKeyRange {
+  return IDBKeyRange.bound([roomId, ''], [roomId, []]);
+}
+
 function isStored(value: unknown): value is StoredSegment {
+  return isInfo(value) && (value as { bytes?: unknown }).bytes instanceof Uint8Array;
+}
+
+function isInfo(value: unknown): value is SegmentInfo {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   const isPoint = (p: unknown): boolean =>
@@ -154,10 +243,6 @@ function isStored(value: unknown): value is StoredSegment {
     typeof (p as Record<string, unknown>).clock === 'number' &&
     typeof (p as Record<string, unknown>).id === 'string';
   return (
-    typeof v.id === 'string' &&
-    v.bytes instanceof Uint8Array &&
-    typeof v.count === 'number' &&
-    isPoint(v.first) &&
-    isPoint(v.last)
+    typeof v.id === 'string' && typeof v.count === 'number' && isPoint(v.first) && isPoint(v.last)
   );
 }

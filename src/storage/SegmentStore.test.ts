@@ -35,6 +35,38 @@ segmentStoreContract('IdbSegmentStore', () => {
 });
 
 describe('IdbSegmentStore upgrade', () => {
+  it('lists the segments a version 2 database kept, from info records made on upgrade', async () => {
+    const name = `meshchat-segments-v2-${Date.now()}-${Math.random()}`;
+    const old = await openDB(name, 2, {
+      upgrade(db) {
+        db.createObjectStore('segments');
+        db.createObjectStore('kinds');
+      },
+    });
+    for (const kept of [segment('late', 50), segment('early', 10)]) {
+      const { id, first, last, count, bytes } = kept;
+      await old.put('segments', { room: 'r', id, first, last, count, bytes }, ['r', id]);
+    }
+    await old.put('segments', { room: 'r', id: 'junk' }, ['r', 'junk']);
+    old.close();
+    const store = new IdbSegmentStore(name);
+    try {
+      const listed = await store.list('r');
+      expect(listed.map((s) => s.id)).to.deep.equal(['early', 'late']);
+      expect(listed[0]).to.deep.equal({
+        id: 'early',
+        first: { clock: 10, id: 'early-first' },
+        last: { clock: 13, id: 'early-last' },
+        count: 3,
+      });
+      expect(new TextDecoder().decode(await store.get('r', 'late'))).to.equal('segment late');
+      expect([...(await store.amendments('r'))]).to.deep.equal([]);
+    } finally {
+      store.close();
+      await IdbSegmentStore.clear(name);
+    }
+  });
+
   it('keeps the segments of a version 1 database, and gives them no kind entries', async () => {
     const name = `meshchat-segments-v1-${Date.now()}-${Math.random()}`;
     const old = await openDB(name, 1, {

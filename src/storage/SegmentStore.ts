@@ -28,9 +28,29 @@ export interface SegmentStore {
   ids(roomId: string): Promise<Set<string>>;
   /** Every segment held for `roomId`, oldest first (by their first entry's converged order). */
   list(roomId: string): Promise<SegmentInfo[]>;
-  /** Forgets a room's segments. */
+  /**
+   * Records edits (the new text) and deletions (undefined) of sealed messages of `roomId`:
+   * a segment is immutable, so whoever reads messages from it applies these. A deletion is
+   * final: a later edit of the same message is ignored.
+   */
+  amend(roomId: string, changes: readonly SealedAmendment[]): Promise<void>;
+  /** The edits and deletions recorded for `roomId`, by message id (undefined: deleted). */
+  amendments(roomId: string): Promise<Map<string, string | undefined>>;
+  /** Forgets a room's segments and their amendments. */
   deleteRoom(roomId: string): Promise<void>;
   close(): void;
+}
+
+/** A message's id and its new text, or undefined when its author deleted it. */
+export type SealedAmendment = readonly [id: string, text: string | undefined];
+
+/** Applies `change` to a room's amendments: a deletion stays a deletion. */
+export function amendInto(
+  amendments: Map<string, string | undefined>,
+  [id, text]: SealedAmendment,
+): void {
+  if (amendments.has(id) && amendments.get(id) === undefined) return;
+  amendments.set(id, text);
 }
 
 /** The converged order of segments: by their first entries. */
@@ -46,6 +66,7 @@ export function compareSegments(a: SegmentInfo, b: SegmentInfo): number {
 export class MemorySegmentStore implements SegmentStore {
   private readonly rooms = new Map<string, Map<string, SealedSegment>>();
   private readonly kindsOf = new Map<string, readonly SignedEntry[]>();
+  private readonly amended = new Map<string, Map<string, string | undefined>>();
   private closed = false;
 
   put(roomId: string, segment: SealedSegment, kinds?: readonly SignedEntry[]): Promise<void> {
@@ -79,8 +100,21 @@ export class MemorySegmentStore implements SegmentStore {
     );
   }
 
+  amend(roomId: string, changes: readonly SealedAmendment[]): Promise<void> {
+    return this.run('amend', () => {
+      let room = this.amended.get(roomId);
+      if (!room) this.amended.set(roomId, (room = new Map<string, string | undefined>()));
+      for (const change of changes) amendInto(room, change);
+    });
+  }
+
+  amendments(roomId: string): Promise<Map<string, string | undefined>> {
+    return this.run('amendments', () => new Map(this.amended.get(roomId)));
+  }
+
   deleteRoom(roomId: string): Promise<void> {
     return this.run('deleteRoom', () => {
+      this.amended.delete(roomId);
       for (const id of this.rooms.get(roomId)?.keys() ?? [])
         this.kindsOf.delete(kindsKey(roomId, id));
       this.rooms.delete(roomId);
@@ -103,6 +137,6 @@ function kindsKey(roomId: string, id: string): string {
 }
 
 /** A segment's info: everything but its bytes. */
-export function infoOf(segment: SealedSegment): SegmentInfo {
+export function infoOf(segment: SegmentInfo): SegmentInfo {
   return { id: segment.id, first: segment.first, last: segment.last, count: segment.count };
 }

@@ -84,6 +84,29 @@ export function segmentStoreContract(name: string, harness: () => SegmentStoreHa
       expect(ids(await again.kinds('room-b', ['one']))).to.deep.equal(['k3']);
     });
 
+    it('keeps edits and deletions of sealed messages per room; a deletion is final', async () => {
+      const store = await h.open();
+      await store.amend('room-a', [
+        ['m1', 'edited once'],
+        ['m2', undefined],
+      ]);
+      await store.amend('room-a', [
+        ['m1', 'edited twice'],
+        ['m2', 'an edit after the deletion'],
+      ]);
+      await store.amend('room-b', [['m1', 'other room']]);
+      await store.amend('room-a', []);
+      const again = await h.reopen();
+      expect([...(await again.amendments('room-a'))].sort()).to.deep.equal([
+        ['m1', 'edited twice'],
+        ['m2', undefined],
+      ]);
+      expect([...(await again.amendments('room-b'))]).to.deep.equal([['m1', 'other room']]);
+      await again.deleteRoom('room-a');
+      expect([...(await again.amendments('room-a'))]).to.deep.equal([]);
+      expect([...(await again.amendments('room-b'))]).to.deep.equal([['m1', 'other room']]);
+    });
+
     it('forgets one room without touching the others, and refuses use after close', async () => {
       const store = await h.open();
       await store.put('room-a', segment('one', 1));
