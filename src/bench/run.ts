@@ -172,7 +172,7 @@ const scenarios: Record<string, Scenario> = {
         },
         {
           scenario: 'catch-up',
-          measure: `the same, sealed: the writer's document keeps the newest ${fmt(SEALED.live)} entries, the rest in segments of ${fmt(SEALED.size)} the newcomer fetches (src/log/Seals.ts) and stores in IndexedDB as the app does: newest 100 / all (every message in memory or stored); bytes received; document entries and segments checked at the newcomer; messages it holds in memory, its JS heap at the end (after a collection); the writer's time to seal`,
+          measure: `the same, sealed: the writer's document keeps the newest ${fmt(SEALED.live)} entries, the rest in segments of ${fmt(SEALED.size)} the newcomer fetches (src/log/Seals.ts) and keeps in IndexedDB as the app does (src/storage/SealedPages.ts reads their messages): newest 100 / all (every segment kept, every message readable from storage); bytes received; document entries and segments checked at the newcomer; messages it holds in memory, its JS heap at the end (after a collection); the writer's time to seal`,
           value: `${fmt(s.newest100Ms)} / ${fmt(s.allMs)} ms; ${(s.wireBytes / 1e6).toFixed(1)} MB; ${fmt(s.sealed?.live ?? 0)} entries, ${fmt(s.sealed?.segments ?? 0)} segments; ${fmt(s.sealed?.inMemory ?? 0)} in memory, heap ${s.sealed?.heapMB ?? 0} MB; sealed in ${fmt(s.sealed?.sealMs ?? 0)} ms`,
           target: '<= 500 / <= 3,000 ms',
           anchor: `single document above; ${(s.stateBytes / 1e6).toFixed(1)} MB document state`,

@@ -206,19 +206,14 @@ async function rawTransfer(rig: BenchRig, bytes: number): Promise<number> {
 }
 
 /**
- * Waits until the page has stored `count` messages of its room: polls the store's count of
- * events (cheap), then checks the messages among them (a count that walks the room).
+ * Waits until the page keeps every sealed segment of its room (`segments`): their messages
+ * are then readable from its storage.
  */
-async function storedReach(page: Page, count: number, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  const poll = async (read: () => Promise<number>): Promise<void> => {
-    while ((await read()) < count) {
-      if (Date.now() - started > timeoutMs) throw new Error(`${count} messages not stored in time`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
-  await poll(() => page.evaluate(() => window.harness.stored()));
-  await poll(() => page.evaluate(() => window.harness.storedMessages()));
+async function segmentsKept(page: Page, segments: number, timeoutMs: number): Promise<void> {
+  await page.waitForFunction((n) => window.harness.sealed().checked >= n, segments, {
+    timeout: timeoutMs,
+    polling: 10,
+  });
 }
 
 /** The page's JS heap in MB after a full garbage collection. */
@@ -261,19 +256,23 @@ export async function catchUp(
     });
   }
   const sealMs = Date.now() - sealStart;
+  const segments = (await writer.page.evaluate(() => window.harness.sealed())).checked;
   const newest = await writer.page.evaluate(() => window.harness.newestIds(100));
   const stateBytes = await writer.page.evaluate(() => window.harness.docBytes());
   // Sealed, the newcomer keeps history on its device as the app does: every message is there
-  // once stored (sealed history goes to storage, not memory).
+  // once every segment is kept (sealed history is read from the segments, not memory).
   const late = await rig.join(id, 'Late', sealed ? { storage: true } : {});
   await late.page.waitForFunction((ids) => window.harness.hasAll(ids), newest, {
     timeout: 120_000,
     polling: 10,
   });
   const newestAt = await late.page.evaluate(() => window.harness.now());
-  if (sealed) await storedReach(late.page, messages, 180_000);
+  if (sealed) await segmentsKept(late.page, segments, 180_000);
   else await messagesReach(late.page, messages, 180_000);
   const allAt = await late.page.evaluate(() => window.harness.now());
+  // Kept segments and stored records together: every message, read as the room view pages.
+  const stored = sealed ? await late.page.evaluate(() => window.harness.storedMessages()) : 0;
+  if (sealed && stored !== messages) throw new Error(`catch-up: ${stored} messages stored`);
   const inMemory = await late.page.evaluate(() => window.harness.messageCount());
   const heapMB = sealed ? await heapAfterCollection(late.page) : 0;
   const wireBytes = await late.page.evaluate(() => window.harness.bytesReceived());

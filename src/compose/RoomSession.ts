@@ -4,9 +4,7 @@ import type { EventStream } from '../hub/EventStream';
 import { Hub, type ListenerHandle } from '../hub/Hub';
 import type { SignatureVerifier, Signer } from '../log/signing';
 import type { RejectReason, SignedEntry } from '../log/schema';
-import { makeEvent } from '../hub/events';
 import type { LogEntry } from '../hub/ports';
-import { storedRecord } from '../storage/EventStore';
 import { YjsEventLog } from '../log/YjsEventLog';
 import { makePreview, readPreview } from '../log/Preview';
 import { ROOTS, SEALS_ROOT } from '../log/schema';
@@ -207,7 +205,8 @@ export class RoomSession implements RoomSource {
           await this.files.transfer.fetch(hash, size, undefined, undefined, this.fetchTurn++),
         ),
       packing: segmentPacking,
-      ...(options.storage ? { history: { store: (m) => this.storeSealed(m) } } : {}),
+      // A tab that stores history reads sealed messages from the segments it keeps.
+      ...(options.storage ? { history: { kept: (m) => this.sealedKept(m) } } : {}),
     });
     this.watchSeals(options.seal !== undefined);
     this.delivery = new DeliveryTracker({
@@ -251,6 +250,11 @@ export class RoomSession implements RoomSource {
     if (!this.history || !this.storage) return;
     await this.history.flush();
     await this.storage.events.redact(this.roomId, ids);
+    // Sealed messages read from kept segments, which never change: the deletion is recorded.
+    await this.segments.amend(
+      this.roomId,
+      ids.map((id) => [id, undefined]),
+    );
   }
 
   /**
@@ -262,18 +266,8 @@ export class RoomSession implements RoomSource {
     return () => this.historyListeners.delete(listener);
   }
 
-  /** Stores the checked messages of a sealed segment as signed history, then tells the room. */
-  private async storeSealed(messages: readonly SignedEntry[]): Promise<void> {
-    if (!this.storage) throw new Error('no storage');
-    const roomId = this.roomId;
-    const records = messages.map(({ id, userId, message, unixTime, clock }) =>
-      storedRecord(
-        clock,
-        makeEvent({ id, chatroomId: roomId, type: 'message', userId, message, unixTime }),
-        true,
-      ),
-    );
-    await this.storage.events.put(records);
+  /** Tells the room of the checked messages of a sealed segment now kept on this device. */
+  private sealedKept(messages: readonly SignedEntry[]): void {
     for (const listener of [...this.historyListeners]) listener(messages);
   }
 
@@ -289,6 +283,7 @@ export class RoomSession implements RoomSource {
     if (!this.history || !this.storage) return;
     await this.history.flush();
     await this.storage.events.revise(this.roomId, edits);
+    await this.segments.amend(this.roomId, edits);
   }
 
   /**

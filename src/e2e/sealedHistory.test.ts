@@ -58,8 +58,8 @@ describe('sealed history', () => {
       assert.deepEqual(await alice.evaluate(() => window.harness.rejected()), {});
       await bobContext.close();
 
-      // Carol keeps history on her device: the segments' messages go to her stored history,
-      // signed, and her memory holds only the live entries.
+      // Carol keeps history on her device: she keeps the segments and reads their messages
+      // from there, signed; neither her memory nor her events store holds a copy of each.
       const carolContext = await suite.browser().newContext();
       const carol = await openRoom(carolContext, roomId, { storage: true });
       const storedAt = Date.now();
@@ -72,6 +72,9 @@ describe('sealed history', () => {
       // The live entries and the peer's preview of its newest 100: not the 160.
       assert.equal(await carol.evaluate(() => window.harness.messageCount()), 100);
       assert.equal(await carol.evaluate(() => window.harness.storedUnsigned()), 0);
+      // Her events store: the 100 messages she took into her log, and joins and leaves.
+      const records = await carol.evaluate(() => window.harness.stored());
+      assert.ok(records >= 100 && records <= 106, `${records} events stored`);
       assert.deepEqual(await carol.evaluate(() => window.harness.rejected()), {});
       await carolContext.close();
 

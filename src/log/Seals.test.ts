@@ -6,7 +6,7 @@ import { Verifier } from '../identity/Verifier';
 import { MemorySegmentStore } from '../storage/SegmentStore';
 import { until, type Subscribe } from '../testkit/waitFor';
 import { deleteEntries } from '../testkit/adversary/entryMaps';
-import { BATCHES_ROOT, SEALS_ROOT } from './schema';
+import { BATCHES_ROOT, SEALS_ROOT, type SignedEntry } from './schema';
 import { REACT } from './entryKinds';
 import { sealSegment } from './Segment';
 import { EpochSeals, type EpochSealsOptions, type SegmentPacking } from './Seals';
@@ -233,37 +233,35 @@ describe('Sealing the live document', () => {
     expect(log.entries(), 'only the live entries are in memory').to.have.length(15);
   });
 
-  it("stores a fetched segment's messages, not in memory, and keeps its reactions in the log", async () => {
+  it('keeps a fetched segment to read its messages from, not memory, and its reactions in the log', async () => {
     const { alice } = await sealedWithReaction('👍');
     const id = (await alice.seals.sealDue()) as string;
     const shelved: string[] = [];
     const fetch = async (wanted: string): Promise<Uint8Array> =>
       (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
-    const carol = await tab({
-      fetch,
-      history: {
-        store: (messages) => {
-          shelved.push(...messages.map((m) => m.message));
-          return Promise.resolve();
-        },
-      },
-    });
+    const history = {
+      kept: (messages: readonly SignedEntry[]) => shelved.push(...messages.map((m) => m.message)),
+    };
+    const carol = await tab({ fetch, history });
     Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
     await carol.log.whenProcessed();
     expect(await carol.seals.fetchMissing()).to.equal(1);
     await carol.log.whenProcessed();
-    expect(shelved, 'the sealed messages, on the shelf').to.have.length(9);
+    expect(shelved, 'the sealed messages, told of').to.have.length(9);
     expect(carol.log.entries(), 'memory holds the live ones').to.have.length(15);
     expect(carol.log.kinds().map((k) => k.kind)).to.deep.equal([REACT]);
     expect(carol.seals.checkedCount).to.equal(1);
-    expect(await carol.store.get(ROOM, id), 'kept, to serve it on').to.not.equal(undefined);
+    expect(await carol.store.get(ROOM, id), 'kept, to read and serve it').to.not.equal(undefined);
 
     // Storage failing: nothing is lost, the messages stay in memory.
-    const dave = await tab({ fetch, history: { store: () => Promise.reject(new Error('full')) } });
+    const full = new MemorySegmentStore();
+    full.put = () => Promise.reject(new Error('full'));
+    const dave = await tab({ fetch, history, store: full });
     Y.applyUpdate(dave.doc, Y.encodeStateAsUpdate(alice.doc));
     expect(await dave.seals.fetchMissing()).to.equal(1);
     await dave.log.whenProcessed();
     expect(dave.log.entries()).to.have.length(24);
+    expect(shelved, 'nothing more told of').to.have.length(9);
   });
 
   it("keeps a sealed segment's reactions through a restart without reading the segment", async () => {

@@ -43,12 +43,12 @@ export interface SegmentPacking {
 }
 
 /**
- * Where a tab that stores its history puts the messages of a segment it fetched: on disk,
- * not in memory (the room shows them from storage as the reader scrolls back).
+ * A tab that stores its history reads the messages of the segments it keeps from there (the
+ * room view, search and export: storage's SealedPages), not from memory.
  */
 export interface SealedHistoryShelf {
-  /** Stores checked messages; rejects if storage fails (they are then kept in memory). */
-  store(messages: readonly SignedEntry[]): Promise<void>;
+  /** Told of the checked messages of a segment now kept, to show and index them. */
+  kept(messages: readonly SignedEntry[]): void;
 }
 
 /** What the log asks before it takes a deletion for an attack. */
@@ -233,8 +233,8 @@ export class EpochSeals implements SealedHistory {
     }
     if (!bytes || !entries || this.destroyed) return false;
     // Kept first: a tab that holds a segment serves it, and reads its messages from storage.
-    await this.keep(id, bytes, record, entries);
-    await this.settle(id, entries);
+    const kept = await this.keep(id, bytes, record, entries);
+    this.settle(id, entries, kept);
     return true;
   }
 
@@ -281,12 +281,13 @@ export class EpochSeals implements SealedHistory {
     }
   }
 
+  /** Keeps a fetched segment; whether it is kept. */
   private async keep(
     id: string,
     bytes: Uint8Array,
     record: SealRecord,
     entries: readonly SignedEntry[],
-  ): Promise<void> {
+  ): Promise<boolean> {
     const segment = {
       id,
       bytes: new Uint8Array(bytes),
@@ -294,9 +295,12 @@ export class EpochSeals implements SealedHistory {
       last: { clock: record.l[0], id: record.l[1] },
       count: record.n,
     };
-    await this.options.store
-      ?.put(this.source.roomId, segment, kindsOf(entries))
-      .catch(() => undefined);
+    const store = this.options.store;
+    if (!store) return false;
+    return store.put(this.source.roomId, segment, kindsOf(entries)).then(
+      () => true,
+      () => false,
+    );
   }
 
   /**
@@ -306,7 +310,7 @@ export class EpochSeals implements SealedHistory {
   async take(id: string, bytes: Uint8Array): Promise<boolean> {
     const entries = await this.open(id, bytes);
     if (!entries || this.destroyed) return false;
-    await this.settle(id, entries);
+    this.settle(id, entries, false);
     return true;
   }
 
@@ -328,26 +332,22 @@ export class EpochSeals implements SealedHistory {
   }
 
   /**
-   * A checked segment's entries: with a history shelf, its messages go to storage and only
-   * its kind entries (edits, deletions, reactions, names) to the log; else all to the log.
-   * Opened with the log's verifier: their batches are in it, no need to check them again.
+   * A checked segment's entries: in a tab with a history shelf that keeps the segment, its
+   * messages are read from there, and only its kind entries (edits, deletions, reactions,
+   * names) go to the log; else all go to the log. Opened with the log's verifier: their
+   * batches are in it, no need to check them again.
    */
-  private async settle(id: string, entries: readonly SignedEntry[]): Promise<void> {
+  private settle(id: string, entries: readonly SignedEntry[], kept: boolean): void {
     const shelf = this.options.history;
-    if (shelf) {
-      const stored = await shelf.store(entries.filter((e) => e.kind === undefined)).then(
-        () => true,
-        () => false,
-      );
-      if (this.destroyed) return;
-      if (stored) {
-        this.held.add(id);
-        this.failed.delete(id);
-        // The document may hold some of them still: its deletions of those are honoured.
-        for (const entry of entries) if (this.source.get(entry.id)) this.covered.add(entry.id);
-        this.source.ingestChecked(kindsOf(entries));
-        return;
-      }
+    if (this.destroyed) return;
+    if (shelf && kept) {
+      this.held.add(id);
+      this.failed.delete(id);
+      // The document may hold some of them still: its deletions of those are honoured.
+      for (const entry of entries) if (this.source.get(entry.id)) this.covered.add(entry.id);
+      this.source.ingestChecked(kindsOf(entries));
+      shelf.kept(entries.filter((entry) => entry.kind === undefined));
+      return;
     }
     this.markChecked(id, entries);
     this.source.ingestChecked(entries);

@@ -1,12 +1,20 @@
 import type { ChatEvent } from '../hub/events';
 import { openChatDatabase, type ChatDatabase } from './ChatDatabase';
-import type { EventStore, HistoryCursor, StoredEvent } from './EventStore';
+import {
+  mergePages,
+  type EventStore,
+  type HistoryCursor,
+  type HistoryPage,
+  type StoredEvent,
+} from './EventStore';
 import { isOrder } from './EventValidation';
 import { IdbEventStore } from './IdbEventStore';
 import { IdbRoomDirectory } from './IdbRoomDirectory';
 import { exportJsonLines, parseJsonLines, type LineError, type ParsedJsonLines } from './JsonLines';
 import { ResilientEventStore } from './ResilientEventStore';
 import { ResilientRoomDirectory } from './ResilientRoomDirectory';
+import type { SealedPages } from './SealedPages';
+import type { SegmentStore } from './SegmentStore';
 import { StorageHealth } from './StorageHealth';
 
 /** Options of {@link ChatStorage.open}. */
@@ -19,6 +27,11 @@ export interface ChatStorageOptions {
   readonly timeoutMs?: number;
   /** Where an earlier version kept the joined rooms (localStorage), to move them in once. */
   readonly legacyRooms?: Pick<Storage, 'getItem' | 'removeItem'>;
+  /**
+   * Where the rooms' sealed history segments are kept (read into pages and exports); the
+   * page's IndexedDB segment store unless given. None without IndexedDB.
+   */
+  readonly segments?: SegmentStore;
 }
 
 /** What importRoom did. */
@@ -68,14 +81,18 @@ export class ChatStorage {
   /** Whether IndexedDB opened (false: memory only, from the start). */
   readonly persistent: boolean;
   private readonly db: ChatDatabase | undefined;
+  private readonly segments: SegmentStore | undefined;
+  private sealed: Promise<SealedPages | undefined> | undefined;
   private destroyed = false;
 
   private constructor(
     db: ChatDatabase | undefined,
     rooms: ResilientRoomDirectory,
     health: StorageHealth,
+    segments: SegmentStore | undefined,
   ) {
     this.db = db;
+    this.segments = segments;
     this.persistent = db !== undefined;
     this.health = health;
     this.events = new ResilientEventStore(db && new IdbEventStore(db), health);
@@ -97,7 +114,32 @@ export class ChatStorage {
     }
     const rooms = new ResilientRoomDirectory(db && new IdbRoomDirectory(db), health);
     await rooms.prime(options.legacyRooms);
-    return new ChatStorage(db, rooms, health);
+    return new ChatStorage(db, rooms, health, options.segments);
+  }
+
+  /**
+   * The newest `count` events of a room's stored history before `before`: the events store's
+   * records merged with the sealed messages of the segments this device keeps (a tab that
+   * fetched older history keeps its segments, not a record per message). A segment is read
+   * only when a page reaches back past the records, or the records leave a gap it fills.
+   */
+  async page(roomId: string, count: number, before?: HistoryCursor): Promise<HistoryPage> {
+    const page = await this.events.page(roomId, count, before);
+    // A full page with older records after it: only sealed messages between it and `before`
+    // can belong in it. Else every sealed message before `before` may.
+    const oldest = page.events[0];
+    const after =
+      page.older && oldest && page.events.length >= count
+        ? { order: oldest.order, id: oldest.event.id }
+        : undefined;
+    try {
+      const sealed = await this.sealedPages();
+      if (!sealed) return page;
+      return mergePages(page, await sealed.page(roomId, count, before, after), count);
+    } catch (error) {
+      this.health.report(error);
+      return page;
+    }
   }
 
   /**
@@ -111,7 +153,7 @@ export class ChatStorage {
     const pages: (readonly StoredEvent[])[] = [];
     let before: HistoryCursor | undefined;
     do {
-      const page = await this.events.page(roomId, EXPORT_PAGE, before);
+      const page = await this.page(roomId, EXPORT_PAGE, before);
       pages.unshift(page.events);
       before = page.older;
     } while (before);
@@ -164,11 +206,30 @@ export class ChatStorage {
       // Loaded here, not imported: it brings Yjs, which the first page must not carry.
       const { IdbUpdateStore } = await import('./IdbUpdateStore');
       await IdbUpdateStore.clear(roomId);
-      const { sharedSegmentStore } = await import('./IdbSegmentStore');
-      await sharedSegmentStore().deleteRoom(roomId);
+      await (await this.segmentStore())?.deleteRoom(roomId);
+      (await this.sealed)?.forgetRoom(roomId);
     } catch (error) {
       this.health.report(error);
     }
+  }
+
+  /** The segment store, loaded on first use (none without IndexedDB). */
+  private async segmentStore(): Promise<SegmentStore | undefined> {
+    if (this.segments) return this.segments;
+    if (!this.persistent) return undefined;
+    const { sharedSegmentStore } = await import('./IdbSegmentStore');
+    return sharedSegmentStore();
+  }
+
+  /** The reader of kept segments, its code loaded on first use: the first page does without. */
+  private sealedPages(): Promise<SealedPages | undefined> {
+    this.sealed ??= (async () => {
+      const segments = await this.segmentStore();
+      if (!segments) return undefined;
+      const { SealedPages } = await import('./SealedPages');
+      return new SealedPages(segments);
+    })();
+    return this.sealed;
   }
 
   /** Closes the database. Listeners and persistences made here are the caller's to destroy. Idempotent. */

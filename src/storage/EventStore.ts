@@ -167,3 +167,27 @@ export function checkCount(count: number): void {
     throw new InvalidArgumentError(`page: count must be a positive integer, got ${count}`);
   }
 }
+
+/**
+ * The newest `count` events of two pages over the same range, deduplicated by id (`a` wins). The cursor
+ * points at the oldest event kept, so whatever either page held beyond it comes again next time.
+ */
+export function mergePages(a: HistoryPage, b: HistoryPage, count: number): HistoryPage {
+  const byId = new Map<string, StoredEvent>();
+  for (const stored of [...b.events, ...a.events]) byId.set(stored.event.id, stored);
+  const all = [...byId.values()].sort(compareStored);
+  const kept = all.slice(Math.max(0, all.length - count));
+  const first = kept[0];
+  let older: HistoryCursor | undefined;
+  if (first && (all.length > kept.length || a.older || b.older)) {
+    older = { order: first.order, id: first.event.id };
+  } else if (!first) {
+    // Nothing valid in either page: move on past whichever page went further.
+    older = [a.older, b.older].reduce<HistoryCursor | undefined>((best, cursor) => {
+      if (!cursor) return best;
+      if (!best) return cursor;
+      return compareKeys(cursor.order, cursor.id, best.order, best.id) > 0 ? cursor : best;
+    }, undefined);
+  }
+  return { events: kept, older, skipped: a.skipped + b.skipped };
+}

@@ -1,11 +1,10 @@
 import { DestroyedError, StorageError } from './errors';
 import {
   DEFAULT_COUNT_LIMIT,
-  compareKeys,
-  compareStored,
   type EventStore,
   type HistoryCursor,
   type HistoryPage,
+  mergePages,
   type PutResult,
   type StoredEvent,
 } from './EventStore';
@@ -248,28 +247,4 @@ export class ResilientEventStore implements EventStore {
     this.retry.reset();
     this.health.recovered(this);
   }
-}
-
-/**
- * The newest `count` events of two pages over the same range, deduplicated by id. The cursor
- * points at the oldest event kept, so whatever either page held beyond it comes again next time.
- */
-function mergePages(a: HistoryPage, b: HistoryPage, count: number): HistoryPage {
-  const byId = new Map<string, StoredEvent>();
-  for (const stored of [...b.events, ...a.events]) byId.set(stored.event.id, stored);
-  const all = [...byId.values()].sort(compareStored);
-  const kept = all.slice(Math.max(0, all.length - count));
-  const first = kept[0];
-  let older: HistoryCursor | undefined;
-  if (first && (all.length > kept.length || a.older || b.older)) {
-    older = { order: first.order, id: first.event.id };
-  } else if (!first) {
-    // Nothing valid in either page: move on past whichever page went further.
-    older = [a.older, b.older].reduce<HistoryCursor | undefined>((best, cursor) => {
-      if (!cursor) return best;
-      if (!best) return cursor;
-      return compareKeys(cursor.order, cursor.id, best.order, best.id) > 0 ? cursor : best;
-    }, undefined);
-  }
-  return { events: kept, older, skipped: a.skipped + b.skipped };
 }

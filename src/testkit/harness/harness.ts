@@ -4,6 +4,7 @@
 import * as Y from 'yjs';
 import { RoomSession } from '../../compose/RoomSession';
 import { ChatStorage } from '../../storage/ChatStorage';
+import type { HistoryCursor, StoredEvent } from '../../storage/EventStore';
 import type { ChatEvent } from '../../hub/events';
 import { Identity } from '../../identity/Identity';
 import { MemoryKeyStore } from '../../identity/MemoryKeyStore';
@@ -71,6 +72,19 @@ async function pump(stream: RoomSession['stream']): Promise<void> {
     for (const event of batch) if (event.type === 'message') arrivals.set(event.message ?? '', at);
     events.push(...batch);
   }
+}
+
+/** The room's whole stored history, as the room view pages it (sealed history included). */
+async function storedHistory(): Promise<StoredEvent[]> {
+  if (!storage || !session) return [];
+  const pages: (readonly StoredEvent[])[] = [];
+  let before: HistoryCursor | undefined;
+  do {
+    const page = await storage.page(session.roomId, 10_000, before);
+    pages.push(page.events);
+    before = page.older;
+  } while (before);
+  return pages.flat();
 }
 
 const harness = {
@@ -179,21 +193,14 @@ const harness = {
   async stored(): Promise<number> {
     return storage && session ? storage.events.count(session.roomId) : 0;
   },
-  /** Messages of the room stored on this device (sealed history included), up to 10 million. */
+  /** Messages of the room stored on this device, sealed history in kept segments included. */
   async storedMessages(): Promise<number> {
-    if (!storage || !session) return 0;
-    return storage.events.countMessagesAfter(
-      session.roomId,
-      Number.NEGATIVE_INFINITY,
-      undefined,
-      1e7,
-    );
+    return (await storedHistory()).filter((s) => s.event.type === 'message').length;
   },
   /** Stored messages of the room without the signed mark (imported ones, or a defect). */
   async storedUnsigned(): Promise<number> {
-    if (!storage || !session) return 0;
-    const page = await storage.events.page(session.roomId, 100_000);
-    return page.events.filter((s) => s.event.type === 'message' && s.signed !== true).length;
+    const all = await storedHistory();
+    return all.filter((s) => s.event.type === 'message' && s.signed !== true).length;
   },
   /** Seals this tab checked, and entries its document holds (the rest are sealed). */
   sealed(): { checked: number; live: number } {
