@@ -75,6 +75,13 @@ describe('sealed history', () => {
       // Her events store: the 100 messages she took into her log, and joins and leaves.
       const records = await carol.evaluate(() => window.harness.stored());
       assert.ok(records >= 100 && records <= 106, `${records} events stored`);
+      // A sealed message its author deleted loses its text in her stored history too, though
+      // the segment she reads it from never changes.
+      const [oldest] = await carol.evaluate(() => window.harness.storedList());
+      assert.ok(oldest?.text, 'the oldest message has its text');
+      await carol.evaluate((id) => window.harness.redact([id]), oldest.id);
+      const [redacted] = await carol.evaluate(() => window.harness.storedList());
+      assert.deepEqual(redacted, { id: oldest.id, text: undefined });
       assert.deepEqual(await carol.evaluate(() => window.harness.rejected()), {});
       await carolContext.close();
 

@@ -197,6 +197,16 @@ const harness = {
   async storedMessages(): Promise<number> {
     return (await storedHistory()).filter((s) => s.event.type === 'message').length;
   },
+  /** The room's stored messages, oldest first: id and text (none once deleted). */
+  async storedList(): Promise<{ id: string; text: string | undefined }[]> {
+    return (await storedHistory())
+      .filter((s) => s.event.type === 'message')
+      .map((s) => ({ id: s.event.id, text: s.event.message }));
+  },
+  /** Takes messages deleted by their author out of the stored history, as the room view does. */
+  async redact(ids: string[]): Promise<void> {
+    await session?.redact(ids);
+  },
   /** Stored messages of the room without the signed mark (imported ones, or a defect). */
   async storedUnsigned(): Promise<number> {
     const all = await storedHistory();
