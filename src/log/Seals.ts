@@ -184,7 +184,7 @@ export class EpochSeals implements SealedHistory {
 
   /**
    * Fetches from peers the segments of seals this tab could not check with what it holds (a
-   * newcomer, or a tab that was away): one at a time; one no peer sent is asked again after
+   * newcomer, or a tab that was away): a few at a time; one no peer sent is asked again after
    * REFETCH_MS. Resolves with how many were taken.
    */
   fetchMissing(): Promise<number> {
@@ -202,27 +202,33 @@ export class EpochSeals implements SealedHistory {
     const queue = [...this.seals].slice(0, MAX_SEALS).reverse();
     let taken = 0;
     // A few side by side: one segment travels while the one before it is checked, and each
-    // fetch asks another peer first.
+    // fetch asks another peer first. Each worker keeps one segment while fetching the next.
     const worker = async (): Promise<void> => {
+      let keeping: Promise<void> | undefined;
       for (let next = queue.shift(); next && !this.destroyed; next = queue.shift()) {
-        if (await this.fetchOne(fetch, next[0], next[1])) taken += 1;
+        const fetched = await this.fetchOne(fetch, next[0], next[1]);
+        await keeping;
+        if (!fetched || this.isDestroyed()) continue;
+        taken += 1;
+        keeping = this.keepFetched(fetched);
       }
+      await keeping;
     };
     await Promise.all(Array.from({ length: SEGMENT_FETCHES }, worker));
     return taken;
   }
 
-  /** Fetches, checks and keeps one sealed segment; whether it was taken. */
+  /** Fetches and checks one sealed segment; undefined if none came or it was refused. */
   private async fetchOne(
     fetch: NonNullable<EpochSealsOptions['fetch']>,
     id: string,
     value: unknown,
-  ): Promise<boolean> {
+  ): Promise<FetchedSegment | undefined> {
     const record = readRecord(value);
-    if (this.checked.has(id) || this.held.has(id) || !record || !isContentKey(id)) return false;
+    if (this.checked.has(id) || this.held.has(id) || !record || !isContentKey(id)) return;
     const at = this.asked.get(id);
     const now = Date.now();
-    if (at !== undefined && now - at < REFETCH_MS) return false;
+    if (at !== undefined && now - at < REFETCH_MS) return;
     this.asked.set(id, now);
     // Compressed first; if no peer has that form, or it is not the segment, the plain one.
     let bytes = await this.fetchPacked(record);
@@ -231,11 +237,13 @@ export class EpochSeals implements SealedHistory {
       bytes = await fetch(id, record.s).catch(() => undefined);
       entries = bytes && (await this.open(id, bytes));
     }
-    if (!bytes || !entries || this.destroyed) return false;
-    // Kept first: a tab that holds a segment serves it, and reads its messages from storage.
+    return bytes && entries ? { id, bytes, record, entries } : undefined;
+  }
+
+  /** Keeps a checked segment, then takes its entries (read from storage once kept). */
+  private async keepFetched({ id, bytes, record, entries }: FetchedSegment): Promise<void> {
     const kept = await this.keep(id, bytes, record, entries);
     this.settle(id, entries, kept);
-    return true;
   }
 
   /** The segment's bytes from its compressed form, if the seal names one and a peer has it. */
@@ -494,6 +502,14 @@ export class EpochSeals implements SealedHistory {
     this.failed.delete(id);
     for (const entry of entries) this.covered.add(entry.id);
   }
+}
+
+/** A segment fetched from a peer and checked whole. */
+interface FetchedSegment {
+  readonly id: string;
+  readonly bytes: Uint8Array;
+  readonly record: SealRecord;
+  readonly entries: readonly SignedEntry[];
 }
 
 /** The kind entries among a segment's entries. */
