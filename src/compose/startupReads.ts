@@ -57,7 +57,8 @@ export function startupReads(location: Location): StartupReads {
       if (first && first.roomId === roomId && count === STORED_PAGE_SIZE && !before) {
         return first.page;
       }
-      return storage.then((opened) => opened.events.page(roomId, count, before));
+      // Sealed history kept in segments included, read when a page reaches back into it.
+      return storage.then((opened) => opened.page(roomId, count, before));
     },
   };
 }
