@@ -157,7 +157,22 @@ export async function coldOpen(
     await page.addInitScript(watchForText(newest));
     const browser = context.browser();
     const tracing = options.trace !== undefined && browser !== null;
-    if (tracing) await browser.startTracing(page, { path: options.trace, screenshots: true });
+    if (tracing) {
+      // Screenshots show the paint; the CPU profiler's samples say which code ran (both slow the
+      // load down: compare figures taken without a trace).
+      await browser.startTracing(page, {
+        path: options.trace,
+        screenshots: true,
+        categories: [
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          'v8.execute',
+          'blink.user_timing',
+          'loading',
+          'disabled-by-default-v8.cpu_profiler',
+        ],
+      });
+    }
     await page.goto(`${server.url}/r/${roomId}`);
     await page.getByText(newest, { exact: true }).waitFor({ timeout: 60_000 });
     if (tracing) await browser.stopTracing();
