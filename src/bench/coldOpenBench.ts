@@ -18,11 +18,16 @@ declare global {
   }
 }
 
+/** What the page logs once the newest message shows (watchForText). */
+const SHOWN = 'cold open: newest message shown';
+
 /**
  * Runs in the page before the app: checks every animation frame (just before it is painted)
- * whether the document shows `text` yet, shadow roots included, and notes when it first does.
- * A string, because the bench runs under tsx, whose compiled functions call helpers the page
- * does not have.
+ * whether the document shows `text` yet, shadow roots included, notes when it first does and
+ * says so on the console. The driver waits for that line rather than for a locator: a
+ * locator evaluates Playwright's injected script in the page and polls the DOM with it, on
+ * the page's main thread, while the app is starting there. A string, because the bench runs
+ * under tsx, whose compiled functions call helpers the page does not have.
  */
 const watchForText = (text: string): string => `(() => {
   const text = ${JSON.stringify(text)};
@@ -34,8 +39,10 @@ const watchForText = (text: string): string => `(() => {
     return false;
   };
   const frame = (at) => {
-    if (contains(document)) window.textShownAt = at;
-    else requestAnimationFrame(frame);
+    if (contains(document)) {
+      window.textShownAt = at;
+      console.debug(${JSON.stringify(SHOWN)});
+    } else requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
 })();`;
@@ -147,8 +154,12 @@ export async function coldOpen(
     for (let i = 1; i < (options.opens ?? 1); i++) {
       const tab = await context.newPage();
       await tab.addInitScript(watchForText(newest));
+      const tabShown = tab.waitForEvent('console', {
+        predicate: (message) => message.text() === SHOWN,
+        timeout: 60_000,
+      });
       await tab.goto(`${server.url}/r/${roomId}`);
-      await tab.getByText(newest, { exact: true }).waitFor({ timeout: 60_000 });
+      await tabShown;
       const shownAt = await tab.evaluate(() => window.textShownAt);
       if (shownAt !== undefined) earlierOpensMs.push(round(shownAt, 0));
       await tab.close();
@@ -173,8 +184,12 @@ export async function coldOpen(
         ],
       });
     }
+    const shown = page.waitForEvent('console', {
+      predicate: (message) => message.text() === SHOWN,
+      timeout: 60_000,
+    });
     await page.goto(`${server.url}/r/${roomId}`);
-    await page.getByText(newest, { exact: true }).waitFor({ timeout: 60_000 });
+    await shown;
     if (tracing) await browser.stopTracing();
     const seenMs = await page.evaluate(() => performance.now());
     // The frame that first showed it; the driver's own look comes later when the page is busy.
