@@ -176,7 +176,12 @@ export class RoomSession implements RoomSource {
       ...(this.presence.gate ? { presenceSignals: this.presence } : {}),
       preview: {
         make: () => makePreview(this.log, this.doc),
-        receive: (data) => readPreview(this.log, data),
+        receive: (data) =>
+          readPreview(
+            this.log,
+            data,
+            (seals) => void this.seals.hint(seals).catch(() => undefined),
+          ),
       },
     });
     this.segments = options.storage ? sharedSegmentStore() : new MemorySegmentStore();

@@ -8,6 +8,7 @@ import { until, type Subscribe } from '../testkit/waitFor';
 import { deleteEntries } from '../testkit/adversary/entryMaps';
 import { BATCHES_ROOT, SEALS_ROOT, type SignedEntry } from './schema';
 import { REACT } from './entryKinds';
+import { makePreview, readPreview } from './Preview';
 import { sealSegment } from './Segment';
 import { EpochSeals, type EpochSealsOptions, type SegmentPacking } from './Seals';
 import { segmentPacking } from '../net/deflate';
@@ -262,6 +263,63 @@ describe('Sealing the live document', () => {
     await dave.log.whenProcessed();
     expect(dave.log.entries()).to.have.length(24);
     expect(shelved, 'nothing more told of').to.have.length(9);
+  });
+
+  it("names the room's seals in a preview, and reads only well-formed ones back", async () => {
+    const { alice } = await sealedWithReaction('👍');
+    const id = (await alice.seals.sealDue()) as string;
+    const reader = await tab();
+    const named: string[] = [];
+    readPreview(reader.log, makePreview(alice.log, alice.doc) as Uint8Array, (records) =>
+      named.push(...records.map(([key]) => key)),
+    );
+    expect(named).to.deep.equal([id]);
+    const body = { v: 2, e: [], b: [], s: [['not a content key', {}], 'junk', [id, { v: 1 }]] };
+    readPreview(reader.log, new TextEncoder().encode(JSON.stringify(body)), (records) =>
+      named.push(...records.map(([key]) => key)),
+    );
+    // The one with a content key is handed on: hint() checks the record itself.
+    expect(named).to.deep.equal([id, id]);
+    expect(await reader.seals.hint([[id, { v: 1 }]])).to.equal(0);
+  });
+
+  it("fetches segments a peer's preview names before the document arrives, each checked", async () => {
+    const { alice } = await sealedWithReaction('👍');
+    const id = (await alice.seals.sealDue()) as string;
+    const asked: string[] = [];
+    const fetch = async (wanted: string): Promise<Uint8Array> => {
+      asked.push(wanted);
+      return (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
+    };
+    const records = [...alice.doc.getMap(SEALS_ROOT)];
+    const shelved: string[] = [];
+    const history = { kept: (m: readonly SignedEntry[]) => shelved.push(...m.map((e) => e.id)) };
+
+    // Carol keeps history: the segment is kept and told of, before any document update.
+    const carol = await tab({ fetch, history });
+    const bogus = 'C'.repeat(43);
+    expect(await carol.seals.hint([...records, [bogus, records[0]?.[1]]])).to.equal(1);
+    expect(shelved).to.have.length(9);
+    expect(carol.seals.checkedCount).to.equal(1);
+    expect(asked).to.deep.equal([id, bogus]);
+    // Kept on a hint only, it covers nothing: a deletion of its entries is not taken yet.
+    expect(carol.seals.coversEntry(shelved[0] as string)).to.equal(false);
+    Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
+    await carol.log.whenProcessed();
+    expect(await carol.seals.fetchMissing()).to.equal(0);
+    expect(asked, 'neither asked again: one kept, one no peer had').to.have.length(2);
+    expect(carol.seals.checkedCount).to.equal(1);
+    expect(carol.log.entries()).to.have.length(15);
+
+    // Dave keeps no history: the entries go to memory, and the seal checks once it comes.
+    const dave = await tab({ fetch });
+    expect(await dave.seals.hint(records)).to.equal(1);
+    expect(dave.log.entries()).to.have.length(9);
+    expect(dave.seals.coversEntry(dave.log.entries()[0]?.id as string)).to.equal(false);
+    Y.applyUpdate(dave.doc, Y.encodeStateAsUpdate(alice.doc));
+    await dave.log.whenProcessed();
+    expect(dave.log.entries()).to.have.length(24);
+    expect(dave.seals.coversEntry(dave.log.entries()[0]?.id as string)).to.equal(true);
   });
 
   it("keeps a sealed segment's reactions through a restart without reading the segment", async () => {

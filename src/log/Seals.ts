@@ -98,6 +98,9 @@ export interface EpochSealsOptions {
   readonly history?: SealedHistoryShelf;
 }
 
+/** Seal records taken from a peer's preview, at most. */
+const MAX_HINTS = 200;
+
 /** Compressed segments kept in memory to serve them (each about a third of 2-3 MB). */
 const PACKED_CACHE = 4;
 
@@ -120,7 +123,12 @@ export class EpochSeals implements SealedHistory {
   private sealing: Promise<unknown> | undefined;
   /** Seals whose segment was asked of peers, and when. */
   private readonly asked = new Map<string, number>();
+  /** Seal records a peer announced before its document arrived (hint), to fetch early. */
+  private readonly hints = new Map<string, unknown>();
+  /** Hinted segments kept before their seal reached the document: held once it does. */
+  private readonly early = new Set<string>();
   private fetching: Promise<number> | undefined;
+  private fetchAgain = false;
   /** Compressed segments by their own hash, newest last, to serve them. */
   private readonly packed = new Map<string, Uint8Array>();
   private destroyed = false;
@@ -144,7 +152,22 @@ export class EpochSeals implements SealedHistory {
 
   /** How many seals this tab has checked, or keeps the segments of (holdStored). */
   get checkedCount(): number {
-    return this.checked.size + this.held.size;
+    return this.checked.size + this.held.size + this.early.size;
+  }
+
+  /**
+   * Seal records a peer sent ahead of the room's document (in its preview): a newcomer
+   * fetches their segments at once, while the document still travels. A record is only a
+   * name to ask for: every segment is checked whole, its signatures included, and a segment
+   * kept on a hint covers no entry (takes no deletion) until its seal is in the document.
+   * A hinted segment that no peer sends is not asked for again. Resolves like fetchMissing.
+   */
+  hint(records: readonly (readonly [string, unknown])[]): Promise<number> {
+    for (const [id, value] of records.slice(0, MAX_HINTS)) {
+      if (this.hints.size >= MAX_HINTS) break;
+      if (isContentKey(id) && readRecord(value) && !this.seals.has(id)) this.hints.set(id, value);
+    }
+    return this.fetchMissing();
   }
 
   coversEntry(id: string): boolean {
@@ -188,7 +211,20 @@ export class EpochSeals implements SealedHistory {
    * REFETCH_MS. Resolves with how many were taken.
    */
   fetchMissing(): Promise<number> {
-    this.fetching ??= this.fetchEach().finally(() => (this.fetching = undefined));
+    if (this.fetching) {
+      // Seals or peers came meanwhile: looked at again once this run is done.
+      this.fetchAgain = true;
+      return this.fetching;
+    }
+    const run = async (): Promise<number> => {
+      let taken = 0;
+      do {
+        this.fetchAgain = false;
+        taken += await this.fetchEach();
+      } while (this.askedAgain());
+      return taken;
+    };
+    this.fetching = run().finally(() => (this.fetching = undefined));
     return this.fetching;
   }
 
@@ -199,7 +235,7 @@ export class EpochSeals implements SealedHistory {
     // Kept here from an earlier visit: its entries are in the stored history.
     await this.holdStored();
     // Newest first: a newcomer reads recent history before the oldest.
-    const queue = [...this.seals].slice(0, MAX_SEALS).reverse();
+    const queue = this.wanted();
     let taken = 0;
     // A few side by side: one segment travels while the one before it is checked, and each
     // fetch asks another peer first. Each worker keeps one segment while fetching the next.
@@ -218,6 +254,18 @@ export class EpochSeals implements SealedHistory {
     return taken;
   }
 
+  /** The seals to fetch the segments of, the document's and hinted ones, newest first. */
+  private wanted(): [string, unknown][] {
+    const all = new Map([...this.seals].slice(0, MAX_SEALS));
+    for (const [id, value] of this.hints) {
+      if (!all.has(id)) all.set(id, value);
+      // Asked once: a hint no peer could answer is dropped (its seal, if real, comes in the document).
+      this.hints.delete(id);
+    }
+    const last = (value: unknown): number => readRecord(value)?.l[0] ?? 0;
+    return [...all].sort(([, a], [, b]) => last(b) - last(a));
+  }
+
   /** Fetches and checks one sealed segment; undefined if none came or it was refused. */
   private async fetchOne(
     fetch: NonNullable<EpochSealsOptions['fetch']>,
@@ -225,7 +273,8 @@ export class EpochSeals implements SealedHistory {
     value: unknown,
   ): Promise<FetchedSegment | undefined> {
     const record = readRecord(value);
-    if (this.checked.has(id) || this.held.has(id) || !record || !isContentKey(id)) return;
+    if (this.checked.has(id) || this.held.has(id) || this.early.has(id)) return;
+    if (!record || !isContentKey(id)) return;
     const at = this.asked.get(id);
     const now = Date.now();
     if (at !== undefined && now - at < REFETCH_MS) return;
@@ -349,15 +398,19 @@ export class EpochSeals implements SealedHistory {
     const shelf = this.options.history;
     if (this.destroyed) return;
     if (shelf && kept) {
-      this.held.add(id);
-      this.failed.delete(id);
-      // The document may hold some of them still: its deletions of those are honoured.
-      for (const entry of entries) if (this.source.get(entry.id)) this.covered.add(entry.id);
+      if (this.seals.has(id)) {
+        this.held.add(id);
+        this.failed.delete(id);
+        // The document may hold some of them still: its deletions of those are honoured.
+        for (const entry of entries) if (this.source.get(entry.id)) this.covered.add(entry.id);
+      } else {
+        this.early.add(id);
+      }
       this.source.ingestChecked(kindsOf(entries));
       shelf.kept(entries.filter((entry) => entry.kind === undefined));
       return;
     }
-    this.markChecked(id, entries);
+    if (this.seals.has(id)) this.markChecked(id, entries);
     this.source.ingestChecked(entries);
   }
 
@@ -374,6 +427,11 @@ export class EpochSeals implements SealedHistory {
 
   destroy(): void {
     this.destroyed = true;
+  }
+
+  /** Whether fetchMissing was called again during a run (read after awaiting it). */
+  private askedAgain(): boolean {
+    return this.fetchAgain && !this.destroyed;
   }
 
   /** A method, not the field: the field may change while a seal awaits storage. */
@@ -460,6 +518,11 @@ export class EpochSeals implements SealedHistory {
 
   /** Checks the seal records not checked yet against the entries this tab holds. */
   private checkNew(): void {
+    for (const id of this.early) {
+      if (!this.seals.has(id)) continue;
+      this.early.delete(id);
+      this.held.add(id);
+    }
     if (this.checked.size + this.held.size >= this.seals.size) return;
     const size = this.source.pages.size;
     let looked = 0;
