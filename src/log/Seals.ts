@@ -7,6 +7,7 @@ import type { EntryPages } from './EntryPages';
 import { batchEntryIds, readKindEntry, readRecord, type SealRecord } from './sealRecord';
 import { BATCHES_ROOT, SEALS_ROOT, encodeEntry, isContentKey, type SignedEntry } from './schema';
 import { MAX_SEGMENT_ENTRIES, SegmentError, openSegment, sealSegment } from './Segment';
+import { SegmentFetch, kindsOf, type SegmentPacking } from './SegmentFetch';
 import type { SignatureVerifier } from './signing';
 import type { ConvergedKey } from './SortedEntries';
 
@@ -30,17 +31,6 @@ import type { ConvergedKey } from './SortedEntries';
 export const DEFAULT_SETTLE_MS = 10 * 60 * 1000;
 /** Seal records looked at, at most: a flood of junk records costs nothing beyond. */
 const MAX_SEALS = 10_000;
-/** A segment no peer could send is asked for again after this long. */
-const REFETCH_MS = 30_000;
-/** Sealed segments fetched side by side. */
-const SEGMENT_FETCHES = 3;
-
-/** How segments are compressed for the wire (deflate-raw in the app: src/net/deflate.ts). */
-export interface SegmentPacking {
-  pack(bytes: Uint8Array): Promise<Uint8Array>;
-  /** Inflates; rejects past `maxBytes` or on a stream that is not valid. */
-  unpack(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array>;
-}
 
 /**
  * A tab that stores its history reads the messages of the segments it keeps from there (the
@@ -50,6 +40,8 @@ export interface SealedHistoryShelf {
   /** Told of the checked messages of a segment now kept, to show and index them. */
   kept(messages: readonly SignedEntry[]): void;
 }
+
+export type { SegmentPacking } from './SegmentFetch';
 
 /** What the log asks before it takes a deletion for an attack. */
 export interface SealedHistory {
@@ -98,12 +90,6 @@ export interface EpochSealsOptions {
   readonly history?: SealedHistoryShelf;
 }
 
-/** Seal records taken from a peer's preview, at most. */
-const MAX_HINTS = 200;
-
-/** Compressed segments kept in memory to serve them (each about a third of 2-3 MB). */
-const PACKED_CACHE = 4;
-
 export class EpochSeals implements SealedHistory {
   private readonly doc: Y.Doc;
   private readonly seals: Y.Map<unknown>;
@@ -121,16 +107,9 @@ export class EpochSeals implements SealedHistory {
   private readonly failed = new Map<string, number>();
   private readonly covered = new Set<string>();
   private sealing: Promise<unknown> | undefined;
-  /** Seals whose segment was asked of peers, and when. */
-  private readonly asked = new Map<string, number>();
-  /** Seal records a peer announced before its document arrived (hint), to fetch early. */
-  private readonly hints = new Map<string, unknown>();
   /** Hinted segments kept before their seal reached the document: held once it does. */
   private readonly early = new Set<string>();
-  private fetching: Promise<number> | undefined;
-  private fetchAgain = false;
-  /** Compressed segments by their own hash, newest last, to serve them. */
-  private readonly packed = new Map<string, Uint8Array>();
+  private readonly segments: SegmentFetch;
   private destroyed = false;
 
   constructor(options: EpochSealsOptions) {
@@ -142,6 +121,23 @@ export class EpochSeals implements SealedHistory {
     this.sealSize = Math.min(options.sealSize ?? MAX_SEGMENT_ENTRIES, MAX_SEGMENT_ENTRIES);
     if (!(this.sealSize >= 1)) throw new RangeError('sealSize must be at least 1');
     this.source.honourSeals(this);
+    this.segments = new SegmentFetch(
+      {
+        roomId: this.source.roomId,
+        seals: () => [...this.seals].slice(0, MAX_SEALS),
+        inDocument: (id) => this.seals.has(id),
+        has: (id) => this.checked.has(id) || this.held.has(id) || this.early.has(id),
+        prepare: async () => {
+          this.checkNew();
+          // Kept here from an earlier visit: read from storage, not fetched.
+          await this.holdStored();
+        },
+        open: (id, bytes) => this.open(id, bytes),
+        settle: (id, entries, kept) => this.settle(id, entries, kept),
+        isDestroyed: () => this.destroyed,
+      },
+      options,
+    );
   }
 
   /** Whether this tab seals and its document holds more entries than the live limit. */
@@ -163,11 +159,7 @@ export class EpochSeals implements SealedHistory {
    * A hinted segment that no peer sends is not asked for again. Resolves like fetchMissing.
    */
   hint(records: readonly (readonly [string, unknown])[]): Promise<number> {
-    for (const [id, value] of records.slice(0, MAX_HINTS)) {
-      if (this.hints.size >= MAX_HINTS) break;
-      if (isContentKey(id) && readRecord(value) && !this.seals.has(id)) this.hints.set(id, value);
-    }
-    return this.fetchMissing();
+    return this.segments.hint(records);
   }
 
   coversEntry(id: string): boolean {
@@ -208,156 +200,18 @@ export class EpochSeals implements SealedHistory {
   /**
    * Fetches from peers the segments of seals this tab could not check with what it holds (a
    * newcomer, or a tab that was away): a few at a time; one no peer sent is asked again after
-   * REFETCH_MS. Resolves with how many were taken.
+   * 30 s. Resolves with how many were taken.
    */
   fetchMissing(): Promise<number> {
-    if (this.fetching) {
-      // Seals or peers came meanwhile: looked at again once this run is done.
-      this.fetchAgain = true;
-      return this.fetching;
-    }
-    const run = async (): Promise<number> => {
-      let taken = 0;
-      do {
-        this.fetchAgain = false;
-        taken += await this.fetchEach();
-      } while (this.askedAgain());
-      return taken;
-    };
-    this.fetching = run().finally(() => (this.fetching = undefined));
-    return this.fetching;
-  }
-
-  private async fetchEach(): Promise<number> {
-    const fetch = this.options.fetch;
-    if (!fetch) return 0;
-    this.checkNew();
-    // Kept here from an earlier visit: its entries are in the stored history.
-    await this.holdStored();
-    // Newest first: a newcomer reads recent history before the oldest.
-    const queue = this.wanted();
-    let taken = 0;
-    // A few side by side: one segment travels while the one before it is checked, and each
-    // fetch asks another peer first. Each worker keeps one segment while fetching the next.
-    const worker = async (): Promise<void> => {
-      let keeping: Promise<void> | undefined;
-      for (let next = queue.shift(); next && !this.destroyed; next = queue.shift()) {
-        const fetched = await this.fetchOne(fetch, next[0], next[1]);
-        await keeping;
-        if (!fetched || this.isDestroyed()) continue;
-        taken += 1;
-        keeping = this.keepFetched(fetched);
-      }
-      await keeping;
-    };
-    await Promise.all(Array.from({ length: SEGMENT_FETCHES }, worker));
-    return taken;
-  }
-
-  /** The seals to fetch the segments of, the document's and hinted ones, newest first. */
-  private wanted(): [string, unknown][] {
-    const all = new Map([...this.seals].slice(0, MAX_SEALS));
-    for (const [id, value] of this.hints) {
-      if (!all.has(id)) all.set(id, value);
-      // Asked once: a hint no peer could answer is dropped (its seal, if real, comes in the document).
-      this.hints.delete(id);
-    }
-    const last = (value: unknown): number => readRecord(value)?.l[0] ?? 0;
-    return [...all].sort(([, a], [, b]) => last(b) - last(a));
-  }
-
-  /** Fetches and checks one sealed segment; undefined if none came or it was refused. */
-  private async fetchOne(
-    fetch: NonNullable<EpochSealsOptions['fetch']>,
-    id: string,
-    value: unknown,
-  ): Promise<FetchedSegment | undefined> {
-    const record = readRecord(value);
-    if (this.checked.has(id) || this.held.has(id) || this.early.has(id)) return;
-    if (!record || !isContentKey(id)) return;
-    const at = this.asked.get(id);
-    const now = Date.now();
-    if (at !== undefined && now - at < REFETCH_MS) return;
-    this.asked.set(id, now);
-    // Compressed first; if no peer has that form, or it is not the segment, the plain one.
-    let bytes = await this.fetchPacked(record);
-    let entries = bytes && (await this.open(id, bytes));
-    if (!entries) {
-      bytes = await fetch(id, record.s).catch(() => undefined);
-      entries = bytes && (await this.open(id, bytes));
-    }
-    return bytes && entries ? { id, bytes, record, entries } : undefined;
-  }
-
-  /** Keeps a checked segment, then takes its entries (read from storage once kept). */
-  private async keepFetched({ id, bytes, record, entries }: FetchedSegment): Promise<void> {
-    const kept = await this.keep(id, bytes, record, entries);
-    this.settle(id, entries, kept);
-  }
-
-  /** The segment's bytes from its compressed form, if the seal names one and a peer has it. */
-  private async fetchPacked(record: SealRecord): Promise<Uint8Array | undefined> {
-    const { fetch, packing } = this.options;
-    if (!fetch || !packing || !record.z) return undefined;
-    try {
-      const packed = await fetch(record.z[0], record.z[1]);
-      this.remember(record.z[0], packed);
-      return await packing.unpack(packed, record.s);
-    } catch {
-      return undefined;
-    }
+    return this.segments.fetchMissing();
   }
 
   /**
-   * The compressed form of a sealed segment asked for by its hash: kept from sealing or
-   * fetching, or made again from the segment this tab keeps (compression is deterministic,
-   * and the result is served only if it hashes to the name asked for).
+   * The compressed form of a sealed segment asked for by its hash, to serve it (see
+   * SegmentFetch.packedFor).
    */
-  async packedFor(hash: string): Promise<Uint8Array | undefined> {
-    const cached = this.packed.get(hash);
-    if (cached) return cached;
-    const packing = this.options.packing;
-    if (!packing || !isContentKey(hash)) return undefined;
-    for (const [id, value] of [...this.seals].slice(0, MAX_SEALS)) {
-      if (readRecord(value)?.z?.[0] !== hash) continue;
-      const bytes = await this.options.store?.get(this.source.roomId, id);
-      if (!bytes) return undefined;
-      const packed = await packing.pack(bytes);
-      if (encodeBase64url(sha256(packed)) !== hash) return undefined;
-      this.remember(hash, packed);
-      return packed;
-    }
-    return undefined;
-  }
-
-  private remember(hash: string, packed: Uint8Array): void {
-    this.packed.delete(hash);
-    this.packed.set(hash, packed);
-    while (this.packed.size > PACKED_CACHE) {
-      this.packed.delete(this.packed.keys().next().value as string);
-    }
-  }
-
-  /** Keeps a fetched segment; whether it is kept. */
-  private async keep(
-    id: string,
-    bytes: Uint8Array,
-    record: SealRecord,
-    entries: readonly SignedEntry[],
-  ): Promise<boolean> {
-    const segment = {
-      id,
-      bytes: new Uint8Array(bytes),
-      first: { clock: record.f[0], id: record.f[1] },
-      last: { clock: record.l[0], id: record.l[1] },
-      count: record.n,
-    };
-    const store = this.options.store;
-    if (!store) return false;
-    return store.put(this.source.roomId, segment, kindsOf(entries)).then(
-      () => true,
-      () => false,
-    );
+  packedFor(hash: string): Promise<Uint8Array | undefined> {
+    return this.segments.packedFor(hash);
   }
 
   /**
@@ -429,11 +283,6 @@ export class EpochSeals implements SealedHistory {
     this.destroyed = true;
   }
 
-  /** Whether fetchMissing was called again during a run (read after awaiting it). */
-  private askedAgain(): boolean {
-    return this.fetchAgain && !this.destroyed;
-  }
-
   /** A method, not the field: the field may change while a seal awaits storage. */
   private isDestroyed(): boolean {
     return this.destroyed;
@@ -470,7 +319,7 @@ export class EpochSeals implements SealedHistory {
     if (this.options.packing) {
       const packed = await this.options.packing.pack(segment.bytes);
       z = [encodeBase64url(sha256(packed)), packed.length];
-      this.remember(z[0], packed);
+      this.segments.remember(z[0], packed);
     }
     if (this.isDestroyed()) return undefined;
     // The range as sealed: a late entry in it since would make the seal name other content.
@@ -565,17 +414,4 @@ export class EpochSeals implements SealedHistory {
     this.failed.delete(id);
     for (const entry of entries) this.covered.add(entry.id);
   }
-}
-
-/** A segment fetched from a peer and checked whole. */
-interface FetchedSegment {
-  readonly id: string;
-  readonly bytes: Uint8Array;
-  readonly record: SealRecord;
-  readonly entries: readonly SignedEntry[];
-}
-
-/** The kind entries among a segment's entries. */
-function kindsOf(entries: readonly SignedEntry[]): SignedEntry[] {
-  return entries.filter((entry) => entry.kind !== undefined);
 }
