@@ -93,3 +93,46 @@ describe('Dissemination answering a graft', () => {
     mesh.destroy();
   });
 });
+
+describe('Dissemination turning a link eager', () => {
+  const pushes = (sent: MeshMessage[]): number => sent.filter((m) => m.type === 'update').length;
+
+  it('pushes over a new link only once the neighbour agreed, and never after it refused', () => {
+    const doc = new Y.Doc();
+    const { mesh, sent } = recording(doc, 3);
+    mesh.addNeighbour('agrees');
+    mesh.addNeighbour('refuses');
+    expect(
+      sent.filter((m) => m.type === 'graft'),
+      'both asked',
+    ).to.have.length(2);
+    doc.getMap('m').set('before', 1);
+    expect(pushes(sent), 'nothing pushed while the asks are unanswered').to.equal(0);
+    mesh.receive('agrees', { type: 'graft', entries: [] });
+    mesh.receive('refuses', { type: 'prune' });
+    sent.length = 0;
+    doc.getMap('m').set('after', 1);
+    expect(pushes(sent), 'pushed to the neighbour that agreed alone').to.equal(1);
+    mesh.destroy();
+  });
+
+  it('agrees to an ask below its eager links with a graft back, and refuses one past them', () => {
+    const { mesh, sent } = recording(new Y.Doc(), 1);
+    mesh.addNeighbour('first');
+    mesh.receive('first', { type: 'prune' });
+    sent.length = 0;
+    mesh.receive('first', { type: 'graft', entries: [] });
+    expect(
+      sent.map((m) => m.type),
+      'agreed',
+    ).to.deep.equal(['graft']);
+    mesh.addNeighbour('second');
+    sent.length = 0;
+    mesh.receive('second', { type: 'graft', entries: [] });
+    expect(
+      sent.map((m) => m.type),
+      'refused',
+    ).to.deep.equal(['prune']);
+    mesh.destroy();
+  });
+});
