@@ -180,7 +180,10 @@ export class DeliveryTracker {
       [...want].slice(0, MAX_WANTED).sort((a, b) => a - b),
     );
     this.ackingPeers = peers.filter(([, state]) => hasAcks(state)).length + 1;
-    this.publishAcks(this.acksFor(peers));
+    // While a publish waits for its interval, the one it makes works the acks out afresh:
+    // working them out on every transaction of a busy room (one per update received) ranked
+    // every member for every wanter each time.
+    if (this.ackTimer === undefined) this.publishAcks(this.acksFor(peers));
     if (delivered.length > 0) for (const listener of [...this.listeners]) listener(delivered);
   }
 
@@ -206,7 +209,6 @@ export class DeliveryTracker {
 
   /** Publishes changed acks, at most once per ackIntervalMs; the latest wins. */
   private publishAcks(acks: Record<string, number>): void {
-    if (this.ackTimer !== undefined) return; // a later update() publishes the newest
     if (JSON.stringify(acks) === this.lastAcks) return;
     const interval = this.ackIntervalMs * Math.max(1, this.ackingPeers / ACKING_PEERS);
     const wait = this.acksAt + interval - this.clock.now();
