@@ -73,6 +73,21 @@ describe('benchmark scenarios, tiny', () => {
     },
   );
 
+  it(
+    'catch-up, sealed a chunk at a time as a large room is: the newcomer still gets it all',
+    bounded,
+    async () => {
+      const f = await catchUp(rig, 1000, { live: 200, size: 200, chunk: 400 });
+      assert.deepEqual(f.sealed && { ...f.sealed, sealMs: 0, heapMB: 0 }, {
+        live: 200,
+        segments: 4,
+        sealMs: 0,
+        inMemory: 200,
+        heapMB: 0,
+      });
+    },
+  );
+
   it('cold open: the newest cached message renders offline, heap measured', bounded, async () => {
     const f = await coldOpen(200, 'sealed', 500);
     assert.ok(

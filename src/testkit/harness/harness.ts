@@ -219,6 +219,18 @@ const harness = {
       live: session?.log.pages.size ?? 0,
     };
   },
+  /**
+   * Sends `count` messages `chunk` at a time, sealing what is due after each chunk, so that
+   * the document never holds much more than a chunk (a room of a million messages written
+   * as it would be over years). Resolves when all are written and sealed.
+   */
+  async burstSealed(count: number, prefix: string, chunk: number): Promise<void> {
+    for (let sent = 0; session && sent < count; sent += chunk) {
+      for (let i = sent; i < Math.min(count, sent + chunk); i += 1) session.send(`${prefix} ${i}`);
+      await session.log.whenProcessed();
+      while ((await session.seals.sealDue()) !== undefined);
+    }
+  },
   /** Seals now what is due (as a sealing room does a few seconds after writing); how many. */
   async sealNow(): Promise<number> {
     let sealed = 0;
