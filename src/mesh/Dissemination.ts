@@ -1,5 +1,4 @@
 import * as Y from 'yjs';
-import { MissingIds } from './MissingIds';
 import { RecentUpdates } from './RecentUpdates';
 import { pick, type MeshEnv } from './ports';
 import type { ClockEntry, MeshMessage } from './wire';
@@ -50,8 +49,6 @@ export const DEFAULT_DISSEMINATION: DisseminationOptions = {
 
 /** Eager links a peer never prunes below. */
 const MIN_EAGER = 2;
-/** A lazy link that keeps pushing is told to prune again at most this often. */
-const PRUNE_AGAIN_MS = 1000;
 
 /** The transaction origin of updates this module applies: who sent them, how far they came. */
 export class MeshOrigin {
@@ -63,12 +60,6 @@ export class MeshOrigin {
 
 interface Neighbour {
   eager: boolean;
-  /**
-   * This peer asked the neighbour to push to it ("graft" with no ids) and awaits its answer:
-   * a graft back (accepted: the link turns eager here) or a prune (refused). Until then the
-   * link stays lazy here, so a refused ask costs no pushes.
-   */
-  asked: boolean;
   batch: Uint8Array[];
   batchHops: number;
   /** When the current batch window began, and the frames sent in it. */
@@ -78,8 +69,6 @@ interface Neighbour {
   ihave: Map<number, number>;
   /** A batch was withheld because the link was full: resync once it drains. */
   behind: boolean;
-  /** When this peer last told the neighbour to prune from the lazy side. */
-  prunedAt: number;
 }
 
 /** Counts of what arrived, in Yjs clock units (one per chat message in the simulation). */
@@ -115,9 +104,10 @@ export class Dissemination {
   };
   private readonly neighbours = new Map<string, Neighbour>();
   private readonly recent = new RecentUpdates(512);
-  /** Ids heard of from lazy links and not received yet, fetched when overdue. */
-  private readonly missing: MissingIds;
+  /** Clients heard of by id and not yet received: who announced them, when to give up. */
+  private readonly missing = new Map<number, { clock: number; from: string }>();
   private cancelIhave: (() => void) | undefined;
+  private cancelGraft: (() => void) | undefined;
   private nextAntiEntropy: number;
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
     this.spread(update, origin);
@@ -135,36 +125,24 @@ export class Dissemination {
       undefined,
   ) {
     this.options = { ...DEFAULT_DISSEMINATION, ...options };
-    this.missing = new MissingIds(
-      env,
-      this.options.graftMs,
-      (client) => Y.getState(doc.store, client),
-      (peer) => this.neighbours.has(peer),
-      (peer, entries) => this.graft(peer, entries),
-    );
     this.nextAntiEntropy = env.now() + this.options.antiEntropyMs * (0.5 + env.random());
     doc.on('update', this.onUpdate);
   }
 
   addNeighbour(peer: string): void {
     if (this.neighbours.has(peer)) return;
-    const ask = this.eagerCount() + this.askedCount() < this.options.eagerLinks;
+    const eager = this.eagerCount() < this.options.eagerLinks;
     this.neighbours.set(peer, {
-      eager: false,
-      asked: ask,
+      eager,
       batch: [],
       batchHops: 0,
       lastSend: -Infinity,
       cancelFlush: undefined,
       ihave: new Map(),
       behind: false,
-      prunedAt: -Infinity,
     });
-    // Eager links are eager both ways (the tree is undirected): a link turns eager on either
-    // side only once the other agreed. A peer that pushed at once to a neighbour that then
-    // refused sent it duplicates for a whole round trip, seconds in a busy room; at 25 peers,
-    // most pushed copies came over links their receiver held lazy.
-    if (ask) this.send(peer, { type: 'graft', entries: [] });
+    // Eager links are eager both ways: the tree is undirected.
+    if (eager) this.send(peer, { type: 'graft', entries: [] });
     if (this.options.syncOnOpen) this.sendStateVector(peer, false);
   }
 
@@ -178,10 +156,6 @@ export class Dissemination {
     return [...this.neighbours.values()].filter((n) => n.eager).length;
   }
 
-  private askedCount(): number {
-    return [...this.neighbours.values()].filter((n) => n.asked).length;
-  }
-
   receive(from: string, message: MeshMessage): void {
     const n = this.neighbours.get(from);
     if (!n) return;
@@ -193,11 +167,10 @@ export class Dissemination {
         this.receiveUpdate(from, n, message.update, 0, false);
         break;
       case 'ihave':
-        this.missing.heard(from, message.entries);
+        this.receiveIhave(from, message.entries);
         break;
       case 'prune':
         n.eager = false;
-        n.asked = false;
         n.batch = [];
         break;
       case 'graft':
@@ -234,11 +207,11 @@ export class Dissemination {
         this.sendStateVector(peer, true);
       }
     }
-    const lazy = [...this.neighbours].filter(([, n]) => !n.eager && !n.asked);
-    if (this.eagerCount() + this.askedCount() < MIN_EAGER && lazy.length > 0) {
+    const lazy = [...this.neighbours].filter(([, n]) => !n.eager);
+    if (this.eagerCount() < MIN_EAGER && lazy.length > 0) {
       // Eager links were lost (churn): graft one back before a message has to wait for ids.
       const [peer, n] = pick(this.env, lazy);
-      n.asked = true;
+      n.eager = true;
       this.send(peer, { type: 'graft', entries: [] });
     }
     if (this.options.antiEntropyMs > 0 && now >= this.nextAntiEntropy) {
@@ -253,7 +226,7 @@ export class Dissemination {
     for (const n of this.neighbours.values()) n.cancelFlush?.();
     this.neighbours.clear();
     this.cancelIhave?.();
-    this.missing.destroy();
+    this.cancelGraft?.();
   }
 
   private receiveUpdate(
@@ -280,28 +253,19 @@ export class Dissemination {
     }
     if (pushed) this.counts.duplicateUnits += stale;
     else this.counts.syncDuplicateUnits += stale;
-    if (pushed && n.asked) {
-      // It pushes: it took this link eager (its answer to the ask may still be on its way).
-      n.asked = false;
-      n.eager = true;
-    }
     // A push that brought mostly what is here already comes over a redundant link (a batch
     // mixes several messages, so "all duplicate" would rarely prune under load).
     // A peer keeps two eager links whatever it hears, so that prunes made at once for different
     // messages never cut the tree apart (each would be right alone; together they disconnect).
-    const now = this.env.now();
     if (pushed && stale > 0 && stale >= fresh) {
       if (n.eager && this.eagerCount() > MIN_EAGER) {
         n.eager = false;
         this.counts.prunes += 1;
         this.send(from, { type: 'prune' });
-      } else if (!n.eager && now - n.prunedAt >= PRUNE_AGAIN_MS) {
+      } else if (!n.eager) {
         // The sender holds this link eager and this peer does not (its graft came before the
         // link was open here, or crossed a prune): unanswered, it would push every message
         // here for good. At 25 peers, two thirds of the pushed frames came over such links.
-        // Once per round trip or so: every batch on its way until the first prune arrives
-        // would otherwise be answered by one more.
-        n.prunedAt = now;
         this.send(from, { type: 'prune' });
       }
     }
@@ -327,7 +291,10 @@ export class Dissemination {
     for (const [peer, n] of this.neighbours) if (peer !== from && !n.eager) lazy = true;
     const meta = lazy || this.missing.size > 0 ? Y.parseUpdateMeta(update) : undefined;
     this.recent.add(update, meta);
-    for (const client of meta?.to.keys() ?? []) this.missing.received(client);
+    for (const client of meta?.to.keys() ?? []) {
+      const wanted = this.missing.get(client);
+      if (wanted && Y.getState(this.doc.store, client) >= wanted.clock) this.missing.delete(client);
+    }
     for (const [peer, n] of this.neighbours) {
       if (peer === from) continue;
       if (n.eager) {
@@ -380,22 +347,38 @@ export class Dissemination {
     }
   };
 
-  /** Fetches what `peer` announced and this peer still lacks; the link turns eager. */
-  private graft(peer: string, entries: ClockEntry[]): void {
-    const n = this.neighbours.get(peer);
-    // Eager once the neighbour agrees (it always does for a fetch): its answer says so.
-    if (n && !n.eager) n.asked = true;
-    this.counts.grafts += 1;
-    this.send(peer, { type: 'graft', entries });
+  private receiveIhave(from: string, entries: readonly ClockEntry[]): void {
+    let added = false;
+    for (const { client, clock } of entries) {
+      if (Y.getState(this.doc.store, client) >= clock) continue;
+      const known = this.missing.get(client);
+      if (!known || known.clock < clock) this.missing.set(client, { clock, from });
+      added = true;
+    }
+    if (added) this.cancelGraft ??= this.env.timer(this.options.graftMs, this.graftMissing);
   }
 
-  private receiveGraft(from: string, n: Neighbour, entries: readonly ClockEntry[]): void {
-    if (entries.length === 0 && n.asked) {
-      // The answer to this peer's own ask (or the neighbour asked at the same moment).
-      n.asked = false;
-      n.eager = true;
-      return;
+  /** Ids still missing after graftMs: ask their announcers, and make those links eager. */
+  private readonly graftMissing = (): void => {
+    this.cancelGraft = undefined;
+    const byPeer = new Map<string, ClockEntry[]>();
+    for (const [client, { clock, from }] of this.missing) {
+      const have = Y.getState(this.doc.store, client);
+      if (have >= clock || !this.neighbours.has(from)) continue;
+      const list = byPeer.get(from) ?? [];
+      list.push({ client, clock: have });
+      byPeer.set(from, list);
     }
+    this.missing.clear();
+    for (const [peer, entries] of byPeer) {
+      const n = this.neighbours.get(peer);
+      if (n) n.eager = true;
+      this.counts.grafts += 1;
+      this.send(peer, { type: 'graft', entries });
+    }
+  };
+
+  private receiveGraft(from: string, n: Neighbour, entries: readonly ClockEntry[]): void {
     if (entries.length === 0 && !n.eager && this.eagerCount() >= this.options.eagerLinks) {
       // Only "push to me" (a new link, or a peer short of eager links), and this peer has its
       // share: accepting every one left a peer as many eager links as peers had dialled it,
@@ -404,10 +387,7 @@ export class Dissemination {
       this.send(from, { type: 'prune' });
       return;
     }
-    const accepted = !n.eager;
     n.eager = true;
-    // "Yes": the asker turns the link eager only on hearing it (or on a push).
-    if (accepted || entries.length > 0) this.send(from, { type: 'graft', entries: [] });
     this.answerGraft(from, entries);
   }
 
