@@ -1,31 +1,18 @@
 import { expect } from '@esm-bundle/chai';
-import * as Y from 'yjs';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { encodeBase64url } from '../identity/base64url';
-import { Identity } from '../identity/Identity';
-import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { Verifier } from '../identity/Verifier';
 import { SegmentError, openSegment, sealSegment } from './Segment';
-import { YjsEventLog } from './YjsEventLog';
+import type { YjsEventLog } from './YjsEventLog';
+import { twoAuthors } from '../testkit/log/twoAuthors';
 
 const ROOM = 'segment-room';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** A log with `count` messages from each of two authors, all verified. */
-async function history(count: number): Promise<YjsEventLog[]> {
-  const doc = new Y.Doc();
-  const verifier = new Verifier();
-  const logs: YjsEventLog[] = [];
-  for (const name of ['ann', 'ben']) {
-    const identity = await Identity.loadOrCreate(new MemoryKeyStore());
-    const log = new YjsEventLog({ doc, roomId: ROOM, signer: identity, verifier });
-    for (let i = 0; i < count; i += 1) log.append(identity.userId, `${name} ${i}`);
-    await log.whenProcessed();
-    logs.push(log);
-  }
-  await Promise.all(logs.map((log) => log.whenProcessed()));
-  return logs;
+function history(count: number): Promise<YjsEventLog[]> {
+  return twoAuthors(ROOM, count);
 }
 
 async function refusal(promise: Promise<unknown>): Promise<string> {

@@ -1,12 +1,9 @@
 import { expect } from '@esm-bundle/chai';
-import * as Y from 'yjs';
 import { makeEvent } from '../hub/events';
-import { Identity } from '../identity/Identity';
-import { MemoryKeyStore } from '../identity/MemoryKeyStore';
-import { Verifier } from '../identity/Verifier';
 import type { SignedEntry } from '../log/schema';
 import { openKeptSegment, sealSegment } from '../log/Segment';
-import { YjsEventLog } from '../log/YjsEventLog';
+import type { YjsEventLog } from '../log/YjsEventLog';
+import { twoAuthors } from '../testkit/log/twoAuthors';
 import { ChatStorage } from './ChatStorage';
 import { compareKeys, storedRecord, type HistoryCursor, type HistoryPage } from './EventStore';
 import { SealedPages } from './SealedPages';
@@ -16,17 +13,7 @@ const ROOM = 'sealed-pages-room';
 
 /** 300 verified messages of two authors, and the segment store keeping the oldest 200 in two. */
 async function sealedRoom(): Promise<{ entries: SignedEntry[]; store: MemorySegmentStore }> {
-  const doc = new Y.Doc();
-  const verifier = new Verifier();
-  const logs: YjsEventLog[] = [];
-  for (const name of ['ann', 'ben']) {
-    const identity = await Identity.loadOrCreate(new MemoryKeyStore());
-    const log = new YjsEventLog({ doc, roomId: ROOM, signer: identity, verifier });
-    for (let i = 0; i < 150; i += 1) log.append(identity.userId, `${name} ${i}`);
-    await log.whenProcessed();
-    logs.push(log);
-  }
-  await Promise.all(logs.map((log) => log.whenProcessed()));
+  const logs = await twoAuthors(ROOM, 150);
   const log = logs[0] as YjsEventLog;
   const entries = log.entries() as SignedEntry[];
   const store = new MemorySegmentStore();

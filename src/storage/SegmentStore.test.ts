@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { openDB } from 'idb';
 import { IdbSegmentStore } from './IdbSegmentStore';
 import { segment, segmentStoreContract } from './segmentStoreContract';
-import { MemorySegmentStore, type SegmentStore } from './SegmentStore';
+import { MemorySegmentStore, infoOf, type SegmentStore } from './SegmentStore';
 
 segmentStoreContract('MemorySegmentStore', () => {
   const store = new MemorySegmentStore();
@@ -53,12 +53,7 @@ describe('IdbSegmentStore upgrade', () => {
     try {
       const listed = await store.list('r');
       expect(listed.map((s) => s.id)).to.deep.equal(['early', 'late']);
-      expect(listed[0]).to.deep.equal({
-        id: 'early',
-        first: { clock: 10, id: 'early-first' },
-        last: { clock: 13, id: 'early-last' },
-        count: 3,
-      });
+      expect(listed[0]).to.deep.equal(infoOf(segment('early', 10)));
       expect(new TextDecoder().decode(await store.get('r', 'late'))).to.equal('segment late');
       expect([...(await store.amendments('r'))]).to.deep.equal([]);
     } finally {
