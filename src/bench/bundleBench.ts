@@ -36,6 +36,7 @@ export const ON_DEMAND: Readonly<Record<string, string>> = {
   'src/ui/RoomNameDialog.ts': 'when the room name dialog opens',
   'src/ui/FileCard.ts': 'when a room first shows a file',
   'src/app/FileShelf.ts': 'with the first file shared',
+  'src/storage/SealedPages.ts': 'when a room reads the sealed history it keeps in segments',
 };
 
 /**

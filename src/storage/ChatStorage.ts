@@ -82,7 +82,7 @@ export class ChatStorage {
   readonly persistent: boolean;
   private readonly db: ChatDatabase | undefined;
   private readonly segments: SegmentStore | undefined;
-  private sealed: Promise<SealedPages | undefined> | undefined;
+  private sealed: Promise<SealedPages> | undefined;
   private destroyed = false;
 
   private constructor(
@@ -133,7 +133,7 @@ export class ChatStorage {
         ? { order: oldest.order, id: oldest.event.id }
         : undefined;
     try {
-      const sealed = await this.sealedPages();
+      const sealed = await this.sealedPages(roomId);
       if (!sealed) return page;
       return mergePages(page, await sealed.page(roomId, count, before, after), count);
     } catch (error) {
@@ -221,14 +221,14 @@ export class ChatStorage {
     return sharedSegmentStore();
   }
 
-  /** The reader of kept segments, its code loaded on first use: the first page does without. */
-  private sealedPages(): Promise<SealedPages | undefined> {
-    this.sealed ??= (async () => {
-      const segments = await this.segmentStore();
-      if (!segments) return undefined;
-      const { SealedPages } = await import('./SealedPages');
-      return new SealedPages(segments);
-    })();
+  /**
+   * The reader of kept segments if this device keeps any of `roomId`, its code loaded on
+   * first use: a room that never sealed (most rooms) never loads it.
+   */
+  private async sealedPages(roomId: string): Promise<SealedPages | undefined> {
+    const segments = await this.segmentStore();
+    if (!segments || (!this.sealed && (await segments.ids(roomId)).size === 0)) return undefined;
+    this.sealed ??= import('./SealedPages').then(({ SealedPages }) => new SealedPages(segments));
     return this.sealed;
   }
 
