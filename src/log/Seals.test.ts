@@ -322,6 +322,33 @@ describe('Sealing the live document', () => {
     expect(dave.seals.coversEntry(dave.log.entries()[0]?.id as string)).to.equal(true);
   });
 
+  it('looks again for segments named while a fetch was running', async () => {
+    const alice = await tab({ liveLimit: 5, sealSize: 10 });
+    await write(alice.log, alice.userId, 25);
+    await alice.seals.sealDue();
+    const [first] = [...alice.doc.getMap(SEALS_ROOT)];
+    await alice.seals.sealDue();
+    const second = [...alice.doc.getMap(SEALS_ROOT)].find(([id]) => id !== first?.[0]);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const asked: string[] = [];
+    const fetch = async (wanted: string): Promise<Uint8Array> => {
+      asked.push(wanted);
+      await gate;
+      return (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
+    };
+    const carol = await tab({ fetch });
+    const run = carol.seals.hint([first as [string, unknown]]);
+    while (asked.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    // Named while the first is on its way: taken by the same run, not left for a later call.
+    void carol.seals.hint([second as [string, unknown]]);
+    release();
+    expect(await run).to.equal(2);
+    expect(asked).to.have.members([first?.[0], second?.[0]]);
+    await carol.log.whenProcessed();
+    expect(carol.log.entries(), 'both segments, in memory without storage').to.have.length(20);
+  });
+
   it("keeps a sealed segment's reactions through a restart without reading the segment", async () => {
     const { alice, target } = await sealedWithReaction('🎉');
     await alice.seals.sealDue();
