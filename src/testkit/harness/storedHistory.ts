@@ -1,0 +1,57 @@
+// The harness's view of what the room keeps on this device (IndexedDB), and its sealing.
+import { state, storedHistory } from './pageState';
+
+export const stored = {
+  /** Events of this room held in IndexedDB. */
+  async stored(): Promise<number> {
+    return state.storage && state.session ? state.storage.events.count(state.session.roomId) : 0;
+  },
+  /** Messages of the room stored on this device, sealed history in kept segments included. */
+  async storedMessages(): Promise<number> {
+    return (await storedHistory()).filter((s) => s.event.type === 'message').length;
+  },
+  /** The room's stored messages, oldest first: id and text (none once deleted). */
+  async storedList(): Promise<{ id: string; text: string | undefined }[]> {
+    return (await storedHistory())
+      .filter((s) => s.event.type === 'message')
+      .map((s) => ({ id: s.event.id, text: s.event.message }));
+  },
+  /** Takes messages deleted by their author out of the stored history, as the room view does. */
+  async redact(ids: string[]): Promise<void> {
+    await state.session?.redact(ids);
+  },
+  /** Stored messages of the room without the signed mark (imported ones, or a defect). */
+  async storedUnsigned(): Promise<number> {
+    const all = await storedHistory();
+    return all.filter((s) => s.event.type === 'message' && s.signed !== true).length;
+  },
+  /** Seals this tab checked, and entries its document holds (the rest are sealed). */
+  sealed(): { checked: number; live: number } {
+    return {
+      checked: state.session?.seals.checkedCount ?? 0,
+      live: state.session?.log.pages.size ?? 0,
+    };
+  },
+  /**
+   * Sends `count` messages `chunk` at a time, sealing what is due after each chunk, so that
+   * the document never holds much more than a chunk (a room of a million messages written
+   * as it would be over years). Resolves when all are written and sealed.
+   */
+  async burstSealed(count: number, prefix: string, chunk: number): Promise<void> {
+    for (let sent = 0; state.session && sent < count; sent += chunk) {
+      for (let i = sent; i < Math.min(count, sent + chunk); i += 1)
+        state.session.send(`${prefix} ${i}`);
+      await state.session.log.whenProcessed();
+      // The room's own sealing may be running (sealDue then waits for it and seals nothing).
+      for (let idle = 0; state.session.seals.overLimit() && idle < 100;) {
+        if ((await state.session.seals.sealDue()) === undefined) idle += 1;
+      }
+    }
+  },
+  /** Seals now what is due (as a sealing room does a few seconds after writing); how many. */
+  async sealNow(): Promise<number> {
+    let sealed = 0;
+    while (state.session && (await state.session.seals.sealDue()) !== undefined) sealed += 1;
+    return sealed;
+  },
+};
