@@ -1,4 +1,5 @@
 import { deflateRaw } from './deflate';
+import { FrameOutbox } from './FrameOutbox';
 import { FrameReader, type FrameStats } from './FrameReader';
 import { SyncPieces } from './syncPieces';
 import {
@@ -22,7 +23,8 @@ import {
  * hands whole sync messages to RTCDataChannel.send, which throws above the SCTP message limit
  * (256 KiB in Chromium), and y-webrtc swallows the error: a big room then never syncs. This
  * wrapper splits every message into frames of at most CHUNK_BYTES, queues them so the
- * browser's send buffer never overflows, and reassembles them on the other side (FrameReader).
+ * browser's send buffer never overflows (FrameOutbox), and reassembles them on the other side
+ * (FrameReader).
  * Both peers must use it (this app's peers do); a peer that does not is refused (frames.ts).
  *
  * Messages of COMPRESS_MIN_BYTES or more (a sync reply, a preview) are sent deflate-raw
@@ -33,16 +35,6 @@ import {
  */
 
 export { CHUNK_BYTES } from './frames';
-/** Frames are handed to the browser while its buffer holds less than this. */
-const HIGH_WATER_BYTES = 4 * 1024 * 1024;
-/**
- * The browser's buffer is read again once what was handed to it since the last read passes
- * this. Reading it (and the channel's state) is a call into the native side, which in Node's
- * WebRTC waits on its network thread: in a busy 25-peer room those reads took as long as the
- * sends themselves. What was handed over since the last read bounds the buffer from above
- * (it only drains meanwhile), so below this the bound serves.
- */
-const REREAD_BYTES = 256 * 1024;
 /**
  * A message larger than this (compressed or inflated) is discarded on arrival. The largest
  * legitimate message is a newcomer's sync reply, the room's whole state: measured at
@@ -83,22 +75,14 @@ export class ChunkedDataChannel {
   echoOf: ((received: Uint8Array) => (outgoing: Uint8Array) => boolean) | null = null;
   /** Messages not sent for being echoes. */
   echoesDropped = 0;
-  /** Bytes handed to the wire, frames included (after compression). */
-  bytesSent = 0;
   private isEcho: ((outgoing: Uint8Array) => boolean) | undefined;
   private readonly reader: FrameReader;
-  private readonly outbox: Uint8Array<ArrayBuffer>[] = [];
-  private outboxHead = 0;
-  private outboxBytes = 0;
+  private readonly outbox: FrameOutbox;
   private greeted = false;
   private compressing = false;
   private readonly waiting: Waiting[] = [];
   private readonly pieces = new SyncPieces();
   private lowThreshold = 0;
-  /** Whether the channel is open, from its events (and refused sends), not read natively. */
-  private isOpen: boolean;
-  /** An upper bound of the browser's buffer: its last reading plus what was sent since. */
-  private wireBound = 0;
 
   constructor(
     private readonly channel: RTCDataChannel,
@@ -122,24 +106,22 @@ export class ChunkedDataChannel {
       },
       maxMessageBytes,
     );
-    this.isOpen = channel.readyState === 'open';
-    this.wireBound = channel.bufferedAmount || 0;
+    this.outbox = new FrameOutbox(channel);
     channel.binaryType = 'arraybuffer';
-    channel.bufferedAmountLowThreshold = HIGH_WATER_BYTES / 4;
     channel.onmessage = (event: MessageEvent) => this.reader.receive(event.data);
     channel.onopen = (event) => {
-      this.isOpen = true;
+      this.outbox.isOpen = true;
       this.onopen?.(event);
     };
     channel.onclose = (event) => {
-      this.isOpen = false;
+      this.outbox.isOpen = false;
       this.reader.close();
       this.onclose?.(event);
     };
     channel.onerror = (event) => this.onerror?.(event);
     channel.onbufferedamountlow = () => {
-      this.readWire();
-      this.pump();
+      this.outbox.readWire();
+      this.outbox.pump();
       if (this.bufferedAmount <= this.lowThreshold) this.onbufferedamountlow?.({});
     };
   }
@@ -148,6 +130,11 @@ export class ChunkedDataChannel {
   /** Per Yjs client, the clock ranges sync answers in pieces have carried on this channel. */
   carried(): ReadonlyMap<number, { readonly clock: number; readonly end: number }> {
     return this.pieces.carried();
+  }
+
+  /** Bytes handed to the wire, frames included (after compression). */
+  get bytesSent(): number {
+    return this.outbox.bytesSent;
   }
 
   get stats(): ChunkStats {
@@ -168,8 +155,7 @@ export class ChunkedDataChannel {
 
   /** Bytes not yet sent: the browser's buffer plus this wrapper's queue. */
   get bufferedAmount(): number {
-    const wire = this.wireBound < REREAD_BYTES ? this.wireBound : this.readWire();
-    return wire + this.outboxBytes;
+    return this.outbox.bufferedAmount;
   }
 
   get bufferedAmountLowThreshold(): number {
@@ -207,10 +193,8 @@ export class ChunkedDataChannel {
   }
 
   close(): void {
-    this.isOpen = false;
-    this.outbox.length = 0;
-    this.outboxHead = 0;
-    this.outboxBytes = 0;
+    this.outbox.isOpen = false;
+    this.outbox.clear();
     this.waiting.length = 0;
     this.reader.close();
     this.channel.close();
@@ -218,12 +202,12 @@ export class ChunkedDataChannel {
 
   /** `owned`: made for this send alone, so it need not be copied. */
   private enqueue(bytes: Uint8Array, side: boolean, owned = false): void {
-    if (!this.isOpen) {
+    if (!this.outbox.isOpen) {
       throw new DOMException(`data channel is ${this.channel.readyState}`, 'InvalidStateError');
     }
     if (!this.greeted) {
       this.greeted = true;
-      this.queue(HELLO_FRAME.slice());
+      this.outbox.queue(HELLO_FRAME.slice());
     }
     if (this.compressing || bytes.byteLength >= COMPRESS_MIN_BYTES) {
       // Sent later: copied now, as RTCDataChannel.send would, so the caller may reuse it.
@@ -232,7 +216,7 @@ export class ChunkedDataChannel {
       return;
     }
     this.sendPlain(bytes, side);
-    this.pump();
+    this.outbox.pump();
   }
 
   /** Sends what waits, in order, compressing the large ones. */
@@ -242,7 +226,7 @@ export class ChunkedDataChannel {
       for (let next = this.waiting.shift(); next; next = this.waiting.shift()) {
         if (next.bytes.byteLength >= COMPRESS_MIN_BYTES) await this.sendCompressed(next);
         else this.sendPlain(next.bytes, next.side);
-        this.pump();
+        this.outbox.pump();
       }
     } finally {
       this.compressing = false;
@@ -252,13 +236,13 @@ export class ChunkedDataChannel {
   private sendPlain(bytes: Uint8Array, side: boolean): void {
     const whole = side ? SIDE_WHOLE : WHOLE;
     if (bytes.byteLength <= CHUNK_BYTES) {
-      this.queue(frame(whole, bytes));
+      this.outbox.queue(frame(whole, bytes));
       return;
     }
     for (let start = 0; start < bytes.byteLength; start += CHUNK_BYTES) {
       const end = Math.min(start + CHUNK_BYTES, bytes.byteLength);
       const flag = end === bytes.byteLength ? LAST : start === 0 && side ? SIDE_FIRST : PART;
-      this.queue(frame(flag, bytes, start, end));
+      this.outbox.queue(frame(flag, bytes, start, end));
     }
   }
 
@@ -276,8 +260,8 @@ export class ChunkedDataChannel {
       const start = last ? whole : first;
       const flag = emitted === 0 ? start : last ? LAST : PART;
       emitted += 1;
-      this.queue(frame(flag, piece));
-      this.pump();
+      this.outbox.queue(frame(flag, piece));
+      this.outbox.pump();
     };
     let buffer = new Uint8Array(CHUNK_BYTES);
     let filled = 0;
@@ -308,53 +292,8 @@ export class ChunkedDataChannel {
     }
     emit(held ?? new Uint8Array(0), true);
   }
-
-  private queue(framed: Uint8Array<ArrayBuffer>): void {
-    this.outbox.push(framed);
-    this.outboxBytes += framed.byteLength;
-  }
-
-  /** Reads the browser's buffer (a native call), which makes the bound exact again. */
-  private readWire(): number {
-    this.wireBound = this.channel.bufferedAmount;
-    return this.wireBound;
-  }
-
-  private pump(): void {
-    if (this.outboxHead >= this.outbox.length || !this.isOpen) return;
-    // The channel's state and buffer are not read per frame (see REREAD_BYTES): the buffer is
-    // read only when the bound says it may be full, and the loop stops only on a fresh
-    // reading (the browser then says when it has drained). A channel that closes meanwhile
-    // refuses the send: what is queued goes with it, as on any close.
-    let fresh = false;
-    while (this.outboxHead < this.outbox.length) {
-      if (this.wireBound >= HIGH_WATER_BYTES) {
-        if (fresh) return;
-        this.readWire();
-        fresh = true;
-        if (this.wireBound >= HIGH_WATER_BYTES) return;
-      }
-      const next = this.outbox[this.outboxHead] as Uint8Array<ArrayBuffer>;
-      this.outbox[this.outboxHead] = EMPTY;
-      this.outboxHead += 1;
-      this.outboxBytes -= next.byteLength;
-      this.bytesSent += next.byteLength;
-      this.wireBound += next.byteLength;
-      try {
-        this.channel.send(next);
-      } catch {
-        this.isOpen = false;
-        return;
-      }
-    }
-    if (this.outboxHead === this.outbox.length) {
-      this.outbox.length = 0;
-      this.outboxHead = 0;
-    }
-  }
 }
 
-const EMPTY: Uint8Array<ArrayBuffer> = new Uint8Array(0);
 const textEncoder = new TextEncoder();
 
 function toBytes(data: string | ArrayBuffer | ArrayBufferView): Uint8Array {
