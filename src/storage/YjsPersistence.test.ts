@@ -5,7 +5,8 @@ import { StorageUnavailableError } from './errors';
 import { IdbUpdateStore, yjsDatabaseName } from './IdbUpdateStore';
 import { StorageHealth } from './StorageHealth';
 import type { CompactionMode, StoredUpdates, UpdateStore } from './UpdateStore';
-import { YjsPersistence, type YjsPersistenceOptions } from './YjsPersistence';
+import { YjsPersistence } from './YjsPersistence';
+import type { YjsPersistenceOptions } from './YjsPersistenceOptions';
 import { poll } from '../testkit/waitFor';
 import { ManualTime } from '../testkit/ManualTime';
 

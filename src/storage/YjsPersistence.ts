@@ -1,44 +1,11 @@
 import * as Y from 'yjs';
+import { applyEach } from './applyEach';
 import { IdbUpdateStore } from './IdbUpdateStore';
-import { RetryBackoff, type RetryOptions } from './RetryBackoff';
+import { RetryBackoff } from './RetryBackoff';
 import { StorageHealth } from './StorageHealth';
 import { hasContent, type UpdateStore } from './UpdateStore';
 import { WriterLock } from './WriterLock';
-
-/** Options of {@link YjsPersistence}. */
-export interface YjsPersistenceOptions {
-  /** Where the updates go; an IdbUpdateStore for the room unless given. */
-  readonly store?: UpdateStore;
-  /** Compact once this many updates are stored (default 500, as y-indexeddb). */
-  readonly compactAfter?: number;
-  /** Told about storage failures; the doc goes on in memory. A private one unless given. */
-  readonly health?: StorageHealth;
-  /** Lock manager for the one-writer rule; navigator.locks unless given, null for none. */
-  readonly locks?: LockManager | null;
-  /** Name of the writer lock; `meshchat-yjs-writer:<roomId>` unless given. */
-  readonly lockName?: string;
-  /**
-   * The stored state is read at once but applied only once this settles (or the persistence is
-   * destroyed): applying a large room blocks the main thread for a second or more, so the app
-   * first shows the room's newest stored page. Local edits made meanwhile are kept and written.
-   */
-  readonly applyAfter?: PromiseLike<unknown>;
-  /** When to try a failed write again (default: after 1 s, doubling up to 30 s). */
-  readonly retry?: RetryOptions;
-}
-
-/** What a persistence has done so far. */
-export interface YjsPersistenceStats {
-  /** Updates read at load (and again at a takeover). */
-  readonly loaded: number;
-  /** Stored records skipped as damaged. */
-  readonly skipped: number;
-  /** Updates written. */
-  readonly written: number;
-  /** Write transactions made (group commits of the updates). */
-  readonly writes: number;
-  readonly compactions: number;
-}
+import type { YjsPersistenceOptions, YjsPersistenceStats } from './YjsPersistenceOptions';
 
 type Mode = 'loading' | 'reader' | 'writer' | 'failed' | 'destroyed';
 
@@ -336,26 +303,4 @@ export class YjsPersistence {
       this.lock.release();
     }
   }
-}
-
-/**
- * Applies updates one by one in one transaction (applying a big state directly is cheaper than
- * merging it with the rest first). An update Yjs cannot read is skipped; returns how many were.
- */
-function applyEach(doc: Y.Doc, updates: readonly Uint8Array[], origin: unknown): number {
-  let skipped = 0;
-  Y.transact(
-    doc,
-    () => {
-      for (const update of updates) {
-        try {
-          Y.applyUpdate(doc, update, origin);
-        } catch {
-          skipped += 1;
-        }
-      }
-    },
-    origin,
-  );
-  return skipped;
 }

@@ -1,7 +1,8 @@
 import type * as Y from 'yjs';
 import type { ChatStorage } from './ChatStorage';
 import { MemoryUpdateStore } from './MemoryUpdateStore';
-import { YjsPersistence, type YjsPersistenceOptions } from './YjsPersistence';
+import { YjsPersistence } from './YjsPersistence';
+import type { YjsPersistenceOptions } from './YjsPersistenceOptions';
 
 /**
  * Persists a room's Y.Doc in `storage` (in memory only when IndexedDB is unavailable). Kept
