@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { redisMissing } from '../testkit/server/redisProcess.js';
-import { runSignalingLoad, type SignalingLoadResult } from './signaling-load.js';
+import { runSignalingLoad } from './signaling-load.js';
+import type { SignalingLoadResult } from './signalingLoadOptions.js';
 
 function assertSane(result: SignalingLoadResult): void {
   assert.equal(result.clients, 20);

@@ -13,63 +13,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { bridgeRooms, probeToken } from './bridgeProbe.js';
 import { startRedisGroup, startSingle, type ServerGroup } from './ServerGroup.js';
 import { killAllChildren } from './children.js';
+import { connectClient, type Client } from './loadClient.js';
 import { CpuMeter, openFilesLimit, processRssMb } from './ProcessStats.js';
-
-/** Options of {@link runSignalingLoad}. */
-export interface SignalingLoadOptions {
-  /** 'ours', 'stock', or the ws(s) URL of a running server. */
-  readonly server: string;
-  readonly clients: number;
-  readonly rooms: number;
-  /** Publishes per client per second. */
-  readonly ratePerClient: number;
-  /** Seconds of publishing (default 10). */
-  readonly durationSec?: number;
-  /** Padding bytes per publish, to look like SDP and ICE payloads (default 100). */
-  readonly payloadBytes?: number;
-  /** Pid to measure when `server` is a URL. */
-  readonly pid?: number;
-  /**
-   * Server processes sharing the rooms through Redis (default 1: no Redis). Only with 'ours';
-   * needs clients >= processes x rooms, so that every room has members on every process.
-   */
-  readonly processes?: number;
-  /** Called with the measured server's pid once it accepts connections (for tests). */
-  readonly onServerStarted?: (pid: number | null) => void;
-  /** Called with every process started (servers, then redis-server) once they run (tests). */
-  readonly onStarted?: (pids: readonly (number | null)[]) => void;
-}
-
-/** What a run measured; server figures are null when no pid was known. */
-export interface SignalingLoadResult {
-  readonly server: string;
-  readonly serverCommand: string;
-  readonly clients: number;
-  readonly rooms: number;
-  readonly ratePerClient: number;
-  readonly durationSec: number;
-  readonly published: number;
-  readonly expected: number;
-  readonly delivered: number;
-  readonly deliveredPerSec: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  /** Signaling processes (sharing Redis when more than one); the server figures sum them. */
-  readonly processes: number;
-  readonly serverRssMb: number | null;
-  readonly serverCpuPercent: number | null;
-  readonly serverCpuUsPerDelivered: number | null;
-  /** The part of serverCpuUsPerDelivered spent in the kernel (system time: socket I/O). */
-  readonly serverSystemCpuUsPerDelivered: number | null;
-  /** The redis-server's CPU per delivered message and RSS (null without Redis). */
-  readonly redisCpuUsPerDelivered: number | null;
-  readonly redisRssMb: number | null;
-  readonly loadgenCpuPercent: number;
-}
+import type { SignalingLoadOptions, SignalingLoadResult } from './signalingLoadOptions.js';
 
 /** Sockets per client plus headroom for the loader's own files. */
 export function filesNeeded(clients: number): number {
@@ -81,11 +31,6 @@ const DRAIN_MS = 3000;
 const CONNECT_PHASE_MS = 120_000;
 /** Precedes the send time (performance.now() of this process) in every published message. */
 const SEND_TIME_MARKER = '"sentAt":';
-
-interface Client {
-  readonly socket: WebSocket;
-  readonly topic: string;
-}
 
 function quantile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return 0;
@@ -253,35 +198,6 @@ export async function runSignalingLoad(
     for (const socket of sockets) socket.terminate();
     await group.stop();
   }
-}
-
-/** Opens one client, subscribes it, and resolves once the server has processed the subscribe. */
-async function connectClient(
-  url: string,
-  topic: string,
-  onMessage: (raw: Buffer) => void,
-  sockets: WebSocket[],
-): Promise<Client> {
-  const socket = new WebSocket(url, { perMessageDeflate: false });
-  sockets.push(socket);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no subscription ack from ${url}`)), 15_000);
-    socket.once('error', (error) => (clearTimeout(timer), reject(error)));
-    socket.once('open', () => {
-      socket.send(JSON.stringify({ type: 'subscribe', topics: [topic] }));
-      // Frames are handled in order, so the pong proves the subscribe took effect.
-      socket.send(JSON.stringify({ type: 'ping' }));
-    });
-    socket.on('message', (raw: Buffer) => {
-      if (raw.length < 20 && raw.toString().includes('"pong"')) {
-        clearTimeout(timer);
-        resolve();
-      } else {
-        onMessage(raw);
-      }
-    });
-  });
-  return { socket, topic };
 }
 
 function argument(args: readonly string[], name: string, fallback: string): string {

@@ -9,7 +9,8 @@
  * it reads as what it is.
  */
 import type { BenchRow } from './report';
-import { runSignalingLoad, type SignalingLoadResult } from './signaling-load';
+import { runSignalingLoad } from './signaling-load';
+import type { SignalingLoadResult } from './signalingLoadOptions';
 import type { LoadSize } from './signalingRedisBench';
 
 /** The sizes `npm run bench signaling` runs. */

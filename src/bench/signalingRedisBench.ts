@@ -5,7 +5,8 @@
  * per delivered message beside the one-process figures of the same run.
  */
 import type { BenchRow } from './report';
-import { runSignalingLoad, type SignalingLoadResult } from './signaling-load';
+import { runSignalingLoad } from './signaling-load';
+import type { SignalingLoadResult } from './signalingLoadOptions';
 
 /** One load size: clients spread over rooms. */
 export interface LoadSize {
