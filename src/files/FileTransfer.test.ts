@@ -1,6 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { encodeBase64url } from '../identity/base64url';
-import { FetchFailed, FileTransfer, sha256, type FileLink, type FileLinks } from './FileTransfer';
+import type { FileLink, FileLinks } from './FileLinks';
+import { FetchFailed, FileTransfer, sha256 } from './FileTransfer';
 import {
   CHUNK_SIZE,
   chunkRange,

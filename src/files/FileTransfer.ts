@@ -4,39 +4,20 @@
  * buffer stays small), checks the whole file against its SHA-256 and tries another peer
  * when one does not have it, stops answering, or sends bytes that do not match. A peer
  * answers requests for the files this device keeps, one chunk at a time while the channel's
- * buffer has room. Anything a peer sends that was not asked for is dropped and counted.
+ * buffer has room (FileServer). Anything a peer sends that was not asked for is dropped and
+ * counted.
  */
-import { encodeBase64url } from '../identity/base64url';
+import { decodeBase64url, encodeBase64url } from '../identity/base64url';
+import type { FileLink, FileLinks, FileSource } from './FileLinks';
+import { FileServer } from './FileServer';
 import {
   CHUNK_SIZE,
   chunkCount,
   chunkRange,
   decodeFileMessage,
-  encodeChunk,
-  encodeMissing,
   encodeRequest,
   type ChunkReply,
-  type ChunkRequest,
 } from './wire';
-import { decodeBase64url } from '../identity/base64url';
-
-/** One connected peer, as the transfer uses it (a data channel). */
-export interface FileLink {
-  /** Bytes queued to this peer and not yet sent. */
-  readonly bufferedAmount: number;
-  send(data: Uint8Array): void;
-}
-
-/** The room's connected peers and the file messages they send. */
-export interface FileLinks {
-  links(): readonly FileLink[];
-  onMessage(listener: (link: FileLink, data: Uint8Array) => void): () => void;
-}
-
-/** Where a peer's requests are answered from: the files this device keeps for the room. */
-export interface FileSource {
-  get(hash: string): Promise<Blob | undefined>;
-}
 
 /** Why a fetch failed. */
 export class FetchFailed extends Error {
@@ -84,32 +65,26 @@ interface Attempt {
   onMissing(): void;
 }
 
-const MAX_QUEUED_PER_LINK = 16;
-
 export class FileTransfer {
   readonly stats: TransferStats = { dropped: 0, mismatched: 0 };
   private readonly stallMs: number;
   private readonly run: number;
   private readonly window: number;
-  private readonly highWater: number;
-  private readonly sent: FileTransferOptions['sent'];
   /** Request id -> the attempt it belongs to. */
   private readonly pending = new Map<number, Attempt>();
-  /** Requests of each peer waiting to be answered, answered in order. */
-  private readonly serving = new Map<FileLink, ChunkRequest[]>();
+  private readonly server: FileServer;
   private readonly unsubscribe: () => void;
   private destroyed = false;
 
   constructor(
     private readonly links: FileLinks,
-    private readonly source: FileSource,
+    source: FileSource,
     options: FileTransferOptions = {},
   ) {
     this.stallMs = options.stallMs ?? 10_000;
     this.run = options.run ?? 32;
     this.window = options.window ?? 4;
-    this.highWater = options.highWater ?? 2 * 1024 * 1024;
-    this.sent = options.sent;
+    this.server = new FileServer(source, options.highWater ?? 2 * 1024 * 1024, options.sent);
     this.unsubscribe = links.onMessage((link, data) => this.receive(link, data));
   }
 
@@ -252,7 +227,7 @@ export class FileTransfer {
       return;
     }
     if (message.type === 'request') {
-      this.queueRequest(link, message);
+      this.server.queueRequest(link, message);
       return;
     }
     const attempt = this.pending.get(message.id);
@@ -265,69 +240,11 @@ export class FileTransfer {
     else attempt.onMissing();
   }
 
-  private queueRequest(link: FileLink, request: ChunkRequest): void {
-    const queue = this.serving.get(link);
-    if (queue) {
-      if (queue.length >= MAX_QUEUED_PER_LINK) this.trySend(link, encodeMissing(request.id));
-      else queue.push(request);
-      return;
-    }
-    this.serving.set(link, [request]);
-    void this.serve(link).finally(() => this.serving.delete(link));
-  }
-
-  /** Answers `link`'s requests in order, each chunk once the link's buffer has room. */
-  private async serve(link: FileLink): Promise<void> {
-    const queue = this.serving.get(link) ?? [];
-    let cached: { hash: string; blob: Blob | undefined } | undefined;
-    for (let request = queue.shift(); request; request = queue.shift()) {
-      if (this.destroyed) return;
-      const hash = encodeBase64url(request.hash);
-      if (cached?.hash !== hash) {
-        cached = { hash, blob: await this.source.get(hash).catch(() => undefined) };
-      }
-      const blob = cached.blob;
-      if (!blob || request.first >= chunkCount(blob.size)) {
-        if (!this.trySend(link, encodeMissing(request.id))) return;
-        continue;
-      }
-      const last = Math.min(chunkCount(blob.size), request.first + request.count);
-      // One read for the whole run: a read per chunk costs more than the chunk's send.
-      const [runStart] = chunkRange(blob.size, request.first);
-      const [, runEnd] = chunkRange(blob.size, last - 1);
-      const run = new Uint8Array(await blob.slice(runStart, runEnd).arrayBuffer());
-      for (let index = request.first; index < last; index += 1) {
-        const [start, end] = chunkRange(blob.size, index);
-        const bytes = run.subarray(start - runStart, end - runStart);
-        while (link.bufferedAmount > this.highWater) {
-          if (this.gone()) return;
-          await new Promise((resolve) => setTimeout(resolve, 5));
-        }
-        if (!this.trySend(link, encodeChunk(request.id, index, bytes))) return;
-        this.sent?.(hash, index, chunkCount(blob.size));
-      }
-    }
-  }
-
-  /** Sends; false when the link is closed (its requests are then forgotten). */
-  private trySend(link: FileLink, data: Uint8Array): boolean {
-    try {
-      link.send(data);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  private gone(): boolean {
-    return this.destroyed;
-  }
-
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
     this.unsubscribe();
-    this.serving.clear();
+    this.server.destroy();
   }
 }
 

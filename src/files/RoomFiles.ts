@@ -5,7 +5,8 @@
 import type { FileShelf, FileUsage } from '../app/FileShelf';
 import { encodeBase64url } from '../identity/base64url';
 import { FileStore, QuotaExceeded } from './FileStore';
-import { FetchFailed, FileTransfer, sha256, type FileLinks } from './FileTransfer';
+import type { FileLinks } from './FileLinks';
+import { FetchFailed, FileTransfer, sha256 } from './FileTransfer';
 import { makeThumbnail } from './thumbnail';
 
 let pageStore: FileStore | undefined;
