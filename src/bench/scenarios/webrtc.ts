@@ -1,6 +1,7 @@
 // Scenarios between browser peers over WebRTC: latency, bursts, appends, signatures, catch-up.
+import { catchUp } from '../catchUpBench';
 import { signVerify } from '../identityBench';
-import { append, burst, catchUp, latency } from '../webrtcBench';
+import { append, burst, latency } from '../webrtcBench';
 import { fmt, type Scenario } from './scenario';
 
 export const webrtcScenarios: Record<string, Scenario> = {
