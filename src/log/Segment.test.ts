@@ -74,10 +74,12 @@ describe('Segment', () => {
       const first = (body.e as unknown[][])[0];
       if (first) first[4] = 'words never written';
     });
-    expect(await refusal(openSegment(ROOM, altered.id, altered.bytes, verifier))).to.equal(
-      'entry unsigned',
+    // The row's hash goes into its batch's hashes, which the signature no longer covers.
+    expect(await refusal(openSegment(ROOM, altered.id, altered.bytes, verifier))).to.match(
+      /^batch .*: unsigned$/,
     );
-    // Ann's words put in Ben's name: the row points at the other author's batch.
+    // Ann's words put in Ben's name: the row points at the other author's batch, at a place
+    // one of Ben's entries holds.
     const misnamed = rewritten(sealed.bytes, (body) => {
       const rows = body.e as unknown[][];
       const first = rows[0];
@@ -85,7 +87,7 @@ describe('Segment', () => {
       if (first && other) first[0] = other[0];
     });
     expect(await refusal(openSegment(ROOM, misnamed.id, misnamed.bytes, verifier))).to.equal(
-      'entry unsigned',
+      'entry shape',
     );
     const forged = rewritten(sealed.bytes, (body) => {
       const record = (body.b as [string, Record<string, string>][])[0];
@@ -107,5 +109,67 @@ describe('Segment', () => {
       'order',
     );
     expect(() => sealSegment(ROOM, log.entries(), () => undefined)).to.throw(SegmentError);
+  });
+
+  it('leaves out the hashes of the entries it holds; a batch it holds in part keeps the rest', async () => {
+    const [ann, ben] = await history(20);
+    if (!ann || !ben) throw new Error('no log');
+    const verifier = new Verifier();
+    const whole = sealSegment(ROOM, ann.entries(), (id) => ann.batchRecord(id));
+    const body = JSON.parse(decoder.decode(whole.bytes)) as {
+      v: number;
+      b: [string, { h: string; n: number }][];
+    };
+    expect(body.v).to.equal(3);
+    // Every entry of every batch is in the segment: no hash travels.
+    expect(body.b.map(([, record]) => record.h)).to.deep.equal(body.b.map(() => ''));
+    expect(body.b.reduce((sum, [, record]) => sum + record.n, 0)).to.equal(40);
+    const part = ann.entries().filter((_, at) => at % 3 === 0);
+    const partial = sealSegment(ROOM, part, (id) => ann.batchRecord(id));
+    const opened = await openSegment(ROOM, partial.id, partial.bytes, verifier);
+    expect(opened.map((e) => e.id)).to.deep.equal(part.map((e) => e.id));
+    // The hashes of the entries left out are the ones signed: one of them changed, no batch.
+    const changedRest = rewritten(partial.bytes, (edit) => {
+      const record = (edit.b as [string, Record<string, string>][]).find(([, r]) => r.h !== '');
+      if (record) record[1].h = record[1].h?.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) ?? '';
+    });
+    expect(await refusal(openSegment(ROOM, changedRest.id, changedRest.bytes, verifier))).to.match(
+      /^batch .*: unsigned$/,
+    );
+    // Two rows at one place of a batch: one of them is not that entry.
+    const twice = rewritten(whole.bytes, (edit) => {
+      const rows = edit.e as unknown[][];
+      const second = rows.find((row, at) => rows.findIndex((r) => r[0] === row[0]) < at);
+      const first = rows.find((row) => row[0] === second?.[0]);
+      if (!first || !second) throw new Error('no batch with two entries');
+      second[1] = first[1];
+    });
+    expect(await refusal(openSegment(ROOM, twice.id, twice.bytes, verifier))).to.equal(
+      'entry shape',
+    );
+    // Hashes short of the batch's count: refused, not read past.
+    const short = rewritten(partial.bytes, (edit) => {
+      const record = (edit.b as [string, Record<string, string>][]).find(([, r]) => r.h !== '');
+      if (record) record[1].h = record[1].h?.slice(43) ?? '';
+    });
+    expect(await refusal(openSegment(ROOM, short.id, short.bytes, verifier))).to.match(
+      /^batch .*: hashes$/,
+    );
+  });
+
+  it('opens a version 2 segment, whose batch records are whole', async () => {
+    const [log] = await history(10);
+    if (!log) throw new Error('no log');
+    const sealed = sealSegment(ROOM, log.entries(), (id) => log.batchRecord(id));
+    const v2 = rewritten(sealed.bytes, (body) => {
+      body.v = 2;
+      body.b = (body.b as [string, unknown][]).map(([batchId]) => {
+        const record = log.batchRecord(batchId);
+        return [batchId, { v: record?.v, u: record?.u, h: record?.h, g: record?.g }];
+      });
+    });
+    expect(v2.bytes.length).to.be.greaterThan(sealed.bytes.length);
+    const opened = await openSegment(ROOM, v2.id, v2.bytes, new Verifier());
+    expect(opened.map((e) => e.id)).to.deep.equal(log.entries().map((e) => e.id));
   });
 });

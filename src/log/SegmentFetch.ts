@@ -10,8 +10,8 @@ const REFETCH_MS = 30_000;
 const SEGMENT_FETCHES = 3;
 /** Seal records taken from a peer's preview, at most. */
 const MAX_HINTS = 200;
-/** Compressed segments kept in memory to serve them (each about 400 KB). */
-const PACKED_CACHE = 4;
+/** Compressed segments kept in memory to serve them (each about 80 KB). */
+const PACKED_CACHE = 16;
 
 /** How segments are compressed for the wire (deflate-raw in the app: src/net/deflate.ts). */
 export interface SegmentPacking {
