@@ -227,13 +227,14 @@ function readRow(row: unknown, batches: number, maxMessageLength: number): Row {
   return { at: at as number, index: index as number, t, c, m, k: k as string | undefined };
 }
 
-/** A batch record of a version 2 segment, whole: verified as it stands. */
+/** A batch record, whole: verified (`hashes`: what its `h` decodes to, if known). */
 async function checked(
   batches: BatchVerifier,
   batchId: string,
   record: unknown,
+  hashes?: Uint8Array,
 ): Promise<VerifiedBatch> {
-  const batch = await batches.check(batchId, record);
+  const batch = await batches.check(batchId, record, hashes);
   if (batch?.version !== 2) throw new SegmentError(`batch ${batchId}: unsigned`);
   return batch;
 }
@@ -272,7 +273,7 @@ async function rebuilt(
         const hash = place[index] ?? rest.subarray(next, (next += HASH_BYTES));
         whole.set(hash, index * HASH_BYTES);
       }
-      return checked(batches, batchId, { v: 2, u, h: encodeBase64url(whole), g });
+      return checked(batches, batchId, { v: 2, u, h: encodeBase64url(whole), g }, whole);
     }),
   );
 }

@@ -1,7 +1,19 @@
 import { expect } from '@esm-bundle/chai';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { encodeBase64url } from '../identity/base64url';
-import { batchBytes, batchBytesOf, batchIdOf, entryHash, entryText, leafHash } from './batches';
+import { Identity } from '../identity/Identity';
+import { MemoryKeyStore } from '../identity/MemoryKeyStore';
+import { Verifier } from '../identity/Verifier';
+import { signBatchV2 } from '../testkit/adversary/forgery';
+import {
+  BatchVerifier,
+  batchBytes,
+  batchBytesOf,
+  batchIdOf,
+  entryHash,
+  entryText,
+  leafHash,
+} from './batches';
 
 const encoder = new TextEncoder();
 
@@ -73,5 +85,41 @@ describe('batch ids', () => {
         batchBytes(2, roomId, '', 'u'.repeat(43), h),
       );
     }
+  });
+});
+
+describe('BatchVerifier', () => {
+  it('checks a forged record and the honest one under one id apart, whichever comes first', async () => {
+    const identity = await Identity.loadOrCreate(new MemoryKeyStore());
+    const drafts = [0, 1, 2].map((i) => ({
+      u: identity.userId,
+      t: 1000 + i,
+      c: 2000 + i,
+      m: `m${i}`,
+    }));
+    const honest = await signBatchV2(identity, 'room-1', identity.userId, drafts);
+    // Same id, same signature, hashes of the same length: only the content differs.
+    const first = honest.batch.h[0] === 'A' ? 'B' : 'A';
+    const forged = { ...honest.batch, h: first + honest.batch.h.slice(1) };
+    const batches = new BatchVerifier('room-1', new Verifier());
+    const [a, b] = await Promise.all([
+      batches.check(honest.batchId, forged),
+      batches.check(honest.batchId, honest.batch),
+    ]);
+    expect(b?.record).to.deep.equal(honest.batch);
+    // The forged check ends after the honest one is known: it gets the honest record, never
+    // its own.
+    expect(a === undefined || a.record === honest.batch).to.equal(true);
+    const fresh = new BatchVerifier('room-1', new Verifier());
+    expect(await fresh.check(honest.batchId, forged)).to.equal(undefined);
+    expect((await fresh.check(honest.batchId, honest.batch))?.record).to.deep.equal(honest.batch);
+    // Hashes given with the record are taken as what `h` decodes to.
+    const given = new BatchVerifier('room-1', new Verifier());
+    const hashes = drafts.map((d) =>
+      entryHash({ userId: d.u, unixTime: d.t, clock: d.c, message: d.m }),
+    );
+    const whole = new Uint8Array(96);
+    hashes.forEach((hash, i) => whole.set(hash, i * 32));
+    expect((await given.check(honest.batchId, honest.batch, whole))?.hashes).to.deep.equal(whole);
   });
 });

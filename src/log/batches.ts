@@ -1,5 +1,10 @@
 import { sha256, sha256Into } from './sha256';
-import { decodeBase64url, encodeBase64url, isBase64urlOf } from '../identity/base64url';
+import {
+  decodeBase64url,
+  encodeBase64url,
+  encodeBase64urlAscii,
+  isBase64urlOf,
+} from '../identity/base64url';
 import { isContentKey, isUserIdShape, type SignedEntry } from './schema';
 import type { SignatureVerifier } from './signing';
 
@@ -245,7 +250,8 @@ export function sameBatch(a: unknown, b: EncodedBatch): boolean {
  */
 export class BatchVerifier {
   private readonly verified = new Map<string, VerifiedBatch>();
-  private readonly checking = new Map<string, Promise<VerifiedBatch | undefined>>();
+  /** Checks under way by batch id: one per distinct record (a forged one cannot stand in). */
+  private readonly checking = new Map<string, Checking[]>();
 
   constructor(
     private readonly roomId: string,
@@ -262,8 +268,15 @@ export class BatchVerifier {
     this.verified.set(batchId, batch);
   }
 
-  /** Checks a stored record; undefined if it is malformed or its signature fails. */
-  async check(batchId: string, value: unknown): Promise<VerifiedBatch | undefined> {
+  /**
+   * Checks a stored record; undefined if it is malformed or its signature fails. `hashes`,
+   * if given, are the bytes `h` decodes to (a reader that made `h` from them).
+   */
+  async check(
+    batchId: string,
+    value: unknown,
+    hashes?: Uint8Array,
+  ): Promise<VerifiedBatch | undefined> {
     const known = this.verified.get(batchId);
     if (known) return known;
     if (typeof value !== 'object' || value === null) return undefined;
@@ -277,27 +290,51 @@ export class BatchVerifier {
     ) {
       return undefined;
     }
-    const key = `${batchId}|${g}|${h}`;
-    let pending = this.checking.get(key);
+    const under = this.checking.get(batchId) ?? [];
+    let pending = under.find((c) => c.g === g && c.h === h);
     if (!pending) {
-      pending = this.verify(batchId, { v, u, h, g });
-      this.checking.set(key, pending);
+      pending = { g, h, result: this.verify(batchId, { v, u, h, g }, hashes) };
+      under.push(pending);
+      this.checking.set(batchId, under);
     }
-    const result = await pending;
-    this.checking.delete(key);
+    const result = await pending.result;
+    const rest = (this.checking.get(batchId) ?? []).filter((c) => c !== pending);
+    if (rest.length > 0) this.checking.set(batchId, rest);
+    else this.checking.delete(batchId);
     if (result && !this.verified.has(batchId)) this.verified.set(batchId, result);
     return this.verified.get(batchId) ?? result;
   }
 
-  private async verify(batchId: string, record: EncodedBatch): Promise<VerifiedBatch | undefined> {
+  private async verify(
+    batchId: string,
+    record: EncodedBatch,
+    given?: Uint8Array,
+  ): Promise<VerifiedBatch | undefined> {
     const version = record.v as 1 | 2;
-    const hashes = decodeBase64url(record.h);
+    const hashes = given ?? decodeBase64url(record.h);
     const signature = decodeBase64url(record.g);
     if (!hashes || !signature || hashes.length % HASH_BYTES !== 0) return undefined;
     if (hashes.length / HASH_BYTES > MAX_BATCH) return undefined;
-    const bytes = batchBytes(version, this.roomId, batchId, record.u, record.h);
-    if (version === 2 && encodeBase64url(sha256(bytes)) !== batchId) return undefined;
+    // Version 2: the signed bytes made from the hashes, without the JSON text of 43 KB of
+    // them (strict base64url: the hashes' text is `h` itself), and named by WebCrypto's hash.
+    const bytes =
+      version === 2
+        ? batchBytesOf(this.roomId, record.u, encodeBase64urlAscii(hashes))
+        : batchBytes(version, this.roomId, batchId, record.u, record.h);
+    if (version === 2 && encodeBase64url(await digest(bytes)) !== batchId) return undefined;
     const ok = await this.verifier.verify(record.u, bytes, signature);
     return ok ? { userId: record.u, hashes, version, record } : undefined;
   }
+}
+
+/** A check under way: the record's signature and hashes, and its result. */
+interface Checking {
+  readonly g: string;
+  readonly h: string;
+  readonly result: Promise<VerifiedBatch | undefined>;
+}
+
+/** The SHA-256 of `bytes`, by WebCrypto (a batch's bytes are up to 43 KB). */
+async function digest(bytes: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
 }
