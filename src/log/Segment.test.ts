@@ -5,6 +5,10 @@ import { Verifier } from '../identity/Verifier';
 import { SegmentError, openSegment, sealSegment } from './Segment';
 import type { YjsEventLog } from './YjsEventLog';
 import { twoAuthors } from '../testkit/log/twoAuthors';
+import { Identity } from '../identity/Identity';
+import { MemoryKeyStore } from '../identity/MemoryKeyStore';
+import { signBatchV2, type ForgedDraft } from '../testkit/adversary/forgery';
+import { decodeEntry, type SignedEntry } from './schema';
 
 const ROOM = 'segment-room';
 const encoder = new TextEncoder();
@@ -171,5 +175,47 @@ describe('Segment', () => {
     expect(v2.bytes.length).to.be.greaterThan(sealed.bytes.length);
     const opened = await openSegment(ROOM, v2.id, v2.bytes, new Verifier());
     expect(opened.map((e) => e.id)).to.deep.equal(log.entries().map((e) => e.id));
+  });
+
+  it('refuses an entry its own author signed with a clock behind its time, or an unknown kind', async () => {
+    const author = await Identity.loadOrCreate(new MemoryKeyStore());
+    const sealedOf = async (drafts: ForgedDraft[]) => {
+      const batch = await signBatchV2(author, ROOM, author.userId, drafts);
+      // The entries as a reader that skipped the checks would hold them.
+      const entries = batch.entries.map(([id, value]) => {
+        const { v, u, t, c, m, b, i, k } = value as unknown as Record<string, unknown>;
+        return {
+          id,
+          version: v,
+          userId: u,
+          unixTime: t,
+          clock: c,
+          message: m,
+          batch: b,
+          index: i,
+          ...(k === undefined ? {} : { kind: k }),
+        } as SignedEntry;
+      });
+      return sealSegment(ROOM, entries, () => batch.batch);
+    };
+    const good = { u: author.userId, t: 1_000, c: 1_000, m: 'fine' };
+    const fine = await sealedOf([good]);
+    expect(await openSegment(ROOM, fine.id, fine.bytes, new Verifier())).to.have.length(1);
+    const behind = await sealedOf([good, { u: author.userId, t: 5_000, c: 4_000, m: 'late' }]);
+    expect(await refusal(openSegment(ROOM, behind.id, behind.bytes, new Verifier()))).to.equal(
+      'entry: bad-time',
+    );
+    const unknown = await sealedOf([{ ...good, c: 1_001, k: 'teleport' }]);
+    expect(await refusal(openSegment(ROOM, unknown.id, unknown.bytes, new Verifier()))).to.equal(
+      'entry: unknown-kind',
+    );
+    // The same refusals as an entry of the document.
+    expect(
+      decodeEntry(
+        'x'.repeat(43),
+        { v: 2, u: author.userId, t: 5, c: 4, m: 'm', b: 'y'.repeat(43), i: 0 },
+        100,
+      ),
+    ).to.equal('bad-time');
   });
 });

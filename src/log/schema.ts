@@ -149,9 +149,8 @@ export function decodeEntry(
     };
   }
   if (!isContentKey(b)) return 'bad-shape';
-  // An honest writer's clock is at least its wall clock when it writes (HybridClock).
-  if (c < t) return 'bad-time';
-  if (k !== undefined && (typeof k !== 'string' || !KIND_PATTERN.test(k))) return 'bad-shape';
+  const refused = refusedV2(t, c, m, k);
+  if (refused) return refused;
   const entry: SignedEntry = {
     id,
     userId: u,
@@ -162,11 +161,23 @@ export function decodeEntry(
     index: i as number,
     version,
   };
-  if (k === undefined) return entry;
+  return k === undefined ? entry : { ...entry, kind: k as string };
+}
+
+/**
+ * What refuses a version 2 entry whose fields have their types (times, a text, a kind if not
+ * undefined): a clock behind its time, or a kind this version cannot read; undefined if none.
+ * Shared by decodeEntry and the rows of a segment (Segment.ts), which give no id or batch id.
+ */
+export function refusedV2(t: number, c: number, m: string, k: unknown): RejectReason | undefined {
+  // An honest writer's clock is at least its wall clock when it writes (HybridClock).
+  if (c < t) return 'bad-time';
+  if (k === undefined) return undefined;
+  if (typeof k !== 'string' || !KIND_PATTERN.test(k)) return 'bad-shape';
   // A kind this version knows is read with its fields checked (entryKinds.ts); others dropped.
   if (!KNOWN_KINDS.has(k)) return 'unknown-kind';
   if (decodePayload(k, m) === undefined) return 'bad-shape';
-  return { ...entry, kind: k };
+  return undefined;
 }
 
 /** The stored form of a signed entry. */
