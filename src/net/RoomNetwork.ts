@@ -21,15 +21,10 @@ import { reconnectDelay } from './reconnectDelay';
 import type { UpdateFilter } from './rootFilter';
 import { echoCheck } from './echo';
 import { filterSyncMessage } from './syncIntake';
-import {
-  guardRoomSignaling,
-  jitterSignalingReconnects,
-  meshRoom,
-  providerRoom,
-  publishToRoom,
-  signalingConnected,
-  type WebrtcConnClass,
-} from './yInternals';
+import { meshRoom, type WebrtcConnClass } from './meshRoom';
+import { guardRoomSignaling, publishToRoom } from './roomPublish';
+import { jitterSignalingReconnects } from './signalingReconnect';
+import { providerRoom, signalingConnected } from './yInternals';
 
 type WebrtcStack = typeof import('./webrtcStack');
 let stackLoad: Promise<WebrtcStack> | undefined;

@@ -9,13 +9,12 @@ import {
   dialPeer,
   gatherRelayedAwareness,
   handOverTopology,
-  followRoomPublish,
-  publishToRoom,
-  sendUpdatesOnlyToTabs,
   type MeshConn,
   type MeshRoom,
+  sendUpdatesOnlyToTabs,
   type WebrtcConnClass,
-} from './yInternals';
+} from './meshRoom';
+import { followRoomPublish, publishToRoom } from './roomPublish';
 
 /**
  * Peers' presence changes are relayed together, at most this long after they arrive, in rooms

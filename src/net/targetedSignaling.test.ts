@@ -3,7 +3,8 @@ import * as buffer from 'lib0/buffer';
 import * as encoding from 'lib0/encoding';
 import type { WebrtcProvider } from 'y-webrtc';
 import { ANNOUNCE_SAMPLE, routeOf, routeRoomSignaling } from './targetedSignaling';
-import { encryptRoom, type MeshRoom } from './yInternals';
+import { type MeshRoom } from './meshRoom';
+import { encryptRoom } from './roomCrypto';
 
 const a = '0b8f6c1e-2d3a-4b5c-8d9e-0f1a2b3c4d5e';
 const b = '9c7d5e3f-1a2b-4c3d-9e8f-7a6b5c4d3e2f';

@@ -8,7 +8,8 @@
 import * as buffer from 'lib0/buffer';
 import * as decoding from 'lib0/decoding';
 import type { WebrtcProvider } from 'y-webrtc';
-import { decryptRoom, signalingClients, type MeshRoom } from './yInternals';
+import { type MeshRoom, signalingClients } from './meshRoom';
+import { decryptRoom } from './roomCrypto';
 
 /** How many other members hear one of the mesh's announces (the server caps it at 32). */
 export const ANNOUNCE_SAMPLE = 16;

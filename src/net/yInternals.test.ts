@@ -3,19 +3,10 @@ import * as Y from 'yjs';
 import { ManualTime } from '../testkit/ManualTime';
 import { poll } from '../testkit/waitFor';
 import type { WebrtcProvider } from 'y-webrtc';
-import {
-  guardRoomSignaling,
-  handOverTopology,
-  jitterSignalingReconnects,
-  mapItemId,
-  meshRoom,
-  onRoomPublish,
-  providerRoom,
-  publishToRoom,
-  sendUpdatesOnlyToTabs,
-  type MeshRoom,
-  signalingConnected,
-} from './yInternals';
+import { handOverTopology, meshRoom, type MeshRoom, sendUpdatesOnlyToTabs } from './meshRoom';
+import { guardRoomSignaling, onRoomPublish, publishToRoom } from './roomPublish';
+import { jitterSignalingReconnects } from './signalingReconnect';
+import { mapItemId, providerRoom, signalingConnected } from './yInternals';
 import { loadWebrtcStack } from './RoomNetwork';
 
 // These fail when an upgrade of y-webrtc or Yjs moves what yInternals reads.
