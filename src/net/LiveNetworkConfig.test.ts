@@ -7,7 +7,7 @@ import {
   parseNetworkConfig,
   type NetworkConfig,
 } from './NetworkConfig';
-import { withCurrentIceServers } from './RoomNetwork';
+import { withCurrentIceServers } from './webrtcStackLoad';
 
 const location = { protocol: 'https:', host: 'chat.example', origin: 'https://chat.example' };
 const TURN = 'turn:turn.example:3478?transport=udp';

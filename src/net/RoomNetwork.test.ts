@@ -2,7 +2,9 @@ import { expect } from '@esm-bundle/chai';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { Ticker } from '../presence/Ticker';
-import { loadWebrtcStack, RoomNetwork, type RoomNetworkOptions } from './RoomNetwork';
+import { RoomNetwork } from './RoomNetwork';
+import type { RoomNetworkOptions } from './roomNetworkOptions';
+import { loadWebrtcStack } from './webrtcStackLoad';
 
 // No signaling server and no ticks: these tests are about when the provider starts.
 const quiet: Omit<RoomNetworkOptions, 'startAfter'> = {

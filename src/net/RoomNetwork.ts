@@ -1,148 +1,29 @@
 import type { WebrtcProvider } from 'y-webrtc';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { workerTicker, type Ticker } from '../presence/Ticker';
-import * as bc from 'lib0/broadcastchannel';
-import {
-  SIDE_PRESENCE,
-  tabSignalsChannel,
-  takeAwareness,
-  type AwarenessIntake,
-  type SignalIntake,
-  type SignalRoute,
-} from './awarenessIntake';
+import { workerTicker } from '../presence/Ticker';
+import { SIDE_PRESENCE, takeAwareness, type SignalIntake } from './awarenessIntake';
 import { ReachabilityWatch } from './Reachability';
 import type { ChunkedDataChannel } from './ChunkedDataChannel';
 import { FileChannels, SIDE_FILES } from './FileChannels';
-import type { NetworkConfig } from './NetworkConfig';
-import { PasswordMismatch, type PasswordMismatchOptions } from './PasswordMismatch';
+import { PasswordMismatch } from './PasswordMismatch';
+import { carryPresenceSignals } from './presenceLanes';
 import type { WebrtcMesh } from './WebrtcMesh';
 import { reconnectDelay } from './reconnectDelay';
-import type { UpdateFilter } from './rootFilter';
+import type { NetworkStatus, RoomNetworkOptions } from './roomNetworkOptions';
 import { echoCheck } from './echo';
 import { filterSyncMessage } from './syncIntake';
 import { meshRoom, type WebrtcConnClass } from './meshRoom';
 import { guardRoomSignaling, publishToRoom } from './roomPublish';
 import { jitterSignalingReconnects } from './signalingReconnect';
 import { providerRoom, signalingConnected } from './yInternals';
-
-type WebrtcStack = typeof import('./webrtcStack');
-let stackLoad: Promise<WebrtcStack> | undefined;
-
-/**
- * Loads the WebRTC code (y-webrtc, simple-peer and their helpers, a chunk of its own) once per
- * page. Every RoomNetwork calls it as it is made; calling it earlier only makes it ready sooner.
- * A failed load is forgotten, so the next room tries again.
- */
-export function loadWebrtcStack(): Promise<WebrtcStack> {
-  stackLoad ??= import('./webrtcStack').catch((error: unknown) => {
-    stackLoad = undefined;
-    throw error;
-  });
-  return stackLoad;
-}
-
-/** What the UI shows about the connection. */
-export interface NetworkStatus {
-  /** Whether at least one signaling server is connected. */
-  readonly signaling: boolean;
-  /** Peers connected over WebRTC. */
-  readonly peers: number;
-  /** Tabs of this browser reached over BroadcastChannel. */
-  readonly localTabs: number;
-  /**
-   * Peers are in the room (signaling announced them and connections were tried) but none
-   * could be reached for a while (src/net/Reachability.ts): the networks cannot meet directly
-   * and need a TURN relay.
-   */
-  readonly unreachable: boolean;
-  /**
-   * Someone is in the room with another password: messages this tab cannot open keep coming
-   * on the room's signaling topic while no peer is connected (see PasswordMismatch).
-   */
-  readonly passwordMismatch?: boolean;
-  /**
-   * The room's document reached its size ceiling (src/net/DocumentCeiling.ts): peers' updates
-   * are no longer applied this session; what it holds stays. Absent means no.
-   */
-  readonly documentFull?: boolean;
-}
-
-export interface RoomNetworkOptions {
-  readonly config: NetworkConfig;
-  /** Encrypts signaling and BroadcastChannel traffic; never sent to a server. */
-  readonly password?: string;
-  /** How often to exchange state vectors with every peer (default 15 s). */
-  readonly antiEntropyMs?: number;
-  readonly ticker?: Ticker;
-  /** The clock for telling unreachable peers and a password mismatch (default Date.now). */
-  readonly now?: () => number;
-  /** The RTCPeerConnection to build on (a Node implementation for Node peers). */
-  readonly peerConnection?: typeof RTCPeerConnection;
-  /**
-   * A preview exchanged as each connection opens, beside y-webrtc's sync: `make` gives what
-   * to send (or nothing), `receive` gets what the peer sent. Used to show a newcomer the
-   * newest messages before a large room's full state has crossed the wire.
-   */
-  readonly preview?: {
-    make(): Uint8Array | undefined;
-    receive(data: Uint8Array): void;
-  };
-  /**
-   * Connects only once this settles (the room's stored state is loaded), so that peers send
-   * only what this tab lacks, not the whole room.
-   */
-  readonly startAfter?: Promise<unknown>;
-  /**
-   * Where awareness updates received over data channels go instead of y-webrtc (the presence
-   * gate, which applies only what it trusts). Without it they reach the awareness unchecked.
-   */
-  readonly awarenessIntake?: AwarenessIntake;
-  /**
-   * Presence signals (beats, typing): carried on the data channels' side lane to direct
-   * neighbours, and over a BroadcastChannel to the other tabs of the room in this browser.
-   */
-  readonly presenceSignals?: SignalIntake;
-  /**
-   * What every document update a peer sends passes through before it is applied (the room's
-   * roots only: rootFilter.ts). Without it, peers' updates are applied as they come.
-   */
-  readonly updateFilter?: UpdateFilter;
-  /** Whether the document reached its size ceiling (shown in the status). */
-  readonly documentFull?: () => boolean;
-  /**
-   * Run the bounded-degree mesh (src/mesh): at most 8 links per peer, each update sent about
-   * once per peer, dead links rebuilt (default). `false` keeps y-webrtc's own topology (every
-   * peer dials up to 20-34 others and floods every update), for comparison in benchmarks.
-   */
-  readonly mesh?: boolean;
-  /** Timing of the password mismatch warning (tests shorten it). */
-  readonly passwordMismatch?: PasswordMismatchOptions;
-}
+import { loadWebrtcStack, withCurrentIceServers, type WebrtcStack } from './webrtcStackLoad';
 
 const noop = (): void => undefined;
-
-/**
- * An RTCPeerConnection constructor that takes the ICE servers `config` holds when each
- * connection is made, not those of when the room opened: a long-open tab gets the TURN
- * credentials fetched last (src/net/LiveNetworkConfig.ts), not ones that have expired.
- */
-export function withCurrentIceServers(
-  Base: typeof RTCPeerConnection,
-  config: Pick<NetworkConfig, 'iceServers'>,
-): typeof RTCPeerConnection {
-  function CurrentIce(rtc?: RTCConfiguration): RTCPeerConnection {
-    return new Base({ ...rtc, iceServers: [...config.iceServers] });
-  }
-  return CurrentIce as unknown as typeof RTCPeerConnection;
-}
 
 /** First byte of a side message on a data channel: a preview, a mesh frame, or a file message. */
 const SIDE_PREVIEW = 0;
 const SIDE_MESH = 1;
-
-/** The sender of presence signals that came from the other tabs of this browser. */
-const TABS = Object.freeze({ tabs: true });
 
 /** Prefix of signaling topics, so rooms of other y-webrtc apps on a shared server never mix. */
 export const TOPIC_PREFIX = 'meshchat/';
@@ -294,38 +175,16 @@ export class RoomNetwork {
       });
     }
     provider.on('peers', () => this.update());
-    if (options.presenceSignals) this.carrySignals(TOPIC_PREFIX + roomId, options.presenceSignals);
-  }
-
-  /** Carries presence signals: to the open channels (direct neighbours) and the tabs. */
-  private carrySignals(topic: string, signals: SignalIntake): void {
-    const channelName = tabSignalsChannel(topic);
-    const fromTabs = (data: unknown, origin: unknown): void => {
-      // lib0 hands a tab its own publications too (origin null): only other tabs' count.
-      if (origin !== 'broadcastchannel') return;
-      if (data instanceof ArrayBuffer) signals.receiveSignals(new Uint8Array(data), TABS);
-      else if (data instanceof Uint8Array) signals.receiveSignals(data, TABS);
-    };
-    bc.subscribe(channelName, fromTabs);
-    this.stopTabSignals = () => bc.unsubscribe(channelName, fromTabs);
-    this.signals = signals;
-    signals.attachSignals({
-      send: (frame: Uint8Array, to: SignalRoute) => {
-        if (this.destroyed) return;
-        const tagged = new Uint8Array(frame.byteLength + 1);
-        tagged[0] = SIDE_PRESENCE;
-        tagged.set(frame, 1);
-        for (const channel of this.openChannels) {
-          if (to.except === channel || (to.only && to.only !== channel)) continue;
-          try {
-            channel.sendSide(tagged);
-          } catch {
-            // A channel closing meanwhile: the next beat goes over the links left.
-          }
-        }
-        if (to.except !== TABS && (!to.only || to.only === TABS)) bc.publish(channelName, frame);
-      },
-    });
+    const signals = options.presenceSignals;
+    if (signals) {
+      this.signals = signals;
+      this.stopTabSignals = carryPresenceSignals(
+        TOPIC_PREFIX + roomId,
+        signals,
+        this.openChannels,
+        () => this.destroyed,
+      );
+    }
   }
 
   private sendPreview(channel: ChunkedDataChannel, preview: RoomNetworkOptions['preview']): void {

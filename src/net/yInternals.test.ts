@@ -7,7 +7,7 @@ import { handOverTopology, meshRoom, type MeshRoom, sendUpdatesOnlyToTabs } from
 import { guardRoomSignaling, onRoomPublish, publishToRoom } from './roomPublish';
 import { jitterSignalingReconnects } from './signalingReconnect';
 import { mapItemId, providerRoom, signalingConnected } from './yInternals';
-import { loadWebrtcStack } from './RoomNetwork';
+import { loadWebrtcStack } from './webrtcStackLoad';
 
 // These fail when an upgrade of y-webrtc or Yjs moves what yInternals reads.
 describe('y-webrtc and Yjs internals this app relies on', () => {

@@ -7,7 +7,7 @@ import { Verifier } from '../../identity/Verifier';
 import { YjsEventLog } from '../../log/YjsEventLog';
 import { DeliveryTracker } from '../../net/DeliveryTracker';
 import type { Signer } from '../../log/signing';
-import type { NetworkStatus } from '../../net/RoomNetwork';
+import type { NetworkStatus } from '../../net/roomNetworkOptions';
 import { AwarenessPresence } from '../../presence/AwarenessPresence';
 import { intervalTicker } from '../../presence/Ticker';
 import type { OpenRoomOptions, RoomOpener, RoomSource } from '../../app/RoomSource';
