@@ -1,54 +1,15 @@
 import * as Y from 'yjs';
 import { RecentUpdates } from './RecentUpdates';
+import { Repair } from './Repair';
+import { newsOf } from './updateNews';
 import { pick, type MeshEnv } from './ports';
 import type { ClockEntry, MeshMessage } from './wire';
-
-export interface DisseminationOptions {
-  /**
-   * A link that sent a frame less than `quietMs` ago merges what follows over this window
-   * (default 25 ms) and sends it as one update; a link quiet for longer sends at once, so a
-   * quiet room adds no delay and a busy one sends few frames (each costs a native call).
-   */
-  readonly batchMs: number;
-  /** How long a link must have sent nothing for the next update to go at once (default 2 ms). */
-  readonly quietMs: number;
-  /** Ids for lazy links are sent this often (default 40 ms). */
-  readonly ihaveMs: number;
-  /**
-   * An id heard of but not received within this is fetched, and its link grafted (default
-   * 150 ms: about two link latencies; in the simulated 1,000-peer room, 400 ms left 1% of
-   * deliveries later than 1 s, and fewer duplicates did not come of waiting longer).
-   */
-  readonly graftMs: number;
-  /** A state vector goes to one random neighbour this often (default 10 s; 0 turns it off). */
-  readonly antiEntropyMs: number;
-  /** Above this many queued bytes a link gets nothing more until it drains (default 1 MiB). */
-  readonly highWaterBytes: number;
-  /** Send state vectors when a link opens (the app leaves that to y-webrtc's own sync). */
-  readonly syncOnOpen: boolean;
-  /**
-   * A new link starts eager only while fewer links than this are (default 3): a flood over
-   * every link would send each peer degree - 1 copies until prunes thin it to a tree; over
-   * three eager links per peer it sends about one, and ids (then grafts) cover the rest.
-   */
-  readonly eagerLinks: number;
-  /** What every update from a neighbour passes through before it is applied (none: as is). */
-  readonly filter?: (update: Uint8Array) => Uint8Array | undefined;
-}
-
-export const DEFAULT_DISSEMINATION: DisseminationOptions = {
-  batchMs: 25,
-  quietMs: 2,
-  ihaveMs: 40,
-  graftMs: 150,
-  antiEntropyMs: 10_000,
-  highWaterBytes: 1024 * 1024,
-  syncOnOpen: true,
-  eagerLinks: 3,
-};
-
-/** Eager links a peer never prunes below. */
-const MIN_EAGER = 2;
+import {
+  DEFAULT_DISSEMINATION,
+  MIN_EAGER,
+  type DisseminationCounts,
+  type DisseminationOptions,
+} from './disseminationOptions';
 
 /** The transaction origin of updates this module applies: who sent them, how far they came. */
 export class MeshOrigin {
@@ -69,18 +30,6 @@ interface Neighbour {
   ihave: Map<number, number>;
   /** A batch was withheld because the link was full: resync once it drains. */
   behind: boolean;
-}
-
-/** Counts of what arrived, in Yjs clock units (one per chat message in the simulation). */
-export interface DisseminationCounts {
-  newUnits: number;
-  /** Pushed (eager) copies of what was here already: the mesh's redundancy. */
-  duplicateUnits: number;
-  /** Copies in answers to state vectors and grafts (a newcomer's sync, anti-entropy). */
-  syncDuplicateUnits: number;
-  grafts: number;
-  prunes: number;
-  resyncs: number;
 }
 
 /**
@@ -104,6 +53,7 @@ export class Dissemination {
   };
   private readonly neighbours = new Map<string, Neighbour>();
   private readonly recent = new RecentUpdates(512);
+  private readonly repair: Repair;
   /** Clients heard of by id and not yet received: who announced them, when to give up. */
   private readonly missing = new Map<number, { clock: number; from: string }>();
   private cancelIhave: (() => void) | undefined;
@@ -119,12 +69,13 @@ export class Dissemination {
     private readonly send: (peer: string, message: MeshMessage) => boolean,
     private readonly buffered: (peer: string) => number,
     options: Partial<DisseminationOptions> = {},
-    private readonly carried: (
+    carried: (
       peer: string,
     ) => ReadonlyMap<number, { readonly clock: number; readonly end: number }> | undefined = () =>
       undefined,
   ) {
     this.options = { ...DEFAULT_DISSEMINATION, ...options };
+    this.repair = new Repair(doc, send, this.recent, carried);
     this.nextAntiEntropy = env.now() + this.options.antiEntropyMs * (0.5 + env.random());
     doc.on('update', this.onUpdate);
   }
@@ -143,7 +94,7 @@ export class Dissemination {
     });
     // Eager links are eager both ways: the tree is undirected.
     if (eager) this.send(peer, { type: 'graft', entries: [] });
-    if (this.options.syncOnOpen) this.sendStateVector(peer, false);
+    if (this.options.syncOnOpen) this.repair.sendStateVector(peer, false);
   }
 
   removeNeighbour(peer: string): void {
@@ -177,7 +128,7 @@ export class Dissemination {
         this.receiveGraft(from, n, message.entries);
         break;
       case 'sv':
-        this.answerStateVector(from, message.stateVector, message.askBack);
+        this.repair.answerStateVector(from, message.stateVector, message.askBack);
         break;
       default:
         break;
@@ -204,7 +155,7 @@ export class Dissemination {
         n.behind = false;
         this.counts.resyncs += 1;
         // Its state vector comes back, and the answer is exactly what the dropped batches held.
-        this.sendStateVector(peer, true);
+        this.repair.sendStateVector(peer, true);
       }
     }
     const lazy = [...this.neighbours].filter(([, n]) => !n.eager);
@@ -217,7 +168,7 @@ export class Dissemination {
     if (this.options.antiEntropyMs > 0 && now >= this.nextAntiEntropy) {
       this.nextAntiEntropy = now + this.options.antiEntropyMs * (0.5 + this.env.random());
       const peers = [...this.neighbours.keys()];
-      if (peers.length > 0) this.sendStateVector(pick(this.env, peers), true);
+      if (peers.length > 0) this.repair.sendStateVector(pick(this.env, peers), true);
     }
   }
 
@@ -236,21 +187,9 @@ export class Dissemination {
     hops: number,
     pushed: boolean,
   ): void {
-    let meta: { from: Map<number, number>; to: Map<number, number> };
-    try {
-      meta = Y.parseUpdateMeta(update);
-    } catch {
-      return; // Malformed: the caller counted the frame; nothing to apply.
-    }
-    let fresh = 0;
-    let stale = 0;
-    for (const [client, to] of meta.to) {
-      const start = meta.from.get(client) ?? 0;
-      const have = Y.getState(this.doc.store, client);
-      const gain = Math.max(0, to - Math.max(start, have));
-      fresh += gain;
-      stale += to - start - gain;
-    }
+    const news = newsOf(this.doc, update);
+    if (!news) return; // Malformed: the caller counted the frame; nothing to apply.
+    const { meta, fresh, stale } = news;
     if (pushed) this.counts.duplicateUnits += stale;
     else this.counts.syncDuplicateUnits += stale;
     // A push that brought mostly what is here already comes over a redundant link (a batch
@@ -388,53 +327,6 @@ export class Dissemination {
       return;
     }
     n.eager = true;
-    this.answerGraft(from, entries);
-  }
-
-  private answerGraft(from: string, entries: readonly ClockEntry[]): void {
-    if (entries.length === 0) return; // Only "push to me again".
-    const found = this.recent.after(entries);
-    if (found) {
-      this.send(from, { type: 'diff', update: found });
-    } else {
-      // Not among the recent updates: fall back to a full state-vector exchange.
-      this.sendStateVector(from, true);
-    }
-  }
-
-  private answerStateVector(from: string, stateVector: Uint8Array, askBack: boolean): void {
-    let update: Uint8Array;
-    try {
-      update = Y.encodeStateAsUpdate(this.doc, this.withCarried(from, stateVector));
-    } catch {
-      return;
-    }
-    // An update with nothing in it encodes as two zero bytes: not worth a message.
-    if (update.byteLength > 2) this.send(from, { type: 'diff', update });
-    if (askBack) this.sendStateVector(from, false);
-  }
-
-  /**
-   * `stateVector` raised by what the link already carries to `peer`: a newcomer still applying
-   * the room that its connection-time sync sent in pieces asks again (anti-entropy, a graft it
-   * cannot be answered from recent updates) and would otherwise be sent the room twice.
-   */
-  private withCarried(peer: string, stateVector: Uint8Array): Uint8Array {
-    const carried = this.carried(peer);
-    if (!carried || carried.size === 0) return stateVector;
-    const vector = Y.decodeStateVector(stateVector);
-    let raised = false;
-    for (const [client, { clock, end }] of carried) {
-      const has = vector.get(client) ?? 0;
-      if (clock <= has && has < end) {
-        vector.set(client, end);
-        raised = true;
-      }
-    }
-    return raised ? Y.encodeStateVector(vector) : stateVector;
-  }
-
-  private sendStateVector(peer: string, askBack: boolean): void {
-    this.send(peer, { type: 'sv', stateVector: Y.encodeStateVector(this.doc), askBack });
+    this.repair.answerGraft(from, entries);
   }
 }

@@ -1,5 +1,6 @@
 import type * as Y from 'yjs';
-import { Dissemination, type DisseminationOptions } from './Dissemination';
+import { Dissemination } from './Dissemination';
+import type { DisseminationOptions } from './disseminationOptions';
 import { Liveness, type LivenessOptions } from './Liveness';
 import { PresenceGossip } from './PresenceGossip';
 import { Topology, type TopologyOptions } from './Topology';
