@@ -3,14 +3,16 @@ import {
   removeAwarenessStates,
   type Awareness,
 } from 'y-protocols/awareness';
-import type { SignatureVerifier, Signer } from '../log/signing';
+import type { Signer } from '../log/signing';
 import { sessionKey, type PresenceChange, type PresencePort, type SessionKey } from '../hub/ports';
-import { AwarenessGate, type AwarenessGateOptions } from './AwarenessGate';
+import { AwarenessGate } from './AwarenessGate';
+import type { AwarenessPresenceOptions } from './awarenessPresenceOptions';
+import { LocalCard } from './LocalCard';
 import { PRESENCE_VERSION, PresenceCards, readCard, readSessions } from './PresenceCards';
 import { PresenceSignals, type SignalLinks } from './PresenceSignals';
 import { PeerExpiry } from './PeerExpiry';
 import { renewalMs } from './renewal';
-import { workerTicker, type Ticker } from './Ticker';
+import { workerTicker } from './Ticker';
 
 export { PRESENCE_VERSION, readSessions };
 
@@ -18,30 +20,6 @@ export { PRESENCE_VERSION, readSessions };
 interface Standing {
   readonly state: Record<string, unknown>;
   readonly sessions: SessionKey[];
-}
-
-export interface AwarenessPresenceOptions {
-  /** A peer silent for this long is gone (default 30 s, as y-protocols). */
-  readonly timeoutMs?: number;
-  /**
-   * How often the local state is re-sent in a room of up to ten members (default a third of
-   * the timeout); larger rooms renew less often (see renewal.ts), and peers time a member out
-   * after as many of its own intervals as `timeoutMs` holds of this one.
-   */
-  readonly heartbeatMs?: number;
-  /** What drives the heartbeat and the expiry check (default: a worker-driven interval). */
-  readonly ticker?: Ticker;
-  readonly now?: () => number;
-  /** Signs this tab's presence card, so peers can tell it really is this user. */
-  readonly signer?: Signer;
-  /** When set, a peer's sessions count only once its card's signature verifies. */
-  readonly verifier?: SignatureVerifier;
-  /** Bound into every card signature (the room id), so a card cannot be replayed elsewhere. */
-  readonly context?: string;
-  /** A card signed longer ago than this is stale (default 60 s). */
-  readonly maxCardAgeMs?: number;
-  /** Limits of the gate (see AwarenessGate; the defaults are documented there). */
-  readonly gate?: Omit<AwarenessGateOptions, 'cards' | 'now'>;
 }
 
 /**
@@ -62,7 +40,6 @@ export class AwarenessPresence implements PresencePort {
   private readonly now: () => number;
   private readonly observers = new Set<(change: PresenceChange) => void>();
   private readonly stateListeners = new Set<() => void>();
-  private readonly local = new Map<string, SessionKey>();
   private present = new Map<string, SessionKey>();
   /** When each remote client's standing card was last renewed, and when it is gone. */
   private readonly expiry: PeerExpiry;
@@ -73,17 +50,8 @@ export class AwarenessPresence implements PresencePort {
   private readonly signer: Signer | undefined;
   /** Screens network awareness updates; present when cards are verified. */
   readonly gate: AwarenessGate | undefined;
-  /** Fields shared beside the sessions (name, typing, ...), kept to rebuild the state. */
-  private readonly fields = new Map<string, unknown>();
-  /** Time of the newest card this tab signed (cards are strictly newer than the last). */
-  private lastT = 0;
-  /** A signed card with no sessions, made beside each card: what a leaving tab sends. */
-  private bye: Record<string, unknown> | undefined;
-  private byeT = -1;
-  /** The last state published, to put back if something else removes it. */
-  private published: Record<string, unknown> | null = null;
-  private away = false;
-  private restoring = false;
+  /** This tab's own card. */
+  private readonly card: LocalCard;
   /** Each peer's last trusted card: its sessions stand while a newer card is checked. */
   private readonly trusted = new Map<number, Standing>();
   /** Beats and typing beside the cards; present when cards are verified. */
@@ -132,7 +100,7 @@ export class AwarenessPresence implements PresencePort {
           },
           encodeCards: (clients) => {
             const held = clients.filter(
-              (c) => this.trusted.has(c) || (c === this.awareness.clientID && this.published),
+              (c) => this.trusted.has(c) || (c === this.awareness.clientID && this.card.published),
             );
             return held.length > 0 ? encodeAwarenessUpdate(this.awareness, held) : undefined;
           },
@@ -148,6 +116,15 @@ export class AwarenessPresence implements PresencePort {
           onSender: (sender) => this.signals?.greet(sender),
         })
       : undefined;
+    this.card = new LocalCard({
+      awareness,
+      cards: this.cards,
+      signer: this.signer,
+      now: this.now,
+      interval: () => this.interval(),
+      destroyed: () => this.destroyed,
+      recompute: () => this.recompute(),
+    });
     const heartbeatMs = options.heartbeatMs ?? this.timeoutMs / 3;
     this.expiry = new PeerExpiry(heartbeatMs, this.timeoutMs);
     this.awareness.on('change', this.onChange);
@@ -160,8 +137,6 @@ export class AwarenessPresence implements PresencePort {
 
   private readonly heartbeatEvery: number;
   private lastHeartbeat = 0;
-  /** The renewal interval the last published card announced (`iv`). */
-  private announcedIv = 0;
 
   /** Peers whose awareness state was malformed or failed to verify, and so was ignored. */
   get invalid(): number {
@@ -180,21 +155,20 @@ export class AwarenessPresence implements PresencePort {
   enter(session: SessionKey): void {
     if (this.destroyed) throw new Error('enter: presence is destroyed');
     const key = sessionKey(session);
-    if (this.local.has(key)) return;
-    this.local.set(key, { userId: session.userId, sessionId: session.sessionId });
-    this.publishLocal();
+    if (this.card.local.has(key)) return;
+    this.card.local.set(key, { userId: session.userId, sessionId: session.sessionId });
+    this.card.publish();
   }
 
   exit(session: SessionKey): void {
-    if (!this.local.delete(sessionKey(session))) return;
-    this.publishLocal();
+    if (!this.card.local.delete(sessionKey(session))) return;
+    this.card.publish();
   }
 
   /** Shares another field of the local state (display name, typing) with the peers. */
   setField(field: string, value: unknown): void {
     if (this.destroyed || ['sessions', 'v', 'sig', 'u', 't', 'iv'].includes(field)) return;
-    this.fields.set(field, value);
-    this.publishLocal();
+    this.card.setField(field, value);
   }
 
   /**
@@ -269,10 +243,7 @@ export class AwarenessPresence implements PresencePort {
 
   destroy(): void {
     if (this.destroyed) return;
-    this.local.clear();
-    if (this.bye) this.awareness.setLocalState(this.bye);
-    else if (this.signer) this.awareness.setLocalState(null);
-    else this.publishLocal();
+    this.card.leave();
     this.cards.cancel();
     this.gate?.destroy();
     this.signals?.destroy();
@@ -290,76 +261,17 @@ export class AwarenessPresence implements PresencePort {
    * anyone could send one).
    */
   goodbye(): void {
-    this.away = true;
-    this.cards.cancel();
-    this.awareness.setLocalState(this.bye ?? null);
+    this.card.goodbye();
   }
 
   /** Announces the local sessions again after goodbye() (a page restored from the cache). */
   back(): void {
-    if (!this.away || this.destroyed) return;
-    this.away = false;
-    this.publishLocal();
+    this.card.back();
   }
 
   /** The renewal interval for the members seen now: this tab and the peers it trusts. */
   private interval(): number {
     return renewalMs(this.trusted.size + 1, this.heartbeatEvery);
-  }
-
-  /** The local card without its signature: this class owns it, so no field gets lost. */
-  private compose(t: number): Record<string, unknown> {
-    const sessions = [...this.local.values()];
-    this.announcedIv = this.interval();
-    return {
-      ...Object.fromEntries(this.fields),
-      v: PRESENCE_VERSION,
-      u: this.signer?.userId ?? sessions[0]?.userId ?? '',
-      t,
-      iv: this.announcedIv,
-      sessions: sessions.map((s) => [s.userId, s.sessionId]),
-    };
-  }
-
-  private nextT(): number {
-    this.lastT = Math.max(this.now(), this.lastT + 1);
-    return this.lastT;
-  }
-
-  /**
-   * Publishes the current card: at once when unsigned, else once signed (a moment later;
-   * a newer change meanwhile supersedes it). A goodbye card is signed beside it.
-   */
-  private publishLocal(): void {
-    if (this.destroyed || this.away) return;
-    const clientId = this.awareness.clientID;
-    const state = this.compose(this.nextT());
-    if (!this.signer) {
-      this.setLocal({ ...state, sig: null });
-      // setLocalState emits 'change' synchronously; recompute in case nothing else changed.
-      this.recompute();
-      return;
-    }
-    this.cards.sign(clientId, state, (sig) => {
-      if (this.destroyed || this.away) return;
-      this.setLocal({ ...state, sig });
-      this.recompute();
-    });
-    const byeState = { v: PRESENCE_VERSION, u: this.signer.userId, t: this.nextT(), sessions: [] };
-    void this.cards.signNow(clientId, byeState)?.then(
-      (sig) => {
-        if (this.byeT >= byeState.t) return;
-        this.byeT = byeState.t;
-        this.bye = { ...byeState, sig };
-      },
-      () => undefined,
-    );
-    this.recompute();
-  }
-
-  private setLocal(state: Record<string, unknown>): void {
-    this.published = state;
-    this.awareness.setLocalState(state);
   }
 
   private readonly onUpdate = (
@@ -375,20 +287,7 @@ export class AwarenessPresence implements PresencePort {
   };
 
   private readonly onChange = (): void => {
-    // Something else removed our state (y-webrtc does on disconnect): put it back, unless
-    // this tab said goodbye on purpose.
-    if (this.awareness.getLocalState() === null && !this.away && this.published) {
-      if (!this.restoring) {
-        this.restoring = true;
-        queueMicrotask(() => {
-          this.restoring = false;
-          const state = this.published;
-          if (!this.destroyed && !this.away && state && this.awareness.getLocalState() === null) {
-            this.awareness.setLocalState(state);
-          }
-        });
-      }
-    }
+    this.card.restoreIfRemoved();
     this.recompute();
     this.statesChanged();
   };
@@ -397,10 +296,12 @@ export class AwarenessPresence implements PresencePort {
     const at = this.now();
     // Re-send (and re-sign: cards go stale) the local state so peers know this tab is alive;
     // within the interval the last card announced, since peers time this tab out by that one.
-    const every = Math.min(this.interval(), this.announcedIv || this.heartbeatEvery);
+    const every = Math.min(this.interval(), this.card.announcedIv || this.heartbeatEvery);
     if (at - this.lastHeartbeat >= every * 0.9) {
       this.lastHeartbeat = at;
-      if (this.awareness.getLocalState() !== null && this.local.size > 0) this.renew();
+      if (this.awareness.getLocalState() !== null && this.card.local.size > 0) {
+        this.card.renew(this.signals);
+      }
     }
     const states = this.awareness.getStates();
     const ivOf = (client: number): unknown =>
@@ -414,22 +315,8 @@ export class AwarenessPresence implements PresencePort {
     this.expiry.hold(this.awareness);
   }
 
-  /**
-   * Renews this tab's presence: a beat when signal links are attached and the signed card
-   * standing is the newest (nothing but liveness changed), else the whole card, re-signed.
-   */
-  private renew(): void {
-    const card = readCard(this.published);
-    if (this.signals?.attached && card?.sig && card.t === this.lastT - 1) {
-      this.announcedIv = this.interval();
-      this.signals.beat(card.t, this.announcedIv);
-      return;
-    }
-    this.publishLocal();
-  }
-
   private derive(): Map<string, SessionKey> {
-    const next = new Map<string, SessionKey>(this.local);
+    const next = new Map<string, SessionKey>(this.card.local);
     let invalid = 0;
     const states = this.awareness.getStates();
     for (const [client, state] of states) {
