@@ -107,7 +107,7 @@ process.on('message', (message: HostCommand) => {
     peers[message.peer]?.handle(message.command);
   } else {
     // Leave the room (the others see the peers go at once), but not for long.
-    setTimeout(() => process.exit(0), profileDir ? 5000 : 1000).unref();
+    setTimeout(() => process.exit(0), profileDir ? 30_000 : 1000).unref();
     if (nativeCalls) console.error(nativeCalls.summary(`peers ${namesArg}`));
     void saveProfile()
       .catch((error: unknown) => console.error(`[peers ${namesArg}] profile: ${String(error)}`))

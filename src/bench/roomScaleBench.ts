@@ -374,9 +374,11 @@ export async function roomScale(
     // Ask every peer to leave the room, then make sure every process is gone. (This runs
     // before the caller gets the figure, so its phaseMs.stop is filled in.)
     lap();
-    // (Peers of one process share its TrackedChild, whose stop() runs once.)
+    // (Peers of one process share its TrackedChild, whose stop() runs once.) A process saving
+    // a CPU profile (MESHCHAT_PEER_PROFILE) may need longer on a busy machine.
+    const stopMs = process.env.MESHCHAT_PEER_PROFILE ? 30_000 : 3000;
     await Promise.all(
-      nodes.map((node) => node.process.stop(3000, () => node.request({ type: 'stop' }))),
+      nodes.map((node) => node.process.stop(stopMs, () => node.request({ type: 'stop' }))),
     );
     for (const browser of browsers) await browser.context.close().catch(() => undefined);
     bundle.remove();
