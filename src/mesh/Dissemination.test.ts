@@ -93,3 +93,35 @@ describe('Dissemination answering a graft', () => {
     mesh.destroy();
   });
 });
+
+describe('Dissemination pruning a link that pushes copies', () => {
+  it('prunes at the first copy, even beside news, and once until a graft crosses the link', () => {
+    const doc = new Y.Doc();
+    const { mesh, sent } = recording(doc, 0);
+    mesh.addNeighbour('pusher');
+    const alice = new Y.Doc();
+    const upTo = (count: number): Uint8Array => {
+      for (let i = alice.getMap('m').size; i < count; i += 1) alice.getMap('m').set(`a${i}`, i);
+      return Y.encodeStateAsUpdate(alice);
+    };
+    Y.applyUpdate(doc, upTo(1));
+    const prunes = (): number => sent.filter((m) => m.type === 'prune').length;
+    const push = (update: Uint8Array): void =>
+      mesh.receive('pusher', { type: 'update', update, hops: 0 });
+    // One copy beside two new entries: the link is redundant all the same.
+    push(upTo(3));
+    expect(prunes()).to.equal(1);
+    expect(doc.getMap('m').size, 'the news is applied').to.equal(3);
+    // Pushes sent before the prune arrived: no prune of their own.
+    push(upTo(4));
+    push(upTo(5));
+    expect(prunes()).to.equal(1);
+    expect(doc.getMap('m').size).to.equal(5);
+    // The pusher grafted the link again (refused here: no eager links wanted), then pushes.
+    mesh.receive('pusher', { type: 'graft', entries: [] });
+    expect(prunes()).to.equal(2);
+    push(upTo(6));
+    expect(prunes()).to.equal(2);
+    mesh.destroy();
+  });
+});
