@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { html } from 'lit';
-import type { RoomListItem } from '../app/ChatApplication';
+import type { RoomListItem } from '../app/ChatApplicationOptions';
 import './RoomList';
 import type { RoomJoinDetail, RoomList, RoomOpenDetail } from './RoomList';
 import { cleanupFixtures, expectAccessible, fixture, shadow } from '../testkit/ui/fixture';

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
-import type { RoomListItem } from '../app/ChatApplication';
+import type { RoomListItem } from '../app/ChatApplicationOptions';
 import { routePath } from '../app/RoomLink';
 import { theme } from './theme';
 
