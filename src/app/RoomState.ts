@@ -2,70 +2,22 @@
 // connection, and the user's intents (send, typing, older pages). Plain TypeScript over a
 // RoomSource; elements read it through RoomController and hold no logic of their own.
 import type { ChatEvent } from '../hub/events';
-import type { LogEntry } from '../hub/ports';
-import { readPeerCard, type PeerCard } from '../direct/DirectMessages';
+import type { PeerCard } from '../direct/DirectMessages';
 import { nextPaint, paintedFrames } from './nextPaint';
-import { tagOf, type NameBook } from './NameBook';
+import type { NameBook } from './NameBook';
 import type { NetworkStatus, RoomSource } from './RoomSource';
 import { RoomAmendments, type AmendRefusal } from './RoomAmendments';
 import type { FileShelf } from './FileShelf';
 import type { RoomProfile } from '../log/responses';
 import { RoomNames } from './RoomNames';
-import { StoredHistory, type HistoryPages } from './StoredHistory';
-import { Transcript, type ChatLine } from './Transcript';
+import { RoomOutbox } from './RoomOutbox';
+import { RoomParticipants } from './RoomParticipants';
+import type { RoomSnapshot, RoomStateOptions } from './RoomSnapshot';
+import { StoredHistory } from './StoredHistory';
+import { Transcript } from './Transcript';
 
 /** Frames a view may take to lay out the stored lines before the room loads anyway. */
 const LAYOUT_FRAMES = 30;
-
-/** One present user, however many tabs they have open. */
-export interface Participant {
-  readonly userId: string;
-  readonly label: string;
-  /** Short key tag, e.g. `3f9a-07c2`, shown beside every name. */
-  readonly tag: string;
-  readonly self: boolean;
-  readonly tabs: number;
-  readonly typing: boolean;
-}
-
-/** Everything a room view renders. */
-export interface RoomSnapshot {
-  readonly roomId: string;
-  readonly lines: readonly ChatLine[];
-  readonly participants: readonly Participant[];
-  /** Labels of the other users typing now. */
-  readonly typing: readonly string[];
-  readonly status: NetworkStatus;
-  /** Not yet on the signaling server, shortly after opening: "connecting", not "unreachable". */
-  readonly connecting: boolean;
-  readonly ended: boolean;
-  readonly hasOlder: boolean;
-  /** The room's name and topic as its members last set them (none set: undefined). */
-  readonly profile?: RoomProfile;
-}
-
-export interface RoomStateOptions {
-  readonly names: NameBook;
-  /** The user's display name now: signed into the log before each message they write. */
-  readonly displayName?: () => string | undefined;
-  /** Called with entries as they join the log (for unread counts and notifications). */
-  readonly onEntries?: (entries: readonly LogEntry[]) => void;
-  /** Called with older messages stored from peers, not news (for search). */
-  readonly onStoredHistory?: (entries: readonly LogEntry[]) => void;
-  /** Called with the ids of messages their authors deleted (once each). */
-  readonly onDeleted?: (ids: readonly string[]) => void;
-  /** Called after any awareness change (for DM invitations). */
-  readonly onPresence?: () => void;
-  /** A typing mark older than this is stale (default 6 s). */
-  readonly typingTtlMs?: number;
-  /** How long after opening a missing signaling connection counts as connecting (10 s). */
-  readonly connectGraceMs?: number;
-  /** Least time between two typing marks sent (default 2 s). */
-  readonly typingThrottleMs?: number;
-  readonly now?: () => number;
-  /** This device's stored history of the room (shown at once, imported history included). */
-  readonly history?: HistoryPages;
-}
 
 /** The view model of one room in this tab. */
 export class RoomState {
@@ -76,12 +28,8 @@ export class RoomState {
   private readonly transcript: Transcript;
   private readonly options: RoomStateOptions;
   private readonly now: () => number;
-  private readonly typingTtlMs: number;
-  private readonly typingThrottleMs: number;
   private readonly listeners = new Set<() => void>();
   private readonly unsubscribe: (() => void)[] = [];
-  /** userId -> [last typing value seen, local time it changed]. */
-  private readonly typingSeen = new Map<string, [number, number]>();
   private status: NetworkStatus;
   private readonly openedAt: number;
   private readonly graceTimer: ReturnType<typeof setTimeout>;
@@ -89,16 +37,13 @@ export class RoomState {
   private dirty = true;
   private cached: RoomSnapshot | undefined;
   private scheduled = false;
-  private lastTypingSent = 0;
-  /** Messages sent before the room's code loaded, in order (with the message each answers). */
-  private readonly queued: { text: string; replyTo?: string }[] = [];
-  private startingRoom: Promise<unknown> | undefined;
-  private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private destroyed = false;
   private readonly stored: StoredHistory | undefined;
   private logLoaded: boolean;
   private readonly amendments: RoomAmendments;
   private readonly signedNames: RoomNames;
+  private readonly people: RoomParticipants;
+  private readonly outbox: RoomOutbox;
 
   constructor(source: RoomSource, options: RoomStateOptions) {
     this.source = source;
@@ -107,11 +52,27 @@ export class RoomState {
     this.names = options.names;
     this.options = options;
     this.now = options.now ?? Date.now;
-    this.typingTtlMs = options.typingTtlMs ?? 6000;
-    this.typingThrottleMs = options.typingThrottleMs ?? 2000;
     this.transcript = new Transcript(source.userId);
     this.amendments = new RoomAmendments(source, () => this.changed(), options.onDeleted);
     this.signedNames = new RoomNames(source, options.names, () => this.changed());
+    this.people = new RoomParticipants(source, {
+      names: options.names,
+      now: this.now,
+      typingTtlMs: options.typingTtlMs ?? 6000,
+      typingThrottleMs: options.typingThrottleMs ?? 2000,
+      changed: () => this.changed(),
+      destroyed: () => this.destroyed,
+    });
+    this.outbox = new RoomOutbox(source, {
+      ended: () => this.ended,
+      beforeWrite: () => this.signedNames.signOwn(this.options.displayName?.()),
+      linkReply: (id, replyTo) => this.amendments.linkReply(id, replyTo, this.userId),
+      markPending: (id) => this.transcript.markPending(id),
+      written: () => {
+        this.people.sent();
+        this.changed();
+      },
+    });
     this.status = source.network.status();
     this.openedAt = this.now();
     const grace = options.connectGraceMs ?? 10_000;
@@ -130,7 +91,7 @@ export class RoomState {
     );
     // Names, typing and newly trusted cards: presence tells us when states() changed.
     this.unsubscribe.push(source.presence.onStates(() => this.onAwareness()));
-    this.readPresence();
+    this.people.readPresence();
     void this.pump();
     this.stored = options.history && new StoredHistory(options.history, source.roomId);
     const stored = source.onStoredHistory?.((entries) => {
@@ -187,7 +148,7 @@ export class RoomState {
   snapshot(): RoomSnapshot {
     if (this.cached && !this.dirty) return this.cached;
     this.dirty = false;
-    const participants = this.participants();
+    const participants = this.people.participants();
     this.cached = {
       roomId: this.roomId,
       lines: this.amendments.apply(
@@ -245,21 +206,7 @@ export class RoomState {
    * The text is sent as typed: leading and trailing blank lines are the user's own.
    */
   send(text: string, replyTo?: string): boolean {
-    if (this.ended || text.trim() === '') return false;
-    // Sent in the moment before the room's code has loaded: kept, in order, and written as
-    // soon as it has (the user pressed Enter; the text must not stay behind in the box).
-    const starting = this.queued.length > 0 ? this.startingRoom : this.source.starting?.();
-    if (starting) {
-      this.startingRoom = starting;
-      this.queued.push(replyTo === undefined ? { text } : { text, replyTo });
-      if (this.queued.length === 1)
-        void starting.then(
-          () => this.sendQueued(),
-          () => undefined,
-        );
-      return true;
-    }
-    return this.write(text, replyTo) !== undefined;
+    return this.outbox.send(text, replyTo);
   }
 
   /** The room's shared files (undefined until the room's code has loaded). */
@@ -275,31 +222,9 @@ export class RoomState {
     return shareFile(
       this.source.files,
       file,
-      (text) => this.write(text),
+      (text) => this.outbox.write(text),
       (id, attached) => this.amendments.attach(id, this.userId, attached),
     );
-  }
-
-  private sendQueued(): void {
-    for (const { text, replyTo } of this.queued.splice(0)) {
-      if (this.write(text, replyTo) === undefined) {
-        console.error('MeshChat: a message could not be written', text);
-      }
-    }
-  }
-
-  private write(text: string, replyTo?: string): string | undefined {
-    if (this.ended) return undefined;
-    this.signedNames.signOwn(this.options.displayName?.());
-    const id = this.source.send(text);
-    if (id === undefined) return undefined;
-    // The link goes right after its message, in the same batch: peers see both at once.
-    if (replyTo !== undefined) this.amendments.linkReply(id, replyTo, this.userId);
-    if (!this.source.delivery.isDelivered(id)) this.transcript.markPending(id);
-    this.lastTypingSent = 0;
-    this.source.presence.setField('typing', 0);
-    this.changed();
-    return id;
   }
 
   /**
@@ -350,17 +275,12 @@ export class RoomState {
 
   /** Tells peers this user is typing; throttled, so call it on every keystroke. */
   typing(): void {
-    const at = this.now();
-    if (at - this.lastTypingSent < this.typingThrottleMs) return;
-    this.lastTypingSent = at;
-    this.source.presence.setField('typing', at);
+    this.people.typing();
   }
 
   /** Tells peers this user stopped typing (the box was emptied, or a send was refused). */
   stopTyping(): void {
-    if (this.lastTypingSent === 0) return;
-    this.lastTypingSent = 0;
-    this.source.presence.setField('typing', 0);
+    this.people.stopTyping();
   }
 
   /**
@@ -382,13 +302,7 @@ export class RoomState {
 
   /** The DM-related fields of every peer state here (not this tab's own). */
   peerCards(): PeerCard[] {
-    const cards: PeerCard[] = [];
-    for (const [client, state] of this.source.presence.states()) {
-      if (client === this.source.awareness.clientID) continue;
-      const card = readPeerCard(state);
-      if (card && card.userId !== this.userId) cards.push(card);
-    }
-    return cards;
+    return this.people.peerCards();
   }
 
   /** The users present here now, each once. */
@@ -414,7 +328,7 @@ export class RoomState {
     this.amendments.destroy();
     this.signedNames.destroy();
     for (const stop of this.unsubscribe.splice(0)) stop();
-    if (this.typingTimer !== undefined) clearTimeout(this.typingTimer);
+    this.people.destroy();
     clearTimeout(this.graceTimer);
     this.listeners.clear();
   }
@@ -430,7 +344,7 @@ export class RoomState {
   private onEvent(event: ChatEvent): boolean {
     if (event.type === 'close') this.ended = true;
     // Presence events may name a user before their name is known; relabel once it is.
-    if (event.type === 'join' || event.type === 'leave') this.readPresence();
+    if (event.type === 'join' || event.type === 'leave') this.people.readPresence();
     return this.transcript.addEvent(event) || event.type === 'close';
   }
 
@@ -445,61 +359,9 @@ export class RoomState {
 
   private readAll(): void {
     if (this.destroyed) return;
-    this.readPresence();
+    this.people.readPresence();
     this.options.onPresence?.();
     this.changed();
-  }
-
-  /** Learns names and typing marks from the awareness states. */
-  private readPresence(): void {
-    const at = this.now();
-    // A user typing in one tab is typing, whatever another of their tabs last said.
-    const typingOf = new Map<string, number>();
-    for (const state of this.source.presence.states().values()) {
-      const card = readPeerCard(state);
-      if (!card) continue;
-      // The time the card was signed, so that a replayed older card renames nobody.
-      const signedAt = typeof state.t === 'number' ? state.t : undefined;
-      if (card.name) this.names.learn(card.userId, card.name, signedAt);
-      const typing = typeof state.typing === 'number' ? state.typing : 0;
-      typingOf.set(card.userId, Math.max(typing, typingOf.get(card.userId) ?? 0));
-    }
-    for (const [userId, typing] of typingOf) {
-      const seen = this.typingSeen.get(userId);
-      if (!seen || seen[0] !== typing) this.typingSeen.set(userId, [typing, at]);
-    }
-  }
-
-  private isTyping(userId: string, at: number): boolean {
-    const seen = this.typingSeen.get(userId);
-    return seen !== undefined && seen[0] > 0 && at - seen[1] < this.typingTtlMs;
-  }
-
-  private participants(): Participant[] {
-    const at = this.now();
-    let nextExpiry = Infinity;
-    const list = this.source.hub.participants().map((member): Participant => {
-      const typing = this.isTyping(member.userId, at);
-      if (typing) {
-        const seen = this.typingSeen.get(member.userId);
-        nextExpiry = Math.min(nextExpiry, (seen?.[1] ?? at) + this.typingTtlMs);
-      }
-      return {
-        userId: member.userId,
-        label: this.names.label(member.userId),
-        tag: tagOf(member.userId),
-        self: member.userId === this.userId,
-        tabs: member.sessionIds.length,
-        typing,
-      };
-    });
-    // Re-render when the oldest typing mark goes stale, even if nothing else happens.
-    if (this.typingTimer !== undefined) clearTimeout(this.typingTimer);
-    this.typingTimer = undefined;
-    if (nextExpiry < Infinity && !this.destroyed) {
-      this.typingTimer = setTimeout(() => this.changed(), Math.max(0, nextExpiry - at) + 20);
-    }
-    return list.sort((a, b) => Number(b.self) - Number(a.self) || a.label.localeCompare(b.label));
   }
 
   private changed(): void {

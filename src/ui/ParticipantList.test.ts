@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { html } from 'lit';
-import type { Participant } from '../app/RoomState';
+import type { Participant } from '../app/RoomSnapshot';
 import './ParticipantList';
 import type { DirectMessageDetail, KeyCompareDetail, ParticipantList } from './ParticipantList';
 import { cleanupFixtures, expectAccessible, fixture } from '../testkit/ui/fixture';

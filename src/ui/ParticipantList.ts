@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { Participant } from '../app/RoomState';
+import type { Participant } from '../app/RoomSnapshot';
 import { theme } from './theme';
 
 /** Detail of `direct-message`. */

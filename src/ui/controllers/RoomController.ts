@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { RoomSnapshot, RoomState } from '../../app/RoomState';
+import type { RoomSnapshot } from '../../app/RoomSnapshot';
+import type { RoomState } from '../../app/RoomState';
 import type { FileShelf } from '../../app/FileShelf';
 
 /**
