@@ -5,24 +5,15 @@ import {
   virtualizerRef,
   type VirtualizerHostElement,
 } from '@lit-labs/virtualizer/virtualize.js';
+import { afterLayout } from './virtualLayout';
 // Given its layout, the virtualizer never takes its own import() of the default one: the
 // layout is in this element's chunk, and a room's first render never waits for another fetch.
 import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import type { NameBook } from '../app/NameBook';
-import { mentions } from '../app/mentions';
 import type { ChatLine } from '../app/Transcript';
-import { linkify } from './linkify';
-import './MessageActions';
-import {
-  fileCard,
-  messagePartStyles,
-  reactionChips,
-  replyQuote,
-  type ReplyOpenDetail,
-} from './messageParts';
+import { messagePartStyles, type ReplyOpenDetail } from './messageParts';
 import type { FileShelf } from '../app/FileShelf';
-import { continuesGroup, dayLabel, startsDay } from './messageGroups';
-import { clockTime, dateTime } from './formats';
+import { findNew, renderLine, type NewMark, type RowView } from './messageRows';
 import { messageLogStyles } from './messageLogStyles';
 import { theme } from './theme';
 
@@ -55,7 +46,7 @@ export class MessageLog extends LitElement {
   /** The room's files, for the messages that carry one. */
   @property({ attribute: false }) files: FileShelf | undefined;
   /** The first new message, and how many there are. */
-  private newMark: { id: string; count: number } | undefined;
+  private newMark: NewMark | undefined;
   /** The clock that decides which day is "Today" (tests set it). */
   @property({ attribute: false }) now: () => number = Date.now;
   @state() private unseen = 0;
@@ -87,7 +78,7 @@ export class MessageLog extends LitElement {
                 // shorter list: such a row (undefined) renders as nothing.
                 keyFunction: (line: ChatLine | undefined) => line?.id,
                 renderItem: (line: ChatLine | undefined, index: number) =>
-                  line ? this.renderLine(line, index) : html``,
+                  line ? renderLine(this.rowView, line, index) : html``,
                 scroller: true,
                 layout: flow(this.layoutStart()),
               })
@@ -229,32 +220,8 @@ export class MessageLog extends LitElement {
   }
 
   /** Runs `work` once the virtualizer has taken the new lines and laid them out. */
-  private async afterLayout(work: () => void): Promise<void> {
-    try {
-      // The virtualizer takes new items a frame later and lays them out over a frame or two;
-      // its layoutComplete resolves only if a layout is still to come, so wait for whichever
-      // is first, then once more because rows measured taller than estimated move the end.
-      await this.settled();
-      work();
-      await this.settled();
-      work();
-    } catch {
-      // The log was removed before its layout settled: nothing to scroll.
-    }
-  }
-
-  private async settled(): Promise<void> {
-    // Two frames, or a quarter second where frames do not come (a page in the background):
-    // a scroll to the end that never finished would keep ignoring the reader's own scrolling.
-    const frames = new Promise<void>((resolve) => {
-      requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
-      setTimeout(resolve, 250);
-    });
-    await frames;
-    // The loser of the race may reject later (the log removed): that is not an error here.
-    const layout = this.scroller[virtualizerRef]?.layoutComplete.catch(() => undefined);
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 100));
-    await Promise.race([layout, timeout]);
+  private afterLayout(work: () => void): Promise<void> {
+    return afterLayout(() => this.scroller, work);
   }
 
   private jumpTo(index: number, block: 'start' | 'end'): void {
@@ -262,121 +229,6 @@ export class MessageLog extends LitElement {
     const element = this.scroller[virtualizerRef]?.element(index);
     if (element) element.scrollIntoView({ block });
     else if (block === 'end') this.scroller.scrollTop = this.scroller.scrollHeight;
-  }
-
-  private renderLine(line: ChatLine, index: number) {
-    const previous = this.lines[index - 1];
-    const first = index === 0 ? ' first' : '';
-    const dayMark = startsDay(previous, line)
-      ? html`<p class="day">${dayLabel(line.time, this.now())}</p>`
-      : nothing;
-    const mark = this.newMark;
-    const day =
-      mark?.id === line.id
-        ? html`${dayMark}
-            <p class="day unread-mark">
-              ${mark.count === 1 ? '1 new message' : `${String(mark.count)} new messages`} since you
-              left
-            </p>`
-        : dayMark;
-    switch (line.kind) {
-      case 'message':
-        return this.renderMessage(line, index, day, first);
-      case 'joined':
-        return html`<div class="row notice${first}">
-          ${day}${this.label(line.userId)} has joined the chat
-        </div>`;
-      case 'left':
-        return html`<div class="row notice${first}">
-          ${day}${this.label(line.userId)} has left the chat
-        </div>`;
-      case 'ended':
-        return html`<div class="row notice${first}">${day}The chat has ended</div>`;
-      case 'members':
-        return html`<div class="row notice${first}">
-          ${day}${[
-            ...(line.joined.length > 0 ? [`${this.people(line.joined)} joined`] : []),
-            ...(line.left.length > 0 ? [`${this.people(line.left)} left`] : []),
-          ].join(' · ')}
-        </div>`;
-    }
-  }
-
-  /** "Ann", "Ann and Ben", "Ann, Ben and Cy", "Ann, Ben and 3 others". */
-  private people(userIds: readonly string[]): string {
-    const names = userIds.map((id) => this.label(id));
-    if (names.length <= 3) {
-      return names.length === 1
-        ? (names[0] ?? '')
-        : `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
-    }
-    return `${names.slice(0, 2).join(', ')} and ${names.length - 2} others`;
-  }
-
-  private renderMessage(
-    line: ChatLine & { kind: 'message' },
-    index: number,
-    day: typeof nothing | ReturnType<typeof html>,
-    first: string,
-  ) {
-    const time = new Date(line.time);
-    const cont = continuesGroup(this.lines[index - 1], line) ? ' cont' : '';
-    const last = !continuesGroup(line, this.lines[index + 1]);
-    const marks = [
-      ...(line.edited ? [html`<span class="edited">edited</span>`] : []),
-      ...(line.delivered ? [] : [html`<span class="pending">Not delivered yet</span>`]),
-      ...(line.verified
-        ? []
-        : [
-            html`<span
-              class="unverified"
-              title="Imported from a file: this device cannot check who wrote it"
-              >Imported, author not verified</span
-            >`,
-          ]),
-    ];
-    // The time shows once, under the group's last message; every message keeps its full date
-    // and time in the markup (title, datetime) for hover and assistive technology.
-    const stamp = last
-      ? html`<time datetime=${time.toISOString()} title=${dateTime().format(time)}
-          >${clockTime().format(time)}</time
-        >`
-      : html`<time class="sr-only" datetime=${time.toISOString()}
-          >${clockTime().format(time)}</time
-        >`;
-    const meta =
-      last || marks.length > 0
-        ? html`<span class="meta"
-            >${stamp}${marks.map((mark, i) => html`${last || i > 0 ? ' · ' : ''}${mark}`)}</span
-          >`
-        : stamp;
-    const text = line.deleted
-      ? html`<span class="text deleted">message deleted</span>`
-      : line.file
-        ? fileCard(line.file, this.files)
-        : html`<span class="text">${linkify(line.text)}</span>`;
-    const label = (userId: string) => this.label(userId);
-    const parts = html`${replyQuote(line, label)}`;
-    const after = html`${reactionChips(line, label)}
-      <chat-message-actions .line=${line}></chat-message-actions>`;
-    if (line.own) {
-      return html`<div class="row own${cont}${first}" data-id=${line.id}>
-        ${day}
-        <div class="bubble"><span class="sr-only">You: </span>${parts}${text}${meta}${after}</div>
-      </div>`;
-    }
-    const name = this.label(line.userId);
-    const who = cont
-      ? html`<span class="sr-only">${name}: </span>`
-      : html`<span class="who">${name}</span><span class="sr-only">: </span>`;
-    const mentioned = !line.deleted && mentions(line.text, this.selfName);
-    return html`<div class="row other${cont}${first}" data-id=${line.id}>
-      ${day}
-      <div class="bubble${mentioned ? ' mention' : ''}">
-        ${who}
-        ${mentioned ? html`<span class="sr-only">(mentions you) </span>` : nothing}${parts}${text}${meta}${after}
-      </div>
-    </div>`;
   }
 
   /**
@@ -416,6 +268,16 @@ export class MessageLog extends LitElement {
 
   private linesChanged: (() => void) | undefined;
 
+  /** What the rows read of this log, at the time each renders. */
+  private readonly rowView: RowView = {
+    lines: () => this.lines,
+    newMark: () => this.newMark,
+    files: () => this.files,
+    selfName: () => this.selfName,
+    now: () => this.now(),
+    label: (userId) => this.label(userId),
+  };
+
   private label(userId: string | undefined): string {
     if (userId === undefined) return 'Someone';
     return this.names?.label(userId) ?? userId.slice(0, 9);
@@ -447,22 +309,6 @@ export class MessageLog extends LitElement {
       this.dispatchEvent(new CustomEvent('load-older', { bubbles: true, composed: true }));
     }
   };
-}
-
-/** The first message of others after `since`, and how many such messages follow from it. */
-function findNew(
-  lines: readonly ChatLine[],
-  since: number | undefined,
-): { id: string; count: number } | undefined {
-  if (since === undefined) return undefined;
-  let first: string | undefined;
-  let count = 0;
-  for (const line of lines) {
-    if (line.kind !== 'message' || line.own || line.time <= since) continue;
-    first ??= line.id;
-    count += 1;
-  }
-  return first === undefined ? undefined : { id: first, count };
 }
 
 declare global {
