@@ -16,7 +16,7 @@ import type { DeviceSearch } from './DeviceSearch';
 import type { HistoryFiles } from './HistoryFiles';
 import type { JoinedRooms } from './JoinedRooms';
 import type { RoomOpening } from './RoomOpening';
-import type { SearchHit } from './MessageSearch';
+import type { SearchHit } from './SearchHit';
 import { appParts } from './appParts';
 import {
   DEFAULT_MAX_LIVE_ROOMS,

@@ -4,7 +4,8 @@
 // before each search, so an edited message is found by its new words. The build waits until
 // what the open rooms received is stored, so a message that came a moment ago is found too.
 import type { LogEntry } from '../hub/ports';
-import type { MessageSearch, SearchHit } from './MessageSearch';
+import type { MessageSearch } from './MessageSearch';
+import type { SearchHit } from './SearchHit';
 import type { RoomState } from './RoomState';
 import type { HistoryPages } from './StoredHistory';
 

@@ -4,25 +4,10 @@
 // storage forgets (a deleted message, a room left) is gone from the next build, and removed
 // from the live index at once.
 import type { HistoryPages, StoredHistoryCursor } from './StoredHistory';
+import { growTo } from './growTo';
+import type { SearchableMessage, SearchHit } from './SearchHit';
 import { TermIndex, words } from './TermIndex';
-
-/** One message found. */
-export interface SearchHit {
-  readonly roomId: string;
-  readonly id: string;
-  readonly userId: string;
-  readonly text: string;
-  /** When it was written, ms since the epoch. */
-  readonly time: number;
-}
-
-/** A message as the index takes it (a stored chat event, or a log entry as it arrives). */
-export interface SearchableMessage {
-  readonly id: string;
-  readonly userId: string;
-  readonly message: string;
-  readonly unixTime: number;
-}
+import { TopK } from './TopK';
 
 export interface MessageSearchOptions {
   readonly history: HistoryPages;
@@ -52,16 +37,6 @@ const MAX_WORDS = 24;
 const EXACT = 10;
 const PREFIX = 6;
 const TYPO = 4;
-
-function growTo<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(
-  array: T,
-  needed: number,
-): T {
-  if (needed <= array.length) return array;
-  const next = new (array.constructor as new (n: number) => T)(Math.max(needed, array.length * 2));
-  next.set(array);
-  return next;
-}
 
 export class MessageSearch {
   private readonly options: MessageSearchOptions;
@@ -334,59 +309,5 @@ export class MessageSearch {
     } finally {
       this.terms.bulk(false);
     }
-  }
-}
-
-/** The `limit` documents with the highest keys offered, kept in a min-heap (root: the weakest). */
-class TopK {
-  private readonly docs: number[] = [];
-  private readonly keys: number[] = [];
-
-  constructor(private readonly limit: number) {}
-
-  offer(doc: number, key: number): void {
-    const { docs, keys } = this;
-    if (docs.length < this.limit) {
-      docs.push(doc);
-      keys.push(key);
-      for (let i = docs.length - 1; i > 0;) {
-        const parent = (i - 1) >> 1;
-        if ((keys[parent] ?? 0) <= key) break;
-        this.swap(i, parent);
-        i = parent;
-      }
-    } else if (this.limit > 0 && (keys[0] ?? 0) < key) {
-      docs[0] = doc;
-      keys[0] = key;
-      this.down();
-    }
-  }
-
-  /** The documents kept, highest key first. */
-  sorted(): number[] {
-    return this.docs
-      .map((doc, i) => [doc, this.keys[i] ?? 0] as const)
-      .sort((a, b) => b[1] - a[1])
-      .map(([doc]) => doc);
-  }
-
-  private down(): void {
-    const keys = this.keys;
-    for (let i = 0; ;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < keys.length && (keys[l] ?? 0) < (keys[m] ?? 0)) m = l;
-      if (r < keys.length && (keys[r] ?? 0) < (keys[m] ?? 0)) m = r;
-      if (m === i) return;
-      this.swap(i, m);
-      i = m;
-    }
-  }
-
-  private swap(a: number, b: number): void {
-    const { docs, keys } = this;
-    [docs[a], docs[b]] = [docs[b] ?? 0, docs[a] ?? 0];
-    [keys[a], keys[b]] = [keys[b] ?? 0, keys[a] ?? 0];
   }
 }

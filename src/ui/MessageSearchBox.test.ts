@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { html } from 'lit';
-import type { SearchHit } from '../app/MessageSearch';
+import type { SearchHit } from '../app/SearchHit';
 import './MessageSearchBox';
 import type { MessageSearchBox, SearchOpenDetail, SearchRunner } from './MessageSearchBox';
 import { cleanupFixtures, expectAccessible, fixture, shadow } from '../testkit/ui/fixture';

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { SearchHit } from '../app/MessageSearch';
+import type { SearchHit } from '../app/SearchHit';
 import { numbers, dateTime } from './formats';
 import { theme } from './theme';
 
