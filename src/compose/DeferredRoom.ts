@@ -1,6 +1,7 @@
 import type { NetworkStatus, RoomSource } from '../app/RoomSource';
 import type { LogEntry } from '../hub/ports';
-import type { RoomSession, RoomSessionOptions } from './RoomSession';
+import type { RoomSession } from './RoomSession';
+import type { RoomSessionOptions } from './RoomSessionOptions';
 
 type SessionModule = typeof import('./RoomSession');
 let sessionCode: Promise<SessionModule> | undefined;

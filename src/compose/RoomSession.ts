@@ -2,69 +2,29 @@ import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { EventStream } from '../hub/EventStream';
 import { Hub, type ListenerHandle } from '../hub/Hub';
-import type { SignatureVerifier, Signer } from '../log/signing';
-import type { RejectReason, SignedEntry } from '../log/schema';
+import type { SignedEntry } from '../log/schema';
 import type { LogEntry } from '../hub/ports';
 import { YjsEventLog } from '../log/YjsEventLog';
 import { makePreview, readPreview } from '../log/Preview';
-import { ROOTS, SEALS_ROOT } from '../log/schema';
+import { ROOTS } from '../log/schema';
 import { EpochSeals } from '../log/Seals';
 import { segmentPacking } from '../net/deflate';
 import { MemorySegmentStore, type SegmentStore } from '../storage/SegmentStore';
 import { sharedSegmentStore } from '../storage/IdbSegmentStore';
 import { DeliveryTracker } from '../net/DeliveryTracker';
-import type { NetworkConfig } from '../net/NetworkConfig';
 import { RoomNetwork } from '../net/RoomNetwork';
 import { remoteUpdateFilter } from '../net/rootFilter';
 import { DocumentCeiling } from '../net/DocumentCeiling';
 import { AwarenessPresence } from '../presence/AwarenessPresence';
 import type { RoomSource } from '../app/RoomSource';
 import { SaveTracker } from './SaveTracker';
+import { SealSchedule } from './SealSchedule';
+import type { RoomSessionOptions } from './RoomSessionOptions';
 import type { ChatStorage } from '../storage/ChatStorage';
 import type { YjsPersistence } from '../storage/YjsPersistence';
 import { roomPersistence } from '../storage/roomPersistence';
 import { PersistentListener } from '../storage/PersistentListener';
 import { RoomFiles, sharedFileStore } from '../files/RoomFiles';
-
-/** Sealing looks this long after the first entry written since it last looked. */
-const SEAL_PAUSE_MS = 5000;
-/** A room over its bound whose oldest entries are not settled yet is looked at again after this. */
-const SEAL_RETRY_MS = 60_000;
-
-export interface RoomSessionOptions {
-  readonly roomId: string;
-  readonly signer: Signer;
-  readonly verifier: SignatureVerifier;
-  readonly network: NetworkConfig;
-  /** The name shown to others; a claim, not an identity. */
-  readonly displayName: string;
-  readonly password?: string;
-  /** Presence timeout for vanished peers (default 30 s). */
-  readonly presenceTimeoutMs?: number;
-  readonly historySize?: number;
-  /** How often state vectors are exchanged with peers to repair lost updates (default 15 s). */
-  readonly antiEntropyMs?: number;
-  /** `false`: y-webrtc's own connections instead of the bounded-degree mesh (src/mesh). */
-  readonly mesh?: boolean;
-  readonly onReject?: (id: string, reason: RejectReason) => void;
-  /** Own messages of earlier sessions that no peer had yet (kept by storage). */
-  readonly pending?: readonly string[];
-  /** Where the room's history and CRDT state persist; without it, memory only. */
-  readonly storage?: ChatStorage;
-  /**
-   * With storage: the stored CRDT state is applied only once this settles (the app first
-   * paints the room's newest stored page; applying a large room blocks for a second or more).
-   */
-  readonly loadAfter?: PromiseLike<unknown>;
-  /** Bytes past which peers' updates are no longer applied (default DEFAULT_DOCUMENT_CEILING). */
-  readonly documentCeiling?: number;
-  /**
-   * Sealing (src/log/Seals.ts): past `above` entries in the document, the oldest settled ones
-   * leave it for segments of `size` entries. Absent: this tab does not seal (it still honours
-   * and fetches the seals of others).
-   */
-  readonly seal?: { readonly above: number; readonly size?: number; readonly settleMs?: number };
-}
 
 /**
  * Everything one tab runs for one room, wired together: the Yjs document, the signed log,
@@ -89,8 +49,7 @@ export class RoomSession implements RoomSource {
   /** Older history sealed out of the document into segments, and where they are kept. */
   readonly seals: EpochSeals;
   readonly segments: SegmentStore;
-  private sealTimer: ReturnType<typeof setTimeout> | undefined;
-  private rewriteTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly sealing: SealSchedule;
   readonly hub: Hub;
   /** This tab's own session stream. */
   readonly stream: EventStream;
@@ -213,7 +172,7 @@ export class RoomSession implements RoomSource {
       // A tab that stores history reads sealed messages from the segments it keeps.
       ...(options.storage ? { history: { kept: (m) => this.sealedKept(m) } } : {}),
     });
-    this.watchSeals(options.seal !== undefined);
+    this.sealing = new SealSchedule(this, options.seal !== undefined, () => this.destroyed);
     this.delivery = new DeliveryTracker({
       entries: this.log.pages,
       awareness: this.awareness,
@@ -291,57 +250,6 @@ export class RoomSession implements RoomSource {
     await this.segments.amend(this.roomId, edits);
   }
 
-  /**
-   * Counts the sealed history kept on this device once the stored state is in, fetches what
-   * peers sealed that this tab lacks whenever seals or peers come, and (when this tab seals)
-   * seals SEAL_PAUSE_MS after the first entry since its last look: a room that never stops
-   * writing is sealed all the same, at most once per SEAL_PAUSE_MS.
-   */
-  private watchSeals(sealing: boolean): void {
-    const fetchMissing = (): void => {
-      if (!this.destroyed) void this.seals.fetchMissing().catch(() => undefined);
-    };
-    // Segments kept here stay unread (their entries are in the stored history); only the
-    // others are fetched.
-    void this.loaded.then(fetchMissing, () => undefined);
-    // Sealed entries' content leaves storage too, once the room has sealed (this tab or a peer).
-    this.doc.getMap(SEALS_ROOT).observe(() => {
-      fetchMissing();
-      if (this.rewriteTimer !== undefined || this.destroyed) return;
-      this.rewriteTimer = setTimeout(() => {
-        this.rewriteTimer = undefined;
-        if (!this.destroyed) void this.persistence?.rewrite();
-      }, SEAL_PAUSE_MS);
-    });
-    this.network.onStatus((status) => {
-      if (status.peers > 0) fetchMissing();
-    });
-    if (!sealing) return;
-    this.log.observe(() => {
-      if (this.sealTimer !== undefined || this.destroyed) return;
-      this.sealTimer = setTimeout(() => void this.sealWhileDue(), SEAL_PAUSE_MS);
-    });
-  }
-
-  private async sealWhileDue(): Promise<void> {
-    // Still over the bound afterwards: its oldest entries are not settled yet, or storage
-    // failed (the entries then stay in the document). Tried again later, whether or not
-    // anyone writes meanwhile.
-    const again = await this.sealAll().then(
-      () => this.seals.overLimit(),
-      () => true,
-    );
-    this.sealTimer = undefined;
-    if (again && !this.destroyed) {
-      this.sealTimer = setTimeout(() => void this.sealWhileDue(), SEAL_RETRY_MS);
-    }
-  }
-
-  private async sealAll(): Promise<void> {
-    await this.loaded;
-    while (!this.destroyed && (await this.seals.sealDue()) !== undefined);
-  }
-
   /** Sends a message as this tab's user; returns its id. */
   send(text: string): string | undefined {
     const id = this.hub.message(this.userId, text);
@@ -372,8 +280,7 @@ export class RoomSession implements RoomSource {
     if (!this.hub.closed) this.hub.close();
     this.delivery.destroy();
     this.presence.destroy();
-    clearTimeout(this.sealTimer);
-    clearTimeout(this.rewriteTimer);
+    this.sealing.stop();
     this.seals.destroy();
     this.files.destroy();
     this.network.destroy();
