@@ -1,11 +1,12 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ChatApplication } from '../app/ChatApplication';
 import type { IdentityAccount } from '../app/IdentityAccount';
 import type { RoomRecord } from '../app/RoomDirectory';
 import { Connectivity } from '../pwa/Connectivity';
 import type { InstallableDetail, UpdateReadyDetail } from '../pwa/registerPwa';
-import { noticeStyles, renderBanners, renderNavNotices } from './appNotices';
+import { noticeStyles, renderBanners } from './appNotices';
+import { renderAppBar } from './appBar';
 import { shellStyles } from './shellStyles';
 import { AppController } from './controllers/AppController';
 import { IdentityDialogs } from './controllers/IdentityDialogs';
@@ -13,16 +14,12 @@ import { SourceController } from './controllers/SourceController';
 import { exportHistoryFile, importHistoryFile } from './historyFiles';
 import './NameForm';
 import type { NameSubmitDetail } from './NameForm';
-import type { DirectMessageDetail, KeyCompareDetail } from './ParticipantList';
-import './InvitationList';
-import type { InvitationDetail } from './InvitationList';
-import './PasswordQuestion';
-import type { PasswordAnswerDetail } from './PasswordQuestion';
-import './RoomList';
-import type { RoomJoinDetail, RoomList, RoomOpenDetail } from './RoomList';
+import type { KeyCompareDetail } from './ParticipantList';
+import type { RoomList } from './RoomList';
 import type { RoomView } from './RoomView';
 import { loadRoomView } from './roomViewCode';
-import './MessageSearchBox';
+import { renderRoomsNav } from './roomsNav';
+import { renderRoomPane } from './roomPane';
 import type { MessageSearchBox, SearchOpenDetail } from './MessageSearchBox';
 import { theme } from './theme';
 
@@ -125,7 +122,18 @@ export class ChatApp extends LitElement {
   override render() {
     const inRoom = this.app?.current !== undefined && !this.naming;
     return html`
-      ${this.renderAppBar(inRoom)}
+      ${renderAppBar({
+        inRoom,
+        app: this.app,
+        account: this.account,
+        naming: this.naming,
+        editingName: this.editingName,
+        installable: this.installable,
+        onSkip: this.onSkip,
+        editName: () => (this.editingName = true),
+        showIdentity: this.showIdentity,
+        onInstall: this.onInstall,
+      })}
       ${renderBanners(
         {
           app: this.app,
@@ -210,37 +218,6 @@ export class ChatApp extends LitElement {
     await this.focusNext();
   }
 
-  private renderAppBar(inRoom: boolean) {
-    const app = this.app;
-    // The skip link comes first, inside the banner landmark (axe's region rule).
-    return html`<header class="appbar">
-      ${
-        inRoom
-          ? html`<a class="skip" href="#message" @click=${this.onSkip}>Skip to message box</a>`
-          : nothing
-      }
-      <h1>MeshChat</h1>
-      ${
-        app?.displayName && !this.editingName
-          ? html`<span class="me">${app.displayName}</span>
-              <button type="button" @click=${() => (this.editingName = true)}>Change name</button>`
-          : nothing
-      }
-      ${
-        this.account && !this.naming
-          ? html`<button type="button" @click=${this.showIdentity}>Your identity</button>`
-          : nothing
-      }
-      ${
-        this.installable
-          ? html`<button type="button" class="primary" @click=${this.onInstall}>
-              Install app
-            </button>`
-          : nothing
-      }
-    </header>`;
-  }
-
   /** Leaving deletes the room's history on this device, so the user confirms it first. */
   private leave(app: ChatApplication, record: RoomRecord): void {
     const what = record.kind === 'dm' ? 'this conversation' : `“${record.title}”`;
@@ -258,82 +235,24 @@ export class ChatApp extends LitElement {
     this.historyNotice = await importHistoryFile(app, roomId, text);
   }
 
-  /** The name of the room a followed link would change the password of, if any. */
-  private questionRoom(app: ChatApplication): string {
-    const roomId = app.passwordQuestion?.roomId;
-    return roomId ? (app.rooms.find((r) => r.record.roomId === roomId)?.label ?? roomId) : '';
-  }
-
   private renderRooms(app: ChatApplication) {
     const room = app.current;
-    const record = app.currentRecord;
-    const item = record ? app.rooms.find((r) => r.record.roomId === record.roomId) : undefined;
     return html`<main class="body" data-view=${room ? 'room' : 'home'}>
-      <nav aria-label="Rooms">
-        <chat-message-search
-          .search=${(query: string, progress: (n: number) => void) =>
-            app.searchMessages(query, progress)}
-          .label=${(userId: string) => app.names.label(userId)}
-          .roomLabel=${(roomId: string) =>
-            app.rooms.find((r) => r.record.roomId === roomId)?.label ?? roomId}
-          @search-open=${this.onSearchOpen}
-        ></chat-message-search>
-        <chat-room-list
-          .rooms=${app.rooms}
-          currentId=${record?.roomId ?? ''}
-          notice=${app.notice ?? ''}
-          @room-open=${(e: CustomEvent<RoomOpenDetail>) =>
-            void this.thenFocus(app.openRoom(e.detail.roomId))}
-          @room-create=${() => void this.thenFocus(app.createRoom())}
-          @room-join=${(e: CustomEvent<RoomJoinDetail>) =>
-            void this.thenFocus(app.joinByLink(e.detail.link))}
-        ></chat-room-list>
-        <chat-password-question
-          room=${this.questionRoom(app)}
-          @password-answer=${(e: CustomEvent<PasswordAnswerDetail>) =>
-            void app.answerPasswordQuestion(e.detail.useLink)}
-        ></chat-password-question>
-        <chat-invitations
-          .invitations=${app.invitations.map((i) => ({
-            userId: i.peerUserId,
-            label: app.names.label(i.peerUserId),
-          }))}
-          @invitation-accept=${(e: CustomEvent<InvitationDetail>) =>
-            void this.thenFocus(app.acceptInvitation(e.detail.userId))}
-          @invitation-ignore=${(e: CustomEvent<InvitationDetail>) =>
-            void app.ignoreInvitation(e.detail.userId)}
-        ></chat-invitations>
-        ${renderNavNotices(app, this.account, this.showIdentity)}
-      </nav>
-      <section class="pane" aria-label=${item?.label ?? record?.title ?? 'Room'}>
-        ${
-          room && record
-            ? html`<chat-room-view
-                .room=${room}
-                .names=${app.names}
-                heading=${item?.label ?? record.title}
-                link=${app.linkOf(record.roomId)}
-                .newSince=${app.newSince(record.roomId)}
-                ?muted=${record.muted === true}
-                @room-mute=${() => void app.setMuted(record.roomId, true)}
-                @room-unmute=${() => void app.setMuted(record.roomId, false)}
-                ?online=${this.online}
-                unreadElsewhere=${this.unreadElsewhere()}
-                @connection-check=${() => void (this.connectivity ?? this.ownConnectivity)?.check()}
-                ?direct=${record.kind === 'dm'}
-                .canMessage=${(userId: string) => app.canMessagePrivately(userId)}
-                @go-home=${() => app.goHome()}
-                @room-leave=${() => this.leave(app, record)}
-                @history-export=${() => void this.exportHistory(app, record.roomId)}
-                @history-import=${(event: CustomEvent<string>) =>
-                  void this.importHistory(app, record.roomId, event.detail)}
-                @key-compare=${this.onKeyCompare}
-                @direct-message=${(e: CustomEvent<DirectMessageDetail>) =>
-                  void app.openDirectMessage(e.detail.userId)}
-              ></chat-room-view>`
-            : html`<p class="placeholder">Pick a room, or create one and share its link.</p>`
-        }
-      </section>
+      ${renderRoomsNav(app, {
+        account: this.account,
+        thenFocus: (work) => this.thenFocus(work),
+        onSearchOpen: this.onSearchOpen,
+        showIdentity: this.showIdentity,
+      })}
+      ${renderRoomPane(app, {
+        online: this.online,
+        unreadElsewhere: this.unreadElsewhere(),
+        checkConnection: () => void (this.connectivity ?? this.ownConnectivity)?.check(),
+        leave: (record) => this.leave(app, record),
+        exportHistory: (roomId) => void this.exportHistory(app, roomId),
+        importHistory: (roomId, text) => void this.importHistory(app, roomId, text),
+        onKeyCompare: this.onKeyCompare,
+      })}
     </main>`;
   }
 
