@@ -8,7 +8,7 @@ import { until } from '../testkit/waitFor';
 import { fileName, fileType, type FileShelf } from './FileShelf';
 import { NameBook } from './NameBook';
 import { RoomState } from './RoomState';
-import type { MessageLine } from './Transcript';
+import type { MessageLine } from './ChatLine';
 
 const HASH = 'q'.repeat(42) + 'g';
 

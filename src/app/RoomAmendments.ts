@@ -21,7 +21,7 @@ import { reactions, replies, roomProfile, type Reaction, type RoomProfile } from
 import { attachments, type Attachment } from '../log/attachments';
 import { FILE, encodeFile } from '../log/fileEntry';
 import type { RoomSource } from './RoomSource';
-import type { ChatLine, MessageLine } from './Transcript';
+import type { ChatLine, MessageLine } from './ChatLine';
 
 /** Whether a text may be a reaction (one emoji, or a short sequence of them). */
 export { isReaction };

@@ -5,7 +5,7 @@ import type { RoomProfile } from '../log/responses';
 import type { NameBook } from './NameBook';
 import type { NetworkStatus } from './RoomSource';
 import type { HistoryPages } from './StoredHistory';
-import type { ChatLine } from './Transcript';
+import type { ChatLine } from './ChatLine';
 
 /** One present user, however many tabs they have open. */
 export interface Participant {

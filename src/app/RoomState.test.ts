@@ -7,7 +7,7 @@ import { RoomMesh, type FakeRoom } from '../testkit/app/FakeRoom';
 import { until, type Subscribe } from '../testkit/waitFor';
 import { MemoryEventStore } from '../storage/MemoryEventStore';
 import type { StoredHistoryEvent } from './StoredHistory';
-import type { MessageLine } from './Transcript';
+import type { MessageLine } from './ChatLine';
 
 /** The state's own change notifications, to wait on. */
 const changesOf =

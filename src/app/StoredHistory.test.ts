@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import type { ChatEvent } from '../hub/events';
 import { MemoryEventStore } from '../storage/MemoryEventStore';
 import { StoredHistory, type StoredHistoryEvent } from './StoredHistory';
-import type { TranscriptEntry } from './Transcript';
+import type { TranscriptEntry } from './ChatLine';
 
 const message = (id: string, order: number): StoredHistoryEvent => ({
   order,

@@ -2,7 +2,7 @@
 // newest page of stored events, shown at once on opening (before a large room's document has
 // loaded) and including history imported from a file, which the room's document never holds.
 import type { ChatEvent } from '../hub/events';
-import type { TranscriptEntry } from './Transcript';
+import type { TranscriptEntry } from './ChatLine';
 
 /** One stored event with its order key (as the storage's EventStore returns it). */
 export interface StoredHistoryEvent {

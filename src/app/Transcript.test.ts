@@ -1,6 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import type { ChatEvent } from '../hub/events';
-import { Transcript, type TranscriptEntry } from './Transcript';
+import type { TranscriptEntry } from './ChatLine';
+import { Transcript } from './Transcript';
 
 const entry = (n: number, userId = 'other'): TranscriptEntry => ({
   id: `entry-${String(n).padStart(6, '0')}`,

@@ -6,7 +6,7 @@ import './Composer';
 import type { FileCard } from './FileCard';
 import type { Composer, FilesAttachDetail } from './Composer';
 import type { FileShelf } from '../app/FileShelf';
-import type { LineFile } from '../app/Transcript';
+import type { LineFile } from '../app/ChatLine';
 import { encodeBase64url } from '../identity/base64url';
 import { cleanupFixtures, expectAccessible, fixture, shadow } from '../testkit/ui/fixture';
 import { poll } from '../testkit/waitFor';

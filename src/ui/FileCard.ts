@@ -7,7 +7,7 @@ import {
   thumbnailUrl,
   type FileShelf,
 } from '../app/FileShelf';
-import type { LineFile } from '../app/Transcript';
+import type { LineFile } from '../app/ChatLine';
 import { dialogStyles } from './dialogStyles';
 import { theme } from './theme';
 

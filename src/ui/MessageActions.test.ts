@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { html } from 'lit';
 import { NameBook } from '../app/NameBook';
 import { RoomState } from '../app/RoomState';
-import type { MessageLine } from '../app/Transcript';
+import type { MessageLine } from '../app/ChatLine';
 import { Identity } from '../identity/Identity';
 import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { RoomMesh } from '../testkit/app/FakeRoom';

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { MessageLine } from '../app/Transcript';
+import type { MessageLine } from '../app/ChatLine';
 import { isReaction } from '../app/RoomAmendments';
 import { theme } from './theme';
 

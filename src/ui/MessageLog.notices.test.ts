@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { html } from 'lit';
 import { NameBook } from '../app/NameBook';
-import type { ChatLine } from '../app/Transcript';
+import type { ChatLine } from '../app/ChatLine';
 import './MessageLog';
 import type { MessageLog } from './MessageLog';
 import { cleanupFixtures, expectAccessible, fixture } from '../testkit/ui/fixture';

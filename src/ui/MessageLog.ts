@@ -10,7 +10,7 @@ import { afterLayout } from './virtualLayout';
 // layout is in this element's chunk, and a room's first render never waits for another fetch.
 import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import type { NameBook } from '../app/NameBook';
-import type { ChatLine } from '../app/Transcript';
+import type { ChatLine } from '../app/ChatLine';
 import { messagePartStyles, type ReplyOpenDetail } from './messageParts';
 import type { FileShelf } from '../app/FileShelf';
 import { findNew, renderLine, type NewMark, type RowView } from './messageRows';

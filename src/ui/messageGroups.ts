@@ -2,7 +2,7 @@
 // (local time), and consecutive messages of one author grouped under one name, with the time
 // once at the end of the group. Pure functions over the lines, so the virtualized log can
 // decide each row from its neighbours alone.
-import type { ChatLine } from '../app/Transcript';
+import type { ChatLine } from '../app/ChatLine';
 import { longDate } from './formats';
 
 /** Messages of one author further apart than this start a new group. */

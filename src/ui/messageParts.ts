@@ -4,7 +4,7 @@
 // events they send up.
 import { css, html, nothing } from 'lit';
 import type { FileShelf } from '../app/FileShelf';
-import type { LineFile, MessageLine } from '../app/Transcript';
+import type { LineFile, MessageLine } from '../app/ChatLine';
 
 /** Detail of `reply-open`: show the message `id` a reply quotes. */
 export interface ReplyOpenDetail {

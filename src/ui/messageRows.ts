@@ -4,7 +4,7 @@
 import { html, nothing } from 'lit';
 import type { FileShelf } from '../app/FileShelf';
 import { mentions } from '../app/mentions';
-import type { ChatLine } from '../app/Transcript';
+import type { ChatLine } from '../app/ChatLine';
 import { linkify } from './linkify';
 import './MessageActions';
 import { fileCard, reactionChips, replyQuote } from './messageParts';
