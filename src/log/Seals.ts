@@ -313,14 +313,15 @@ export class EpochSeals implements SealedHistory {
     }
     if (entries.length < this.sealSize) return undefined;
     const segment = sealSegment(this.source.roomId, entries, (id) => this.source.batchRecord(id));
-    // Kept before the document lets go of its entries: nothing sealed exists only in memory.
-    await this.options.store?.put(this.source.roomId, segment, kindsOf(entries));
     let z: [string, number] | undefined;
-    if (this.options.packing) {
-      const packed = await this.options.packing.pack(segment.bytes);
+    const packed = await this.options.packing?.pack(segment.bytes);
+    if (packed) {
       z = [encodeBase64url(sha256(packed)), packed.length];
       this.segments.remember(z[0], packed);
     }
+    // Kept (compressed, as it travels) before the document lets go of its entries: nothing
+    // sealed exists only in memory.
+    await this.options.store?.put(this.source.roomId, segment, kindsOf(entries), packed);
     if (this.isDestroyed()) return undefined;
     // The range as sealed: a late entry in it since would make the seal name other content.
     const first = entries[0] as SignedEntry;

@@ -51,6 +51,8 @@ export interface SegmentFetchOptions {
 interface FetchedSegment {
   readonly id: string;
   readonly bytes: Uint8Array;
+  /** The compressed form it came in, if it did (kept in place of the bytes). */
+  readonly packed: Uint8Array | undefined;
   readonly record: SealRecord;
   readonly entries: readonly SignedEntry[];
 }
@@ -117,10 +119,12 @@ export class SegmentFetch {
     if (!packing || !isContentKey(hash)) return undefined;
     for (const [id, value] of this.host.seals()) {
       if (readRecord(value)?.z?.[0] !== hash) continue;
-      const bytes = await this.options.store?.get(this.host.roomId, id);
-      if (!bytes) return undefined;
-      const packed = await packing.pack(bytes);
-      if (encodeBase64url(sha256(packed)) !== hash) return undefined;
+      const store = this.options.store;
+      // Kept compressed as it came (or as it was sealed here), else compressed again.
+      const kept = await store?.packed(this.host.roomId, id);
+      const bytes = kept ? undefined : await store?.get(this.host.roomId, id);
+      const packed = kept ?? (bytes && (await packing.pack(bytes)));
+      if (!packed || encodeBase64url(sha256(packed)) !== hash) return undefined;
       this.remember(hash, packed);
       return packed;
     }
@@ -189,30 +193,35 @@ export class SegmentFetch {
     if (at !== undefined && now - at < REFETCH_MS) return;
     this.asked.set(id, now);
     // Compressed first; if no peer has that form, or it is not the segment, the plain one.
-    let bytes = await this.fetchPacked(record);
+    const compressed = await this.fetchPacked(record);
+    let packed = compressed?.packed;
+    let bytes = compressed?.bytes;
     let entries = bytes && (await this.host.open(id, bytes));
     if (!entries) {
+      packed = undefined;
       bytes = await fetch(id, record.s).catch(() => undefined);
       entries = bytes && (await this.host.open(id, bytes));
     }
-    return bytes && entries ? { id, bytes, record, entries } : undefined;
+    return bytes && entries ? { id, bytes, packed, record, entries } : undefined;
   }
 
   /** The segment's bytes from its compressed form, if the seal names one and a peer has it. */
-  private async fetchPacked(record: SealRecord): Promise<Uint8Array | undefined> {
+  private async fetchPacked(
+    record: SealRecord,
+  ): Promise<{ packed: Uint8Array; bytes: Uint8Array } | undefined> {
     const { fetch, packing } = this.options;
     if (!fetch || !packing || !record.z) return undefined;
     try {
       const packed = await fetch(record.z[0], record.z[1]);
       this.remember(record.z[0], packed);
-      return await packing.unpack(packed, record.s);
+      return { packed, bytes: await packing.unpack(packed, record.s) };
     } catch {
       return undefined;
     }
   }
 
   /** Keeps a checked segment, then has the host take its entries (read from storage once kept). */
-  private async keepFetched({ id, bytes, record, entries }: FetchedSegment): Promise<void> {
+  private async keepFetched({ id, bytes, packed, record, entries }: FetchedSegment): Promise<void> {
     const segment = {
       id,
       bytes: new Uint8Array(bytes),
@@ -222,7 +231,7 @@ export class SegmentFetch {
     };
     const store = this.options.store;
     const kept = store
-      ? await store.put(this.host.roomId, segment, kindsOf(entries)).then(
+      ? await store.put(this.host.roomId, segment, kindsOf(entries), packed).then(
           () => true,
           () => false,
         )

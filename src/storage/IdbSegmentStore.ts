@@ -6,8 +6,8 @@ import {
   type IDBPTransaction,
   type StoreNames,
 } from 'idb';
-import type { SignedEntry } from '../log/schema';
-import type { SealedSegment } from '../log/Segment';
+import { DEFAULT_MAX_MESSAGE_LENGTH, type SignedEntry } from '../log/schema';
+import { MAX_SEGMENT_ENTRIES, type SealedSegment } from '../log/Segment';
 import { withOpenTimeout } from './ChatDatabase';
 import { DestroyedError } from './errors';
 import {
@@ -30,10 +30,15 @@ export function sharedSegmentStore(): IdbSegmentStore {
   return pageStore;
 }
 
+/** A kept segment: its bytes, or (kept since segments are stored compressed) `packed`. */
 interface StoredSegment extends SegmentInfo {
   readonly room: string;
-  readonly bytes: Uint8Array;
+  readonly bytes?: Uint8Array;
+  readonly packed?: Uint8Array;
 }
+
+/** A kept segment inflates to at most this: its most entries, each of the longest text. */
+const MAX_SEGMENT_BYTES = MAX_SEGMENT_ENTRIES * (DEFAULT_MAX_MESSAGE_LENGTH * 3 + 1024);
 
 interface SegmentsSchema extends DBSchema {
   /** Keyed by [room, id]: a room's segments are one key range. */
@@ -70,14 +75,18 @@ export class IdbSegmentStore implements SegmentStore {
     await deleteDB(databaseName);
   }
 
-  async put(roomId: string, segment: SealedSegment, kinds?: readonly SignedEntry[]): Promise<void> {
+  async put(
+    roomId: string,
+    segment: SealedSegment,
+    kinds?: readonly SignedEntry[],
+    packed?: Uint8Array,
+  ): Promise<void> {
     const db = await this.db('put');
     const tx = db.transaction(['segments', 'kinds', 'info'], 'readwrite');
     const key: [string, string] = [roomId, segment.id];
+    const form = packed ? { packed } : { bytes: segment.bytes };
     const writes = [
-      tx
-        .objectStore('segments')
-        .put({ room: roomId, ...infoOf(segment), bytes: segment.bytes }, key),
+      tx.objectStore('segments').put({ room: roomId, ...infoOf(segment), ...form }, key),
       tx.objectStore('info').put(infoOf(segment), key),
       ...(kinds && kinds.length > 0
         ? [tx.objectStore('kinds').put({ kinds: [...kinds] }, key)]
@@ -105,7 +114,16 @@ export class IdbSegmentStore implements SegmentStore {
   async get(roomId: string, id: string): Promise<Uint8Array | undefined> {
     const db = await this.db('get');
     const stored: unknown = await db.get('segments', [roomId, id]);
-    return isStored(stored) ? stored.bytes : undefined;
+    if (!isStored(stored)) return undefined;
+    if (stored.bytes) return stored.bytes;
+    // A record that does not inflate is not a segment: left out, as any other.
+    return stored.packed && inflate(stored.packed, MAX_SEGMENT_BYTES).catch(() => undefined);
+  }
+
+  async packed(roomId: string, id: string): Promise<Uint8Array | undefined> {
+    const db = await this.db('packed');
+    const stored: unknown = await db.get('segments', [roomId, id]);
+    return isStored(stored) ? stored.packed : undefined;
   }
 
   async ids(roomId: string): Promise<Set<string>> {
@@ -231,7 +249,36 @@ function messageRange(roomId: string): IDBKeyRange {
 }
 
 function isStored(value: unknown): value is StoredSegment {
-  return isInfo(value) && (value as { bytes?: unknown }).bytes instanceof Uint8Array;
+  if (!isInfo(value)) return false;
+  const { bytes, packed } = value as { bytes?: unknown; packed?: unknown };
+  return bytes instanceof Uint8Array || packed instanceof Uint8Array;
+}
+
+/** Inflates deflate-raw `bytes`; rejects past `maxBytes` or on a stream that is not valid. */
+async function inflate(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream('deflate-raw'));
+  const reader = stream.getReader();
+  const pieces: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > maxBytes) {
+      await reader.cancel();
+      throw new RangeError(`a kept segment inflates past ${maxBytes} bytes`);
+    }
+    pieces.push(value);
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.byteLength;
+  }
+  return out;
 }
 
 function isInfo(value: unknown): value is SegmentInfo {

@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { openDB } from 'idb';
 import { IdbSegmentStore } from './IdbSegmentStore';
-import { segment, segmentStoreContract } from './segmentStoreContract';
+import { deflate, segment, segmentStoreContract } from './segmentStoreContract';
 import { MemorySegmentStore, infoOf, type SegmentStore } from './SegmentStore';
 
 segmentStoreContract('MemorySegmentStore', () => {
@@ -32,6 +32,29 @@ segmentStoreContract('IdbSegmentStore', () => {
       await IdbSegmentStore.clear(name);
     },
   };
+});
+
+describe('IdbSegmentStore, compressed', () => {
+  it('stores the compressed form alone, and leaves out a record that does not inflate', async () => {
+    const name = `meshchat-segments-packed-${Date.now()}-${Math.random()}`;
+    const store = new IdbSegmentStore(name);
+    try {
+      const kept = { ...segment('big', 10), bytes: new Uint8Array(100_000).fill(7) };
+      const packed = await deflate(kept.bytes);
+      await store.put('r', kept, undefined, packed);
+      const raw = await openDB(name);
+      const record = (await raw.get('segments', ['r', 'big'])) as Record<string, unknown>;
+      expect(record.bytes).to.equal(undefined);
+      expect((record.packed as Uint8Array).byteLength).to.be.lessThan(1000);
+      await raw.put('segments', { ...record, packed: new Uint8Array([1, 2, 3]) }, ['r', 'bad']);
+      raw.close();
+      expect(await store.get('r', 'big')).to.deep.equal(kept.bytes);
+      expect(await store.get('r', 'bad')).to.equal(undefined);
+    } finally {
+      store.close();
+      await IdbSegmentStore.clear(name);
+    }
+  });
 });
 
 describe('IdbSegmentStore upgrade', () => {

@@ -14,16 +14,24 @@ export interface SegmentStore {
   /**
    * Keeps a verified segment of `roomId`, and beside it, where given, its kind entries
    * (edits, deletions, reactions, names: what a tab that does not read the segment still
-   * needs in memory).
+   * needs in memory). `packed`, where given, is the segment compressed (deflate-raw, as it
+   * travels): kept in place of its bytes, a tenth of their size, and inflated when read.
    */
-  put(roomId: string, segment: SealedSegment, kinds?: readonly SignedEntry[]): Promise<void>;
+  put(
+    roomId: string,
+    segment: SealedSegment,
+    kinds?: readonly SignedEntry[],
+    packed?: Uint8Array,
+  ): Promise<void>;
   /**
    * The kind entries kept beside the segments `ids` of `roomId`, as stored: plain values the
    * caller checks (segments kept without any give none).
    */
   kinds(roomId: string, ids: Iterable<string>): Promise<unknown[]>;
-  /** The bytes of one segment, if held. */
+  /** The bytes of one segment, if held (inflated, if it was kept compressed). */
   get(roomId: string, id: string): Promise<Uint8Array | undefined>;
+  /** The compressed form one segment was kept in, if it was (to serve it as it travels). */
+  packed(roomId: string, id: string): Promise<Uint8Array | undefined>;
   /** The ids of the segments held for `roomId`, without reading any segment. */
   ids(roomId: string): Promise<Set<string>>;
   /** Every segment held for `roomId`, oldest first (by their first entry's converged order). */
@@ -66,16 +74,29 @@ export function compareSegments(a: SegmentInfo, b: SegmentInfo): number {
 export class MemorySegmentStore implements SegmentStore {
   private readonly rooms = new Map<string, Map<string, SealedSegment>>();
   private readonly kindsOf = new Map<string, readonly SignedEntry[]>();
+  private readonly packedOf = new Map<string, Uint8Array>();
   private readonly amended = new Map<string, Map<string, string | undefined>>();
   private closed = false;
 
-  put(roomId: string, segment: SealedSegment, kinds?: readonly SignedEntry[]): Promise<void> {
+  put(
+    roomId: string,
+    segment: SealedSegment,
+    kinds?: readonly SignedEntry[],
+    packed?: Uint8Array,
+  ): Promise<void> {
     return this.run('put', () => {
       let room = this.rooms.get(roomId);
       if (!room) this.rooms.set(roomId, (room = new Map<string, SealedSegment>()));
       room.set(segment.id, segment);
       if (kinds && kinds.length > 0) this.kindsOf.set(kindsKey(roomId, segment.id), [...kinds]);
+      if (packed) this.packedOf.set(kindsKey(roomId, segment.id), packed);
     });
+  }
+
+  packed(roomId: string, id: string): Promise<Uint8Array | undefined> {
+    return this.run('packed', () =>
+      this.rooms.get(roomId)?.has(id) ? this.packedOf.get(kindsKey(roomId, id)) : undefined,
+    );
   }
 
   kinds(roomId: string, ids: Iterable<string>): Promise<unknown[]> {
@@ -115,8 +136,10 @@ export class MemorySegmentStore implements SegmentStore {
   deleteRoom(roomId: string): Promise<void> {
     return this.run('deleteRoom', () => {
       this.amended.delete(roomId);
-      for (const id of this.rooms.get(roomId)?.keys() ?? [])
+      for (const id of this.rooms.get(roomId)?.keys() ?? []) {
         this.kindsOf.delete(kindsKey(roomId, id));
+        this.packedOf.delete(kindsKey(roomId, id));
+      }
       this.rooms.delete(roomId);
     });
   }

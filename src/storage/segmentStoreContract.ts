@@ -55,6 +55,24 @@ export function segmentStoreContract(name: string, harness: () => SegmentStoreHa
       expect([...(await again.ids('room-c'))]).to.deep.equal([]);
     });
 
+    it('keeps a segment compressed where given: reads it inflated, serves the compressed form', async () => {
+      const store = await h.open();
+      const plain = segment('packed', 10);
+      const packed = await deflate(plain.bytes);
+      await store.put('room-a', plain, undefined, packed);
+      await store.put('room-a', segment('plain', 20));
+      const again = await h.reopen();
+      expect(new TextDecoder().decode(await again.get('room-a', 'packed'))).to.equal(
+        'segment packed',
+      );
+      expect(await again.packed('room-a', 'packed')).to.deep.equal(packed);
+      expect(await again.packed('room-a', 'plain')).to.equal(undefined);
+      expect(await again.packed('room-b', 'packed')).to.equal(undefined);
+      await again.deleteRoom('room-a');
+      expect(await again.packed('room-a', 'packed')).to.equal(undefined);
+      expect(await again.get('room-a', 'packed')).to.equal(undefined);
+    });
+
     it('keeps kind entries beside a segment, per room, and forgets them with the room', async () => {
       const store = await h.open();
       const kind = (id: string): SignedEntry => ({
@@ -122,4 +140,12 @@ export function segmentStoreContract(name: string, harness: () => SegmentStoreHa
       expect(refused).to.equal('Destroyed');
     });
   });
+}
+
+/** deflate-raw, as segments travel and are kept. */
+export async function deflate(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new CompressionStream('deflate-raw'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
