@@ -65,6 +65,7 @@ const FORMAT_FILES = [
   'src/log/EntryPages.ts',
   'src/log/batches.ts',
   'src/log/Segment.ts',
+  'src/log/SegmentOpen.ts',
   'src/log/sealRecord.ts',
 ];
 

@@ -8,6 +8,7 @@ import {
 } from 'idb';
 import { DEFAULT_MAX_MESSAGE_LENGTH, type SignedEntry } from '../log/schema';
 import { MAX_SEGMENT_ENTRIES, type SealedSegment } from '../log/Segment';
+import { segmentPacking } from '../net/deflate';
 import { withOpenTimeout } from './ChatDatabase';
 import { DestroyedError } from './errors';
 import {
@@ -117,7 +118,10 @@ export class IdbSegmentStore implements SegmentStore {
     if (!isStored(stored)) return undefined;
     if (stored.bytes) return stored.bytes;
     // A record that does not inflate is not a segment: left out, as any other.
-    return stored.packed && inflate(stored.packed, MAX_SEGMENT_BYTES).catch(() => undefined);
+    return (
+      stored.packed &&
+      segmentPacking.unpack(stored.packed, MAX_SEGMENT_BYTES).catch(() => undefined)
+    );
   }
 
   async packed(roomId: string, id: string): Promise<Uint8Array | undefined> {
@@ -252,33 +256,6 @@ function isStored(value: unknown): value is StoredSegment {
   if (!isInfo(value)) return false;
   const { bytes, packed } = value as { bytes?: unknown; packed?: unknown };
   return bytes instanceof Uint8Array || packed instanceof Uint8Array;
-}
-
-/** Inflates deflate-raw `bytes`; rejects past `maxBytes` or on a stream that is not valid. */
-async function inflate(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
-    .stream()
-    .pipeThrough(new DecompressionStream('deflate-raw'));
-  const reader = stream.getReader();
-  const pieces: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.byteLength;
-    if (length > maxBytes) {
-      await reader.cancel();
-      throw new RangeError(`a kept segment inflates past ${maxBytes} bytes`);
-    }
-    pieces.push(value);
-  }
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.byteLength;
-  }
-  return out;
 }
 
 function isInfo(value: unknown): value is SegmentInfo {

@@ -1,7 +1,8 @@
 import { expect } from '@esm-bundle/chai';
 import { makeEvent } from '../hub/events';
 import type { SignedEntry } from '../log/schema';
-import { openKeptSegment, sealSegment } from '../log/Segment';
+import { sealSegment } from '../log/Segment';
+import { openKeptSegment } from '../log/SegmentOpen';
 import type { YjsEventLog } from '../log/YjsEventLog';
 import { twoAuthors } from '../testkit/log/twoAuthors';
 import { ChatStorage } from './ChatStorage';

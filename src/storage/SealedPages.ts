@@ -1,6 +1,7 @@
 import { makeEvent } from '../hub/events';
 import type { SignedEntry } from '../log/schema';
-import { SegmentError, openKeptSegment } from '../log/Segment';
+import { SegmentError } from '../log/Segment';
+import { openKeptSegment } from '../log/SegmentOpen';
 import {
   checkCount,
   compareKeys,

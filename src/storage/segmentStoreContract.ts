@@ -2,6 +2,7 @@
 import { expect } from '@esm-bundle/chai';
 import type { SignedEntry } from '../log/schema';
 import type { SealedSegment } from '../log/Segment';
+import { segmentPacking } from '../net/deflate';
 import type { SegmentStore } from './SegmentStore';
 
 /** A stand-in segment: stores treat the bytes as opaque. */
@@ -143,9 +144,6 @@ export function segmentStoreContract(name: string, harness: () => SegmentStoreHa
 }
 
 /** deflate-raw, as segments travel and are kept. */
-export async function deflate(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
-    .stream()
-    .pipeThrough(new CompressionStream('deflate-raw'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+export function deflate(bytes: Uint8Array): Promise<Uint8Array> {
+  return segmentPacking.pack(bytes);
 }
