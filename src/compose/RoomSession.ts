@@ -19,6 +19,7 @@ import { AwarenessPresence } from '../presence/AwarenessPresence';
 import type { RoomSource } from '../app/RoomSource';
 import { SaveTracker } from './SaveTracker';
 import { SealSchedule } from './SealSchedule';
+import { WorkerSegmentOpener } from './WorkerSegmentOpener';
 import type { RoomSessionOptions } from './RoomSessionOptions';
 import type { ChatStorage } from '../storage/ChatStorage';
 import type { YjsPersistence } from '../storage/YjsPersistence';
@@ -50,6 +51,8 @@ export class RoomSession implements RoomSource {
   readonly seals: EpochSeals;
   readonly segments: SegmentStore;
   private readonly sealing: SealSchedule;
+  /** Opens the segments fetched from peers. */
+  private readonly opener: WorkerSegmentOpener;
   readonly hub: Hub;
   /** This tab's own session stream. */
   readonly stream: EventStream;
@@ -144,6 +147,7 @@ export class RoomSession implements RoomSource {
       },
     });
     this.segments = options.storage ? sharedSegmentStore() : new MemorySegmentStore();
+    this.opener = new WorkerSegmentOpener(options.verifier);
     this.files = new RoomFiles(
       options.roomId,
       sharedFileStore(),
@@ -169,6 +173,8 @@ export class RoomSession implements RoomSource {
           await this.files.transfer.fetch(hash, size, undefined, undefined, this.fetchTurn++),
         ),
       packing: segmentPacking,
+      // Checked on a worker: a newcomer's page applies the live document meanwhile.
+      opener: this.opener,
       // A tab that stores history reads sealed messages from the segments it keeps.
       ...(options.storage ? { history: { kept: (m) => this.sealedKept(m) } } : {}),
     });
@@ -282,6 +288,7 @@ export class RoomSession implements RoomSource {
     this.presence.destroy();
     this.sealing.stop();
     this.seals.destroy();
+    this.opener.close();
     this.files.destroy();
     this.network.destroy();
     this.ceiling.destroy();

@@ -70,6 +70,14 @@ export interface SealSource {
   ingestChecked(entries: readonly SignedEntry[]): void;
 }
 
+/**
+ * Opens a segment received from anyone as openSegment does (its every hash and signature
+ * checked), perhaps off the page's main thread; rejects with SegmentError if refused.
+ */
+export interface SegmentOpener {
+  open(roomId: string, id: string, bytes: Uint8Array): Promise<SignedEntry[]>;
+}
+
 export interface EpochSealsOptions {
   readonly doc: Y.Doc;
   readonly source: SealSource;
@@ -89,6 +97,8 @@ export interface EpochSealsOptions {
   readonly packing?: SegmentPacking;
   /** Where a fetched segment's messages go instead of memory (a tab with stored history). */
   readonly history?: SealedHistoryShelf;
+  /** Opens segments (default: openSegment on this thread, with the log's verified batches). */
+  readonly opener?: SegmentOpener;
 }
 
 export class EpochSeals implements SealedHistory {
@@ -229,6 +239,8 @@ export class EpochSeals implements SealedHistory {
   /** A segment's entries, opened and checked whole; undefined if refused. */
   private async open(id: string, bytes: Uint8Array): Promise<SignedEntry[] | undefined> {
     try {
+      const opener = this.options.opener;
+      if (opener) return await opener.open(this.source.roomId, id, bytes);
       return await openSegment(
         this.source.roomId,
         id,

@@ -1,0 +1,102 @@
+import { expect } from '@esm-bundle/chai';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { encodeBase64url } from '../identity/base64url';
+import { Verifier } from '../identity/Verifier';
+import { SegmentError, sealSegment } from '../log/Segment';
+import { openSegment } from '../log/SegmentOpen';
+import { twoAuthors } from '../testkit/log/twoAuthors';
+import { WorkerSegmentOpener } from './WorkerSegmentOpener';
+
+const ROOM = 'worker-segment-room';
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A sealed segment of 2 x `count` verified messages. */
+async function segment(count: number) {
+  const [log] = await twoAuthors(ROOM, count);
+  if (!log) throw new Error('no log');
+  return sealSegment(ROOM, log.entries(), (id) => log.batchRecord(id));
+}
+
+/** What opening gave: the entries' ids, or the reason it was refused. */
+async function outcome(promise: Promise<{ id: string }[]>): Promise<string[] | string> {
+  try {
+    return (await promise).map((entry) => entry.id);
+  } catch (error) {
+    if (error instanceof SegmentError) return error.reason;
+    throw error;
+  }
+}
+
+/** A worker whose script throws as it loads. */
+const brokenWorker = (): Worker =>
+  new Worker(URL.createObjectURL(new Blob(['throw new Error("no")'], { type: 'text/javascript' })));
+
+describe('WorkerSegmentOpener', () => {
+  it('opens segments on a worker, with the very checks of openSegment', async () => {
+    const sealed = await segment(40);
+    const opener = new WorkerSegmentOpener(new Verifier());
+    try {
+      const onPage = await openSegment(ROOM, sealed.id, sealed.bytes, new Verifier());
+      const inWorker = await opener.open(ROOM, sealed.id, sealed.bytes);
+      expect(inWorker).to.deep.equal(onPage);
+      // A forged row (its text changed, the bytes renamed to match) is refused as on the page.
+      const body = JSON.parse(decoder.decode(sealed.bytes)) as { e: unknown[][] };
+      const first = body.e[0];
+      if (first) first[4] = 'words never written';
+      const forged = encoder.encode(JSON.stringify(body));
+      const forgedId = encodeBase64url(sha256(forged));
+      const refused = await outcome(openSegment(ROOM, forgedId, forged, new Verifier()));
+      expect(refused).to.be.a('string');
+      expect(await outcome(opener.open(ROOM, forgedId, forged))).to.equal(refused);
+      expect(await outcome(opener.open('another-room', sealed.id, sealed.bytes))).to.equal(
+        'another room',
+      );
+      expect(opener.stats()).to.deep.equal({ inWorker: 3, onPage: 0 });
+    } finally {
+      opener.close();
+    }
+  });
+
+  it('opens segments side by side, each answered with its own entries', async () => {
+    const [a, b] = [await segment(10), await segment(25)];
+    const opener = new WorkerSegmentOpener(new Verifier());
+    try {
+      const [first, second] = await Promise.all([
+        opener.open(ROOM, a.id, a.bytes),
+        opener.open(ROOM, b.id, b.bytes),
+      ]);
+      expect(first).to.have.length(20);
+      expect(second).to.have.length(50);
+    } finally {
+      opener.close();
+    }
+  });
+
+  it('opens on the page where no worker starts, or the worker fails, losing none', async () => {
+    const sealed = await segment(5);
+    const none = new WorkerSegmentOpener(new Verifier(), () => undefined);
+    expect(await outcome(none.open(ROOM, sealed.id, sealed.bytes))).to.have.length(10);
+    expect(none.stats()).to.deep.equal({ inWorker: 0, onPage: 1 });
+    // Two segments wait on a worker whose script fails: both are opened on the page.
+    const broken = new WorkerSegmentOpener(new Verifier(), brokenWorker);
+    const both = await Promise.all([
+      outcome(broken.open(ROOM, sealed.id, sealed.bytes)),
+      outcome(broken.open('another-room', sealed.id, sealed.bytes)),
+    ]);
+    expect(both[0]).to.have.length(10);
+    expect(both[1]).to.equal('another room');
+    expect(broken.stats()).to.deep.equal({ inWorker: 0, onPage: 2 });
+  });
+
+  it('rejects what waits once closed, and opens on the page after', async () => {
+    const sealed = await segment(5);
+    const opener = new WorkerSegmentOpener(new Verifier());
+    const waiting = opener.open(ROOM, sealed.id, sealed.bytes);
+    opener.close();
+    let error: unknown;
+    await waiting.catch((e: unknown) => (error = e));
+    expect(String(error)).to.contain('closed');
+    expect(await outcome(opener.open(ROOM, sealed.id, sealed.bytes))).to.have.length(10);
+  });
+});
