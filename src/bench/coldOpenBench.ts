@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Page } from 'playwright-core';
 import { track, type TrackedChild } from './children';
 import { buildApp } from '../testkit/e2e/appBuild';
 import { buildHarness } from '../testkit/e2e/harnessBuild';
@@ -9,6 +10,7 @@ import {
   copyProfile,
   launchProfile,
   storedRoom,
+  type StoredRoom,
   type StoredShape,
 } from './coldOpenStore';
 
@@ -68,6 +70,16 @@ export interface ColdOpenFigure {
   readonly earlierOpensMs: readonly number[];
   /** Whether a CPU-bound process ran beside the browser during the measured load. */
   readonly busy: boolean;
+  /** With `pageBack`: the stored history paged back to its first message, as a reader scrolls. */
+  readonly pageBack?: PageBackFigure;
+}
+
+/** Paging a room's stored history from its newest message back to its first. */
+export interface PageBackFigure {
+  readonly pages: number;
+  readonly messages: number;
+  readonly totalMs: number;
+  readonly slowestPageMs: number;
 }
 
 /** One step of the page's load: a fetch, a paint or a mark, from navigation start. */
@@ -97,6 +109,36 @@ const timelineOfPage = `(() => {
 })()`;
 
 /** A process that keeps one core busy until stopped: a loaded machine. */
+/**
+ * Pages the stored room back from its newest message to its first (`cold 0`), as the room view
+ * does while its reader scrolls up, on the harness page (same origin, same storage). The app's
+ * service worker would answer that page with the app: it is unregistered, and the app's page
+ * closed, first; and the context goes online to load the harness, which it does not cache.
+ */
+async function pageBack(app: Page, url: string, room: StoredRoom): Promise<PageBackFigure> {
+  const context = app.context();
+  await app.evaluate(async () => {
+    for (const registration of await navigator.serviceWorker.getRegistrations()) {
+      await registration.unregister();
+    }
+  });
+  await app.close();
+  await context.setOffline(false);
+  const reader = await context.newPage();
+  await reader.goto(`${url}/harness.html`);
+  const back = await reader.evaluate((id) => window.harness.pageBack(id), room.roomId);
+  await reader.close();
+  if (back.messages !== room.messages || back.first !== 'cold 0') {
+    throw new Error(`cold open: paged back to ${String(back.first)}, ${back.messages} messages`);
+  }
+  return {
+    pages: back.pages,
+    messages: back.messages,
+    totalMs: round(back.totalMs, 0),
+    slowestPageMs: round(back.slowestPageMs, 1),
+  };
+}
+
 function cpuHog(): TrackedChild {
   return track(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
 }
@@ -119,6 +161,8 @@ export async function coldOpen(
     readonly opens?: number;
     /** Called with the page's resource timeline up to the paint (start/end ms, name). */
     readonly timeline?: (entries: readonly TimelineEntry[]) => void;
+    /** Then pages the room's stored history back to its first message (PageBackFigure). */
+    readonly pageBack?: boolean;
   } = {},
 ): Promise<ColdOpenFigure> {
   const busy = options.busy === true;
@@ -214,6 +258,7 @@ export async function coldOpen(
     await new Promise((resolve) => setTimeout(resolve, settleMs));
     await cdp.send('HeapProfiler.collectGarbage');
     const loaded = await cdp.send('Runtime.getHeapUsage');
+    const back = options.pageBack ? await pageBack(page, server.url, room) : undefined;
     return {
       messages,
       shape,
@@ -224,6 +269,7 @@ export async function coldOpen(
       roomCodeRequestedMs: roomCodeRequestedMs === null ? null : round(roomCodeRequestedMs, 0),
       earlierOpensMs,
       busy,
+      ...(back ? { pageBack: back } : {}),
     };
   } finally {
     await hog?.stop();

@@ -89,18 +89,24 @@ describe('benchmark scenarios, tiny', () => {
     },
   );
 
-  it('cold open: the newest cached message renders offline, heap measured', bounded, async () => {
-    const f = await coldOpen(200, 'sealed', 500);
-    assert.ok(
-      f.newestRenderedMs > 0 && f.heapAtRenderMb > 0 && f.heapLoadedMb > 0,
-      JSON.stringify(f),
-    );
-    // The room code (Yjs) is asked for only after the newest message was painted.
-    assert.ok(
-      f.roomCodeRequestedMs !== null && f.roomCodeRequestedMs >= f.newestRenderedMs,
-      JSON.stringify(f),
-    );
-  });
+  it(
+    'cold open: the newest cached message renders offline, heap measured, paged back',
+    bounded,
+    async () => {
+      const f = await coldOpen(200, 'sealed', 500, { pageBack: true });
+      // Every stored message read back to the first (coldOpen throws if it is not `cold 0`).
+      assert.equal(f.pageBack?.messages, 200, JSON.stringify(f));
+      assert.ok(
+        f.newestRenderedMs > 0 && f.heapAtRenderMb > 0 && f.heapLoadedMb > 0,
+        JSON.stringify(f),
+      );
+      // The room code (Yjs) is asked for only after the newest message was painted.
+      assert.ok(
+        f.roomCodeRequestedMs !== null && f.roomCodeRequestedMs >= f.newestRenderedMs,
+        JSON.stringify(f),
+      );
+    },
+  );
 
   it(
     'cold open beside a CPU-bound process: the order holds, the hog is stopped',

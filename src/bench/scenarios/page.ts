@@ -11,8 +11,8 @@ export const pageScenarios: Record<string, Scenario> = {
     // Rooms generated once and cached (coldOpenStore.ts): the single-document design as the
     // anchor, then rooms sealed as the app keeps them, quiet, then beside a CPU-bound process.
     const anchor = await coldOpen(100_000, 'single');
-    const sealed100k = await coldOpen(100_000, 'sealed');
-    const sealed1m = await coldOpen(1_000_000, 'sealed');
+    const sealed100k = await coldOpen(100_000, 'sealed', undefined, { pageBack: true });
+    const sealed1m = await coldOpen(1_000_000, 'sealed', undefined, { pageBack: true });
     const busy1m = await coldOpen(1_000_000, 'sealed', 10_000, { busy: true });
     const codeAfterPaint = (f: ColdOpenFigure): boolean =>
       f.roomCodeRequestedMs !== null && f.roomCodeRequestedMs >= f.newestRenderedMs;
@@ -40,6 +40,18 @@ export const pageScenarios: Record<string, Scenario> = {
             codeAfterPaint(sealed1m),
         ),
         row(busy1m, 'room code (Yjs) after the paint', codeAfterPaint(busy1m)),
+        ...[sealed100k, sealed1m].flatMap((f) =>
+          f.pageBack
+            ? [
+                {
+                  scenario: 'scroll back',
+                  measure: `${fmt(f.messages)} stored messages (sealed room, the writer's device), paged back from the newest to the first, ${fmt(Math.round(f.pageBack.messages / f.pageBack.pages))} a page as the room view reads them: all pages; slowest page`,
+                  value: `${fmt(f.pageBack.totalMs)} ms for ${fmt(f.pageBack.pages)} pages; ${f.pageBack.slowestPageMs} ms`,
+                  target: 'report',
+                },
+              ]
+            : [],
+        ),
       ],
     };
   },

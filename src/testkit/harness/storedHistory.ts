@@ -1,5 +1,8 @@
 // The harness's view of what the room keeps on this device (IndexedDB), and its sealing.
+import { STORED_PAGE_SIZE } from '../../app/StoredHistory';
 import { MAX_LEAD_MS } from '../../log/FutureHold';
+import { ChatStorage } from '../../storage/ChatStorage';
+import type { HistoryCursor } from '../../storage/EventStore';
 import { state, storedHistory } from './pageState';
 
 export const stored = {
@@ -54,6 +57,39 @@ export const stored = {
       const ahead = newest - Date.now() - MAX_LEAD_MS / 2;
       if (ahead > 0) await new Promise((resolve) => setTimeout(resolve, ahead));
     }
+  },
+  /**
+   * Pages `roomId`'s stored history back from the newest message to the first, a page of
+   * STORED_PAGE_SIZE at a time, as the room view reads it while its reader scrolls up: the
+   * pages and messages read, the first message's text, and the time in all and per page.
+   */
+  async pageBack(roomId: string): Promise<{
+    pages: number;
+    messages: number;
+    first: string | undefined;
+    totalMs: number;
+    slowestPageMs: number;
+  }> {
+    const storage = state.storage ?? (await ChatStorage.open());
+    let before: HistoryCursor | undefined;
+    let pages = 0;
+    let messages = 0;
+    let first: string | undefined;
+    let slowestPageMs = 0;
+    const start = performance.now();
+    do {
+      const at = performance.now();
+      const page = await storage.page(roomId, STORED_PAGE_SIZE, before);
+      slowestPageMs = Math.max(slowestPageMs, performance.now() - at);
+      pages += 1;
+      for (const { event } of page.events) {
+        if (event.type !== 'message') continue;
+        messages += 1;
+      }
+      first = page.events.find((s) => s.event.type === 'message')?.event.message ?? first;
+      before = page.older;
+    } while (before);
+    return { pages, messages, first, totalMs: performance.now() - start, slowestPageMs };
   },
   /** Seals now what is due (as a sealing room does a few seconds after writing); how many. */
   async sealNow(): Promise<number> {
