@@ -5,7 +5,14 @@ import type { SegmentStore } from '../storage/SegmentStore';
 import type { BatchVerifier, EncodedBatch } from './batches';
 import type { EntryPages } from './EntryPages';
 import { batchEntryIds, readKindEntry, readRecord, type SealRecord } from './sealRecord';
-import { BATCHES_ROOT, SEALS_ROOT, encodeEntry, isContentKey, type SignedEntry } from './schema';
+import {
+  BATCHES_ROOT,
+  SEALS_ROOT,
+  compareSigned,
+  encodeEntry,
+  isContentKey,
+  type SignedEntry,
+} from './schema';
 import { MAX_SEGMENT_ENTRIES, SegmentError, sealSegment } from './Segment';
 import { openSegment } from './SegmentOpen';
 import { SegmentFetch, kindsOf, type SegmentPacking } from './SegmentFetch';
@@ -269,7 +276,7 @@ export class EpochSeals implements SealedHistory {
         this.held.add(id);
         this.failed.delete(id);
         // The document may hold some of them still: its deletions of those are honoured.
-        for (const entry of entries) if (this.source.get(entry.id)) this.covered.add(entry.id);
+        for (const entry of this.listedOf(entries)) this.covered.add(entry.id);
       } else {
         this.early.add(id);
       }
@@ -279,6 +286,28 @@ export class EpochSeals implements SealedHistory {
     }
     if (this.seals.has(id)) this.markChecked(id, entries);
     this.source.ingestChecked(entries);
+  }
+
+  /**
+   * Those of a segment's `entries` (in converged order) that the log lists too: looked up by
+   * the segment's range (a newcomer lists none of them), not one by one.
+   */
+  private listedOf(entries: readonly SignedEntry[]): SignedEntry[] {
+    const first = entries[0];
+    const last = entries[entries.length - 1];
+    if (!first || !last) return [];
+    return this.source.between(first, last).filter((listed) => {
+      let low = 0;
+      let high = entries.length - 1;
+      while (low <= high) {
+        const middle = (low + high) >>> 1;
+        const order = compareSigned(entries[middle] as SignedEntry, listed);
+        if (order === 0) return true;
+        if (order < 0) low = middle + 1;
+        else high = middle - 1;
+      }
+      return false;
+    });
   }
 
   /**
