@@ -14,13 +14,22 @@ import type { Signer } from './signing';
 
 const ascii = new TextDecoder();
 
-/** A local entry appended but not yet written; its hash waits in OwnBatches.hashes. */
-interface Draft {
-  readonly id: string;
-  readonly message: string;
-  readonly unixTime: number;
-  readonly clock: number;
-  readonly kind: string | undefined;
+/**
+ * A local entry appended but not yet written: the very object the log will list, made once per
+ * append (it is also what its hash is taken over); its id, then its batch and place, are filled
+ * in here before anyone else sees it. Its hash waits in OwnBatches.hashes.
+ */
+type Draft = { -readonly [K in keyof SignedEntry]: SignedEntry[K] };
+
+/** A batch cut from the waiting entries, its signature on its way. */
+interface SigningBatch {
+  readonly batchId: string;
+  readonly userId: string;
+  readonly hashes: Uint8Array;
+  /** base64url of `hashes`, as ASCII bytes. */
+  readonly h: Uint8Array;
+  readonly entries: Draft[];
+  readonly signature: Promise<Uint8Array>;
 }
 
 export interface OwnBatchesOptions {
@@ -37,12 +46,16 @@ export interface OwnBatchesOptions {
 /**
  * This tab's own entries on their way into the log: each append is dated and hashed at once
  * (its id is its hash), then written in batches of at most MAX_BATCH under one signature, in
- * append order. Appends made while a batch is being signed go into the next one.
+ * append order. Appends made while a batch is being signed go into the next one, which is cut
+ * and sent to be signed as soon as the batch before it has its signature: it is signed while
+ * that batch is written, and the writer never waits for a signature between two batches.
  */
 export class OwnBatches {
   private readonly unwritten: Draft[] = [];
   /** The unwritten entries' hashes, HASH_BYTES each, in append order. */
   private hashes = new Uint8Array(MAX_BATCH * HASH_BYTES);
+  /** Entries cut into a batch whose signature is on its way. */
+  private signing = 0;
   private writing: Promise<void> | undefined;
   private stopped = false;
 
@@ -50,7 +63,7 @@ export class OwnBatches {
 
   /** Entries appended but not yet written (waiting for their signature). */
   get pending(): number {
-    return this.unwritten.length;
+    return this.unwritten.length + this.signing;
   }
 
   /** Settles once every entry appended so far is written (or the writer stopped). */
@@ -70,11 +83,12 @@ export class OwnBatches {
       grown.set(this.hashes);
       this.hashes = grown;
     }
-    entryHashInto({ userId: signer.userId, unixTime, clock: tick, message, kind }, this.hashes, at);
-    const id = encodeBase64url(this.hashes, at, at + HASH_BYTES);
-    this.unwritten.push({ id, message, unixTime, clock: tick, kind });
+    const draft = newDraft(signer.userId, message, unixTime, tick, kind);
+    entryHashInto(draft, this.hashes, at);
+    draft.id = encodeBase64url(this.hashes, at, at + HASH_BYTES);
+    this.unwritten.push(draft);
     this.writing ??= this.writeAll();
-    return id;
+    return draft.id;
   }
 
   /** Writes nothing more; batches being signed are dropped. */
@@ -93,43 +107,76 @@ export class OwnBatches {
    * as one merged update of 9,000 entries: peers got it seconds later than batch by batch.)
    */
   private async writeAll(): Promise<void> {
-    const { roomId, signer, batches, write } = this.options;
     try {
-      while (this.unwritten.length > 0 && !this.isStopped()) {
-        const userId = signer.userId;
-        const count = Math.min(this.unwritten.length, MAX_BATCH);
-        const all = this.hashes.slice(0, count * HASH_BYTES);
-        const h = encodeBase64urlAscii(all);
-        // One encoding of the signed bytes serves both the batch id and the signature.
-        const bytes = batchBytesOf(roomId, userId, h);
-        const batchId = encodeBase64url(sha256(bytes));
-        const signature = await signer.sign(bytes);
+      let next = this.cut();
+      while (next) {
+        const signature = await next.signature;
         if (this.isStopped()) return;
-        const record: EncodedBatch = {
-          v: SCHEMA_VERSION,
-          u: userId,
-          h: ascii.decode(h),
-          g: encodeBase64url(signature),
-        };
-        batches.trust(batchId, { userId, hashes: all, version: 2, record });
-        const entries = new Array<SignedEntry>(count);
-        for (let index = 0; index < count; index += 1) {
-          entries[index] = signedEntry(this.unwritten[index] as Draft, userId, batchId, index);
-        }
-        write(batchId, record, entries);
-        this.hashes.copyWithin(0, count * HASH_BYTES, this.unwritten.length * HASH_BYTES);
-        this.unwritten.splice(0, count);
+        const batch = next;
+        next = this.cut();
+        this.write(batch, signature);
+        // Appended while it was written (by an observer of the write): not left waiting.
+        next ??= this.cut();
       }
     } finally {
       this.writing = undefined;
     }
   }
+
+  /** Takes up to MAX_BATCH waiting entries into a batch and has it signed. */
+  private cut(): SigningBatch | undefined {
+    const count = Math.min(this.unwritten.length, MAX_BATCH);
+    if (count === 0 || this.isStopped()) return undefined;
+    const { roomId, signer } = this.options;
+    const userId = signer.userId;
+    const hashes = this.hashes.slice(0, count * HASH_BYTES);
+    const h = encodeBase64urlAscii(hashes);
+    // One encoding of the signed bytes serves both the batch id and the signature.
+    const bytes = batchBytesOf(roomId, userId, h);
+    const batchId = encodeBase64url(sha256(bytes));
+    const signature = signer.sign(bytes);
+    // Awaited when its turn comes; a writer stopped before then leaves it unread.
+    signature.catch(() => undefined);
+    this.hashes.copyWithin(0, count * HASH_BYTES, this.unwritten.length * HASH_BYTES);
+    const entries = this.unwritten.splice(0, count);
+    this.signing += count;
+    return { batchId, userId, hashes, h, entries, signature };
+  }
+
+  private write(batch: SigningBatch, signature: Uint8Array): void {
+    const { batchId, userId, hashes, h, entries } = batch;
+    this.signing -= entries.length;
+    const record: EncodedBatch = {
+      v: SCHEMA_VERSION,
+      u: userId,
+      h: ascii.decode(h),
+      g: encodeBase64url(signature),
+    };
+    this.options.batches.trust(batchId, { userId, hashes, version: 2, record });
+    for (let index = 0; index < entries.length; index += 1) {
+      const draft = entries[index] as Draft;
+      draft.batch = batchId;
+      draft.index = index;
+    }
+    this.options.write(batchId, record, entries);
+  }
 }
 
-/** The entry as written, built in one shape (no spread): it is made 100,000 times in a burst. */
-function signedEntry(draft: Draft, userId: string, batch: string, index: number): SignedEntry {
-  const { id, message, unixTime, clock, kind } = draft;
+/**
+ * A new local entry, always built in one shape (no spread), its id, batch and place still to
+ * come: it is made 100,000 times in a burst.
+ */
+function newDraft(
+  userId: string,
+  message: string,
+  unixTime: number,
+  clock: number,
+  kind: string | undefined,
+): Draft {
   const version = SCHEMA_VERSION;
+  const id = '';
+  const batch = '';
+  const index = 0;
   return kind === undefined
     ? { id, userId, message, unixTime, clock, batch, index, version }
     : { id, userId, message, unixTime, clock, batch, index, version, kind };
