@@ -26,9 +26,9 @@ export class FutureHold {
     private readonly onDrop: (entry: SignedEntry) => void,
   ) {}
 
-  /** Whether `entry` is dated too far ahead to be shown now. */
-  early(entry: SignedEntry): boolean {
-    const limit = this.now() + MAX_LEAD_MS;
+  /** Whether `entry` is dated too far ahead to be shown at `now` (by default, now). */
+  early(entry: SignedEntry, now = this.now()): boolean {
+    const limit = now + MAX_LEAD_MS;
     return entry.clock > limit || entry.unixTime > limit;
   }
 

@@ -50,12 +50,6 @@ export interface YjsEventLogOptions {
 /** Entries whose batch has not arrived (yet) are kept up to this many, oldest dropped. */
 const MAX_ORPHANS = 100_000;
 
-/** An entry this tab wrote, with the very object put in the map. */
-interface OwnWrite {
-  readonly entry: SignedEntry;
-  readonly encoded: unknown;
-}
-
 /**
  * The EventLogPort over a Yjs document. Local messages are written in signed batches (see
  * batches.ts); every entry in the document, local or remote, is validated and must be vouched
@@ -84,6 +78,8 @@ export class YjsEventLog implements EventLogPort {
   private readonly own: OwnBatches;
   /** The transaction writing this tab's own batch: its entries are admitted by writeBatch. */
   private ownTransaction: Y.Transaction | undefined;
+  /** Transactions not this tab's own batches that changed entries (see admitOwn). */
+  private otherWrites = 0;
   private readonly orphans: Orphans;
   private readonly kept: KeptRecords;
   private readonly admission: Admission;
@@ -264,35 +260,41 @@ export class YjsEventLog implements EventLogPort {
    * hashed or looked up again, once whatever the log is checking before them is done.
    */
   private writeBatch(batchId: string, record: EncodedBatch, entries: SignedEntry[]): void {
-    const written: OwnWrite[] = new Array<OwnWrite>(entries.length);
+    const written = new Array<unknown>(entries.length);
+    const otherWrites = this.otherWrites;
     this.doc.transact((transaction) => {
       this.ownTransaction = transaction;
       this.batches.set(batchId, record);
       for (let k = 0; k < entries.length; k += 1) {
         const entry = entries[k] as SignedEntry;
         const encoded = encodeEntry(entry);
-        written[k] = { entry, encoded };
+        written[k] = encoded;
         this.messages.set(entry.id, encoded);
       }
     }, this);
     this.ownTransaction = undefined;
-    this.processing = this.processing.then(() => this.admitOwn(written));
+    this.processing = this.processing.then(() => this.admitOwn(entries, written, otherWrites));
   }
 
   /**
    * Lists this tab's own entries, in append order (their clocks rise). They are genuine by
    * construction: one that a peer wrote over or deleted before this turn is listed all the
    * same, and the peer's write is treated as any write over a verified key (counted, undone).
+   * `written` holds the very objects put in the map; `otherWrites`, the count of other writers'
+   * transactions before the write: while it has not moved, no entry can have changed.
    */
-  private admitOwn(written: readonly OwnWrite[]): void {
+  private admitOwn(entries: readonly SignedEntry[], written: unknown[], otherWrites: number): void {
     if (this.destroyed) return;
+    const untouched = otherWrites === this.otherWrites;
     const accepted: SignedEntry[] = [];
     const changed: SignedEntry[] = [];
-    for (const { entry, encoded } of written) {
+    const now = this.now();
+    for (let k = 0; k < entries.length; k += 1) {
+      const entry = entries[k] as SignedEntry;
       if (this.listed.has(entry.id) || this.future.get(entry.id)) continue;
-      if (this.future.early(entry)) this.future.hold(entry, false);
+      if (this.future.early(entry, now)) this.future.hold(entry, false);
       else accepted.push(entry);
-      if (this.messages.get(entry.id) !== encoded) changed.push(entry);
+      if (!untouched && this.messages.get(entry.id) !== written[k]) changed.push(entry);
     }
     this.show(accepted, false);
     for (const entry of changed)
@@ -304,6 +306,7 @@ export class YjsEventLog implements EventLogPort {
     transaction: Y.Transaction,
   ): void => {
     if (transaction === this.ownTransaction) return;
+    this.otherWrites += 1;
     const ids: string[] = [];
     for (const { id, gone } of changes) {
       const kept = this.listed.get(id) ?? this.future.get(id);
