@@ -1,10 +1,18 @@
 import type { AuthorQuota } from './AuthorQuota';
 import { vouches, type BatchVerifier, type VerifiedBatch } from './batches';
 import type { FutureHold } from './FutureHold';
-import { compareSigned, decodeEntry, type RejectReason, type SignedEntry } from './schema';
+import {
+  compareSigned,
+  decodeEntry,
+  isContentKey,
+  type RejectReason,
+  type SignedEntry,
+} from './schema';
 
 /** How many entries are checked and reported together while catching up. */
 const REPORT_CHUNK = 5000;
+/** A peer's update with at most this many new batches has them checked as it arrives. */
+const EARLY_CHECKS = 4;
 
 /** What admission needs of the log. */
 export interface AdmissionHost {
@@ -31,7 +39,28 @@ export interface AdmissionHost {
  * within the author's quota (AuthorQuota.ts), and held back while dated in the future.
  */
 export class Admission {
+  /** Checks started as a peer's batch arrived (startChecks), by the record checked. */
+  private readonly started = new WeakMap<object, Promise<VerifiedBatch | undefined>>();
+
   constructor(private readonly host: AdmissionHost) {}
+
+  /**
+   * Starts checking the batch records of a peer's live update (a message or a few) while the
+   * update is still being applied: the signature is then verified, off the main thread, while
+   * the rest of the update is applied and relayed, rather than after. Its entries wait for the
+   * same check. An update with many batches (a newcomer's sync) is left to admit().
+   */
+  startChecks(records: readonly (readonly [string, unknown])[]): void {
+    if (records.length > EARLY_CHECKS) return;
+    const { verifier } = this.host;
+    for (const [batchId, value] of records) {
+      if (typeof value !== 'object' || value === null || this.started.has(value)) continue;
+      if (!isContentKey(batchId) || verifier.known(batchId)) continue;
+      const check = verifier.check(batchId, value);
+      this.started.set(value, check);
+      check.catch(() => undefined);
+    }
+  }
 
   async admit(
     pairs: readonly (readonly [string, unknown])[],
@@ -113,7 +142,9 @@ export class Admission {
         }
         const value = batchValue(batchId);
         if (value === undefined) return;
-        out.set(batchId, (await this.host.verifier.check(batchId, value)) ?? null);
+        // A check started as the record arrived (startChecks): not made twice.
+        const started = typeof value === 'object' && value ? this.started.get(value) : undefined;
+        out.set(batchId, (await (started ?? this.host.verifier.check(batchId, value))) ?? null);
       }),
     );
     return out;

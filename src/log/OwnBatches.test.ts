@@ -27,7 +27,7 @@ class HeldSigner implements Signer {
     this.onSign();
     const signature = this.identity.sign(data);
     return new Promise((resolve, reject) => {
-      this.waiting.push(() => signature.then(resolve, reject));
+      this.waiting.push(() => void signature.then(resolve, reject));
     });
   }
 
@@ -61,9 +61,8 @@ describe('OwnBatches: this tab’s appends on their way into the document', () =
     const identity = await Identity.loadOrCreate(new MemoryKeyStore());
     const doc = new Y.Doc();
     const inDocument: number[] = [];
-    let log: YjsEventLog | undefined;
-    const signer = new HeldSigner(identity, () => inDocument.push(log?.pages.size ?? 0));
-    log = logOf(doc, signer);
+    const signer = new HeldSigner(identity, () => inDocument.push(log.pages.size));
+    const log = logOf(doc, signer);
     const total = MAX_BATCH + 501;
     for (let i = 0; i < total; i += 1) log.append(identity.userId, `message ${i}`);
     // Batches: the first append alone, then MAX_BATCH, then the other 500.

@@ -319,11 +319,17 @@ export class YjsEventLog implements EventLogPort {
 
   private readonly onBatches = (event: Y.YMapEvent<unknown>): void => {
     const ids: string[] = [];
+    const added: [string, unknown][] = [];
     for (const [batchId, change] of event.changes.keys) {
       this.kept.guardBatch(batchId, change.action === 'delete');
       if (change.action === 'delete') continue;
-      ids.push(...this.orphans.arrived(batchId, this.batches.get(batchId), this.lookup));
+      const record = this.batches.get(batchId);
+      added.push([batchId, record]);
+      ids.push(...this.orphans.arrived(batchId, record, this.lookup));
     }
+    const origin = event.transaction.origin as unknown;
+    const stored = this.storedOrigin !== undefined && origin === this.storedOrigin;
+    if (event.transaction !== this.ownTransaction && !stored) this.admission.startChecks(added);
     this.enqueue(ids);
   };
 
