@@ -122,4 +122,28 @@ describe('BatchVerifier', () => {
     hashes.forEach((hash, i) => whole.set(hash, i * 32));
     expect((await given.check(honest.batchId, honest.batch, whole))?.hashes).to.deep.equal(whole);
   });
+
+  it('takes a record only under the hash of its bytes, small (hashed here) or large (WebCrypto)', async () => {
+    const identity = await Identity.loadOrCreate(new MemoryKeyStore());
+    for (const count of [1, 300]) {
+      const drafts = Array.from({ length: count }, (_, i) => ({
+        u: identity.userId,
+        t: 1000 + i,
+        c: 2000 + i,
+        m: `m${i}`,
+      }));
+      const honest = await signBatchV2(identity, 'room-1', identity.userId, drafts);
+      const bytes = batchBytes(2, 'room-1', '', identity.userId, honest.batch.h);
+      expect(bytes.length > 4096, `${count} entries`).to.equal(count > 1);
+      const batches = new BatchVerifier('room-1', new Verifier());
+      // Another content key: the signature is good, but the record is not what it names.
+      const other = encodeBase64url(sha256(encoder.encode(`other ${count}`)));
+      expect(await batches.check(other, honest.batch), `${count} under another id`).to.equal(
+        undefined,
+      );
+      expect((await batches.check(honest.batchId, honest.batch))?.record).to.deep.equal(
+        honest.batch,
+      );
+    }
+  });
 });

@@ -334,7 +334,14 @@ interface Checking {
   readonly result: Promise<VerifiedBatch | undefined>;
 }
 
-/** The SHA-256 of `bytes`, by WebCrypto (a batch's bytes are up to 43 KB). */
+/** Below this many bytes (a batch of a few messages) a batch is hashed here, not by WebCrypto. */
+const LOCAL_DIGEST_BYTES = 4096;
+
+/**
+ * The SHA-256 of `bytes` (a batch's bytes are up to 43 KB): a live message's small batch here,
+ * which saves a trip to WebCrypto's thread on the way to showing it; a large one by WebCrypto.
+ */
 async function digest(bytes: Uint8Array): Promise<Uint8Array> {
+  if (bytes.length <= LOCAL_DIGEST_BYTES) return sha256(bytes);
   return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
 }
