@@ -106,6 +106,45 @@ describe('DeliveryTracker', () => {
     await delivered(reloaded, 'written-offline');
   });
 
+  it('looks at each entry written while alone once, not at every entry after every write', async () => {
+    const doc = new Y.Doc();
+    const awareness = new Awareness(doc);
+    awareness.setLocalState({ v: 1 });
+    const map = doc.getMap('messages');
+    const inner = mapEntries(map);
+    let lookups = 0;
+    const entries = {
+      doc,
+      itemOf: (id: string) => {
+        lookups += 1;
+        return inner.itemOf(id);
+      },
+    };
+    const tracker = new DeliveryTracker({
+      entries,
+      awareness,
+      publish: (field, value) => awareness.setLocalStateField(field, value),
+    });
+    const t: Tab = { doc, awareness, tracker };
+    tabs.push(t);
+    const count = 600;
+    for (let i = 0; i < count; i += 1) {
+      write(t, `m${i}`);
+      await Promise.resolve();
+    }
+    // Looking at every waiting entry after each write would be count^2 / 2 = 180,000.
+    expect(lookups).to.be.below(2 * count);
+    expect(awareness.getLocalState()?.want).to.deep.equal([doc.clientID]);
+    const peer = open();
+    linkAwareness([awareness, peer.awareness]);
+    linkDocs([doc, peer.doc]);
+    resyncDocs([doc, peer.doc]);
+    awareness.setLocalState(awareness.getLocalState());
+    peer.awareness.setLocalState(peer.awareness.getLocalState());
+    await delivered(t, `m${count - 1}`);
+    expect(tracker.pending()).to.deep.equal([]);
+  });
+
   it('publishes changed acks at most once per interval, the latest one last', async () => {
     const time = new ManualTime();
     const doc = new Y.Doc();

@@ -84,6 +84,14 @@ export class DeliveryTracker {
   private readonly awareness: Awareness;
   private readonly publish: DeliveryTrackerOptions['publish'];
   private readonly waiting = new Set<string>();
+  /**
+   * Waiting ids not looked at since the last update, or not written yet. While no peer is
+   * present nothing can be delivered, so only these are looked at: a tab writing alone made
+   * every transaction look at its whole history (quadratic, 45 s over a million messages).
+   */
+  private readonly unexamined = new Set<string>();
+  /** The clients of the waiting ids looked at so far (what `want` lists). */
+  private wanted = new Set<number>();
   private readonly listeners = new Set<(delivered: readonly string[]) => void>();
   private lastWant = '';
   private lastAcks = '';
@@ -103,7 +111,10 @@ export class DeliveryTracker {
     this.publish = options.publish;
     this.ackIntervalMs = options.ackIntervalMs ?? 250;
     this.clock = options.clock ?? realClock;
-    for (const id of options.pending ?? []) this.waiting.add(id);
+    for (const id of options.pending ?? []) {
+      this.waiting.add(id);
+      this.unexamined.add(id);
+    }
     this.awareness.on('change', this.schedule);
     // afterTransaction, not 'update': an 'update' listener makes Yjs encode every transaction,
     // which for a room's stored state loading (20 MB at 100k messages) costs over a second.
@@ -115,6 +126,7 @@ export class DeliveryTracker {
   track(id: string): void {
     if (this.destroyed) return;
     this.waiting.add(id);
+    this.unexamined.add(id);
     this.schedule();
   }
 
@@ -153,8 +165,35 @@ export class DeliveryTracker {
 
   private update(): void {
     const delivered: string[] = [];
-    const want = new Set<number>();
     const peers = [...this.awareness.getStates()].filter(([c]) => c !== this.awareness.clientID);
+    if (peers.length === 0) this.examineUnexamined();
+    else this.examineAll(peers, delivered);
+    const want = this.wanted;
+    this.publishIfChanged(
+      'want',
+      [...want].slice(0, MAX_WANTED).sort((a, b) => a - b),
+    );
+    this.ackingPeers = peers.filter(([, state]) => hasAcks(state)).length + 1;
+    // While a publish waits for its interval, the one it makes works the acks out afresh:
+    // working them out on every transaction of a busy room (one per update received) ranked
+    // every member for every wanter each time.
+    if (this.ackTimer === undefined) this.publishAcks(this.acksFor(peers));
+    if (delivered.length > 0) for (const listener of [...this.listeners]) listener(delivered);
+  }
+
+  /** Alone: nothing can be delivered, so only ids not looked at yet add to `want`. */
+  private examineUnexamined(): void {
+    for (const id of this.unexamined) {
+      const item = this.itemOf(id);
+      if (!item) continue; // not written yet (still being signed)
+      this.wanted.add(item.client);
+      this.unexamined.delete(id);
+    }
+  }
+
+  /** Moves the waiting ids some peer holds to `delivered`; `want` lists the others' clients. */
+  private examineAll(peers: [number, Record<string, unknown>][], delivered: string[]): void {
+    const want = new Set<number>();
     // How far any peer holds each client, worked out once per client, not once per waiting
     // entry: a tab that wrote a long history while alone has that many entries waiting.
     const furthest = new Map<number, number>();
@@ -167,24 +206,18 @@ export class DeliveryTracker {
       }
       return most;
     };
+    this.unexamined.clear();
     for (const id of this.waiting) {
       const item = this.itemOf(id);
-      if (!item) continue; // not written yet (still being signed)
-      const held = heldUpTo(item.client) > item.clock;
-      if (held) delivered.push(id);
+      if (!item) {
+        this.unexamined.add(id); // not written yet (still being signed)
+        continue;
+      }
+      if (heldUpTo(item.client) > item.clock) delivered.push(id);
       else want.add(item.client);
     }
     for (const id of delivered) this.waiting.delete(id);
-    this.publishIfChanged(
-      'want',
-      [...want].slice(0, MAX_WANTED).sort((a, b) => a - b),
-    );
-    this.ackingPeers = peers.filter(([, state]) => hasAcks(state)).length + 1;
-    // While a publish waits for its interval, the one it makes works the acks out afresh:
-    // working them out on every transaction of a busy room (one per update received) ranked
-    // every member for every wanter each time.
-    if (this.ackTimer === undefined) this.publishAcks(this.acksFor(peers));
-    if (delivered.length > 0) for (const listener of [...this.listeners]) listener(delivered);
+    this.wanted = want;
   }
 
   /** Our holdings for every client some peer is waiting on. */
