@@ -143,6 +143,26 @@ describe('Presence signals: beats and typing', () => {
     for (const frame of a.sent) expect(frame.byteLength).to.be.below(100);
   });
 
+  it('relays the beats gathered from several links as one frame per link', async () => {
+    const hub = room.add(bob);
+    const leaves = [room.add(alice), room.add(carol), room.add(mallory)];
+    for (const leaf of leaves) room.link(hub, leaf);
+    const everyone = [alice, carol, mallory].map(session);
+    leaves.forEach((leaf, k) => leaf.presence.enter(everyone[k] ?? session(alice)));
+    for (const leaf of leaves) await sessionsAre(leaf.presence, everyone);
+    const relayedAt = hub.sent.length;
+    await sleep(1500);
+    const hubClient = hub.awareness.clientID;
+    const relayed = hub.sent
+      .slice(relayedAt)
+      .map((f) => new Set((decodeSignals(f) ?? []).map((s) => (s.kind === 'beat' ? s.client : -1))))
+      .filter((clients) => !clients.has(hubClient) && !clients.has(-1));
+    expect(relayed.length).to.be.above(0);
+    // Every leaf beats about every 300 ms: a 250 ms window nearly always holds two of them.
+    expect(relayed.filter((clients) => clients.size > 1).length).to.be.above(0);
+    for (const leaf of leaves) await sessionsAre(leaf.presence, everyone);
+  });
+
   it('keeps no departed member present by a replayed or forged beat', async () => {
     const a = room.add(alice);
     const w = room.add(bob);

@@ -95,7 +95,7 @@ export class PresenceSignals {
   private readonly typingAt = new LruMap<number, number>(1024);
   private readonly budgets = new WeakMap<object, TokenBucket>();
   private readonly greeted = new WeakSet<object>();
-  private relay = new Map<object, Beat[]>();
+  private relay: { beat: Beat; sender: object }[] = [];
   private relayTimer: ReturnType<typeof setTimeout> | undefined;
   private lastAt = 0;
   private typingSentAt = -Infinity;
@@ -205,7 +205,7 @@ export class PresenceSignals {
     this.destroyed = true;
     if (this.relayTimer !== undefined) clearTimeout(this.relayTimer);
     if (this.typingLater !== undefined) clearTimeout(this.typingLater);
-    this.relay.clear();
+    this.relay = [];
     this.links = undefined;
   }
 
@@ -289,20 +289,27 @@ export class PresenceSignals {
     return budget;
   }
 
-  /** Relays a peer's beat to every other link, gathered with others for RELAY_MS. */
+  /**
+   * Relays a peer's beat to every other link, gathered with others for RELAY_MS: one frame
+   * per link whoever the beats came from (a frame for each sender cost every link a native
+   * send per sender). When they came from several links, each also gets its own back, which
+   * it drops as old.
+   */
   private queueRelay(beat: Beat, sender: object): void {
-    const list = this.relay.get(sender) ?? [];
-    list.push(beat);
-    this.relay.set(sender, list);
+    this.relay.push({ beat, sender });
     this.relayTimer ??= setTimeout(() => {
       this.relayTimer = undefined;
       const relay = this.relay;
-      this.relay = new Map();
-      for (const [from, beats] of relay) {
-        // Only beats still the newest of their client: a newer one went out meanwhile.
-        const current = beats.filter((b) => this.newest.peek(b.client) === b);
-        if (current.length > 0) this.links?.send(encodeSignals(current), { except: from });
-      }
+      this.relay = [];
+      // Only beats still the newest of their client: a newer one went out meanwhile.
+      const current = relay.filter(({ beat: b }) => this.newest.peek(b.client) === b);
+      const first = current[0];
+      if (!first) return;
+      const oneSender = current.every(({ sender: s }) => s === first.sender);
+      this.links?.send(
+        encodeSignals(current.map(({ beat: b }) => b)),
+        oneSender ? { except: first.sender } : {},
+      );
     }, RELAY_MS);
   }
 }
