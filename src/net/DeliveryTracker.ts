@@ -1,16 +1,19 @@
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+
+/** Which awareness clients a change added, updated or removed. */
+interface AwarenessChanges {
+  readonly added: readonly number[];
+  readonly updated: readonly number[];
+  readonly removed: readonly number[];
+}
+import { answers } from './ackers';
 import { mapItemId } from './yInternals';
+
+export { ACKERS_PER_WANT, answers } from './ackers';
 
 /** At most this many Yjs clients are asked about, or answered for, per peer. */
 const MAX_WANTED = 64;
-/**
- * Peers that answer one tab's `want`: the ones whose awareness ids rank first for that tab
- * (rendezvous hashing over the members each peer sees, so they agree without a message). One
- * holder is enough to call an entry delivered; every peer answering made each message cost
- * a signed card from every peer, flooded to all (in a 25-peer burst, most of the room's CPU).
- */
-export const ACKERS_PER_WANT = 3;
 /**
  * Publishing peers the base ack interval is meant for: with more (a burst from many authors),
  * each waits longer, so the room publishes about ACKING_PEERS / ackIntervalMs cards a second
@@ -84,14 +87,15 @@ export class DeliveryTracker {
   private readonly awareness: Awareness;
   private readonly publish: DeliveryTrackerOptions['publish'];
   private readonly waiting = new Set<string>();
-  /**
-   * Waiting ids not looked at since the last update, or not written yet. While no peer is
-   * present nothing can be delivered, so only these are looked at: a tab writing alone made
-   * every transaction look at its whole history (quadratic, 45 s over a million messages).
-   */
-  private readonly unexamined = new Set<string>();
+  /** Waiting ids not looked at since they were tracked, or not written yet. */
+  private unexamined = new Set<string>();
   /** The clients of the waiting ids looked at so far (what `want` lists). */
   private wanted = new Set<number>();
+  /** Peers' states as last looked at, and whether they changed since. */
+  private peers: [number, Record<string, unknown>][] = [];
+  private peersChanged = true;
+  /** The clients this tab answers for, worked out when peers' states change. */
+  private answering: number[] = [];
   private readonly listeners = new Set<(delivered: readonly string[]) => void>();
   private lastWant = '';
   private lastAcks = '';
@@ -115,7 +119,7 @@ export class DeliveryTracker {
       this.waiting.add(id);
       this.unexamined.add(id);
     }
-    this.awareness.on('change', this.schedule);
+    this.awareness.on('change', this.onChange);
     // afterTransaction, not 'update': an 'update' listener makes Yjs encode every transaction,
     // which for a room's stored state loading (20 MB at 100k messages) costs over a second.
     this.entries.doc.on('afterTransaction', this.schedule);
@@ -148,7 +152,7 @@ export class DeliveryTracker {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.awareness.off('change', this.schedule);
+    this.awareness.off('change', this.onChange);
     this.entries.doc.off('afterTransaction', this.schedule);
     this.ackTimer?.();
     this.listeners.clear();
@@ -163,37 +167,48 @@ export class DeliveryTracker {
     });
   };
 
+  /** Peers' states changed (not only this tab's own): delivery is worked out afresh. */
+  private readonly onChange = (changes: AwarenessChanges): void => {
+    const own = this.awareness.clientID;
+    const { added, updated, removed } = changes;
+    if ([added, updated, removed].some((list) => list.some((client) => client !== own))) {
+      this.peersChanged = true;
+    }
+    this.schedule();
+  };
+
   private update(): void {
     const delivered: string[] = [];
-    const peers = [...this.awareness.getStates()].filter(([c]) => c !== this.awareness.clientID);
-    if (peers.length === 0) this.examineUnexamined();
-    else this.examineAll(peers, delivered);
-    const want = this.wanted;
+    const wasAlone = this.peers.length === 0;
+    if (this.peersChanged) {
+      this.peersChanged = false;
+      const own = this.awareness.clientID;
+      this.peers = [...this.awareness.getStates()].filter(([client]) => client !== own);
+      this.answering = this.answered();
+      this.ackingPeers = this.peers.filter(([, state]) => hasAcks(state)).length + 1;
+      // Alone before and after, nothing can have been delivered: no need to look again.
+      if (!(wasAlone && this.peers.length === 0)) this.examine(this.waiting, delivered, true);
+    }
+    // After a transaction, only ids not looked at yet: whether the others are delivered
+    // changes with peers' acks alone. Looking at every waiting id after each one made a tab
+    // writing alone do quadratic work (45 s over a million messages).
+    this.examine(this.unexamined, delivered, false);
     this.publishIfChanged(
       'want',
-      [...want].slice(0, MAX_WANTED).sort((a, b) => a - b),
+      [...this.wanted].slice(0, MAX_WANTED).sort((a, b) => a - b),
     );
-    this.ackingPeers = peers.filter(([, state]) => hasAcks(state)).length + 1;
-    // While a publish waits for its interval, the one it makes works the acks out afresh:
-    // working them out on every transaction of a busy room (one per update received) ranked
-    // every member for every wanter each time.
-    if (this.ackTimer === undefined) this.publishAcks(this.acksFor(peers));
+    // While a publish waits for its interval, the one it makes works the acks out afresh.
+    if (this.ackTimer === undefined) this.publishAcks(this.acksFor());
     if (delivered.length > 0) for (const listener of [...this.listeners]) listener(delivered);
   }
 
-  /** Alone: nothing can be delivered, so only ids not looked at yet add to `want`. */
-  private examineUnexamined(): void {
-    for (const id of this.unexamined) {
-      const item = this.itemOf(id);
-      if (!item) continue; // not written yet (still being signed)
-      this.wanted.add(item.client);
-      this.unexamined.delete(id);
-    }
-  }
-
-  /** Moves the waiting ids some peer holds to `delivered`; `want` lists the others' clients. */
-  private examineAll(peers: [number, Record<string, unknown>][], delivered: string[]): void {
-    const want = new Set<number>();
+  /**
+   * Moves the ids of `ids` some peer holds to `delivered`, and adds the others' clients to
+   * `want` (made anew when `fresh`); ids not written yet are left to look at later.
+   */
+  private examine(ids: ReadonlySet<string>, delivered: string[], fresh: boolean): void {
+    if (ids.size === 0 && !fresh) return;
+    const want = fresh ? new Set<number>() : this.wanted;
     // How far any peer holds each client, worked out once per client, not once per waiting
     // entry: a tab that wrote a long history while alone has that many entries waiting.
     const furthest = new Map<number, number>();
@@ -201,41 +216,44 @@ export class DeliveryTracker {
       let most = furthest.get(client);
       if (most === undefined) {
         most = -1;
-        for (const [, state] of peers) most = Math.max(most, ackFor(state, client));
+        for (const [, state] of this.peers) most = Math.max(most, ackFor(state, client));
         furthest.set(client, most);
       }
       return most;
     };
-    this.unexamined.clear();
-    for (const id of this.waiting) {
+    const unwritten = new Set<string>();
+    for (const id of ids) {
       const item = this.itemOf(id);
-      if (!item) {
-        this.unexamined.add(id); // not written yet (still being signed)
-        continue;
-      }
-      if (heldUpTo(item.client) > item.clock) delivered.push(id);
+      if (!item)
+        unwritten.add(id); // not written yet (still being signed)
+      else if (heldUpTo(item.client) > item.clock) delivered.push(id);
       else want.add(item.client);
     }
     for (const id of delivered) this.waiting.delete(id);
+    this.unexamined = unwritten;
     this.wanted = want;
   }
 
-  /** Our holdings for every client some peer is waiting on. */
-  private acksFor(peers: [number, Record<string, unknown>][]): Record<string, number> {
-    const acks: Record<string, number> = {};
-    const doc = this.entries.doc;
-    let count = 0;
-    const members = [this.awareness.clientID, ...peers.map(([client]) => client)];
-    for (const [wanter, state] of peers) {
+  /** The clients (at most MAX_WANTED) of the wants this tab answers (see `answers`). */
+  private answered(): number[] {
+    const clients = new Set<number>();
+    const members = [this.awareness.clientID, ...this.peers.map(([client]) => client)];
+    for (const [wanter, state] of this.peers) {
       const wanted = Array.isArray(state.want) ? (state.want as unknown[]) : [];
       if (wanted.length === 0 || !answers(this.awareness.clientID, wanter, members)) continue;
       for (const client of wanted.slice(0, MAX_WANTED)) {
-        if (!Number.isSafeInteger(client) || count >= MAX_WANTED) continue;
-        const key = String(client);
-        if (key in acks) continue;
-        acks[key] = Y.getState(doc.store, client as number);
-        count += 1;
+        if (Number.isSafeInteger(client) && clients.size < MAX_WANTED)
+          clients.add(client as number);
       }
+    }
+    return [...clients];
+  }
+
+  /** Our holdings for every client this tab answers for. */
+  private acksFor(): Record<string, number> {
+    const acks: Record<string, number> = {};
+    for (const client of this.answering) {
+      acks[String(client)] = Y.getState(this.entries.doc.store, client);
     }
     return acks;
   }
@@ -267,31 +285,6 @@ export class DeliveryTracker {
   private itemOf(id: string): ItemRef | undefined {
     return this.entries.itemOf(id);
   }
-}
-
-/**
- * Whether `self` is among the ACKERS_PER_WANT members (`wanter` aside) that rank first for
- * `wanter`. Every peer ranks the members it sees the same way, so in a settled room the same
- * few answer; one that does not see a ranked member yet answers too, which costs a card only.
- */
-export function answers(self: number, wanter: number, members: readonly number[]): boolean {
-  const mine = rank(wanter, self);
-  let before = 0;
-  for (const member of members) {
-    if (member === wanter || member === self) continue;
-    const theirs = rank(wanter, member);
-    if (theirs < mine || (theirs === mine && member < self)) before += 1;
-    if (before >= ACKERS_PER_WANT) return false;
-  }
-  return true;
-}
-
-/** A well-mixed 32-bit rank of `member` for `wanter` (awareness ids are 32-bit). */
-function rank(wanter: number, member: number): number {
-  let h = Math.imul((wanter ^ 0x9e3779b9) >>> 0, 0x85ebca6b) ^ member;
-  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
-  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
-  return (h ^ (h >>> 16)) >>> 0;
 }
 
 function hasAcks(state: Record<string, unknown>): boolean {
