@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { until } from '../testkit/waitFor';
+import { poll, until } from '../testkit/waitFor';
 import { ManualTime } from '../testkit/ManualTime';
 import { linkAwareness, linkDocs, resyncDocs } from '../testkit/links';
 import { ACKERS_PER_WANT, DeliveryTracker, answers, mapEntries } from './DeliveryTracker';
@@ -154,6 +154,24 @@ describe('DeliveryTracker', () => {
     expect(tracker.pending()).to.deep.equal([]);
   });
 
+  it('leaves its acks standing once the want they answered ends', async () => {
+    const a = open();
+    const b = open();
+    linkAwareness([a.awareness, b.awareness]);
+    linkDocs([a.doc, b.doc]);
+    write(b, 'm1');
+    await delivered(b, 'm1');
+    await poll(
+      () => (b.awareness.getLocalState() as { want?: unknown[] }).want?.length === 0,
+      'the want to end',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    // Taking it out would be one more signed card flooded to the room, and it is still true.
+    expect(a.awareness.getLocalState()?.acks).to.deep.equal({
+      [String(b.doc.clientID)]: Y.getState(a.doc.store, b.doc.clientID),
+    });
+  });
+
   it('publishes changed acks at most once per interval, the latest one last', async () => {
     const time = new ManualTime();
     const doc = new Y.Doc();
@@ -214,6 +232,9 @@ describe('DeliveryTracker', () => {
     const room = Array.from({ length: 8 }, () => open());
     linkAwareness(room.map((t) => t.awareness));
     linkDocs(room.map((t) => t.doc));
+    // Every member announced (as its presence card does in the app), so all see all.
+    for (const t of room) t.awareness.setLocalState(t.awareness.getLocalState());
+    await Promise.resolve();
     const [author] = room as [Tab];
     write(author, 'hello');
     author.awareness.setLocalState(author.awareness.getLocalState());

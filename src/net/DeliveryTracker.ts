@@ -99,6 +99,7 @@ export class DeliveryTracker {
   private readonly listeners = new Set<(delivered: readonly string[]) => void>();
   private lastWant = '';
   private lastAcks = '';
+  private publishedAcks: Record<string, number> = {};
   private scheduled = false;
   private destroyed = false;
   private readonly ackIntervalMs: number;
@@ -260,7 +261,9 @@ export class DeliveryTracker {
 
   /** Publishes changed acks, at most once per ackIntervalMs; the latest wins. */
   private publishAcks(acks: Record<string, number>): void {
-    if (JSON.stringify(acks) === this.lastAcks) return;
+    // Acks for wants that ended stay: they are true still, and taking them out cost a signed
+    // card flooded to the room (at the end of a burst, one from each answering peer).
+    if (Object.entries(acks).every(([client, held]) => this.publishedAcks[client] === held)) return;
     const interval = this.ackIntervalMs * Math.max(1, this.ackingPeers / ACKING_PEERS);
     const wait = this.acksAt + interval - this.clock.now();
     if (wait > 0) {
@@ -271,6 +274,7 @@ export class DeliveryTracker {
       return;
     }
     this.acksAt = this.clock.now();
+    this.publishedAcks = acks;
     this.publishIfChanged('acks', acks);
   }
 
