@@ -117,6 +117,29 @@ describe('AwarenessGate: presence against hostile members', () => {
     expect(newcomer.presence.sessions()).to.deep.equal([]);
   });
 
+  it('drops a state it applied already before parsing it', async () => {
+    const watcher = room.add(bob);
+    const aliceTab = room.add(alice);
+    aliceTab.presence.enter(session(alice));
+    await sessionsAre(watcher.presence, [session(alice)]);
+    const update = encodeAwarenessUpdate(aliceTab.awareness, [aliceTab.awareness.clientID]);
+    const oldBefore = watcher.presence.gate?.stats.old ?? 0;
+    const parse = JSON.parse;
+    let parsed = 0;
+    JSON.parse = ((...args: Parameters<typeof JSON.parse>): unknown => {
+      parsed += 1;
+      return parse(...args);
+    }) as typeof JSON.parse;
+    try {
+      // The same change again, as each further link brings it.
+      for (let i = 0; i < 5; i += 1) watcher.presence.gate?.receive(update, aliceTab);
+    } finally {
+      JSON.parse = parse;
+    }
+    expect(parsed).to.equal(0);
+    expect(watcher.presence.gate?.stats.old).to.equal(oldBefore + 5);
+  });
+
   it('ignores remote states for this tab’s own client id (another tab cannot vanish)', async () => {
     const bobTab = room.add(bob);
     const carolTab = room.add(carol);

@@ -1,5 +1,6 @@
 import { applyAwarenessUpdate, type Awareness } from 'y-protocols/awareness';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate } from './awarenessWire';
+import { LruMap } from './LruMap';
 import { readCard, type Card, type PresenceCards } from './PresenceCards';
 import { TokenBucket } from './TokenBucket';
 
@@ -95,6 +96,11 @@ export class AwarenessGate {
   private readonly vouch: AwarenessGateOptions['vouch'];
   private readonly onSender: AwarenessGateOptions['onSender'];
   private admitted: Admitted[] = [];
+  /**
+   * The state text last applied for each client: the same text again (each change reaches a
+   * peer once over every link) is dropped as old before it is parsed.
+   */
+  private readonly applied: LruMap<number, string>;
   private flushing = false;
   private destroyed = false;
 
@@ -111,6 +117,7 @@ export class AwarenessGate {
     this.verifyPerSecond = options.verifyPerSecond ?? VERIFY_PER_SECOND;
     this.vouch = options.vouch;
     this.onSender = options.onSender;
+    this.applied = new LruMap(this.maxClients);
   }
 
   /** Takes an awareness update received from `sender` (one connection). Never throws. */
@@ -138,6 +145,9 @@ export class AwarenessGate {
     const { stats } = this;
     if (clientId === this.awareness.clientID) return void (stats.own += 1);
     if (json.length > this.maxStateBytes) return void (stats.oversized += 1);
+    if (this.applied.peek(clientId) === json && this.awareness.getStates().has(clientId)) {
+      return void (stats.old += 1);
+    }
     let state: unknown;
     try {
       state = JSON.parse(json);
@@ -243,6 +253,7 @@ export class AwarenessGate {
         size += 1;
       }
       this.cards.noteTrusted(entry.clientId, entry.card.t);
+      this.applied.set(entry.clientId, entry.json);
       const clock = (this.awareness.meta.get(entry.clientId)?.clock ?? 0) + 1;
       out.push({ clientId: entry.clientId, clock, json: entry.json });
       this.stats.accepted += 1;
