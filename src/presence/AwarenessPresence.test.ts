@@ -3,10 +3,11 @@ import * as Y from 'yjs';
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import { linkAwareness, type Link } from '../testkit/links';
 import { presenceContract, sessionsAre, type PresenceHarness } from '../hub/presenceContract';
-import { until } from '../testkit/waitFor';
+import { poll, until } from '../testkit/waitFor';
 import { encodeBase64url } from '../identity/base64url';
 import type { PresencePort } from '../hub/ports';
 import { AwarenessPresence } from './AwarenessPresence';
+import { PresenceCards } from './PresenceCards';
 import { Identity } from '../identity/Identity';
 import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { Verifier } from '../identity/Verifier';
@@ -282,6 +283,41 @@ describe('AwarenessPresence: signed cards against hostile peers', () => {
     );
     expect(watcher.sessions()).to.deep.equal([{ userId: alice.userId, sessionId: 'real' }]);
     expect(watcher.invalid).to.equal(1);
+  });
+
+  it('checks only the card that changed, not every member’s, on each change', async () => {
+    const tabs = Array.from({ length: 6 }, (_, i) =>
+      mesh.add({ signer: i % 2 ? alice : bob, verifier }),
+    );
+    tabs.forEach((tab, i) =>
+      tab.enter({ userId: (i % 2 ? alice : bob).userId, sessionId: `t${i}` }),
+    );
+    const [watcher, changer] = tabs as [AwarenessPresence, AwarenessPresence];
+    await until(
+      (onChange) => watcher.observe(onChange),
+      () => watcher.sessions().length === tabs.length,
+      'everyone present',
+    );
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its `this`
+    const check = PresenceCards.prototype.check;
+    let checks = 0;
+    PresenceCards.prototype.check = function (this: PresenceCards, ...args) {
+      checks += 1;
+      return check.apply(this, args);
+    };
+    try {
+      for (let i = 0; i < 10; i += 1) {
+        changer.setField('name', `n${i}`);
+        await poll(
+          () => [...watcher.states().values()].some((s) => s.name === `n${i}`),
+          `name ${i}`,
+        );
+      }
+    } finally {
+      PresenceCards.prototype.check = check;
+    }
+    // Ten changes, each seen by five tabs: checking every member each time is ten times 25.
+    expect(checks).to.be.below(10 * 5 * 3);
   });
 
   it('ignores a card whose fields were changed after signing: the signed one stands', async () => {
