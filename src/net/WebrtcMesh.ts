@@ -15,15 +15,7 @@ import {
   type WebrtcConnClass,
 } from './meshRoom';
 import { followRoomPublish, publishToRoom } from './roomPublish';
-
-/**
- * Peers' presence changes are relayed together, at most this long after they arrive, in rooms
- * of up to RELAY_ROOM members; longer in proportion in larger ones. Each relay is a frame on
- * every link, and the changes to relay grow with the room: at 25 peers, awareness frames were
- * the most frequent native send of a busy peer.
- */
-const RELAY_AWARENESS_MS = 250;
-const RELAY_ROOM = 10;
+import { movedSince, relayDelayMs } from './relayDelay';
 
 /** A signaling message asking its target to dial the sender (which has the larger id). */
 const MESH_INVITE = 'mesh-dial';
@@ -55,10 +47,6 @@ export class WebrtcMesh {
   ) {
     handOverTopology(provider);
     sendUpdatesOnlyToTabs(doc, room);
-    this.stopGathering = gatherRelayedAwareness(
-      room,
-      () => RELAY_AWARENESS_MS * Math.max(1, provider.awareness.getStates().size / RELAY_ROOM),
-    );
     // Against a server that says it routes, offers go to their target alone (README).
     this.routing = routeRoomSignaling(provider, room);
     this.node = new MeshNode(
@@ -91,6 +79,11 @@ export class WebrtcMesh {
       },
       // y-webrtc already syncs each new connection (its sync steps 1 and 2).
       { ...options, dissemination: { syncOnOpen: false, ...options.dissemination } },
+    );
+    // Peers' presence changes are relayed together, longer while updates flow (relayDelay.ts).
+    const busy = movedSince(() => this.node.traffic.payloadReceived);
+    this.stopGathering = gatherRelayedAwareness(room, () =>
+      relayDelayMs(provider.awareness.getStates().size, busy()),
     );
     this.listening = followRoomPublish(provider, room, (data) => {
       if (typeof data.from !== 'string' || data.from === room.peerId) return;
