@@ -8,17 +8,7 @@ import { linkDocs } from '../testkit/links';
 import { BATCHES_ROOT } from './schema';
 import type { SignatureVerifier } from './signing';
 import { YjsEventLog } from './YjsEventLog';
-
-/** A verifier that counts the signatures it checks. */
-class CountingVerifier implements SignatureVerifier {
-  calls = 0;
-  private readonly inner = new Verifier();
-
-  verify(userId: string, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
-    this.calls += 1;
-    return this.inner.verify(userId, data, signature);
-  }
-}
+import { CountingVerifier } from '../testkit/CountingVerifier';
 
 const made: { log: YjsEventLog; doc: Y.Doc }[] = [];
 

@@ -4,25 +4,14 @@ import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { sessionsAre } from '../hub/presenceContract';
 import { Identity } from '../identity/Identity';
 import { MemoryKeyStore } from '../identity/MemoryKeyStore';
-import { Verifier } from '../identity/Verifier';
-import type { SignatureVerifier } from '../log/signing';
 import { HostileAwareness, HUGE_CLOCK } from '../testkit/adversary/HostileAwareness';
 import { poll, until } from '../testkit/waitFor';
 import { VERIFY_BURST, VERIFY_PER_SECOND, type AwarenessGateOptions } from './AwarenessGate';
 import { AwarenessPresence } from './AwarenessPresence';
 import { intervalTicker } from './Ticker';
+import { CountingVerifier } from '../testkit/CountingVerifier';
 
 const ROOM = 'room-1';
-
-/** A verifier that counts the signatures it checks. */
-class CountingVerifier implements SignatureVerifier {
-  calls = 0;
-  private readonly inner = new Verifier();
-  verify(userId: string, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
-    this.calls += 1;
-    return this.inner.verify(userId, data, signature);
-  }
-}
 
 interface Tab {
   readonly identity: Identity;
