@@ -1,4 +1,4 @@
-import type { SegmentOpener } from '../log/Seals';
+import type { SegmentOpener } from '../log/sealing';
 import type { SignedEntry } from '../log/schema';
 import { SegmentError } from '../log/Segment';
 import { openSegment } from '../log/SegmentOpen';

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import { sameBatch, vouches, type BatchVerifier } from './batches';
 import type { EntryPages } from './EntryPages';
-import type { SealedHistory } from './Seals';
+import type { SealedHistory } from './sealing';
 import { decodeEntry, encodeEntry, sameEntry, type RejectReason, type SignedEntry } from './schema';
 
 /** What KeptRecords needs of the log. */

@@ -265,6 +265,26 @@ describe('Sealing the live document', () => {
     expect(shelved, 'nothing more told of').to.have.length(9);
   });
 
+  it('takes deletions of the sealed entries it lists once it keeps their fetched segment', async () => {
+    const alice = await tab({ liveLimit: 5, sealSize: 10 });
+    const fetch = async (wanted: string): Promise<Uint8Array> =>
+      (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
+    const carol = await tab({ fetch, history: { kept: () => undefined } });
+    await write(alice.log, alice.userId, 4);
+    Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
+    await carol.log.whenProcessed();
+    const listed = carol.log.entries().map((entry) => entry.id);
+    expect(listed).to.have.length(4);
+    await write(alice.log, alice.userId, 20);
+    await alice.seals.sealDue();
+    Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
+    await carol.log.whenProcessed();
+    // Four of the seal's ten entries: not enough to check it, so its deletions are not taken.
+    expect(listed.some((id) => carol.seals.coversEntry(id))).to.equal(false);
+    expect(await carol.seals.fetchMissing()).to.equal(1);
+    expect(listed.every((id) => carol.seals.coversEntry(id))).to.equal(true);
+  });
+
   it("names the room's seals in a preview, and reads only well-formed ones back", async () => {
     const { alice } = await sealedWithReaction('👍');
     const id = (await alice.seals.sealDue()) as string;

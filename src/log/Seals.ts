@@ -2,22 +2,16 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import * as Y from 'yjs';
 import { encodeBase64url } from '../identity/base64url';
 import type { SegmentStore } from '../storage/SegmentStore';
-import type { BatchVerifier, EncodedBatch } from './batches';
-import type { EntryPages } from './EntryPages';
-import { batchEntryIds, readKindEntry, readRecord, type SealRecord } from './sealRecord';
-import {
-  BATCHES_ROOT,
-  SEALS_ROOT,
-  compareSigned,
-  encodeEntry,
-  isContentKey,
-  type SignedEntry,
-} from './schema';
+import { readKindEntry, type SealRecord } from './sealRecord';
+import { BATCHES_ROOT, SEALS_ROOT, encodeEntry, type SignedEntry } from './schema';
 import { MAX_SEGMENT_ENTRIES, SegmentError, sealSegment } from './Segment';
 import { openSegment } from './SegmentOpen';
 import { SegmentFetch, kindsOf, type SegmentPacking } from './SegmentFetch';
+import { MAX_SEALS, SealLedger } from './SealLedger';
+import type { SealSource, SealedHistory, SealedHistoryShelf, SegmentOpener } from './sealing';
 import type { SignatureVerifier } from './signing';
-import type { ConvergedKey } from './SortedEntries';
+
+export type { SegmentPacking } from './SegmentFetch';
 
 /**
  * Sealing the live document (docs/LOG_SCHEMA.md, "Epochs"). Once the room's document holds
@@ -37,53 +31,6 @@ import type { ConvergedKey } from './SortedEntries';
 
 /** How long an entry lives in the document before it may be sealed (late writers settle). */
 export const DEFAULT_SETTLE_MS = 10 * 60 * 1000;
-/** Seal records looked at, at most: a flood of junk records costs nothing beyond. */
-const MAX_SEALS = 10_000;
-
-/**
- * A tab that stores its history reads the messages of the segments it keeps from there (the
- * room view, search and export: storage's SealedPages), not from memory.
- */
-export interface SealedHistoryShelf {
-  /** Told of the checked messages of a segment now kept, to show and index them. */
-  kept(messages: readonly SignedEntry[]): void;
-}
-
-export type { SegmentPacking } from './SegmentFetch';
-
-/** What the log asks before it takes a deletion for an attack. */
-export interface SealedHistory {
-  /** Whether a checked seal covers the entry `id`. */
-  coversEntry(id: string): boolean;
-  /** Whether every entry the batch `batchId` vouches for is covered by checked seals. */
-  coversBatch(batchId: string): boolean;
-}
-
-/** What sealing reads of the log. */
-export interface SealSource {
-  readonly roomId: string;
-  /** Verified version 2 entries (messages and kinds) from `first` to `last`, converged order. */
-  between(first: ConvergedKey, last: ConvergedKey): readonly SignedEntry[];
-  batchRecord(batchId: string): EncodedBatch | undefined;
-  /** A verified entry by id. */
-  get(id: string): SignedEntry | undefined;
-  /** The log's verified batches: signatures checked opening a segment are not checked again. */
-  readonly verifiedBatches: BatchVerifier;
-  /** Where the document holds the entries. */
-  readonly pages: EntryPages;
-  /** Tells the log to honour checked seals when entries vanish from the document. */
-  honourSeals(seals: SealedHistory): void;
-  /** Takes entries checked already against signed batches that `verifiedBatches` holds. */
-  ingestChecked(entries: readonly SignedEntry[]): void;
-}
-
-/**
- * Opens a segment received from anyone as openSegment does (its every hash and signature
- * checked), perhaps off the page's main thread; rejects with SegmentError if refused.
- */
-export interface SegmentOpener {
-  open(roomId: string, id: string, bytes: Uint8Array): Promise<SignedEntry[]>;
-}
 
 export interface EpochSealsOptions {
   readonly doc: Y.Doc;
@@ -115,18 +62,10 @@ export class EpochSeals implements SealedHistory {
   private readonly source: SealSource;
   private readonly options: EpochSealsOptions;
   private readonly sealSize: number;
-  /** Seals checked and found true. */
-  private readonly checked = new Set<string>();
-  /** Seals whose segments this tab keeps, not read (holdStored). */
-  private readonly held = new Set<string>();
+  private readonly ledger: SealLedger;
   /** How many seal records the document held when the kept segments were last listed. */
   private heldAt = -1;
-  /** Seals that did not check, with the document's entry count then (retried when it moves). */
-  private readonly failed = new Map<string, number>();
-  private readonly covered = new Set<string>();
   private sealing: Promise<unknown> | undefined;
-  /** Hinted segments kept before their seal reached the document: held once it does. */
-  private readonly early = new Set<string>();
   private readonly segments: SegmentFetch;
   private destroyed = false;
 
@@ -138,15 +77,19 @@ export class EpochSeals implements SealedHistory {
     this.batches = this.doc.getMap(BATCHES_ROOT);
     this.sealSize = Math.min(options.sealSize ?? MAX_SEGMENT_ENTRIES, MAX_SEGMENT_ENTRIES);
     if (!(this.sealSize >= 1)) throw new RangeError('sealSize must be at least 1');
-    this.source.honourSeals(this);
+    this.ledger = new SealLedger(this.seals, this.source, (segment, entries) => {
+      // Kept, to serve it and to show its entries after a restart.
+      void options.store?.put(this.source.roomId, segment, kindsOf(entries)).catch(() => undefined);
+    });
+    this.source.honourSeals(this.ledger);
     this.segments = new SegmentFetch(
       {
         roomId: this.source.roomId,
         seals: () => [...this.seals].slice(0, MAX_SEALS),
         inDocument: (id) => this.seals.has(id),
-        has: (id) => this.checked.has(id) || this.held.has(id) || this.early.has(id),
+        has: (id) => this.ledger.knows(id),
         prepare: async () => {
-          this.checkNew();
+          this.ledger.checkNew();
           // Kept here from an earlier visit: read from storage, not fetched.
           await this.holdStored();
         },
@@ -166,7 +109,7 @@ export class EpochSeals implements SealedHistory {
 
   /** How many seals this tab has checked, or keeps the segments of (holdStored). */
   get checkedCount(): number {
-    return this.checked.size + this.held.size + this.early.size;
+    return this.ledger.count;
   }
 
   /**
@@ -181,14 +124,11 @@ export class EpochSeals implements SealedHistory {
   }
 
   coversEntry(id: string): boolean {
-    this.checkNew();
-    return this.covered.has(id);
+    return this.ledger.coversEntry(id);
   }
 
   coversBatch(batchId: string): boolean {
-    this.checkNew();
-    const ids = batchEntryIds(this.source.batchRecord(batchId));
-    return ids.length > 0 && ids.every((id) => this.covered.has(id));
+    return this.ledger.coversBatch(batchId);
   }
 
   /**
@@ -201,18 +141,18 @@ export class EpochSeals implements SealedHistory {
     const store = this.options.store;
     // Listed again only when seals came since: the store gains no others meanwhile but the
     // segments this tab checked or took itself.
-    if (!store || this.heldAt === this.seals.size) return this.held.size;
+    if (!store || this.heldAt === this.seals.size) return this.ledger.heldCount;
     this.heldAt = this.seals.size;
     const kept = await store.ids(this.source.roomId);
     const newly: string[] = [];
     for (const id of [...this.seals.keys()].slice(0, MAX_SEALS)) {
-      if (kept.has(id) && !this.checked.has(id) && !this.held.has(id)) newly.push(id);
+      if (kept.has(id) && !this.ledger.isSettled(id)) newly.push(id);
     }
-    for (const id of newly) this.held.add(id);
+    for (const id of newly) this.ledger.hold(id);
     // Their edits, deletions, reactions and names still take effect: those the memory keeps.
     const kinds = await store.kinds(this.source.roomId, newly).catch(() => []);
     if (!this.destroyed) this.source.ingestChecked(kinds.flatMap((v) => readKindEntry(v) ?? []));
-    return this.held.size;
+    return this.ledger.heldCount;
   }
 
   /**
@@ -273,41 +213,17 @@ export class EpochSeals implements SealedHistory {
     if (this.destroyed) return;
     if (shelf && kept) {
       if (this.seals.has(id)) {
-        this.held.add(id);
-        this.failed.delete(id);
-        // The document may hold some of them still: its deletions of those are honoured.
-        for (const entry of this.listedOf(entries)) this.covered.add(entry.id);
+        this.ledger.hold(id);
+        this.ledger.coverListed(entries);
       } else {
-        this.early.add(id);
+        this.ledger.holdEarly(id);
       }
       this.source.ingestChecked(kindsOf(entries));
       shelf.kept(entries.filter((entry) => entry.kind === undefined));
       return;
     }
-    if (this.seals.has(id)) this.markChecked(id, entries);
+    if (this.seals.has(id)) this.ledger.markChecked(id, entries);
     this.source.ingestChecked(entries);
-  }
-
-  /**
-   * Those of a segment's `entries` (in converged order) that the log lists too: looked up by
-   * the segment's range (a newcomer lists none of them), not one by one.
-   */
-  private listedOf(entries: readonly SignedEntry[]): SignedEntry[] {
-    const first = entries[0];
-    const last = entries[entries.length - 1];
-    if (!first || !last) return [];
-    return this.source.between(first, last).filter((listed) => {
-      let low = 0;
-      let high = entries.length - 1;
-      while (low <= high) {
-        const middle = (low + high) >>> 1;
-        const order = compareSigned(entries[middle] as SignedEntry, listed);
-        if (order === 0) return true;
-        if (order < 0) low = middle + 1;
-        else high = middle - 1;
-      }
-      return false;
-    });
   }
 
   /**
@@ -333,26 +249,14 @@ export class EpochSeals implements SealedHistory {
   private async sealOnce(): Promise<string | undefined> {
     const limit = this.options.liveLimit;
     if (limit === undefined || this.destroyed || this.source.pages.size <= limit) return undefined;
-    this.checkNew();
+    this.ledger.checkNew();
     const now = (this.options.now ?? Date.now)();
     const cutoff = now - (this.options.settleMs ?? DEFAULT_SETTLE_MS);
     const settled = this.source.between(
       { clock: Number.NEGATIVE_INFINITY, id: '' },
       { clock: cutoff, id: '' },
     );
-    // Past the newest checked seal, so that seals follow one another without overlapping.
-    const after = this.newestSealed();
-    const entries: SignedEntry[] = [];
-    for (const entry of settled) {
-      if (
-        after &&
-        (entry.clock < after.clock || (entry.clock === after.clock && entry.id <= after.id))
-      )
-        continue;
-      if (this.covered.has(entry.id)) continue;
-      entries.push(entry);
-      if (entries.length === this.sealSize) break;
-    }
+    const entries = this.ledger.nextToSeal(settled, this.sealSize);
     if (entries.length < this.sealSize) return undefined;
     const segment = sealSegment(this.source.roomId, entries, (id) => this.source.batchRecord(id));
     let z: [string, number] | undefined;
@@ -369,7 +273,7 @@ export class EpochSeals implements SealedHistory {
     const first = entries[0] as SignedEntry;
     const last = entries[entries.length - 1] as SignedEntry;
     if (this.source.between(first, last).length !== entries.length) return undefined;
-    this.markChecked(segment.id, entries);
+    this.ledger.markChecked(segment.id, entries);
     const batchIds = new Set(entries.map((entry) => entry.batch));
     this.doc.transact(() => {
       const record: SealRecord = {
@@ -383,7 +287,7 @@ export class EpochSeals implements SealedHistory {
       this.seals.set(segment.id, record);
       // Whole pages: Yjs then keeps no tombstone per entry (EntryPages.ts).
       this.source.pages.dropCovered(
-        (id) => this.covered.has(id),
+        (id) => this.ledger.isCovered(id),
         (id) => {
           const entry = this.source.get(id);
           return entry ? encodeEntry(entry) : undefined;
@@ -392,69 +296,5 @@ export class EpochSeals implements SealedHistory {
       for (const batchId of batchIds) if (this.coversBatch(batchId)) this.batches.delete(batchId);
     }, this);
     return segment.id;
-  }
-
-  /** The last entry of the newest checked seal, in converged order. */
-  private newestSealed(): ConvergedKey | undefined {
-    let newest: ConvergedKey | undefined;
-    for (const id of [...this.checked, ...this.held]) {
-      const record = readRecord(this.seals.get(id));
-      if (!record) continue;
-      const [clock, last] = record.l;
-      if (!newest || clock > newest.clock || (clock === newest.clock && last > newest.id)) {
-        newest = { clock, id: last };
-      }
-    }
-    return newest;
-  }
-
-  /** Checks the seal records not checked yet against the entries this tab holds. */
-  private checkNew(): void {
-    for (const id of this.early) {
-      if (!this.seals.has(id)) continue;
-      this.early.delete(id);
-      this.held.add(id);
-    }
-    if (this.checked.size + this.held.size >= this.seals.size) return;
-    const size = this.source.pages.size;
-    let looked = 0;
-    for (const [id, value] of this.seals) {
-      if (++looked > MAX_SEALS) break;
-      if (this.checked.has(id) || this.held.has(id) || this.failed.get(id) === size) continue;
-      if (!this.check(id, value)) this.failed.set(id, size);
-    }
-  }
-
-  /** Whether the entries this tab holds in the seal's range seal to the seal's id. */
-  private check(id: string, value: unknown): boolean {
-    const record = readRecord(value);
-    if (!record || !isContentKey(id)) return false;
-    const first = { clock: record.f[0], id: record.f[1] };
-    const last = { clock: record.l[0], id: record.l[1] };
-    const entries = this.source.between(first, last);
-    if (entries.length !== record.n) return false;
-    let segment;
-    try {
-      segment = sealSegment(this.source.roomId, entries, (batchId) =>
-        this.source.batchRecord(batchId),
-      );
-    } catch (error) {
-      if (error instanceof SegmentError) return false;
-      throw error;
-    }
-    if (segment.id !== id) return false;
-    this.markChecked(id, entries);
-    // Kept, to serve it and to show its entries after a restart.
-    void this.options.store
-      ?.put(this.source.roomId, segment, kindsOf(entries))
-      .catch(() => undefined);
-    return true;
-  }
-
-  private markChecked(id: string, entries: readonly SignedEntry[]): void {
-    this.checked.add(id);
-    this.held.delete(id);
-    this.failed.delete(id);
-    for (const entry of entries) this.covered.add(entry.id);
   }
 }

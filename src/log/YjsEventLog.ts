@@ -19,7 +19,7 @@ import {
   type SignedEntry,
 } from './schema';
 import type { SignatureVerifier, Signer } from './signing';
-import type { SealedHistory } from './Seals';
+import type { SealedHistory } from './sealing';
 import { ListedEntries } from './ListedEntries';
 import type { ConvergedKey } from './SortedEntries';
 import { speedUpShortStrings } from './shortStrings';
