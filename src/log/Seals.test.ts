@@ -1,95 +1,22 @@
 import { expect } from '@esm-bundle/chai';
 import * as Y from 'yjs';
-import { Identity } from '../identity/Identity';
-import { MemoryKeyStore } from '../identity/MemoryKeyStore';
-import { Verifier } from '../identity/Verifier';
-import { MemorySegmentStore } from '../storage/SegmentStore';
-import { until, type Subscribe } from '../testkit/waitFor';
+import { until } from '../testkit/waitFor';
 import { deleteEntries } from '../testkit/adversary/entryMaps';
-import { BATCHES_ROOT, SEALS_ROOT, type SignedEntry } from './schema';
-import { REACT } from './entryKinds';
-import { makePreview, readPreview } from './Preview';
+import {
+  ROOM,
+  destroyTabs,
+  link,
+  linkedPair,
+  onDoc,
+  onLog,
+  sealedWithReaction,
+  tab,
+  write,
+} from '../testkit/log/sealTabs';
+import { BATCHES_ROOT, SEALS_ROOT } from './schema';
 import { sealSegment } from './Segment';
-import { EpochSeals, type EpochSealsOptions, type SegmentPacking } from './Seals';
-import { segmentPacking } from '../net/deflate';
-import { YjsEventLog } from './YjsEventLog';
 
-const ROOM = 'room-seals';
-const verifier = new Verifier();
-const made: { log: YjsEventLog; doc: Y.Doc; seals: EpochSeals }[] = [];
-
-afterEach(() => {
-  for (const { log, doc, seals } of made.splice(0)) {
-    seals.destroy();
-    log.destroy();
-    doc.destroy();
-  }
-});
-
-async function tab(options: Partial<EpochSealsOptions> = {}, doc = new Y.Doc()) {
-  const identity = await Identity.loadOrCreate(new MemoryKeyStore());
-  const log = new YjsEventLog({ doc, roomId: ROOM, signer: identity, verifier });
-  const store = new MemorySegmentStore();
-  // Settled at once: a burst's clocks run a little ahead of the wall clock (HybridClock).
-  const seals = new EpochSeals({
-    doc,
-    source: log,
-    verifier,
-    store,
-    settleMs: 0,
-    now: () => Date.now() + 60_000,
-    ...options,
-  });
-  made.push({ log, doc, seals });
-  return { log, doc, seals, store, userId: identity.userId };
-}
-
-/** Relays every update between two documents, as a link would. */
-function link(a: Y.Doc, b: Y.Doc): void {
-  const relay = (to: Y.Doc) => (update: Uint8Array, origin: unknown) => {
-    if (origin !== 'relay') Y.applyUpdate(to, update, 'relay');
-  };
-  a.on('update', relay(b));
-  b.on('update', relay(a));
-  Y.applyUpdate(b, Y.encodeStateAsUpdate(a), 'relay');
-  Y.applyUpdate(a, Y.encodeStateAsUpdate(b), 'relay');
-}
-
-const onLog =
-  (log: YjsEventLog): Subscribe =>
-  (change) =>
-    log.observe(change);
-const onDoc =
-  (doc: Y.Doc): Subscribe =>
-  (change) => {
-    doc.on('update', change);
-    return () => doc.off('update', change);
-  };
-
-/** Alice and Bob linked, Alice's `count` messages at both. */
-async function linkedPair(count: number, options: Partial<EpochSealsOptions> = {}) {
-  const alice = await tab(options);
-  const bob = await tab();
-  link(alice.doc, bob.doc);
-  await write(alice.log, alice.userId, count);
-  await until(onLog(bob.log), () => bob.log.entries().length === count);
-  return { alice, bob };
-}
-
-async function write(log: YjsEventLog, userId: string, count: number): Promise<void> {
-  for (let n = 0; n < count; n += 1) log.append(userId, `message ${n}`);
-  await log.whenProcessed();
-}
-
-/** Alice's 24 messages and a reaction to her first, the reaction among the oldest 10. */
-async function sealedWithReaction(emoji: string) {
-  const alice = await tab({ liveLimit: 5, sealSize: 10 });
-  await write(alice.log, alice.userId, 4);
-  const target = alice.log.entries()[0]?.id as string;
-  alice.log.append(alice.userId, JSON.stringify([target, emoji, 1]), REACT);
-  await write(alice.log, alice.userId, 20);
-  return { alice, target };
-}
+afterEach(destroyTabs);
 
 describe('Sealing the live document', () => {
   it('seals the oldest entries into a segment; the document shrinks, no entry is lost', async () => {
@@ -212,20 +139,12 @@ describe('Sealing the live document', () => {
     await alice.seals.sealDue();
     const doc = new Y.Doc();
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(alice.doc));
-    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
-    const log = new YjsEventLog({ doc, roomId: ROOM, signer, verifier });
     const asked: string[] = [];
-    const seals = new EpochSeals({
-      doc,
-      source: log,
-      verifier,
-      store: alice.store,
-      fetch: (id) => {
-        asked.push(id);
-        return Promise.reject(new Error('no peer'));
-      },
-    });
-    made.push({ log, doc, seals });
+    const fetch = (id: string) => {
+      asked.push(id);
+      return Promise.reject(new Error('no peer'));
+    };
+    const { log, seals } = await tab({ store: alice.store, fetch }, doc);
     expect(await seals.holdStored()).to.equal(1);
     expect(seals.checkedCount).to.equal(1);
     expect(await seals.fetchMissing()).to.equal(0);
@@ -234,286 +153,17 @@ describe('Sealing the live document', () => {
     expect(log.entries(), 'only the live entries are in memory').to.have.length(15);
   });
 
-  it('keeps a fetched segment to read its messages from, not memory, and its reactions in the log', async () => {
-    const { alice } = await sealedWithReaction('👍');
-    const id = (await alice.seals.sealDue()) as string;
-    const shelved: string[] = [];
-    const fetch = async (wanted: string): Promise<Uint8Array> =>
-      (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
-    const history = {
-      kept: (messages: readonly SignedEntry[]) => shelved.push(...messages.map((m) => m.message)),
-    };
-    const carol = await tab({ fetch, history });
-    Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
-    await carol.log.whenProcessed();
-    expect(await carol.seals.fetchMissing()).to.equal(1);
-    await carol.log.whenProcessed();
-    expect(shelved, 'the sealed messages, told of').to.have.length(9);
-    expect(carol.log.entries(), 'memory holds the live ones').to.have.length(15);
-    expect(carol.log.kinds().map((k) => k.kind)).to.deep.equal([REACT]);
-    expect(carol.seals.checkedCount).to.equal(1);
-    expect(await carol.store.get(ROOM, id), 'kept, to read and serve it').to.not.equal(undefined);
-
-    // Storage failing: nothing is lost, the messages stay in memory.
-    const full = new MemorySegmentStore();
-    full.put = () => Promise.reject(new Error('full'));
-    const dave = await tab({ fetch, history, store: full });
-    Y.applyUpdate(dave.doc, Y.encodeStateAsUpdate(alice.doc));
-    expect(await dave.seals.fetchMissing()).to.equal(1);
-    await dave.log.whenProcessed();
-    expect(dave.log.entries()).to.have.length(24);
-    expect(shelved, 'nothing more told of').to.have.length(9);
-  });
-
-  it('takes deletions of the sealed entries it lists once it keeps their fetched segment', async () => {
-    const alice = await tab({ liveLimit: 5, sealSize: 10 });
-    const fetch = async (wanted: string): Promise<Uint8Array> =>
-      (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
-    const carol = await tab({ fetch, history: { kept: () => undefined } });
-    await write(alice.log, alice.userId, 4);
-    Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
-    await carol.log.whenProcessed();
-    const listed = carol.log.entries().map((entry) => entry.id);
-    expect(listed).to.have.length(4);
-    await write(alice.log, alice.userId, 20);
-    await alice.seals.sealDue();
-    Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
-    await carol.log.whenProcessed();
-    // Four of the seal's ten entries: not enough to check it, so its deletions are not taken.
-    expect(listed.some((id) => carol.seals.coversEntry(id))).to.equal(false);
-    expect(await carol.seals.fetchMissing()).to.equal(1);
-    expect(listed.every((id) => carol.seals.coversEntry(id))).to.equal(true);
-  });
-
-  it("names the room's seals in a preview, and reads only well-formed ones back", async () => {
-    const { alice } = await sealedWithReaction('👍');
-    const id = (await alice.seals.sealDue()) as string;
-    const reader = await tab();
-    const named: string[] = [];
-    readPreview(reader.log, makePreview(alice.log, alice.doc) as Uint8Array, (records) =>
-      named.push(...records.map(([key]) => key)),
-    );
-    expect(named).to.deep.equal([id]);
-    const body = { v: 2, e: [], b: [], s: [['not a content key', {}], 'junk', [id, { v: 1 }]] };
-    readPreview(reader.log, new TextEncoder().encode(JSON.stringify(body)), (records) =>
-      named.push(...records.map(([key]) => key)),
-    );
-    // The one with a content key is handed on: hint() checks the record itself.
-    expect(named).to.deep.equal([id, id]);
-    expect(await reader.seals.hint([[id, { v: 1 }]])).to.equal(0);
-  });
-
-  it("fetches segments a peer's preview names before the document arrives, each checked", async () => {
-    const { alice } = await sealedWithReaction('👍');
-    const id = (await alice.seals.sealDue()) as string;
-    const asked: string[] = [];
-    const fetch = async (wanted: string): Promise<Uint8Array> => {
-      asked.push(wanted);
-      return (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
-    };
-    const records = [...alice.doc.getMap(SEALS_ROOT)];
-    const shelved: string[] = [];
-    const history = { kept: (m: readonly SignedEntry[]) => shelved.push(...m.map((e) => e.id)) };
-
-    // Carol keeps history: the segment is kept and told of, before any document update.
-    const carol = await tab({ fetch, history });
-    const bogus = 'C'.repeat(43);
-    expect(await carol.seals.hint([...records, [bogus, records[0]?.[1]]])).to.equal(1);
-    expect(shelved).to.have.length(9);
-    expect(carol.seals.checkedCount).to.equal(1);
-    expect(asked).to.deep.equal([id, bogus]);
-    // Kept on a hint only, it covers nothing: a deletion of its entries is not taken yet.
-    expect(carol.seals.coversEntry(shelved[0] as string)).to.equal(false);
-    Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
-    await carol.log.whenProcessed();
-    expect(await carol.seals.fetchMissing()).to.equal(0);
-    expect(asked, 'neither asked again: one kept, one no peer had').to.have.length(2);
-    expect(carol.seals.checkedCount).to.equal(1);
-    expect(carol.log.entries()).to.have.length(15);
-
-    // Dave keeps no history: the entries go to memory, and the seal checks once it comes.
-    const dave = await tab({ fetch });
-    expect(await dave.seals.hint(records)).to.equal(1);
-    expect(dave.log.entries()).to.have.length(9);
-    expect(dave.seals.coversEntry(dave.log.entries()[0]?.id as string)).to.equal(false);
-    Y.applyUpdate(dave.doc, Y.encodeStateAsUpdate(alice.doc));
-    await dave.log.whenProcessed();
-    expect(dave.log.entries()).to.have.length(24);
-    expect(dave.seals.coversEntry(dave.log.entries()[0]?.id as string)).to.equal(true);
-  });
-
-  it('looks again for segments named while a fetch was running', async () => {
-    const alice = await tab({ liveLimit: 5, sealSize: 10 });
-    await write(alice.log, alice.userId, 25);
-    await alice.seals.sealDue();
-    const [first] = [...alice.doc.getMap(SEALS_ROOT)];
-    await alice.seals.sealDue();
-    const second = [...alice.doc.getMap(SEALS_ROOT)].find(([id]) => id !== first?.[0]);
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const asked: string[] = [];
-    const fetch = async (wanted: string): Promise<Uint8Array> => {
-      asked.push(wanted);
-      await gate;
-      return (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
-    };
-    const carol = await tab({ fetch });
-    const run = carol.seals.hint([first as [string, unknown]]);
-    while (asked.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
-    // Named while the first is on its way: taken by the same run, not left for a later call.
-    void carol.seals.hint([second as [string, unknown]]);
-    release();
-    expect(await run).to.equal(2);
-    expect(asked).to.have.members([first?.[0], second?.[0]]);
-    await carol.log.whenProcessed();
-    expect(carol.log.entries(), 'both segments, in memory without storage').to.have.length(20);
-  });
-
   it("keeps a sealed segment's reactions through a restart without reading the segment", async () => {
     const { alice, target } = await sealedWithReaction('🎉');
     await alice.seals.sealDue();
     const doc = new Y.Doc();
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(alice.doc));
-    const signer = await Identity.loadOrCreate(new MemoryKeyStore());
-    const log = new YjsEventLog({ doc, roomId: ROOM, signer, verifier });
-    const seals = new EpochSeals({ doc, source: log, verifier, store: alice.store });
-    made.push({ log, doc, seals });
+    const { log, seals } = await tab({ store: alice.store }, doc);
     await log.whenProcessed();
     expect(log.kinds(), 'sealed away with its segment').to.deep.equal([]);
     expect(await seals.holdStored()).to.equal(1);
     await log.whenProcessed();
     expect(log.kinds().map((k) => k.message)).to.deep.equal([JSON.stringify([target, '🎉', 1])]);
     expect(log.entries()).to.have.length(15);
-  });
-
-  it('takes a segment from anyone, whole and under its own id only', async () => {
-    const alice = await tab({ liveLimit: 5, sealSize: 10 });
-    await write(alice.log, alice.userId, 25);
-    const id = (await alice.seals.sealDue()) as string;
-    const bytes = (await alice.store.get(ROOM, id)) as Uint8Array<ArrayBuffer>;
-
-    const carol = await tab();
-    Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
-    await carol.log.whenProcessed();
-    expect(carol.log.entries()).to.have.length(15);
-    expect(await carol.seals.take('B'.repeat(43), bytes), 'another id').to.equal(false);
-    const tampered = bytes.slice();
-    tampered[tampered.length - 10] = (tampered[tampered.length - 10] ?? 0) ^ 1;
-    expect(await carol.seals.take(id, tampered), 'tampered bytes').to.equal(false);
-    expect(await carol.seals.take(id, bytes)).to.equal(true);
-    await carol.log.whenProcessed();
-    expect(carol.log.entries()).to.have.length(25);
-    expect(carol.seals.coversEntry(alice.log.entries()[0]?.id as string)).to.equal(true);
-  });
-
-  it('fetches the segments it cannot check from peers, and refuses bytes under another id', async () => {
-    const alice = await tab({ liveLimit: 5, sealSize: 10 });
-    await write(alice.log, alice.userId, 25);
-    const id = (await alice.seals.sealDue()) as string;
-    const asked: string[] = [];
-    let serve = async (wanted: string): Promise<Uint8Array> =>
-      (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
-    const carol = await tab({
-      fetch: (wanted) => {
-        asked.push(wanted);
-        return serve(wanted);
-      },
-    });
-    Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
-    await carol.log.whenProcessed();
-    expect(carol.log.entries()).to.have.length(15);
-
-    // A peer that answers with other bytes: refused, and not asked again at once.
-    const other = (await alice.store.get(ROOM, id))?.slice().reverse() as Uint8Array;
-    const honest = serve;
-    serve = () => Promise.resolve(other);
-    expect(await carol.seals.fetchMissing()).to.equal(0);
-    expect(await carol.seals.fetchMissing(), 'asked again only later').to.equal(0);
-    expect(asked).to.deep.equal([id]);
-    expect(carol.log.entries()).to.have.length(15);
-
-    const dave = await tab({ fetch: (wanted) => honest(wanted) });
-    Y.applyUpdate(dave.doc, Y.encodeStateAsUpdate(alice.doc));
-    expect(await dave.seals.fetchMissing()).to.equal(1);
-    await dave.log.whenProcessed();
-    expect(dave.log.entries()).to.have.length(25);
-    expect(await dave.store.get(ROOM, id), 'kept, to serve it on').to.not.equal(undefined);
-  });
-
-  it('fetches a few segments side by side, the newest first', async () => {
-    const alice = await tab({ liveLimit: 5, sealSize: 10 });
-    await write(alice.log, alice.userId, 45);
-    const sealed: string[] = [];
-    for (let id = await alice.seals.sealDue(); id; id = await alice.seals.sealDue())
-      sealed.push(id);
-    expect(sealed).to.have.length(4);
-    const asked: string[] = [];
-    let inFlight = 0;
-    let most = 0;
-    let threeAsked = (): void => undefined;
-    const three = new Promise<void>((resolve) => (threeAsked = resolve));
-    const carol = await tab({
-      fetch: async (wanted) => {
-        asked.push(wanted);
-        inFlight += 1;
-        most = Math.max(most, inFlight);
-        if (asked.length === 3) threeAsked();
-        // Nothing arrives until three are asked for: they travel together.
-        await three;
-        inFlight -= 1;
-        return (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
-      },
-    });
-    Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
-    expect(await carol.seals.fetchMissing()).to.equal(4);
-    expect(most).to.equal(3);
-    expect(asked).to.deep.equal([...sealed].reverse());
-    await carol.log.whenProcessed();
-    expect(carol.log.entries()).to.have.length(45);
-  });
-
-  it('sends segments compressed; any holder makes the same bytes; bad ones fall back', async () => {
-    const packing: SegmentPacking = segmentPacking;
-    const alice = await tab({ liveLimit: 5, sealSize: 10, packing });
-    const bob = await tab({ packing });
-    link(alice.doc, bob.doc);
-    await write(alice.log, alice.userId, 25);
-    await until(onLog(bob.log), () => bob.log.entries().length === 25);
-    const id = (await alice.seals.sealDue()) as string;
-    const record = alice.doc.getMap(SEALS_ROOT).get(id) as { s: number; z: [string, number] };
-    expect(record.z[1], 'smaller than the segment').to.be.below(record.s);
-    // Bob checked the seal from his own entries: he makes the very bytes Alice named.
-    const fromBob = await bob.seals.packedFor(record.z[0]);
-    expect(fromBob && Array.from(fromBob)).to.deep.equal(
-      Array.from((await alice.seals.packedFor(record.z[0])) as Uint8Array),
-    );
-
-    const asked: string[] = [];
-    const carol = await tab({
-      packing,
-      fetch: async (hash) => {
-        asked.push(hash);
-        return (await bob.seals.packedFor(hash)) ?? Promise.reject(new Error('not held'));
-      },
-    });
-    Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
-    expect(await carol.seals.fetchMissing()).to.equal(1);
-    expect(asked, 'only the compressed form was asked for').to.deep.equal([record.z[0]]);
-    await carol.log.whenProcessed();
-    expect(carol.log.entries()).to.have.length(25);
-
-    // Compressed bytes that inflate to something else: refused, the plain segment is fetched.
-    const plainAsked: string[] = [];
-    const dave = await tab({
-      packing,
-      fetch: async (hash) => {
-        plainAsked.push(hash);
-        if (hash === record.z[0]) return packing.pack(new TextEncoder().encode('not a segment'));
-        return (await alice.store.get(ROOM, hash)) ?? Promise.reject(new Error('not held'));
-      },
-    });
-    Y.applyUpdate(dave.doc, Y.encodeStateAsUpdate(alice.doc));
-    expect(await dave.seals.fetchMissing()).to.equal(1);
-    expect(plainAsked).to.deep.equal([record.z[0], id]);
   });
 });
