@@ -175,6 +175,48 @@ describe('ChunkedDataChannel over real WebRTC', () => {
     return pc;
   };
 
+  it('sends urgent side messages as they are, ahead of what waits for a compression', async () => {
+    const { sender, receiver } = await connectedPair(make, make);
+    const random = new Uint8Array(3 * 1024 * 1024);
+    for (let i = 0; i < random.byteLength; i += 65536) {
+      crypto.getRandomValues(random.subarray(i, i + 65536));
+    }
+    const order: string[] = [];
+    const arrived = new Promise<void>((resolve) => {
+      const note = (what: string) => {
+        order.push(what);
+        if (order.length === 6) resolve();
+      };
+      (receiver as unknown as { onside: (data: Uint8Array) => void }).onside = (data) =>
+        note(`side ${data.byteLength}`);
+      receiver.onmessage = (event: MessageEvent) =>
+        note(`message ${(event.data as ArrayBuffer).byteLength}`);
+    });
+    const send = sender as unknown as {
+      sendSide(data: Uint8Array, urgent?: boolean): void;
+      bytesSent: number;
+    };
+    const compressible = new Uint8Array(100 * 1024); // zeros: deflate would shrink them
+    sender.send(random);
+    sender.send(pattern(20 * 1024, 1));
+    send.sendSide(pattern(5, 2));
+    send.sendSide(compressible, true);
+    send.sendSide(pattern(7, 3), true);
+    sender.send(new Uint8Array([4]));
+    await arrived;
+    expect(order).to.deep.equal([
+      `message ${random.byteLength}`,
+      `side ${compressible.byteLength}`,
+      'side 7',
+      'message 20480',
+      'side 5',
+      'message 1',
+    ]);
+    expect(send.bytesSent, 'the urgent zeros went uncompressed').to.be.greaterThan(
+      random.byteLength + compressible.byteLength,
+    );
+  });
+
   it('refuses a peer that does not frame (stock y-webrtc) and closes its channel', async () => {
     const { sender, receiver } = await connectedPair(plain, make);
     const got: unknown[] = [];

@@ -32,6 +32,11 @@ import {
  * compressed one is still being made: then they wait behind it, so order is kept.
  * Channels are reliable and ordered, and a message's frames are queued together, so pieces
  * arrive in order and never interleave with another message's.
+ *
+ * Side messages sent as `urgent` (file chunks: a segment a newcomer waits for) are never
+ * compressed (their bytes are compressed already) and go ahead of the messages waiting for a
+ * compression, among themselves in order: a newcomer's history does not queue behind the
+ * room's document.
  */
 
 export { CHUNK_BYTES } from './frames';
@@ -81,6 +86,7 @@ export class ChunkedDataChannel {
   private greeted = false;
   private compressing = false;
   private readonly waiting: Waiting[] = [];
+  private readonly urgent: Uint8Array[] = [];
   private readonly pieces = new SyncPieces();
   private lowThreshold = 0;
 
@@ -187,28 +193,35 @@ export class ChunkedDataChannel {
     else this.enqueue(bytes, false);
   }
 
-  /** Sends a side message: the other end's `onside` receives it; y-webrtc never sees it. */
-  sendSide(data: Uint8Array): void {
-    this.enqueue(data, true);
+  /**
+   * Sends a side message: the other end's `onside` receives it; y-webrtc never sees it.
+   * `urgent`: sent as it is, ahead of what waits for a compression (see the class comment).
+   */
+  sendSide(data: Uint8Array, urgent = false): void {
+    if (!urgent) {
+      this.enqueue(data, true);
+      return;
+    }
+    this.greet();
+    if (this.compressing) this.urgent.push(data.slice());
+    else {
+      this.sendPlain(data, true);
+      this.outbox.pump();
+    }
   }
 
   close(): void {
     this.outbox.isOpen = false;
     this.outbox.clear();
     this.waiting.length = 0;
+    this.urgent.length = 0;
     this.reader.close();
     this.channel.close();
   }
 
   /** `owned`: made for this send alone, so it need not be copied. */
   private enqueue(bytes: Uint8Array, side: boolean, owned = false): void {
-    if (!this.outbox.isOpen) {
-      throw new DOMException(`data channel is ${this.channel.readyState}`, 'InvalidStateError');
-    }
-    if (!this.greeted) {
-      this.greeted = true;
-      this.outbox.queue(HELLO_FRAME.slice());
-    }
+    this.greet();
     if (this.compressing || bytes.byteLength >= COMPRESS_MIN_BYTES) {
       // Sent later: copied now, as RTCDataChannel.send would, so the caller may reuse it.
       this.waiting.push({ bytes: owned ? bytes : bytes.slice(), side });
@@ -219,11 +232,27 @@ export class ChunkedDataChannel {
     this.outbox.pump();
   }
 
-  /** Sends what waits, in order, compressing the large ones. */
+  /** Throws if the channel is not open; queues HELLO before the first frame. */
+  private greet(): void {
+    if (!this.outbox.isOpen) {
+      throw new DOMException(`data channel is ${this.channel.readyState}`, 'InvalidStateError');
+    }
+    if (!this.greeted) {
+      this.greeted = true;
+      this.outbox.queue(HELLO_FRAME.slice());
+    }
+  }
+
+  /** Sends what waits, in order, compressing the large ones; urgent side messages first. */
   private async drainWaiting(): Promise<void> {
     this.compressing = true;
     try {
-      for (let next = this.waiting.shift(); next; next = this.waiting.shift()) {
+      for (;;) {
+        for (let urgent = this.urgent.shift(); urgent; urgent = this.urgent.shift()) {
+          this.sendPlain(urgent, true);
+        }
+        const next = this.waiting.shift();
+        if (!next) break;
         if (next.bytes.byteLength >= COMPRESS_MIN_BYTES) await this.sendCompressed(next);
         else this.sendPlain(next.bytes, next.side);
         this.outbox.pump();
@@ -231,6 +260,7 @@ export class ChunkedDataChannel {
     } finally {
       this.compressing = false;
     }
+    this.outbox.pump();
   }
 
   private sendPlain(bytes: Uint8Array, side: boolean): void {

@@ -47,7 +47,8 @@ export class FileChannels {
           const tagged = new Uint8Array(data.byteLength + 1);
           tagged[0] = SIDE_FILES;
           tagged.set(data, 1);
-          channel.sendSide(tagged);
+          // Files are compressed already, and someone waits for them (see sendSide).
+          channel.sendSide(tagged, true);
         },
       };
       this.byChannel.set(channel, link);
