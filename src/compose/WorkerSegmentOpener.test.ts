@@ -73,6 +73,28 @@ describe('WorkerSegmentOpener', () => {
     }
   });
 
+  it('starts its worker when warmed, once, and opens on it after', async () => {
+    const sealed = await segment(5);
+    let started = 0;
+    const opener = new WorkerSegmentOpener(new Verifier(), () => {
+      started += 1;
+      return new Worker(new URL('./segmentOpenWorker.ts', import.meta.url), { type: 'module' });
+    });
+    try {
+      opener.warm();
+      opener.warm();
+      expect(started, 'before any segment').to.equal(1);
+      expect(await outcome(opener.open(ROOM, sealed.id, sealed.bytes))).to.have.length(10);
+      expect(started).to.equal(1);
+      expect(opener.stats()).to.deep.equal({ inWorker: 1, onPage: 0 });
+    } finally {
+      opener.close();
+    }
+    // Closed: warming starts nothing.
+    opener.warm();
+    expect(started).to.equal(1);
+  });
+
   it('opens on the page where no worker starts, or the worker fails, losing none', async () => {
     const sealed = await segment(5);
     const none = new WorkerSegmentOpener(new Verifier(), () => undefined);

@@ -61,6 +61,19 @@ export class WorkerSegmentOpener implements SegmentOpener {
     });
   }
 
+  /**
+   * Starts the worker ahead of the first segment, so that its code is loaded while the
+   * segments travel, and has it hash and refuse a few bytes (the reply is not waited for).
+   */
+  warm(): void {
+    if (this.worker || this.broken) return;
+    const worker = this.running();
+    if (!worker) return;
+    const request: OpenRequest = { call: 0, roomId: '', id: '', bytes: new Uint8Array(1024) };
+    worker.postMessage(request);
+    this.idle = setTimeout(() => this.halt(), IDLE_MS);
+  }
+
   stats(): SegmentOpenerStats {
     return { ...this.counts };
   }

@@ -94,6 +94,7 @@ export class EpochSeals implements SealedHistory {
           await this.holdStored();
         },
         open: (id, bytes) => this.open(id, bytes),
+        warm: () => options.opener?.warm?.(),
         settle: (id, entries, kept) => this.settle(id, entries, kept),
         isDestroyed: () => this.destroyed,
       },

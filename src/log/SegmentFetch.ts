@@ -33,6 +33,8 @@ export interface FetchHost {
   prepare(): Promise<void>;
   /** A segment's entries, opened and checked whole; undefined if refused. */
   open(id: string, bytes: Uint8Array): Promise<SignedEntry[] | undefined>;
+  /** Segments are about to be fetched: whatever opens them may get ready while they travel. */
+  warm(): void;
   /** Takes a checked segment's entries; `kept`: the segment is in the store. */
   settle(id: string, entries: readonly SignedEntry[], kept: boolean): void;
   isDestroyed(): boolean;
@@ -150,6 +152,7 @@ export class SegmentFetch {
     await this.host.prepare();
     // Newest first: a newcomer reads recent history before the oldest.
     const queue = this.wanted();
+    if (queue.some(([id]) => !this.host.has(id))) this.host.warm();
     let taken = 0;
     // A few side by side: one segment travels while the one before it is checked, and each
     // fetch asks another peer first. Each worker keeps one segment while fetching the next.

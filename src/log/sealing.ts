@@ -46,4 +46,6 @@ export interface SealSource {
  */
 export interface SegmentOpener {
   open(roomId: string, id: string, bytes: Uint8Array): Promise<SignedEntry[]>;
+  /** Segments are on their way: get ready to open them (start a worker, compile its code). */
+  warm?(): void;
 }
