@@ -67,6 +67,28 @@ describe('mesh links over WebRTC', () => {
   );
 
   it(
+    "a newcomer never sends the room's history back to the peer that gave it",
+    { timeout: 120_000 },
+    async () => {
+      const room = `mesh-back-${process.pid}`;
+      const a = await join(room, 'Ann');
+      for (let n = 0; n < 30; n += 1) {
+        await a.page.evaluate((text) => window.harness.send(text), `before Bob came ${n}`);
+      }
+      const b = await join(room, 'Bob');
+      await messagesReach(b.page, 30);
+      // What y-webrtc's sync answer applied came from Ann: pushing it to her over the mesh
+      // sent the room's whole state straight back (2 MB per piece for a large room).
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const view = await meshOf(b);
+      assert.ok(view, 'the room runs the mesh');
+      assert.equal(view.traffic.payloadSent, 0);
+      for (const p of [a, b]) await p.context.close();
+      opened.splice(0);
+    },
+  );
+
+  it(
     'updates cross as mesh frames, and a link that carries nothing is rebuilt',
     { timeout: 120_000 },
     async () => {

@@ -125,3 +125,31 @@ describe('Dissemination pruning a link that pushes copies', () => {
     mesh.destroy();
   });
 });
+
+describe('Dissemination of updates from outside the mesh', () => {
+  it("never sends a neighbour's sync answer back to it, and pushes it to the others", async () => {
+    const doc = new Y.Doc();
+    const sent: string[] = [];
+    let applying: string | undefined;
+    const mesh = new Dissemination(
+      doc,
+      realEnv,
+      (peer, message) => {
+        if (message.type === 'update') sent.push(peer);
+        return true;
+      },
+      () => 0,
+      { antiEntropyMs: 0, syncOnOpen: false, eagerLinks: 2, sender: () => applying },
+    );
+    mesh.addNeighbour('answering');
+    mesh.addNeighbour('other');
+    const peer = new Y.Doc();
+    peer.getMap('m').set('k', 1);
+    applying = 'answering';
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(peer), 'sync answer');
+    applying = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(sent).to.deep.equal(['other']);
+    mesh.destroy();
+  });
+});

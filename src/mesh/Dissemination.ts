@@ -230,7 +230,7 @@ export class Dissemination {
 
   /** Sends what the doc just integrated: eagerly to the tree links, as ids to the others. */
   private spread(update: Uint8Array, origin: unknown): void {
-    const from = origin instanceof MeshOrigin ? origin.from : undefined;
+    const from = origin instanceof MeshOrigin ? origin.from : this.options.sender?.();
     const hops = origin instanceof MeshOrigin ? origin.hops : 0;
     // Its ids are needed only for lazy links and fetches in flight; when there are none (a
     // room of two, or a peer whose links are all eager) the update is held unparsed, for a

@@ -29,6 +29,11 @@ export interface DisseminationOptions {
   readonly eagerLinks: number;
   /** What every update from a neighbour passes through before it is applied (none: as is). */
   readonly filter?: (update: Uint8Array) => Uint8Array | undefined;
+  /**
+   * The neighbour whose message is being applied now, for updates that arrive outside the
+   * mesh's own frames (y-webrtc's sync answers): those are never sent back to it.
+   */
+  readonly sender?: () => string | undefined;
 }
 
 export const DEFAULT_DISSEMINATION: DisseminationOptions = {

@@ -50,6 +50,21 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 type Handler = ((event: unknown) => void) | null;
 
+/** The channel whose message is being handled now, synchronously (see channelBeingRead). */
+let reading: ChunkedDataChannel | undefined;
+
+/**
+ * The channel whose ordinary message (one for y-webrtc) is being handled at this moment, if
+ * any: what that handling applies to the document came from its peer.
+ */
+export function channelBeingRead(): ChunkedDataChannel | undefined {
+  return reading;
+}
+
+function readingOn(channel: ChunkedDataChannel | undefined): void {
+  reading = channel;
+}
+
 /** Counters a channel keeps about what it received and dropped. */
 export type ChunkStats = FrameStats;
 
@@ -98,10 +113,13 @@ export class ChunkedDataChannel {
       {
         message: (data) => {
           this.isEcho = this.echoOf?.(data);
+          const outer = reading;
+          readingOn(this);
           try {
             if (!this.oninbound?.(data)) this.onmessage?.({ data: data.buffer });
           } finally {
             this.isEcho = undefined;
+            readingOn(outer);
           }
         },
         side: (data) => this.onside?.(data),

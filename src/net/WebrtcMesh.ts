@@ -2,7 +2,7 @@ import type { WebrtcProvider } from 'y-webrtc';
 import type * as Y from 'yjs';
 import { MeshNode, type MeshNodeOptions } from '../mesh/MeshNode';
 import { realEnv, type MeshLink } from '../mesh/ports';
-import type { ChunkedDataChannel } from './ChunkedDataChannel';
+import { channelBeingRead, type ChunkedDataChannel } from './ChunkedDataChannel';
 import { routeRoomSignaling } from './targetedSignaling';
 import {
   connChannel,
@@ -77,8 +77,19 @@ export class WebrtcMesh {
           }).catch(() => undefined);
         },
       },
-      // y-webrtc already syncs each new connection (its sync steps 1 and 2).
-      { ...options, dissemination: { syncOnOpen: false, ...options.dissemination } },
+      // y-webrtc already syncs each new connection (its sync steps 1 and 2); what its sync
+      // answers apply is not sent back to the peer that answered.
+      {
+        ...options,
+        dissemination: {
+          syncOnOpen: false,
+          sender: () => {
+            const channel = channelBeingRead();
+            return channel && this.links.get(channel)?.remote;
+          },
+          ...options.dissemination,
+        },
+      },
     );
     // Peers' presence changes are relayed together, longer while updates flow (relayDelay.ts).
     const busy = movedSince(() => this.node.traffic.payloadReceived);
