@@ -1,4 +1,7 @@
 import * as Y from 'yjs';
+import { MeshOrigin } from './meshOrigin';
+import { MissingIds } from './MissingIds';
+import { newNeighbour, type Neighbour } from './neighbour';
 import { RecentUpdates } from './RecentUpdates';
 import { Repair } from './Repair';
 import { newsOf } from './updateNews';
@@ -10,32 +13,6 @@ import {
   type DisseminationCounts,
   type DisseminationOptions,
 } from './disseminationOptions';
-
-/** The transaction origin of updates this module applies: who sent them, how far they came. */
-export class MeshOrigin {
-  constructor(
-    readonly from: string,
-    readonly hops: number,
-  ) {}
-}
-
-interface Neighbour {
-  eager: boolean;
-  batch: Uint8Array[];
-  batchHops: number;
-  /** When the current batch window began, and the frames sent in it. */
-  lastSend: number;
-  cancelFlush: (() => void) | undefined;
-  /** Ids waiting for the next lazy push: client -> highest clock. */
-  ihave: Map<number, number>;
-  /** A batch was withheld because the link was full: resync once it drains. */
-  behind: boolean;
-  /**
-   * A prune went to it and no graft has crossed the link since: pushes still arriving were
-   * sent before the prune got there, and need no prune of their own (each is a native send).
-   */
-  pruned: boolean;
-}
 
 /**
  * Spreads a Y.Doc's updates over the mesh at about one copy per peer (Plumtree's lazy push
@@ -59,10 +36,8 @@ export class Dissemination {
   private readonly neighbours = new Map<string, Neighbour>();
   private readonly recent = new RecentUpdates(512);
   private readonly repair: Repair;
-  /** Clients heard of by id and not yet received: who announced them, when to give up. */
-  private readonly missing = new Map<number, { clock: number; from: string }>();
+  private readonly missing: MissingIds;
   private cancelIhave: (() => void) | undefined;
-  private cancelGraft: (() => void) | undefined;
   private nextAntiEntropy: number;
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
     this.spread(update, origin);
@@ -81,6 +56,13 @@ export class Dissemination {
   ) {
     this.options = { ...DEFAULT_DISSEMINATION, ...options };
     this.repair = new Repair(doc, send, this.recent, carried);
+    this.missing = new MissingIds(
+      doc,
+      env,
+      this.options.graftMs,
+      (peer) => this.neighbours.has(peer),
+      this.graftMissing,
+    );
     this.nextAntiEntropy = env.now() + this.options.antiEntropyMs * (0.5 + env.random());
     doc.on('update', this.onUpdate);
   }
@@ -88,16 +70,7 @@ export class Dissemination {
   addNeighbour(peer: string): void {
     if (this.neighbours.has(peer)) return;
     const eager = this.eagerCount() < this.options.eagerLinks;
-    this.neighbours.set(peer, {
-      eager,
-      batch: [],
-      batchHops: 0,
-      lastSend: -Infinity,
-      cancelFlush: undefined,
-      ihave: new Map(),
-      behind: false,
-      pruned: false,
-    });
+    this.neighbours.set(peer, newNeighbour(eager));
     // Eager links are eager both ways: the tree is undirected.
     if (eager) this.sendGraft(peer, []);
     if (this.options.syncOnOpen) this.repair.sendStateVector(peer, false);
@@ -124,7 +97,7 @@ export class Dissemination {
         this.receiveUpdate(from, n, message.update, 0, false);
         break;
       case 'ihave':
-        this.receiveIhave(from, message.entries);
+        this.missing.announced(from, message.entries);
         break;
       case 'prune':
         n.eager = false;
@@ -184,7 +157,7 @@ export class Dissemination {
     for (const n of this.neighbours.values()) n.cancelFlush?.();
     this.neighbours.clear();
     this.cancelIhave?.();
-    this.cancelGraft?.();
+    this.missing.destroy();
   }
 
   private receiveUpdate(
@@ -239,10 +212,7 @@ export class Dissemination {
     for (const [peer, n] of this.neighbours) if (peer !== from && !n.eager) lazy = true;
     const meta = lazy || this.missing.size > 0 ? Y.parseUpdateMeta(update) : undefined;
     this.recent.add(update, meta);
-    for (const client of meta?.to.keys() ?? []) {
-      const wanted = this.missing.get(client);
-      if (wanted && Y.getState(this.doc.store, client) >= wanted.clock) this.missing.delete(client);
-    }
+    if (meta) this.missing.arrived(meta.to.keys());
     for (const [peer, n] of this.neighbours) {
       if (peer === from) continue;
       if (n.eager) {
@@ -295,29 +265,8 @@ export class Dissemination {
     }
   };
 
-  private receiveIhave(from: string, entries: readonly ClockEntry[]): void {
-    let added = false;
-    for (const { client, clock } of entries) {
-      if (Y.getState(this.doc.store, client) >= clock) continue;
-      const known = this.missing.get(client);
-      if (!known || known.clock < clock) this.missing.set(client, { clock, from });
-      added = true;
-    }
-    if (added) this.cancelGraft ??= this.env.timer(this.options.graftMs, this.graftMissing);
-  }
-
   /** Ids still missing after graftMs: ask their announcers, and make those links eager. */
-  private readonly graftMissing = (): void => {
-    this.cancelGraft = undefined;
-    const byPeer = new Map<string, ClockEntry[]>();
-    for (const [client, { clock, from }] of this.missing) {
-      const have = Y.getState(this.doc.store, client);
-      if (have >= clock || !this.neighbours.has(from)) continue;
-      const list = byPeer.get(from) ?? [];
-      list.push({ client, clock: have });
-      byPeer.set(from, list);
-    }
-    this.missing.clear();
+  private readonly graftMissing = (byPeer: Map<string, ClockEntry[]>): void => {
     for (const [peer, entries] of byPeer) {
       const n = this.neighbours.get(peer);
       if (n) n.eager = true;

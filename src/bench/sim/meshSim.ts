@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { MeshOrigin } from '../../mesh/Dissemination';
+import { MeshOrigin } from '../../mesh/meshOrigin';
 import type { MeshNodeOptions } from '../../mesh/MeshNode';
 import { DEFAULT_PHYSICS, SimNetwork, type SimPeer, type SimPhysics } from './SimNetwork';
 import { VirtualTime } from './VirtualTime';
