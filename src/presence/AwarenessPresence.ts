@@ -1,26 +1,18 @@
-import {
-  encodeAwarenessUpdate,
-  removeAwarenessStates,
-  type Awareness,
-} from 'y-protocols/awareness';
+import { encodeAwarenessUpdate, type Awareness } from 'y-protocols/awareness';
 import type { Signer } from '../log/signing';
 import { sessionKey, type PresenceChange, type PresencePort, type SessionKey } from '../hub/ports';
 import { AwarenessGate } from './AwarenessGate';
 import type { AwarenessPresenceOptions } from './awarenessPresenceOptions';
 import { LocalCard } from './LocalCard';
-import { PRESENCE_VERSION, PresenceCards, readCard, readSessions } from './PresenceCards';
-import { PresenceSignals, type SignalLinks } from './PresenceSignals';
+import { PRESENCE_VERSION, PresenceCards, readSessions } from './PresenceCards';
+import { PresenceSignals } from './PresenceSignals';
+import type { SignalLinks } from './signalHost';
 import { PeerExpiry } from './PeerExpiry';
+import { TrustedCards } from './TrustedCards';
 import { renewalMs } from './renewal';
 import { workerTicker } from './Ticker';
 
 export { PRESENCE_VERSION, readSessions };
-
-/** A peer's last trusted card: it stands until a newer one is trusted or it expires. */
-interface Standing {
-  readonly state: Record<string, unknown>;
-  readonly sessions: SessionKey[];
-}
 
 /**
  * The PresencePort over y-protocols awareness. The local awareness state carries this tab's
@@ -44,7 +36,6 @@ export class AwarenessPresence implements PresencePort {
   /** When each remote client's standing card was last renewed, and when it is gone. */
   private readonly expiry: PeerExpiry;
   private readonly stopTicker: () => void;
-  private invalidStates = 0;
   private destroyed = false;
   private readonly cards: PresenceCards;
   private readonly signer: Signer | undefined;
@@ -53,11 +44,9 @@ export class AwarenessPresence implements PresencePort {
   /** This tab's own card. */
   private readonly card: LocalCard;
   /** Each peer's last trusted card: its sessions stand while a newer card is checked. */
-  private readonly trusted = new Map<number, Standing>();
+  private readonly trusted: TrustedCards;
   /** Beats and typing beside the cards; present when cards are verified. */
   private readonly signals: PresenceSignals | undefined;
-  /** Each peer's typing signal: ms while typing, 0 when stopped. */
-  private readonly typingOf = new Map<number, number>();
   /** This tab's typing value, once typing travels as signals. */
   private ownTyping: unknown;
 
@@ -77,6 +66,9 @@ export class AwarenessPresence implements PresencePort {
         this.statesChanged();
       },
     });
+    this.trusted = new TrustedCards(this.cards, (client) => {
+      if (this.cards.verifying) this.expiry.seen(client, this.now());
+    });
     const verifier = options.verifier;
     this.signals = verifier
       ? new PresenceSignals({
@@ -86,16 +78,13 @@ export class AwarenessPresence implements PresencePort {
           now: this.now,
           clientId: () => this.awareness.clientID,
           fresh: (at) => this.cards.fresh(at),
-          card: (client) => {
-            const card = readCard(this.trusted.get(client)?.state);
-            return card && { userId: card.userId, t: card.t };
-          },
+          card: (client) => this.trusted.cardOf(client),
           renew: (client, iv) => {
             if (!this.trusted.has(client)) return;
             this.expiry.renewed(client, iv, this.now());
           },
           typing: (client, at) => {
-            this.typingOf.set(client, at);
+            this.trusted.typingOf.set(client, at);
             this.statesChanged();
           },
           encodeCards: (clients) => {
@@ -140,7 +129,7 @@ export class AwarenessPresence implements PresencePort {
 
   /** Peers whose awareness state was malformed or failed to verify, and so was ignored. */
   get invalid(): number {
-    return this.invalidStates;
+    return this.trusted.invalid;
   }
 
   /** Signatures verified so far (for tests and diagnostics). */
@@ -215,11 +204,7 @@ export class AwarenessPresence implements PresencePort {
         this.ownTyping === undefined ? own : { ...own, typing: this.ownTyping },
       );
     }
-    for (const [client, standing] of this.trusted) {
-      if (standing.sessions.length === 0) continue;
-      const typing = this.typingOf.get(client);
-      out.set(client, typing === undefined ? standing.state : { ...standing.state, typing });
-    }
+    this.trusted.addStates(out);
     return out;
   }
 
@@ -303,47 +288,15 @@ export class AwarenessPresence implements PresencePort {
         this.card.renew(this.signals);
       }
     }
-    const states = this.awareness.getStates();
-    const ivOf = (client: number): unknown =>
-      ((this.trusted.get(client)?.state ?? states.get(client)) as { iv?: unknown } | undefined)?.iv;
-    const expired = this.expiry.due(states.keys(), this.awareness.clientID, at, ivOf);
-    for (const client of expired) {
-      this.trusted.delete(client);
-      this.typingOf.delete(client);
-    }
-    if (expired.length > 0) removeAwarenessStates(this.awareness, expired, 'timeout');
-    this.expiry.hold(this.awareness);
+    this.trusted.expire(this.awareness, this.expiry, at);
   }
 
   private derive(): Map<string, SessionKey> {
-    const next = new Map<string, SessionKey>(this.card.local);
-    let invalid = 0;
-    const states = this.awareness.getStates();
-    for (const [client, state] of states) {
-      if (client === this.awareness.clientID) continue;
-      const standing = this.trusted.get(client);
-      if (standing?.state === state) {
-        // Trusted as it stands: checking every member again on each change of one of them
-        // (an ack, in a busy room) cost a busy 25-peer room more than the cards that changed.
-        for (const session of standing.sessions) next.set(sessionKey(session), session);
-        continue;
-      }
-      const sessions = readSessions(state);
-      const verdict = sessions ? this.cards.check(client, state) : 'invalid';
-      if (verdict === 'trusted' && sessions) {
-        this.typingOf.delete(client);
-        this.trusted.set(client, { state, sessions });
-        if (this.cards.verifying) this.expiry.seen(client, this.now());
-      } else if (verdict === 'invalid' && Object.keys(state).length > 0) {
-        invalid += 1;
-      }
-      for (const session of this.trusted.get(client)?.sessions ?? []) {
-        next.set(sessionKey(session), session);
-      }
-    }
-    for (const client of this.trusted.keys()) if (!states.has(client)) this.trusted.delete(client);
-    this.invalidStates = invalid;
-    return next;
+    return this.trusted.derive(
+      this.card.local,
+      this.awareness.getStates(),
+      this.awareness.clientID,
+    );
   }
 
   private recompute(): void {
