@@ -1,5 +1,12 @@
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import {
+  realClock,
+  type AckClock,
+  type DeliveryTrackerOptions,
+  type EntryItems,
+  type ItemRef,
+} from './deliveryOptions';
 
 /** Which awareness clients a change added, updated or removed. */
 interface AwarenessChanges {
@@ -7,10 +14,10 @@ interface AwarenessChanges {
   readonly updated: readonly number[];
   readonly removed: readonly number[];
 }
-import { answers } from './ackers';
-import { mapItemId } from './yInternals';
+import { ackFor, answers, hasAcks } from './ackers';
 
 export { ACKERS_PER_WANT, answers } from './ackers';
+export { mapEntries, type DeliveryTrackerOptions, type EntryItems } from './deliveryOptions';
 
 /** At most this many Yjs clients are asked about, or answered for, per peer. */
 const MAX_WANTED = 64;
@@ -22,59 +29,6 @@ const MAX_WANTED = 64;
  * keeps the base interval.
  */
 const ACKING_PEERS = 2;
-
-/** Where an entry sits in the document: the Yjs item that carries it. */
-interface ItemRef {
-  readonly client: number;
-  readonly clock: number;
-}
-
-/** Where the entries are: the room's document, and the item that carries each entry. */
-export interface EntryItems {
-  readonly doc: Y.Doc;
-  itemOf(id: string): ItemRef | undefined;
-}
-
-/** A single Y.Map of entries as EntryItems. */
-export function mapEntries(map: Y.Map<unknown>): EntryItems {
-  const doc = map.doc;
-  if (!doc) throw new Error('mapEntries: the map is not in a document');
-  return { doc, itemOf: (id) => mapItemId(map, id) };
-}
-
-export interface DeliveryTrackerOptions {
-  /** The entries (the log's pages, EntryPages.ts). */
-  readonly entries: EntryItems;
-  readonly awareness: Awareness;
-  /** Publishes a field of the local awareness state (the presence's setField). */
-  readonly publish: (field: 'want' | 'acks', value: unknown) => void;
-  /** Entries of earlier sessions still waiting for a peer (kept by storage across reloads). */
-  readonly pending?: readonly string[];
-  /**
-   * Least time between two changes of `acks` published (default 250 ms), while at most
-   * ACKING_PEERS peers publish acks; longer in proportion when more do. y-webrtc sends every
-   * awareness change over every connection and peers pass it on, so acks that followed each
-   * transaction of a busy room cost every peer a message per message per peer.
-   */
-  readonly ackIntervalMs?: number;
-  /** The clock and timer the ack interval runs on (default: Date.now and setTimeout). */
-  readonly clock?: AckClock;
-}
-
-/** A clock with one-shot timers. */
-export interface AckClock {
-  now(): number;
-  /** Runs `run` once after `ms`; returns the function that cancels it. */
-  after(ms: number, run: () => void): () => void;
-}
-
-const realClock: AckClock = {
-  now: () => Date.now(),
-  after: (ms, run) => {
-    const timer = setTimeout(run, ms);
-    return () => clearTimeout(timer);
-  },
-};
 
 /**
  * Tells which of this tab's messages at least one peer holds. y-webrtc sends no
@@ -291,16 +245,4 @@ export class DeliveryTracker {
   private itemOf(id: string): ItemRef | undefined {
     return this.entries.itemOf(id);
   }
-}
-
-function hasAcks(state: Record<string, unknown>): boolean {
-  const acks = state.acks;
-  return typeof acks === 'object' && acks !== null && Object.keys(acks).length > 0;
-}
-
-function ackFor(state: Record<string, unknown>, client: number): number {
-  const acks = state.acks;
-  if (typeof acks !== 'object' || acks === null) return -1;
-  const value = (acks as Record<string, unknown>)[String(client)];
-  return Number.isSafeInteger(value) ? (value as number) : -1;
 }

@@ -1,4 +1,5 @@
-// Which peers answer a tab's `want` of DeliveryTracker (rendezvous hashing).
+// Which peers answer a tab's `want` of DeliveryTracker (rendezvous hashing), and reading the
+// acks a peer published.
 
 /**
  * Peers that answer one tab's `want`: the ones whose awareness ids rank first for that tab
@@ -31,4 +32,18 @@ function rank(wanter: number, member: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
   return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Whether a peer's awareness state publishes any acks. */
+export function hasAcks(state: Record<string, unknown>): boolean {
+  const acks = state.acks;
+  return typeof acks === 'object' && acks !== null && Object.keys(acks).length > 0;
+}
+
+/** How far a peer's published acks say it holds `client` (-1: no ack). */
+export function ackFor(state: Record<string, unknown>, client: number): number {
+  const acks = state.acks;
+  if (typeof acks !== 'object' || acks === null) return -1;
+  const value = (acks as Record<string, unknown>)[String(client)];
+  return Number.isSafeInteger(value) ? (value as number) : -1;
 }
