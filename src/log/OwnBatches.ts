@@ -131,10 +131,11 @@ export class OwnBatches {
     const userId = signer.userId;
     const hashes = this.hashes.slice(0, count * HASH_BYTES);
     const h = encodeBase64urlAscii(hashes);
-    // One encoding of the signed bytes serves both the batch id and the signature.
+    // One encoding of the signed bytes serves both the batch id and the signature. The
+    // signature first: WebCrypto makes it on its own thread while the id is hashed here.
     const bytes = batchBytesOf(roomId, userId, h);
-    const batchId = encodeBase64url(sha256(bytes));
     const signature = signer.sign(bytes);
+    const batchId = encodeBase64url(sha256(bytes));
     // Awaited when its turn comes; a writer stopped before then leaves it unread.
     signature.catch(() => undefined);
     this.hashes.copyWithin(0, count * HASH_BYTES, this.unwritten.length * HASH_BYTES);
