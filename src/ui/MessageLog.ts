@@ -1,11 +1,6 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
-import {
-  virtualize,
-  virtualizerRef,
-  type VirtualizerHostElement,
-} from '@lit-labs/virtualizer/virtualize.js';
-import { afterLayout } from './virtualLayout';
+import { html, nothing, type PropertyValues } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 // Given its layout, the virtualizer never takes its own import() of the default one: the
 // layout is in this element's chunk, and a room's first render never waits for another fetch.
 import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
@@ -16,11 +11,7 @@ import type { FileShelf } from '../app/FileShelf';
 import { findNew, renderLine, type NewMark, type RowView } from './messageRows';
 import { messageLogStyles } from './messageLogStyles';
 import { theme } from './theme';
-
-/** How close to the bottom (px) still counts as "at the bottom". */
-const STICK_PX = 48;
-/** How close to the top (px) asks for older messages. */
-const OLDER_PX = 400;
+import { LogScroller } from './LogScroller';
 
 /**
  * The transcript, virtualized: only the rows near the viewport are in the DOM, so a history
@@ -31,14 +22,12 @@ const OLDER_PX = 400;
  * asks for older pages (`load-older`) and keeps the row the user was reading in place.
  */
 @customElement('chat-message-log')
-export class MessageLog extends LitElement {
+export class MessageLog extends LogScroller {
   static override styles = [theme, messageLogStyles, messagePartStyles];
 
-  @property({ attribute: false }) lines: readonly ChatLine[] = [];
   @property({ attribute: false }) names: NameBook | undefined;
   /** Bump to relabel rows after names changed. */
   @property({ type: Number }) namesRevision = 0;
-  @property({ type: Boolean }) hasOlder = false;
   /** This user's name: messages of others that mention it are marked. */
   @property() selfName: string | undefined;
   /** Messages of others after this time are new since the user left: a line goes above them. */
@@ -47,15 +36,9 @@ export class MessageLog extends LitElement {
   @property({ attribute: false }) files: FileShelf | undefined;
   /** The first new message, and how many there are. */
   private newMark: NewMark | undefined;
+  private lastId: string | undefined;
   /** The clock that decides which day is "Today" (tests set it). */
   @property({ attribute: false }) now: () => number = Date.now;
-  @state() private unseen = 0;
-  @query('.scroller') private scroller!: VirtualizerHostElement;
-  private atBottom = true;
-  private lastId: string | undefined;
-  private firstVisible = 0;
-  private anchorId: string | undefined;
-  private askedOlder = false;
 
   override render() {
     return html`
@@ -106,27 +89,6 @@ export class MessageLog extends LitElement {
     if (this.virtualized || !this.atBottom) return {};
     this.virtualized = true;
     return { pin: { index: this.lines.length - 1, block: 'end' } };
-  }
-
-  /** Scrolls to the newest message and follows new ones again. */
-  scrollToEnd(): Promise<void> {
-    this.atBottom = true;
-    this.unseen = 0;
-    this.pinning += 1;
-    return this.afterLayout(() => this.jumpTo(this.lines.length - 1, 'end')).finally(() => {
-      this.pinning -= 1;
-    });
-  }
-
-  /**
-   * Scrolls to the end in progress: the virtualizer moves the scroll position itself while it
-   * measures new rows, which must not read as the user scrolling up.
-   */
-  private pinning = 0;
-
-  /** Whether the view follows new messages (the user has not scrolled up). */
-  get following(): boolean {
-    return this.atBottom;
   }
 
   private follow = false;
@@ -181,55 +143,6 @@ export class MessageLog extends LitElement {
   }
 
   private announced = false;
-  private resizes: ResizeObserver | undefined;
-  private lastHeight = 0;
-  private lastScrollTop = 0;
-
-  protected override firstUpdated(): void {
-    // A shrinking log (an on-screen keyboard opening, a window made shorter) keeps its scroll
-    // top, which would move the newest message out of view: follow the bottom instead.
-    this.lastHeight = this.scroller.clientHeight;
-    this.resizes = new ResizeObserver(() => this.followResize());
-    this.resizes.observe(this.scroller);
-  }
-
-  /**
-   * Keeps the bottom in view after the log's height changed, if it was in view before. Runs
-   * from the resize observer and from a scroll event that comes first (the virtualizer moves
-   * the scroll position as it lays out again): the height, not the scroll, changed.
-   */
-  private followResize(): boolean {
-    const height = this.scroller.clientHeight;
-    if (height === this.lastHeight) return false;
-    const shrank = height < this.lastHeight;
-    this.lastHeight = height;
-    if (shrank && this.atBottom && this.lines.length > 0) {
-      this.scroller.scrollTop = this.scroller.scrollHeight;
-    }
-    return true;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.hasUpdated) this.resizes?.observe(this.scroller);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.resizes?.disconnect();
-  }
-
-  /** Runs `work` once the virtualizer has taken the new lines and laid them out. */
-  private afterLayout(work: () => void): Promise<void> {
-    return afterLayout(() => this.scroller, work);
-  }
-
-  private jumpTo(index: number, block: 'start' | 'end'): void {
-    if (block === 'end' && !this.atBottom) return;
-    const element = this.scroller[virtualizerRef]?.element(index);
-    if (element) element.scrollIntoView({ block });
-    else if (block === 'end') this.scroller.scrollTop = this.scroller.scrollHeight;
-  }
 
   /**
    * Shows message `id` (the original a reply quotes): scrolls it into view and marks it for
@@ -282,33 +195,6 @@ export class MessageLog extends LitElement {
     if (userId === undefined) return 'Someone';
     return this.names?.label(userId) ?? userId.slice(0, 9);
   }
-
-  private readonly onScroll = (): void => {
-    const el = this.scroller;
-    // Every scroll event records where the view is, even those ignored below: a position left
-    // stale (0, from before the first scroll to the end) made a later scroll to the top read as
-    // rows growing below, and the log snapped back to the bottom.
-    const previous = this.lastScrollTop;
-    this.lastScrollTop = el.scrollTop;
-    if (this.followResize() && this.atBottom) return;
-    const wasAtBottom = this.atBottom;
-    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
-    if (!atBottom && this.pinning > 0) return;
-    const movedUp = el.scrollTop < previous - 1;
-    if (this.atBottom && !atBottom && !movedUp) {
-      // Rows grew below the reader (measured taller, the time moving to a new last message):
-      // only scrolling up leaves the bottom.
-      el.scrollTop = el.scrollHeight;
-      return;
-    }
-    this.atBottom = atBottom;
-    if (this.atBottom && !wasAtBottom) this.unseen = 0;
-    if (el.scrollTop < OLDER_PX && this.hasOlder && !this.askedOlder && !this.atBottom) {
-      this.askedOlder = true;
-      this.anchorId = this.lines[this.firstVisible]?.id;
-      this.dispatchEvent(new CustomEvent('load-older', { bubbles: true, composed: true }));
-    }
-  };
 }
 
 declare global {
