@@ -1,10 +1,10 @@
-import { LitElement, html, nothing } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
 import { MAX_MESSAGE_LENGTH } from '../app/limits';
-import { completions, mentionAt } from '../app/mentions';
 import { numbers } from './formats';
 import { composerStyles } from './composerStyles';
 import { theme } from './theme';
+import { MentionBox } from './MentionBox';
 
 /** Detail of `message-send`. */
 export interface MessageSendDetail {
@@ -34,7 +34,7 @@ const COUNTER_FROM = 1000;
  * Tab puts "@Name " in, Escape closes the list.
  */
 @customElement('chat-composer')
-export class Composer extends LitElement {
+export class Composer extends MentionBox {
   static override styles = [theme, composerStyles];
 
   /** Labels of the users typing now. */
@@ -42,19 +42,10 @@ export class Composer extends LitElement {
   @property({ type: Boolean }) disabled = false;
   /** The longest message the room accepts, in UTF-16 code units (as the log counts). */
   @property({ type: Number }) maxLength = MAX_MESSAGE_LENGTH;
-  /** The names of the people in the room, offered after "@". */
-  @property({ attribute: false }) people: readonly string[] = [];
-  /** Names that complete the "@" being typed, and the one chosen with the arrows. */
-  @state() private suggestions: readonly string[] = [];
-  @state() private active = 0;
-  private mention: { start: number; query: string } | undefined;
   /** The message the next send answers. */
   @property({ attribute: false }) replyingTo: ReplyTarget | undefined;
-  /** Characters in the box now (kept for the counter). */
-  @state() private length = 0;
   /** Why the last send was refused, until the text changes. */
   @state() private error = '';
-  @query('textarea') private box!: HTMLTextAreaElement;
 
   override render() {
     const left = this.maxLength - this.length;
@@ -71,31 +62,7 @@ export class Composer extends LitElement {
             </div>`
           : nothing
       }
-      ${
-        this.suggestions.length > 0
-          ? html`<ul
-              class="mentions"
-              id="mention-list"
-              role="listbox"
-              aria-label="People to mention"
-            >
-              ${this.suggestions.map(
-                (name, i) =>
-                  html`<li
-                    id=${`mention-${String(i)}`}
-                    role="option"
-                    aria-selected=${i === this.active ? 'true' : 'false'}
-                    @mousedown=${(e: Event) => {
-                      e.preventDefault();
-                      this.complete(name);
-                    }}
-                  >
-                    ${name}
-                  </li>`,
-              )}
-            </ul>`
-          : nothing
-      }
+      ${this.suggestions.length > 0 ? this.mentionList() : nothing}
       <form
         @submit=${this.onSubmit}
         @dragover=${(e: DragEvent) => e.preventDefault()}
@@ -172,48 +139,6 @@ export class Composer extends LitElement {
     event.preventDefault();
     this.send();
   };
-
-  /** Keys for the list of people to mention; true when the key was for it. */
-  private onListKey(event: KeyboardEvent): boolean {
-    const count = this.suggestions.length;
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      this.active = (this.active + (event.key === 'ArrowDown' ? 1 : count - 1)) % count;
-    } else if ((event.key === 'Enter' && !event.shiftKey) || event.key === 'Tab') {
-      const name = this.suggestions[this.active];
-      if (name === undefined) return false;
-      this.complete(name);
-    } else if (event.key === 'Escape') {
-      this.suggestions = [];
-    } else {
-      return false;
-    }
-    event.preventDefault();
-    return true;
-  }
-
-  /** Puts "@name " in place of the "@" being typed. */
-  private complete(name: string): void {
-    const mention = this.mention;
-    if (!mention) return;
-    const text = this.box.value;
-    const end = mention.start + 1 + mention.query.length;
-    const inserted = `@${name} `;
-    this.box.value = text.slice(0, mention.start) + inserted + text.slice(end);
-    const caret = mention.start + inserted.length;
-    this.box.setSelectionRange(caret, caret);
-    this.suggestions = [];
-    this.mention = undefined;
-    this.length = this.box.value.length;
-    this.box.focus();
-  }
-
-  private offerMentions(): void {
-    const caret = this.box.selectionStart;
-    this.mention = mentionAt(this.box.value, caret);
-    const found = this.mention ? completions(this.mention.query, this.people) : [];
-    if (found.join('\n') !== this.suggestions.join('\n')) this.active = 0;
-    this.suggestions = found;
-  }
 
   private readonly onInput = (): void => {
     this.offerMentions();
