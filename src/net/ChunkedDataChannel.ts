@@ -1,22 +1,8 @@
-import { deflateRaw } from './deflate';
 import { FrameOutbox } from './FrameOutbox';
 import { FrameReader, type FrameStats } from './FrameReader';
 import { SyncPieces } from './syncPieces';
-import {
-  CHUNK_BYTES,
-  COMPRESS_MIN_BYTES,
-  HELLO_FRAME,
-  LAST,
-  PART,
-  SIDE_FIRST,
-  SIDE_WHOLE,
-  WHOLE,
-  Z_FIRST,
-  Z_SIDE_FIRST,
-  Z_SIDE_WHOLE,
-  Z_WHOLE,
-  frame,
-} from './frames';
+import { sendCompressed, sendPlain, type Waiting } from './frameSending';
+import { COMPRESS_MIN_BYTES, HELLO_FRAME } from './frames';
 
 /**
  * A data channel that carries messages of any size, large ones compressed. Stock y-webrtc
@@ -67,12 +53,6 @@ function readingOn(channel: ChunkedDataChannel | undefined): void {
 
 /** Counters a channel keeps about what it received and dropped. */
 export type ChunkStats = FrameStats;
-
-/** A message waiting for a compression ahead of it. */
-interface Waiting {
-  readonly bytes: Uint8Array;
-  readonly side: boolean;
-}
 
 export class ChunkedDataChannel {
   onmessage: Handler = null;
@@ -223,7 +203,7 @@ export class ChunkedDataChannel {
     this.greet();
     if (this.compressing) this.urgent.push(data.slice());
     else {
-      this.sendPlain(data, true);
+      sendPlain(this.outbox, data, true);
       this.outbox.pump();
     }
   }
@@ -246,7 +226,7 @@ export class ChunkedDataChannel {
       if (!this.compressing) void this.drainWaiting();
       return;
     }
-    this.sendPlain(bytes, side);
+    sendPlain(this.outbox, bytes, side);
     this.outbox.pump();
   }
 
@@ -267,78 +247,18 @@ export class ChunkedDataChannel {
     try {
       for (;;) {
         for (let urgent = this.urgent.shift(); urgent; urgent = this.urgent.shift()) {
-          this.sendPlain(urgent, true);
+          sendPlain(this.outbox, urgent, true);
         }
         const next = this.waiting.shift();
         if (!next) break;
-        if (next.bytes.byteLength >= COMPRESS_MIN_BYTES) await this.sendCompressed(next);
-        else this.sendPlain(next.bytes, next.side);
+        if (next.bytes.byteLength >= COMPRESS_MIN_BYTES) await sendCompressed(this.outbox, next);
+        else sendPlain(this.outbox, next.bytes, next.side);
         this.outbox.pump();
       }
     } finally {
       this.compressing = false;
     }
     this.outbox.pump();
-  }
-
-  private sendPlain(bytes: Uint8Array, side: boolean): void {
-    const whole = side ? SIDE_WHOLE : WHOLE;
-    if (bytes.byteLength <= CHUNK_BYTES) {
-      this.outbox.queue(frame(whole, bytes));
-      return;
-    }
-    for (let start = 0; start < bytes.byteLength; start += CHUNK_BYTES) {
-      const end = Math.min(start + CHUNK_BYTES, bytes.byteLength);
-      const flag = end === bytes.byteLength ? LAST : start === 0 && side ? SIDE_FIRST : PART;
-      this.outbox.queue(frame(flag, bytes, start, end));
-    }
-  }
-
-  /**
-   * Compresses and frames one message, each frame queued as soon as the compressor has
-   * produced it. The last full frame is held back until the next exists, so that the final
-   * one can say LAST (or, for a short output, be one whole frame).
-   */
-  private async sendCompressed({ bytes, side }: Waiting): Promise<void> {
-    let held: Uint8Array<ArrayBuffer> | undefined;
-    let emitted = 0;
-    const whole = side ? Z_SIDE_WHOLE : Z_WHOLE;
-    const first = side ? Z_SIDE_FIRST : Z_FIRST;
-    const emit = (piece: Uint8Array<ArrayBuffer>, last: boolean): void => {
-      const start = last ? whole : first;
-      const flag = emitted === 0 ? start : last ? LAST : PART;
-      emitted += 1;
-      this.outbox.queue(frame(flag, piece));
-      this.outbox.pump();
-    };
-    let buffer = new Uint8Array(CHUNK_BYTES);
-    let filled = 0;
-    try {
-      for await (const out of deflateRaw(bytes)) {
-        for (let read = 0; read < out.byteLength;) {
-          const take = Math.min(CHUNK_BYTES - filled, out.byteLength - read);
-          buffer.set(out.subarray(read, read + take), filled);
-          filled += take;
-          read += take;
-          if (filled === CHUNK_BYTES) {
-            if (held) emit(held, false);
-            held = buffer;
-            buffer = new Uint8Array(CHUNK_BYTES);
-            filled = 0;
-          }
-        }
-      }
-    } catch (error) {
-      // The platform could not compress: nothing of it was sent unless a frame was.
-      console.error('MeshChat could not compress a message', error);
-      if (emitted === 0) this.sendPlain(bytes, side);
-      return;
-    }
-    if (filled > 0) {
-      if (held) emit(held, false);
-      held = buffer.slice(0, filled);
-    }
-    emit(held ?? new Uint8Array(0), true);
   }
 }
 
