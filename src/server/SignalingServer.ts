@@ -7,11 +7,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { addressKey } from './addressKey.js';
+import { admission, clientAddress, REJECT_STATUS } from './admission.js';
 import type { SignalingLimits } from './config.js';
 import { Connection } from './Connection.js';
 import { HeartbeatWheel } from './HeartbeatWheel.js';
 import type { Logger } from './log.js';
-import type { DropReason, Metrics, RejectReason } from './Metrics.js';
+import type { DropReason, Metrics } from './Metrics.js';
 import {
   HELLO_FRAME,
   PONG_FRAME,
@@ -21,12 +22,8 @@ import {
 } from './protocol.js';
 import { PublishBudgets } from './PublishBudget.js';
 import { relayedPublishText, type RedisBridge } from './RedisBridge.js';
-import { requestPath } from './requestPath.js';
 import { SignalingHub } from './SignalingHub.js';
 import { encodeTextFrame } from './TextFrame.js';
-
-/** Paths that accept upgrades: the canonical one and the bare origin stock clients use. */
-export const SIGNALING_PATHS: ReadonlySet<string | null> = new Set(['/signal', '/']);
 
 /** WebSocket close codes used here (RFC 6455 section 7.4.1). */
 export const CloseCode = {
@@ -35,14 +32,6 @@ export const CloseCode = {
   policyViolation: 1008,
   tryAgainLater: 1013,
 } as const;
-
-const REJECT_STATUS: Record<RejectReason, string> = {
-  bad_path: '404 Not Found',
-  origin: '403 Forbidden',
-  address_limit: '429 Too Many Requests',
-  capacity: '503 Service Unavailable',
-  shutting_down: '503 Service Unavailable',
-};
 
 const PONG = encodeTextFrame(PONG_FRAME);
 const HELLO = encodeTextFrame(HELLO_FRAME);
@@ -124,8 +113,15 @@ export class SignalingServer {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     // A reset during the handshake must not become an unhandled 'error' event.
     socket.on('error', () => socket.destroy());
-    const address = this.#clientAddress(request);
-    const refusal = this.#admission(request, address);
+    const address = clientAddress(request, this.#limits);
+    const refusal = admission(
+      request,
+      address,
+      this.#limits,
+      this.#stopped !== null,
+      this.#connections.size,
+      this.#perAddress,
+    );
     if (refusal !== null) {
       this.#metrics.rejectedUpgrades[refusal] += 1;
       this.#logger.log('info', 'upgrade refused', { reason: refusal, address });
@@ -158,27 +154,6 @@ export class SignalingServer {
     for (const connection of this.#connections) connection.terminate();
     await Promise.all(connections.map((c) => c.closed()));
     this.#wss.close();
-  }
-
-  #clientAddress(request: IncomingMessage): string {
-    if (this.#limits.trustProxy) {
-      const forwarded = request.headers['x-forwarded-for'];
-      const list = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',');
-      const last = (list[list.length - 1] ?? '').trim();
-      if (last !== '') return last;
-    }
-    return request.socket.remoteAddress ?? 'unknown';
-  }
-
-  #admission(request: IncomingMessage, address: string): RejectReason | null {
-    if (this.#stopped !== null) return 'shutting_down';
-    if (!SIGNALING_PATHS.has(requestPath(request.url))) return 'bad_path';
-    const allowed = this.#limits.allowedOrigins;
-    if (allowed !== null && !allowed.includes(request.headers.origin ?? '')) return 'origin';
-    if (this.#connections.size >= this.#limits.maxConnections) return 'capacity';
-    const fromAddress = this.#perAddress.get(addressKey(address)) ?? 0;
-    if (fromAddress >= this.#limits.maxConnectionsPerAddress) return 'address_limit';
-    return null;
   }
 
   #accept(ws: WebSocket, stream: Duplex, address: string): void {
