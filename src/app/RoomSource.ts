@@ -2,7 +2,7 @@
 // it over the real parts (Yjs log, awareness, y-webrtc), and tests build one from the same
 // parts over an in-memory link (src/testkit/app/FakeRoom.ts). The app sees no adapter class.
 import type { EventStream } from '../hub/EventStream';
-import type { Member } from '../hub/Hub';
+import type { Member } from '../hub/HubOptions';
 import type { LogBatchInfo, LogEntry, PresenceChange } from '../hub/ports';
 import type { FileShelf } from './FileShelf';
 

@@ -2,7 +2,8 @@ import { AlreadyExistsError, ClosedError, NotFoundError } from './errors';
 import { makeEvent, type ChatEvent, type EventType } from './events';
 import { EventStream } from './EventStream';
 import { HistoryRing } from './HistoryRing';
-import { HandOver, type HubListener, type ListenerHandle } from './HubListener';
+import { HandOver, pumpListener, type HubListener, type ListenerHandle } from './HubListener';
+import type { HubOptions, HubStats, Member } from './HubOptions';
 import {
   sessionKey,
   type EventLogPort,
@@ -14,35 +15,6 @@ import {
 
 // Listeners are part of the hub's API: their types stay importable from here.
 export type { HubListener, ListenerHandle } from './HubListener';
-
-export interface HubOptions {
-  readonly chatroomId: string;
-  readonly log: EventLogPort;
-  readonly presence: PresencePort;
-  /** How many events history() keeps (default 100). */
-  readonly historySize?: number;
-  /** Events a session may leave unread before the oldest are dropped (default 10,000). */
-  readonly streamCapacity?: number;
-  /** Events a listener may leave unhandled before the oldest are dropped (default 100,000). */
-  readonly listenerCapacity?: number;
-  /** Clock for presence and close events (default Date.now). */
-  readonly now?: () => number;
-  /** Told about every error a listener throws; the listener keeps receiving. */
-  readonly onListenerError?: (error: unknown) => void;
-}
-
-/** Counters for monitoring; `dropped` counts events lost to overflowing consumers. */
-export interface HubStats {
-  readonly delivered: number;
-  readonly dropped: number;
-  readonly listenerErrors: number;
-}
-
-/** Who is present: each user once, with the sessions (tabs) they have open. */
-export interface Member {
-  readonly userId: string;
-  readonly sessionIds: readonly string[];
-}
 
 /**
  * The chat hub of one room in one tab. `message` events come from the replicated log;
@@ -176,7 +148,9 @@ export class Hub {
     if (this.isClosed) stream.end();
     else this.listenerStreams.add(stream);
     const progress = new HandOver(stream);
-    const done = this.pump(stream, listener, progress).finally(() => progress.finish());
+    const done = pumpListener(stream, listener, progress, (error) =>
+      this.listenerFailed(error),
+    ).finally(() => progress.finish());
     return {
       detach: () => {
         this.listenerStreams.delete(stream);
@@ -187,29 +161,10 @@ export class Hub {
     };
   }
 
-  private async pump(
-    stream: EventStream,
-    listener: HubListener,
-    progress: HandOver,
-  ): Promise<void> {
-    for (;;) {
-      const batch = await stream.nextBatch();
-      if (!batch) break;
-      progress.taken(batch.length);
-      try {
-        await listener.receive(batch);
-      } catch (error) {
-        this.counters.listenerErrors += 1;
-        this.onListenerError(error);
-      }
-      progress.handed(batch.length);
-    }
-    try {
-      await listener.end?.();
-    } catch (error) {
-      this.counters.listenerErrors += 1;
-      this.onListenerError(error);
-    }
+  /** Counts an error a listener threw, and tells onListenerError; the listener goes on. */
+  private listenerFailed(error: unknown): void {
+    this.counters.listenerErrors += 1;
+    this.onListenerError(error);
   }
 
   private onEntries(entries: readonly LogEntry[]): void {

@@ -69,3 +69,31 @@ export class HandOver {
     }
   }
 }
+
+/**
+ * Hands `stream`'s batches to `listener` until the stream ends, then calls its end(); what
+ * either throws goes to `failed`, and the listener keeps receiving.
+ */
+export async function pumpListener(
+  stream: EventStream,
+  listener: HubListener,
+  progress: HandOver,
+  failed: (error: unknown) => void,
+): Promise<void> {
+  for (;;) {
+    const batch = await stream.nextBatch();
+    if (!batch) break;
+    progress.taken(batch.length);
+    try {
+      await listener.receive(batch);
+    } catch (error) {
+      failed(error);
+    }
+    progress.handed(batch.length);
+  }
+  try {
+    await listener.end?.();
+  } catch (error) {
+    failed(error);
+  }
+}
