@@ -1,10 +1,8 @@
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ChatApplication } from '../app/ChatApplication';
 import type { IdentityAccount } from '../app/IdentityAccount';
 import type { RoomRecord } from '../app/RoomDirectory';
-import { Connectivity } from '../pwa/Connectivity';
-import type { InstallableDetail, UpdateReadyDetail } from '../pwa/registerPwa';
 import { noticeStyles, renderBanners } from './appNotices';
 import { renderAppBar } from './appBar';
 import { shellStyles } from './shellStyles';
@@ -22,6 +20,7 @@ import { renderRoomsNav } from './roomsNav';
 import { renderRoomPane } from './roomPane';
 import type { MessageSearchBox, SearchOpenDetail } from './MessageSearchBox';
 import { theme } from './theme';
+import { PageSignals } from './PageSignals';
 
 /**
  * The application shell: the app bar (name, notifications, Install app), the offline and
@@ -33,49 +32,19 @@ import { theme } from './theme';
  * the dialogs load when first shown.
  */
 @customElement('chat-app')
-export class ChatApp extends LitElement {
+export class ChatApp extends PageSignals {
   static override styles = [theme, noticeStyles, shellStyles];
 
-  /** The application state this shell shows; wired by src/main.ts. */
-  @property({ attribute: false }) app: ChatApplication | undefined;
   /** The user's identity: "Your identity" (export, import, the key); wired by src/main.ts. */
   @property({ attribute: false }) account: IdentityAccount | undefined;
   /** Asks the user to confirm leaving a room (the browser's dialog; tests replace it). */
   confirmLeave: (question: string) => boolean = (question) => window.confirm(question);
   @state() private editingName = false;
-  /** The network as the app sees it (tests pass their own). */
-  @property({ attribute: false }) connectivity: Connectivity | undefined;
-  @state() private online = navigator.onLine;
-  private ownConnectivity: Connectivity | undefined;
-  private stopConnectivity: (() => void) | undefined;
-  @state() private installable: InstallableDetail | undefined;
-  @state() private updateReady: UpdateReadyDetail | undefined;
   /** What the last export or import did, told to the user until the next one. */
   @state() private historyNotice: string | undefined;
   private readonly controller = new AppController(this);
   private readonly accountSource = new SourceController(this);
   private readonly dialogs = new IdentityDialogs(this);
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // Follows the network again after a reconnect (willUpdate picks the connectivity).
-    this.requestUpdate();
-    window.addEventListener('meshchat:installable', this.onInstallable);
-    window.addEventListener('meshchat:update-ready', this.onUpdateReady);
-    document.addEventListener('visibilitychange', this.onVisibility);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.stopConnectivity?.();
-    this.stopConnectivity = undefined;
-    this.followed = undefined;
-    this.ownConnectivity?.destroy();
-    this.ownConnectivity = undefined;
-    window.removeEventListener('meshchat:installable', this.onInstallable);
-    window.removeEventListener('meshchat:update-ready', this.onUpdateReady);
-    document.removeEventListener('visibilitychange', this.onVisibility);
-  }
 
   override willUpdate(): void {
     this.controller.follow(this.app);
@@ -95,19 +64,6 @@ export class ChatApp extends LitElement {
     document.title =
       (unread > 0 ? `(${unread}) ` : '') + (room ? `${room.label} · MeshChat` : 'MeshChat');
   }
-
-  /** The connectivity shown: the one passed in, else one of its own. */
-  private followConnectivity(): void {
-    if (!this.connectivity) this.ownConnectivity ??= new Connectivity();
-    const source = this.connectivity ?? this.ownConnectivity;
-    if (!source || source === this.followed) return;
-    this.stopConnectivity?.();
-    this.followed = source;
-    this.online = source.online;
-    this.stopConnectivity = source.subscribe(() => (this.online = source.online));
-  }
-
-  private followed: Connectivity | undefined;
 
   /** Unread messages in the rooms not on screen. */
   private unreadElsewhere(): number {
@@ -273,26 +229,6 @@ export class ChatApp extends LitElement {
     await this.app?.setDisplayName(event.detail.name);
     this.editingName = false;
     await this.focusNext();
-  };
-
-  private readonly onInstall = async (): Promise<void> => {
-    const installable = this.installable;
-    this.installable = undefined;
-    await installable?.prompt();
-  };
-
-  private readonly onInstallable = (event: Event): void => {
-    const detail = (event as CustomEvent<InstallableDetail | undefined>).detail;
-    if (typeof detail?.prompt === 'function') this.installable = detail;
-  };
-
-  private readonly onUpdateReady = (event: Event): void => {
-    const detail = (event as CustomEvent<UpdateReadyDetail | undefined>).detail;
-    if (typeof detail?.reload === 'function') this.updateReady = detail;
-  };
-
-  private readonly onVisibility = (): void => {
-    void this.app?.visibilityChanged();
   };
 }
 
