@@ -14,7 +14,7 @@ import {
 import { REACT } from './entryKinds';
 import { SEALS_ROOT, type SignedEntry } from './schema';
 import { makePreview, readPreview } from './Preview';
-import { type SegmentPacking } from './Seals';
+import type { SegmentPacking } from './SegmentFetch';
 import { segmentPacking } from '../net/deflate';
 
 afterEach(destroyTabs);
@@ -173,6 +173,25 @@ describe("Fetching a room's sealed segments", () => {
     await carol.log.whenProcessed();
     expect(carol.log.entries()).to.have.length(25);
     expect(carol.seals.coversEntry(alice.log.entries()[0]?.id as string)).to.equal(true);
+  });
+
+  it('gets its segment opener ready only when a segment is to be fetched', async () => {
+    const alice = await tab({ liveLimit: 5, sealSize: 10 });
+    await write(alice.log, alice.userId, 25);
+    await alice.seals.sealDue();
+    let warmed = 0;
+    const carol = await tab({
+      fetch: () => Promise.reject(new Error('no peer has it')),
+      opener: { open: () => Promise.reject(new Error('nothing came')), warm: () => (warmed += 1) },
+    });
+    expect(await carol.seals.fetchMissing()).to.equal(0);
+    expect(warmed, 'no seal yet').to.equal(0);
+    Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
+    await carol.log.whenProcessed();
+    expect(await carol.seals.fetchMissing()).to.equal(0);
+    expect(warmed, 'a segment to fetch').to.equal(1);
+    expect(await carol.seals.fetchMissing()).to.equal(0);
+    expect(warmed, 'asked a moment ago: not fetched again yet').to.equal(1);
   });
 
   it('fetches the segments it cannot check from peers, and refuses bytes under another id', async () => {

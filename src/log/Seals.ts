@@ -11,8 +11,6 @@ import { MAX_SEALS, SealLedger } from './SealLedger';
 import type { SealSource, SealedHistory, SealedHistoryShelf, SegmentOpener } from './sealing';
 import type { SignatureVerifier } from './signing';
 
-export type { SegmentPacking } from './SegmentFetch';
-
 /**
  * Sealing the live document (docs/LOG_SCHEMA.md, "Epochs"). Once the room's document holds
  * more than a bound of entries, a tab seals its oldest settled entries into a segment

@@ -152,7 +152,7 @@ export class SegmentFetch {
     await this.host.prepare();
     // Newest first: a newcomer reads recent history before the oldest.
     const queue = this.wanted();
-    if (queue.some(([id]) => !this.host.has(id))) this.host.warm();
+    if (queue.some(([id]) => this.isDue(id, Date.now()))) this.host.warm();
     let taken = 0;
     // A few side by side: one segment travels while the one before it is checked, and each
     // fetch asks another peer first. Each worker keeps one segment while fetching the next.
@@ -183,6 +183,12 @@ export class SegmentFetch {
     return [...all].sort(([, a], [, b]) => last(b) - last(a));
   }
 
+  /** Whether the segment `id` is to be asked of peers now: not here, not asked lately. */
+  private isDue(id: string, now: number): boolean {
+    const at = this.asked.get(id);
+    return !this.host.has(id) && isContentKey(id) && (at === undefined || now - at >= REFETCH_MS);
+  }
+
   /** Fetches and checks one sealed segment; undefined if none came or it was refused. */
   private async fetchOne(
     fetch: NonNullable<SegmentFetchOptions['fetch']>,
@@ -190,10 +196,8 @@ export class SegmentFetch {
     value: unknown,
   ): Promise<FetchedSegment | undefined> {
     const record = readRecord(value);
-    if (this.host.has(id) || !record || !isContentKey(id)) return;
-    const at = this.asked.get(id);
     const now = Date.now();
-    if (at !== undefined && now - at < REFETCH_MS) return;
+    if (!record || !this.isDue(id, now)) return;
     this.asked.set(id, now);
     // Compressed first; if no peer has that form, or it is not the segment, the plain one.
     const compressed = await this.fetchPacked(record);
