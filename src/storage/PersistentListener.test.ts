@@ -3,55 +3,15 @@ import type { ChatEvent } from '../hub/events';
 import { Hub } from '../hub/Hub';
 import { MemoryEventLog } from '../hub/MemoryEventLog';
 import { MemoryPresence } from '../hub/MemoryPresence';
-import { freshDatabase } from '../testkit/storage/idbTestHarness';
 import { openChatDatabase, type ChatDatabase } from './ChatDatabase';
+import { freshDatabase } from '../testkit/storage/idbTestHarness';
 import { countTransactions } from './countTransactions';
 import { readAll } from './eventStoreContract';
-import type { HistoryPage, PutResult, StoredEvent } from './EventStore';
-import { FaultyEventStore } from '../testkit/storage/FaultyEventStore';
 import { IdbEventStore } from './IdbEventStore';
 import { MemoryEventStore } from './MemoryEventStore';
 import { PersistentListener } from './PersistentListener';
-import { ResilientEventStore } from './ResilientEventStore';
-import { StorageHealth } from './StorageHealth';
 import { poll } from '../testkit/waitFor';
-
-const NAME = 'meshchat-test-listener';
-
-/** Waits until the hub has handed `count` events to `listener` (its pump runs on promise turns). */
-function received(listener: PersistentListener, count: number): Promise<void> {
-  return poll(() => listener.stats().received >= count, `the listener to receive ${count} events`, {
-    everyMs: 0,
-  });
-}
-
-function newHub(chatroomId = 'room'): Hub {
-  return new Hub({ chatroomId, log: new MemoryEventLog(), presence: new MemoryPresence() });
-}
-
-/** A store whose writes never finish: the slowest disk there is. */
-class HangingStore extends MemoryEventStore {
-  puts = 0;
-  override put(): Promise<PutResult> {
-    this.puts += 1;
-    return new Promise<PutResult>(() => undefined);
-  }
-}
-
-/** The IndexedDB store behind a disk that holds every write until `open()`: a slow disk. */
-class GatedStore extends IdbEventStore {
-  puts = 0;
-  private release = (): void => undefined;
-  private readonly gate = new Promise<void>((resolve) => (this.release = resolve));
-  open(): void {
-    this.release();
-  }
-  override async put(events: readonly StoredEvent[]): Promise<PutResult> {
-    this.puts += 1;
-    await this.gate;
-    return super.put(events);
-  }
-}
+import { NAME, received, newHub, GatedStore } from '../testkit/storage/listenerStores';
 
 describe('PersistentListener', () => {
   const database = freshDatabase(NAME);
@@ -176,68 +136,6 @@ describe('PersistentListener', () => {
     const page = await store.page('room', 10);
     expect(page.events.map((s) => s.event.message)).to.deep.equal(['first', 'second', 'unordered']);
     expect(listener.stats().badOrders).to.equal(1);
-  });
-
-  it('never stalls the hub: a write that never finishes leaves the hub and sessions running', async () => {
-    const hanging = new HangingStore();
-    const hub = newHub();
-    const listener = new PersistentListener(hanging, { highWater: 10, maxBatch: 5 });
-    hub.attachListener(listener);
-    const stream = hub.add('u1', 's1');
-    for (let i = 0; i < 500; i += 1) hub.message('u1', `m${i}`);
-    await received(listener, 10);
-    expect(stream.take()).to.have.length(501);
-    expect(hub.stats().listenerErrors).to.equal(0);
-    expect(hanging.puts).to.equal(1);
-    expect(listener.backlog).to.be.at.least(10);
-  });
-
-  it('on QuotaExceededError reports degraded health, throws nothing to the hub, still answers', async () => {
-    const faulty = new FaultyEventStore(new IdbEventStore(db));
-    const health = new StorageHealth();
-    const store = new ResilientEventStore(faulty, health);
-    const errors: unknown[] = [];
-    const hub = new Hub({
-      chatroomId: 'room',
-      log: new MemoryEventLog(),
-      presence: new MemoryPresence(),
-      onListenerError: (error) => errors.push(error),
-    });
-    const listener = new PersistentListener(store, { onError: (error) => errors.push(error) });
-    hub.attachListener(listener);
-    hub.message('u1', 'saved');
-    await received(listener, 1);
-    await listener.flush();
-    faulty.failWrites = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    hub.message('u1', 'kept in memory');
-    hub.message('u1', 'also in memory');
-    await received(listener, 3);
-    await listener.flush();
-    expect(errors).to.deep.equal([]);
-    expect(hub.stats().listenerErrors).to.equal(0);
-    expect(listener.stats().lost).to.equal(0);
-    expect(health.status.state).to.equal('degraded');
-    const page: HistoryPage = await store.page('room', 50);
-    expect(page.events.map((s) => s.event.message)).to.deep.equal([
-      'saved',
-      'kept in memory',
-      'also in memory',
-    ]);
-  });
-
-  it('a failing store is reported to onError and counted, never thrown into the hub', async () => {
-    const failing = new FaultyEventStore(new MemoryEventStore());
-    failing.failWrites = new DOMException('gone', 'InvalidStateError');
-    const errors: unknown[] = [];
-    const hub = newHub();
-    const listener = new PersistentListener(failing, { onError: (error) => errors.push(error) });
-    hub.attachListener(listener);
-    hub.message('u1', 'lost');
-    await received(listener, 1);
-    await listener.flush();
-    expect(listener.stats().lost).to.equal(1);
-    expect(errors).to.have.length(1);
-    expect(hub.stats().listenerErrors).to.equal(0);
   });
 
   it('two tabs writing the same room store each event once', async () => {
