@@ -1,5 +1,6 @@
 import type { AuthorQuota } from './AuthorQuota';
-import { vouches, type BatchVerifier, type VerifiedBatch } from './batches';
+import { vouches, type VerifiedBatch } from './batches';
+import type { BatchVerifier } from './BatchVerifier';
 import type { FutureHold } from './FutureHold';
 import {
   compareSigned,

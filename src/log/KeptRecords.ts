@@ -1,5 +1,6 @@
 import type * as Y from 'yjs';
-import { sameBatch, vouches, type BatchVerifier } from './batches';
+import { sameBatch, vouches } from './batches';
+import type { BatchVerifier } from './BatchVerifier';
 import type { EntryPages } from './EntryPages';
 import type { SealedHistory } from './sealing';
 import { decodeEntry, encodeEntry, sameEntry, type RejectReason, type SignedEntry } from './schema';

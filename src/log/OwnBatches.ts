@@ -1,12 +1,6 @@
 import { encodeBase64url, encodeBase64urlAscii } from '../identity/base64url';
-import {
-  HASH_BYTES,
-  MAX_BATCH,
-  batchBytesOf,
-  entryHashInto,
-  type BatchVerifier,
-  type EncodedBatch,
-} from './batches';
+import { HASH_BYTES, MAX_BATCH, batchBytesOf, entryHashInto, type EncodedBatch } from './batches';
+import type { BatchVerifier } from './BatchVerifier';
 import type { HybridClock } from './HybridClock';
 import { SCHEMA_VERSION, type SignedEntry } from './schema';
 import { sha256 } from './sha256';

@@ -1,5 +1,6 @@
 import { decodeBase64url, encodeBase64url } from '../identity/base64url';
-import { BatchVerifier, HASH_BYTES, MAX_BATCH, entryHash, type VerifiedBatch } from './batches';
+import { HASH_BYTES, MAX_BATCH, entryHash, type VerifiedBatch } from './batches';
+import { BatchVerifier } from './BatchVerifier';
 import {
   DEFAULT_MAX_MESSAGE_LENGTH,
   compareSigned,

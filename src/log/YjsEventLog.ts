@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import type { EventLogPort, LogBatchInfo, LogEntry } from '../hub/ports';
-import { BatchVerifier, type EncodedBatch } from './batches';
+import type { EncodedBatch } from './batches';
+import { BatchVerifier } from './BatchVerifier';
 import { Admission } from './Admission';
 import { AuthorQuota, DEFAULT_QUOTA } from './AuthorQuota';
 import { EntryIntake } from './EntryIntake';

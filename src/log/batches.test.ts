@@ -5,15 +5,8 @@ import { Identity } from '../identity/Identity';
 import { MemoryKeyStore } from '../identity/MemoryKeyStore';
 import { Verifier } from '../identity/Verifier';
 import { signBatchV2 } from '../testkit/adversary/forgery';
-import {
-  BatchVerifier,
-  batchBytes,
-  batchBytesOf,
-  batchIdOf,
-  entryHash,
-  entryText,
-  leafHash,
-} from './batches';
+import { BatchVerifier } from './BatchVerifier';
+import { batchBytes, batchBytesOf, batchIdOf, entryHash, entryText, leafHash } from './batches';
 
 const encoder = new TextEncoder();
 

@@ -1,4 +1,5 @@
-import type { BatchVerifier, EncodedBatch } from './batches';
+import type { EncodedBatch } from './batches';
+import type { BatchVerifier } from './BatchVerifier';
 import type { EntryPages } from './EntryPages';
 import type { SignedEntry } from './schema';
 import type { ConvergedKey } from './SortedEntries';
