@@ -20,7 +20,7 @@ import type { RoomSource } from '../app/RoomSource';
 import { SaveTracker } from './SaveTracker';
 import { SealSchedule } from './SealSchedule';
 import { WorkerSegmentOpener } from './WorkerSegmentOpener';
-import type { RoomSessionOptions } from './RoomSessionOptions';
+import { sealLimits, type RoomSessionOptions } from './RoomSessionOptions';
 import type { ChatStorage } from '../storage/ChatStorage';
 import type { YjsPersistence } from '../storage/YjsPersistence';
 import { roomPersistence } from '../storage/roomPersistence';
@@ -160,13 +160,7 @@ export class RoomSession implements RoomSource {
       source: this.log,
       verifier: options.verifier,
       store: this.segments,
-      ...(options.seal
-        ? {
-            liveLimit: options.seal.above,
-            ...(options.seal.size ? { sealSize: options.seal.size } : {}),
-            ...(options.seal.settleMs !== undefined ? { settleMs: options.seal.settleMs } : {}),
-          }
-        : {}),
+      ...sealLimits(options.seal),
       // Each fetch asks the next peer first: segments fetched side by side come from several.
       fetch: async (hash, size) =>
         new Uint8Array(

@@ -4,6 +4,7 @@ import type { RejectReason } from '../log/schema';
 import type { SignatureVerifier, Signer } from '../log/signing';
 import type { NetworkConfig } from '../net/NetworkConfig';
 import type { ChatStorage } from '../storage/ChatStorage';
+import type { EpochSealsOptions } from '../log/Seals';
 
 export interface RoomSessionOptions {
   readonly roomId: string;
@@ -38,4 +39,16 @@ export interface RoomSessionOptions {
    * and fetches the seals of others).
    */
   readonly seal?: { readonly above: number; readonly size?: number; readonly settleMs?: number };
+}
+
+/** What the room's EpochSeals take from `seal` (nothing: they keep their defaults). */
+export function sealLimits(
+  seal: RoomSessionOptions['seal'],
+): Partial<Pick<EpochSealsOptions, 'liveLimit' | 'sealSize' | 'settleMs'>> {
+  if (!seal) return {};
+  return {
+    liveLimit: seal.above,
+    ...(seal.size ? { sealSize: seal.size } : {}),
+    ...(seal.settleMs !== undefined ? { settleMs: seal.settleMs } : {}),
+  };
 }
