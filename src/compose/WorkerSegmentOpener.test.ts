@@ -5,6 +5,7 @@ import { Verifier } from '../identity/Verifier';
 import { SegmentError, sealSegment } from '../log/Segment';
 import { openSegment } from '../log/SegmentOpen';
 import { twoAuthors } from '../testkit/log/twoAuthors';
+import { EDIT, REACT } from '../log/entryKinds';
 import { WorkerSegmentOpener } from './WorkerSegmentOpener';
 
 const ROOM = 'worker-segment-room';
@@ -53,6 +54,59 @@ describe('WorkerSegmentOpener', () => {
         'another room',
       );
       expect(opener.stats()).to.deep.equal({ inWorker: 3, onPage: 0 });
+    } finally {
+      opener.close();
+    }
+  });
+
+  it('hands back what openSegment gives, kinds and odd texts included', async () => {
+    const [log, other] = await twoAuthors(ROOM, 3);
+    if (!log || !other) throw new Error('no log');
+    const target = log.entries().find((entry) => entry.message.startsWith('ann'));
+    const ben = log.entries().find((entry) => entry.message.startsWith('ben'));
+    if (!target || !ben) throw new Error('no entries');
+    log.append(target.userId, JSON.stringify([target.id, 'fixed "quote" \\ é 🙂']), EDIT);
+    other.append(ben.userId, JSON.stringify([target.id, '👍', 1]), REACT);
+    log.append(target.userId, 'line\nbreak, "quoted", ünïcödé');
+    await Promise.all([log.whenProcessed(), other.whenProcessed()]);
+    // Messages and kinds alike, as sealing takes them.
+    const all = log.between(
+      { clock: Number.NEGATIVE_INFINITY, id: '' },
+      { clock: Number.POSITIVE_INFINITY, id: '' },
+    );
+    const sealed = sealSegment(ROOM, all, (id) => log.batchRecord(id));
+    const opener = new WorkerSegmentOpener(new Verifier());
+    try {
+      const onPage = await openSegment(ROOM, sealed.id, sealed.bytes, new Verifier());
+      expect(onPage.filter((entry) => entry.kind !== undefined)).to.have.length(2);
+      expect(await opener.open(ROOM, sealed.id, sealed.bytes)).to.deep.equal(onPage);
+      expect(opener.stats()).to.deep.equal({ inWorker: 1, onPage: 0 });
+    } finally {
+      opener.close();
+    }
+  });
+
+  it('opens on the page when the ids the worker sent do not fit the bytes', async () => {
+    const sealed = await segment(5);
+    // A worker that answers every segment with one id too few.
+    const short = (): Worker =>
+      new Worker(
+        URL.createObjectURL(
+          new Blob(
+            [
+              `self.onmessage = ({ data }) => data.call > 0 && self.postMessage({ call: data.call, ids: '${'A'.repeat(43 * 9)}' });`,
+            ],
+            { type: 'text/javascript' },
+          ),
+        ),
+      );
+    const opener = new WorkerSegmentOpener(new Verifier(), short);
+    try {
+      const opened = await opener.open(ROOM, sealed.id, sealed.bytes);
+      expect(opened).to.deep.equal(
+        await openSegment(ROOM, sealed.id, sealed.bytes, new Verifier()),
+      );
+      expect(opener.stats()).to.deep.equal({ inWorker: 0, onPage: 1 });
     } finally {
       opener.close();
     }

@@ -3,7 +3,7 @@ import type { SignedEntry } from '../log/schema';
 import { SegmentError } from '../log/Segment';
 import { openSegment } from '../log/SegmentOpen';
 import type { SignatureVerifier } from '../log/signing';
-import type { OpenReply, OpenRequest } from './segmentOpening';
+import { openedEntries, type OpenReply, type OpenRequest } from './segmentOpening';
 
 /** An idle worker is stopped after this long (started again for the next segment). */
 const IDLE_MS = 30_000;
@@ -121,18 +121,29 @@ export class WorkerSegmentOpener implements SegmentOpener {
     const waiting = this.waiting.get(reply.call);
     if (!waiting) return;
     this.waiting.delete(reply.call);
-    if ('entries' in reply) {
+    const entries = 'ids' in reply ? this.read(waiting.request, reply.ids) : undefined;
+    if (entries) {
       this.counts.inWorker += 1;
-      waiting.resolve(reply.entries);
+      waiting.resolve(entries);
     } else if ('refused' in reply) {
       this.counts.inWorker += 1;
       waiting.reject(new SegmentError(reply.refused));
     } else {
-      // Not a verdict on the segment (the worker's crypto failed): the page opens it.
+      // Not a verdict on the segment (the worker's crypto failed, or the ids it sent do not
+      // fit the bytes): the page opens it.
       this.onPage(waiting.request).then(waiting.resolve, waiting.reject);
     }
     // Idle: stopped, and started again for the next segment.
     if (this.waiting.size === 0) this.idle = setTimeout(() => this.halt(), IDLE_MS);
+  }
+
+  /** The entries the worker opened, read from the bytes sent it; undefined if they do not fit. */
+  private read({ bytes }: OpenRequest, ids: string): SignedEntry[] | undefined {
+    try {
+      return openedEntries(bytes, ids);
+    } catch {
+      return undefined;
+    }
   }
 
   private fail(): void {

@@ -4,7 +4,7 @@
 import { Verifier } from '../identity/Verifier';
 import { SegmentError } from '../log/Segment';
 import { openSegment } from '../log/SegmentOpen';
-import type { OpenReply, OpenRequest } from './segmentOpening';
+import { entryIds, type OpenReply, type OpenRequest } from './segmentOpening';
 
 /** The worker's side of postMessage (the DOM library types `self` as a window). */
 interface WorkerScope {
@@ -18,7 +18,7 @@ const verifier = new Verifier();
 scope.addEventListener('message', ({ data }) => {
   const { call, roomId, id, bytes } = data;
   openSegment(roomId, id, bytes, verifier).then(
-    (entries) => scope.postMessage({ call, entries }),
+    (entries) => scope.postMessage({ call, ids: entryIds(entries) }),
     (error: unknown) =>
       scope.postMessage(
         error instanceof SegmentError
