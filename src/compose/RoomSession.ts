@@ -148,13 +148,11 @@ export class RoomSession implements RoomSource {
     });
     this.segments = options.storage ? sharedSegmentStore() : new MemorySegmentStore();
     this.opener = new WorkerSegmentOpener(options.verifier);
-    this.files = new RoomFiles(
-      options.roomId,
-      sharedFileStore(),
-      this.network.files,
-      async (hash) =>
+    this.files = new RoomFiles(options.roomId, sharedFileStore(), this.network.files, {
+      held: (hash) => this.seals.packedHeld(hash),
+      get: async (hash) =>
         (await this.segments.get(options.roomId, hash)) ?? (await this.seals.packedFor(hash)),
-    );
+    });
     this.seals = new EpochSeals({
       doc: this.doc,
       source: this.log,

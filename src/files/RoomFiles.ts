@@ -17,6 +17,13 @@ export function sharedFileStore(): FileStore {
   return pageStore;
 }
 
+/** The room's sealed segments, as a tab serves them to its peers. */
+export interface SealedSource {
+  /** The segment (or its compressed form) named `hash` if it is in memory: no storage read. */
+  held(hash: string): Uint8Array | undefined;
+  get(hash: string): Promise<Uint8Array | undefined>;
+}
+
 export class RoomFiles implements FileShelf {
   readonly transfer: FileTransfer;
   /** Chunks sent of each file being sent, and who wants to know. */
@@ -33,15 +40,19 @@ export class RoomFiles implements FileShelf {
     private readonly roomId: string,
     private readonly store: FileStore,
     links: FileLinks,
-    sealed?: (hash: string) => Promise<Uint8Array | undefined>,
+    sealed?: SealedSource,
   ) {
     this.transfer = new FileTransfer(
       links,
       {
         get: async (hash) => {
+          // A segment in memory first: a newcomer asks for several while this tab is busy
+          // answering its sync, and each storage read waits its turn behind that work.
+          const held = sealed?.held(hash);
+          if (held) return new Blob([new Uint8Array(held)]);
           const file = await this.store.get(this.roomId, hash);
           if (file || !sealed) return file;
-          const segment = await sealed(hash);
+          const segment = await sealed.get(hash);
           return segment && new Blob([new Uint8Array(segment)]);
         },
       },

@@ -171,6 +171,11 @@ export class EpochSeals implements SealedHistory {
     return this.segments.packedFor(hash);
   }
 
+  /** The compressed segment named `hash` if it is in memory (see SegmentFetch.packedHeld). */
+  packedHeld(hash: string): Uint8Array | undefined {
+    return this.segments.packedHeld(hash);
+  }
+
   /**
    * Takes a segment's bytes received under `id` (from storage or a peer): opens and checks
    * it whole, counts its entries as sealed and hands them on (see settle). False if refused.

@@ -133,6 +133,11 @@ export class SegmentFetch {
     return undefined;
   }
 
+  /** The compressed segment named `hash` if it is kept in memory to serve it. */
+  packedHeld(hash: string): Uint8Array | undefined {
+    return this.packed.get(hash);
+  }
+
   /** Keeps a compressed segment to serve it. */
   remember(hash: string, packed: Uint8Array): void {
     this.packed.delete(hash);
