@@ -43,8 +43,16 @@ export class DeliveryTracker {
   private readonly awareness: Awareness;
   private readonly publish: DeliveryTrackerOptions['publish'];
   private readonly waiting = new Set<string>();
-  /** Waiting ids not looked at since they were tracked, or not written yet. */
+  /**
+   * Waiting ids not looked at since they were tracked, or that have no item: not written yet,
+   * or gone from the document (sealed into a segment, src/log/Seals.ts). Only an item added
+   * to the document gives one an item, so they are looked at again only after new ids are
+   * tracked or a transaction added items (`grown`): a tab that wrote a long history alone and
+   * sealed it has that many here, and looking at them all on every transaction and every
+   * peer's awareness change took the page's main thread for over a second as a peer joined.
+   */
   private unexamined = new Set<string>();
+  private grown = true;
   /** The clients of the waiting ids looked at so far (what `want` lists). */
   private wanted = new Set<number>();
   /** Peers' states as last looked at, and whether they changed since. */
@@ -79,7 +87,7 @@ export class DeliveryTracker {
     this.awareness.on('change', this.onChange);
     // afterTransaction, not 'update': an 'update' listener makes Yjs encode every transaction,
     // which for a room's stored state loading (20 MB at 100k messages) costs over a second.
-    this.entries.doc.on('afterTransaction', this.schedule);
+    this.entries.doc.on('afterTransaction', this.transacted);
     this.schedule();
   }
 
@@ -88,6 +96,7 @@ export class DeliveryTracker {
     if (this.destroyed) return;
     this.waiting.add(id);
     this.unexamined.add(id);
+    this.grown = true;
     this.schedule();
   }
 
@@ -110,7 +119,7 @@ export class DeliveryTracker {
     if (this.destroyed) return;
     this.destroyed = true;
     this.awareness.off('change', this.onChange);
-    this.entries.doc.off('afterTransaction', this.schedule);
+    this.entries.doc.off('afterTransaction', this.transacted);
     this.ackTimer?.();
     this.listeners.clear();
   }
@@ -122,6 +131,18 @@ export class DeliveryTracker {
       this.scheduled = false;
       if (!this.destroyed) this.update();
     });
+  };
+
+  private readonly transacted = (transaction: Y.Transaction): void => {
+    if (!this.grown) {
+      for (const [client, clock] of transaction.afterState) {
+        if (clock > (transaction.beforeState.get(client) ?? 0)) {
+          this.grown = true;
+          break;
+        }
+      }
+    }
+    this.schedule();
   };
 
   /** Peers' states changed (not only this tab's own): delivery is worked out afresh. */
@@ -149,7 +170,10 @@ export class DeliveryTracker {
     // After a transaction, only ids not looked at yet: whether the others are delivered
     // changes with peers' acks alone. Looking at every waiting id after each one made a tab
     // writing alone do quadratic work (45 s over a million messages).
-    this.examine(this.unexamined, delivered, false);
+    if (this.grown) {
+      this.grown = false;
+      this.examine(this.unexamined, delivered, false);
+    }
     this.publishIfChanged(
       'want',
       [...this.wanted].slice(0, MAX_WANTED).sort((a, b) => a - b),
@@ -161,7 +185,8 @@ export class DeliveryTracker {
 
   /**
    * Moves the ids of `ids` some peer holds to `delivered`, and adds the others' clients to
-   * `want` (made anew when `fresh`); ids not written yet are left to look at later.
+   * `want` (made anew when `fresh`); ids with no item are left in `unexamined` for later (and,
+   * afresh, those there already are not looked at: see `unexamined`).
    */
   private examine(ids: ReadonlySet<string>, delivered: string[], fresh: boolean): void {
     if (ids.size === 0 && !fresh) return;
@@ -178,8 +203,10 @@ export class DeliveryTracker {
       }
       return most;
     };
-    const unwritten = new Set<string>();
+    // Afresh, the ids that had no item are left to the pass over `unexamined` (see there).
+    const unwritten = fresh ? this.unexamined : new Set<string>();
     for (const id of ids) {
+      if (fresh && unwritten.has(id)) continue;
       const item = this.itemOf(id);
       if (!item)
         unwritten.add(id); // not written yet (still being signed)
