@@ -15,6 +15,9 @@ export interface MeshNodeOptions {
   readonly presenceMember?: number;
 }
 
+/** Update frames kept for the neighbours that push the same update next (see encode). */
+const ENCODED_KEPT = 8;
+
 const PAYLOAD = new Set<MeshMessage['type']>(['update', 'diff']);
 const PRESENCE = new Set<MeshMessage['type']>(['beats', 'stateWant', 'states']);
 
@@ -41,6 +44,8 @@ export class MeshNode {
   /** Frames from neighbours that did not decode. */
   malformed = 0;
   private readonly links = new Map<string, MeshLink>();
+  /** Frames of the updates pushed last (see encode); few, so that none outlives its sends. */
+  private readonly encoded: { update: Uint8Array; hops: number; bytes: Uint8Array }[] = [];
   private destroyed = false;
 
   constructor(
@@ -199,7 +204,7 @@ export class MeshNode {
   private send(peer: string, message: MeshMessage): boolean {
     const link = this.links.get(peer);
     if (!link) return false;
-    const bytes = encodeMessage(message);
+    const bytes = this.encode(message);
     try {
       link.send(bytes);
     } catch {
@@ -212,6 +217,22 @@ export class MeshNode {
         : 'control';
     this.traffic[`${kind}Sent`] += bytes.byteLength;
     return true;
+  }
+
+  /**
+   * The frame of `message`: an update pushed to several neighbours (the same bytes, as far
+   * as the same hop count) is encoded once, and its links see the same bytes, which the app's
+   * channels then compress once (ChunkedDataChannel.sendSide's `shared`).
+   */
+  private encode(message: MeshMessage): Uint8Array {
+    if (message.type !== 'update') return encodeMessage(message);
+    const { update, hops } = message;
+    const known = this.encoded.find((e) => e.update === update && e.hops === hops);
+    if (known) return known.bytes;
+    const bytes = encodeMessage(message);
+    this.encoded.push({ update, hops, bytes });
+    if (this.encoded.length > ENCODED_KEPT) this.encoded.shift();
+    return bytes;
   }
 
   private closeLink(peer: string): void {

@@ -1,7 +1,7 @@
 import { FrameOutbox } from './FrameOutbox';
 import { FrameReader, type FrameStats } from './FrameReader';
 import { SyncPieces } from './syncPieces';
-import { sendCompressed, sendPlain, type Waiting } from './frameSending';
+import { sendCompressed, sendCompressedShared, sendPlain, type Waiting } from './frameSending';
 import { COMPRESS_MIN_BYTES, HELLO_FRAME } from './frames';
 
 /**
@@ -194,10 +194,12 @@ export class ChunkedDataChannel {
   /**
    * Sends a side message: the other end's `onside` receives it; y-webrtc never sees it.
    * `urgent`: sent as it is, ahead of what waits for a compression (see the class comment).
+   * `shared`: the caller never changes `data` and may send it on other channels too: it is
+   * not copied, and compressed once for all of them.
    */
-  sendSide(data: Uint8Array, urgent = false): void {
+  sendSide(data: Uint8Array, urgent = false, shared = false): void {
     if (!urgent) {
-      this.enqueue(data, true);
+      this.enqueue(data, true, shared, shared);
       return;
     }
     this.greet();
@@ -217,12 +219,12 @@ export class ChunkedDataChannel {
     this.channel.close();
   }
 
-  /** `owned`: made for this send alone, so it need not be copied. */
-  private enqueue(bytes: Uint8Array, side: boolean, owned = false): void {
+  /** `owned`: never changed by the caller, so it need not be copied. */
+  private enqueue(bytes: Uint8Array, side: boolean, owned = false, shared = false): void {
     this.greet();
     if (this.compressing || bytes.byteLength >= COMPRESS_MIN_BYTES) {
       // Sent later: copied now, as RTCDataChannel.send would, so the caller may reuse it.
-      this.waiting.push({ bytes: owned ? bytes : bytes.slice(), side });
+      this.waiting.push({ bytes: owned ? bytes : bytes.slice(), side, shared });
       if (!this.compressing) void this.drainWaiting();
       return;
     }
@@ -251,8 +253,10 @@ export class ChunkedDataChannel {
         }
         const next = this.waiting.shift();
         if (!next) break;
-        if (next.bytes.byteLength >= COMPRESS_MIN_BYTES) await sendCompressed(this.outbox, next);
-        else sendPlain(this.outbox, next.bytes, next.side);
+        if (next.bytes.byteLength < COMPRESS_MIN_BYTES)
+          sendPlain(this.outbox, next.bytes, next.side);
+        else if (next.shared) await sendCompressedShared(this.outbox, next.bytes);
+        else await sendCompressed(this.outbox, next);
         this.outbox.pump();
       }
     } finally {

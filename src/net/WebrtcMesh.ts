@@ -23,6 +23,20 @@ const MESH_INVITE = 'mesh-dial';
 /** First byte of a mesh frame among a data channel's side messages (RoomNetwork's tag). */
 const SIDE_MESH = 1;
 
+/** Mesh frames tagged for the data channels' side lane, by the frame (see linkFor). */
+const taggedFrames = new WeakMap<Uint8Array, Uint8Array>();
+
+function tagged(bytes: Uint8Array): Uint8Array {
+  let framed = taggedFrames.get(bytes);
+  if (!framed) {
+    framed = new Uint8Array(bytes.byteLength + 1);
+    framed[0] = SIDE_MESH;
+    framed.set(bytes, 1);
+    taggedFrames.set(bytes, framed);
+  }
+  return framed;
+}
+
 /**
  * The mesh (src/mesh) running over one y-webrtc room. y-webrtc keeps its signaling client, its
  * encryption, its connection-time sync and awareness; the mesh takes over who connects to whom
@@ -167,12 +181,9 @@ export class WebrtcMesh {
   private linkFor(conn: MeshConn, channel: ChunkedDataChannel): MeshLink {
     return {
       remote: conn.remotePeerId,
-      send: (bytes) => {
-        const framed = new Uint8Array(bytes.byteLength + 1);
-        framed[0] = SIDE_MESH;
-        framed.set(bytes, 1);
-        channel.sendSide(framed);
-      },
+      // The mesh never changes a frame it sent, and sends an update's frame to several
+      // neighbours as the same bytes: tagged once, and compressed once for all of them.
+      send: (bytes) => channel.sendSide(tagged(bytes), false, true),
       get bufferedAmount() {
         return channel.bufferedAmount;
       },
