@@ -100,6 +100,7 @@ async function start(): Promise<void> {
     reload: () => window.location.reload(),
   });
   await app.start();
+  performance.mark('meshchat:app-started');
   void app.painted().then(() => {
     loadDh();
     painted();

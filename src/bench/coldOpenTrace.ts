@@ -1,8 +1,10 @@
 // `node --import tsx src/bench/coldOpenTrace.ts [messages] [trace.json | -] [--busy] [--single]`:
 // one cold open (of the cached room, sealed unless --single) with its Chromium performance trace
 // written to a file (open it in DevTools' Performance panel) and the page's timeline printed:
-// where the time to the first paint goes. Run it inside the bench's network namespace
-// (`unshare -n sh src/testing/netns.sh node --import tsx ...`): it uses a fixed port.
+// where the time to the first paint goes, with the app's own steps (its `meshchat:` marks:
+// the first module evaluated, storage open, identity and newest page read, app started). Run
+// it inside the bench's network namespace (`unshare -n sh src/testing/netns.sh node --import
+// tsx ...`): it uses a fixed port.
 import { coldOpen } from './coldOpenBench';
 
 const args = process.argv.slice(2);

@@ -31,25 +31,37 @@ export interface StartupReads {
   page(roomId: string, count: number, before?: HistoryCursor): Promise<HistoryPage>;
 }
 
+/**
+ * `read`, with a mark on the page's performance timeline once it settles (named `meshchat:`
+ * and `step`): the cold-open trace (src/bench/coldOpenTrace.ts) shows the steps of a start.
+ */
+function marked<T>(step: string, read: Promise<T>): Promise<T> {
+  return read.finally(() => performance.mark(`meshchat:${step}`));
+}
+
 /** Starts the first reads: the identity, the storage and, on a room link, its newest page. */
 export function startupReads(location: Location): StartupReads {
+  performance.mark('meshchat:reads-started');
   const keyStore = new IdbKeyStore();
   // Rooms an earlier version kept in localStorage move into IndexedDB here, once.
   const legacy = webStorage();
-  const storage = ChatStorage.open(legacy ? { legacyRooms: legacy } : {});
+  const storage = marked('storage-open', ChatStorage.open(legacy ? { legacyRooms: legacy } : {}));
   const route = parseRoute(location);
   let early =
     route.kind === 'room'
       ? {
           roomId: route.roomId,
-          page: storage.then((opened) => opened.events.page(route.roomId, STORED_PAGE_SIZE)),
+          page: marked(
+            'newest-page-read',
+            storage.then((opened) => opened.events.page(route.roomId, STORED_PAGE_SIZE)),
+          ),
         }
       : undefined;
   // Storage trouble is reported by its health; a page nobody asks for is not an error.
   early?.page.catch(() => undefined);
   return {
     keyStore,
-    identity: Identity.loadOrCreate(keyStore),
+    identity: marked('identity-read', Identity.loadOrCreate(keyStore)),
     storage,
     page: (roomId, count, before) => {
       const first = early;
