@@ -1,6 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { encodeBase64url } from '../identity/base64url';
-import type { FileLink, FileLinks } from './FileLinks';
+import { Side, connect, later } from '../testkit/fileLinks';
+import type { FileLink } from './FileLinks';
 import { FetchFailed, FileTransfer, sha256 } from './FileTransfer';
 import {
   CHUNK_SIZE,
@@ -10,40 +11,6 @@ import {
   encodeMissing,
   encodeRequest,
 } from './wire';
-
-type Listener = (link: FileLink, data: Uint8Array) => void;
-
-/** One side's view of a room: its links, and the messages that arrive on them. */
-class Side implements FileLinks {
-  readonly peers: FileLink[] = [];
-  private readonly listeners = new Set<Listener>();
-  links(): readonly FileLink[] {
-    return this.peers;
-  }
-  onMessage(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  deliver(link: FileLink, data: Uint8Array): void {
-    for (const listener of this.listeners) listener(link, data);
-  }
-}
-
-/** Connects `a` and `b` with an in-memory link each way (messages arrive in a later task). */
-function connect(a: Side, b: Side): void {
-  const toB: FileLink = {
-    bufferedAmount: 0,
-    send: (data) => later(() => b.deliver(toA, data.slice())),
-  };
-  const toA: FileLink = {
-    bufferedAmount: 0,
-    send: (data) => later(() => a.deliver(toB, data.slice())),
-  };
-  a.peers.push(toB);
-  b.peers.push(toA);
-}
-
-const later = (run: () => void) => setTimeout(run, 0);
 
 /**
  * A hostile peer: answers every request of `victim` with `junk(index, length)` instead of the

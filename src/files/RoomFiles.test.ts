@@ -1,40 +1,9 @@
 import { expect } from '@esm-bundle/chai';
 import { encodeBase64url } from '../identity/base64url';
-import type { FileLink, FileLinks } from './FileLinks';
+import { Side, connect } from '../testkit/fileLinks';
 import { FileStore } from './FileStore';
 import { FileTransfer, sha256 } from './FileTransfer';
 import { RoomFiles, type SealedSource } from './RoomFiles';
-
-type Listener = (link: FileLink, data: Uint8Array) => void;
-
-/** One side of an in-memory link between two tabs. */
-class Side implements FileLinks {
-  readonly peers: FileLink[] = [];
-  private readonly listeners = new Set<Listener>();
-  links(): readonly FileLink[] {
-    return this.peers;
-  }
-  onMessage(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  deliver(link: FileLink, data: Uint8Array): void {
-    for (const listener of this.listeners) listener(link, data);
-  }
-}
-
-function connect(a: Side, b: Side): void {
-  const toB: FileLink = {
-    bufferedAmount: 0,
-    send: (data) => setTimeout(() => b.deliver(toA, data.slice()), 0),
-  };
-  const toA: FileLink = {
-    bufferedAmount: 0,
-    send: (data) => setTimeout(() => a.deliver(toB, data.slice()), 0),
-  };
-  a.peers.push(toB);
-  b.peers.push(toA);
-}
 
 /** A file store that counts its reads. */
 class CountingStore extends FileStore {
