@@ -7,6 +7,16 @@ describe('ChatApplication direct messages', () => {
   const users = appUsers();
   const { user } = users;
 
+  /** Ann and Ben meet in a lobby, and Ann asks Ben for a DM (its id). */
+  async function annInvitesBen() {
+    const ann = await user('Ann');
+    const ben = await user('Ben');
+    for (const u of [ann, ben]) await u.app.openRoom('lobby-room', 'pw');
+    await poll(() => ann.app.canMessagePrivately(ben.app.userId));
+    await ann.app.openDirectMessage(ben.app.userId);
+    return { ann, ben, dmId: ann.app.current?.roomId ?? '' };
+  }
+
   it('opens a DM only once the invitee accepts; nobody else learns of it', async () => {
     const ann = await user('Ann');
     const ben = await user('Ben');
@@ -56,12 +66,7 @@ describe('ChatApplication direct messages', () => {
   });
 
   it('does not bring back a DM the user left or an invitation the user ignored', async () => {
-    const ann = await user('Ann');
-    const ben = await user('Ben');
-    for (const u of [ann, ben]) await u.app.openRoom('lobby-room', 'pw');
-    await poll(() => ann.app.canMessagePrivately(ben.app.userId));
-    await ann.app.openDirectMessage(ben.app.userId);
-    const dmId = ann.app.current?.roomId ?? '';
+    const { ann, ben, dmId } = await annInvitesBen();
     await poll(() => ben.app.invitations.length === 1);
     await ben.app.ignoreInvitation(ann.app.userId);
     expect(ben.app.invitations).to.deep.equal([]);
@@ -79,12 +84,7 @@ describe('ChatApplication direct messages', () => {
   });
 
   it('never lets a link change a DM’s password, nor a third user join a DM by its URL', async () => {
-    const ann = await user('Ann');
-    const ben = await user('Ben');
-    for (const u of [ann, ben]) await u.app.openRoom('lobby-room', 'pw');
-    await poll(() => ann.app.canMessagePrivately(ben.app.userId));
-    await ann.app.openDirectMessage(ben.app.userId);
-    const dmId = ann.app.current?.roomId ?? '';
+    const { ann, dmId } = await annInvitesBen();
     const password = ann.app.currentRecord?.password;
     await ann.app.openRoom(dmId, 'attacker-pw');
     expect(ann.app.passwordQuestion).to.equal(undefined);

@@ -121,13 +121,16 @@ export function concatBytes(
   return out;
 }
 
+/** `bytes` deflate-raw compressed, in one array. */
+export async function deflateWhole(bytes: Uint8Array): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const part of deflateRaw(bytes)) parts.push(part);
+  return concatBytes(parts);
+}
+
 /** Sealed segments on the wire (src/log/Seals.ts): deflate-raw, inflated to at most their size. */
 export const segmentPacking = {
-  async pack(bytes: Uint8Array): Promise<Uint8Array> {
-    const parts: Uint8Array[] = [];
-    for await (const part of deflateRaw(bytes)) parts.push(part);
-    return concatBytes(parts);
-  },
+  pack: deflateWhole,
   unpack(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> {
     const inflater = new Inflater(maxBytes);
     inflater.push(new Uint8Array(bytes));

@@ -1,6 +1,6 @@
 // How ChunkedDataChannel frames one message onto its outbox: whole, in CHUNK_BYTES parts, or
 // deflate-raw compressed piece by piece while the compressor runs (frames.ts has the flags).
-import { deflateRaw } from './deflate';
+import { deflateRaw, deflateWhole } from './deflate';
 import type { FrameOutbox } from './FrameOutbox';
 import {
   CHUNK_BYTES,
@@ -32,22 +32,6 @@ export interface Waiting {
  */
 const compressedOnce = new WeakMap<Uint8Array, Promise<Uint8Array>>();
 
-async function compressWhole(bytes: Uint8Array): Promise<Uint8Array> {
-  const pieces: Uint8Array[] = [];
-  let length = 0;
-  for await (const piece of deflateRaw(bytes)) {
-    pieces.push(piece);
-    length += piece.byteLength;
-  }
-  const whole = new Uint8Array(length);
-  let at = 0;
-  for (const piece of pieces) {
-    whole.set(piece, at);
-    at += piece.byteLength;
-  }
-  return whole;
-}
-
 /**
  * Above this, a shared message is compressed as it streams, per channel: a large one is
  * rarely sent twice (a sync answer goes to one peer), and its first pieces go out sooner.
@@ -59,7 +43,7 @@ export async function sendCompressedShared(outbox: FrameOutbox, bytes: Uint8Arra
   if (bytes.byteLength > SHARED_MAX_BYTES) return sendCompressed(outbox, { bytes, side: true });
   let compressed = compressedOnce.get(bytes);
   if (!compressed) {
-    compressed = compressWhole(bytes);
+    compressed = deflateWhole(bytes);
     compressedOnce.set(bytes, compressed);
   }
   let whole: Uint8Array;
