@@ -68,16 +68,22 @@ describe('hostile history over WebRTC', () => {
         undefined,
         { timeout: 30_000, polling: 50 },
       );
+      // Between them the honest peers caught every rewrite and every deletion. Not each of
+      // them: a peer that receives the other's restoration before Mallory's deletion sees
+      // the entry replaced by its own content and has nothing to turn away.
+      const counted = { overwritten: 0, deleted: 0 };
       for (const peer of [alice, bob]) {
         const rejected = await peer.page.evaluate(() => window.harness.rejected());
-        assert.ok((rejected.overwritten ?? 0) >= 3, JSON.stringify(rejected));
-        assert.ok((rejected.deleted ?? 0) >= 3, JSON.stringify(rejected));
+        counted.overwritten += rejected.overwritten ?? 0;
+        counted.deleted += rejected.deleted ?? 0;
         assert.deepEqual(await peer.page.evaluate(() => window.harness.messages()), [
           'one',
           'two',
           'three',
         ]);
       }
+      assert.ok(counted.overwritten >= 3, JSON.stringify(counted));
+      assert.ok(counted.deleted >= 3, JSON.stringify(counted));
 
       // Alice leaves; with Bob the only honest peer online, a newcomer joins.
       await alice.context.close();
