@@ -13,6 +13,25 @@ eventStoreContract(
   idbHarness(NAME, (db) => new IdbEventStore(db)),
 );
 
+type RecordsPrototype = { getAllRecords?: unknown };
+const storePrototype = IDBObjectStore.prototype as RecordsPrototype;
+
+// The same contract where the browser reads pages the older way (Chromium before 141).
+describe('without getAllRecords', () => {
+  const own = Object.getOwnPropertyDescriptor(storePrototype, 'getAllRecords');
+  before(() => {
+    expect(own, 'this browser has getAllRecords').to.not.equal(undefined);
+    delete storePrototype.getAllRecords;
+  });
+  after(() => {
+    if (own) Object.defineProperty(storePrototype, 'getAllRecords', own);
+  });
+  eventStoreContract(
+    'IdbEventStore',
+    idbHarness(NAME, (db) => new IdbEventStore(db)),
+  );
+});
+
 describe('IdbEventStore', () => {
   const database = freshDatabase(NAME);
   let db: ChatDatabase;
@@ -44,6 +63,32 @@ describe('IdbEventStore', () => {
       'm1',
       'm2',
     ]);
+  });
+
+  it('reads a page in one request', async () => {
+    const store = new IdbEventStore(db);
+    await store.put(Array.from({ length: 50 }, (_, i) => message('r', i)));
+    const calls: string[] = [];
+    const methods = ['getAllRecords', 'getAll', 'openKeyCursor', 'openCursor'] as const;
+    const prototype = IDBObjectStore.prototype as unknown as Record<string, unknown>;
+    const originals = methods.map((name) => [name, prototype[name]] as const);
+    for (const [name, original] of originals) {
+      prototype[name] = function (this: IDBObjectStore, ...args: unknown[]) {
+        calls.push(name);
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      };
+    }
+    try {
+      const page = await store.page('r', 20);
+      expect(page.events.map((s) => s.event.id)).to.deep.equal(
+        Array.from({ length: 20 }, (_, i) => `m${30 + i}`),
+      );
+      expect(page.older).to.deep.equal({ order: 30, id: 'm30' });
+      expect((await store.page('r', 20, { order: 10, id: 'm10' })).older).to.equal(undefined);
+    } finally {
+      for (const [name, original] of originals) prototype[name] = original;
+    }
+    expect(calls).to.deep.equal(['getAllRecords', 'getAllRecords']);
   });
 
   it('puts a batch in one transaction', async () => {

@@ -24,9 +24,11 @@ const COUNT_CHUNK = 500;
 
 /**
  * The EventStore in IndexedDB (object store `events` of the chat database). A room's history
- * is one key range sorted by [chatroomId, order, id], so a page is three requests whatever the
- * room's size: a key cursor walks back `count` keys, one getAll reads the page, and one step
- * further tells whether anything is older. Writes are one transaction per put; a duplicate id
+ * is one key range sorted by [chatroomId, order, id], so a page is one request whatever the
+ * room's size: getAllRecords reads the newest `count` + 1 records of the range backwards (the
+ * one more tells whether anything is older). A browser without getAllRecords (before Chromium
+ * 141) takes three: a key cursor walks back `count` keys, one getAll reads the page, and one
+ * step further tells whether anything is older. Writes are one transaction per put; a duplicate id
  * is turned away by the unique `byId` index inside that transaction, without a read first.
  *
  * The store does not own the connection: whoever opened it closes it.
@@ -84,6 +86,19 @@ export class IdbEventStore implements EventStore {
     const upperOpen = before !== undefined;
     const range = IDBKeyRange.bound([roomId], upper, false, upperOpen);
     const tx = this.db.transaction('events', 'readonly');
+    const raw = unwrap(tx.store) as RecordsStore;
+    if (typeof raw.getAllRecords === 'function') {
+      const newest = await requested(
+        raw.getAllRecords({ query: range, count: count + 1, direction: 'prev' }),
+      );
+      const records = newest.slice(0, count).reverse();
+      const lowest = records[0]?.key as [string, number, string] | undefined;
+      return this.decodePage(
+        records.map((record) => record.value),
+        roomId,
+        newest.length > count && lowest ? { order: lowest[1], id: lowest[2] } : undefined,
+      );
+    }
     let cursor = await tx.store.openKeyCursor(range, 'prev');
     if (cursor && count > 1) cursor = await cursor.advance(count - 1);
     let values: unknown[];
@@ -99,6 +114,15 @@ export class IdbEventStore implements EventStore {
       values = page;
       older = next ? { order: lowest[1], id: lowest[2] } : undefined;
     }
+    return this.decodePage(values, roomId, older);
+  }
+
+  /** A page of records as read, corrupted ones skipped and counted. */
+  private decodePage(
+    values: readonly unknown[],
+    roomId: string,
+    older: HistoryCursor | undefined,
+  ): HistoryPage {
     const events: StoredEvent[] = [];
     let skipped = 0;
     for (const value of values) {
@@ -185,6 +209,23 @@ export class IdbEventStore implements EventStore {
   private check(operation: string): void {
     if (this.destroyed) throw new DestroyedError(`IdbEventStore.${operation}`);
   }
+}
+
+/** IndexedDB's getAllRecords (Chromium 141 on), where the browser has it. */
+interface RecordsStore extends IDBObjectStore {
+  getAllRecords?: (options: {
+    query: IDBKeyRange;
+    count: number;
+    direction: 'prev';
+  }) => IDBRequest<{ key: IDBValidKey; value: unknown }[]>;
+}
+
+/** The result of `request`, once it succeeds. */
+function requested<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
+  });
 }
 
 /** A stored record as a StoredEvent of `roomId`, or undefined if it is corrupted. */
