@@ -5,7 +5,7 @@ import { parseRoute } from '../app/RoomLink';
 import { STORED_PAGE_SIZE } from '../app/StoredHistory';
 import { IdbKeyStore } from '../identity/IdbKeyStore';
 import { Identity } from '../identity/Identity';
-import type { HistoryCursor, HistoryPage } from '../storage/EventStore';
+import type { EventStore, HistoryCursor, HistoryPage } from '../storage/EventStore';
 import { ChatStorage } from '../storage/ChatStorage';
 
 /** localStorage, or nothing where the browser refuses it (some private modes). */
@@ -45,7 +45,15 @@ export function startupReads(location: Location): StartupReads {
   const keyStore = new IdbKeyStore();
   // Rooms an earlier version kept in localStorage move into IndexedDB here, once.
   const legacy = webStorage();
-  const storage = marked('storage-open', ChatStorage.open(legacy ? { legacyRooms: legacy } : {}));
+  // The newest page is read as soon as the database is open, while the joined rooms are.
+  let eventsOpen: (events: EventStore) => void = () => undefined;
+  const events = new Promise<EventStore>((resolve) => {
+    eventsOpen = resolve;
+  });
+  const storage = marked(
+    'storage-open',
+    ChatStorage.open({ ...(legacy ? { legacyRooms: legacy } : {}), onEvents: eventsOpen }),
+  );
   const route = parseRoute(location);
   let early =
     route.kind === 'room'
@@ -53,7 +61,9 @@ export function startupReads(location: Location): StartupReads {
           roomId: route.roomId,
           page: marked(
             'newest-page-read',
-            storage.then((opened) => opened.events.page(route.roomId, STORED_PAGE_SIZE)),
+            Promise.race([events, storage.then((opened) => opened.events)]).then((store) =>
+              store.page(route.roomId, STORED_PAGE_SIZE),
+            ),
           ),
         }
       : undefined;

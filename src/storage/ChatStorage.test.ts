@@ -38,6 +38,27 @@ describe('ChatStorage', () => {
     await deleteDB(yjsDatabaseName(ROOM));
   });
 
+  it('hands the events store out before the joined rooms are read', async () => {
+    const first = await open();
+    await first.events.put([message(ROOM, 1), message(ROOM, 2)]);
+    await first.rooms.add(room(ROOM, 1));
+    first.destroy();
+    const steps: string[] = [];
+    let early: Promise<string[]> | undefined;
+    const storage = await ChatStorage.open({
+      databaseName: NAME,
+      onEvents: (events) => {
+        steps.push('events');
+        early = events.page(ROOM, 10).then((page) => page.events.map((s) => s.event.id));
+      },
+    });
+    opened.push(storage);
+    steps.push('opened');
+    expect(steps).to.deep.equal(['events', 'opened']);
+    expect(await early).to.deep.equal(['m1', 'm2']);
+    expect((await storage.rooms.list()).map((r) => r.roomId)).to.deep.equal([ROOM]);
+  });
+
   it('exports a room and imports it back without duplicates, bad lines reported', async () => {
     const storage = await open();
     const hub = new Hub({

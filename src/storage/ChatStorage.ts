@@ -32,6 +32,11 @@ export interface ChatStorageOptions {
    * page's IndexedDB segment store unless given. None without IndexedDB.
    */
   readonly segments?: SegmentStore;
+  /**
+   * Handed the events store as soon as the database is open (or known to be unavailable),
+   * before the joined rooms are read: a page can be read meanwhile.
+   */
+  readonly onEvents?: (events: EventStore) => void;
 }
 
 /** What importRoom did. */
@@ -113,8 +118,10 @@ export class ChatStorage {
       health.report(error);
     }
     const rooms = new ResilientRoomDirectory(db && new IdbRoomDirectory(db), health);
+    const storage = new ChatStorage(db, rooms, health, options.segments);
+    options.onEvents?.(storage.events);
     await rooms.prime(options.legacyRooms);
-    return new ChatStorage(db, rooms, health, options.segments);
+    return storage;
   }
 
   /**
