@@ -32,11 +32,12 @@ async function start(): Promise<void> {
   const shell = document.querySelector('chat-app');
   // The network config (TURN credentials) is not waited for: a room's network starts only
   // after its stored state has loaded, and waits for the first fetch (failed or not) then.
+  // That fetch starts once the first page is painted, off the way to it.
   const fallback = fallbackNetworkConfig();
   const network = new PendingNetworkConfig(
     fallback,
     // Fetched again before its TURN credentials expire, for as long as the page is open.
-    LiveNetworkConfig.open({ fetch: () => fetchNetworkConfig(), fallback }),
+    firstPaint.then(() => LiveNetworkConfig.open({ fetch: () => fetchNetworkConfig(), fallback })),
   );
   // The key of direct messages is first needed once the first page is painted (the app
   // announces it in the rooms then): it is read from IndexedDB only then.
@@ -130,7 +131,8 @@ if (onRoomPage) loadRoomView().catch(() => undefined);
 // The shell (imported above) already listens for the PWA events registerPwa dispatches. The
 // service worker is registered once the first page is painted.
 let painted: () => void = () => undefined;
-registerPwa(window, new Promise<void>((resolve) => (painted = resolve)));
+const firstPaint = new Promise<void>((resolve) => (painted = resolve));
+registerPwa(window, firstPaint);
 start().catch((error: unknown) => {
   console.error('MeshChat could not start', error);
   painted();
