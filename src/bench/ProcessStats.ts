@@ -51,36 +51,63 @@ export function openFilesLimit(): { soft: number; hard: number } {
   return { soft: parse(match?.[1]), hard: parse(match?.[2]) };
 }
 
+/**
+ * Read-type and write-type system calls a process has made (syscr and syscw of
+ * /proc/<pid>/io: read, readv, recvmsg... and write, writev, sendmsg...), or null when the
+ * kernel does not expose them (no task I/O accounting) or the process is not readable.
+ */
+export function processSyscalls(pid: number): { reads: number; writes: number } | null {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const reads = /^syscr:\s+(\d+)/m.exec(io);
+    const writes = /^syscw:\s+(\d+)/m.exec(io);
+    if (reads === null || writes === null) return null;
+    return { reads: Number(reads[1]), writes: Number(writes[1]) };
+  } catch {
+    return null;
+  }
+}
+
 /** A CPU meter over an interval for a process by pid (null pid = measures nothing). */
 export class CpuMeter {
   readonly #pid: number | null;
   readonly #startedAt = performance.now();
   readonly #startCpu: { user: number; system: number };
   readonly #startSelf = process.cpuUsage();
+  readonly #startSyscalls: { reads: number; writes: number } | null;
 
   constructor(pid: number | null) {
     this.#pid = pid;
     this.#startCpu = pid === null ? { user: 0, system: 0 } : processCpuSplitMicros(pid);
+    this.#startSyscalls = pid === null ? null : processSyscalls(pid);
   }
 
   /**
    * Elapsed wall time, the process's CPU time (and the part of it spent in the kernel) and
-   * this process's own CPU time, all in µs.
+   * this process's own CPU time, all in µs; and the process's read and write system calls
+   * over the interval (null when unknown).
    */
   read(): {
     wallMicros: number;
     cpuMicros: number | null;
     systemMicros: number | null;
     selfMicros: number;
+    syscalls: { reads: number; writes: number } | null;
   } {
     const self = process.cpuUsage(this.#startSelf);
     const cpu = this.#pid === null ? null : processCpuSplitMicros(this.#pid);
     const system = cpu === null ? null : cpu.system - this.#startCpu.system;
+    const start = this.#startSyscalls;
+    const end = start === null || this.#pid === null ? null : processSyscalls(this.#pid);
     return {
       wallMicros: (performance.now() - this.#startedAt) * 1000,
       cpuMicros: cpu === null || system === null ? null : cpu.user - this.#startCpu.user + system,
       systemMicros: system,
       selfMicros: self.user + self.system,
+      syscalls:
+        start === null || end === null
+          ? null
+          : { reads: end.reads - start.reads, writes: end.writes - start.writes },
     };
   }
 }

@@ -29,6 +29,12 @@ function assertSane(result: SignalingLoadResult): void {
     kernel !== null && kernel >= 0 && kernel <= result.serverCpuUsPerDelivered,
     `${kernel}`,
   );
+  // Every delivery is written by some write-type system call, shared or not, and every publish
+  // read by a read-type one: at most a few per delivery, never none.
+  const writes = result.serverWritesPerDelivered;
+  const reads = result.serverReadsPerDelivered;
+  assert.ok(writes !== null && writes > 0 && writes < 3, `${writes} writes per delivery`);
+  assert.ok(reads !== null && reads > 0 && reads < 3, `${reads} reads per delivery`);
   assert.ok(result.loadgenCpuPercent > 0);
 }
 

@@ -155,6 +155,7 @@ export async function runSignalingLoad(
       cpuMicros: null,
       systemMicros: null,
       selfMicros: 0,
+      syscalls: null,
     };
     const cpuMicros = usages.some((u) => u.cpuMicros === null)
       ? null
@@ -162,6 +163,15 @@ export async function runSignalingLoad(
     const systemMicros = usages.some((u) => u.systemMicros === null)
       ? null
       : usages.reduce((sum, u) => sum + (u.systemMicros ?? 0), 0);
+    const syscalls = usages.some((u) => u.syscalls === null)
+      ? null
+      : usages.reduce(
+          (sum, u) => ({
+            reads: sum.reads + (u.syscalls?.reads ?? 0),
+            writes: sum.writes + (u.syscalls?.writes ?? 0),
+          }),
+          { reads: 0, writes: 0 },
+        );
     const rss = group.pids.some((pid) => pid === null)
       ? null
       : group.pids.reduce<number>((sum, pid) => sum + processRssMb(pid ?? 0), 0);
@@ -189,6 +199,10 @@ export async function runSignalingLoad(
         cpuMicros === null || delivered === 0 ? null : round(cpuMicros / delivered),
       serverSystemCpuUsPerDelivered:
         systemMicros === null || delivered === 0 ? null : round(systemMicros / delivered),
+      serverWritesPerDelivered:
+        syscalls === null || delivered === 0 ? null : round(syscalls.writes / delivered, 3),
+      serverReadsPerDelivered:
+        syscalls === null || delivered === 0 ? null : round(syscalls.reads / delivered, 3),
       redisCpuUsPerDelivered:
         redisCpu === null || delivered === 0 ? null : round(redisCpu / delivered),
       redisRssMb: redisRss === null ? null : round(redisRss, 1),

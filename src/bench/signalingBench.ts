@@ -66,7 +66,11 @@ function describe(run: SignalingLoadResult): string {
     run.delivered < run.expected
       ? `; only ${fmt(run.delivered)} of ${fmt(run.expected)} delivered, not comparable`
       : '';
-  return `${cpu}; ${run.p50Ms}/${run.p99Ms} ms; ${run.serverRssMb ?? '?'} MB; loadgen ${run.loadgenCpuPercent}%${short}`;
+  const calls =
+    run.serverWritesPerDelivered === null
+      ? ''
+      : `; ${run.serverWritesPerDelivered} write + ${run.serverReadsPerDelivered} read calls`;
+  return `${cpu}${calls}; ${run.p50Ms}/${run.p99Ms} ms; ${run.serverRssMb ?? '?'} MB; loadgen ${run.loadgenCpuPercent}%${short}`;
 }
 
 /**
@@ -105,7 +109,7 @@ export async function signalingScenario(
     const floor = kernelFloor(ours, stock);
     rows.push({
       scenario: 'signaling',
-      measure: `C=${fmt(size.clients)}/R=${size.rooms}, ${RATE}/s per client: CPU per delivered message, user + kernel (kernel: the socket write and the loopback TCP stack, paid by any server once per delivery); p50/p99; RSS; load generator CPU; user: our user time as a share of stock's; floor: the kernel time alone, what a server with no user time would reach, as a share of stock's total`,
+      measure: `C=${fmt(size.clients)}/R=${size.rooms}, ${RATE}/s per client: CPU per delivered message, user + kernel (kernel: the socket write and the loopback TCP stack, paid by any server once per delivery); system calls per delivered message (write-type, read-type; one write per delivery unless frames share writes); p50/p99; RSS; load generator CPU; user: our user time as a share of stock's; floor: the kernel time alone, what a server with no user time would reach, as a share of stock's total`,
       value: `${describe(ours)}; ${ratio.toFixed(2)}x stock; user ${userRatio(ours, stock)}; floor ${floor === null ? '?' : `${floor.us} us = ${floor.ofStock}x stock`}`,
       target: '<= 0.5x stock CPU; p99 and RSS no higher',
       anchor: `stock bin/server.js: ${describe(stock)}`,

@@ -46,6 +46,13 @@ export interface SignalingLoadResult {
   readonly serverCpuUsPerDelivered: number | null;
   /** The part of serverCpuUsPerDelivered spent in the kernel (system time: socket I/O). */
   readonly serverSystemCpuUsPerDelivered: number | null;
+  /**
+   * The server's write-type and read-type system calls per delivered message (from
+   * /proc/<pid>/io; null when unreadable). One write per delivery is the floor for a server
+   * that sends each frame when it is made; fewer means frames shared a write.
+   */
+  readonly serverWritesPerDelivered: number | null;
+  readonly serverReadsPerDelivered: number | null;
   /** The redis-server's CPU per delivered message and RSS (null without Redis). */
   readonly redisCpuUsPerDelivered: number | null;
   readonly redisRssMb: number | null;
