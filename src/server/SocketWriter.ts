@@ -23,7 +23,6 @@
 import { writeSync, writevSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { TLSSocket } from 'node:tls';
 
 /** What Node keeps of a TCP socket's libuv handle (internal, but stable since Node 0.x). */
 interface StreamHandle {
@@ -140,9 +139,16 @@ export class SocketWriter {
   }
 }
 
-/** The handle of a plain TCP socket with a descriptor, or null (TLS, pipes, test doubles). */
+/**
+ * The handle of a plain TCP socket with a descriptor, or null (TLS, pipes, test doubles).
+ * TLS is recognised by the `encrypted` flag every TLSSocket carries, not by importing node:tls
+ * for its class: an ES import of a built-in reads all of its exports, and node:tls's
+ * `rootCertificates` then parses some 140 certificates the server never uses.
+ */
 function directHandle(stream: Duplex): StreamHandle | null {
-  if (!(stream instanceof Socket) || stream instanceof TLSSocket) return null;
+  if (!(stream instanceof Socket) || (stream as { encrypted?: unknown }).encrypted === true) {
+    return null;
+  }
   const handle = (stream as unknown as HandleCarrier)._handle;
   if (handle === null || typeof handle.fd !== 'number' || handle.fd <= 0) return null;
   if (typeof handle.writeQueueSize !== 'number') return null;
