@@ -164,7 +164,6 @@ export class SignalingServer {
     this.#heartbeat.add(connection);
     this.#perAddress.set(key, (this.#perAddress.get(key) ?? 0) + 1);
     this.#metrics.connectionsAccepted += 1;
-    ws.on('pong', () => (connection.alive = true));
     ws.on('message', (data) => this.#onFrame(connection, toBuffer(data)));
     ws.on('error', (error: Error & { code?: string }) => {
       // ws closes the socket itself after a protocol error; we only count it.

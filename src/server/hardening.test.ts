@@ -137,5 +137,20 @@ describe('hardening', () => {
       assert.equal(alive.socket.readyState, alive.socket.OPEN);
     });
   });
+  it('keeps a socket that sends frames between pings, answered or not', async () => {
+    await withServer({ HEARTBEAT_INTERVAL_MS: '100' }, async (t) => {
+      const busy = await TestClient.connect(`${t.wsBase}/signal`, { autoPong: false });
+      await busy.subscribe('heartbeat');
+      // Six heartbeat intervals, each with frames from the client but no pong: time passing is
+      // what is tested here.
+      const until = Date.now() + 600;
+      while (Date.now() < until) {
+        await busy.roundTrip();
+        await new Promise((wake) => setTimeout(wake, 30));
+      }
+      assert.equal(t.server.metrics.drops.heartbeat_timeout, 0);
+      assert.equal(busy.socket.readyState, busy.socket.OPEN);
+    });
+  });
   // Readers that stop reading: slowReader.test.ts.
 });
