@@ -175,7 +175,7 @@ describe('ChunkedDataChannel over real WebRTC', () => {
     return pc;
   };
 
-  it('sends urgent side messages as they are, ahead of what waits for a compression', async () => {
+  it('sends urgent side messages as they are, ahead of what is compressed or waits for it', async () => {
     const { sender, receiver } = await connectedPair(make, make);
     const random = new Uint8Array(3 * 1024 * 1024);
     for (let i = 0; i < random.byteLength; i += 65536) {
@@ -205,9 +205,9 @@ describe('ChunkedDataChannel over real WebRTC', () => {
     sender.send(new Uint8Array([4]));
     await arrived;
     expect(order).to.deep.equal([
-      `message ${random.byteLength}`,
       `side ${compressible.byteLength}`,
       'side 7',
+      `message ${random.byteLength}`,
       'message 20480',
       'side 5',
       'message 1',
@@ -215,6 +215,30 @@ describe('ChunkedDataChannel over real WebRTC', () => {
     expect(send.bytesSent, 'the urgent zeros went uncompressed').to.be.greaterThan(
       random.byteLength + compressible.byteLength,
     );
+  });
+
+  it('lets the event loop turn while it compresses: an urgent reply made meanwhile goes first', async () => {
+    const { sender, receiver } = await connectedPair(make, make);
+    // Random bytes compress slowly: far longer than one slice of the compressor's work.
+    const random = new Uint8Array(8 * 1024 * 1024);
+    for (let i = 0; i < random.byteLength; i += 65536) {
+      crypto.getRandomValues(random.subarray(i, i + 65536));
+    }
+    const order: string[] = [];
+    const arrived = new Promise<void>((resolve) => {
+      const note = (what: string) => {
+        order.push(what);
+        if (order.length === 2) resolve();
+      };
+      (receiver as unknown as { onside: (data: Uint8Array) => void }).onside = () => note('reply');
+      receiver.onmessage = () => note('large');
+    });
+    const send = sender as unknown as { sendSide(data: Uint8Array, urgent?: boolean): void };
+    sender.send(random);
+    // A task after the send: as a peer's request read while the large message compresses.
+    setTimeout(() => send.sendSide(pattern(9, 5), true), 0);
+    await arrived;
+    expect(order).to.deep.equal(['reply', 'large']);
   });
 
   it('refuses a peer that does not frame (stock y-webrtc) and closes its channel', async () => {

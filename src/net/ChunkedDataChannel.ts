@@ -14,15 +14,16 @@ import { COMPRESS_MIN_BYTES, HELLO_FRAME } from './frames';
  * Both peers must use it (this app's peers do); a peer that does not is refused (frames.ts).
  *
  * Messages of COMPRESS_MIN_BYTES or more (a sync reply, a preview) are sent deflate-raw
- * compressed, piece by piece while the compressor runs. Small ones go out at once, unless a
- * compressed one is still being made: then they wait behind it, so order is kept.
+ * compressed, in slices that let the event loop turn, so what the peer sends meanwhile is
+ * read (frameSending.ts). Small ones go out at once, unless a compressed one is still being
+ * made: then they wait behind it, so order is kept.
  * Channels are reliable and ordered, and a message's frames are queued together, so pieces
  * arrive in order and never interleave with another message's.
  *
  * Side messages sent as `urgent` (file chunks: a segment a newcomer waits for) are never
- * compressed (their bytes are compressed already) and go ahead of the messages waiting for a
- * compression, among themselves in order: a newcomer's history does not queue behind the
- * room's document.
+ * compressed (their bytes are compressed already) and go out at once, ahead of the messages
+ * being compressed or waiting for a compression, among themselves in order: a newcomer's
+ * history does not queue behind the room's document.
  */
 
 export { CHUNK_BYTES } from './frames';
@@ -81,7 +82,6 @@ export class ChunkedDataChannel {
   private greeted = false;
   private compressing = false;
   private readonly waiting: Waiting[] = [];
-  private readonly urgent: Uint8Array[] = [];
   private readonly pieces = new SyncPieces();
   private lowThreshold = 0;
 
@@ -203,18 +203,15 @@ export class ChunkedDataChannel {
       return;
     }
     this.greet();
-    if (this.compressing) this.urgent.push(data.slice());
-    else {
-      sendPlain(this.outbox, data, true);
-      this.outbox.pump();
-    }
+    // The outbox holds whole messages only (a compressed one is queued once made).
+    sendPlain(this.outbox, data, true);
+    this.outbox.pump();
   }
 
   close(): void {
     this.outbox.isOpen = false;
     this.outbox.clear();
     this.waiting.length = 0;
-    this.urgent.length = 0;
     this.reader.close();
     this.channel.close();
   }
@@ -243,14 +240,11 @@ export class ChunkedDataChannel {
     }
   }
 
-  /** Sends what waits, in order, compressing the large ones; urgent side messages first. */
+  /** Sends what waits, in order, compressing the large ones. */
   private async drainWaiting(): Promise<void> {
     this.compressing = true;
     try {
       for (;;) {
-        for (let urgent = this.urgent.shift(); urgent; urgent = this.urgent.shift()) {
-          sendPlain(this.outbox, urgent, true);
-        }
         const next = this.waiting.shift();
         if (!next) break;
         if (next.bytes.byteLength < COMPRESS_MIN_BYTES)

@@ -1,6 +1,6 @@
 // How ChunkedDataChannel frames one message onto its outbox: whole, in CHUNK_BYTES parts, or
-// deflate-raw compressed piece by piece while the compressor runs (frames.ts has the flags).
-import { deflateRaw, deflateWhole } from './deflate';
+// deflate-raw compressed, in slices that let the event loop turn (frames.ts has the flags).
+import { concatBytes, deflateRaw, deflateWhole } from './deflate';
 import type { FrameOutbox } from './FrameOutbox';
 import {
   CHUNK_BYTES,
@@ -15,6 +15,7 @@ import {
   Z_WHOLE,
   frame,
 } from './frames';
+import { TaskSlicer } from './nextTask';
 
 /** A message waiting for a compression ahead of it. */
 export interface Waiting {
@@ -78,49 +79,40 @@ export function sendPlain(outbox: FrameOutbox, bytes: Uint8Array, side: boolean)
   }
 }
 
+/** Compression work done in one task at most (ms) before frames that arrived are read. */
+const COMPRESS_SLICE_MS = 8;
+
 /**
- * Compresses and frames one message, each frame queued as soon as the compressor has
- * produced it. The last full frame is held back until the next exists, so that the final
- * one can say LAST (or, for a short output, be one whole frame).
+ * Compresses and frames one message. The compressor runs in slices of COMPRESS_SLICE_MS
+ * that let the event loop turn (it starts after one turn too): a peer's requests that arrive
+ * while a large sync answer is compressed are read, and answered, meanwhile. The frames are
+ * queued together once the message is compressed, so the outbox never holds part of a
+ * message and an urgent side message may be queued at any time between slices.
  */
 export async function sendCompressed(outbox: FrameOutbox, { bytes, side }: Waiting): Promise<void> {
-  let held: Uint8Array<ArrayBuffer> | undefined;
-  let emitted = 0;
-  const whole = side ? Z_SIDE_WHOLE : Z_WHOLE;
-  const first = side ? Z_SIDE_FIRST : Z_FIRST;
-  const emit = (piece: Uint8Array<ArrayBuffer>, last: boolean): void => {
-    const start = last ? whole : first;
-    const flag = emitted === 0 ? start : last ? LAST : PART;
-    emitted += 1;
-    outbox.queue(frame(flag, piece));
-    outbox.pump();
-  };
-  let buffer = new Uint8Array(CHUNK_BYTES);
-  let filled = 0;
+  const slicer = new TaskSlicer(COMPRESS_SLICE_MS);
+  const parts: Uint8Array[] = [];
   try {
+    await slicer.yield();
     for await (const out of deflateRaw(bytes)) {
-      for (let read = 0; read < out.byteLength;) {
-        const take = Math.min(CHUNK_BYTES - filled, out.byteLength - read);
-        buffer.set(out.subarray(read, read + take), filled);
-        filled += take;
-        read += take;
-        if (filled === CHUNK_BYTES) {
-          if (held) emit(held, false);
-          held = buffer;
-          buffer = new Uint8Array(CHUNK_BYTES);
-          filled = 0;
-        }
-      }
+      parts.push(out);
+      if (slicer.due()) await slicer.yield();
     }
   } catch (error) {
-    // The platform could not compress: nothing of it was sent unless a frame was.
+    // The platform could not compress: the message goes as it is.
     console.error('MeshChat could not compress a message', error);
-    if (emitted === 0) sendPlain(outbox, bytes, side);
+    sendPlain(outbox, bytes, side);
     return;
   }
-  if (filled > 0) {
-    if (held) emit(held, false);
-    held = buffer.slice(0, filled);
+  const whole = concatBytes(parts);
+  if (whole.byteLength <= CHUNK_BYTES) {
+    outbox.queue(frame(side ? Z_SIDE_WHOLE : Z_WHOLE, whole));
+    return;
   }
-  emit(held ?? new Uint8Array(0), true);
+  const first = side ? Z_SIDE_FIRST : Z_FIRST;
+  for (let start = 0; start < whole.byteLength; start += CHUNK_BYTES) {
+    const end = Math.min(start + CHUNK_BYTES, whole.byteLength);
+    const flag = end === whole.byteLength ? LAST : start === 0 ? first : PART;
+    outbox.queue(frame(flag, whole, start, end));
+  }
 }
