@@ -14,7 +14,7 @@ import {
 import { REACT } from './entryKinds';
 import { SEALS_ROOT, type SignedEntry } from './schema';
 import { makePreview, readPreview } from './Preview';
-import type { SegmentPacking } from './SegmentFetch';
+import { SEGMENT_FETCHES, type SegmentPacking } from './SegmentFetch';
 import { segmentPacking } from '../net/deflate';
 
 afterEach(destroyTabs);
@@ -228,36 +228,37 @@ describe("Fetching a room's sealed segments", () => {
     expect(await dave.store.get(ROOM, id), 'kept, to serve it on').to.not.equal(undefined);
   });
 
-  it('fetches a few segments side by side, the newest first', async () => {
-    const alice = await tab({ liveLimit: 5, sealSize: 10 });
-    await write(alice.log, alice.userId, 45);
+  it('fetches several segments side by side, the newest first', async () => {
+    const alice = await tab({ liveLimit: 5, sealSize: 5 });
+    const count = SEGMENT_FETCHES + 2;
+    await write(alice.log, alice.userId, 5 * count + 5);
     const sealed: string[] = [];
     for (let id = await alice.seals.sealDue(); id; id = await alice.seals.sealDue())
       sealed.push(id);
-    expect(sealed).to.have.length(4);
+    expect(sealed).to.have.length(count);
     const asked: string[] = [];
     let inFlight = 0;
     let most = 0;
-    let threeAsked = (): void => undefined;
-    const three = new Promise<void>((resolve) => (threeAsked = resolve));
+    let allAsked = (): void => undefined;
+    const together = new Promise<void>((resolve) => (allAsked = resolve));
     const carol = await tab({
       fetch: async (wanted) => {
         asked.push(wanted);
         inFlight += 1;
         most = Math.max(most, inFlight);
-        if (asked.length === 3) threeAsked();
-        // Nothing arrives until three are asked for: they travel together.
-        await three;
+        if (asked.length === SEGMENT_FETCHES) allAsked();
+        // Nothing arrives until as many as fetch side by side are asked for.
+        await together;
         inFlight -= 1;
         return (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
       },
     });
     Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
-    expect(await carol.seals.fetchMissing()).to.equal(4);
-    expect(most).to.equal(3);
+    expect(await carol.seals.fetchMissing()).to.equal(count);
+    expect(most).to.equal(SEGMENT_FETCHES);
     expect(asked).to.deep.equal([...sealed].reverse());
     await carol.log.whenProcessed();
-    expect(carol.log.entries()).to.have.length(45);
+    expect(carol.log.entries()).to.have.length(5 * count + 5);
   });
 
   it('sends segments compressed; any holder makes the same bytes; bad ones fall back', async () => {

@@ -6,8 +6,13 @@ import { isContentKey, type SignedEntry } from './schema';
 
 /** A segment no peer could send is asked for again after this long. */
 const REFETCH_MS = 30_000;
-/** Sealed segments fetched side by side. */
-const SEGMENT_FETCHES = 3;
+/**
+ * Sealed segments fetched side by side. Enough that a newcomer has its first segments' bytes
+ * (about 110 KB each, compressed) in hand early, while its page is still free to read them and
+ * hand them to the opener: fetching the next only once the one before is checked made the
+ * later ones wait for the page, busy applying the live document by then.
+ */
+export const SEGMENT_FETCHES = 8;
 /** Seal records taken from a peer's preview, at most. */
 const MAX_HINTS = 200;
 /** Compressed segments kept in memory to serve them (each about 80 KB). */
