@@ -67,6 +67,23 @@ async function segmentsKept(page: Page, segments: number, timeoutMs: number): Pr
   });
 }
 
+/**
+ * Waits until the page's stored history holds every event its session received (the records
+ * of the live document are written as they arrive, beside the segments).
+ */
+async function recordsStored(page: Page, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const [stored, received] = await page.evaluate(async () => [
+      await window.harness.stored(),
+      window.harness.events().length,
+    ]);
+    if (stored >= received) return;
+    if (Date.now() > until) throw new Error(`catch-up: ${stored} of ${received} events stored`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** The page's JS heap in MB after a full garbage collection. */
 async function heapAfterCollection(page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
@@ -129,8 +146,10 @@ export async function catchUp(
     polling: 10,
   });
   const newestAt = await late.page.evaluate(() => window.harness.now());
-  if (sealed) await segmentsKept(late.page, segments, 900_000);
-  else await messagesReach(late.page, messages, 180_000);
+  if (sealed) {
+    await segmentsKept(late.page, segments, 900_000);
+    await recordsStored(late.page, 120_000);
+  } else await messagesReach(late.page, messages, 180_000);
   const allAt = await late.page.evaluate(() => window.harness.now());
   // Kept segments and stored records together: every message, read as the room view pages.
   const stored = sealed ? await late.page.evaluate(() => window.harness.storedMessages()) : 0;
