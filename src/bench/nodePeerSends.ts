@@ -40,6 +40,7 @@ function kindOf(data: unknown): { kind: string; bytes: number } {
 export class NativeCalls {
   private readonly sends = new Map<string, Tally>();
   private readonly time = new Map<string, Tally>();
+  private readonly gaps = new Map<string, Tally>();
 
   /** Instruments wrtc's prototypes (before any connection is made). */
   constructor(wrtc: Record<string, unknown>) {
@@ -47,9 +48,19 @@ export class NativeCalls {
     const connection = (wrtc.RTCPeerConnection as { prototype: Record<string, unknown> }).prototype;
     const send = channel.send as Method;
     const sends = this.sends;
+    const gaps = this.gaps;
+    const lastAt = new WeakMap<object, number>();
     channel.send = function (this: unknown, data: unknown): unknown {
       const { kind, bytes } = kindOf(data);
       add(sends, kind, bytes);
+      const now = performance.now();
+      const gap = now - (lastAt.get(this as object) ?? -Infinity);
+      lastAt.set(this as object, now);
+      add(
+        gaps,
+        gap < 1 ? '<1ms' : gap < 5 ? '<5ms' : gap < 25 ? '<25ms' : gap < 100 ? '<100ms' : '>=100ms',
+        0,
+      );
       return send.call(this, data);
     };
     this.timeMembers(channel, 'channel');
@@ -83,6 +94,7 @@ export class NativeCalls {
     this.wallAt = performance.now();
     this.sends.clear();
     this.time.clear();
+    this.gaps.clear();
   }
 
   summary(label: string): string {
@@ -94,7 +106,7 @@ export class NativeCalls {
     const cpu = process.cpuUsage(this.cpuAt);
     const wall = performance.now() - this.wallAt;
     const ms = (us: number): number => Math.round(us / 1000);
-    return `[${label}] CPU (all threads) ${ms(cpu.user)} ms user + ${ms(cpu.system)} ms system in ${Math.round(wall)} ms\n[${label}] sends (count/bytes): ${rows(this.sends, ' B')}\n[${label}] native (calls/time): ${rows(this.time, ' ms')}`;
+    return `[${label}] CPU (all threads) ${ms(cpu.user)} ms user + ${ms(cpu.system)} ms system in ${Math.round(wall)} ms\n[${label}] sends (count/bytes): ${rows(this.sends, ' B')}\n[${label}] gap since the channel's last send: ${rows(this.gaps, '')}\n[${label}] native (calls/time): ${rows(this.time, ' ms')}`;
   }
 
   private timed(name: string, f: Method): Method {
