@@ -41,6 +41,7 @@ export class NativeCalls {
   private readonly sends = new Map<string, Tally>();
   private readonly time = new Map<string, Tally>();
   private readonly gaps = new Map<string, Tally>();
+  private readonly bySize = new Map<string, Tally>();
 
   /** Instruments wrtc's prototypes (before any connection is made). */
   constructor(wrtc: Record<string, unknown>) {
@@ -49,6 +50,7 @@ export class NativeCalls {
     const send = channel.send as Method;
     const sends = this.sends;
     const gaps = this.gaps;
+    const bySize = this.bySize;
     const lastAt = new WeakMap<object, number>();
     channel.send = function (this: unknown, data: unknown): unknown {
       const { kind, bytes } = kindOf(data);
@@ -61,7 +63,12 @@ export class NativeCalls {
         gap < 1 ? '<1ms' : gap < 5 ? '<5ms' : gap < 25 ? '<25ms' : gap < 100 ? '<100ms' : '>=100ms',
         0,
       );
-      return send.call(this, data);
+      const start = performance.now();
+      try {
+        return send.call(this, data);
+      } finally {
+        add(bySize, sizeClass(bytes), performance.now() - start);
+      }
     };
     this.timeMembers(channel, 'channel');
     this.timeMembers(connection, 'connection');
@@ -95,6 +102,7 @@ export class NativeCalls {
     this.sends.clear();
     this.time.clear();
     this.gaps.clear();
+    this.bySize.clear();
   }
 
   summary(label: string): string {
@@ -106,7 +114,7 @@ export class NativeCalls {
     const cpu = process.cpuUsage(this.cpuAt);
     const wall = performance.now() - this.wallAt;
     const ms = (us: number): number => Math.round(us / 1000);
-    return `[${label}] CPU (all threads) ${ms(cpu.user)} ms user + ${ms(cpu.system)} ms system in ${Math.round(wall)} ms\n[${label}] sends (count/bytes): ${rows(this.sends, ' B')}\n[${label}] gap since the channel's last send: ${rows(this.gaps, '')}\n[${label}] native (calls/time): ${rows(this.time, ' ms')}`;
+    return `[${label}] CPU (all threads) ${ms(cpu.user)} ms user + ${ms(cpu.system)} ms system in ${Math.round(wall)} ms\n[${label}] sends (count/bytes): ${rows(this.sends, ' B')}\n[${label}] gap since the channel's last send: ${rows(this.gaps, '')}\n[${label}] send time by size (calls/time): ${rows(this.bySize, ' ms')}\n[${label}] native (calls/time): ${rows(this.time, ' ms')}`;
   }
 
   private timed(name: string, f: Method): Method {
@@ -132,6 +140,12 @@ export class NativeCalls {
       }
     }
   }
+}
+
+/** A send's size class, for whether a native send costs by the call or by the byte. */
+function sizeClass(bytes: number): string {
+  const kb = bytes / 1024;
+  return kb < 1 ? '<1 KB' : kb < 4 ? '<4 KB' : kb < 16 ? '<16 KB' : kb < 64 ? '<64 KB' : '>=64 KB';
 }
 
 function add(map: Map<string, Tally>, key: string, amount: number): void {
