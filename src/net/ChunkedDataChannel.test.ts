@@ -1,61 +1,9 @@
 import { expect } from '@esm-bundle/chai';
-import { iceGathered } from '../testkit/iceGathered';
+import { arrivalOrder, collect, connectedPair, pattern, randomBytes } from '../testkit/channelPair';
 import { CHUNK_BYTES, ChunkedDataChannel } from './ChunkedDataChannel';
 import { chunkingPeerConnection } from './chunkingPeerConnection';
 import { concatBytes, deflateRaw } from './deflate';
 import { HELLO_FRAME, WHOLE, Z_WHOLE, frame } from './frames';
-
-/** Two connections in this page, wired to each other directly (no signaling server). */
-async function connectedPair(
-  makeA: () => RTCPeerConnection,
-  makeB: () => RTCPeerConnection,
-): Promise<{
-  a: RTCPeerConnection;
-  b: RTCPeerConnection;
-  sender: RTCDataChannel;
-  receiver: RTCDataChannel;
-}> {
-  const a = makeA();
-  const b = makeB();
-  const received = new Promise<RTCDataChannel>((resolve) => {
-    b.ondatachannel = (event: RTCDataChannelEvent) => resolve(event.channel);
-  });
-  const sender = a.createDataChannel('test');
-  // Complete descriptions (candidates included) rather than trickling candidates.
-  await a.setLocalDescription(await a.createOffer());
-  await iceGathered(a);
-  await b.setRemoteDescription(a.localDescription as RTCSessionDescription);
-  await b.setLocalDescription(await b.createAnswer());
-  await iceGathered(b);
-  await a.setRemoteDescription(b.localDescription as RTCSessionDescription);
-  const receiver = await received;
-  await Promise.all(
-    [sender, receiver].map(
-      (channel) =>
-        new Promise<void>((resolve) => {
-          if (channel.readyState === 'open') resolve();
-          else channel.onopen = () => resolve();
-        }),
-    ),
-  );
-  return { a, b, sender, receiver };
-}
-
-function pattern(size: number, seed: number): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(size);
-  for (let i = 0; i < size; i += 1) bytes[i] = (i * 31 + seed) & 0xff;
-  return bytes;
-}
-
-function collect(channel: RTCDataChannel, count: number): Promise<Uint8Array[]> {
-  const got: Uint8Array[] = [];
-  return new Promise((resolve) => {
-    channel.onmessage = (event: MessageEvent) => {
-      got.push(new Uint8Array(event.data as ArrayBuffer));
-      if (got.length === count) resolve(got);
-    };
-  });
-}
 
 describe('ChunkedDataChannel over real WebRTC', () => {
   const Chunking = chunkingPeerConnection(RTCPeerConnection);
@@ -177,20 +125,10 @@ describe('ChunkedDataChannel over real WebRTC', () => {
 
   it('sends urgent side messages as they are, ahead of what is compressed or waits for it', async () => {
     const { sender, receiver } = await connectedPair(make, make);
-    const random = new Uint8Array(3 * 1024 * 1024);
-    for (let i = 0; i < random.byteLength; i += 65536) {
-      crypto.getRandomValues(random.subarray(i, i + 65536));
-    }
-    const order: string[] = [];
-    const arrived = new Promise<void>((resolve) => {
-      const note = (what: string) => {
-        order.push(what);
-        if (order.length === 6) resolve();
-      };
-      (receiver as unknown as { onside: (data: Uint8Array) => void }).onside = (data) =>
-        note(`side ${data.byteLength}`);
-      receiver.onmessage = (event: MessageEvent) =>
-        note(`message ${(event.data as ArrayBuffer).byteLength}`);
+    const random = randomBytes(3 * 1024 * 1024);
+    const { order, arrived } = arrivalOrder(receiver, 6, {
+      side: (data) => `side ${data.byteLength}`,
+      message: (event) => `message ${(event.data as ArrayBuffer).byteLength}`,
     });
     const send = sender as unknown as {
       sendSide(data: Uint8Array, urgent?: boolean): void;
@@ -220,18 +158,10 @@ describe('ChunkedDataChannel over real WebRTC', () => {
   it('lets the event loop turn while it compresses: an urgent reply made meanwhile goes first', async () => {
     const { sender, receiver } = await connectedPair(make, make);
     // Random bytes compress slowly: far longer than one slice of the compressor's work.
-    const random = new Uint8Array(8 * 1024 * 1024);
-    for (let i = 0; i < random.byteLength; i += 65536) {
-      crypto.getRandomValues(random.subarray(i, i + 65536));
-    }
-    const order: string[] = [];
-    const arrived = new Promise<void>((resolve) => {
-      const note = (what: string) => {
-        order.push(what);
-        if (order.length === 2) resolve();
-      };
-      (receiver as unknown as { onside: (data: Uint8Array) => void }).onside = () => note('reply');
-      receiver.onmessage = () => note('large');
+    const random = randomBytes(8 * 1024 * 1024);
+    const { order, arrived } = arrivalOrder(receiver, 2, {
+      side: () => 'reply',
+      message: () => 'large',
     });
     const send = sender as unknown as { sendSide(data: Uint8Array, urgent?: boolean): void };
     sender.send(random);
