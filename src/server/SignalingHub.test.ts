@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SignalingHub, type Subscriber } from './SignalingHub.js';
-import { TokenBucket } from './TokenBucket.js';
 
 class FakeSubscriber implements Subscriber {
   readonly frames: string[] = [];
@@ -100,22 +99,5 @@ describe('SignalingHub', () => {
     const hub = new SignalingHub<FakeSubscriber>(limits);
     assert.equal(hub.subscribe(new FakeSubscriber(), ['ok', 'x'.repeat(9)]), 'topic_too_long');
     assert.equal(hub.topicCount, 0);
-  });
-});
-
-describe('TokenBucket', () => {
-  it('allows a burst, then the sustained rate', () => {
-    let now = 0;
-    const bucket = new TokenBucket(10, 3, () => now);
-    assert.deepEqual(
-      [bucket.take(), bucket.take(), bucket.take(), bucket.take()],
-      [true, true, true, false],
-    );
-    now += 100; // 10/s refills one token per 100 ms
-    assert.equal(bucket.take(), true);
-    assert.equal(bucket.take(), false);
-    now += 10_000; // a long pause refills to the burst size, not beyond
-    const taken = Array.from({ length: 5 }, () => bucket.take()).filter(Boolean).length;
-    assert.equal(taken, 3);
   });
 });
