@@ -1,21 +1,11 @@
 import { expect } from '@esm-bundle/chai';
 import * as Y from 'yjs';
 import { MemorySegmentStore } from '../storage/SegmentStore';
-import { until } from '../testkit/waitFor';
-import {
-  ROOM,
-  destroyTabs,
-  link,
-  onLog,
-  sealedWithReaction,
-  tab,
-  write,
-} from '../testkit/log/sealTabs';
+import { ROOM, destroyTabs, heldIn, sealedWithReaction, tab, write } from '../testkit/log/sealTabs';
 import { REACT } from './entryKinds';
 import { SEALS_ROOT, type SignedEntry } from './schema';
 import { makePreview, readPreview } from './Preview';
-import { SEGMENT_FETCHES, type SegmentPacking } from './SegmentFetch';
-import { segmentPacking } from '../net/deflate';
+import { SEGMENT_FETCHES } from './SegmentFetch';
 
 afterEach(destroyTabs);
 
@@ -24,8 +14,7 @@ describe("Fetching a room's sealed segments", () => {
     const { alice } = await sealedWithReaction('👍');
     const id = (await alice.seals.sealDue()) as string;
     const shelved: string[] = [];
-    const fetch = async (wanted: string): Promise<Uint8Array> =>
-      (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
+    const fetch = (wanted: string): Promise<Uint8Array> => heldIn(alice.store, wanted);
     const history = {
       kept: (messages: readonly SignedEntry[]) => shelved.push(...messages.map((m) => m.message)),
     };
@@ -53,8 +42,7 @@ describe("Fetching a room's sealed segments", () => {
 
   it('takes deletions of the sealed entries it lists once it keeps their fetched segment', async () => {
     const alice = await tab({ liveLimit: 5, sealSize: 10 });
-    const fetch = async (wanted: string): Promise<Uint8Array> =>
-      (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
+    const fetch = (wanted: string): Promise<Uint8Array> => heldIn(alice.store, wanted);
     const carol = await tab({ fetch, history: { kept: () => undefined } });
     await write(alice.log, alice.userId, 4);
     Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
@@ -95,7 +83,7 @@ describe("Fetching a room's sealed segments", () => {
     const asked: string[] = [];
     const fetch = async (wanted: string): Promise<Uint8Array> => {
       asked.push(wanted);
-      return (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
+      return heldIn(alice.store, wanted);
     };
     const records = [...alice.doc.getMap(SEALS_ROOT)];
     const shelved: string[] = [];
@@ -141,7 +129,7 @@ describe("Fetching a room's sealed segments", () => {
     const fetch = async (wanted: string): Promise<Uint8Array> => {
       asked.push(wanted);
       await gate;
-      return (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
+      return heldIn(alice.store, wanted);
     };
     const carol = await tab({ fetch });
     const run = carol.seals.hint([first as [string, unknown]]);
@@ -199,8 +187,7 @@ describe("Fetching a room's sealed segments", () => {
     await write(alice.log, alice.userId, 25);
     const id = (await alice.seals.sealDue()) as string;
     const asked: string[] = [];
-    let serve = async (wanted: string): Promise<Uint8Array> =>
-      (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
+    let serve = (wanted: string): Promise<Uint8Array> => heldIn(alice.store, wanted);
     const carol = await tab({
       fetch: (wanted) => {
         asked.push(wanted);
@@ -250,7 +237,7 @@ describe("Fetching a room's sealed segments", () => {
         // Nothing arrives until as many as fetch side by side are asked for.
         await together;
         inFlight -= 1;
-        return (await alice.store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
+        return heldIn(alice.store, wanted);
       },
     });
     Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
@@ -259,50 +246,5 @@ describe("Fetching a room's sealed segments", () => {
     expect(asked).to.deep.equal([...sealed].reverse());
     await carol.log.whenProcessed();
     expect(carol.log.entries()).to.have.length(5 * count + 5);
-  });
-
-  it('sends segments compressed; any holder makes the same bytes; bad ones fall back', async () => {
-    const packing: SegmentPacking = segmentPacking;
-    const alice = await tab({ liveLimit: 5, sealSize: 10, packing });
-    const bob = await tab({ packing });
-    link(alice.doc, bob.doc);
-    await write(alice.log, alice.userId, 25);
-    await until(onLog(bob.log), () => bob.log.entries().length === 25);
-    const id = (await alice.seals.sealDue()) as string;
-    const record = alice.doc.getMap(SEALS_ROOT).get(id) as { s: number; z: [string, number] };
-    expect(record.z[1], 'smaller than the segment').to.be.below(record.s);
-    // Bob checked the seal from his own entries: he makes the very bytes Alice named.
-    const fromBob = await bob.seals.packedFor(record.z[0]);
-    expect(fromBob && Array.from(fromBob)).to.deep.equal(
-      Array.from((await alice.seals.packedFor(record.z[0])) as Uint8Array),
-    );
-
-    const asked: string[] = [];
-    const carol = await tab({
-      packing,
-      fetch: async (hash) => {
-        asked.push(hash);
-        return (await bob.seals.packedFor(hash)) ?? Promise.reject(new Error('not held'));
-      },
-    });
-    Y.applyUpdate(carol.doc, Y.encodeStateAsUpdate(alice.doc));
-    expect(await carol.seals.fetchMissing()).to.equal(1);
-    expect(asked, 'only the compressed form was asked for').to.deep.equal([record.z[0]]);
-    await carol.log.whenProcessed();
-    expect(carol.log.entries()).to.have.length(25);
-
-    // Compressed bytes that inflate to something else: refused, the plain segment is fetched.
-    const plainAsked: string[] = [];
-    const dave = await tab({
-      packing,
-      fetch: async (hash) => {
-        plainAsked.push(hash);
-        if (hash === record.z[0]) return packing.pack(new TextEncoder().encode('not a segment'));
-        return (await alice.store.get(ROOM, hash)) ?? Promise.reject(new Error('not held'));
-      },
-    });
-    Y.applyUpdate(dave.doc, Y.encodeStateAsUpdate(alice.doc));
-    expect(await dave.seals.fetchMissing()).to.equal(1);
-    expect(plainAsked).to.deep.equal([record.z[0], id]);
   });
 });

@@ -73,6 +73,11 @@ export async function linkedPair(count: number, options: Partial<EpochSealsOptio
   return { alice, bob };
 }
 
+/** What a fetch of sealed segments from `store` answers: the segment, or a refusal. */
+export async function heldIn(store: MemorySegmentStore, wanted: string): Promise<Uint8Array> {
+  return (await store.get(ROOM, wanted)) ?? Promise.reject(new Error('not held'));
+}
+
 export async function write(log: YjsEventLog, userId: string, count: number): Promise<void> {
   for (let n = 0; n < count; n += 1) log.append(userId, `message ${n}`);
   await log.whenProcessed();
