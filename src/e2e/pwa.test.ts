@@ -75,17 +75,26 @@ describe('the installable app', () => {
   it('starts while the network config does not answer', bounded, async () => {
     const context = await browser.newContext();
     // A deployment whose /config.json hangs (a captive portal, a stalled proxy): never answered.
-    let markAsked: () => void = () => undefined;
-    const asked = new Promise<void>((resolve) => (markAsked = resolve));
+    let markAsked: (at: number) => void = () => undefined;
+    const asked = new Promise<number>((resolve) => (markAsked = resolve));
     await context.route('**/config.json', () => {
-      markAsked();
+      markAsked(Date.now());
     });
     const page = await context.newPage();
     await page.goto(`${server.url}/r/unanswered-config-room`);
     await page.getByRole('textbox', { name: 'Your name' }).waitFor();
-    // Asked for once the first screen is painted, so it may come just after the name box
-    // (never asked: the test times out).
-    await asked;
+    // Asked for only once the first screen is painted, off the way to it (never asked: the
+    // test times out).
+    const askedAt = await asked;
+    const paintedAt = await page.evaluate(() => {
+      const paint = performance.getEntriesByName('first-contentful-paint')[0];
+      return paint ? performance.timeOrigin + paint.startTime : undefined;
+    });
+    assert.ok(paintedAt !== undefined, 'the page painted');
+    assert.ok(
+      askedAt >= paintedAt,
+      `config asked ${String(paintedAt - askedAt)} ms before the paint`,
+    );
     await context.close();
   });
 
