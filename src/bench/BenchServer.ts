@@ -4,10 +4,12 @@
  * stock bin/server.js. stop() always ends the child, so no run leaves a server behind.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { buildSync } from 'esbuild';
 
 import { track } from './children';
 
@@ -72,8 +74,25 @@ function buildServer(): void {
   });
 }
 
+/** Compiles src/bench/bareRelay.ts to plain JS, so the relay runs without a loader. */
+function buildBareRelay(): string {
+  const outfile = join(REPO, '.cache/bench/bareRelay.mjs');
+  mkdirSync(dirname(outfile), { recursive: true });
+  buildSync({
+    entryPoints: [join(REPO, 'src/bench/bareRelay.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
 /**
- * Starts `ours`, `stock`, or wraps a URL of a running server.
+ * Starts `ours`, `stock`, `bare` (src/bench/bareRelay.ts: the least a Node relay can do), or
+ * wraps a URL of a running server.
  * @param env extra environment for a spawned server (limits sized for the run)
  */
 export async function startBenchServer(
@@ -81,14 +100,18 @@ export async function startBenchServer(
   env: Readonly<Record<string, string>> = {},
   pid: number | null = null,
 ): Promise<BenchServer> {
-  if (which !== 'ours' && which !== 'stock') {
-    if (!/^wss?:\/\//.test(which)) throw new Error(`--server must be ours, stock or a ws(s) URL`);
+  if (which !== 'ours' && which !== 'stock' && which !== 'bare') {
+    if (!/^wss?:\/\//.test(which)) {
+      throw new Error(`--server must be ours, stock, bare or a ws(s) URL`);
+    }
     return { url: which, pid, command: which, stop: () => Promise.resolve() };
   }
   const port = await freePort();
   let args: string[];
   if (which === 'stock') {
     args = [join(REPO, 'node_modules/y-webrtc/bin/server.js')];
+  } else if (which === 'bare') {
+    args = [buildBareRelay()];
   } else {
     const built = join(REPO, 'dist-server/server/main.js');
     // What `npm start` runs: through tsx the server carried the loader's own thread and

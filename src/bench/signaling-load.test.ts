@@ -44,7 +44,7 @@ function assertGone(pid: number | null): void {
 }
 
 describe('signaling-load', () => {
-  for (const server of ['ours', 'stock']) {
+  for (const server of ['ours', 'stock', 'bare']) {
     it(`runs a tiny load against ${server} and cleans up`, async () => {
       let pid: number | null = null;
       const result = await runSignalingLoad({
@@ -98,7 +98,7 @@ describe('signaling-load', () => {
         rooms: 1,
         ratePerClient: 1,
       }),
-      /ours, stock or a ws\(s\) URL/,
+      /ours, stock, bare or a ws\(s\) URL/,
     );
     // Several processes: only ours, and every room needs a member on each.
     for (const options of [

@@ -5,7 +5,7 @@
  *
  *   node --import tsx src/bench/signaling-load.ts --server ours,stock --clients 1000 --rooms 100
  *
- * Options: --server ours|stock|ws://URL (comma-separated to compare in one run), --clients,
+ * Options: --server ours|stock|bare|ws://URL (comma-separated to compare in one run), --clients,
  * --rooms, --rate (publishes per client per second), --duration (seconds), --payload (bytes of
  * padding per publish), --pid (server pid to measure when --server is a URL), --processes N
  * (with ours: N processes sharing rooms through a redis-server started for the run; every

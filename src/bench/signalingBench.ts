@@ -6,7 +6,9 @@
  *
  * The kernel part is the floor: a server that spent no user time at all would still cost it.
  * Each row says what that floor is as a share of the stock server's total, so a target below
- * it reads as what it is.
+ * it reads as what it is. A third run, src/bench/bareRelay.ts, is the floor of Node itself: a
+ * relay with no checks, limits or heartbeats, frames parsed by hand and written with one
+ * write(2) each; no real server in Node costs less.
  */
 import type { BenchRow } from './report';
 import { runSignalingLoad } from './signaling-load';
@@ -84,7 +86,17 @@ export function userRatio(ours: SignalingLoadResult, stock: SignalingLoadResult)
   return `${(a.user / b.user).toFixed(2)}x stock's`;
 }
 
-/** Runs each size against ours, then stock; one row per size. */
+/** The bare relay's CPU per delivered message and its share of stock's, for the anchor. */
+export function bareShare(bare: SignalingLoadResult, stock: SignalingLoadResult): string {
+  const split = cpuSplit(bare);
+  const total = bare.serverCpuUsPerDelivered;
+  const stockTotal = stock.serverCpuUsPerDelivered;
+  if (split === null || total === null || stockTotal === null || stockTotal === 0) return '?';
+  const short = bare.delivered < bare.expected ? ', fell behind: not comparable' : '';
+  return `${total} us (user ${split.user} + kernel ${split.kernel}) = ${round(total / stockTotal)}x stock${short}`;
+}
+
+/** Runs each size against ours, then stock, then the bare relay; one row per size. */
 export async function signalingScenario(
   sizes: readonly LoadSize[] = SIGNALING_SIZES,
   durationSec = 10,
@@ -104,7 +116,13 @@ export async function signalingScenario(
       ratePerClient: RATE,
       durationSec,
     });
-    raw.push(ours, stock);
+    const bare = await runSignalingLoad({
+      server: 'bare',
+      ...size,
+      ratePerClient: RATE,
+      durationSec,
+    });
+    raw.push(ours, stock, bare);
     const ratio = (ours.serverCpuUsPerDelivered ?? NaN) / (stock.serverCpuUsPerDelivered ?? NaN);
     const floor = kernelFloor(ours, stock);
     rows.push({
@@ -112,7 +130,7 @@ export async function signalingScenario(
       measure: `C=${fmt(size.clients)}/R=${size.rooms}, ${RATE}/s per client: CPU per delivered message, user + kernel (kernel: the socket write and the loopback TCP stack, paid by any server once per delivery); system calls per delivered message (write-type, read-type; one write per delivery unless frames share writes); p50/p99; RSS; load generator CPU; user: our user time as a share of stock's; floor: the kernel time alone, what a server with no user time would reach, as a share of stock's total`,
       value: `${describe(ours)}; ${ratio.toFixed(2)}x stock; user ${userRatio(ours, stock)}; floor ${floor === null ? '?' : `${floor.us} us = ${floor.ofStock}x stock`}`,
       target: '<= 0.5x stock CPU; p99 and RSS no higher',
-      anchor: `stock bin/server.js: ${describe(stock)}`,
+      anchor: `stock bin/server.js: ${describe(stock)}; the least any Node relay costs (src/bench/bareRelay.ts): ${bareShare(bare, stock)}`,
       met:
         ours.delivered === ours.expected &&
         stock.delivered === stock.expected &&

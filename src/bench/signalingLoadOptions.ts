@@ -2,7 +2,7 @@
 
 /** Options of {@link runSignalingLoad}. */
 export interface SignalingLoadOptions {
-  /** 'ours', 'stock', or the ws(s) URL of a running server. */
+  /** 'ours', 'stock', 'bare' (src/bench/bareRelay.ts), or the ws(s) URL of a running server. */
   readonly server: string;
   readonly clients: number;
   readonly rooms: number;
