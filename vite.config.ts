@@ -122,6 +122,8 @@ export default defineConfig({
       workbox: {
         // Every JS chunk, the lazy ones too (WebRTC stack, QR code), so a room works offline.
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // The app's hashed files straight from the precache, without the worker's script.
+        importScripts: ['/sw-routes.js'],
         // Room links (/r/<id>) and any other app route open offline from the cached shell.
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/signal/, /^\/healthz/, /^\/metrics/, /^\/config\.json/],

@@ -103,8 +103,10 @@ const timelineOfPage = `(() => {
     at('DOM interactive', 'navigation', nav.domInteractive),
     at('DOMContentLoaded', 'navigation', nav.domContentLoadedEventStart),
   ]);
+  // A file the service worker's static routes served says from where (cache: no worker script).
+  const source = (e) => (e.workerFinalSourceType ? ' (' + e.workerFinalSourceType + ')' : '');
   const entries = performance.getEntries().map((e) =>
-    at(e.name.replace(location.origin, ''), e.entryType, e.startTime, e.startTime + e.duration));
+    at(e.name.replace(location.origin, '') + source(e), e.entryType, e.startTime, e.startTime + e.duration));
   return [...steps, ...entries].sort((a, b) => a.startMs - b.startMs);
 })()`;
 

@@ -69,6 +69,21 @@ describe('the installable app', () => {
     await page.goto(`${server.url}/r/offline-room-1`);
     assert.equal(await page.title(), 'MeshChat');
     assert.ok(await page.evaluate(() => customElements.get('chat-app') !== undefined));
+    // The code files came straight from the precache through the worker's static routes (no
+    // worker script ran for them); the page itself still went through its fetch handler.
+    const sources = await page.evaluate(() =>
+      performance.getEntries().map((entry) => ({
+        name: new URL(entry.name, location.href).pathname,
+        type: entry.entryType,
+        source: (entry as PerformanceResourceTiming & { workerFinalSourceType?: string })
+          .workerFinalSourceType,
+      })),
+    );
+    const code = sources.filter((entry) => entry.name.startsWith('/assets/'));
+    assert.ok(code.length >= 2, `code files loaded: ${JSON.stringify(sources)}`);
+    for (const file of code) assert.equal(file.source, 'cache', file.name);
+    const navigation = sources.find((entry) => entry.type === 'navigation');
+    assert.ok(navigation !== undefined && navigation.source !== 'cache', 'page not routed');
     await context.close();
   });
 
