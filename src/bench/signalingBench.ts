@@ -10,8 +10,11 @@
  * relay with no checks, limits or heartbeats, frames parsed by hand and written with one
  * write(2) each; no real server in Node costs less.
  */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+import { track } from './children';
 import type { BenchRow } from './report';
-import { runSignalingLoad } from './signaling-load';
 import type { SignalingLoadResult } from './signalingLoadOptions';
 import type { LoadSize } from './signalingRedisBench';
 
@@ -96,6 +99,43 @@ export function bareShare(bare: SignalingLoadResult, stock: SignalingLoadResult)
   return `${total} us (user ${split.user} + kernel ${split.kernel}) = ${round(total / stockTotal)}x stock${short}`;
 }
 
+/**
+ * One load run in a load generator process of its own (src/bench/signaling-load.ts): each
+ * server meets a fresh generator. In one shared process the first run paid the generator's
+ * warm-up (its compiler, its first collections of the clients' garbage): at 5,000 clients the
+ * generator then spent 85% of a core against 54% on the next run, and its own delays showed
+ * as the first server's p99.
+ */
+export async function isolatedLoad(
+  server: string,
+  size: LoadSize,
+  durationSec: number,
+): Promise<SignalingLoadResult> {
+  const script = join(import.meta.dirname, 'signaling-load.ts');
+  const args = [
+    '--server',
+    server,
+    '--clients',
+    String(size.clients),
+    '--rooms',
+    String(size.rooms),
+  ];
+  args.push('--rate', String(RATE), '--duration', String(durationSec));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tracked = track(child);
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err = (err + chunk.toString()).slice(-2000)));
+  await tracked.exited;
+  if (child.exitCode !== 0) {
+    throw new Error(`signaling load against ${server} failed (${child.exitCode}): ${err.trim()}`);
+  }
+  return JSON.parse(out) as SignalingLoadResult;
+}
+
 /** Runs each size against ours, then stock, then the bare relay; one row per size. */
 export async function signalingScenario(
   sizes: readonly LoadSize[] = SIGNALING_SIZES,
@@ -104,24 +144,9 @@ export async function signalingScenario(
   const raw: SignalingLoadResult[] = [];
   const rows: BenchRow[] = [];
   for (const size of sizes) {
-    const ours = await runSignalingLoad({
-      server: 'ours',
-      ...size,
-      ratePerClient: RATE,
-      durationSec,
-    });
-    const stock = await runSignalingLoad({
-      server: 'stock',
-      ...size,
-      ratePerClient: RATE,
-      durationSec,
-    });
-    const bare = await runSignalingLoad({
-      server: 'bare',
-      ...size,
-      ratePerClient: RATE,
-      durationSec,
-    });
+    const ours = await isolatedLoad('ours', size, durationSec);
+    const stock = await isolatedLoad('stock', size, durationSec);
+    const bare = await isolatedLoad('bare', size, durationSec);
     raw.push(ours, stock, bare);
     const ratio = (ours.serverCpuUsPerDelivered ?? NaN) / (stock.serverCpuUsPerDelivered ?? NaN);
     const floor = kernelFloor(ours, stock);
