@@ -122,7 +122,10 @@ export class EntryPages {
 
   /** The Yjs item of the entry's current value, for delivery tracking. */
   itemOf(id: string): { readonly client: number; readonly clock: number } | undefined {
-    for (const map of this.holders(id)) {
+    const maps = this.where.get(id);
+    // One map (nearly every entry): asked without a list made for it.
+    if (maps === undefined || !(maps instanceof Set)) return maps && mapItemId(maps, id);
+    for (const map of maps) {
       const item = mapItemId(map, id);
       if (item) return item;
     }

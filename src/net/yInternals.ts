@@ -44,9 +44,9 @@ export function mapItemId<T>(
   map: Y.Map<T>,
   key: string,
 ): { readonly client: number; readonly clock: number } | undefined {
-  // Yjs keeps each key's current item in `_map`.
-  const item = (map as unknown as { _map: Map<string, { id: Y.ID }> })._map.get(key);
-  return item ? { client: item.id.client, clock: item.id.clock } : undefined;
+  // Yjs keeps each key's current item in `_map`. Its id is never changed once made: handed
+  // out as it is (a sender asks again for each of its unacknowledged messages at every ack).
+  return (map as unknown as { _map: Map<string, { id: Y.ID }> })._map.get(key)?.id;
 }
 
 /** The parts of a Yjs store that hold what waits for missing dependencies. */
