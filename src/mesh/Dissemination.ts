@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { AppliedIds } from './AppliedIds';
 import { MeshOrigin } from './meshOrigin';
 import { MissingIds } from './MissingIds';
 import { newNeighbour, type Neighbour } from './neighbour';
@@ -35,6 +36,7 @@ export class Dissemination {
   };
   private readonly neighbours = new Map<string, Neighbour>();
   private readonly recent = new RecentUpdates(512);
+  private readonly applied: AppliedIds;
   private readonly repair: Repair;
   private readonly missing: MissingIds;
   private cancelIhave: (() => void) | undefined;
@@ -56,6 +58,7 @@ export class Dissemination {
   ) {
     this.options = { ...DEFAULT_DISSEMINATION, ...options };
     this.repair = new Repair(doc, send, this.recent, carried);
+    this.applied = new AppliedIds(doc);
     this.missing = new MissingIds(
       doc,
       env,
@@ -195,7 +198,8 @@ export class Dissemination {
     this.counts.newUnits += fresh;
     try {
       const passed = this.options.filter ? this.options.filter(update) : update;
-      if (passed) Y.applyUpdate(this.doc, passed, new MeshOrigin(from, hops + 1));
+      const origin = new MeshOrigin(from, hops + 1);
+      if (passed) this.applied.apply(passed, origin, passed === update ? news : undefined);
     } catch {
       // A peer's undecodable update harms nothing here; the log's reader validates the rest.
     }
@@ -210,7 +214,10 @@ export class Dissemination {
     // later graft, and pushed as it is.
     let lazy = false;
     for (const [peer, n] of this.neighbours) if (peer !== from && !n.eager) lazy = true;
-    const meta = lazy || this.missing.size > 0 ? Y.parseUpdateMeta(update) : undefined;
+    const meta =
+      lazy || this.missing.size > 0
+        ? (this.applied.of(origin) ?? Y.parseUpdateMeta(update))
+        : undefined;
     this.recent.add(update, meta);
     if (meta) this.missing.arrived(meta.to.keys());
     for (const [peer, n] of this.neighbours) {
