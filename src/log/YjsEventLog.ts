@@ -90,7 +90,7 @@ export class YjsEventLog implements EventLogPort {
       now: this.now,
       write: (batchId, record, entries) => this.ownWrites.write(batchId, record, entries),
     });
-    this.messages = new EntryPages(this.doc);
+    this.messages = new EntryPages(this.doc, { indexed: (tx) => this.ownWrites.isOwn(tx) });
     this.batches = this.doc.getMap(BATCHES_ROOT);
     this.ownWrites = new OwnWrites({
       doc: this.doc,
