@@ -84,6 +84,7 @@ export class ChunkedDataChannel {
   private readonly waiting: Waiting[] = [];
   private readonly pieces = new SyncPieces();
   private lowThreshold = 0;
+  private closeSeen = false;
 
   constructor(
     private readonly channel: RTCDataChannel,
@@ -110,18 +111,19 @@ export class ChunkedDataChannel {
       },
       maxMessageBytes,
     );
-    this.outbox = new FrameOutbox(channel);
+    // A channel that refuses to send for good is closed, and said closed to every listener
+    // (it may never say so itself: it may have been closed before it said it was open).
+    this.outbox = new FrameOutbox(channel, () => {
+      this.close();
+      channel.dispatchEvent(new Event('close'));
+    });
     channel.binaryType = 'arraybuffer';
     channel.onmessage = (event: MessageEvent) => this.reader.receive(event.data);
     channel.onopen = (event) => {
       this.outbox.isOpen = true;
       this.onopen?.(event);
     };
-    channel.onclose = (event) => {
-      this.outbox.isOpen = false;
-      this.reader.close();
-      this.onclose?.(event);
-    };
+    channel.onclose = (event) => this.closed(event);
     channel.onerror = (event) => this.onerror?.(event);
     channel.onbufferedamountlow = () => {
       this.outbox.readWire();
@@ -214,6 +216,14 @@ export class ChunkedDataChannel {
     this.waiting.length = 0;
     this.reader.close();
     this.channel.close();
+  }
+
+  private closed(event: unknown): void {
+    this.outbox.isOpen = false;
+    this.reader.close();
+    if (this.closeSeen) return;
+    this.closeSeen = true;
+    this.onclose?.(event);
   }
 
   /** `owned`: never changed by the caller, so it need not be copied. */
