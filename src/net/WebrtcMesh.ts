@@ -15,7 +15,7 @@ import {
   type WebrtcConnClass,
 } from './meshRoom';
 import { followRoomPublish, publishToRoom } from './roomPublish';
-import { movedSince, relayDelayMs } from './relayDelay';
+import { BurstWatch, movedSince, relayDelayMs } from './relayDelay';
 
 /** A signaling message asking its target to dial the sender (which has the larger id). */
 const MESH_INVITE = 'mesh-dial';
@@ -51,6 +51,7 @@ export class WebrtcMesh {
   private readonly listening: { follow(): void; stop(): void };
   private readonly stopGathering: () => void;
   private readonly routing: { follow(): void; stop(): void };
+  private readonly burst = new BurstWatch();
 
   constructor(
     provider: WebrtcProvider,
@@ -107,8 +108,12 @@ export class WebrtcMesh {
     );
     // Peers' presence changes are relayed together, longer while updates flow (relayDelay.ts).
     const busy = movedSince(() => this.node.traffic.payloadReceived);
-    this.stopGathering = gatherRelayedAwareness(room, () =>
-      relayDelayMs(provider.awareness.getStates().size, busy()),
+    // While a burst flows, this tab's own card (its acks) waits for the gathering too; a card
+    // that lists no session (a goodbye) or none at all never waits.
+    this.stopGathering = gatherRelayedAwareness(
+      room,
+      () => relayDelayMs(provider.awareness.getStates().size, busy()),
+      (state) => this.burst.flowing() && listsSessions(state),
     );
     this.listening = followRoomPublish(provider, room, (data) => {
       if (typeof data.from !== 'string' || data.from === room.peerId) return;
@@ -146,7 +151,10 @@ export class WebrtcMesh {
     const link = this.links.get(channel);
     // Only the channel simple-peer sends on counts: after an offer collision the other one
     // may still carry frames, while this connection's own traffic goes nowhere.
-    if (link) this.node.receive(link.remote, bytes);
+    if (!link) return;
+    const payload = this.node.traffic.payloadReceived;
+    this.node.receive(link.remote, bytes);
+    if (this.node.traffic.payloadReceived !== payload) this.burst.arrived();
   }
 
   /** Called about once a second (a worker's timer, so hidden tabs keep it). */
@@ -191,4 +199,9 @@ export class WebrtcMesh {
       carried: () => channel.carried(),
     };
   }
+}
+
+function listsSessions(state: unknown): boolean {
+  const sessions = (state as { sessions?: unknown } | null)?.sessions;
+  return Array.isArray(sessions) && sessions.length > 0;
 }

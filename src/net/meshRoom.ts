@@ -26,6 +26,7 @@ export interface MeshRoom extends ProviderRoom {
   readonly _awarenessUpdateHandler: (changes: AwarenessChanges, origin: unknown) => void;
   readonly awareness: {
     readonly clientID: number;
+    getLocalState(): unknown;
     on(event: 'update', listener: (changes: AwarenessChanges, origin: unknown) => void): void;
     off(event: 'update', listener: (changes: AwarenessChanges, origin: unknown) => void): void;
   };
@@ -115,13 +116,16 @@ export function sendUpdatesOnlyToTabs(doc: Y.Doc, room: MeshRoom): void {
 /**
  * y-webrtc relays every awareness change it applies to every link at once, a frame per change:
  * in a mesh each peer's renewal then crosses every link of the room, one frame each. This tab's
- * own changes still go at once; peers' changes are gathered for `delayMs` (read at the first
- * change of each gathering) and relayed as one update per link. Returns a function that
- * restores y-webrtc's own relaying.
+ * own changes still go at once, unless `holdOwn(its state)` says they may wait (while a burst
+ * flows, a tab's ack card changes with every few messages); peers' changes, and held own
+ * ones, are gathered for `delayMs` (read at the first change of each gathering) and relayed as
+ * one update per link. Returns a function that sends what is gathered and restores y-webrtc's
+ * own relaying.
  */
 export function gatherRelayedAwareness(
   room: MeshRoom,
   delayMs: number | (() => number),
+  holdOwn: (state: unknown) => boolean = () => false,
 ): () => void {
   const { awareness } = room;
   const relay = room._awarenessUpdateHandler;
@@ -139,14 +143,14 @@ export function gatherRelayedAwareness(
     for (const client of added) pending.add(client);
     for (const client of updated) pending.add(client);
     for (const client of removed) pending.add(client);
-    if (pending.has(awareness.clientID)) flush();
+    if (pending.has(awareness.clientID) && !holdOwn(awareness.getLocalState())) flush();
     else timer ??= setTimeout(flush, typeof delayMs === 'number' ? delayMs : delayMs());
   };
   awareness.off('update', relay);
   awareness.on('update', gather);
   return () => {
     awareness.off('update', gather);
-    if (timer !== undefined) clearTimeout(timer);
+    flush();
     awareness.on('update', relay);
   };
 }

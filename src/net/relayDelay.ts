@@ -27,3 +27,27 @@ export function movedSince(count: () => number): () => boolean {
     return moved;
   };
 }
+
+/**
+ * Whether updates are flowing: two arrived within `windowMs`. One alone is a message, whose
+ * acks should go at once; a second soon after it is a burst, in which they may wait.
+ */
+export class BurstWatch {
+  private last = -Infinity;
+  private previous = -Infinity;
+
+  constructor(
+    private readonly windowMs = BUSY_RELAY_MS,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** An update arrived. */
+  arrived(): void {
+    this.previous = this.last;
+    this.last = this.now();
+  }
+
+  flowing(): boolean {
+    return this.now() - this.previous < this.windowMs;
+  }
+}
