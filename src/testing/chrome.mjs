@@ -25,5 +25,8 @@ export const chromeArgs = [
   '--disable-quic',
   '--no-first-run',
   // Host ICE candidates as plain addresses: mDNS names do not resolve inside the test namespace.
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  // No omnibox popup: Chromium preloads it as a WebUI page in a renderer of its own for every
+  // new window, and a test's or benchmark's peer is a new window (context) opened just before
+  // it is measured (1-1.5 s of CPU beside a newcomer's catch-up on this 2-core machine).
+  '--disable-features=WebRtcHideLocalIpsWithMdns,WebUIOmniboxPopup,WebUIOmniboxAimPopup',
 ];
