@@ -24,7 +24,15 @@ const adapterImports = adapters.flatMap((f) => [`../${f}/*`, `../../${f}/*`]);
 
 export default tseslint.config(
   {
-    ignores: ['node_modules', 'dist', 'dist-server', 'dev-dist', 'test-results', 'bench-results'],
+    ignores: [
+      'node_modules',
+      'dist',
+      'dist-server',
+      'dev-dist',
+      'test-results',
+      'bench-results',
+      '.cache',
+    ],
   },
   js.configs.recommended,
   {
@@ -116,6 +124,13 @@ export default tseslint.config(
         setTimeout: 'readonly',
         clearTimeout: 'readonly',
       },
+    },
+  },
+  {
+    // Imported by the service worker: its global scope.
+    files: ['public/sw-routes.js'],
+    languageOptions: {
+      globals: { self: 'readonly', URLPattern: 'readonly' },
     },
   },
 );
