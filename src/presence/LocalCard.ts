@@ -28,6 +28,11 @@ export class LocalCard {
   private readonly fields = new Map<string, unknown>();
   /** Time of the newest card this tab signed (cards are strictly newer than the last). */
   private lastT = 0;
+  /**
+   * Time of the newest card composed (its goodbye, signed beside it, has a later one: at least
+   * one more, more when the clock moved on between the two).
+   */
+  private cardT = -1;
   /** A signed card with no sessions, made beside each card: what a leaving tab sends. */
   private bye: Record<string, unknown> | undefined;
   private byeT = -1;
@@ -72,7 +77,8 @@ export class LocalCard {
     const { awareness, cards, signer } = this.o;
     if (this.o.destroyed() || this.away) return;
     const clientId = awareness.clientID;
-    const state = this.compose(this.nextT());
+    this.cardT = this.nextT();
+    const state = this.compose(this.cardT);
     if (!signer) {
       this.setLocal({ ...state, sig: null });
       // setLocalState emits 'change' synchronously; recompute in case nothing else changed.
@@ -146,7 +152,7 @@ export class LocalCard {
    */
   renew(signals: PresenceSignals | undefined): void {
     const card = readCard(this.published);
-    if (signals?.attached && card?.sig && card.t === this.lastT - 1) {
+    if (signals?.attached && card?.sig && card.t === this.cardT) {
       this.announcedIv = this.o.interval();
       signals.beat(card.t, this.announcedIv);
       return;

@@ -34,7 +34,7 @@ interface Tab {
 class SignalRoom {
   readonly tabs: Tab[] = [];
 
-  add(identity: Identity, options: { maxCardAgeMs?: number } = {}): Tab {
+  add(identity: Identity, options: { maxCardAgeMs?: number; now?: () => number } = {}): Tab {
     const awareness = new Awareness(new Y.Doc());
     const presence = new AwarenessPresence(awareness, {
       timeoutMs: 1500,
@@ -141,6 +141,24 @@ describe('Presence signals: beats and typing', () => {
     const beats = a.sent.map((f) => decodeSignals(f)?.[0]).filter((s) => s?.kind === 'beat');
     expect(beats.length).to.be.at.least(5);
     for (const frame of a.sent) expect(frame.byteLength).to.be.below(100);
+  });
+
+  it('renews by beats when the clock moved on between a card and its goodbye', async () => {
+    // A slow device: every reading of the clock comes at least 2 ms after the last, so the
+    // goodbye signed beside the card is not the card's time + 1.
+    let last = 0;
+    const slowClock = (): number => (last = Math.max(Date.now(), last + 2));
+    const a = room.add(alice, { now: slowClock });
+    const b = room.add(bob);
+    room.link(a, b);
+    a.presence.enter(session(alice));
+    await sessionsAre(b.presence, [session(alice)]);
+    await poll(() => (b.presence.signalStats?.beats ?? 0) >= 1, 'a first beat');
+    const cardsBefore = a.cards;
+    await sleep(1000);
+    expect(a.cards, 'cards sent again').to.equal(cardsBefore);
+    expect(b.presence.signalStats?.beats).to.be.at.least(2);
+    expect(b.presence.sessions()).to.deep.equal([session(alice)]);
   });
 
   it('relays the beats gathered from several links as one frame per link', async () => {
