@@ -14,6 +14,8 @@ import { createHash } from 'node:crypto';
 import { writeSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 
+import { encodeTextFrame } from '../server/TextFrame';
+
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 interface Member {
@@ -25,25 +27,6 @@ interface Member {
 }
 
 const rooms = new Map<string, Set<Member>>();
-
-/** An unmasked text frame carrying `payload`. */
-function textFrame(payload: Buffer): Buffer {
-  const length = payload.length;
-  const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(headerLength + length);
-  frame[0] = 0x81;
-  if (length < 126) {
-    frame[1] = length;
-  } else if (length < 65_536) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeBigUInt64BE(BigInt(length), 2);
-  }
-  payload.copy(frame, headerLength);
-  return frame;
-}
 
 /** One write(2) to the descriptor; whatever the kernel does not take goes through the stream. */
 function deliver(member: Member, frame: Buffer): void {
@@ -62,13 +45,14 @@ function deliver(member: Member, frame: Buffer): void {
 }
 
 function onText(member: Member, payload: Buffer): void {
-  const message = JSON.parse(payload.toString('utf8')) as {
+  const text = payload.toString('utf8');
+  const message = JSON.parse(text) as {
     type?: string;
     topic?: string;
     topics?: string[];
   };
   if (message.type === 'publish' && message.topic !== undefined) {
-    const frame = textFrame(payload);
+    const frame = encodeTextFrame(text);
     for (const receiver of rooms.get(message.topic) ?? []) deliver(receiver, frame);
   } else if (message.type === 'subscribe') {
     for (const topic of message.topics ?? []) {
@@ -78,7 +62,7 @@ function onText(member: Member, payload: Buffer): void {
       member.topics.push(topic);
     }
   } else if (message.type === 'ping') {
-    deliver(member, textFrame(Buffer.from('{"type":"pong"}')));
+    deliver(member, encodeTextFrame('{"type":"pong"}'));
   }
 }
 
