@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { redisMissing } from '../testkit/server/redisProcess.js';
+import { runningChildren } from './children.js';
 import { runSignalingLoad } from './signaling-load.js';
+import { isolatedLoad } from './signalingBench.js';
 import type { SignalingLoadResult } from './signalingLoadOptions.js';
 
 function assertSane(result: SignalingLoadResult): void {
@@ -112,5 +114,19 @@ describe('signaling-load', () => {
         JSON.stringify(options),
       );
     }
+  });
+
+  it('runs a load in a generator process of its own, and says why when that fails', async () => {
+    const result = await isolatedLoad('ours', { clients: 20, rooms: 4 }, 2);
+    assert.equal(result.server, 'ours');
+    // 20 clients at 0.5/s for 2 s; each publish reaches the 5 members of its room.
+    assert.equal(result.expected, 100);
+    assert.equal(result.delivered, result.expected);
+    assert.equal(runningChildren(), 0);
+    await assert.rejects(
+      isolatedLoad('http://example.invalid', { clients: 2, rooms: 1 }, 1),
+      /signaling load against http:\/\/example\.invalid failed \(1\): .*ws\(s\) URL/,
+    );
+    assert.equal(runningChildren(), 0);
   });
 });
